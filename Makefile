@@ -1,0 +1,58 @@
+# ATG developer entry points. The README's two commands: `make demo` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/atg
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X github.com/atg-go/atg/internal/buildinfo.Version=$(VERSION)
+
+.PHONY: build demo test test-unit vet fmt bench azurite-up azurite-down neo4j-up neo4j-down services-up services-down package iac-tools iac-validate clean
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+## demo: simulate a tenant, scan it into the embedded graph, write spec + IaC
+demo: build
+	./$(BIN) demo
+
+## test: install what is missing, start Azurite + Neo4j if not up, run all tests, stop what it started
+test:
+	./scripts/test.sh
+
+## test-unit: tests that need no services
+test-unit:
+	$(GO) test ./...
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+bench:
+	./scripts/bench.sh
+
+azurite-up:
+	./scripts/azurite.sh up
+azurite-down:
+	./scripts/azurite.sh down
+
+neo4j-up:
+	./scripts/neo4j.sh up
+neo4j-down:
+	./scripts/neo4j.sh down
+
+services-up: azurite-up neo4j-up
+services-down: azurite-down neo4j-down
+
+package:
+	./scripts/package.sh
+
+iac-tools:
+	./scripts/iac-tools.sh
+
+iac-validate:
+	./scripts/iac-validate.sh "$(IAC_DIR)"
+
+clean:
+	rm -rf bin dist

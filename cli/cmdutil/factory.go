@@ -1,0 +1,114 @@
+// Package cmdutil holds what every command shares: the Factory of lazy dependencies,
+// IOStreams, typed errors that pick exit codes, and output helpers.
+package cmdutil
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/atg-go/atg/config"
+	"github.com/atg-go/atg/engine/graph"
+)
+
+// Exit codes (issue: CLI remote mode): 0 ok, 1 error or failed job, 2 usage, 130 interrupted.
+const (
+	ExitOK          = 0
+	ExitFailure     = 1
+	ExitUsage       = 2
+	ExitInterrupted = 130
+)
+
+// IOStreams is where commands read and write. Data goes to Out; progress, warnings and
+// logs go to ErrOut.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	// IsTTY reports whether ErrOut is a terminal (progress bars only then).
+	IsTTY bool
+}
+
+// System returns the process's streams.
+func System() *IOStreams {
+	tty := false
+	if fi, err := os.Stderr.Stat(); err == nil {
+		tty = fi.Mode()&os.ModeCharDevice != 0
+	}
+	return &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, IsTTY: tty}
+}
+
+// Factory builds dependencies lazily; tests build a Factory literal.
+type Factory struct {
+	IO *IOStreams
+	// Config returns the resolved configuration (flags applied by the root command).
+	Config func() (*config.Config, error)
+	// Logger returns the slog logger writing to ErrOut.
+	Logger func() *slog.Logger
+	// GraphStore opens the configured graph store (embedded file or Neo4j) and initialises it.
+	GraphStore func(ctx context.Context) (graph.Store, error)
+	// SetGlobalFlags records the global flags the user set and the --config file; the root
+	// command calls it before any command runs, and Config re-resolves afterwards.
+	SetGlobalFlags func(flags map[string]string, configFile string)
+}
+
+// UsageError marks bad flags or arguments (exit 2).
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Usagef returns a UsageError.
+func Usagef(format string, a ...any) error { return &UsageError{Err: fmt.Errorf(format, a...)} }
+
+// ExitError carries an explicit exit code with an optional message already printed or not.
+type ExitError struct {
+	Code int
+	Err  error // nil: nothing more to print
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit %d", e.Code)
+	}
+	return e.Err.Error()
+}
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// ErrSilent makes the command exit 1 without printing anything more (it has reported already).
+var ErrSilent = &ExitError{Code: ExitFailure}
+
+// ExitCodeFor maps an error to the process exit code.
+func ExitCodeFor(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var ue *UsageError
+	if errors.As(err, &ue) {
+		return ExitUsage
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return ee.Code
+	}
+	if errors.Is(err, context.Canceled) {
+		return ExitInterrupted
+	}
+	return ExitFailure
+}
+
+// WantJSON reports whether the configured output is json.
+func WantJSON(cfg *config.Config) bool { return cfg != nil && strings.EqualFold(cfg.Output, "json") }
+
+// PrintJSON writes v as indented JSON with a trailing newline.
+func PrintJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
