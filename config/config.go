@@ -41,6 +41,7 @@ type Config struct {
 	ServiceURL string
 	APIKey     string
 	APIKeyFile string
+	Profile    string // profile name chosen by ATG_PROFILE (else ActiveProfile)
 
 	// Profiles for remote mode, from the config file only.
 	ActiveProfile string             `yaml:"active_profile"`
@@ -56,6 +57,8 @@ type Profile struct {
 	APIKeyEnv  string `yaml:"api_key_env,omitempty" json:"api_key_env,omitempty"`
 	APIKeyFile string `yaml:"api_key_file,omitempty" json:"api_key_file,omitempty"`
 	TenantID   string `yaml:"tenant_id,omitempty" json:"tenant_id,omitempty"`
+	// Remote makes remote mode the default while this profile is active.
+	Remote bool `yaml:"remote,omitempty" json:"remote,omitempty"`
 }
 
 // Setting declares one configuration value: its config-file key, environment variables
@@ -119,6 +122,7 @@ var Settings = []Setting{
 	{Key: "remote", Env: []string{"ATG_REMOTE"}, Default: constant(""), Help: "1 to run commands against the service", field: func(c *Config) *string { return &c.Remote }},
 	{Key: "service_url", Env: []string{"ATG_SERVICE_URL"}, Default: constant(""), Help: "service base URL for remote mode", field: func(c *Config) *string { return &c.ServiceURL }},
 	{Key: "api_key", Env: []string{"ATG_API_KEY"}, Default: constant(""), Help: "API key for remote mode (prefer ATG_API_KEY_FILE)", Secret: true, field: func(c *Config) *string { return &c.APIKey }},
+	{Key: "profile", Env: []string{"ATG_PROFILE"}, Default: constant(""), Help: "remote profile to use (overrides active_profile in the config file)", field: func(c *Config) *string { return &c.Profile }},
 	{Key: "api_key_file", Env: []string{"ATG_API_KEY_FILE"}, Default: constant(""), Help: "file holding the API key for remote mode", field: func(c *Config) *string { return &c.APIKeyFile }},
 }
 
@@ -251,6 +255,19 @@ func (c *Config) Redacted() map[string]string {
 		out[s.Key] = v
 	}
 	return out
+}
+
+// CurrentProfile returns the chosen profile (ATG_PROFILE, else active_profile) and its name.
+func (c *Config) CurrentProfile() (string, Profile, bool) {
+	name := c.Profile
+	if name == "" {
+		name = c.ActiveProfile
+	}
+	if name == "" {
+		return "", Profile{}, false
+	}
+	p, ok := c.Profiles[name]
+	return name, p, ok
 }
 
 // Lookup returns a setting by its config key.

@@ -1,0 +1,143 @@
+package remote
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/atg-go/atg/cli/cmdutil"
+	"github.com/atg-go/atg/config"
+)
+
+// Flags are the per-command flags of the ExecutionDispatcher.
+type Flags struct {
+	Remote     bool
+	Local      bool
+	ServiceURL string
+	APIKeyFile string
+	APIKey     string // discouraged: visible in shell history and process lists
+}
+
+// AddFlags registers --remote, --local, --service-url, --api-key-file and --api-key on cmd.
+func AddFlags(cmd *cobra.Command, fl *Flags) {
+	cmd.Flags().BoolVar(&fl.Remote, "remote", false, "run on the ATG service instead of locally [ATG_REMOTE=1]")
+	cmd.Flags().BoolVar(&fl.Local, "local", false, "run locally even when remote mode is configured")
+	cmd.Flags().StringVar(&fl.ServiceURL, "service-url", "", "service base URL for remote mode [ATG_SERVICE_URL]")
+	cmd.Flags().StringVar(&fl.APIKeyFile, "api-key-file", "", "file holding the API key [ATG_API_KEY_FILE]")
+	cmd.Flags().StringVar(&fl.APIKey, "api-key", "", "API key (avoid: prefer ATG_API_KEY or --api-key-file)")
+	cmd.MarkFlagsMutuallyExclusive("remote", "local")
+}
+
+// IsRemote decides the mode: --local wins, then --remote, then ATG_REMOTE / the config,
+// then the active profile's `remote` setting. Local is the default.
+func (fl *Flags) IsRemote(cfg *config.Config) bool {
+	switch {
+	case fl.Local:
+		return false
+	case fl.Remote:
+		return true
+	case cfg.IsRemote():
+		return true
+	}
+	_, p, ok := cfg.CurrentProfile()
+	return ok && p.Remote
+}
+
+// Resolved says where the service and key came from (for messages; never the key itself).
+type Resolved struct {
+	ServiceURL string
+	KeySource  string
+	Profile    string
+	TenantID   string // the profile's default tenant
+}
+
+// Client builds a RemoteClient from flags > environment/config > active profile, with a clear
+// error naming the missing setting. A key given with --api-key triggers a warning on errOut.
+func (fl *Flags) Client(cfg *config.Config, errOut io.Writer, logger *slog.Logger) (*Client, Resolved, error) {
+	var r Resolved
+	name, prof, hasProf := cfg.CurrentProfile()
+	if name != "" && !hasProf {
+		return nil, r, cmdutil.Usagef("profile %q is not defined in %s (see `atg config list`)", name, cfg.File)
+	}
+	r.Profile, r.TenantID = name, prof.TenantID
+	r.ServiceURL = firstNonEmpty(fl.ServiceURL, cfg.ServiceURL, prof.ServiceURL)
+	if r.ServiceURL == "" {
+		where := "--service-url or ATG_SERVICE_URL"
+		if name != "" {
+			where += fmt.Sprintf(", or `atg config set service_url URL --profile %s`", name)
+		}
+		return nil, r, cmdutil.Usagef("remote mode needs a service URL: set %s", where)
+	}
+	if !strings.HasPrefix(r.ServiceURL, "https://") && !strings.HasPrefix(r.ServiceURL, "http://") {
+		return nil, r, cmdutil.Usagef("service URL %q must start with https:// (or http:// for a local service)", r.ServiceURL)
+	}
+	key, src, err := fl.apiKey(cfg, prof)
+	if err != nil {
+		return nil, r, err
+	}
+	if key == "" {
+		hint := "ATG_API_KEY, ATG_API_KEY_FILE or --api-key-file"
+		if name != "" {
+			hint += fmt.Sprintf(", or the profile %q's api_key_env/api_key_file", name)
+		}
+		return nil, r, cmdutil.Usagef("remote mode needs an API key: set %s", hint)
+	}
+	if src == "--api-key" {
+		fmt.Fprintln(errOut, "warning: --api-key exposes the key in shell history and process lists; use ATG_API_KEY or --api-key-file")
+	}
+	r.KeySource = src
+	c := NewClient(r.ServiceURL, key)
+	if logger != nil {
+		c.Logger = logger
+	}
+	return c, r, nil
+}
+
+func (fl *Flags) apiKey(cfg *config.Config, prof config.Profile) (key, source string, err error) {
+	readFile := func(path, src string) (string, string, error) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", "", cmdutil.Usagef("reading API key file (%s): %v", src, err)
+		}
+		k := strings.TrimSpace(string(b))
+		if k == "" {
+			return "", "", cmdutil.Usagef("API key file %s is empty", path)
+		}
+		return k, src, nil
+	}
+	switch {
+	case fl.APIKeyFile != "":
+		return readFile(fl.APIKeyFile, "--api-key-file")
+	case fl.APIKey != "":
+		return fl.APIKey, "--api-key", nil
+	case cfg.APIKey != "":
+		return cfg.APIKey, "ATG_API_KEY", nil
+	case cfg.APIKeyFile != "":
+		return readFile(cfg.APIKeyFile, "ATG_API_KEY_FILE")
+	case prof.APIKeyEnv != "":
+		if v := os.Getenv(prof.APIKeyEnv); v != "" {
+			return v, prof.APIKeyEnv, nil
+		}
+		return "", "", cmdutil.Usagef("the profile's api_key_env names %s, which is not set", prof.APIKeyEnv)
+	case prof.APIKeyFile != "":
+		return readFile(prof.APIKeyFile, "profile api_key_file")
+	}
+	return "", "", nil
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// ErrInterrupted is returned when the user interrupted waiting for a job.
+var ErrInterrupted = errors.New("interrupted")
