@@ -1,0 +1,263 @@
+package azure
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
+
+	"github.com/atg-go/atg/internal/buildinfo"
+)
+
+// Options configure Clients.
+type Options struct {
+	Endpoints Endpoints
+	TenantID  string
+	// Credential overrides NewCredential (tests).
+	Credential azcore.TokenCredential
+	// Transport overrides the HTTP transport (tests: a stub RoundTripper).
+	Transport policy.Transporter
+	Throttle  ThrottleOptions
+	// PageTimeout bounds each page request including its retries; default 5 minutes.
+	PageTimeout time.Duration
+	Logger      *slog.Logger
+}
+
+// Clients are the authenticated pipelines a scan uses: one for ARM and Resource Graph, one for
+// MS Graph, both behind the same Throttle.
+type Clients struct {
+	Endpoints   Endpoints
+	TenantID    string
+	Credential  azcore.TokenCredential
+	Throttle    *Throttle
+	arm         *arm.Client
+	armOpts     *arm.ClientOptions
+	graph       runtime.Pipeline
+	pageTimeout time.Duration
+	logger      *slog.Logger
+}
+
+// NewClients builds the pipelines for the endpoints and tenant.
+func NewClients(o Options) (*Clients, error) {
+	ep := o.Endpoints.WithDefaults()
+	if err := ep.Validate(); err != nil {
+		return nil, err
+	}
+	if o.TenantID == "" {
+		return nil, errors.New("azure clients: tenant id is required")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Throttle.Logger == nil {
+		o.Throttle.Logger = o.Logger
+	}
+	cred := o.Credential
+	if cred == nil {
+		var err error
+		if cred, err = NewCredential(ep, o.TenantID); err != nil {
+			return nil, err
+		}
+	}
+	t := NewThrottle(o.Throttle)
+	armOpts := ClientOptions(ep, t)
+	if o.Transport != nil {
+		armOpts.Transport = o.Transport
+	}
+	ac, err := arm.NewClient("atg", buildinfo.Version, cred, armOpts)
+	if err != nil {
+		return nil, fmt.Errorf("creating ARM client: %w", err)
+	}
+	gopts := armOpts.ClientOptions
+	gopts.PerCallPolicies = []policy.Policy{t.RetryPolicy()}
+	gopts.PerRetryPolicies = []policy.Policy{t.GraphPacerPolicy()}
+	gopts.InsecureAllowCredentialWithHTTP = IsLoopback(ep.MSGraph)
+	bearer := runtime.NewBearerTokenPolicy(cred, []string{ep.GraphScope()},
+		&policy.BearerTokenOptions{InsecureAllowCredentialWithHTTP: IsLoopback(ep.MSGraph)})
+	gp := runtime.NewPipeline("atg", buildinfo.Version, runtime.PipelineOptions{PerRetry: []policy.Policy{bearer}}, &gopts)
+	pt := o.PageTimeout
+	if pt == 0 {
+		pt = 5 * time.Minute
+	}
+	return &Clients{Endpoints: ep, TenantID: o.TenantID, Credential: cred, Throttle: t, arm: ac,
+		armOpts: armOpts, graph: gp, pageTimeout: pt, logger: o.Logger}, nil
+}
+
+// ARMOptions returns the client options for typed ARM SDK clients (armsubscriptions, …), with
+// the same retry/throttle policy.
+func (c *Clients) ARMOptions() *arm.ClientOptions { o := *c.armOpts; return &o }
+
+// armURL resolves an ARM path (or an absolute nextLink, used verbatim) with an api-version.
+func (c *Clients) armURL(pathOrURL, apiVersion string, query url.Values) (string, error) {
+	if strings.HasPrefix(pathOrURL, "http://") || strings.HasPrefix(pathOrURL, "https://") {
+		return pathOrURL, nil
+	}
+	u, err := url.Parse(c.Endpoints.ARM + "/" + strings.TrimPrefix(pathOrURL, "/"))
+	if err != nil {
+		return "", fmt.Errorf("building ARM URL for %q: %w", pathOrURL, err)
+	}
+	q := u.Query()
+	for k, vs := range query {
+		for _, v := range vs {
+			q.Add(k, v)
+		}
+	}
+	if apiVersion != "" {
+		q.Set("api-version", apiVersion)
+	}
+	u.RawQuery = strings.ReplaceAll(q.Encode(), "+", "%20")
+	return u.String(), nil
+}
+
+// do sends one request through a pipeline and decodes a 2xx JSON body into out. Any other status
+// is returned as *azcore.ResponseError (status code and ARM error code kept).
+func (c *Clients) do(ctx context.Context, pl runtime.Pipeline, method, rawURL string, body any, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, c.pageTimeout)
+	defer cancel()
+	req, err := runtime.NewRequest(ctx, method, rawURL)
+	if err != nil {
+		return fmt.Errorf("building request %s %s: %w", method, rawURL, err)
+	}
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return fmt.Errorf("encoding request body: %w", err)
+		}
+		if err := req.SetBody(streaming.NopCloser(bytes.NewReader(b)), "application/json"); err != nil {
+			return err
+		}
+	}
+	req.Raw().Header.Set("Accept", "application/json")
+	resp, err := pl.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, redact(rawURL), err)
+	}
+	defer drainClose(resp.Body)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return runtime.NewResponseError(resp)
+	}
+	if out == nil {
+		return nil
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("reading %s %s: %w", method, redact(rawURL), err)
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("decoding %s %s: %w", method, redact(rawURL), err)
+	}
+	return nil
+}
+
+func redact(u string) string {
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		return u[:i]
+	}
+	return u
+}
+
+// GetARM GETs an ARM path (or absolute URL) and decodes the JSON body into out.
+func (c *Clients) GetARM(ctx context.Context, path, apiVersion string, out any) error {
+	u, err := c.armURL(path, apiVersion, nil)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, c.arm.Pipeline(), http.MethodGet, u, nil, out)
+}
+
+// PostARM POSTs body to an ARM path and decodes the JSON answer into out.
+func (c *Clients) PostARM(ctx context.Context, path, apiVersion string, body, out any) error {
+	u, err := c.armURL(path, apiVersion, nil)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, c.arm.Pipeline(), http.MethodPost, u, body, out)
+}
+
+type armPage struct {
+	Value    []json.RawMessage `json:"value"`
+	NextLink string            `json:"nextLink"`
+}
+
+// ListARM pages an ARM list (value + nextLink, followed verbatim), calling fn per item.
+func (c *Clients) ListARM(ctx context.Context, path, apiVersion string, query url.Values, fn func(json.RawMessage) error) error {
+	u, err := c.armURL(path, apiVersion, query)
+	if err != nil {
+		return err
+	}
+	for u != "" {
+		var page armPage
+		if err := c.do(ctx, c.arm.Pipeline(), http.MethodGet, u, nil, &page); err != nil {
+			return err
+		}
+		for _, v := range page.Value {
+			if err := fn(v); err != nil {
+				return err
+			}
+		}
+		u = page.NextLink
+	}
+	return nil
+}
+
+type graphPage struct {
+	Value    []json.RawMessage `json:"value"`
+	NextLink string            `json:"@odata.nextLink"`
+}
+
+// ListGraph pages an MS Graph collection (path relative to the endpoint, e.g.
+// "/v1.0/users?$select=id&$top=999"), following @odata.nextLink, calling fn per item.
+func (c *Clients) ListGraph(ctx context.Context, path string, fn func(json.RawMessage) error) error {
+	u := path
+	if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		u = c.Endpoints.MSGraph + "/" + strings.TrimPrefix(path, "/")
+	}
+	for u != "" {
+		var page graphPage
+		if err := c.do(ctx, c.graph, http.MethodGet, u, nil, &page); err != nil {
+			return err
+		}
+		for _, v := range page.Value {
+			if err := fn(v); err != nil {
+				return err
+			}
+		}
+		u = page.NextLink
+	}
+	return nil
+}
+
+// ErrorCode returns the HTTP status and service error code of err, when it carries them.
+func ErrorCode(err error) (status int, code string) {
+	var re *azcore.ResponseError
+	if errors.As(err, &re) {
+		code = re.ErrorCode
+		if code == "" {
+			code = http.StatusText(re.StatusCode)
+		}
+		return re.StatusCode, code
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return 0, "Timeout"
+	}
+	if errors.Is(err, context.Canceled) {
+		return 0, "Canceled"
+	}
+	return 0, "TransportError"
+}

@@ -1,0 +1,443 @@
+package azure
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+)
+
+// API names a family of endpoints for call counting and throttling budgets.
+type API string
+
+// The APIs a scan calls.
+const (
+	APIARM     API = "arm"
+	APIARG     API = "arg"
+	APIMSGraph API = "msgraph"
+)
+
+// Counter counts HTTP attempts per API, throttled (429) responses and retries. It is safe for
+// concurrent use. A scan attaches one to a context (WithCounter) to count only its own calls.
+type Counter struct {
+	arm, arg, msgraph    atomic.Int64
+	throttled, retries   atomic.Int64
+	transient, permanent atomic.Int64
+}
+
+// CallStats is a snapshot of a Counter.
+type CallStats struct {
+	ARM       int `json:"arm"`
+	ARG       int `json:"arg"`
+	MSGraph   int `json:"msgraph"`
+	Throttled int `json:"throttled"`
+	Retries   int `json:"retries"`
+}
+
+// Total is the number of HTTP attempts.
+func (s CallStats) Total() int { return s.ARM + s.ARG + s.MSGraph }
+
+// Map returns the calls per API as the scan result's api_calls map.
+func (s CallStats) Map() map[string]int {
+	return map[string]int{string(APIARM): s.ARM, string(APIARG): s.ARG, string(APIMSGraph): s.MSGraph}
+}
+
+// Snapshot returns the current counts.
+func (c *Counter) Snapshot() CallStats {
+	if c == nil {
+		return CallStats{}
+	}
+	return CallStats{ARM: int(c.arm.Load()), ARG: int(c.arg.Load()), MSGraph: int(c.msgraph.Load()),
+		Throttled: int(c.throttled.Load()), Retries: int(c.retries.Load())}
+}
+
+func (c *Counter) call(api API) {
+	if c == nil {
+		return
+	}
+	switch api {
+	case APIARG:
+		c.arg.Add(1)
+	case APIMSGraph:
+		c.msgraph.Add(1)
+	default:
+		c.arm.Add(1)
+	}
+}
+
+func (c *Counter) throttle() {
+	if c != nil {
+		c.throttled.Add(1)
+	}
+}
+
+func (c *Counter) retry() {
+	if c != nil {
+		c.retries.Add(1)
+	}
+}
+
+type counterKey struct{}
+
+// WithCounter returns a context whose HTTP calls are also counted in c.
+func WithCounter(ctx context.Context, c *Counter) context.Context {
+	return context.WithValue(ctx, counterKey{}, c)
+}
+
+func counterFrom(ctx context.Context) *Counter {
+	c, _ := ctx.Value(counterKey{}).(*Counter)
+	return c
+}
+
+// ThrottleOptions tunes the retry/throttle policy. Zero values take the defaults.
+type ThrottleOptions struct {
+	MaxRetries int           // attempts after the first; default 10
+	BaseDelay  time.Duration // first backoff for 5xx/transport errors; default 250ms
+	Throttled  time.Duration // first backoff for a 429 without Retry-After; default 1s
+	MaxDelay   time.Duration // backoff cap; default 30s
+	// ARMReserve is how many ARM reads to keep in hand before pacing starts; default 10.
+	ARMReserve int
+	Logger     *slog.Logger
+}
+
+// Throttle is ATG's one retry/throttle policy. RetryPolicy (per call) retries 408/429/5xx and
+// transport errors, honouring Retry-After / retry-after-ms / x-ms-retry-after-ms, with
+// exponential backoff and jitter otherwise, and waits that respect the context. PacerPolicy (per
+// attempt) counts calls and paces requests from the remaining-quota headers of ARM
+// (x-ms-ratelimit-remaining-subscription-reads, token bucket) and Resource Graph
+// (x-ms-user-quota-remaining / x-ms-user-quota-resets-after, fixed window), and stops every
+// request of a budget while a 429's Retry-After runs, so that 429s stay rare.
+type Throttle struct {
+	opts    ThrottleOptions
+	total   Counter
+	mu      sync.Mutex
+	buckets map[string]*bucket
+}
+
+// NewThrottle returns a Throttle with opts (defaults filled in).
+func NewThrottle(opts ThrottleOptions) *Throttle {
+	if opts.MaxRetries == 0 {
+		opts.MaxRetries = 10
+	}
+	if opts.BaseDelay == 0 {
+		opts.BaseDelay = 250 * time.Millisecond
+	}
+	if opts.Throttled == 0 {
+		opts.Throttled = time.Second
+	}
+	if opts.MaxDelay == 0 {
+		opts.MaxDelay = 30 * time.Second
+	}
+	if opts.ARMReserve == 0 {
+		opts.ARMReserve = 10
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Throttle{opts: opts, buckets: map[string]*bucket{}}
+}
+
+// Stats returns the process-wide counts of this Throttle.
+func (t *Throttle) Stats() CallStats { return t.total.Snapshot() }
+
+// RetryPolicy returns the per-call retry policy.
+func (t *Throttle) RetryPolicy() policy.Policy { return retryPolicy{t: t} }
+
+// PacerPolicy returns the per-attempt pacing and counting policy for ARM and Resource Graph.
+func (t *Throttle) PacerPolicy() policy.Policy { return pacerPolicy{t: t} }
+
+// GraphPacerPolicy returns the per-attempt pacing and counting policy for MS Graph.
+func (t *Throttle) GraphPacerPolicy() policy.Policy { return pacerPolicy{t: t, graph: true} }
+
+type retryPolicy struct{ t *Throttle }
+
+// retriable reports whether an attempt's outcome is worth retrying.
+func retriable(resp *http.Response, err error) bool {
+	if err != nil {
+		var nre interface{ NonRetriable() }
+		return !errors.As(err, &nre)
+	}
+	switch resp.StatusCode {
+	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// RetryAfter returns the server-requested delay of a response (retry-after-ms,
+// x-ms-retry-after-ms, Retry-After seconds or HTTP date), or 0.
+func RetryAfter(resp *http.Response) time.Duration {
+	if resp == nil {
+		return 0
+	}
+	for _, h := range []string{"retry-after-ms", "x-ms-retry-after-ms"} {
+		if v := resp.Header.Get(h); v != "" {
+			if ms, err := strconv.ParseFloat(v, 64); err == nil && ms > 0 {
+				return time.Duration(ms * float64(time.Millisecond))
+			}
+		}
+	}
+	if v := resp.Header.Get("Retry-After"); v != "" {
+		if s, err := strconv.ParseFloat(v, 64); err == nil && s > 0 {
+			return time.Duration(s * float64(time.Second))
+		}
+		if at, err := http.ParseTime(v); err == nil {
+			return time.Until(at)
+		}
+	}
+	return 0
+}
+
+func (p retryPolicy) backoff(resp *http.Response, try int) time.Duration {
+	if d := RetryAfter(resp); d > 0 {
+		return d
+	}
+	base := p.t.opts.BaseDelay
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+		base = p.t.opts.Throttled
+	}
+	d := base << min(try-1, 16)
+	if d > p.t.opts.MaxDelay || d <= 0 {
+		d = p.t.opts.MaxDelay
+	}
+	// full jitter in [d/2, d*3/2)
+	return d/2 + time.Duration(rand.Int64N(int64(d)))
+}
+
+func (p retryPolicy) Do(req *policy.Request) (*http.Response, error) {
+	ctx := req.Raw().Context()
+	for try := 1; ; try++ {
+		if err := req.RewindBody(); err != nil {
+			return nil, err
+		}
+		resp, err := req.Clone(ctx).Next()
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			if err == nil {
+				runtime.Drain(resp)
+			}
+			return nil, ctxErr
+		}
+		if !retriable(resp, err) || try > p.t.opts.MaxRetries {
+			return resp, err
+		}
+		delay := p.backoff(resp, try)
+		if delay > p.t.opts.MaxDelay*4 {
+			// a Retry-After longer than we are prepared to wait: give the response back.
+			return resp, err
+		}
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+			runtime.Drain(resp)
+		}
+		p.t.total.retry()
+		counterFrom(ctx).retry()
+		p.t.opts.Logger.Debug("retrying", "method", req.Raw().Method, "url", req.Raw().URL.Path,
+			"status", status, "error", err, "try", try, "delay", delay)
+		timer := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, ctx.Err()
+		case <-timer.C:
+		}
+	}
+}
+
+type pacerPolicy struct {
+	t     *Throttle
+	graph bool
+}
+
+// classify returns the API and throttling budget of a request.
+func (p pacerPolicy) classify(r *http.Request) (API, string, string) {
+	if p.graph {
+		return APIMSGraph, "msgraph", ""
+	}
+	path := strings.ToLower(r.URL.Path)
+	if strings.Contains(path, "/providers/microsoft.resourcegraph/") {
+		return APIARG, "arg", "x-ms-user-quota-remaining"
+	}
+	verb := "reads"
+	switch r.Method {
+	case http.MethodPut, http.MethodPatch, http.MethodPost:
+		verb = "writes"
+	case http.MethodDelete:
+		verb = "deletes"
+	}
+	if rest, ok := strings.CutPrefix(path, "/subscriptions/"); ok {
+		sub, _, _ := strings.Cut(rest, "/")
+		if sub != "" {
+			return APIARM, "arm:" + sub + ":" + verb, "x-ms-ratelimit-remaining-subscription-" + verb
+		}
+	}
+	return APIARM, "arm:tenant:" + verb, "x-ms-ratelimit-remaining-tenant-" + verb
+}
+
+func (t *Throttle) bucket(key string, reserve int) *bucket {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	b := t.buckets[key]
+	if b == nil {
+		b = &bucket{remaining: -1, interval: 40 * time.Millisecond, reserve: reserve}
+		t.buckets[key] = b
+	}
+	return b
+}
+
+func (p pacerPolicy) Do(req *policy.Request) (*http.Response, error) {
+	ctx := req.Raw().Context()
+	api, key, header := p.classify(req.Raw())
+	reserve := 0
+	if api == APIARM {
+		reserve = p.t.opts.ARMReserve
+	}
+	b := p.t.bucket(key, reserve)
+	if err := b.acquire(ctx); err != nil {
+		return nil, err
+	}
+	resp, err := req.Next()
+	p.t.total.call(api)
+	counterFrom(ctx).call(api)
+	b.release(resp, header)
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+		p.t.total.throttle()
+		counterFrom(ctx).throttle()
+		p.t.opts.Logger.Debug("throttled", "api", api, "budget", key, "retry_after", RetryAfter(resp))
+	}
+	return resp, err
+}
+
+// bucket tracks one throttling budget as the server reports it.
+type bucket struct {
+	mu           sync.Mutex
+	remaining    int       // last reported remaining quota; -1 unknown
+	resetAt      time.Time // fixed-window budgets (Resource Graph): when the quota refills
+	blockedUntil time.Time // after a 429: no request before this
+	inflight     int
+	reserve      int
+	interval     time.Duration // pacing interval once the budget runs low (token buckets)
+	nextSlot     time.Time
+}
+
+const maxPace = 2 * time.Second
+
+func (b *bucket) acquire(ctx context.Context) error {
+	for {
+		b.mu.Lock()
+		now := time.Now()
+		var wait time.Duration
+		switch {
+		case now.Before(b.blockedUntil):
+			wait = b.blockedUntil.Sub(now)
+		case !b.resetAt.IsZero() && !now.Before(b.resetAt):
+			// the window has reset: the quota is unknown until the next response reports it.
+			b.remaining, b.resetAt = -1, time.Time{}
+		case b.remaining >= 0 && b.remaining-b.inflight <= b.reserve:
+			if !b.resetAt.IsZero() {
+				wait = b.resetAt.Sub(now)
+			} else if now.Before(b.nextSlot) {
+				wait = b.nextSlot.Sub(now)
+			} else {
+				b.nextSlot = now.Add(b.interval)
+				b.inflight++
+				b.mu.Unlock()
+				return nil
+			}
+		}
+		if wait <= 0 && (b.remaining < 0 || b.remaining-b.inflight > b.reserve) {
+			b.inflight++
+			b.mu.Unlock()
+			return nil
+		}
+		b.mu.Unlock()
+		if wait <= 0 {
+			continue
+		}
+		timer := time.NewTimer(min(wait, maxPace))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		case <-timer.C:
+		}
+	}
+}
+
+// parseResetsAfter reads "hh:mm:ss[.fffffff]" as a duration.
+func parseResetsAfter(v string) (time.Duration, bool) {
+	parts := strings.Split(strings.TrimSpace(v), ":")
+	if len(parts) != 3 {
+		return 0, false
+	}
+	h, err1 := strconv.Atoi(parts[0])
+	m, err2 := strconv.Atoi(parts[1])
+	s, err3 := strconv.ParseFloat(parts[2], 64)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return 0, false
+	}
+	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s*float64(time.Second)), true
+}
+
+func (b *bucket) release(resp *http.Response, header string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.inflight--
+	if resp == nil {
+		return
+	}
+	now := time.Now()
+	if resp.StatusCode == http.StatusTooManyRequests {
+		d := RetryAfter(resp)
+		if d <= 0 {
+			d = time.Second
+		}
+		if until := now.Add(d); until.After(b.blockedUntil) {
+			b.blockedUntil = until
+		}
+		b.interval = min(b.interval*2, maxPace)
+	}
+	if header == "" {
+		return
+	}
+	v := resp.Header.Get(header)
+	if v == "" {
+		return
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		return
+	}
+	if ra, ok := parseResetsAfter(resp.Header.Get("x-ms-user-quota-resets-after")); ok {
+		b.resetAt = now.Add(ra)
+	}
+	if b.remaining >= 0 && b.remaining-b.inflight <= b.reserve+b.inflight {
+		// pacing: adapt the interval to the refill rate the server shows.
+		switch {
+		case n < b.remaining:
+			b.interval = min(b.interval*3/2, maxPace)
+		case n > b.remaining:
+			b.interval = max(b.interval*4/5, 2*time.Millisecond)
+		}
+	}
+	b.remaining = n
+}
+
+// drainClose reads and closes a body so the connection can be reused.
+func drainClose(r io.ReadCloser) {
+	if r != nil {
+		_, _ = io.Copy(io.Discard, r)
+		_ = r.Close()
+	}
+}

@@ -1,0 +1,132 @@
+// Package scan is the engine API that scans a tenant into the graph. The CLI, the service and
+// the tests all call it. A scan runs whole in one process (Run) or as steps the service
+// distributes: Plan -> RunShard per shard (each its own queue message) -> Finalize. All types
+// are JSON-serialisable so plans and shard results can be persisted between steps, and every
+// step is idempotent: running a shard twice changes nothing.
+package scan
+
+import (
+	"log/slog"
+
+	"github.com/atg-go/atg/engine/azure"
+	"github.com/atg-go/atg/engine/graph"
+)
+
+// Request says what to scan.
+type Request struct {
+	TenantID string `json:"tenant_id"`
+	// Subscriptions filters the tenant's subscriptions (GUIDs); empty means all.
+	Subscriptions []string `json:"subscriptions,omitempty"`
+	// ResourceGroups filters resource groups by name glob (path.Match syntax, case-insensitive);
+	// empty means all.
+	ResourceGroups    []string `json:"resource_groups,omitempty"`
+	IncludeIdentities bool     `json:"include_identities"`
+	IncludeRBAC       bool     `json:"include_rbac"`
+}
+
+// Shard kinds.
+const (
+	ShardSubscription = "subscription" // resources, children and RBAC of one or more subscriptions
+	ShardEntra        = "entra"        // users, groups (+ members), service principals, applications
+)
+
+// Plan is a scan split into shards.
+type Plan struct {
+	ScanID  string  `json:"scan_id"` // "scan_<ulid>"
+	Request Request `json:"request"`
+	Shards  []Shard `json:"shards"`
+	// Subscriptions are every subscription in scope (GUID -> display name), resolved at plan time.
+	Subscriptions []Subscription `json:"subscriptions"`
+	// StartedAt is the plan time (RFC 3339), used for duration_s.
+	StartedAt string `json:"started_at"`
+}
+
+// Subscription is one subscription in a plan.
+type Subscription struct {
+	ID             string `json:"id"` // /subscriptions/<guid>
+	SubscriptionID string `json:"subscription_id"`
+	DisplayName    string `json:"display_name"`
+	State          string `json:"state"`
+	TenantID       string `json:"tenant_id"`
+}
+
+// Shard is one independently runnable unit of a scan.
+type Shard struct {
+	ID              string   `json:"id"`
+	Kind            string   `json:"kind"` // ShardSubscription | ShardEntra
+	SubscriptionIDs []string `json:"subscription_ids,omitempty"`
+}
+
+// ShardResult is what a shard found; Finalize sums them.
+type ShardResult struct {
+	ShardID   string         `json:"shard_id"`
+	Resources int            `json:"resources"`
+	ByType    map[string]int `json:"by_type"`
+	// Counts by node label written by the shard (identities, role assignments, …).
+	Labels    map[string]int `json:"labels,omitempty"`
+	Nodes     int            `json:"nodes"`
+	Edges     int            `json:"edges"`
+	Failures  []Failure      `json:"failures"`
+	APICalls  map[string]int `json:"api_calls"`
+	Throttled int            `json:"throttled"`
+	Retries   int            `json:"retries,omitempty"`
+	// ResourceGroups lists the (lower-cased) resource groups the shard found, per subscription,
+	// so Finalize can scope cleanup of a resource-group-filtered scan.
+	ResourceGroups map[string][]string `json:"resource_groups,omitempty"`
+}
+
+// Failure is one thing that could not be discovered, after retries.
+type Failure struct {
+	Scope   string `json:"scope"`   // subscription, resource group, "entra", …
+	ID      string `json:"id"`      // the resource / collection / request that failed
+	Code    string `json:"code"`    // ARM / Graph error code or HTTP status text
+	Message string `json:"message"` // human-readable
+}
+
+// Identities counts Entra objects.
+type Identities struct {
+	Users             int `json:"users"`
+	Groups            int `json:"groups"`
+	ServicePrincipals int `json:"service_principals"`
+	Applications      int `json:"applications"`
+}
+
+// Result is the scan summary; its JSON is exactly what `atg scan -o json` prints.
+type Result struct {
+	TenantID        string         `json:"tenant_id"`
+	ScanID          string         `json:"scan_id"`
+	Subscriptions   int            `json:"subscriptions"`
+	Resources       int            `json:"resources"`
+	Relationships   int            `json:"relationships"`
+	Identities      Identities     `json:"identities"`
+	RoleAssignments int            `json:"role_assignments"`
+	ByType          map[string]int `json:"by_type"`
+	Failures        []Failure      `json:"failures"`
+	APICalls        map[string]int `json:"api_calls"`
+	Throttled       int            `json:"throttled"`
+	DurationS       float64        `json:"duration_s"`
+	// Removed counts what stale cleanup deleted.
+	Removed graph.DeleteResult `json:"removed"`
+}
+
+// Progress is reported while a scan runs.
+type Progress struct {
+	Phase   string         `json:"phase"` // plan | resources | children | rbac | identities | finalize | done
+	Percent int            `json:"percent"`
+	Message string         `json:"message,omitempty"`
+	Counts  map[string]int `json:"counts,omitempty"` // subscriptions_done, subscriptions_total, resources, api_calls, throttled
+}
+
+// Engine runs scans. Store and Azure are required; the rest have defaults.
+type Engine struct {
+	Store    graph.Store
+	Azure    *azure.Clients
+	Logger   *slog.Logger
+	Progress func(Progress) // optional; called from many goroutines, serially
+	// Concurrency bounds concurrent shards and, within a shard, concurrent ARM list calls;
+	// default 16.
+	Concurrency int
+	// ShardSubscriptions is how many subscriptions one shard covers (Resource Graph batches
+	// them into one query); default 5.
+	ShardSubscriptions int
+}
