@@ -1,0 +1,190 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/atg-go/atg/engine/graph"
+)
+
+// ARMID is a parsed, normalised ARM id. Every prefix of the id that names something
+// (subscription, resource group, each type/name pair of each provider block) is a Level.
+//
+// Parsing is tolerant of Microsoft's quirks: case differences (the id is lower-cased),
+// trailing slashes, and the doubled "providers/providers" segment. Levels are byte
+// ranges of ID, so a level's ID is always a substring of ID and compares equal to the
+// key of the node it names.
+type ARMID struct {
+	ID     string  // normalised id (lower-cased, trimmed, no trailing slash)
+	Levels []Level // outermost first; the last is the id itself
+}
+
+// Level is one named prefix of an ARM id.
+type Level struct {
+	End   int         // ID[:End] is the prefix's id
+	Label graph.Label // Subscription, ResourceGroup, Resource, RoleDefinition or RoleAssignment
+	Type  string      // lower-cased ARM type for provider levels (e.g. microsoft.network/virtualnetworks/subnets)
+	Block int         // provider block index (0 = first /providers/ block); -1 for subscription/RG levels
+}
+
+// cleanID is the node-key form of an id: graph.NormalizeID plus every trailing slash removed.
+func cleanID(s string) string {
+	s = graph.NormalizeID(s)
+	for strings.HasSuffix(s, "/") {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// ParseID parses an ARM id. ok is false when s is not a well-formed ARM id (a missing
+// name after a type, an empty segment, a misspelt "providers", …).
+func ParseID(s string) (ARMID, bool) {
+	id := cleanID(s)
+	if len(id) < 2 || id[0] != '/' {
+		return ARMID{}, false
+	}
+	// tokenise into [start,end) ranges
+	type tok struct{ s, e int }
+	toks := make([]tok, 0, 12)
+	start := 1
+	for i := 1; i <= len(id); i++ {
+		if i == len(id) || id[i] == '/' {
+			if i == start {
+				return ARMID{}, false // empty segment ("//")
+			}
+			toks = append(toks, tok{start, i})
+			start = i + 1
+		}
+	}
+	seg := func(i int) string { return id[toks[i].s:toks[i].e] }
+	n := len(toks)
+	levels := make([]Level, 0, 4)
+	i := 0
+	if seg(0) == "subscriptions" {
+		if n < 2 {
+			return ARMID{}, false
+		}
+		levels = append(levels, Level{End: toks[1].e, Label: graph.LabelSubscription, Block: -1})
+		i = 2
+		if i < n && seg(i) == "resourcegroups" {
+			if i+1 >= n {
+				return ARMID{}, false
+			}
+			levels = append(levels, Level{End: toks[i+1].e, Label: graph.LabelResourceGroup, Block: -1})
+			i += 2
+		}
+	}
+	block := 0
+	for i < n {
+		if seg(i) != "providers" {
+			return ARMID{}, false
+		}
+		for i < n && seg(i) == "providers" { // "providers/providers" typo
+			i++
+		}
+		if i >= n {
+			return ARMID{}, false
+		}
+		ns := seg(i)
+		i++
+		typ := ns
+		pairs := 0
+		for i < n && seg(i) != "providers" {
+			if i+1 >= n {
+				return ARMID{}, false // type without a name
+			}
+			typ += "/" + seg(i)
+			lbl := graph.LabelResource
+			if ns == "microsoft.authorization" && pairs == 0 {
+				switch seg(i) {
+				case "roledefinitions":
+					lbl = graph.LabelRoleDefinition
+				case "roleassignments":
+					lbl = graph.LabelRoleAssignment
+				}
+			}
+			levels = append(levels, Level{End: toks[i+1].e, Label: lbl, Type: typ, Block: block})
+			i += 2
+			pairs++
+		}
+		if pairs == 0 {
+			return ARMID{}, false
+		}
+		block++
+	}
+	if len(levels) == 0 {
+		return ARMID{}, false
+	}
+	return ARMID{ID: id, Levels: levels}, true
+}
+
+// Last is the level of the id itself.
+func (a ARMID) Last() Level { return a.Levels[len(a.Levels)-1] }
+
+// Label is the node label the id names.
+func (a ARMID) Label() graph.Label { return a.Last().Label }
+
+// Type is the lower-cased ARM type of a provider id ("" for subscriptions and resource groups).
+func (a ARMID) Type() string { return a.Last().Type }
+
+// Prefix returns the id of level i.
+func (a ARMID) Prefix(i int) string { return a.ID[:a.Levels[i].End] }
+
+// Parent returns the id and label of the closest enclosing level: the parent resource of a
+// child resource, the scope of an extension resource, the resource group of a top-level
+// resource, the subscription of a resource group. ok is false at the top.
+func (a ARMID) Parent() (string, graph.Label, bool) {
+	if len(a.Levels) < 2 {
+		return "", "", false
+	}
+	p := a.Levels[len(a.Levels)-2]
+	return a.ID[:p.End], p.Label, true
+}
+
+// Root returns the top-level resource of the id's last provider block (a vault for a vault
+// key, a namespace for an event hub authorization rule), or the id itself.
+func (a ARMID) Root() (string, string) {
+	last := a.Last()
+	if last.Block < 0 {
+		return a.ID, last.Type
+	}
+	for _, l := range a.Levels {
+		if l.Block == last.Block {
+			return a.ID[:l.End], l.Type
+		}
+	}
+	return a.ID, last.Type
+}
+
+// Subscription returns the subscription GUID of the id, or "".
+func (a ARMID) Subscription() string {
+	if a.Levels[0].Label != graph.LabelSubscription {
+		return ""
+	}
+	return a.ID[len("/subscriptions/"):a.Levels[0].End]
+}
+
+// ResourceGroup returns the (lower-cased) resource group name of the id, or "".
+func (a ARMID) ResourceGroup() string {
+	if len(a.Levels) < 2 || a.Levels[1].Label != graph.LabelResourceGroup {
+		return ""
+	}
+	return a.ID[a.Levels[0].End+len("/resourcegroups/") : a.Levels[1].End]
+}
+
+// LabelOfID returns the label an ARM id certainly names: Subscription, ResourceGroup,
+// RoleDefinition, RoleAssignment or Resource. ok is false for strings that are not ARM ids.
+func LabelOfID(id string) (graph.Label, bool) {
+	a, ok := ParseID(id)
+	if !ok {
+		return "", false
+	}
+	return a.Label(), true
+}
+
+// related reports whether a and b are the same id or one is an ancestor of the other.
+func related(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return strings.HasPrefix(b, a) && (len(a) == len(b) || b[len(a)] == '/')
+}
