@@ -332,7 +332,7 @@ func BigEnvelope(t testing.TB) map[string]any {
 			"name": fmt.Sprintf("subnet-%04d", i),
 			"id":   fmt.Sprintf("%s/subnets/subnet-%04d", arm["id"], i),
 			"properties": map[string]any{"addressPrefix": fmt.Sprintf("10.%d.%d.0/24", i/256, i%256),
-				"serviceEndpoints": []any{map[string]any{"service": "Microsoft.Storage", "locations": []any{"westus", "eastus"}}},
+				"serviceEndpoints":               []any{map[string]any{"service": "Microsoft.Storage", "locations": []any{"westus", "eastus"}}},
 				"privateEndpointNetworkPolicies": "Disabled", "delegations": []any{}},
 		})
 	}
@@ -341,21 +341,21 @@ func BigEnvelope(t testing.TB) map[string]any {
 		graph.PropID: arm["id"], graph.PropName: arm["name"], graph.PropType: strings.ToLower(arm["type"].(string)),
 		graph.PropTypeDisplay: arm["type"], graph.PropLocation: arm["location"], graph.PropResourceGroup: "rg1",
 		graph.PropSubscription: "subid", graph.PropProperties: props,
-		graph.PropSKU:    map[string]any{"name": "Standard", "tier": "Regional", "capacity": 2.0},
-		graph.PropZones:  []any{"1", "2", "3"},
-		graph.PropTags:   map[string]any{"env": "prod", "owner": "ops@contoso.com", "empty": ""},
-		graph.PropKind:   nil,
-		"numbers":        []any{1.0, 2.5, -3.0, 1e21},
-		"bools":          []any{true, false},
-		"mixed":          []any{"a", 1.0, true, nil, map[string]any{"x": []any{}}},
-		"empty_list":     []any{},
-		"empty_map":      map[string]any{},
-		"count":          42.0,
-		"ratio":          0.125,
-		"enabled":        true,
-		"disabled":       false,
-		"unicode":        "Zürich – 東京 \u00e9 'quoted' \"double\" back\\slash",
-		"big":            strings.Repeat("0123456789abcdef", 300*1024/16),
+		graph.PropSKU:   map[string]any{"name": "Standard", "tier": "Regional", "capacity": 2.0},
+		graph.PropZones: []any{"1", "2", "3"},
+		graph.PropTags:  map[string]any{"env": "prod", "owner": "ops@contoso.com", "empty": ""},
+		graph.PropKind:  nil,
+		"numbers":       []any{1.0, 2.5, -3.0, 1e21},
+		"bools":         []any{true, false},
+		"mixed":         []any{"a", 1.0, true, nil, map[string]any{"x": []any{}}},
+		"empty_list":    []any{},
+		"empty_map":     map[string]any{},
+		"count":         42.0,
+		"ratio":         0.125,
+		"enabled":       true,
+		"disabled":      false,
+		"unicode":       "Zürich – 東京 \u00e9 'quoted' \"double\" back\\slash",
+		"big":           strings.Repeat("0123456789abcdef", 300*1024/16),
 		graph.PropIdentity: map[string]any{"type": "UserAssigned", "userAssignedIdentities": map[string]any{
 			"/subscriptions/subid/resourcegroups/rg1/providers/microsoft.managedidentity/userassignedidentities/id1": map[string]any{"principalId": "p", "clientId": "c"}}},
 	}
@@ -749,7 +749,7 @@ func testDeleteStaleOwners(t *testing.T, s graph.Store) {
 	}
 	left := nodeSet(t, s, tenant)
 	want := map[string]bool{SubID(s2): true, graph.NormalizeID(RGID(s2, "rg1")): true,
-		graph.NormalizeID(ResID(s2, "rg1", "Microsoft.KeyVault/vaults", "kv1")): true,
+		graph.NormalizeID(ResID(s2, "rg1", "Microsoft.KeyVault/vaults", "kv1")):           true,
 		graph.NormalizeID(ResID(s2, "rg1", "Microsoft.Network/virtualNetworks", "vnet2")): true,
 		"env=prod": true, "westeurope": true}
 	if !reflect.DeepEqual(left, want) {
