@@ -1,0 +1,149 @@
+// Package jobs holds the service's job model and its storage: JobStore on Table Storage,
+// JobQueue on Storage Queue, ArtifactStore and internal blobs on Blob Storage, the
+// Idempotency-Key records, plus in-memory twins of each for unit tests.
+//
+// Layout in Table Storage (table `<prefix>jobs`): PartitionKey = owner (the API key name),
+// RowKey = job id. A user's GET and list are point reads / single-partition queries, and
+// isolation holds by construction (another owner's job is simply not in the partition).
+// Admin reads use a cross-partition query (rare). Job ids embed an inverted timestamp, so
+// RowKey order — the order lists come back in — is newest first.
+// Queue messages carry owner and job id, so workers do point reads too.
+package jobs
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/atg-go/atg/handler/apierr"
+)
+
+// Status is a job's lifecycle state.
+type Status string
+
+// Statuses.
+const (
+	Queued     Status = "queued"
+	Running    Status = "running"
+	Succeeded  Status = "succeeded"
+	Failed     Status = "failed"
+	Cancelling Status = "cancelling"
+	Cancelled  Status = "cancelled"
+)
+
+// Statuses lists every status.
+var Statuses = []Status{Queued, Running, Succeeded, Failed, Cancelling, Cancelled}
+
+// Terminal reports whether s is final.
+func (s Status) Terminal() bool { return s == Succeeded || s == Failed || s == Cancelled }
+
+var transitions = map[Status][]Status{
+	Queued:     {Running, Cancelled, Failed, Cancelling},
+	Running:    {Running, Succeeded, Failed, Cancelling, Cancelled},
+	Cancelling: {Cancelled, Failed, Succeeded, Cancelling},
+}
+
+// CanTransition reports whether from -> to is allowed.
+func CanTransition(from, to Status) bool {
+	for _, s := range transitions[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// Job types.
+const (
+	TypeScan         = "scan"
+	TypeGenerateIaC  = "generate-iac"
+	TypeCreateTenant = "create-tenant"
+)
+
+// Progress is what a running job reports.
+type Progress struct {
+	Percent int            `json:"percent"`
+	Phase   string         `json:"phase,omitempty"`
+	Message string         `json:"message,omitempty"`
+	Counts  map[string]int `json:"counts,omitempty"`
+}
+
+// JobError is a job's failure reason (safe to show to its owner).
+type JobError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Job is one job. Result and the internal fields are not part of the API job object.
+type Job struct {
+	ID         string          `json:"id"`
+	Type       string          `json:"type"`
+	Status     Status          `json:"status"`
+	Owner      string          `json:"owner"`
+	Request    json.RawMessage `json:"request,omitempty"`
+	Progress   *Progress       `json:"progress,omitempty"`
+	Attempts   int             `json:"attempts"`
+	Error      *JobError       `json:"error,omitempty"`
+	CreatedAt  time.Time       `json:"created_at"`
+	StartedAt  *time.Time      `json:"started_at,omitempty"`
+	FinishedAt *time.Time      `json:"finished_at,omitempty"`
+
+	Result      json.RawMessage `json:"-"`
+	LastError   *JobError       `json:"-"` // error of the latest failed attempt (for poison handling)
+	ShardsTotal int             `json:"-"`
+	ETag        string          `json:"-"`
+}
+
+// Transition moves j to status to at now, validating the move and stamping times.
+func (j *Job) Transition(to Status, now time.Time) error {
+	if !CanTransition(j.Status, to) {
+		return apierr.Errorf(apierr.Conflict, "job %s is %s and cannot become %s", j.ID, j.Status, to)
+	}
+	if to == Running && j.StartedAt == nil {
+		t := now.UTC()
+		j.StartedAt = &t
+	}
+	if to.Terminal() {
+		t := now.UTC()
+		j.FinishedAt = &t
+	}
+	j.Status = to
+	return nil
+}
+
+// NewID returns a new job id, `job_` + a ULID whose time part is inverted so that ids sort
+// newest first.
+func NewID(now time.Time) string {
+	ms := uint64(now.UnixMilli())
+	inv := ulid.MaxTime() - ms
+	if ms > ulid.MaxTime() {
+		inv = 0
+	}
+	id, err := ulid.New(inv, rand.Reader)
+	if err != nil { // crypto/rand does not fail on supported platforms
+		return fmt.Sprintf("job_%d", math.MaxInt64-now.UnixNano())
+	}
+	return "job_" + id.String()
+}
+
+// ValidID reports whether id has the shape NewID produces (so junk never reaches storage).
+func ValidID(id string) bool {
+	if len(id) != 30 || id[:4] != "job_" {
+		return false
+	}
+	_, err := ulid.ParseStrict(id[4:])
+	return err == nil
+}
+
+// ListQuery filters a job listing.
+type ListQuery struct {
+	Owner  string // "" = every owner (admin)
+	Status Status // "" = any
+	Type   string // "" = any
+	Limit  int    // 1..100
+	Cursor string // opaque, from a previous page
+}

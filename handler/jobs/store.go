@@ -1,0 +1,107 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+)
+
+// Store persists jobs.
+type Store interface {
+	// Create inserts a new job (conflict if the id exists).
+	Create(ctx context.Context, j Job) error
+	// Get returns owner's job id (not_found otherwise).
+	Get(ctx context.Context, owner, id string) (Job, error)
+	// Find returns job id of any owner (admin reads).
+	Find(ctx context.Context, id string) (Job, error)
+	// Update reads the job, applies fn and writes it back with optimistic concurrency
+	// (If-Match), re-reading and re-applying fn when another writer got there first.
+	// fn returning ErrNoChange skips the write; any other error aborts.
+	Update(ctx context.Context, owner, id string, fn func(*Job) error) (Job, error)
+	// List returns a page of jobs and the cursor of the next page ("" at the end).
+	List(ctx context.Context, q ListQuery) ([]Job, string, error)
+	Ping(ctx context.Context) error
+}
+
+// ErrNoChange tells Store.Update that fn decided not to write.
+var ErrNoChange = errors.New("jobs: no change")
+
+// Shards records which shards of a fanned-out job are done: one record per (job, shard),
+// so a redelivered shard cannot count twice.
+type Shards interface {
+	MarkDone(ctx context.Context, jobID, shardID string) error
+	IsDone(ctx context.Context, jobID, shardID string) (bool, error)
+	CountDone(ctx context.Context, jobID string) (int, error)
+}
+
+// Blobs stores internal documents (plans, shard results, large results and requests).
+type Blobs interface {
+	Put(ctx context.Context, name string, data []byte) error
+	Get(ctx context.Context, name string) ([]byte, error) // not_found when missing
+	Ping(ctx context.Context) error
+}
+
+// Artifact describes one artifact of a job.
+type Artifact struct {
+	Name        string `json:"name"`
+	Size        int64  `json:"size"`
+	ContentType string `json:"content_type"`
+	SHA256      string `json:"sha256"`
+}
+
+// ArtifactStore stores job artifacts under a per-job prefix.
+type ArtifactStore interface {
+	Put(ctx context.Context, jobID, name, contentType string, r io.Reader) (Artifact, error)
+	List(ctx context.Context, jobID string) ([]Artifact, error)
+	// Open streams an artifact; the caller closes the reader.
+	Open(ctx context.Context, jobID, name string) (Artifact, io.ReadCloser, error)
+}
+
+// IdempotencyRecord remembers which job an Idempotency-Key produced.
+type IdempotencyRecord struct {
+	BodyHash  string
+	JobID     string
+	CreatedAt time.Time
+}
+
+// IdempotencyWindow is how long a key is remembered.
+const IdempotencyWindow = 24 * time.Hour
+
+// Idempotency stores Idempotency-Key records per owner.
+type Idempotency interface {
+	// Claim records rec for (owner, key) unless a record younger than IdempotencyWindow
+	// exists, in which case that record is returned with claimed=false.
+	Claim(ctx context.Context, owner, key string, rec IdempotencyRecord) (existing IdempotencyRecord, claimed bool, err error)
+}
+
+// Message is one queue message. Kind "start" goes to the jobs queue, "shard" to the shards queue.
+type Message struct {
+	JobID string `json:"job_id"`
+	Owner string `json:"owner"`
+	Type  string `json:"type"`
+	Kind  string `json:"kind"`
+	Shard string `json:"shard,omitempty"`
+}
+
+// Message kinds.
+const (
+	KindStart = "start"
+	KindShard = "shard"
+)
+
+// Queue enqueues work.
+type Queue interface {
+	Enqueue(ctx context.Context, m Message) error
+	Ping(ctx context.Context) error
+}
+
+// Backend groups the storage a service instance uses.
+type Backend struct {
+	Jobs        Store
+	Shards      Shards
+	Blobs       Blobs
+	Artifacts   ArtifactStore
+	Idempotency Idempotency
+	Queue       Queue
+}
