@@ -52,7 +52,9 @@ type Entry struct {
 }
 
 // String renders the config form name:role:sha256hex.
-func (e Entry) String() string { return e.Name + ":" + string(e.Role) + ":" + hex.EncodeToString(e.Hash[:]) }
+func (e Entry) String() string {
+	return e.Name + ":" + string(e.Role) + ":" + hex.EncodeToString(e.Hash[:])
+}
 
 var (
 	keyRE  = regexp.MustCompile(`^atg_(dev|int|prod)_([A-Za-z0-9_-]{43,})$`)

@@ -774,4 +774,3 @@ func (s *BlobArtifacts) Open(ctx context.Context, jobID, name string) (Artifact,
 	}
 	return a, resp.Body, nil
 }
-
