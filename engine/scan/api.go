@@ -7,8 +7,10 @@ package scan
 
 import (
 	"log/slog"
+	"sync"
 
 	"github.com/atg-go/atg/engine/azure"
+	"github.com/atg-go/atg/engine/discover"
 	"github.com/atg-go/atg/engine/graph"
 )
 
@@ -37,8 +39,10 @@ type Plan struct {
 	Shards  []Shard `json:"shards"`
 	// Subscriptions are every subscription in scope (GUID -> display name), resolved at plan time.
 	Subscriptions []Subscription `json:"subscriptions"`
-	// StartedAt is the plan time (RFC 3339), used for duration_s.
+	// StartedAt is the plan time (RFC 3339 with nanoseconds), used for duration_s.
 	StartedAt string `json:"started_at"`
+	// APICalls are the calls planning made (listing subscriptions).
+	APICalls map[string]int `json:"api_calls,omitempty"`
 }
 
 // Subscription is one subscription in a plan.
@@ -75,13 +79,10 @@ type ShardResult struct {
 	ResourceGroups map[string][]string `json:"resource_groups,omitempty"`
 }
 
-// Failure is one thing that could not be discovered, after retries.
-type Failure struct {
-	Scope   string `json:"scope"`   // subscription, resource group, "entra", …
-	ID      string `json:"id"`      // the resource / collection / request that failed
-	Code    string `json:"code"`    // ARM / Graph error code or HTTP status text
-	Message string `json:"message"` // human-readable
-}
+// Failure is one thing that could not be discovered, after retries: Scope (subscription,
+// "entra", shard id, …), ID (the resource / collection / request), Code (ARM / Graph error code
+// or HTTP status text), Message.
+type Failure = discover.Failure
 
 // Identities counts Entra objects.
 type Identities struct {
@@ -127,6 +128,11 @@ type Engine struct {
 	// default 16.
 	Concurrency int
 	// ShardSubscriptions is how many subscriptions one shard covers (Resource Graph batches
-	// them into one query); default 5.
+	// them into one query); default 10.
 	ShardSubscriptions int
+
+	once   sync.Once
+	disc   *discover.Discoverer
+	progMu sync.Mutex
+	live   liveCounts
 }

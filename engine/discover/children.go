@@ -1,0 +1,136 @@
+package discover
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/atg-go/atg/engine/azure"
+	"github.com/atg-go/atg/engine/graph"
+)
+
+// ChildCollection is one ARM child collection the walk lists: for every resource of Parent type,
+// GET {parent id}/{Path}?api-version=… returns resources of Type.
+type ChildCollection struct {
+	Parent     string // lower-cased parent type
+	Path       string // collection path under the parent id
+	Type       string // child type, original casing
+	APIVersion string // used when the providers API does not list the child type
+}
+
+// Children is the table that drives the ARM child walk: proxy/child types that Resource Graph
+// does not list. A collection whose type Resource Graph did return in the same shard is not
+// listed again. Children of children are walked too (servicebus topics -> subscriptions).
+var Children = []ChildCollection{
+	{"microsoft.network/virtualnetworks", "subnets", "Microsoft.Network/virtualNetworks/subnets", "2024-05-01"},
+	{"microsoft.network/virtualnetworks", "virtualNetworkPeerings", "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", "2024-05-01"},
+	{"microsoft.network/privatednszones", "virtualNetworkLinks", "Microsoft.Network/privateDnsZones/virtualNetworkLinks", "2024-06-01"},
+	{"microsoft.sql/servers", "databases", "Microsoft.Sql/servers/databases", "2023-08-01"},
+	{"microsoft.compute/virtualmachines", "extensions", "Microsoft.Compute/virtualMachines/extensions", "2024-07-01"},
+	{"microsoft.storage/storageaccounts", "blobServices", "Microsoft.Storage/storageAccounts/blobServices", "2023-05-01"},
+	{"microsoft.storage/storageaccounts/blobservices", "containers", "Microsoft.Storage/storageAccounts/blobServices/containers", "2023-05-01"},
+	{"microsoft.servicebus/namespaces", "queues", "Microsoft.ServiceBus/namespaces/queues", "2021-11-01"},
+	{"microsoft.servicebus/namespaces", "topics", "Microsoft.ServiceBus/namespaces/topics", "2021-11-01"},
+	{"microsoft.eventhub/namespaces", "eventhubs", "Microsoft.EventHub/namespaces/eventhubs", "2024-01-01"},
+	{"microsoft.containerservice/managedclusters", "agentPools", "Microsoft.ContainerService/managedClusters/agentPools", "2024-09-01"},
+	// diagnostic settings (extension resources) of the types that commonly carry them
+	{"microsoft.keyvault/vaults", diagPath, diagType, diagVersion},
+	{"microsoft.network/networksecuritygroups", diagPath, diagType, diagVersion},
+	{"microsoft.sql/servers/databases", diagPath, diagType, diagVersion},
+	{"microsoft.containerservice/managedclusters", diagPath, diagType, diagVersion},
+}
+
+const (
+	diagPath    = "providers/Microsoft.Insights/diagnosticSettings"
+	diagType    = "Microsoft.Insights/diagnosticSettings"
+	diagVersion = "2021-05-01-preview"
+)
+
+// childrenOf returns the table rows for a parent type.
+func childrenOf(parentType string) []ChildCollection {
+	var out []ChildCollection
+	for _, c := range Children {
+		if c.Parent == parentType {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// isGone reports a 404 (the parent disappeared between listing and walking).
+func isGone(err error) bool {
+	status, _ := azure.ErrorCode(err)
+	return status == http.StatusNotFound
+}
+
+// WalkChildren lists the child collections of parents (level by level, so children of children
+// are walked too), with at most Concurrency list calls in flight. skip holds lower-cased types
+// Resource Graph already returned; seen holds node ids already found (not emitted again). Each
+// child node is passed to emit (serially); each failed list is recorded in sink.
+func (d *Discoverer) WalkChildren(ctx context.Context, tenantID string, types map[string]TypeInfo, parents []graph.Node,
+	skip map[string]bool, seen map[string]bool, emit func(graph.Node), sink *Sink) error {
+	var mu sync.Mutex
+	level := parents
+	for len(level) > 0 {
+		var next []graph.Node
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(d.Concurrency)
+		for _, p := range level {
+			ptype, _ := p.Props[graph.PropType].(string)
+			for _, c := range childrenOf(ptype) {
+				if skip[strings.ToLower(c.Type)] {
+					continue
+				}
+				pid, _ := p.Props[graph.PropID].(string)
+				scope, _ := p.Props[graph.PropSubscription].(string)
+				ti := typeInfo(types, c.Type, c.APIVersion)
+				g.Go(func() error {
+					var found []graph.Node
+					path := pid + "/" + c.Path
+					err := d.Azure.ListARM(gctx, path, ti.APIVersion, nil, func(raw json.RawMessage) error {
+						var env map[string]any
+						if err := json.Unmarshal(raw, &env); err != nil {
+							return fmt.Errorf("decoding child of %s: %w", pid, err)
+						}
+						if str(env, "id") != "" {
+							found = append(found, ARMNode(tenantID, env, ti))
+						}
+						return nil
+					})
+					if gctx.Err() != nil {
+						return gctx.Err()
+					}
+					if err != nil {
+						if isGone(err) {
+							d.Logger.Debug("parent gone during child walk", "collection", path)
+							return nil
+						}
+						sink.Fail(FailureFrom(scope, path, err))
+						return nil
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					for _, n := range found {
+						if seen[n.ID] {
+							continue
+						}
+						seen[n.ID] = true
+						emit(n)
+						next = append(next, n)
+					}
+					return nil
+				})
+			}
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+		level = next
+	}
+	return nil
+}
