@@ -1,0 +1,89 @@
+// schema
+CREATE CONSTRAINT atg_roleassignment_uid IF NOT EXISTS FOR (n:`RoleAssignment`) REQUIRE n.uid IS UNIQUE;
+CREATE INDEX atg_roleassignment_tenant IF NOT EXISTS FOR (n:`RoleAssignment`) ON (n.tenant_id);
+CREATE INDEX atg_roleassignment_subscription_id IF NOT EXISTS FOR (n:`RoleAssignment`) ON (n.tenant_id, n.`subscription_id`);
+
+// merge
+UNWIND $rows AS row
+MERGE (n:`RoleAssignment` {uid: row.uid})
+WITH n, row, coalesce(n.first_seen, row.first_seen) AS first_seen
+SET n = row.props, n.first_seen = first_seen
+
+// stale node edges, whole tenant
+MATCH (n:`RoleAssignment`)-[r]-()
+WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WITH DISTINCT r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale nodes, whole tenant
+MATCH (n:`RoleAssignment`)
+WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
+
+// stale owned edges (from), whole tenant
+MATCH (n:`RoleAssignment`)-[r]->()
+WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale owned edges (to), whole tenant
+MATCH (n:`RoleAssignment`)<-[r]-()
+WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale node edges, subscription
+MATCH (n:`RoleAssignment`)-[r]-()
+WHERE n.tenant_id = $tenant AND toLower(n.`subscription_id`) IN $subscriptions AND n.last_seen <> $scan
+WITH DISTINCT r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale nodes, subscription
+MATCH (n:`RoleAssignment`)
+WHERE n.tenant_id = $tenant AND toLower(n.`subscription_id`) IN $subscriptions AND n.last_seen <> $scan
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
+
+// stale owned edges (from), subscription
+MATCH (n:`RoleAssignment`)-[r]->()
+WHERE n.tenant_id = $tenant AND toLower(n.`subscription_id`) IN $subscriptions AND type(r) IN $types AND r.last_seen <> $scan
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale owned edges (to), subscription
+MATCH (n:`RoleAssignment`)<-[r]-()
+WHERE n.tenant_id = $tenant AND toLower(n.`subscription_id`) IN $subscriptions AND type(r) IN $types AND r.last_seen <> $scan
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale node edges, subscription+rg
+(none)
+
+// stale nodes, subscription+rg
+(none)
+
+// stale owned edges (from), subscription+rg
+(none)
+
+// stale owned edges (to), subscription+rg
+(none)
+
+// delete tenant
+MATCH (n:`RoleAssignment`)
+WHERE n.tenant_id = $tenant
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
+
+// nodes page, every filter
+(none)
+

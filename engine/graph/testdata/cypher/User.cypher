@@ -1,0 +1,104 @@
+// schema
+CREATE CONSTRAINT atg_user_uid IF NOT EXISTS FOR (n:`User`) REQUIRE n.uid IS UNIQUE;
+CREATE INDEX atg_user_tenant IF NOT EXISTS FOR (n:`User`) ON (n.tenant_id);
+
+// merge
+UNWIND $rows AS row
+MERGE (n:`User` {uid: row.uid})
+WITH n, row, coalesce(n.first_seen, row.first_seen) AS first_seen
+SET n = row.props, n.first_seen = first_seen
+
+// stale node edges, whole tenant
+MATCH (n:`User`)-[r]-()
+WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WITH DISTINCT r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale nodes, whole tenant
+MATCH (n:`User`)
+WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
+
+// stale owned edges (from), whole tenant
+MATCH (n:`User`)-[r]->()
+WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale owned edges (to), whole tenant
+MATCH (n:`User`)<-[r]-()
+WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale node edges, subscription
+MATCH (n:`User`)-[r]-()
+WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WITH DISTINCT r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale nodes, subscription
+MATCH (n:`User`)
+WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
+
+// stale owned edges (from), subscription
+MATCH (n:`User`)-[r]->()
+WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale owned edges (to), subscription
+MATCH (n:`User`)<-[r]-()
+WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale node edges, subscription+rg
+MATCH (n:`User`)-[r]-()
+WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WITH DISTINCT r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale nodes, subscription+rg
+MATCH (n:`User`)
+WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
+
+// stale owned edges (from), subscription+rg
+MATCH (n:`User`)-[r]->()
+WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale owned edges (to), subscription+rg
+MATCH (n:`User`)<-[r]-()
+WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// delete tenant
+MATCH (n:`User`)
+WHERE n.tenant_id = $tenant
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
+
+// nodes page, every filter
+(none)
+
