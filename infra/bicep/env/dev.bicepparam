@@ -1,0 +1,23 @@
+// dev: main -> dev. Values are listed in docs/deploy.md ("The three environments"); infra/infratest
+// checks the two agree.
+using '../main.bicep'
+
+param environmentName = 'dev'
+param location = 'swedencentral'
+param functionInstanceMemoryMB = 2048
+param functionMaximumInstanceCount = 40
+param storageSkuName = 'Standard_LRS'
+param artifactRetentionDays = 7
+param backupRetentionDays = 7
+param logRetentionDays = 30
+param vnetAddressPrefix = '10.60.0.0/16'
+param neo4jCpu = 1
+param neo4jMemoryGB = 4
+param neo4jDataSkuName = 'Standard_LRS'
+param neo4jDataShareQuotaGiB = 32
+param keyVaultPurgeProtection = false
+
+// Secrets and per-run values come from the deploy workflow's environment, never from this file.
+param neo4jPassword = readEnvironmentVariable('NEO4J_PASSWORD')
+param deployerPrincipalId = readEnvironmentVariable('ATG_DEPLOYER_OBJECT_ID', '')
+param alertEmails = empty(readEnvironmentVariable('ATG_ALERT_EMAILS', '')) ? [] : split(readEnvironmentVariable('ATG_ALERT_EMAILS', ''), ',')

@@ -1,0 +1,23 @@
+// int: integration -> int. Values are listed in docs/deploy.md ("The three environments"); infra/infratest
+// checks the two agree.
+using '../main.bicep'
+
+param environmentName = 'int'
+param location = 'swedencentral'
+param functionInstanceMemoryMB = 2048
+param functionMaximumInstanceCount = 40
+param storageSkuName = 'Standard_LRS'
+param artifactRetentionDays = 14
+param backupRetentionDays = 14
+param logRetentionDays = 30
+param vnetAddressPrefix = '10.61.0.0/16'
+param neo4jCpu = 2
+param neo4jMemoryGB = 8
+param neo4jDataSkuName = 'Standard_LRS'
+param neo4jDataShareQuotaGiB = 64
+param keyVaultPurgeProtection = false
+
+// Secrets and per-run values come from the deploy workflow's environment, never from this file.
+param neo4jPassword = readEnvironmentVariable('NEO4J_PASSWORD')
+param deployerPrincipalId = readEnvironmentVariable('ATG_DEPLOYER_OBJECT_ID', '')
+param alertEmails = empty(readEnvironmentVariable('ATG_ALERT_EMAILS', '')) ? [] : split(readEnvironmentVariable('ATG_ALERT_EMAILS', ''), ',')

@@ -1,0 +1,23 @@
+// prod: prod -> prod (after a required approval). Values are listed in docs/deploy.md ("The three environments"); infra/infratest
+// checks the two agree.
+using '../main.bicep'
+
+param environmentName = 'prod'
+param location = 'swedencentral'
+param functionInstanceMemoryMB = 4096
+param functionMaximumInstanceCount = 100
+param storageSkuName = 'Standard_ZRS'
+param artifactRetentionDays = 30
+param backupRetentionDays = 35
+param logRetentionDays = 90
+param vnetAddressPrefix = '10.62.0.0/16'
+param neo4jCpu = 2
+param neo4jMemoryGB = 32
+param neo4jDataSkuName = 'Premium_LRS'
+param neo4jDataShareQuotaGiB = 256
+param keyVaultPurgeProtection = true
+
+// Secrets and per-run values come from the deploy workflow's environment, never from this file.
+param neo4jPassword = readEnvironmentVariable('NEO4J_PASSWORD')
+param deployerPrincipalId = readEnvironmentVariable('ATG_DEPLOYER_OBJECT_ID', '')
+param alertEmails = empty(readEnvironmentVariable('ATG_ALERT_EMAILS', '')) ? [] : split(readEnvironmentVariable('ATG_ALERT_EMAILS', ''), ',')
