@@ -157,7 +157,7 @@ type Param struct {
 	Default    string // raw default expression; "" when required
 	HasDefault bool
 	Secure     bool
-	Described  bool // has @description
+	Described  bool     // has @description
 	Allowed    []string // literal values of @allowed (strings unquoted)
 	Min, Max   *int     // @minValue/@maxValue or @minLength/@maxLength
 	MinLength  bool     // Min/Max are lengths
