@@ -138,23 +138,29 @@ var names = {
 var privateDnsZoneName = '${environmentName}.${baseName}.internal'
 var neo4jRecordName = 'neo4j'
 
-// What the service uses in Storage. Keep in step with host.json / functions/*/function.json
-// (infra/infratest checks every queueName there is created here).
+// What the service uses in Storage: the names handler/jobs derives from its prefix "atg"
+// (Names.JobsQueue, ShardsQueue, JobsTable, ...) plus the backups and Flex deployment containers.
+// infra/infratest checks these against handler/jobs and every queueName in functions/*/function.json.
 var queueNames = [
   'atg-jobs'
   'atg-jobs-poison'
-  'atg-scan-shards'
-  'atg-scan-shards-poison'
-  'atg-scan-finalize'
-  'atg-scan-finalize-poison'
+  'atg-shards'
+  'atg-shards-poison'
 ]
 var tableNames = [
   'atgjobs'
+  'atgshards'
   'atgidempotency'
 ]
 var artifactsContainer = 'atg-artifacts'
 var backupsContainer = 'atg-backups'
 var deploymentContainer = 'atg-deployment'
+var containerNames = [
+  'atg-artifacts'
+  'atg-internal'
+  'atg-backups'
+  'atg-deployment'
+]
 
 var allTags = union(tags, {
   application: 'atg'
@@ -205,9 +211,9 @@ module storage 'modules/storage.bicep' = {
     skuName: storageSkuName
     queueNames: queueNames
     tableNames: tableNames
+    containerNames: containerNames
     artifactsContainerName: artifactsContainer
     backupsContainerName: backupsContainer
-    deploymentContainerName: deploymentContainer
     artifactRetentionDays: artifactRetentionDays
     backupRetentionDays: backupRetentionDays
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId

@@ -124,7 +124,7 @@ func TestModulesResolve(t *testing.T) {
 				}
 			}
 		}
-		refs := regexp.MustCompile(`\b(\w+)\.outputs\.(\w+)`).FindAllStringSubmatch(f.Masked, -1)
+		refs := regexp.MustCompile(`\b(\w+)\.outputs\.(\w+)`).FindAllStringSubmatch(f.Text, -1) // Text: interpolations count too
 		for _, r := range refs {
 			mf, ok := symbols[r[1]]
 			if !ok {

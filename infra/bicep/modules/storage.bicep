@@ -24,14 +24,14 @@ param queueNames array
 @description('Tables to create.')
 param tableNames array
 
-@description('Container for job artifacts.')
+@description('Blob containers to create (artifacts, internal job data, backups, Flex deployment package).')
+param containerNames array
+
+@description('Container of job artifacts (expired after artifactRetentionDays).')
 param artifactsContainerName string
 
-@description('Container for graph backups.')
+@description('Container of graph backups (expired after backupRetentionDays).')
 param backupsContainerName string
-
-@description('Container Flex Consumption deploys the package to.')
-param deploymentContainerName string
 
 @description('Days after which artifacts are deleted.')
 param artifactRetentionDays int
@@ -82,11 +82,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
 }
 
 resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
-  for c in [
-    artifactsContainerName
-    backupsContainerName
-    deploymentContainerName
-  ]: {
+  for c in containerNames: {
     parent: blobService
     name: c
     properties: {
