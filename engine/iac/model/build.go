@@ -65,12 +65,12 @@ var dataPlaneTypes = map[string]string{
 // rec is one graph object on its way into the model.
 type rec struct {
 	id, lower, typ, ltype, api, name, location, rg, sub, kind, managedBy string
-	sku, plan, identity, props                                          map[string]any
-	zones                                                               []string
-	tags                                                                map[string]string
-	parsed                                                              ARMID
-	builtin                                                             bool
-	key                                                                 string
+	sku, plan, identity, props                                           map[string]any
+	zones                                                                []string
+	tags                                                                 map[string]string
+	parsed                                                               ARMID
+	builtin                                                              bool
+	key                                                                  string
 }
 
 func str(m map[string]any, k string) string {
