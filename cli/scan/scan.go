@@ -2,12 +2,287 @@
 package scan
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/atg-go/atg/cli/cmdutil"
+	"github.com/atg-go/atg/config"
+	"github.com/atg-go/atg/engine/azure"
+	"github.com/atg-go/atg/engine/graph"
+	enginescan "github.com/atg-go/atg/engine/scan"
 )
 
+// Options are the inputs of `atg scan`.
+type Options struct {
+	IO         *cmdutil.IOStreams
+	Config     func() (*config.Config, error)
+	Logger     func() *slog.Logger
+	GraphStore func(context.Context) (graph.Store, error)
+
+	TenantID          string
+	Subscriptions     []string
+	ResourceGroups    []string
+	NoIdentities      bool
+	NoRBAC            bool
+	ARMEndpoint       string
+	MSGraphEndpoint   string
+	Concurrency       int
+	ShardSubscription int
+
+	// Run is the scan itself (test seam); nil runs the engine in-process (RunLocal).
+	Run func(ctx context.Context, o *Options, progress func(enginescan.Progress)) (enginescan.Result, error)
+}
+
+// Request is the engine request the options describe.
+func (o *Options) Request() enginescan.Request {
+	return enginescan.Request{TenantID: o.TenantID, Subscriptions: o.Subscriptions, ResourceGroups: o.ResourceGroups,
+		IncludeIdentities: !o.NoIdentities, IncludeRBAC: !o.NoRBAC}
+}
+
 // NewCmdScan returns the `scan` command.
-func NewCmdScan(f *cmdutil.Factory) *cobra.Command {
-	return cmdutil.NotImplemented("scan", "Scan a tenant into the graph")
+func NewCmdScan(f *cmdutil.Factory) *cobra.Command { return NewCmdScanWith(f, nil) }
+
+// NewCmdScanWith returns the `scan` command; runF, when set, receives the validated options
+// instead of running the scan (tests).
+func NewCmdScanWith(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	o := &Options{IO: f.IO, Config: f.Config, Logger: f.Logger, GraphStore: f.GraphStore}
+	cmd := &cobra.Command{
+		Use:   "scan --tenant-id T [--subscription S]... [--resource-group GLOB]...",
+		Short: "Scan a tenant into the graph",
+		Long: `Scan discovers a tenant into the graph: subscriptions, resource groups, every resource with
+its full ARM JSON (Resource Graph pages plus ARM child lists), role assignments and definitions,
+and Entra users, groups, service principals and applications; then it derives relationships and
+removes what disappeared from the scanned scope.
+
+Progress goes to stderr (a live bar on a terminal); the summary goes to stdout (-o json prints
+the machine-readable result). The exit status is 1 when anything could not be discovered.
+
+Point --arm-endpoint/--msgraph-endpoint at a loopback simulator (atg sim serve) to try it
+without Azure.`,
+		Example: `  atg scan --tenant-id 00000000-0000-0000-0000-000000000000
+  atg scan --tenant-id $T --subscription $S --resource-group 'prod-*' --no-identities
+  atg scan --tenant-id $T --arm-endpoint http://127.0.0.1:8090 --msgraph-endpoint http://127.0.0.1:8090 -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := o.Config()
+			if err != nil {
+				return &cmdutil.UsageError{Err: err}
+			}
+			fl := cmd.Flags()
+			if !fl.Changed("tenant-id") {
+				o.TenantID = cfg.TenantID
+			}
+			if !fl.Changed("arm-endpoint") {
+				o.ARMEndpoint = cfg.ARMEndpoint
+			}
+			if !fl.Changed("msgraph-endpoint") {
+				o.MSGraphEndpoint = cfg.MSGraphEndpoint
+			}
+			if err := o.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return scanRun(cmd.Context(), o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.TenantID, "tenant-id", "", "tenant to scan [ATG_TENANT_ID]")
+	fl.StringArrayVar(&o.Subscriptions, "subscription", nil, "scan only this subscription (repeatable)")
+	fl.StringArrayVar(&o.ResourceGroups, "resource-group", nil, "scan only resource groups matching this glob (repeatable, case-insensitive)")
+	fl.BoolVar(&o.NoIdentities, "no-identities", false, "skip Entra users, groups, service principals and applications")
+	fl.BoolVar(&o.NoRBAC, "no-rbac", false, "skip role assignments and definitions")
+	fl.StringVar(&o.ARMEndpoint, "arm-endpoint", "", "ARM endpoint (default Azure public cloud; a loopback URL for the simulator) [ATG_ARM_ENDPOINT]")
+	fl.StringVar(&o.MSGraphEndpoint, "msgraph-endpoint", "", "Microsoft Graph endpoint (default https://graph.microsoft.com) [ATG_MSGRAPH_ENDPOINT]")
+	fl.IntVar(&o.Concurrency, "concurrency", 16, "concurrent list calls")
+	return cmd
+}
+
+func (o *Options) validate() error {
+	if strings.TrimSpace(o.TenantID) == "" {
+		return cmdutil.Usagef("--tenant-id is required (or set ATG_TENANT_ID)")
+	}
+	if o.Concurrency < 1 || o.Concurrency > 256 {
+		return cmdutil.Usagef("--concurrency must be between 1 and 256, got %d", o.Concurrency)
+	}
+	ep := azure.Endpoints{ARM: o.ARMEndpoint, MSGraph: o.MSGraphEndpoint}
+	if err := ep.Validate(); err != nil {
+		return &cmdutil.UsageError{Err: err}
+	}
+	return nil
+}
+
+// RunLocal runs the scan in-process against the configured graph store.
+func RunLocal(ctx context.Context, o *Options, progress func(enginescan.Progress)) (enginescan.Result, error) {
+	store, err := o.GraphStore(ctx)
+	if err != nil {
+		return enginescan.Result{}, fmt.Errorf("opening graph store: %w", err)
+	}
+	defer store.Close(context.WithoutCancel(ctx))
+	return RunEngine(ctx, store, EngineOptions{
+		Endpoints: azure.Endpoints{ARM: o.ARMEndpoint, MSGraph: o.MSGraphEndpoint}, Logger: o.Logger(),
+		Concurrency: o.Concurrency, ShardSubscriptions: o.ShardSubscription, Progress: progress,
+	}, o.Request())
+}
+
+// EngineOptions configure RunEngine.
+type EngineOptions struct {
+	Endpoints          azure.Endpoints
+	Logger             *slog.Logger
+	Concurrency        int
+	ShardSubscriptions int
+	Progress           func(enginescan.Progress)
+}
+
+// RunEngine builds the Azure clients and the engine and runs one scan into store (used by
+// `atg scan` and `atg demo`).
+func RunEngine(ctx context.Context, store graph.Store, eo EngineOptions, req enginescan.Request) (enginescan.Result, error) {
+	clients, err := azure.NewClients(azure.Options{Endpoints: eo.Endpoints, TenantID: req.TenantID, Logger: eo.Logger})
+	if err != nil {
+		return enginescan.Result{}, err
+	}
+	eng := &enginescan.Engine{Store: store, Azure: clients, Logger: eo.Logger, Progress: eo.Progress,
+		Concurrency: eo.Concurrency, ShardSubscriptions: eo.ShardSubscriptions}
+	return eng.Run(ctx, req)
+}
+
+func scanRun(ctx context.Context, o *Options) error {
+	cfg, err := o.Config()
+	if err != nil {
+		return err
+	}
+	run := o.Run
+	if run == nil {
+		run = RunLocal
+	}
+	var progress func(enginescan.Progress)
+	var bar *Bar
+	if o.IO.IsTTY {
+		bar = NewBar(o.IO.ErrOut)
+		progress = bar.Update
+	}
+	res, err := run(ctx, o, progress)
+	if bar != nil {
+		bar.Done()
+	}
+	if err != nil {
+		return err
+	}
+	if cmdutil.WantJSON(cfg) {
+		if err := cmdutil.PrintJSON(o.IO.Out, res); err != nil {
+			return err
+		}
+	} else {
+		PrintSummary(o.IO.Out, res, o.IO.IsTTY)
+	}
+	if len(res.Failures) > 0 {
+		if !cmdutil.WantJSON(cfg) {
+			fmt.Fprintf(o.IO.ErrOut, "scan finished with %d failure(s); the graph is incomplete for those scopes\n", len(res.Failures))
+		}
+		return cmdutil.ErrSilent
+	}
+	return nil
+}
+
+// Bar is the live progress display on a terminal.
+type Bar struct {
+	mu    sync.Mutex
+	bar   *progressbar.ProgressBar
+	start time.Time
+}
+
+// NewBar returns a progress bar writing to w.
+func NewBar(w io.Writer) *Bar {
+	return &Bar{start: time.Now(), bar: progressbar.NewOptions(100, progressbar.OptionSetWriter(w),
+		progressbar.OptionSetWidth(24), progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(), progressbar.OptionShowDescriptionAtLineEnd(), progressbar.OptionSetDescription("planning"))}
+}
+
+// Update renders one progress event.
+func (b *Bar) Update(p enginescan.Progress) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	c := p.Counts
+	total, done := c["subscriptions_total"], c["subscriptions_done"]
+	pct := p.Percent
+	if p.Phase != "finalize" && p.Phase != "done" && total > 0 {
+		pct = done * 90 / total
+	}
+	rate := float64(c["resources"]) / max(time.Since(b.start).Seconds(), 0.001)
+	b.bar.Describe(fmt.Sprintf("%-10s subs %d/%d  resources %d (%.0f/s)  calls %d  throttled %d",
+		p.Phase, done, total, c["resources"], rate, c["api_calls"], c["throttled"]))
+	_ = b.bar.Set(pct)
+}
+
+// Done clears the bar.
+func (b *Bar) Done() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	_ = b.bar.Finish()
+}
+
+// PrintSummary writes the scan summary: aligned tables on a terminal, tab-separated rows otherwise.
+func PrintSummary(w io.Writer, r enginescan.Result, tty bool) {
+	var tw io.Writer = w
+	var flush func()
+	if tty {
+		t := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		tw, flush = t, func() { _ = t.Flush() }
+	}
+	row := func(k string, v any) { fmt.Fprintf(tw, "%s\t%v\n", k, v) }
+	row("tenant", r.TenantID)
+	row("scan", r.ScanID)
+	row("subscriptions", r.Subscriptions)
+	row("resources", r.Resources)
+	row("relationships", r.Relationships)
+	row("users", r.Identities.Users)
+	row("groups", r.Identities.Groups)
+	row("service principals", r.Identities.ServicePrincipals)
+	row("applications", r.Identities.Applications)
+	row("role assignments", r.RoleAssignments)
+	row("api calls", fmt.Sprintf("arm %d, arg %d, msgraph %d", r.APICalls["arm"], r.APICalls["arg"], r.APICalls["msgraph"]))
+	row("throttled", r.Throttled)
+	row("removed", fmt.Sprintf("%d nodes, %d edges", r.Removed.Nodes, r.Removed.Edges))
+	row("duration", fmt.Sprintf("%.1fs", r.DurationS))
+	row("failures", len(r.Failures))
+	if flush != nil {
+		flush()
+	}
+	if len(r.ByType) > 0 {
+		fmt.Fprintln(w)
+		types := make([]string, 0, len(r.ByType))
+		for t := range r.ByType {
+			types = append(types, t)
+		}
+		sort.Strings(types)
+		if tty {
+			t := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(t, "TYPE\tCOUNT")
+			for _, k := range types {
+				fmt.Fprintf(t, "%s\t%d\n", k, r.ByType[k])
+			}
+			_ = t.Flush()
+		} else {
+			for _, k := range types {
+				fmt.Fprintf(w, "type\t%s\t%d\n", k, r.ByType[k])
+			}
+		}
+	}
+	if len(r.Failures) > 0 {
+		fmt.Fprintln(w)
+		for _, f := range r.Failures {
+			fmt.Fprintf(w, "failure\t%s\t%s\t%s\t%s\n", f.Scope, f.ID, f.Code, f.Message)
+		}
+	}
 }

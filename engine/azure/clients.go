@@ -77,7 +77,7 @@ func NewClients(o Options) (*Clients, error) {
 	if o.Transport != nil {
 		armOpts.Transport = o.Transport
 	}
-	ac, err := arm.NewClient("atg", buildinfo.Version, cred, armOpts)
+	ac, err := arm.NewClient("atg", sdkVersion(), cred, armOpts)
 	if err != nil {
 		return nil, fmt.Errorf("creating ARM client: %w", err)
 	}
@@ -87,13 +87,22 @@ func NewClients(o Options) (*Clients, error) {
 	gopts.InsecureAllowCredentialWithHTTP = IsLoopback(ep.MSGraph)
 	bearer := runtime.NewBearerTokenPolicy(cred, []string{ep.GraphScope()},
 		&policy.BearerTokenOptions{InsecureAllowCredentialWithHTTP: IsLoopback(ep.MSGraph)})
-	gp := runtime.NewPipeline("atg", buildinfo.Version, runtime.PipelineOptions{PerRetry: []policy.Policy{bearer}}, &gopts)
+	gp := runtime.NewPipeline("atg", sdkVersion(), runtime.PipelineOptions{PerRetry: []policy.Policy{bearer}}, &gopts)
 	pt := o.PageTimeout
 	if pt == 0 {
 		pt = 5 * time.Minute
 	}
 	return &Clients{Endpoints: ep, TenantID: o.TenantID, Credential: cred, Throttle: t, arm: ac,
 		armOpts: armOpts, graph: gp, pageTimeout: pt, logger: o.Logger}, nil
+}
+
+// sdkVersion is the module version azcore wants (vX.Y.Z) for its telemetry.
+func sdkVersion() string {
+	v := buildinfo.Version
+	if strings.HasPrefix(v, "v") && strings.Count(v, ".") == 2 && !strings.ContainsAny(v, "-+") {
+		return v
+	}
+	return "v0.0.0"
 }
 
 // ARMOptions returns the client options for typed ARM SDK clients (armsubscriptions, …), with

@@ -1,0 +1,205 @@
+package azure
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func testClients(t *testing.T, h http.Handler) (*Clients, *httptest.Server) {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	c, err := NewClients(Options{Endpoints: Endpoints{ARM: srv.URL, MSGraph: srv.URL}, TenantID: "t1",
+		Throttle: ThrottleOptions{BaseDelay: 5 * time.Millisecond, Throttled: 20 * time.Millisecond, MaxRetries: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, srv
+}
+
+func TestRetryHonoursRetryAfterAndCounts(t *testing.T) {
+	var n atomic.Int32
+	c, _ := testClients(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" {
+			t.Errorf("no bearer token on %s", r.URL)
+		}
+		switch n.Add(1) {
+		case 1:
+			w.Header().Set("retry-after-ms", "80")
+			w.WriteHeader(http.StatusTooManyRequests)
+		case 2:
+			w.WriteHeader(http.StatusServiceUnavailable) // no Retry-After: backoff
+		default:
+			w.Write([]byte(`{"ok":true}`))
+		}
+	}))
+	cnt := &Counter{}
+	ctx := WithCounter(context.Background(), cnt)
+	start := time.Now()
+	var out map[string]any
+	if err := c.GetARM(ctx, "/subscriptions/s1/resourceGroups/rg", "2021-04-01", &out); err != nil {
+		t.Fatal(err)
+	}
+	if out["ok"] != true {
+		t.Fatalf("body = %v", out)
+	}
+	if el := time.Since(start); el < 80*time.Millisecond {
+		t.Fatalf("retried after %v, before Retry-After", el)
+	}
+	st := cnt.Snapshot()
+	if st.ARM != 3 || st.Throttled != 1 || st.Retries != 2 || st.ARG != 0 {
+		t.Fatalf("stats = %+v", st)
+	}
+	if c.Throttle.Stats() != st {
+		t.Fatalf("global stats %+v != context stats %+v", c.Throttle.Stats(), st)
+	}
+}
+
+func TestPermanentErrorKeepsStatusAndCode(t *testing.T) {
+	var n atomic.Int32
+	c, _ := testClients(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"error":{"code":"InvalidApiVersionParameter","message":"bad"}}`))
+	}))
+	err := c.GetARM(context.Background(), "/subscriptions/s1", "1999-01-01", nil)
+	status, code := ErrorCode(err)
+	if status != 400 || code != "InvalidApiVersionParameter" {
+		t.Fatalf("status %d code %q (%v)", status, code, err)
+	}
+	if n.Load() != 1 {
+		t.Fatalf("a 400 was retried: %d calls", n.Load())
+	}
+}
+
+func TestRetryWaitRespectsContext(t *testing.T) {
+	c, _ := testClients(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := c.GetARM(ctx, "/subscriptions/s1", "2021-04-01", nil)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v", err)
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Fatalf("wait ignored the context: %v", time.Since(start))
+	}
+}
+
+func TestConnectionResetIsRetried(t *testing.T) {
+	var n atomic.Int32
+	c, _ := testClients(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			hj, ok := w.(http.Hijacker)
+			if !ok {
+				t.Fatal("no hijacker")
+			}
+			conn, _, _ := hj.Hijack()
+			conn.Close()
+			return
+		}
+		w.Write([]byte(`{}`))
+	}))
+	if err := c.GetARM(context.Background(), "/subscriptions/s1", "2021-04-01", nil); err != nil {
+		t.Fatal(err)
+	}
+	if n.Load() != 2 {
+		t.Fatalf("calls = %d", n.Load())
+	}
+}
+
+// TestResourceGraphPacing: a fixed-window quota of 3 per 300ms; the pacer must wait for the
+// window instead of drawing 429s.
+func TestResourceGraphPacing(t *testing.T) {
+	var mu sync.Mutex
+	window, used, throttled := time.Now(), 0, 0
+	const quota, span = 3, 300 * time.Millisecond
+	c, _ := testClients(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		now := time.Now()
+		if now.Sub(window) >= span {
+			window, used = now, 0
+		}
+		resets := span - now.Sub(window)
+		if used >= quota {
+			throttled++
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		used++
+		w.Header().Set("x-ms-user-quota-remaining", strconv.Itoa(quota-used))
+		w.Header().Set("x-ms-user-quota-resets-after", "00:00:"+strconv.FormatFloat(resets.Seconds(), 'f', 3, 64))
+		w.Write([]byte(`{"data":[]}`))
+	}))
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 4; j++ {
+				if err := c.PostARM(context.Background(), "/providers/Microsoft.ResourceGraph/resources", "2022-10-01", map[string]any{"query": "resources"}, nil); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	st := c.Throttle.Stats()
+	if st.ARG < 12 {
+		t.Fatalf("ARG calls = %d", st.ARG)
+	}
+	// the very first burst cannot know the quota; after that the pacer must avoid 429s
+	if throttled > 1 {
+		t.Fatalf("%d requests throttled despite quota headers (stats %+v)", throttled, st)
+	}
+}
+
+func TestEndpointsValidate(t *testing.T) {
+	for _, tc := range []struct {
+		ep Endpoints
+		ok bool
+	}{
+		{Endpoints{}, true},
+		{Endpoints{ARM: "http://127.0.0.1:8090", MSGraph: "http://localhost:8090"}, true},
+		{Endpoints{ARM: "http://example.com", MSGraph: "http://example.com"}, false},
+		{Endpoints{ARM: "http://127.0.0.1:1"}, false}, // graph would be the public cloud
+		{Endpoints{ARM: "management.azure.com"}, false},
+	} {
+		if err := tc.ep.Validate(); (err == nil) != tc.ok {
+			t.Errorf("%+v: err = %v, want ok=%v", tc.ep, err, tc.ok)
+		}
+	}
+	cred, err := NewCredential(Endpoints{ARM: "http://127.0.0.1:1", MSGraph: "http://127.0.0.1:1"}, "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := cred.(LocalCredential); !ok {
+		t.Fatalf("loopback credential is %T", cred)
+	}
+	if o := ClientOptions(Endpoints{}, nil); o.InsecureAllowCredentialWithHTTP || !o.DisableRPRegistration {
+		t.Fatalf("public cloud options = %+v", o)
+	}
+}
+
+func TestParseResetsAfter(t *testing.T) {
+	d, ok := parseResetsAfter("00:00:04.5")
+	if !ok || d != 4500*time.Millisecond {
+		t.Fatalf("%v %v", d, ok)
+	}
+	if _, ok := parseResetsAfter("soon"); ok {
+		t.Fatal("parsed garbage")
+	}
+}
