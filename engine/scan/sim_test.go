@@ -1,0 +1,148 @@
+package scan
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/atg-go/atg/engine/azure"
+	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/graph/boltstore"
+	"github.com/atg-go/atg/sim"
+)
+
+// truth is the simulator's ground truth (GET /_sim/truth).
+type truth struct {
+	Tenants []struct {
+		TenantID        string         `json:"tenant_id"`
+		Subscriptions   []string       `json:"subscriptions"`
+		Resources       int            `json:"resources"`
+		ByType          map[string]int `json:"by_type"`
+		ResourceIDs     []string       `json:"resource_ids"`
+		Identities      map[string]int `json:"identities"`
+		RoleAssignments int            `json:"role_assignments"`
+		Edges           []struct {
+			From string `json:"from"`
+			To   string `json:"to"`
+			Type string `json:"type"`
+		} `json:"edges"`
+	} `json:"tenants"`
+}
+
+type simEnv struct {
+	sim    *sim.Simulator
+	srv    *sim.Server
+	tenant string
+	store  graph.Store
+	logger *slog.Logger
+}
+
+func testLogger(t testing.TB) *slog.Logger {
+	if os.Getenv("ATG_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func startSim(t testing.TB, opts sim.Options) *simEnv {
+	t.Helper()
+	opts.Logger = testLogger(t)
+	s, err := sim.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	st, err := boltstore.Open(filepath.Join(t.TempDir(), "graph.db"), boltstore.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Init(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	return &simEnv{sim: s, srv: srv, tenant: srv.TenantIDs[0], store: st, logger: opts.Logger}
+}
+
+func (e *simEnv) engine(t testing.TB) *Engine {
+	t.Helper()
+	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: e.srv.ARMEndpoint, MSGraph: e.srv.MSGraphEndpoint},
+		TenantID: e.tenant, Logger: e.logger,
+		Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond, Throttled: 50 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Engine{Store: e.store, Azure: c, Logger: e.logger, Concurrency: 16}
+}
+
+func (e *simEnv) truth(t testing.TB) truth {
+	t.Helper()
+	resp, err := http.Get(e.srv.ARMEndpoint + "/_sim/truth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tr truth
+	if err := json.NewDecoder(resp.Body).Decode(&tr); err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+func fullRequest(tenant string) Request {
+	return Request{TenantID: tenant, IncludeIdentities: true, IncludeRBAC: true}
+}
+
+// snapshot returns every node key (with last-seen-independent content) and edge key of a tenant.
+func snapshot(t testing.TB, st graph.Store, tenant string) (nodes map[string]string, edges map[string]bool) {
+	t.Helper()
+	ctx := context.Background()
+	nodes, edges = map[string]string{}, map[string]bool{}
+	if err := st.Nodes(ctx, tenant, graph.NodeQuery{}, func(n graph.Node) error {
+		b, _ := json.Marshal(n.Props)
+		nodes[string(n.Label)+"|"+n.ID] = string(b)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Edges(ctx, tenant, graph.EdgeQuery{}, func(e graph.Edge) error {
+		edges[e.Key()] = true
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return nodes, edges
+}
+
+func diffKeys[V any](a, b map[string]V) (onlyA, onlyB []string) {
+	for k := range a {
+		if _, ok := b[k]; !ok {
+			onlyA = append(onlyA, k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			onlyB = append(onlyB, k)
+		}
+	}
+	sort.Strings(onlyA)
+	sort.Strings(onlyB)
+	return onlyA, onlyB
+}
+
+func head(s []string, n int) string {
+	if len(s) > n {
+		s = s[:n]
+	}
+	return strings.Join(s, "\n  ")
+}
