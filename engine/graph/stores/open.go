@@ -11,6 +11,7 @@ import (
 
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
+	"github.com/atg-go/atg/engine/graph/neo4jstore"
 )
 
 // Options selects and configures a store.
@@ -43,7 +44,11 @@ func Open(ctx context.Context, opts Options) (graph.Store, error) {
 	}
 	var s graph.Store
 	if IsNeo4j(g) {
-		return nil, errors.New("graph store: Neo4j support lands shortly; use a file path meanwhile")
+		n, err := neo4jstore.Open(ctx, neo4jstore.Options{URI: g, User: opts.User, Password: opts.Password, Logger: opts.Logger})
+		if err != nil {
+			return nil, err
+		}
+		s = n
 	} else {
 		if strings.Contains(g, "://") {
 			return nil, fmt.Errorf("graph store %q: unsupported scheme (use a file path, bolt:// or neo4j://)", g)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/internal/testenv"
 )
 
 func TestOpenEmbeddedCreatesParents(t *testing.T) {
@@ -33,5 +34,21 @@ func TestIsNeo4j(t *testing.T) {
 		if IsNeo4j(g) != want {
 			t.Errorf("IsNeo4j(%q) != %v", g, want)
 		}
+	}
+}
+
+func TestOpenNeo4j(t *testing.T) {
+	uri, user, password := testenv.RequireNeo4j(t)
+	ctx := context.Background()
+	s, err := Open(ctx, Options{Graph: uri, User: user, Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	if err := s.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(ctx, Options{Graph: uri, User: user, Password: "wrong-password"}); err == nil {
+		t.Errorf("Open with a wrong password: no error")
 	}
 }
