@@ -84,31 +84,43 @@ func ParseID(s string) (ARMID, bool) {
 		if i >= n {
 			return ARMID{}, false
 		}
-		ns := seg(i)
+		ns := i
 		i++
-		typ := ns
-		pairs := 0
-		for i < n && seg(i) != "providers" {
-			if i+1 >= n {
+		// the block's full type (ns/t1/t2/…); each level's type is a prefix of it
+		j, size := i, toks[ns].e-toks[ns].s
+		for j < n && seg(j) != "providers" {
+			if j+1 >= n {
 				return ARMID{}, false // type without a name
 			}
-			typ += "/" + seg(i)
+			size += 1 + toks[j].e - toks[j].s
+			j += 2
+		}
+		if j == i {
+			return ARMID{}, false
+		}
+		var b strings.Builder
+		b.Grow(size)
+		b.WriteString(seg(ns))
+		ends := make([]int, 0, (j-i)/2)
+		for k := i; k < j; k += 2 {
+			b.WriteByte('/')
+			b.WriteString(seg(k))
+			ends = append(ends, b.Len())
+		}
+		full := b.String()
+		for p, k := 0, i; k < j; p, k = p+1, k+2 {
 			lbl := graph.LabelResource
-			if ns == "microsoft.authorization" && pairs == 0 {
-				switch seg(i) {
+			if p == 0 && seg(ns) == "microsoft.authorization" {
+				switch seg(k) {
 				case "roledefinitions":
 					lbl = graph.LabelRoleDefinition
 				case "roleassignments":
 					lbl = graph.LabelRoleAssignment
 				}
 			}
-			levels = append(levels, Level{End: toks[i+1].e, Label: lbl, Type: typ, Block: block})
-			i += 2
-			pairs++
+			levels = append(levels, Level{End: toks[k+1].e, Label: lbl, Type: full[:ends[p]], Block: block})
 		}
-		if pairs == 0 {
-			return ARMID{}, false
-		}
+		i = j
 		block++
 	}
 	if len(levels) == 0 {

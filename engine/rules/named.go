@@ -109,7 +109,7 @@ func containsSubscription(c *ctx) {
 }
 
 func containsParent(c *ctx) {
-	a, ok := ParseID(c.self)
+	a, ok := c.selfID, c.selfOK
 	if !ok {
 		return
 	}
@@ -215,7 +215,7 @@ func vnetPeerings(c *ctx) {
 
 // fromParent records an edge from the node's parent (of wantParent type) to target.
 func fromParent(c *ctx, t graph.EdgeType, wantParent string, raw, wantType string) {
-	a, ok := ParseID(c.self)
+	a, ok := c.selfID, c.selfOK
 	if !ok || len(a.Levels) < 2 || a.Levels[len(a.Levels)-2].Type != wantParent {
 		return
 	}
@@ -238,7 +238,7 @@ func siteFarm(c *ctx) {
 }
 
 func hostedOnParent(c *ctx) {
-	a, ok := ParseID(c.self)
+	a, ok := c.selfID, c.selfOK
 	if !ok {
 		return
 	}
@@ -336,8 +336,8 @@ func hasRole(c *ctx) {
 	}
 	tenantForm := "/providers/microsoft.authorization/roledefinitions/" + guid
 	cands := []string{raw, tenantForm}
-	if a, ok := ParseID(c.self); ok && a.Subscription() != "" {
-		cands = append(cands, "/subscriptions/"+a.Subscription()+"/providers/microsoft.authorization/roledefinitions/"+guid)
+	if c.selfOK && c.selfID.Subscription() != "" {
+		cands = append(cands, "/subscriptions/"+c.selfID.Subscription()+"/providers/microsoft.authorization/roledefinitions/"+guid)
 	}
 	if c.idx != nil {
 		for _, id := range cands {

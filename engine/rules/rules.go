@@ -1,8 +1,10 @@
 package rules
 
 import (
-	"sort"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/atg-go/atg/engine/graph"
 )
@@ -29,22 +31,25 @@ type Rule struct {
 type ctx struct {
 	n        graph.Node
 	self     string
+	selfID   ARMID // parsed self (selfOK false for non-ARM keys)
+	selfOK   bool
 	typ      string
 	idx      Index
 	edges    []graph.Edge
 	nodes    []graph.Node
-	seen     map[string]struct{} // edge keys already recorded
-	named    map[string]struct{} // unordered pairs with a named edge
-	consumed map[string]struct{} // targets named rules took from this node's JSON
+	consumed []string // endpoints of named edges from this node's JSON
 	hits     []hit
 	walked   bool
 }
 
-func pairKey(a, b string) string {
+// pair is an unordered pair of node keys.
+type pair struct{ a, b string }
+
+func pairOf(a, b string) pair {
 	if a > b {
 		a, b = b, a
 	}
-	return a + "\x00" + b
+	return pair{a, b}
 }
 
 // edge records a named edge; self-loops and empty endpoints are dropped.
@@ -52,15 +57,13 @@ func (c *ctx) edge(t graph.EdgeType, fl graph.Label, from string, tl graph.Label
 	if from == "" || to == "" || from == to || fl == "" || tl == "" {
 		return
 	}
-	e := graph.Edge{Type: t, FromLabel: fl, From: from, ToLabel: tl, To: to, TenantID: c.n.TenantID}
-	if _, dup := c.seen[e.Key()]; dup {
-		return
+	for _, e := range c.edges {
+		if e.Type == t && e.From == from && e.To == to {
+			return
+		}
 	}
-	c.seen[e.Key()] = struct{}{}
-	c.edges = append(c.edges, e)
-	c.named[pairKey(from, to)] = struct{}{}
-	c.consumed[to] = struct{}{}
-	c.consumed[from] = struct{}{}
+	c.edges = append(c.edges, graph.Edge{Type: t, FromLabel: fl, From: from, ToLabel: tl, To: to, TenantID: c.n.TenantID})
+	c.consumed = append(c.consumed, from, to)
 }
 
 // out records a named edge from this node.
@@ -166,7 +169,7 @@ func Apply(n graph.Node, idx Index) Result {
 }
 
 func apply(n graph.Node, idx Index) Result {
-	c := &ctx{n: n, idx: idx, seen: map[string]struct{}{}, named: map[string]struct{}{}, consumed: map[string]struct{}{}}
+	c := &ctx{n: n, idx: idx}
 	c.self = n.ID
 	switch n.Label {
 	case graph.LabelTag, graph.LabelRegion:
@@ -179,11 +182,13 @@ func apply(n graph.Node, idx Index) Result {
 	if c.self == "" {
 		return Result{}
 	}
+	switch n.Label {
+	case graph.LabelResource, graph.LabelResourceGroup, graph.LabelSubscription, graph.LabelRoleAssignment, graph.LabelRoleDefinition:
+		c.selfID, c.selfOK = ParseID(c.self)
+	}
 	c.typ = strings.ToLower(str(n.Props[graph.PropType]))
-	if c.typ == "" && (n.Label == graph.LabelResource) {
-		if a, ok := ParseID(c.self); ok {
-			c.typ = a.Type()
-		}
+	if c.typ == "" && c.selfOK {
+		c.typ = c.selfID.Type()
 	}
 	if n.Label == graph.LabelResource {
 		for _, r := range rulesByType[c.typ] {
@@ -205,26 +210,23 @@ func references(c *ctx) {
 	if c.idx == nil {
 		return
 	}
-	best := map[string]int{} // target -> index in c.edges
+	named := len(c.edges)
 	for _, h := range c.walk() {
+	ids:
 		for _, a := range h.ids {
 			to, l, ok := resolveKnown(a, c.idx)
-			if !ok || related(to, c.self) {
+			if !ok || related(to, c.self) || slices.Contains(c.consumed, to) {
 				continue
 			}
-			if _, ok := c.consumed[to]; ok {
-				continue
-			}
-			if _, ok := c.named[pairKey(c.self, to)]; ok {
-				continue
-			}
-			if i, ok := best[to]; ok {
-				if h.path < c.edges[i].Props[graph.PropPath].(string) {
-					c.edges[i].Props[graph.PropPath] = h.path
+			// named edges join c.self only with consumed endpoints, so the pair check is done
+			for i := named; i < len(c.edges); i++ {
+				if c.edges[i].To == to {
+					if h.path < c.edges[i].Props[graph.PropPath].(string) {
+						c.edges[i].Props[graph.PropPath] = h.path
+					}
+					continue ids
 				}
-				continue
 			}
-			best[to] = len(c.edges)
 			c.edges = append(c.edges, graph.Edge{Type: graph.EdgeReferences, FromLabel: c.n.Label, From: c.self,
 				ToLabel: l, To: to, TenantID: c.n.TenantID, Props: map[string]any{graph.PropPath: h.path}})
 		}
@@ -253,74 +255,116 @@ func resolveKnown(a ARMID, idx Index) (string, graph.Label, bool) {
 // nodes, a REFERENCES edge is dropped when any named edge joins the same pair.
 func ApplyAll(nodes []graph.Node, idx Index) Result {
 	ov := overlay{base: idx, own: NewIndex(nodes...)}
-	edges := make(map[string]graph.Edge, len(nodes)*4)
-	shared := map[string]graph.Node{}
-	named := map[string]struct{}{}
-	for _, n := range nodes {
-		r := apply(n, ov)
-		for _, e := range r.Edges {
-			k := e.TenantID + "|" + e.Key()
-			if old, ok := edges[k]; ok && e.Type == graph.EdgeReferences {
-				if str(e.Props[graph.PropPath]) >= str(old.Props[graph.PropPath]) {
-					continue
-				}
-			} else if ok {
+	all, shared := applyChunks(nodes, ov)
+	// sort, then keep the first of each key (for REFERENCES, the smallest path)
+	sortEdges(all)
+	out := all[:0]
+	refs := map[tpair]bool{}
+	for _, e := range all {
+		if len(out) > 0 {
+			last := out[len(out)-1]
+			if last.TenantID == e.TenantID && last.Type == e.Type && last.From == e.From && last.To == e.To {
 				continue
 			}
-			edges[k] = e
-			if e.Type != graph.EdgeReferences {
-				named[e.TenantID+"|"+pairKey(e.From, e.To)] = struct{}{}
-			}
 		}
-		for _, sn := range r.Nodes {
-			shared[sn.TenantID+"|"+string(sn.Label)+"|"+sn.ID] = sn
-		}
-	}
-	out := Result{Edges: make([]graph.Edge, 0, len(edges)), Nodes: make([]graph.Node, 0, len(shared))}
-	for _, e := range edges {
 		if e.Type == graph.EdgeReferences {
-			if _, ok := named[e.TenantID+"|"+pairKey(e.From, e.To)]; ok {
+			refs[tpair{e.TenantID, pairOf(e.From, e.To)}] = false
+		}
+		out = append(out, e)
+	}
+	// a REFERENCES edge yields to any named edge joining the same pair
+	if len(refs) > 0 {
+		for _, e := range out {
+			if e.Type != graph.EdgeReferences {
+				k := tpair{e.TenantID, pairOf(e.From, e.To)}
+				if _, ok := refs[k]; ok {
+					refs[k] = true
+				}
+			}
+		}
+		kept := out[:0]
+		for _, e := range out {
+			if e.Type != graph.EdgeReferences || !refs[tpair{e.TenantID, pairOf(e.From, e.To)}] {
+				kept = append(kept, e)
+			}
+		}
+		out = kept
+	}
+	sortNodes(shared)
+	nodesOut := shared[:0]
+	for _, n := range shared {
+		if len(nodesOut) > 0 {
+			last := nodesOut[len(nodesOut)-1]
+			if last.TenantID == n.TenantID && last.Label == n.Label && last.ID == n.ID {
 				continue
 			}
 		}
-		out.Edges = append(out.Edges, e)
+		nodesOut = append(nodesOut, n)
 	}
-	for _, n := range shared {
-		out.Nodes = append(out.Nodes, n)
+	return Result{Nodes: nodesOut, Edges: slices.Clip(out)}
+}
+
+// applyChunks applies rules to nodes, in parallel chunks for large inputs (the output is
+// sorted afterwards, so chunking does not change the result).
+func applyChunks(nodes []graph.Node, idx Index) ([]graph.Edge, []graph.Node) {
+	workers := runtime.GOMAXPROCS(0)
+	if len(nodes) < 4096 || workers < 2 {
+		workers = 1
 	}
-	sortEdges(out.Edges)
-	sortNodes(out.Nodes)
-	return out
+	size := (len(nodes) + workers - 1) / max(workers, 1)
+	edges := make([][]graph.Edge, workers)
+	shared := make([][]graph.Node, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := min(w*size, len(nodes)), min((w+1)*size, len(nodes))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			es := make([]graph.Edge, 0, (hi-lo)*4)
+			var ns []graph.Node
+			for _, n := range nodes[lo:hi] {
+				r := apply(n, idx)
+				es = append(es, r.Edges...)
+				ns = append(ns, r.Nodes...)
+			}
+			edges[w], shared[w] = es, ns
+		}()
+	}
+	wg.Wait()
+	return slices.Concat(edges...), slices.Concat(shared...)
+}
+
+type tpair struct {
+	tenant string
+	p      pair
 }
 
 func sortEdges(es []graph.Edge) {
-	sort.Slice(es, func(i, j int) bool {
-		a, b := es[i], es[j]
-		if a.TenantID != b.TenantID {
-			return a.TenantID < b.TenantID
+	slices.SortFunc(es, func(a, b graph.Edge) int {
+		if c := strings.Compare(a.TenantID, b.TenantID); c != 0 {
+			return c
 		}
-		if a.Type != b.Type {
-			return a.Type < b.Type
+		if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
+			return c
 		}
-		if a.From != b.From {
-			return a.From < b.From
+		if c := strings.Compare(a.From, b.From); c != 0 {
+			return c
 		}
-		if a.To != b.To {
-			return a.To < b.To
+		if c := strings.Compare(a.To, b.To); c != 0 {
+			return c
 		}
-		return str(a.Props[graph.PropPath]) < str(b.Props[graph.PropPath])
+		return strings.Compare(str(a.Props[graph.PropPath]), str(b.Props[graph.PropPath]))
 	})
 }
 
 func sortNodes(ns []graph.Node) {
-	sort.Slice(ns, func(i, j int) bool {
-		a, b := ns[i], ns[j]
-		if a.TenantID != b.TenantID {
-			return a.TenantID < b.TenantID
+	slices.SortFunc(ns, func(a, b graph.Node) int {
+		if c := strings.Compare(a.TenantID, b.TenantID); c != 0 {
+			return c
 		}
-		if a.Label != b.Label {
-			return a.Label < b.Label
+		if c := strings.Compare(string(a.Label), string(b.Label)); c != 0 {
+			return c
 		}
-		return a.ID < b.ID
+		return strings.Compare(a.ID, b.ID)
 	})
 }
