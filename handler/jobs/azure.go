@@ -508,9 +508,9 @@ func shardKey(id string) string {
 }
 
 // MarkDone implements Shards (upsert: idempotent).
-func (s *TableShards) MarkDone(ctx context.Context, jobID, shardID string) error {
+func (s *TableShards) MarkDone(ctx context.Context, jobID, shardID string, counts map[string]int) error {
 	b, _ := json.Marshal(map[string]string{"PartitionKey": jobID, "RowKey": shardKey(shardID), "Shard": shardID,
-		"DoneAt": time.Now().UTC().Format(time.RFC3339Nano)})
+		"Counts": marshalSmall(counts), "DoneAt": time.Now().UTC().Format(time.RFC3339Nano)})
 	if _, err := s.c.UpsertEntity(ctx, b, &aztables.UpsertEntityOptions{UpdateMode: aztables.UpdateModeReplace}); err != nil {
 		return fmt.Errorf("marking shard %s of %s done: %w", shardID, jobID, err)
 	}
@@ -529,20 +529,31 @@ func (s *TableShards) IsDone(ctx context.Context, jobID, shardID string) (bool, 
 	return false, fmt.Errorf("reading shard %s of %s: %w", shardID, jobID, err)
 }
 
-// CountDone implements Shards.
-func (s *TableShards) CountDone(ctx context.Context, jobID string) (int, error) {
+// Done implements Shards.
+func (s *TableShards) Done(ctx context.Context, jobID string) (int, map[string]int, error) {
 	f := "PartitionKey eq '" + odataQuote(jobID) + "'"
-	sel := "RowKey"
+	sel := "RowKey,Counts"
 	pager := s.c.NewListEntitiesPager(&aztables.ListEntitiesOptions{Filter: &f, Select: &sel})
-	n := 0
+	n, sum := 0, map[string]int{}
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
 		if err != nil {
-			return 0, fmt.Errorf("counting shards of %s: %w", jobID, err)
+			return 0, nil, fmt.Errorf("counting shards of %s: %w", jobID, err)
 		}
-		n += len(page.Entities)
+		for _, raw := range page.Entities {
+			var e struct{ Counts string }
+			if err := json.Unmarshal(raw, &e); err != nil {
+				return 0, nil, fmt.Errorf("decoding shard of %s: %w", jobID, err)
+			}
+			var c map[string]int
+			_ = json.Unmarshal([]byte(e.Counts), &c)
+			for k, v := range c {
+				sum[k] += v
+			}
+			n++
+		}
 	}
-	return n, nil
+	return n, sum, nil
 }
 
 // ---- Table: idempotency ----
@@ -599,6 +610,15 @@ func (s *TableIdempotency) Claim(ctx context.Context, owner, key string, rec Ide
 		}
 	}
 	return IdempotencyRecord{}, false, apierr.Errorf(apierr.Conflict, "Idempotency-Key is being used concurrently; retry")
+}
+
+// Release implements Idempotency.
+func (s *TableIdempotency) Release(ctx context.Context, owner, key string) error {
+	sum := sha256.Sum256([]byte(key))
+	if _, err := s.c.DeleteEntity(ctx, owner, hex.EncodeToString(sum[:]), nil); err != nil && !isStatus(err, http.StatusNotFound) {
+		return fmt.Errorf("releasing idempotency key: %w", err)
+	}
+	return nil
 }
 
 // ---- Queue ----

@@ -192,13 +192,13 @@ func TestShardsIdempotencyArtifacts(t *testing.T) {
 			ctx := t.Context()
 			for i := 0; i < 2; i++ { // redelivery marks twice
 				for _, sh := range []string{"sub-1", "sub-2", "entra"} {
-					if err := b.Shards.MarkDone(ctx, "job1", sh); err != nil {
+					if err := b.Shards.MarkDone(ctx, "job1", sh, map[string]int{"resources": 2}); err != nil {
 						t.Fatal(err)
 					}
 				}
 			}
-			if n, err := b.Shards.CountDone(ctx, "job1"); err != nil || n != 3 {
-				t.Fatalf("count = %d, %v; want 3", n, err)
+			if n, sum, err := b.Shards.Done(ctx, "job1"); err != nil || n != 3 || sum["resources"] != 6 {
+				t.Fatalf("done = %d %v, %v; want 3 shards, 6 resources", n, sum, err)
 			}
 			if ok, _ := b.Shards.IsDone(ctx, "job1", "sub-9"); ok {
 				t.Fatal("IsDone for unknown shard")
@@ -215,6 +215,12 @@ func TestShardsIdempotencyArtifacts(t *testing.T) {
 			}
 			if _, claimed, _ := b.Idempotency.Claim(ctx, "bob", "k1", rec); !claimed {
 				t.Fatal("keys must be per owner")
+			}
+			if err := b.Idempotency.Release(ctx, "alice", "k1"); err != nil {
+				t.Fatal(err)
+			}
+			if _, claimed, _ := b.Idempotency.Claim(ctx, "alice", "k1", rec); !claimed {
+				t.Fatal("released key not claimable")
 			}
 
 			data := bytes.Repeat([]byte("atg artifact\n"), 200000) // ~2.6 MB, multi-block

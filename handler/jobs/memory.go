@@ -24,7 +24,7 @@ func NewMemoryBackend() (*Backend, *MemQueue) {
 	q := &MemQueue{}
 	return &Backend{
 		Jobs:        &MemStore{jobs: map[string]Job{}},
-		Shards:      &MemShards{done: map[string]map[string]bool{}},
+		Shards:      &MemShards{done: map[string]map[string]map[string]int{}},
 		Blobs:       &MemBlobs{m: map[string][]byte{}},
 		Artifacts:   &MemArtifacts{m: map[string]memArtifact{}},
 		Idempotency: &MemIdempotency{m: map[string]IdempotencyRecord{}, Now: time.Now},
@@ -155,17 +155,21 @@ func (s *MemStore) Ping(context.Context) error { return nil }
 // MemShards is an in-memory Shards.
 type MemShards struct {
 	mu   sync.Mutex
-	done map[string]map[string]bool
+	done map[string]map[string]map[string]int
 }
 
 // MarkDone implements Shards.
-func (s *MemShards) MarkDone(_ context.Context, jobID, shardID string) error {
+func (s *MemShards) MarkDone(_ context.Context, jobID, shardID string, counts map[string]int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.done[jobID] == nil {
-		s.done[jobID] = map[string]bool{}
+		s.done[jobID] = map[string]map[string]int{}
 	}
-	s.done[jobID][shardID] = true
+	c := map[string]int{}
+	for k, v := range counts {
+		c[k] = v
+	}
+	s.done[jobID][shardID] = c
 	return nil
 }
 
@@ -173,14 +177,21 @@ func (s *MemShards) MarkDone(_ context.Context, jobID, shardID string) error {
 func (s *MemShards) IsDone(_ context.Context, jobID, shardID string) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.done[jobID][shardID], nil
+	_, ok := s.done[jobID][shardID]
+	return ok, nil
 }
 
-// CountDone implements Shards.
-func (s *MemShards) CountDone(_ context.Context, jobID string) (int, error) {
+// Done implements Shards.
+func (s *MemShards) Done(_ context.Context, jobID string) (int, map[string]int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.done[jobID]), nil
+	sum := map[string]int{}
+	for _, c := range s.done[jobID] {
+		for k, v := range c {
+			sum[k] += v
+		}
+	}
+	return len(s.done[jobID]), sum, nil
 }
 
 // MemBlobs is an in-memory Blobs.
@@ -281,6 +292,14 @@ func (s *MemIdempotency) Claim(_ context.Context, owner, key string, rec Idempot
 	}
 	s.m[k] = rec
 	return rec, true, nil
+}
+
+// Release implements Idempotency.
+func (s *MemIdempotency) Release(_ context.Context, owner, key string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.m, owner+"\x00"+key)
+	return nil
 }
 
 // MemQueue is an in-memory Queue recording messages.

@@ -30,9 +30,11 @@ var ErrNoChange = errors.New("jobs: no change")
 // Shards records which shards of a fanned-out job are done: one record per (job, shard),
 // so a redelivered shard cannot count twice.
 type Shards interface {
-	MarkDone(ctx context.Context, jobID, shardID string) error
+	// MarkDone records shard as done with its counts (upsert: idempotent).
+	MarkDone(ctx context.Context, jobID, shardID string, counts map[string]int) error
 	IsDone(ctx context.Context, jobID, shardID string) (bool, error)
-	CountDone(ctx context.Context, jobID string) (int, error)
+	// Done returns how many shards are done and the sum of their counts.
+	Done(ctx context.Context, jobID string) (int, map[string]int, error)
 }
 
 // Blobs stores internal documents (plans, shard results, large results and requests).
@@ -73,6 +75,8 @@ type Idempotency interface {
 	// Claim records rec for (owner, key) unless a record younger than IdempotencyWindow
 	// exists, in which case that record is returned with claimed=false.
 	Claim(ctx context.Context, owner, key string, rec IdempotencyRecord) (existing IdempotencyRecord, claimed bool, err error)
+	// Release forgets (owner, key) when the claimed job could not be created.
+	Release(ctx context.Context, owner, key string) error
 }
 
 // Message is one queue message. Kind "start" goes to the jobs queue, "shard" to the shards queue.

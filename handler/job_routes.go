@@ -1,0 +1,230 @@
+package handler
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/handler/auth"
+	"github.com/atg-go/atg/handler/jobs"
+)
+
+const retryAfterUnavailable = 10 * time.Second
+
+func (s *server) registerJobRoutes(r *mux.Router) {
+	r.Handle("/jobs", s.handle(s.listJobs)).Methods(http.MethodGet)
+	r.Handle("/jobs/{id}", s.handle(s.getJob)).Methods(http.MethodGet)
+	r.Handle("/jobs/{id}/result", s.handle(s.getResult)).Methods(http.MethodGet)
+	r.Handle("/jobs/{id}/artifacts", s.handle(s.listArtifacts)).Methods(http.MethodGet)
+	r.Handle("/jobs/{id}/artifacts/{name}", s.handle(s.getArtifact)).Methods(http.MethodGet)
+	r.Handle("/jobs/{id}/cancel", s.handle(s.cancelJob)).Methods(http.MethodPost)
+}
+
+// JobView is the API's job object: the job plus links.
+type JobView struct {
+	jobs.Job
+	Links map[string]string `json:"links"`
+}
+
+// ListResponse is GET /jobs.
+type ListResponse struct {
+	Jobs       []JobView `json:"jobs"`
+	NextCursor string    `json:"next_cursor,omitempty"`
+}
+
+// ArtifactView is one entry of GET /jobs/{id}/artifacts.
+type ArtifactView struct {
+	jobs.Artifact
+	URL string `json:"url"`
+}
+
+func jobURL(id string) string { return "/api/v1/jobs/" + id }
+
+func viewOf(j jobs.Job) JobView {
+	u := jobURL(j.ID)
+	return JobView{Job: j, Links: map[string]string{"self": u, "result": u + "/result", "artifacts": u + "/artifacts"}}
+}
+
+// loadJob returns the caller's job: a user sees only their own (others are 404), an admin all.
+func (s *server) loadJob(ctx context.Context, r *http.Request) (jobs.Job, error) {
+	id := mux.Vars(r)["id"]
+	if !jobs.ValidID(id) {
+		return jobs.Job{}, apierr.Errorf(apierr.NotFound, "job %s not found", id)
+	}
+	setJobID(r, id)
+	p, _ := auth.FromContext(ctx)
+	var (
+		j   jobs.Job
+		err error
+	)
+	if p.IsAdmin() {
+		j, err = s.Backend.Jobs.Find(ctx, id)
+	} else {
+		j, err = s.Backend.Jobs.Get(ctx, p.Name, id)
+	}
+	if err != nil {
+		return jobs.Job{}, storageError("reading the job", err)
+	}
+	return j, nil
+}
+
+func (s *server) getJob(w http.ResponseWriter, r *http.Request) error {
+	j, err := s.loadJob(r.Context(), r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, viewOf(j))
+}
+
+func (s *server) listJobs(w http.ResponseWriter, r *http.Request) error {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return apierr.Errorf(apierr.InvalidRequest, "malformed query string")
+	}
+	f := fieldErrors{}
+	lq := jobs.ListQuery{Limit: 20, Cursor: q.Get("cursor")}
+	for k := range q {
+		switch k {
+		case "status", "type", "limit", "cursor":
+		default:
+			f[k] = "unknown query parameter"
+		}
+	}
+	if v := q.Get("status"); v != "" {
+		lq.Status = jobs.Status(v)
+		valid := false
+		for _, st := range jobs.Statuses {
+			valid = valid || st == lq.Status
+		}
+		if !valid {
+			f["status"] = "must be one of queued, running, succeeded, failed, cancelling, cancelled"
+		}
+	}
+	if v := q.Get("type"); v != "" {
+		lq.Type = v
+		if v != jobs.TypeScan && v != jobs.TypeGenerateIaC && v != jobs.TypeCreateTenant {
+			f["type"] = "must be one of scan, generate-iac, create-tenant"
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			f["limit"] = "must be an integer from 1 to 100"
+		}
+		lq.Limit = n
+	}
+	if err := f.err(); err != nil {
+		return err
+	}
+	p, _ := auth.FromContext(r.Context())
+	if !p.IsAdmin() {
+		lq.Owner = p.Name
+	}
+	list, next, err := s.Backend.Jobs.List(r.Context(), lq)
+	if err != nil {
+		return storageError("listing jobs", err)
+	}
+	out := ListResponse{Jobs: make([]JobView, 0, len(list)), NextCursor: next}
+	for _, j := range list {
+		out.Jobs = append(out.Jobs, viewOf(j))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *server) getResult(w http.ResponseWriter, r *http.Request) error {
+	j, err := s.loadJob(r.Context(), r)
+	if err != nil {
+		return err
+	}
+	if !j.Status.Terminal() {
+		return apierr.Errorf(apierr.JobNotFinished, "job %s is %s; its result is not ready", j.ID, j.Status).
+			WithDetails(map[string]any{"status": string(j.Status)})
+	}
+	if len(j.Result) == 0 {
+		d := map[string]any{"status": string(j.Status)}
+		if j.Error != nil {
+			d["error"] = j.Error
+		}
+		return apierr.Errorf(apierr.Conflict, "job %s %s without a result", j.ID, j.Status).WithDetails(d)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(j.Result)
+	return nil
+}
+
+func (s *server) listArtifacts(w http.ResponseWriter, r *http.Request) error {
+	j, err := s.loadJob(r.Context(), r)
+	if err != nil {
+		return err
+	}
+	list, err := s.Backend.Artifacts.List(r.Context(), j.ID)
+	if err != nil {
+		return storageError("listing artifacts", err)
+	}
+	out := struct {
+		Artifacts []ArtifactView `json:"artifacts"`
+	}{Artifacts: make([]ArtifactView, 0, len(list))}
+	for _, a := range list {
+		out.Artifacts = append(out.Artifacts, ArtifactView{Artifact: a, URL: jobURL(j.ID) + "/artifacts/" + url.PathEscape(a.Name)})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *server) getArtifact(w http.ResponseWriter, r *http.Request) error {
+	j, err := s.loadJob(r.Context(), r)
+	if err != nil {
+		return err
+	}
+	name := mux.Vars(r)["name"]
+	a, rc, err := s.Backend.Artifacts.Open(r.Context(), j.ID, name)
+	if err != nil {
+		return storageError("opening the artifact", err)
+	}
+	defer rc.Close()
+	ct := a.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Length", strconv.FormatInt(a.Size, 10))
+	w.Header().Set("Content-Disposition", `attachment; filename="`+a.Name+`"`)
+	w.Header().Set("X-Content-SHA256", a.SHA256)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	if _, err := io.Copy(w, rc); err != nil {
+		// Headers are gone; the client sees a short body (Content-Length) and the log says why.
+		s.Logger.Warn("artifact download interrupted", "request_id", requestIDFrom(r.Context()), "job_id", j.ID, "err", err)
+	}
+	return nil
+}
+
+func (s *server) cancelJob(w http.ResponseWriter, r *http.Request) error {
+	j, err := s.loadJob(r.Context(), r)
+	if err != nil {
+		return err
+	}
+	j, err = s.Backend.Jobs.Update(r.Context(), j.Owner, j.ID, func(j *jobs.Job) error {
+		switch j.Status {
+		case jobs.Queued: // nothing runs yet: the worker will see it cancelled and skip it
+			return j.Transition(jobs.Cancelled, s.Now())
+		case jobs.Running:
+			return j.Transition(jobs.Cancelling, s.Now())
+		case jobs.Cancelling:
+			return jobs.ErrNoChange
+		default:
+			return apierr.Errorf(apierr.Conflict, "job %s is already %s", j.ID, j.Status).
+				WithDetails(map[string]any{"status": string(j.Status)})
+		}
+	})
+	if err != nil {
+		return storageError("cancelling the job", err)
+	}
+	return writeJSON(w, http.StatusAccepted, viewOf(j))
+}

@@ -1,0 +1,160 @@
+package handler
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/handler/auth"
+	"github.com/atg-go/atg/handler/jobs"
+)
+
+func (s *server) registerSubmitRoutes(r *mux.Router) {
+	r.Handle("/scan", s.handle(s.submitScan)).Methods(http.MethodPost)
+	r.Handle("/generate-iac", s.handle(s.submitGenerateIaC)).Methods(http.MethodPost)
+	r.Handle("/create-tenant", s.handle(s.submitCreateTenant)).Methods(http.MethodPost)
+}
+
+func (s *server) requireExecutor(typ string) error {
+	if !s.Executors.Has(typ) {
+		return apierr.Errorf(apierr.NotImplemented, "%s jobs are not available in this service yet", typ)
+	}
+	return nil
+}
+
+func (s *server) submitScan(w http.ResponseWriter, r *http.Request) error {
+	if err := s.requireExecutor(jobs.TypeScan); err != nil {
+		return err
+	}
+	var req ScanRequest
+	if err := decodeJSON(w, r, MaxBodyBytes, &req); err != nil {
+		return err
+	}
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	return s.submit(w, r, jobs.TypeScan, req)
+}
+
+func (s *server) submitGenerateIaC(w http.ResponseWriter, r *http.Request) error {
+	if err := s.requireExecutor(jobs.TypeGenerateIaC); err != nil {
+		return err
+	}
+	var req GenerateIaCRequest
+	if err := decodeJSON(w, r, MaxBodyBytes, &req); err != nil {
+		return err
+	}
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	return s.submit(w, r, jobs.TypeGenerateIaC, req)
+}
+
+func (s *server) submitCreateTenant(w http.ResponseWriter, r *http.Request) error {
+	if err := s.requireExecutor(jobs.TypeCreateTenant); err != nil {
+		return err
+	}
+	var req CreateTenantRequest
+	if err := decodeJSON(w, r, MaxSpecBytes, &req); err != nil {
+		return err
+	}
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	return s.submit(w, r, jobs.TypeCreateTenant, req)
+}
+
+func validIdempotencyKey(k string) bool {
+	if len(k) == 0 || len(k) > 255 {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x21 || k[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// submit creates the job for a validated request and enqueues its start message, honouring
+// Idempotency-Key: the same key and body within 24 h return the same job; another body is 409.
+func (s *server) submit(w http.ResponseWriter, r *http.Request, typ string, req any) error {
+	ctx := r.Context()
+	p, _ := auth.FromContext(ctx)
+	body, err := json.Marshal(req)
+	if err != nil {
+		return fmt.Errorf("encoding validated request: %w", err)
+	}
+	now := s.Now().UTC()
+	job := jobs.Job{ID: jobs.NewID(now), Type: typ, Status: jobs.Queued, Owner: p.Name, Request: body, CreatedAt: now}
+
+	idemKey := r.Header.Get("Idempotency-Key")
+	if idemKey != "" {
+		if !validIdempotencyKey(idemKey) {
+			return apierr.Invalid(map[string]string{"Idempotency-Key": "must be 1-255 visible ASCII characters"})
+		}
+		sum := sha256.Sum256(append([]byte(typ+"\n"), body...))
+		hash := hex.EncodeToString(sum[:])
+		existing, claimed, err := s.Backend.Idempotency.Claim(ctx, p.Name, idemKey,
+			jobs.IdempotencyRecord{BodyHash: hash, JobID: job.ID, CreatedAt: now})
+		if err != nil {
+			return err
+		}
+		if !claimed {
+			if existing.BodyHash != hash {
+				return apierr.Errorf(apierr.Conflict, "Idempotency-Key was already used with a different request")
+			}
+			prev, err := s.Backend.Jobs.Get(ctx, p.Name, existing.JobID)
+			if apierr.Is(err, apierr.NotFound) {
+				return apierr.Errorf(apierr.Conflict, "a request with this Idempotency-Key is still being processed; retry shortly")
+			}
+			if err != nil {
+				return err
+			}
+			setJobID(r, prev.ID)
+			w.Header().Set("Idempotent-Replayed", "true")
+			w.Header().Set("Location", jobURL(prev.ID))
+			return writeJSON(w, http.StatusAccepted, viewOf(prev))
+		}
+	}
+	release := func() {
+		if idemKey != "" {
+			if err := s.Backend.Idempotency.Release(ctx, p.Name, idemKey); err != nil {
+				s.Logger.Warn("releasing idempotency key", "request_id", requestIDFrom(ctx), "err", err)
+			}
+		}
+	}
+	if err := s.Backend.Jobs.Create(ctx, job); err != nil {
+		release()
+		return storageError("creating the job", err)
+	}
+	setJobID(r, job.ID)
+	if err := s.Backend.Queue.Enqueue(ctx, jobs.Message{JobID: job.ID, Owner: job.Owner, Type: typ, Kind: jobs.KindStart}); err != nil {
+		// The job exists but nothing will run it: fail it visibly, free the key, ask to retry.
+		release()
+		_, uerr := s.Backend.Jobs.Update(ctx, job.Owner, job.ID, func(j *jobs.Job) error {
+			j.Error = &jobs.JobError{Code: string(apierr.Unavailable), Message: "the job could not be queued"}
+			return j.Transition(jobs.Failed, s.Now())
+		})
+		return &apierr.Error{Code: apierr.Unavailable, Message: "the job queue is unavailable; retry later",
+			RetryAfter: retryAfterUnavailable, Err: errors.Join(err, uerr)}
+	}
+	w.Header().Set("Location", jobURL(job.ID))
+	return writeJSON(w, http.StatusAccepted, viewOf(job))
+}
+
+// storageError keeps application errors and turns storage failures into 503s.
+func storageError(doing string, err error) error {
+	var ae *apierr.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	return &apierr.Error{Code: apierr.Unavailable, Message: "storage is unavailable while " + doing + "; retry later",
+		RetryAfter: retryAfterUnavailable, Err: err}
+}
