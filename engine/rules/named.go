@@ -21,6 +21,7 @@ const (
 	tVMSS        = "microsoft.compute/virtualmachinescalesets"
 	tVMSSVM      = "microsoft.compute/virtualmachinescalesets/virtualmachines"
 	tDisk        = "microsoft.compute/disks"
+	tVMSSNIC     = "microsoft.compute/virtualmachinescalesets/virtualmachines/networkinterfaces"
 	tSite        = "microsoft.web/sites"
 	tSiteSlot    = "microsoft.web/sites/slots"
 	tServerFarm  = "microsoft.web/serverfarms"
@@ -175,7 +176,12 @@ func vmssRules(c *ctx) {
 func vmUses(c *ctx) {
 	p := c.props()
 	for _, nic := range list(get(p, "networkProfile", "networkInterfaces")) {
-		c.outID(graph.EdgeUses, str(field(nic, "id")), tNIC)
+		id := str(field(nic, "id"))
+		if a, ok := ParseID(id); ok && a.Type() == tVMSSNIC {
+			c.outID(graph.EdgeUses, id, tVMSSNIC)
+			continue
+		}
+		c.outID(graph.EdgeUses, id, tNIC)
 	}
 	c.outID(graph.EdgeUses, idAt(p, "storageProfile", "osDisk", "managedDisk"), tDisk)
 	for _, d := range list(get(p, "storageProfile", "dataDisks")) {

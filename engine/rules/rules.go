@@ -38,8 +38,11 @@ type ctx struct {
 	edges    []graph.Edge
 	nodes    []graph.Node
 	consumed []string // endpoints of named edges from this node's JSON
-	hits     []hit
-	walked   bool
+	// sets over edges/consumed, built once a node has many edges (a VNet with thousands of subnets)
+	edgeSet     map[edgeKey]struct{}
+	consumedSet map[string]struct{}
+	hits        []hit
+	walked      bool
 }
 
 // pair is an unordered pair of node keys.
@@ -57,13 +60,51 @@ func (c *ctx) edge(t graph.EdgeType, fl graph.Label, from string, tl graph.Label
 	if from == "" || to == "" || from == to || fl == "" || tl == "" {
 		return
 	}
-	for _, e := range c.edges {
-		if e.Type == t && e.From == from && e.To == to {
+	k := edgeKey{t, from, to}
+	if c.edgeSet != nil {
+		if _, dup := c.edgeSet[k]; dup {
 			return
+		}
+	} else {
+		for _, e := range c.edges {
+			if e.Type == t && e.From == from && e.To == to {
+				return
+			}
 		}
 	}
 	c.edges = append(c.edges, graph.Edge{Type: t, FromLabel: fl, From: from, ToLabel: tl, To: to, TenantID: c.n.TenantID})
 	c.consumed = append(c.consumed, from, to)
+	switch {
+	case c.edgeSet != nil:
+		c.edgeSet[k] = struct{}{}
+	case len(c.edges) > smallSet:
+		c.edgeSet = make(map[edgeKey]struct{}, 2*len(c.edges))
+		for _, e := range c.edges {
+			c.edgeSet[edgeKey{e.Type, e.From, e.To}] = struct{}{}
+		}
+	}
+}
+
+const smallSet = 32
+
+type edgeKey struct {
+	t        graph.EdgeType
+	from, to string
+}
+
+// isConsumed reports whether a named edge from this node's JSON has id as an endpoint.
+func (c *ctx) isConsumed(id string) bool {
+	if len(c.consumed) <= 2*smallSet {
+		return slices.Contains(c.consumed, id)
+	}
+	if c.consumedSet == nil {
+		c.consumedSet = make(map[string]struct{}, len(c.consumed))
+		for _, s := range c.consumed {
+			c.consumedSet[s] = struct{}{}
+		}
+	}
+	_, ok := c.consumedSet[id]
+	return ok
 }
 
 // out records a named edge from this node.
@@ -211,24 +252,45 @@ func references(c *ctx) {
 		return
 	}
 	named := len(c.edges)
+	var byTarget map[string]int // target -> index in c.edges, for many references
 	for _, h := range c.walk() {
 	ids:
 		for _, a := range h.ids {
 			to, l, ok := resolveKnown(a, c.idx)
-			if !ok || related(to, c.self) || slices.Contains(c.consumed, to) {
+			if !ok || related(to, c.self) || c.isConsumed(to) {
 				continue
 			}
 			// named edges join c.self only with consumed endpoints, so the pair check is done
-			for i := named; i < len(c.edges); i++ {
-				if c.edges[i].To == to {
-					if h.path < c.edges[i].Props[graph.PropPath].(string) {
-						c.edges[i].Props[graph.PropPath] = h.path
-					}
-					continue ids
+			at := -1
+			if byTarget != nil {
+				if i, ok := byTarget[to]; ok {
+					at = i
 				}
+			} else {
+				for i := named; i < len(c.edges); i++ {
+					if c.edges[i].To == to {
+						at = i
+						break
+					}
+				}
+			}
+			if at >= 0 {
+				if h.path < c.edges[at].Props[graph.PropPath].(string) {
+					c.edges[at].Props[graph.PropPath] = h.path
+				}
+				continue ids
 			}
 			c.edges = append(c.edges, graph.Edge{Type: graph.EdgeReferences, FromLabel: c.n.Label, From: c.self,
 				ToLabel: l, To: to, TenantID: c.n.TenantID, Props: map[string]any{graph.PropPath: h.path}})
+			switch {
+			case byTarget != nil:
+				byTarget[to] = len(c.edges) - 1
+			case len(c.edges)-named > smallSet:
+				byTarget = make(map[string]int, 2*(len(c.edges)-named))
+				for i := named; i < len(c.edges); i++ {
+					byTarget[c.edges[i].To] = i
+				}
+			}
 		}
 	}
 }

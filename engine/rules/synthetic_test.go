@@ -1,11 +1,13 @@
 package rules
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/atg-go/atg/engine/graph"
 )
@@ -76,6 +78,16 @@ func TestContainmentAndEntra(t *testing.T) {
 				"SECURED_BY Resource:" + snet + " -> Resource:" + nsg,
 				"ROUTES_VIA Resource:" + snet + " -> Resource:" + rt,
 				"PEERED_WITH Resource:" + vnet + " -> Resource:/subscriptions/other/resourcegroups/x/providers/microsoft.network/virtualnetworks/hub",
+			}},
+		{"vmss instance uses its scale-set NIC and disk",
+			res(rgA+"/providers/Microsoft.Compute/virtualMachineScaleSets/ss/virtualMachines/0", map[string]any{"properties": map[string]any{
+				"networkProfile": map[string]any{"networkInterfaces": []any{map[string]any{"id": rgA + "/providers/Microsoft.Compute/virtualMachineScaleSets/ss/virtualMachines/0/networkInterfaces/nic"}}},
+				"storageProfile": map[string]any{"osDisk": map[string]any{"managedDisk": map[string]any{"id": rgA + "/providers/Microsoft.Compute/disks/ss_0_os"}}}}}),
+			nil, []graph.EdgeType{graph.EdgeUses, graph.EdgeContains},
+			[]string{
+				"USES Resource:" + rgA + "/providers/microsoft.compute/virtualmachinescalesets/ss/virtualmachines/0 -> Resource:" + rgA + "/providers/microsoft.compute/virtualmachinescalesets/ss/virtualmachines/0/networkinterfaces/nic",
+				"USES Resource:" + rgA + "/providers/microsoft.compute/virtualmachinescalesets/ss/virtualmachines/0 -> Resource:" + rgA + "/providers/microsoft.compute/disks/ss_0_os",
+				"CONTAINS Resource:" + rgA + "/providers/microsoft.compute/virtualmachinescalesets/ss -> Resource:" + rgA + "/providers/microsoft.compute/virtualmachinescalesets/ss/virtualmachines/0",
 			}},
 		{"aks agent pool hosted on its cluster",
 			res(rgA+"/providers/microsoft.containerservice/managedclusters/aks1/agentpools/np1", nil), nil,
@@ -341,6 +353,39 @@ func TestNamedTable(t *testing.T) {
 	for _, et := range graph.EdgeTypes {
 		if et != graph.EdgeReferences && !covered[et] {
 			t.Errorf("no named rule for %s", et)
+		}
+	}
+}
+
+// A VNet with thousands of inline subnets (each pointing at NICs) stays fast and complete.
+func TestBigVNet(t *testing.T) {
+	const subnets = 3000
+	idx := NewIndex()
+	var list []any
+	for i := 0; i < subnets; i++ {
+		s := fmt.Sprintf("%s/subnets/s%d", vnet, i)
+		n := fmt.Sprintf("%s/providers/microsoft.network/networkinterfaces/n%d", rgA, i)
+		idx.Add(res(n, nil))
+		list = append(list, map[string]any{"id": s, "properties": map[string]any{
+			"networkSecurityGroup": map[string]any{"id": nsg}, "routeTable": map[string]any{"id": rt},
+			"ipConfigurations": []any{map[string]any{"id": n + "/ipConfigurations/c"}, map[string]any{"id": n + "/ipConfigurations/d"}}}})
+	}
+	start := time.Now()
+	r := Apply(res(vnet, map[string]any{"properties": map[string]any{"subnets": list}}), idx)
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("big VNet took %v", el)
+	}
+	count := map[graph.EdgeType]int{}
+	for _, e := range r.Edges {
+		count[e.Type]++
+	}
+	want := map[graph.EdgeType]int{graph.EdgeContains: subnets + 1, graph.EdgeSecuredBy: subnets, graph.EdgeRoutesVia: subnets, graph.EdgeReferences: subnets}
+	if !reflect.DeepEqual(count, want) {
+		t.Errorf("edges %v, want %v", count, want)
+	}
+	for _, e := range ofType(r.Edges, graph.EdgeReferences) {
+		if p := e.Props[graph.PropPath].(string); !strings.HasSuffix(p, "ipConfigurations[0].id") {
+			t.Fatalf("path %s is not the smallest", p)
 		}
 	}
 }
