@@ -461,17 +461,8 @@ func (e *Engine) Finalize(ctx context.Context, p Plan, results []ShardResult) (R
 	}); err != nil {
 		return Result{}, fmt.Errorf("finalize: reading nodes: %w", err)
 	}
-	derived := rules.ApplyAll(nodes, nil)
-	if err := e.upsertNodes(ctx, tenant, p.ScanID, derived.Nodes); err != nil {
-		return Result{}, fmt.Errorf("finalize: %w", err)
-	}
-	skipped, err := e.upsertEdges(ctx, tenant, p.ScanID, derived.Edges)
-	if err != nil {
-		return Result{}, fmt.Errorf("finalize: %w", err)
-	}
-
 	out := Result{TenantID: tenant, ScanID: p.ScanID, Subscriptions: len(p.Subscriptions), ByType: map[string]int{},
-		APICalls: map[string]int{}, Failures: []Failure{}, Relationships: len(derived.Edges) - skipped}
+		APICalls: map[string]int{}, Failures: []Failure{}}
 	for k, v := range p.APICalls {
 		out.APICalls[k] += v
 	}
@@ -527,6 +518,26 @@ func (e *Engine) Finalize(ctx context.Context, p Plan, results []ShardResult) (R
 	}
 	sortFailures(out.Failures)
 
+	// Derive every edge from the nodes that stay: stale nodes about to be removed take no part
+	// (their edges and the Tag/Region nodes only they used go with them).
+	scopes := e.cleanupScopes(p, failedSubs, entraFailed, rgs)
+	live := nodes[:0:0]
+	for _, n := range nodes {
+		if n.LastSeen != p.ScanID && covered(scopes, n) {
+			continue
+		}
+		live = append(live, n)
+	}
+	derived := rules.ApplyAll(live, nil)
+	if err := e.upsertNodes(ctx, tenant, p.ScanID, derived.Nodes); err != nil {
+		return Result{}, fmt.Errorf("finalize: %w", err)
+	}
+	skipped, err := e.upsertEdges(ctx, tenant, p.ScanID, derived.Edges)
+	if err != nil {
+		return Result{}, fmt.Errorf("finalize: %w", err)
+	}
+	out.Relationships = len(derived.Edges) - skipped
+
 	// counts of what this scan refreshed, deduplicated by the store
 	for _, n := range nodes {
 		if n.LastSeen != p.ScanID {
@@ -546,11 +557,15 @@ func (e *Engine) Finalize(ctx context.Context, p Plan, results []ShardResult) (R
 		}
 	}
 
-	removed, err := e.cleanup(ctx, p, failedSubs, entraFailed, rgs)
-	if err != nil {
-		return out, err
+	for _, sc := range scopes {
+		r, err := e.Store.DeleteStale(ctx, tenant, p.ScanID, sc)
+		if err != nil {
+			return out, fmt.Errorf("finalize: removing stale nodes: %w", err)
+		}
+		out.Removed.Nodes += r.Nodes
+		out.Removed.Edges += r.Edges
 	}
-	out.Removed = removed
+	removed := out.Removed
 	if t, err := time.Parse(time.RFC3339Nano, p.StartedAt); err == nil {
 		out.DurationS = float64(time.Since(t).Milliseconds()) / 1000
 	}
@@ -560,10 +575,24 @@ func (e *Engine) Finalize(ctx context.Context, p Plan, results []ShardResult) (R
 	return out, nil
 }
 
-// cleanup removes stale nodes and edges from what the plan covered, leaving alone subscriptions
-// (and the directory) whose discovery had failures.
-func (e *Engine) cleanup(ctx context.Context, p Plan, failedSubs map[string]bool, entraFailed bool, rgs map[string]bool) (graph.DeleteResult, error) {
-	var total graph.DeleteResult
+// covered reports whether any cleanup scope covers node n.
+func covered(scopes []graph.Scope, n graph.Node) bool {
+	sc, ok := graph.NodeSchemaFor(n.Label)
+	if !ok {
+		return false
+	}
+	f := sc.Facts(n.Props)
+	for _, s := range scopes {
+		if sc.ScopeCovers(s, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// cleanupScopes says what stale cleanup may remove: what the plan covered, leaving alone
+// subscriptions (and the directory) whose discovery had failures.
+func (e *Engine) cleanupScopes(p Plan, failedSubs map[string]bool, entraFailed bool, rgs map[string]bool) []graph.Scope {
 	req := p.Request
 	var okSubs []string
 	for _, s := range p.Subscriptions {
@@ -603,18 +632,10 @@ func (e *Engine) cleanup(ctx context.Context, p Plan, failedSubs map[string]bool
 	if req.IncludeIdentities && !entraFailed {
 		scopes = append(scopes, graph.Scope{Labels: []graph.Label{graph.LabelUser, graph.LabelGroup, graph.LabelServicePrincipal, graph.LabelApplication}})
 	}
-	for _, sc := range scopes {
-		r, err := e.Store.DeleteStale(ctx, req.TenantID, p.ScanID, sc)
-		if err != nil {
-			return total, fmt.Errorf("finalize: removing stale nodes: %w", err)
-		}
-		total.Nodes += r.Nodes
-		total.Edges += r.Edges
-	}
 	if len(failedSubs) > 0 || entraFailed {
 		e.Logger.Warn("stale cleanup skipped where discovery failed", "subscriptions", len(failedSubs), "entra", entraFailed)
 	}
-	return total, nil
+	return scopes
 }
 
 // Run plans, runs the shards concurrently (bounded) and finalizes. A shard that fails as a
