@@ -76,22 +76,36 @@ func (x *NodeIndex) Add(n graph.Node) {
 }
 
 // Len is the number of indexed nodes.
-func (x *NodeIndex) Len() int { return len(x.labels) }
+func (x *NodeIndex) Len() int {
+	if x == nil {
+		return 0
+	}
+	return len(x.labels)
+}
 
 // Lookup implements Index.
 func (x *NodeIndex) Lookup(id string) (graph.Label, bool) {
+	if x == nil {
+		return "", false
+	}
 	l, ok := x.labels[id]
 	return l, ok
 }
 
 // LookupVault implements VaultResolver.
 func (x *NodeIndex) LookupVault(name string) (string, bool) {
+	if x == nil {
+		return "", false
+	}
 	id, ok := x.vaults[strings.ToLower(name)]
 	return id, ok
 }
 
 // LookupRoleDefinition implements RoleDefinitionResolver.
 func (x *NodeIndex) LookupRoleDefinition(guid string) (string, bool) {
+	if x == nil {
+		return "", false
+	}
 	id, ok := x.roleDefs[strings.ToLower(guid)]
 	return id, ok
 }

@@ -93,6 +93,7 @@ type edgeKey struct {
 }
 
 // isConsumed reports whether a named edge from this node's JSON has id as an endpoint.
+// It is called only after every named rule ran (the set is built once).
 func (c *ctx) isConsumed(id string) bool {
 	if len(c.consumed) <= 2*smallSet {
 		return slices.Contains(c.consumed, id)

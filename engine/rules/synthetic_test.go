@@ -389,3 +389,22 @@ func TestBigVNet(t *testing.T) {
 		}
 	}
 }
+
+func TestNilAndOddInputs(t *testing.T) {
+	var nilIdx *NodeIndex
+	var nilMap MapIndex
+	odd := []graph.Node{
+		{},
+		{Label: graph.LabelResource, ID: "not-an-id", Props: map[string]any{"properties": "x", "identity": "y", "tags": []any{1.0}}},
+		{Label: graph.LabelResource, ID: vm, Props: map[string]any{"properties": map[string]any{"networkProfile": []any{nil}, "storageProfile": map[string]any{"dataDisks": "z"}}, "identity": map[string]any{"userAssignedIdentities": []any{}}}},
+		{Label: graph.LabelGroup, ID: "g", Props: map[string]any{"members": "nope"}},
+		{Label: graph.LabelRoleAssignment, ID: "ra", Props: map[string]any{"scope": 3.0}},
+		{Label: graph.LabelTag, ID: "a=b"},
+	}
+	for _, idx := range []Index{nil, nilIdx, nilMap, NewIndex(odd...)} {
+		for _, n := range odd {
+			_ = Apply(n, idx)
+		}
+		_ = ApplyAll(odd, idx)
+	}
+}
