@@ -5,10 +5,12 @@
 package graphtest
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"os"
@@ -43,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"CaseInsensitiveIDs", testCaseInsensitive},
 		{"ConcurrentUpserts", testConcurrent},
 		{"InvalidInput", testInvalid},
+		{"ExportImportRoundTrip", testExportImport},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -947,5 +950,101 @@ func testInvalid(t *testing.T, s graph.Store) {
 	got, err := s.GetNode(ctxT(t), tenant, sub.ID)
 	if err != nil || got.Props[graph.SysTenantID] != tenant {
 		t.Errorf("tenant_id prop round trip: %+v %v", got.Props, err)
+	}
+}
+
+func testExportImport(t *testing.T, s graph.Store) {
+	tenant := NewTenant(t, s)
+	f := smallTenant(tenant)
+	load(t, s, tenant, "scan-1", f)
+	env := BigEnvelope(t)
+	big := graph.Node{Label: graph.LabelResource, ID: env[graph.PropID].(string), Props: env}
+	mustNodes(t, s, tenant, "scan-2", big, f.nodes[0]) // different first/last seen must survive
+	e := E(graph.EdgeReferences, graph.Node{Label: graph.LabelResource, ID: graph.NormalizeID(big.ID)}, f.nodes[0])
+	e.Props = map[string]any{graph.PropPath: "properties.x", "nested": map[string]any{"a": []any{1.0, nil}}}
+	mustEdges(t, s, tenant, "scan-2", 0, e)
+	want := mustStats(t, s, tenant)
+
+	export := func() []byte {
+		var buf bytes.Buffer
+		res, err := graph.Export(ctxT(t), s, tenant, graph.FormatJSON, &buf)
+		if err != nil {
+			t.Fatalf("Export: %v", err)
+		}
+		if res.Nodes != len(f.nodes)+1 || res.Edges != len(f.edges)+1 {
+			t.Errorf("Export counted %+v", res)
+		}
+		return buf.Bytes()
+	}
+	first := export()
+	if !json.Valid(first) {
+		t.Fatalf("JSON export is not valid JSON")
+	}
+	if !bytes.Equal(first, export()) {
+		t.Errorf("JSON export is not deterministic")
+	}
+	if err := s.DeleteTenant(ctxT(t), tenant); err != nil {
+		t.Fatal(err)
+	}
+	res, err := graph.Import(ctxT(t), s, tenant, bytes.NewReader(first), graph.ImportOptions{BatchSize: 4})
+	if err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	if res != (graph.ImportResult{Nodes: len(f.nodes) + 1, Edges: len(f.edges) + 1}) {
+		t.Errorf("Import result %+v", res)
+	}
+	eqStats(t, "after export, delete, import", mustStats(t, s, tenant), want)
+	if again := export(); !bytes.Equal(first, again) {
+		t.Errorf("export after import differs (props, first_seen or last_seen lost):\n%.2000s\n---\n%.2000s", first, again)
+	}
+	if _, err := graph.Import(ctxT(t), s, tenant, bytes.NewReader(first), graph.ImportOptions{}); !errors.Is(err, graph.ErrTenantNotEmpty) {
+		t.Errorf("Import into a non-empty tenant: %v, want ErrTenantNotEmpty", err)
+	}
+	extra := Simple(graph.LabelUser, "extra")
+	mustNodes(t, s, tenant, "scan-9", extra)
+	if _, err := graph.Import(ctxT(t), s, tenant, bytes.NewReader(first), graph.ImportOptions{Replace: true}); err != nil {
+		t.Fatalf("Import with Replace: %v", err)
+	}
+	eqStats(t, "after replace", mustStats(t, s, tenant), want)
+	// Into another tenant id (restore elsewhere).
+	other := NewTenant(t, s)
+	if _, err := graph.Import(ctxT(t), s, other, bytes.NewReader(first), graph.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	eqStats(t, "imported into another tenant", mustStats(t, s, other), want)
+	if _, err := graph.Import(ctxT(t), s, NewTenant(t, s), strings.NewReader(`{"format":"other"}`), graph.ImportOptions{}); err == nil {
+		t.Errorf("Import of a foreign format: no error")
+	}
+
+	// GraphML is well-formed XML with every node and edge.
+	var gml bytes.Buffer
+	if _, err := graph.Export(ctxT(t), s, tenant, graph.FormatGraphML, &gml); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Graph struct {
+			Nodes []struct {
+				ID string `xml:"id,attr"`
+			} `xml:"node"`
+			Edges []struct {
+				Source string `xml:"source,attr"`
+			} `xml:"edge"`
+		} `xml:"graph"`
+	}
+	if err := xml.Unmarshal(gml.Bytes(), &doc); err != nil {
+		t.Fatalf("GraphML: %v", err)
+	}
+	if len(doc.Graph.Nodes) != len(f.nodes)+1 || len(doc.Graph.Edges) != len(f.edges)+1 {
+		t.Errorf("GraphML has %d nodes, %d edges", len(doc.Graph.Nodes), len(doc.Graph.Edges))
+	}
+	var cy bytes.Buffer
+	if _, err := graph.Export(ctxT(t), s, tenant, graph.FormatCypher, &cy); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(cy.String(), "MERGE (n:`Resource`") || !strings.Contains(cy.String(), "MERGE (a)-[r:`REFERENCES`]->(b)") {
+		t.Errorf("Cypher export lacks MERGE statements")
+	}
+	if _, err := graph.Export(ctxT(t), s, tenant, "yaml", &cy); err == nil {
+		t.Errorf("unknown export format: no error")
 	}
 }
