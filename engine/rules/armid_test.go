@@ -72,6 +72,7 @@ func TestRegionCodeAndVaultNames(t *testing.T) {
 		"https://kv/secret":                                                   "",
 		"vault":                                                               "",
 		"https://x.vaultcore.example.com":                                     "",
+		"kv3.vault.azure.net":                                                 "",
 	} {
 		got := vaultNamesIn(in)
 		if (want == "" && len(got) != 0) || (want != "" && (len(got) != 1 || got[0] != want)) {

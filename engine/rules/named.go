@@ -433,6 +433,9 @@ func diagnostics(c *ctx) {
 }
 
 func usesKeyVault(c *ctx) {
+	if c.typ == tPE { // a private endpoint to a vault is PRIVATE_ENDPOINT_FOR
+		return
+	}
 	vr, _ := c.idx.(VaultResolver)
 	for _, h := range c.walk() {
 		if len(h.ids) > 0 && (indexFold(h.path, "vault") >= 0 || indexFold(h.path, "key") >= 0) {

@@ -95,8 +95,9 @@ func TestContainmentAndEntra(t *testing.T) {
 			[]string{"HOSTED_ON Resource:" + rgA + "/providers/microsoft.containerservice/managedclusters/aks1/agentpools/np1 -> Resource:" + rgA + "/providers/microsoft.containerservice/managedclusters/aks1"}},
 		{"manual private link connection",
 			res(rgA+"/providers/microsoft.network/privateendpoints/pe1", map[string]any{"properties": map[string]any{
-				"manualPrivateLinkServiceConnections": []any{map[string]any{"properties": map[string]any{"privateLinkServiceId": vault}}}}}),
-			nil, []graph.EdgeType{graph.EdgePrivateEndpointFor, graph.EdgeUsesKeyVault},
+				"manualPrivateLinkServiceConnections": []any{map[string]any{"properties": map[string]any{"privateLinkServiceId": vault}}},
+				"customDnsConfigs":                    []any{map[string]any{"fqdn": "kv-one.vault.azure.net"}}}}),
+			NewIndex(res(vault, nil)), []graph.EdgeType{graph.EdgePrivateEndpointFor, graph.EdgeUsesKeyVault},
 			[]string{"PRIVATE_ENDPOINT_FOR Resource:" + rgA + "/providers/microsoft.network/privateendpoints/pe1 -> Resource:" + vault}},
 		{"group members by stated type, @odata.type, and the index",
 			graph.Node{Label: graph.LabelGroup, ID: "g1", TenantID: testTenant, Props: map[string]any{"members": []any{

@@ -155,8 +155,9 @@ func indexFold(s, sub string) int {
 	return -1
 }
 
-// vaultNamesIn returns Key Vault names referenced in s by DNS name
-// (https://<name>.vault.azure.net, any cloud suffix, vault-int test hosts) or by
+// vaultNamesIn returns Key Vault names referenced in s by URL
+// (https://<name>.vault.azure.net/…, any cloud suffix, vault-int test hosts; bare host names
+// such as a private endpoint's DNS records are not references) or by
 // @Microsoft.KeyVault(VaultName=<name>;…). Names are lower-cased, sorted and unique.
 func vaultNamesIn(s string) []string {
 	var names []string
@@ -172,7 +173,7 @@ func vaultNamesIn(s string) []string {
 			for k > 0 && isVaultNameChar(s[k-1]) {
 				k--
 			}
-			if k < j && (k == 0 || s[k-1] == '/' || s[k-1] == '=' || s[k-1] == ' ' || s[k-1] == '(') {
+			if k < j && k > 0 && (s[k-1] == '/' || s[k-1] == '=') { // in a URL or SecretUri=…
 				names = append(names, strings.ToLower(s[k:j]))
 			}
 		}
