@@ -1,0 +1,349 @@
+// Package terraform renders the IaC model as Terraform/OpenTofu configuration (HCL written with
+// hclwrite): typed azurerm_* resources from a mapping table keyed by lower-cased ARM type, with
+// resolvers for ambiguous types and association resources for property-like links, and
+// azapi_resource as the fallback that every other type takes.
+package terraform
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2/hclwrite"
+
+	"github.com/atg-go/atg/engine/iac/model"
+)
+
+// Version constraints written to providers.tf.
+const (
+	AzurermConstraint = "~> 5.0"
+	AzapiConstraint   = ">= 1.15"
+)
+
+// Options tune the output.
+type Options struct {
+	// Imports writes imports.tf with import blocks adopting the source resources.
+	Imports bool
+}
+
+// Result is the emitted configuration.
+type Result struct {
+	Files   map[string][]byte
+	Typed   int
+	Generic int
+	// Types maps each model key to the Terraform resource type it became.
+	Types map[string]string
+}
+
+type emitter struct {
+	m       *model.Model
+	idx     map[string]*model.Resource
+	rgKeys  map[string]string // lower RG name -> key
+	tfType  map[string]string // key -> terraform type
+	current string
+	body    *hclwrite.Body
+	usedVar map[string]bool
+}
+
+// Emit renders the model.
+func Emit(m *model.Model, opts Options) (Result, error) {
+	e := &emitter{m: m, idx: m.Index(), rgKeys: map[string]string{}, tfType: map[string]string{}, usedVar: map[string]bool{}}
+	for _, r := range m.Resources {
+		if r.IsResourceGroup() {
+			e.rgKeys[strings.ToLower(r.Name)] = r.Key
+		}
+		e.tfType[r.Key] = resolveType(r)
+	}
+	res := Result{Files: map[string][]byte{}, Types: e.tfType}
+	f := hclwrite.NewEmptyFile()
+	e.body = f.Body()
+	for i, r := range m.Resources {
+		if i > 0 {
+			e.body.AppendNewline()
+		}
+		e.current = r.Key
+		typ := e.tfType[r.Key]
+		var err error
+		if t, ok := Table[r.LowerType()]; ok && typ != "azapi_resource" {
+			err = t.Emit(e, r, typ)
+			res.Typed++
+		} else {
+			err = e.azapi(r)
+			res.Generic++
+		}
+		if err != nil {
+			return Result{}, fmt.Errorf("terraform: %s (%s): %w", r.Key, r.Type, err)
+		}
+	}
+	res.Files["main.tf"] = hclwrite.Format(f.Bytes())
+	res.Files["providers.tf"] = providers()
+	res.Files["variables.tf"] = e.variables()
+	res.Files["outputs.tf"] = e.outputs()
+	if opts.Imports {
+		res.Files["imports.tf"] = e.imports()
+	}
+	return res, nil
+}
+
+// resolveType picks the Terraform type for a resource: a typed azurerm_* from the table (through
+// its resolver for ambiguous ARM types) or azapi_resource.
+func resolveType(r *model.Resource) string {
+	t, ok := Table[r.LowerType()]
+	if !ok {
+		return "azapi_resource"
+	}
+	if t.Resolve != nil {
+		if typ := t.Resolve(r); typ != "" {
+			return typ
+		}
+		return "azapi_resource"
+	}
+	return t.Types[0]
+}
+
+func (e *emitter) address(r *model.Resource) string { return e.tfType[r.Key] + "." + r.Key }
+
+// rgRef returns the RG resource of r, or nil.
+func (e *emitter) rg(r *model.Resource) *model.Resource {
+	if k, ok := e.rgKeys[strings.ToLower(r.ResourceGroup)]; ok {
+		return e.idx[k]
+	}
+	return nil
+}
+
+// base returns the expression of the id that r's ARM path starts from: its resource group, its
+// scope or the subscription.
+func (e *emitter) base(r *model.Resource) string {
+	if r.Scope != nil {
+		return e.expr(r.Scope)
+	}
+	if r.Level == model.LevelSubscription {
+		return `"/subscriptions/${var.subscription_id}"`
+	}
+	if rg := e.rg(r); rg != nil {
+		return e.address(rg) + ".id"
+	}
+	return `"/subscriptions/${var.subscription_id}/resourceGroups/` + templ(r.ResourceGroup) + `"`
+}
+
+// parentExpr is the azapi parent_id of r.
+func (e *emitter) parentExpr(r *model.Resource) string {
+	if r.IsResourceGroup() {
+		return `"/subscriptions/${var.subscription_id}"`
+	}
+	if p := e.idx[r.Parent]; p != nil && r.Parent != "" {
+		return e.address(p) + ".id"
+	}
+	ts := r.TypeSegments()
+	if len(ts) == 1 {
+		return e.base(r)
+	}
+	// a child whose parent is not generated: its id spelt out under the resource group
+	ns := strings.SplitN(r.Type, "/", 2)[0]
+	names := r.NameSegments()
+	rel := "/providers/" + ns
+	for i := 0; i < len(ts)-1 && i < len(names); i++ {
+		rel += "/" + ts[i] + "/" + names[i]
+	}
+	return joinExpr(e.base(r), rel)
+}
+
+func joinExpr(base, rel string) string {
+	if strings.HasPrefix(base, `"`) {
+		return base[:len(base)-1] + templ(rel) + `"`
+	}
+	return `"${` + base + `}` + templ(rel) + `"`
+}
+
+// set writes attribute name = v unless v is nil or an empty string/list/map.
+func (e *emitter) set(b *hclwrite.Body, name string, v any) {
+	switch t := v.(type) {
+	case nil:
+		return
+	case string:
+		if t == "" {
+			return
+		}
+	case []any:
+		if len(t) == 0 {
+			return
+		}
+	case map[string]any:
+		if len(t) == 0 {
+			return
+		}
+	case map[string]string:
+		if len(t) == 0 {
+			return
+		}
+	}
+	b.SetAttributeRaw(name, raw(e.value(v, "")))
+}
+
+func (e *emitter) setExpr(b *hclwrite.Body, name, expr string) { b.SetAttributeRaw(name, raw(expr)) }
+
+func (e *emitter) azapi(r *model.Resource) error {
+	blk := e.body.AppendNewBlock("resource", []string{"azapi_resource", r.Key})
+	b := blk.Body()
+	e.set(b, "type", r.Type+"@"+r.APIVersion)
+	e.set(b, "name", r.LastName())
+	if r.IsResourceGroup() {
+		e.set(b, "name", r.Name)
+	}
+	e.setExpr(b, "parent_id", e.parentExpr(r))
+	if r.Location != "" {
+		e.set(b, "location", r.Location)
+	}
+	e.identity(b, r, true)
+	body := map[string]any{}
+	if len(r.Body) > 0 {
+		body["properties"] = r.Body
+	}
+	if len(r.SKU) > 0 {
+		body["sku"] = r.SKU
+	}
+	if r.Kind != "" {
+		body["kind"] = r.Kind
+	}
+	if len(r.Plan) > 0 {
+		body["plan"] = r.Plan
+	}
+	if len(r.Zones) > 0 {
+		z := make([]any, len(r.Zones))
+		for i, s := range r.Zones {
+			z[i] = s
+		}
+		body["zones"] = z
+	}
+	if len(body) > 0 {
+		e.setExpr(b, "body", e.value(body, ""))
+	}
+	e.tags(b, r)
+	e.dependsOn(b, r)
+	return nil
+}
+
+// dependsOn adds explicit dependencies that no expression carries (none are needed when a
+// reference already names the target).
+func (e *emitter) dependsOn(b *hclwrite.Body, r *model.Resource) {}
+
+func (e *emitter) tags(b *hclwrite.Body, r *model.Resource) {
+	if len(r.Tags) > 0 {
+		e.set(b, "tags", r.Tags)
+	}
+}
+
+// identity writes an identity block. azapi takes type + identity_ids; azurerm the same names.
+func (e *emitter) identity(b *hclwrite.Body, r *model.Resource, azapi bool) {
+	if r.Identity == nil {
+		return
+	}
+	ib := b.AppendNewBlock("identity", nil).Body()
+	t := r.Identity.Type
+	if !azapi {
+		t = normalizeIdentityType(t)
+	}
+	e.set(ib, "type", t)
+	if len(r.Identity.UserAssigned) > 0 {
+		e.set(ib, "identity_ids", r.Identity.UserAssigned)
+	}
+}
+
+func normalizeIdentityType(t string) string {
+	l := strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(t, " ", ""), ",", ""))
+	switch l {
+	case "systemassigned":
+		return "SystemAssigned"
+	case "userassigned":
+		return "UserAssigned"
+	case "systemassigneduserassigned":
+		return "SystemAssigned, UserAssigned"
+	}
+	return t
+}
+
+func providers() []byte {
+	f := hclwrite.NewEmptyFile()
+	b := f.Body()
+	tb := b.AppendNewBlock("terraform", nil).Body()
+	rp := tb.AppendNewBlock("required_providers", nil).Body()
+	rp.SetAttributeRaw("azurerm", raw(`{
+  source  = "hashicorp/azurerm"
+  version = "`+AzurermConstraint+`"
+}`))
+	rp.SetAttributeRaw("azapi", raw(`{
+  source  = "azure/azapi"
+  version = "`+AzapiConstraint+`"
+}`))
+	b.AppendNewline()
+	pb := b.AppendNewBlock("provider", []string{"azurerm"}).Body()
+	pb.AppendNewBlock("features", nil)
+	pb.SetAttributeRaw("subscription_id", raw("var.subscription_id"))
+	b.AppendNewline()
+	ab := b.AppendNewBlock("provider", []string{"azapi"}).Body()
+	ab.SetAttributeRaw("subscription_id", raw("var.subscription_id"))
+	return hclwrite.Format(f.Bytes())
+}
+
+func (e *emitter) variables() []byte {
+	f := hclwrite.NewEmptyFile()
+	b := f.Body()
+	for i, v := range e.m.Variables {
+		if i > 0 {
+			b.AppendNewline()
+		}
+		vb := b.AppendNewBlock("variable", []string{v.Name}).Body()
+		vb.SetAttributeRaw("type", raw("string"))
+		vb.SetAttributeRaw("description", raw(quote(v.Description)))
+		if v.Sensitive {
+			vb.SetAttributeRaw("sensitive", raw("true"))
+		}
+		if v.Default != nil && !v.Sensitive {
+			vb.SetAttributeRaw("default", raw(quote(*v.Default)))
+		}
+	}
+	return hclwrite.Format(f.Bytes())
+}
+
+func (e *emitter) outputs() []byte {
+	f := hclwrite.NewEmptyFile()
+	b := f.Body()
+	first := true
+	for _, r := range e.m.Resources {
+		if !r.IsResourceGroup() {
+			continue
+		}
+		if !first {
+			b.AppendNewline()
+		}
+		first = false
+		ob := b.AppendNewBlock("output", []string{"resource_group_" + r.Key + "_id"}).Body()
+		ob.SetAttributeRaw("value", raw(e.address(r)+".id"))
+	}
+	return hclwrite.Format(f.Bytes())
+}
+
+// imports writes import blocks that adopt the existing (source) resources.
+func (e *emitter) imports() []byte {
+	f := hclwrite.NewEmptyFile()
+	b := f.Body()
+	keys := make([]string, 0, len(e.m.Resources))
+	for _, r := range e.m.Resources {
+		keys = append(keys, r.Key)
+	}
+	sort.Strings(keys)
+	for i, k := range keys {
+		r := e.idx[k]
+		if i > 0 {
+			b.AppendNewline()
+		}
+		ib := b.AppendNewBlock("import", nil).Body()
+		ib.SetAttributeRaw("to", raw(e.address(r)))
+		id := r.ID
+		if e.tfType[k] == "azapi_resource" {
+			id = r.ID + "?api-version=" + r.APIVersion
+		}
+		ib.SetAttributeRaw("id", raw(quote(id)))
+	}
+	return hclwrite.Format(f.Bytes())
+}
