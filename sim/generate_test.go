@@ -80,3 +80,29 @@ func BenchmarkGenerate100k(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkTruthAndARG100k(b *testing.B) {
+	s, err := New(Options{Resources: 100_000, Subscriptions: 8, Seed: 7})
+	if err != nil {
+		b.Fatal(err)
+	}
+	t := s.st.tenants[0]
+	q, err := parseKQL("resources | where type =~ 'microsoft.network/virtualnetworks' | project id, name, properties | order by id asc")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("truth", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if tr := s.Truth(); tr.Tenants[0].Resources != 100_000 {
+				b.Fatal("bad truth")
+			}
+		}
+	})
+	b.Run("arg-query", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if rows, _ := s.runKQL(t, nil, q); len(rows) == 0 {
+				b.Fatal("no rows")
+			}
+		}
+	})
+}
