@@ -1,0 +1,177 @@
+package infratest
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func readDoc(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root(t), "docs", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// envTable parses the table between the env-table markers of docs/deploy.md into
+// row label -> environment -> value (backticks and notes after the value removed).
+func envTable(t *testing.T) map[string]map[string]string {
+	t.Helper()
+	doc := readDoc(t, "deploy.md")
+	m := regexp.MustCompile(`(?s)<!-- env-table:start -->\n(.*?)<!-- env-table:end -->`).FindStringSubmatch(doc)
+	if m == nil {
+		t.Fatal("docs/deploy.md: no env-table markers")
+	}
+	rows := strings.Split(strings.TrimSpace(m[1]), "\n")
+	header := splitRow(rows[0])
+	if len(header) != 4 || header[1] != "dev" || header[2] != "int" || header[3] != "prod" {
+		t.Fatalf("docs/deploy.md env table header = %v, want | setting | dev | int | prod |", header)
+	}
+	out := map[string]map[string]string{}
+	for _, r := range rows[2:] {
+		cells := splitRow(r)
+		if len(cells) != 4 {
+			t.Fatalf("docs/deploy.md env table row %q has %d cells", r, len(cells))
+		}
+		vals := map[string]string{}
+		for i, env := range environments {
+			v := cells[i+1]
+			if mv := regexp.MustCompile("^`([^`]*)`").FindStringSubmatch(v); mv != nil {
+				v = mv[1]
+			}
+			vals[env] = v
+		}
+		out[strings.Trim(cells[0], "`")] = vals
+	}
+	return out
+}
+
+func splitRow(r string) []string {
+	r = strings.TrimSpace(r)
+	r = strings.TrimPrefix(strings.TrimSuffix(r, "|"), "|")
+	cells := strings.Split(r, "|")
+	for i := range cells {
+		cells[i] = strings.TrimSpace(cells[i])
+	}
+	return cells
+}
+
+// The documented per-environment names and SKUs are the ones the parameter files and the
+// deploy workflow use, and every literal value of a parameter file is documented.
+func TestEnvironmentTableMatchesParamFiles(t *testing.T) {
+	table := envTable(t)
+	for _, env := range environments {
+		pf, err := ReadParamFile(filepath.Join(bicepDir(t), "env", env+".bicepparam"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, expr := range pf.Values {
+			v, literal := Literal(expr)
+			if !literal || name == "environmentName" {
+				continue
+			}
+			row, ok := table[name]
+			if !ok {
+				t.Errorf("%s.bicepparam sets %s = %s, which docs/deploy.md's environment table does not list", env, name, expr)
+				continue
+			}
+			if row[env] != v {
+				t.Errorf("%s: %s is %s in %s.bicepparam but %q in docs/deploy.md", env, name, v, env, row[env])
+			}
+		}
+		for name := range table {
+			if regexp.MustCompile(`^[a-z]\w+$`).MatchString(name) && name != "branch" {
+				if _, ok := pf.Values[name]; !ok {
+					t.Errorf("docs/deploy.md lists %s, which %s.bicepparam does not set", name, env)
+				}
+			}
+		}
+	}
+	deploy, _ := readWorkflow(t, "deploy.yml")
+	for _, env := range environments {
+		rg, loc := table["resource group"][env], table["location"][env]
+		line := env + ") resource_group=" + rg + "; location=" + loc + " ;;"
+		if !strings.Contains(deploy, line) {
+			t.Errorf("deploy.yml does not contain %q (docs/deploy.md: resource group %s, location %s)", line, rg, loc)
+		}
+	}
+	branches := map[string]string{"dev": "main", "int": "integration", "prod": "prod"}
+	for env, b := range branches {
+		if !strings.HasPrefix(table["branch"][env], b) {
+			t.Errorf("docs/deploy.md: %s deploys from %q, the workflow from %s", env, table["branch"][env], b)
+		}
+	}
+}
+
+// The runbook sections the alerts link to exist.
+func TestAlertRunbookAnchors(t *testing.T) {
+	alerts := mustRead(t, filepath.Join(bicepDir(t), "modules", "alerts.bicep"))
+	ops := readDoc(t, "operations.md")
+	anchors := map[string]bool{}
+	for _, h := range regexp.MustCompile(`(?m)^#{1,6}\s+(.+)$`).FindAllStringSubmatch(ops, -1) {
+		anchors[slug(h[1])] = true
+	}
+	links := regexp.MustCompile(`docs/operations\.md#([a-z0-9-]+)`).FindAllStringSubmatch(alerts.Text, -1)
+	if len(links) < 5 {
+		t.Fatalf("alerts.bicep links %d runbook sections, want one per alert (5)", len(links))
+	}
+	for _, l := range links {
+		if !anchors[l[1]] {
+			t.Errorf("alerts.bicep links docs/operations.md#%s, which has no such heading", l[1])
+		}
+	}
+	for _, want := range []string{"key-rotation", "backups-and-restore", "scaling-knobs", "reading-alerts", "draining-the-queues", "gradual-rollout-to-remote-mode"} {
+		if !anchors[want] {
+			t.Errorf("docs/operations.md has no section #%s", want)
+		}
+	}
+}
+
+// slug is GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens.
+func slug(h string) string {
+	h = strings.ToLower(strings.TrimSpace(h))
+	var b strings.Builder
+	for _, r := range h {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteRune('-')
+		}
+	}
+	return b.String()
+}
+
+// docs/deploy.md names every app setting, every deliberately unset setting, the storage objects
+// and the pinned Neo4j image.
+func TestDeployDocListsSettingsAndNames(t *testing.T) {
+	doc := readDoc(t, "deploy.md")
+	for name := range appSettings(t) {
+		short := strings.SplitN(name, "__", 2)[0]
+		if !strings.Contains(doc, "`"+name+"`") && !(strings.Contains(name, "__") && strings.Contains(doc, "`"+short+"__")) {
+			t.Errorf("docs/deploy.md does not list app setting %s", name)
+		}
+	}
+	for name := range notSetByBicep {
+		if !strings.Contains(doc, "`"+name+"`") {
+			t.Errorf("docs/deploy.md does not explain why %s is not set", name)
+		}
+	}
+	n := bicepStorageNames(t)
+	for _, list := range [][]string{n.queues, n.tables, n.containers} {
+		for _, name := range list {
+			base := strings.TrimSuffix(name, "-poison")
+			if !strings.Contains(doc, "`"+base+"`") {
+				t.Errorf("docs/deploy.md does not name storage object %s", base)
+			}
+		}
+	}
+	image := strings.Trim(mustParams(t, mustRead(t, filepath.Join(bicepDir(t), "main.bicep")))["neo4jImage"].Default, "'")
+	if !strings.Contains(doc, image) {
+		t.Errorf("docs/deploy.md does not name the Neo4j image %s", image)
+	}
+}
