@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -316,7 +317,7 @@ func TestDeterminism(t *testing.T) {
 	for _, f := range armFiles(t) {
 		nodes = append(nodes, loadNode(t, f))
 	}
-	nodes = append(nodes, synthetic(2000)...)
+	nodes = append(nodes, synthetic(5000)...) // above the parallel threshold
 	first := ApplyAll(nodes, nil)
 	for i := 0; i < 3; i++ {
 		shuffled := slices.Clone(nodes)
@@ -325,6 +326,12 @@ func TestDeterminism(t *testing.T) {
 		if !reflect.DeepEqual(first, again) {
 			t.Fatalf("ApplyAll differs between runs (%d vs %d edges)", len(first.Edges), len(again.Edges))
 		}
+	}
+	prev := runtime.GOMAXPROCS(1) // sequential path gives the same result as the parallel one
+	seq := ApplyAll(nodes, nil)
+	runtime.GOMAXPROCS(prev)
+	if !reflect.DeepEqual(first, seq) {
+		t.Fatalf("parallel and sequential ApplyAll differ (%d vs %d edges)", len(first.Edges), len(seq.Edges))
 	}
 	for _, n := range nodes[:80] {
 		if a, b := Apply(n, NewIndex(nodes...)), Apply(n, NewIndex(nodes...)); !reflect.DeepEqual(a, b) {
