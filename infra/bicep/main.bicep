@@ -110,8 +110,8 @@ param neo4jPassword string
 @description('Turn on Key Vault purge protection (cannot be turned off again once on).')
 param keyVaultPurgeProtection bool
 
-@description('E-mail addresses that receive alerts.')
-param alertEmails array = []
+@description('E-mail addresses that receive alerts, comma-separated (empty: none).')
+param alertEmails string = ''
 
 @description('Object id of the principal running the deployment; it gets Key Vault Secrets Officer on the vault to seed neo4j-password and atg-api-keys. Empty: no assignment.')
 param deployerPrincipalId string = ''
@@ -161,6 +161,8 @@ var containerNames = [
   'atg-backups'
   'atg-deployment'
 ]
+
+var alertEmailList = empty(trim(alertEmails)) ? [] : map(split(alertEmails, ','), e => trim(e))
 
 var allTags = union(tags, {
   application: 'atg'
@@ -295,7 +297,7 @@ module alerts 'modules/alerts.bicep' = {
     location: location
     tags: allTags
     environmentName: environmentName
-    alertEmails: alertEmails
+    alertEmails: alertEmailList
     workspaceId: monitoring.outputs.workspaceId
     storageAccountName: storage.outputs.name
     neo4jContainerGroupName: neo4j.outputs.containerGroupName

@@ -20,4 +20,4 @@ param keyVaultPurgeProtection = true
 // Secrets and per-run values come from the deploy workflow's environment, never from this file.
 param neo4jPassword = readEnvironmentVariable('NEO4J_PASSWORD')
 param deployerPrincipalId = readEnvironmentVariable('ATG_DEPLOYER_OBJECT_ID', '')
-param alertEmails = empty(readEnvironmentVariable('ATG_ALERT_EMAILS', '')) ? [] : split(readEnvironmentVariable('ATG_ALERT_EMAILS', ''), ',')
+param alertEmails = readEnvironmentVariable('ATG_ALERT_EMAILS', '')
