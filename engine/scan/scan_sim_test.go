@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/graph/neo4jstore"
+	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
 )
 
@@ -16,7 +18,35 @@ func TestScanSimulatedTenant(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration")
 	}
-	env := startSim(t, sim.Options{Resources: 2000, Subscriptions: 4, Seed: 7, Throttle: "fast", Faults: 0.02})
+	acceptance(t, startSim(t, sim.Options{Resources: 2000, Subscriptions: 4, Seed: 7, Throttle: "fast", Faults: 0.02}))
+}
+
+// TestScanSimulatedTenantNeo4j is the same acceptance scan into Neo4j.
+func TestScanSimulatedTenantNeo4j(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration")
+	}
+	uri, user, password := testenv.RequireNeo4j(t)
+	// a seed of its own: the Neo4j server is shared, and the tenant id follows the seed
+	env := startSim(t, sim.Options{Resources: 2000, Subscriptions: 4, Seed: 4207, Throttle: "fast", Faults: 0.02})
+	ctx := context.Background()
+	st, err := neo4jstore.Open(ctx, neo4jstore.Options{URI: uri, User: user, Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	if err := st.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteTenant(ctx, env.tenant); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.DeleteTenant(context.Background(), env.tenant) })
+	env.store = st
+	acceptance(t, env)
+}
+
+func acceptance(t *testing.T, env *simEnv) {
 	ctx := context.Background()
 	eng := env.engine(t)
 	res, err := eng.Run(ctx, fullRequest(env.tenant))
