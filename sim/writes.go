@@ -339,9 +339,22 @@ func (s *Simulator) asyncOperation(c *call, id string) {
 	if op.polls > 1 && op.status == "InProgress" {
 		op.status = "Succeeded"
 		if r := s.st.res[op.resKey]; r != nil {
-			if p, ok := r.body["properties"].(map[string]any); ok {
-				p["provisioningState"] = "Succeeded"
+			// copy-on-write: bodies may be being encoded by readers outside the lock
+			nb := make(map[string]any, len(r.body))
+			for k, v := range r.body {
+				nb[k] = v
 			}
+			np := map[string]any{}
+			if p, ok := r.body["properties"].(map[string]any); ok {
+				for k, v := range p {
+					np[k] = v
+				}
+			}
+			np["provisioningState"] = "Succeeded"
+			nb["properties"] = np
+			nr := *r
+			nr.body = nb
+			s.st.res[op.resKey] = &nr
 		}
 	}
 	out := map[string]any{"name": op.id, "status": op.status, "startTime": op.startTime.Format(time.RFC3339Nano)}
