@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,6 +36,9 @@ type Config struct {
 	ServiceAddr       string // listen address for `atg serve`
 	Workers           string // concurrent queue workers in `atg serve`
 	CustomHandlerPort string // FUNCTIONS_CUSTOMHANDLER_PORT
+	APIRateLimit      string // requests per second per API key (0 = unlimited)
+	APIRateBurst      string // burst size of the per-key rate limit
+	StoragePrefix     string // prefix of the service's tables, queues and containers
 
 	// Remote (client) settings.
 	Remote     string // "1"/"true" to run commands against the service
@@ -119,6 +123,9 @@ var Settings = []Setting{
 	{Key: "service_addr", Env: []string{"ATG_SERVICE_ADDR"}, Default: constant("127.0.0.1:8080"), Help: "listen address of `atg serve`", field: func(c *Config) *string { return &c.ServiceAddr }},
 	{Key: "workers", Env: []string{"ATG_WORKERS"}, Default: constant("4"), Help: "concurrent queue workers in `atg serve`", field: func(c *Config) *string { return &c.Workers }},
 	{Key: "custom_handler_port", Env: []string{"FUNCTIONS_CUSTOMHANDLER_PORT"}, Default: constant(""), Help: "port the Functions host gives the custom handler", Service: true, field: func(c *Config) *string { return &c.CustomHandlerPort }},
+	{Key: "api_rate_limit", Env: []string{"ATG_API_RATE_LIMIT"}, Default: constant("10"), Help: "service: requests per second per API key (0 = unlimited)", Service: true, field: func(c *Config) *string { return &c.APIRateLimit }},
+	{Key: "api_rate_burst", Env: []string{"ATG_API_RATE_BURST"}, Default: constant("40"), Help: "service: burst size of the per-key rate limit", Service: true, field: func(c *Config) *string { return &c.APIRateBurst }},
+	{Key: "storage_prefix", Env: []string{"ATG_STORAGE_PREFIX"}, Default: constant("atg"), Help: "service: prefix of its tables, queues (<prefix>-jobs, <prefix>-shards) and containers; functions/*/function.json assume atg", Service: true, field: func(c *Config) *string { return &c.StoragePrefix }},
 	{Key: "remote", Env: []string{"ATG_REMOTE"}, Default: constant(""), Help: "1 to run commands against the service", field: func(c *Config) *string { return &c.Remote }},
 	{Key: "service_url", Env: []string{"ATG_SERVICE_URL"}, Default: constant(""), Help: "service base URL for remote mode", field: func(c *Config) *string { return &c.ServiceURL }},
 	{Key: "api_key", Env: []string{"ATG_API_KEY"}, Default: constant(""), Help: "API key for remote mode (prefer ATG_API_KEY_FILE)", Secret: true, field: func(c *Config) *string { return &c.APIKey }},
@@ -207,8 +214,19 @@ func (c *Config) Validate() error {
 	if n, err := strconv.Atoi(c.Workers); err != nil || n < 1 {
 		return fmt.Errorf("invalid workers %q: want a positive integer", c.Workers)
 	}
+	if f, err := strconv.ParseFloat(c.APIRateLimit, 64); err != nil || f < 0 {
+		return fmt.Errorf("invalid api_rate_limit %q: want a number >= 0", c.APIRateLimit)
+	}
+	if f, err := strconv.ParseFloat(c.APIRateBurst, 64); err != nil || f < 1 {
+		return fmt.Errorf("invalid api_rate_burst %q: want a number >= 1", c.APIRateBurst)
+	}
+	if !storagePrefixRE.MatchString(c.StoragePrefix) {
+		return fmt.Errorf("invalid storage_prefix %q: want 3-20 lower-case letters and digits, starting with a letter", c.StoragePrefix)
+	}
 	return nil
 }
+
+var storagePrefixRE = regexp.MustCompile(`^[a-z][a-z0-9]{2,19}$`)
 
 // WorkerCount returns Workers as an int (validated by Load).
 func (c *Config) WorkerCount() int { n, _ := strconv.Atoi(c.Workers); return n }
