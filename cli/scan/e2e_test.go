@@ -1,0 +1,59 @@
+package scan_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/atg-go/atg/cli/cmdutil"
+	"github.com/atg-go/atg/cli/root"
+	"github.com/atg-go/atg/sim"
+)
+
+// TestScanCommandAgainstSimulator runs `atg scan -o json` end to end (root command, config,
+// embedded store) against the in-process simulator.
+func TestScanCommandAgainstSimulator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration")
+	}
+	s, err := sim.New(sim.Options{Resources: 300, Subscriptions: 2, Seed: 3, Throttle: "fast"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close(context.Background())
+	t.Setenv("ATG_CONFIG", filepath.Join(t.TempDir(), "none.yaml"))
+	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
+	io := &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut}
+	code := root.Run(context.Background(), io, []string{"scan", "--tenant-id", srv.TenantIDs[0],
+		"--arm-endpoint", srv.ARMEndpoint, "--msgraph-endpoint", srv.MSGraphEndpoint,
+		"--graph", filepath.Join(t.TempDir(), "g.db"), "-o", "json", "--log-level", "warn"})
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	var res struct {
+		Resources int            `json:"resources"`
+		ByType    map[string]int `json:"by_type"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	b, _ := json.Marshal(s.Truth())
+	var tr struct {
+		Tenants []struct {
+			Resources int `json:"resources"`
+		} `json:"tenants"`
+	}
+	if err := json.Unmarshal(b, &tr); err != nil || len(tr.Tenants) == 0 {
+		t.Fatalf("truth: %v", err)
+	}
+	if res.Resources != tr.Tenants[0].Resources || res.Resources == 0 {
+		t.Fatalf("resources = %d, truth %d", res.Resources, tr.Tenants[0].Resources)
+	}
+}
