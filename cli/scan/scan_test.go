@@ -81,7 +81,7 @@ func TestArgvToOptions(t *testing.T) {
 }
 
 var sample = enginescan.Result{TenantID: "t1", ScanID: "scan_x", Subscriptions: 2, Resources: 3, Relationships: 5,
-	ByType: map[string]int{"microsoft.network/virtualnetworks": 1, "microsoft.network/virtualnetworks/subnets": 2},
+	ByType:   map[string]int{"microsoft.network/virtualnetworks": 1, "microsoft.network/virtualnetworks/subnets": 2},
 	APICalls: map[string]int{"arm": 10, "arg": 2, "msgraph": 4}, Failures: []enginescan.Failure{}, DurationS: 1.5}
 
 func runWith(t *testing.T, cfg config.Config, tty bool, res enginescan.Result) (string, string, error) {
