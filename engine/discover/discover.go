@@ -55,7 +55,7 @@ type Discoverer struct {
 	Concurrency int
 
 	provMu    sync.Mutex
-	providers map[string]*providerCache // subscription -> cache (filled once)
+	providers map[string]*providerCache // one cache per process (see Types)
 }
 
 // New returns a Discoverer.

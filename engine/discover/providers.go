@@ -45,14 +45,16 @@ func newestStable(versions []string) string {
 	return ""
 }
 
-// Types returns the resource types registered in a subscription (cached per subscription for
-// the Discoverer's life: one providers call per subscription per process).
+// Types returns the resource types and their newest stable api-versions, read from the providers
+// API of subscriptionID. Api-versions do not differ between subscriptions, so the answer is cached
+// for the Discoverer's life: one providers call per process (retried on the next call if it failed).
 func (d *Discoverer) Types(ctx context.Context, subscriptionID string) (map[string]TypeInfo, error) {
+	const key = "*"
 	d.provMu.Lock()
-	pc := d.providers[strings.ToLower(subscriptionID)]
+	pc := d.providers[key]
 	if pc == nil {
 		pc = &providerCache{}
-		d.providers[strings.ToLower(subscriptionID)] = pc
+		d.providers[key] = pc
 	}
 	d.provMu.Unlock()
 	pc.once.Do(func() {
@@ -83,8 +85,8 @@ func (d *Discoverer) Types(ctx context.Context, subscriptionID string) (map[stri
 	if pc.err != nil {
 		// do not cache a failure forever: the next caller retries.
 		d.provMu.Lock()
-		if d.providers[strings.ToLower(subscriptionID)] == pc {
-			delete(d.providers, strings.ToLower(subscriptionID))
+		if d.providers[key] == pc {
+			delete(d.providers, key)
 		}
 		d.provMu.Unlock()
 	}
