@@ -53,6 +53,14 @@ param functionMaximumInstanceCount int
 ])
 param logLevel string = 'info'
 
+@description('API requests per second per key (ATG_API_RATE_LIMIT; 0 = unlimited).')
+@minValue(0)
+param apiRateLimit int = 10
+
+@description('Burst of the per-key API rate limit (ATG_API_RATE_BURST).')
+@minValue(1)
+param apiRateBurst int = 40
+
 @description('Redundancy of the service storage account (queues, tables, artifacts, backups).')
 @allowed([
   'Standard_LRS'
@@ -138,9 +146,11 @@ var names = {
 var privateDnsZoneName = '${environmentName}.${baseName}.internal'
 var neo4jRecordName = 'neo4j'
 
-// What the service uses in Storage: the names handler/jobs derives from its prefix "atg"
-// (Names.JobsQueue, ShardsQueue, JobsTable, ...) plus the backups and Flex deployment containers.
-// infra/infratest checks these against handler/jobs and every queueName in functions/*/function.json.
+// What the service uses in Storage: the names handler/jobs derives from its prefix
+// (ATG_STORAGE_PREFIX = storagePrefix: Names.JobsQueue, ShardsQueue, JobsTable, ...) plus the
+// backups and Flex deployment containers. infra/infratest checks these against handler/jobs and
+// every queueName in functions/*/function.json (which assume the prefix atg).
+var storagePrefix = 'atg'
 var queueNames = [
   'atg-jobs'
   'atg-jobs-poison'
@@ -282,6 +292,9 @@ module functionApp 'modules/functionapp.bicep' = {
     neo4jPasswordSecretName: keyVault.outputs.neo4jPasswordSecretName
     apiKeysSecretName: keyVault.outputs.apiKeysSecretName
     graphUri: neo4j.outputs.boltUri
+    storagePrefix: storagePrefix
+    apiRateLimit: apiRateLimit
+    apiRateBurst: apiRateBurst
     instanceMemoryMB: functionInstanceMemoryMB
     maximumInstanceCount: functionMaximumInstanceCount
   }

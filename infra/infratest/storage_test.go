@@ -144,3 +144,27 @@ func TestStorageCoversHandlerNames(t *testing.T) {
 		t.Errorf("read only %d names from handler/jobs/azure.go: the regular expression no longer fits the code", found)
 	}
 }
+
+// The service derives its storage names from ATG_STORAGE_PREFIX: the Function App sets it to the
+// prefix every name in main.bicep starts with.
+func TestStoragePrefixMatchesNames(t *testing.T) {
+	f := mustRead(t, filepath.Join(bicepDir(t), "main.bicep"))
+	m := regexp.MustCompile(`(?m)^var storagePrefix = '([a-z][a-z0-9]+)'$`).FindStringSubmatch(f.Text)
+	if m == nil {
+		t.Fatal("main.bicep: no var storagePrefix")
+	}
+	if v := appSettings(t)["ATG_STORAGE_PREFIX"]; v != "storagePrefix" {
+		t.Errorf("functionapp.bicep: ATG_STORAGE_PREFIX = %s, want the storagePrefix parameter", v)
+	}
+	if !regexp.MustCompile(`(?m)^\s+storagePrefix: storagePrefix$`).MatchString(f.Text) {
+		t.Error("main.bicep does not pass storagePrefix to the Function App")
+	}
+	n := bicepStorageNames(t)
+	for _, list := range [][]string{n.queues, n.tables, n.containers} {
+		for _, name := range list {
+			if !strings.HasPrefix(name, m[1]) {
+				t.Errorf("storage object %s does not start with the prefix %s", name, m[1])
+			}
+		}
+	}
+}

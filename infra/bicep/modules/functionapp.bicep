@@ -56,6 +56,15 @@ param apiKeysSecretName string
 @description('Bolt URI of Neo4j (ATG_GRAPH).')
 param graphUri string
 
+@description('Prefix of the service queues, tables and containers (ATG_STORAGE_PREFIX).')
+param storagePrefix string
+
+@description('API requests per second per key (ATG_API_RATE_LIMIT).')
+param apiRateLimit int
+
+@description('Burst of the per-key rate limit (ATG_API_RATE_BURST).')
+param apiRateBurst int
+
 @description('Memory per instance in MB.')
 param instanceMemoryMB int
 
@@ -94,6 +103,9 @@ var appSettings = {
   NEO4J_USER: 'neo4j'
   NEO4J_PASSWORD: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${neo4jPasswordSecretName})'
   ATG_API_KEYS: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${apiKeysSecretName})'
+  ATG_API_RATE_LIMIT: string(apiRateLimit)
+  ATG_API_RATE_BURST: string(apiRateBurst)
+  ATG_STORAGE_PREFIX: storagePrefix
 }
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {
