@@ -18,8 +18,8 @@ import (
 type anonymizer struct {
 	key    []byte
 	frozen bool
-	names map[string]string // lower source name -> pseudonym (for free-text replacement)
-	order []string          // names by length, longest first
+	names  map[string]string // lower source name -> pseudonym (for free-text replacement)
+	order  []string          // names by length, longest first
 }
 
 var (
