@@ -315,6 +315,7 @@ module alerts 'modules/alerts.bicep' = {
     storageAccountName: storage.outputs.name
     neo4jContainerGroupName: neo4j.outputs.containerGroupName
     functionAppName: functionApp.outputs.name
+    backupsContainerName: backupsContainer
   }
 }
 

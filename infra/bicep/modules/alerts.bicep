@@ -4,6 +4,8 @@
 //   poison queue       — log query over StorageQueueLogs: messages written to any *-poison queue
 //   queue backlog      — metric: QueueMessageCount (account-wide; storage has no per-queue metric)
 //   Neo4j restarts     — log query over ContainerEvent_CL: kills, back-offs, failed probes
+//   backup missing     — log query over StorageBlobLogs: no blob written to the backups container
+//                        in the last day (the daily graph export did not run)
 // docs/operations.md ("Reading alerts") says what each one means and what to do.
 
 @description('Action group name.')
@@ -32,6 +34,12 @@ param neo4jContainerGroupName string
 
 @description('Function App name (used in descriptions).')
 param functionAppName string
+
+@description('Blob container the daily graph backups are written to.')
+param backupsContainerName string
+
+@description('Alert when no backup was written for a day.')
+param backupAlertEnabled bool = true
 
 @description('5xx share in percent above which the API alert fires.')
 param http5xxPercentThreshold int = 5
@@ -72,7 +80,9 @@ var logAlerts = [
     frequency: 'PT5M'
     aggregation: 'Count'
     measure: ''
+    operator: 'GreaterThan'
     threshold: 0
+    enabled: true
   }
   {
     name: 'atg-${environmentName}-http-5xx'
@@ -83,7 +93,9 @@ var logAlerts = [
     frequency: 'PT5M'
     aggregation: 'Maximum'
     measure: 'FailedPercent'
+    operator: 'GreaterThan'
     threshold: http5xxPercentThreshold
+    enabled: true
   }
   {
     name: 'atg-${environmentName}-poison-queue'
@@ -94,7 +106,9 @@ var logAlerts = [
     frequency: 'PT5M'
     aggregation: 'Count'
     measure: ''
+    operator: 'GreaterThan'
     threshold: 0
+    enabled: true
   }
   {
     name: 'atg-${environmentName}-neo4j-restarts'
@@ -105,7 +119,22 @@ var logAlerts = [
     frequency: 'PT5M'
     aggregation: 'Count'
     measure: ''
+    operator: 'GreaterThan'
     threshold: 0
+    enabled: true
+  }
+  {
+    name: 'atg-${environmentName}-backup-missing'
+    displayName: 'ATG ${environmentName}: no graph backup for a day'
+    description: 'Nothing was written to ${backupsContainerName} in 24 hours: the daily graph export did not run. See docs/operations.md#backup-missing.'
+    query: 'StorageBlobLogs | where OperationName in ("PutBlob", "PutBlockList") and Uri has "/${backupsContainerName}/"'
+    window: 'P1D'
+    frequency: 'PT1H'
+    aggregation: 'Count'
+    measure: ''
+    operator: 'LessThan'
+    threshold: 1
+    enabled: backupAlertEnabled
   }
 ]
 
@@ -119,7 +148,7 @@ resource logAlertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
       displayName: a.displayName
       description: a.description
       severity: severity
-      enabled: true
+      enabled: a.enabled
       scopes: [
         workspaceId
       ]
@@ -135,7 +164,7 @@ resource logAlertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
             query: a.query
             timeAggregation: a.aggregation
             metricMeasureColumn: empty(a.measure) ? null : a.measure
-            operator: 'GreaterThan'
+            operator: a.operator
             threshold: a.threshold
             failingPeriods: {
               numberOfEvaluationPeriods: 1
