@@ -1,18 +1,254 @@
-// Package serve implements `atg serve`.
+// Package serve implements `atg serve` (standalone service: API + queue workers) and
+// `atg handler` (the Azure Functions custom handler).
 package serve
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
 	"github.com/spf13/cobra"
 
 	"github.com/atg-go/atg/cli/cmdutil"
+	"github.com/atg-go/atg/config"
+	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/handler"
 )
 
+// Options are the flags and dependencies of `atg serve` and `atg handler`.
+type Options struct {
+	IO         *cmdutil.IOStreams
+	Config     func() (*config.Config, error)
+	Logger     func() *slog.Logger
+	GraphStore func(ctx context.Context) (graph.Store, error)
+
+	Addr       string        // serve: listen address ("" = config service_addr)
+	Workers    int           // serve: concurrent queue messages (0 = config workers)
+	Visibility time.Duration // serve: queue visibility timeout, renewed while working
+	Grace      time.Duration // shutdown grace period
+	NoWorkers  bool          // serve: API only
+	Port       string        // handler: FUNCTIONS_CUSTOMHANDLER_PORT override
+}
+
+func newOptions(f *cmdutil.Factory) *Options {
+	return &Options{IO: f.IO, Config: f.Config, Logger: f.Logger, GraphStore: f.GraphStore}
+}
+
 // NewCmdServe returns the `serve` command.
-func NewCmdServe(f *cmdutil.Factory) *cobra.Command {
-	return cmdutil.NotImplemented("serve", "Host the API and workers without the Functions host")
+func NewCmdServe(f *cmdutil.Factory) *cobra.Command { return NewCmdServeWith(f, nil) }
+
+// NewCmdServeWith is NewCmdServe with a test seam.
+func NewCmdServeWith(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	o := newOptions(f)
+	cmd := &cobra.Command{
+		Use:   "serve [--addr 127.0.0.1:8080] [--workers N]",
+		Short: "Host the API and workers without the Functions host",
+		Long: `Serve /api/v1 and run the queue workers in one process, polling the service's
+Storage queues with the Functions host's semantics (visibility timeout renewed while
+working, delete on success, retry on failure, poison after 5 deliveries). Storage comes
+from AzureWebJobsStorage (UseDevelopmentStorage=true for Azurite), keys from ATG_API_KEYS.
+SIGINT/SIGTERM stop dequeuing and give in-flight messages --grace to finish.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.Workers < 0 {
+				return cmdutil.Usagef("--workers must be >= 1")
+			}
+			if o.Visibility < 3*time.Second {
+				return cmdutil.Usagef("--visibility-timeout must be at least 3s")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return serveRun(cmd.Context(), o)
+		},
+	}
+	cmd.Flags().StringVar(&o.Addr, "addr", "", "listen address (default: service_addr setting, 127.0.0.1:8080)")
+	cmd.Flags().IntVar(&o.Workers, "workers", 0, "concurrent queue messages (default: workers setting)")
+	cmd.Flags().DurationVar(&o.Visibility, "visibility-timeout", time.Minute, "queue visibility timeout (renewed while a message is worked on)")
+	cmd.Flags().DurationVar(&o.Grace, "grace", 30*time.Second, "shutdown grace period for in-flight requests and messages")
+	cmd.Flags().BoolVar(&o.NoWorkers, "no-workers", false, "serve the API only (another process runs the workers)")
+	return cmd
 }
 
 // NewCmdHandler returns the `handler` command (Azure Functions custom handler).
 func NewCmdHandler(f *cmdutil.Factory) *cobra.Command {
-	return cmdutil.NotImplemented("handler", "Run as the Azure Functions custom handler")
+	o := newOptions(f)
+	cmd := &cobra.Command{
+		Use:   "handler",
+		Short: "Run as the Azure Functions custom handler",
+		Long: `Run as the Azure Functions custom handler (host.json: defaultExecutablePath atg,
+arguments ["handler"]). Listens on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT: forwarded HTTP
+requests reach the API at their original /api/v1 paths, queue triggers arrive as
+POST /<FunctionName>.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return handlerRun(cmd.Context(), o) },
+	}
+	cmd.Flags().StringVar(&o.Port, "port", "", "port to listen on (default: FUNCTIONS_CUSTOMHANDLER_PORT)")
+	cmd.Flags().DurationVar(&o.Grace, "grace", 30*time.Second, "shutdown grace period")
+	return cmd
+}
+
+// openApp opens the graph store (tolerating failure: health reports it) and the service.
+func openApp(ctx context.Context, o *Options, cfg *config.Config, log *slog.Logger) (*handler.App, func(), error) {
+	var (
+		store    graph.Store
+		graphErr error
+	)
+	if o.GraphStore != nil {
+		store, graphErr = o.GraphStore(ctx)
+		if graphErr != nil {
+			log.Error("graph store unavailable; scans are disabled until restart", "err", graphErr)
+			store = nil
+		}
+	}
+	app, err := handler.NewApp(ctx, handler.AppOptions{Config: cfg, Logger: log, Graph: store, GraphErr: graphErr})
+	closeFn := func() {
+		if store != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := store.Close(ctx); err != nil {
+				log.Warn("closing graph store", "err", err)
+			}
+		}
+	}
+	if err != nil {
+		closeFn()
+		return nil, nil, err
+	}
+	return app, closeFn, nil
+}
+
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+}
+
+func serveRun(ctx context.Context, o *Options) error {
+	cfg, err := o.Config()
+	if err != nil {
+		return err
+	}
+	log := o.Logger()
+	addr := o.Addr
+	if addr == "" {
+		addr = cfg.ServiceAddr
+	}
+	workers := o.Workers
+	if workers == 0 {
+		workers = cfg.WorkerCount()
+	}
+	ln, err := net.Listen("tcp", addr) // synchronously: the port is ours before we report ready
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", addr, err)
+	}
+	app, closeStore, err := openApp(ctx, o, cfg, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer closeStore()
+
+	srv := newHTTPServer(app.API, log)
+	var wg sync.WaitGroup
+	errc := make(chan error, 2)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("http server: %w", err)
+		}
+	}()
+	pollCtx, stopPolling := context.WithCancel(ctx)
+	defer stopPolling()
+	if !o.NoWorkers {
+		p := app.Poller(workers, o.Visibility)
+		p.Grace = o.Grace
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = p.Run(pollCtx)
+		}()
+	}
+	log.Info("atg serve ready", "addr", "http://"+ln.Addr().String(), "workers", workers, "environment", cfg.Environment)
+	fmt.Fprintf(o.IO.ErrOut, "listening on http://%s\n", ln.Addr())
+
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	log.Info("shutting down", "grace", o.Grace)
+	stopPolling()
+	shCtx, cancel := context.WithTimeout(context.Background(), o.Grace)
+	defer cancel()
+	_ = srv.Shutdown(shCtx)
+	wg.Wait()
+	return err
+}
+
+func handlerRun(ctx context.Context, o *Options) error {
+	cfg, err := o.Config()
+	if err != nil {
+		return err
+	}
+	log := o.Logger()
+	port := o.Port
+	if port == "" {
+		port = cfg.CustomHandlerPort
+	}
+	if port == "" {
+		return cmdutil.Usagef("FUNCTIONS_CUSTOMHANDLER_PORT is not set (the Functions host sets it); use --port to run by hand")
+	}
+	// Listen first and answer the host's readiness probe at once; invocations wait for the app.
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", port))
+	if err != nil {
+		return fmt.Errorf("listening on port %s: %w", port, err)
+	}
+	var ready atomic.Pointer[http.Handler]
+	starting := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h := ready.Load(); h != nil {
+			(*h).ServeHTTP(w, r)
+			return
+		}
+		if r.Method == http.MethodGet && r.URL.Path == "/" {
+			_, _ = w.Write([]byte("starting\n"))
+			return
+		}
+		w.Header().Set("Retry-After", "5")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"error":{"code":"unavailable","message":"the service is starting"}}` + "\n"))
+	})
+	srv := newHTTPServer(starting, log)
+	errc := make(chan error, 1)
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("http server: %w", err)
+		}
+		close(errc)
+	}()
+	app, closeStore, err := openApp(ctx, o, cfg, log)
+	if err != nil {
+		_ = srv.Close()
+		return err
+	}
+	defer closeStore()
+	h := handler.NewFunctionsHandler(app.API, app.Worker, log)
+	ready.Store(&h)
+	log.Info("atg handler ready", "addr", ln.Addr().String(), "environment", cfg.Environment)
+
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+		return err
+	}
+	shCtx, cancel := context.WithTimeout(context.Background(), o.Grace)
+	defer cancel()
+	_ = srv.Shutdown(shCtx)
+	return nil
 }

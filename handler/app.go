@@ -1,0 +1,114 @@
+package handler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/atg-go/atg/config"
+	"github.com/atg-go/atg/engine/azure"
+	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/handler/auth"
+	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/internal/buildinfo"
+)
+
+// AppOptions are what a service instance is built from.
+type AppOptions struct {
+	Config *config.Config
+	Logger *slog.Logger
+	// Graph is the opened graph store; nil when it could not be opened (GraphErr says why):
+	// the API still serves job status, health reports the graph down, and scans are not offered.
+	Graph    graph.Store
+	GraphErr error
+}
+
+// App is one service instance: storage, the API router and the worker.
+type App struct {
+	Azure  *jobs.Azure
+	API    http.Handler
+	Worker *Worker
+	Deps   Deps
+}
+
+type errPinger struct{ err error }
+
+func (p errPinger) Ping(context.Context) error { return p.err }
+
+// NewApp connects to storage (creating tables, queues and containers if missing) and
+// builds the API and the worker from configuration.
+func NewApp(ctx context.Context, o AppOptions) (*App, error) {
+	cfg, log := o.Config, o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	names := jobs.Names{Prefix: cfg.StoragePrefix}
+	var (
+		az  *jobs.Azure
+		err error
+	)
+	switch {
+	case cfg.Storage != "":
+		az, err = jobs.OpenAzureConnectionString(ctx, cfg.Storage, names)
+	case cfg.StorageAccount != "":
+		cred, cerr := azidentity.NewDefaultAzureCredential(nil)
+		if cerr != nil {
+			return nil, fmt.Errorf("storage credential: %w", cerr)
+		}
+		az, err = jobs.OpenAzureAccount(ctx, cfg.StorageAccount, cred, names)
+	default:
+		return nil, errors.New("no storage configured: set AzureWebJobsStorage (UseDevelopmentStorage=true for Azurite) or AzureWebJobsStorage__accountName")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening storage: %w", err)
+	}
+	entries, err := auth.ParseEntries(cfg.APIKeys)
+	if err != nil {
+		return nil, fmt.Errorf("ATG_API_KEYS: %w", err)
+	}
+	if len(entries) == 0 {
+		log.Warn("no API keys configured (ATG_API_KEYS): every endpoint but /health answers 401")
+	}
+	authn, err := auth.NewAuthenticator(cfg.Environment, entries)
+	if err != nil {
+		return nil, err
+	}
+	rate, _ := strconv.ParseFloat(cfg.APIRateLimit, 64)
+	burst, _ := strconv.ParseFloat(cfg.APIRateBurst, 64)
+
+	reg := NewRegistry()
+	var pinger Pinger
+	switch {
+	case o.Graph != nil:
+		pinger = o.Graph
+		reg.RegisterSharded(jobs.TypeScan, &ScanExecutor{Store: o.Graph, Logger: log,
+			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
+	case o.GraphErr != nil:
+		pinger = errPinger{o.GraphErr}
+	}
+	deps := Deps{Backend: az.Backend, Auth: authn, Limiter: auth.NewLimiter(rate, burst), Executors: reg,
+		Graph: pinger, Logger: log, Environment: cfg.Environment, Version: buildinfo.Get().Version, Now: time.Now}
+	return &App{
+		Azure:  az,
+		API:    NewRouter(deps),
+		Worker: &Worker{Backend: az.Backend, Executors: reg, Logger: log},
+		Deps:   deps,
+	}, nil
+}
+
+// Poller returns the `atg serve` queue poller over the jobs and shards queues.
+func (a *App) Poller(workers int, visibility time.Duration) *Poller {
+	n := a.Azure.Names
+	mk := func(q string) PolledQueue {
+		return PolledQueue{Client: a.Azure.QueueClient(q), Poison: a.Azure.QueueClient(jobs.PoisonQueue(q)),
+			Handle: a.Worker.Process, OnPoison: a.Worker.Poison}
+	}
+	return &Poller{Queues: []PolledQueue{mk(n.JobsQueue()), mk(n.ShardsQueue())}, Workers: workers,
+		VisibilityTimeout: visibility, MaxDequeueCount: DefaultMaxDequeueCount, Logger: a.Deps.Logger}
+}
