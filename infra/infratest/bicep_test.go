@@ -250,7 +250,7 @@ func TestSecurityBaseline(t *testing.T) {
 			`'Microsoft.OperationalInsights/workspaces@`, `'Microsoft.Insights/components@`, `WorkspaceResourceId: workspace.id`,
 		},
 		"modules/alerts.bicep": {
-			`job_failed`, `ResultCode`, `-poison`, `ContainerEvent_CL`, `QueueMessageCount`, `StorageBlobLogs`,
+			`job failed`, `ResultCode`, `-poison`, `ContainerEvent_CL`, `QueueMessageCount`, `StorageBlobLogs`,
 			`skipQueryValidation: true`,
 		},
 	}

@@ -1,5 +1,6 @@
 // Alerts for one environment, all sent to one action group (e-mail):
-//   failed jobs        — log query: the service logs "job_failed" (AppTraces) when a job ends failed
+//   failed jobs        — log query: the handler logs "job failed" (handler/worker.go; the host puts
+//                        the handler's stdout and invocation logs in AppTraces) when a job ends failed
 //   5xx rate           — log query over AppRequests: share of 5xx answers of the HTTP API
 //   poison queue       — log query over StorageQueueLogs: messages written to any *-poison queue
 //   queue backlog      — metric: QueueMessageCount (account-wide; storage has no per-queue metric)
@@ -75,7 +76,7 @@ var logAlerts = [
     name: 'atg-${environmentName}-failed-jobs'
     displayName: 'ATG ${environmentName}: jobs failed'
     description: 'A job of ${functionAppName} ended failed (worker error or poison). See docs/operations.md#failed-jobs.'
-    query: 'AppTraces | where Message has "job_failed"'
+    query: 'AppTraces | where Message contains "job failed"'
     window: 'PT15M'
     frequency: 'PT5M'
     aggregation: 'Count'
