@@ -168,3 +168,31 @@ func TestStoragePrefixMatchesNames(t *testing.T) {
 		}
 	}
 }
+
+// The failed-jobs alert searches the handler's logs for "job failed": the handler must still
+// write that message. Read with a regular expression so this package does not import handler.
+func TestFailedJobsAlertMatchesHandlerLogs(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(root(t), "handler", "*.go"))
+	if len(files) == 0 {
+		t.Skip("no handler/ yet")
+	}
+	alerts := mustRead(t, filepath.Join(bicepDir(t), "modules", "alerts.bicep"))
+	m := regexp.MustCompile(`AppTraces \| where Message contains "([^"]+)"`).FindStringSubmatch(alerts.Text)
+	if m == nil {
+		t.Fatal("alerts.bicep: no failed-jobs query over AppTraces")
+	}
+	logCall := regexp.MustCompile(`\.(Warn|Error|Info)\("` + regexp.QuoteMeta(m[1]))
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if logCall.Match(b) {
+			return
+		}
+	}
+	t.Errorf("no handler/*.go logs a message starting %q: the failed-jobs alert would never fire; update alerts.bicep and docs/operations.md", m[1])
+}
