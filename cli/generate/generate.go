@@ -2,17 +2,288 @@
 package generate
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
 	"github.com/spf13/cobra"
 
 	"github.com/atg-go/atg/cli/cmdutil"
+	"github.com/atg-go/atg/config"
+	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/iac"
+	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/iac/translate"
+	"github.com/atg-go/atg/engine/spec"
 )
 
+// SpecOptions are the inputs of `atg generate-spec`.
+type SpecOptions struct {
+	IO         *cmdutil.IOStreams
+	Config     func() (*config.Config, error)
+	Logger     func() *slog.Logger
+	GraphStore func(context.Context) (graph.Store, error)
+
+	TenantID  string
+	Output    string // file; "" = stdout
+	Anonymize bool
+	Filter    model.Filter
+}
+
 // NewCmdGenerateSpec returns the `generate-spec` command.
-func NewCmdGenerateSpec(f *cmdutil.Factory) *cobra.Command {
-	return cmdutil.NotImplemented("generate-spec", "Write a Markdown + JSON tenant specification")
+func NewCmdGenerateSpec(f *cmdutil.Factory) *cobra.Command { return NewCmdGenerateSpecWith(f, nil) }
+
+// NewCmdGenerateSpecWith returns the command; runF, when set, receives the validated options (tests).
+func NewCmdGenerateSpecWith(f *cmdutil.Factory, runF func(*SpecOptions) error) *cobra.Command {
+	o := &SpecOptions{IO: f.IO, Config: f.Config, Logger: f.Logger, GraphStore: f.GraphStore}
+	cmd := &cobra.Command{
+		Use:   "generate-spec --tenant-id T [--output FILE] [--anonymize]",
+		Short: "Write a Markdown + JSON tenant specification",
+		Long: `Generate-spec writes the tenant specification from the graph: a Markdown document (tenant
+summary, per subscription and resource group the resources with their key settings, relationships,
+identities and role assignments, counts by type) ending in one fenced json block that
+atg create-tenant --spec reads. --anonymize replaces names, ids, principals, domains and addresses
+with stable pseudonyms.`,
+		Example: `  atg generate-spec --tenant-id $T --output tenant.md
+  atg generate-spec --tenant-id $T --anonymize --resource-group prod-web`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.TenantID == "" {
+				if cfg, err := o.Config(); err == nil {
+					o.TenantID = cfg.TenantID
+				}
+			}
+			if o.TenantID == "" {
+				return cmdutil.Usagef("--tenant-id is required")
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return specRun(cmd.Context(), o)
+		},
+	}
+	cmd.Flags().StringVar(&o.TenantID, "tenant-id", "", "tenant whose graph to describe")
+	cmd.Flags().StringVar(&o.Output, "output", "", "write to this file instead of stdout")
+	cmd.Flags().BoolVar(&o.Anonymize, "anonymize", false, "replace names, ids, principals and domains with stable pseudonyms")
+	filterFlags(cmd, &o.Filter)
+	return cmd
+}
+
+func filterFlags(cmd *cobra.Command, f *model.Filter) {
+	cmd.Flags().StringSliceVar(&f.ResourceGroups, "resource-group", nil, "only these resource groups (repeatable; dependencies are pulled in)")
+	cmd.Flags().StringSliceVar(&f.Types, "type", nil, "only these ARM types (repeatable)")
+	cmd.Flags().StringSliceVar(&f.IDs, "id", nil, "only these resource ids (repeatable)")
+}
+
+func specRun(ctx context.Context, o *SpecOptions) error {
+	st, err := o.GraphStore(ctx)
+	if err != nil {
+		return fmt.Errorf("open graph: %w", err)
+	}
+	defer st.Close(context.WithoutCancel(ctx))
+	s, err := spec.Build(ctx, st, o.TenantID, spec.Options{Filter: o.Filter, Anonymize: o.Anonymize})
+	if err != nil {
+		return err
+	}
+	if len(s.Model.Resources) == 0 {
+		return fmt.Errorf("tenant %s: no resources in the graph (run atg scan first)", o.TenantID)
+	}
+	md, err := s.Markdown()
+	if err != nil {
+		return err
+	}
+	if o.Output == "" {
+		_, err = o.IO.Out.Write(md)
+		return err
+	}
+	if err := writeFile(o.Output, md); err != nil {
+		return err
+	}
+	cfg, _ := o.Config()
+	sum := map[string]any{"file": o.Output, "resources": len(s.Model.Resources), "skipped": len(s.Model.Skipped),
+		"anonymized": s.Anonymized, "bytes": len(md)}
+	if cmdutil.WantJSON(cfg) {
+		return cmdutil.PrintJSON(o.IO.Out, sum)
+	}
+	fmt.Fprintf(o.IO.Out, "wrote %s: %d resources, %d skipped\n", o.Output, len(s.Model.Resources), len(s.Model.Skipped))
+	return nil
+}
+
+func writeFile(path string, b []byte) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("create %s: %w", dir, err)
+		}
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// IaCOptions are the inputs of `atg generate-iac`.
+type IaCOptions struct {
+	IO         *cmdutil.IOStreams
+	Config     func() (*config.Config, error)
+	Logger     func() *slog.Logger
+	GraphStore func(context.Context) (graph.Store, error)
+
+	TenantID    string
+	Format      iac.Format
+	OutputDir   string
+	Filter      model.Filter
+	Translate   translate.Options
+	IdentityMap string // file
+	NoImports   bool
 }
 
 // NewCmdGenerateIaC returns the `generate-iac` command.
-func NewCmdGenerateIaC(f *cmdutil.Factory) *cobra.Command {
-	return cmdutil.NotImplemented("generate-iac", "Generate Terraform, Bicep or ARM from the graph")
+func NewCmdGenerateIaC(f *cmdutil.Factory) *cobra.Command { return NewCmdGenerateIaCWith(f, nil) }
+
+// NewCmdGenerateIaCWith returns the command; runF, when set, receives the validated options (tests).
+func NewCmdGenerateIaCWith(f *cmdutil.Factory, runF func(*IaCOptions) error) *cobra.Command {
+	o := &IaCOptions{IO: f.IO, Config: f.Config, Logger: f.Logger, GraphStore: f.GraphStore}
+	var format string
+	cmd := &cobra.Command{
+		Use:   "generate-iac --tenant-id T --format terraform|bicep|arm --output DIR",
+		Short: "Generate Terraform, Bicep or ARM from the graph",
+		Long: `Generate-iac turns the graph (or the part selected by --resource-group, --type and --id, with
+what they depend on) into Terraform (azurerm 5.x typed resources + azapi fallback), Bicep (a module
+per resource group) or an ARM template (a nested deployment per resource group). References between
+resources become symbolic references; ids outside the selection and secrets become input
+variables. skipped.json lists what was left out and why; with --target-* flags the code is
+translated for another tenant/subscription/region and translation.json lists every rewrite.`,
+		Example: `  atg generate-iac --tenant-id $T --format terraform --output out/tf
+  atg generate-iac --tenant-id $T --format bicep --output out/bicep --resource-group app-rg
+  atg generate-iac --tenant-id $T --format arm --output out/arm --target-subscription $S2 \
+      --target-location westeurope --name-suffix dr --identity-map ids.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.TenantID == "" {
+				if cfg, err := o.Config(); err == nil {
+					o.TenantID = cfg.TenantID
+				}
+			}
+			if o.TenantID == "" {
+				return cmdutil.Usagef("--tenant-id is required")
+			}
+			fm, err := iac.ParseFormat(format)
+			if err != nil {
+				return &cmdutil.UsageError{Err: err}
+			}
+			o.Format = fm
+			if o.OutputDir == "" {
+				return cmdutil.Usagef("--output DIR is required")
+			}
+			if o.IdentityMap != "" {
+				im, err := translate.LoadIdentityMap(o.IdentityMap)
+				if err != nil {
+					return &cmdutil.UsageError{Err: err}
+				}
+				o.Translate.IdentityMap = im
+			}
+			if o.Translate.TargetTenantID != "" || o.Translate.TargetSubscription != "" {
+				o.Translate.UniqueNames = true
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return iacRun(cmd.Context(), o)
+		},
+	}
+	cmd.Flags().StringVar(&o.TenantID, "tenant-id", "", "tenant whose graph to generate from")
+	cmd.Flags().StringVar(&format, "format", "terraform", "terraform, bicep or arm")
+	cmd.Flags().StringVar(&o.OutputDir, "output", "", "output directory")
+	filterFlags(cmd, &o.Filter)
+	cmd.Flags().StringVar(&o.Translate.TargetTenantID, "target-tenant-id", "", "translate for this tenant")
+	cmd.Flags().StringVar(&o.Translate.TargetSubscription, "target-subscription", "", "translate for this subscription")
+	cmd.Flags().StringVar(&o.Translate.TargetLocation, "target-location", "", "move every regional resource to this location")
+	cmd.Flags().StringVar(&o.Translate.NameSuffix, "name-suffix", "", "suffix for globally unique names (storage, key vault, web apps, …)")
+	cmd.Flags().StringVar(&o.IdentityMap, "identity-map", "", `JSON file {"<source principal id>": "<target principal id>"}`)
+	cmd.Flags().BoolVar(&o.NoImports, "no-imports", false, "Terraform: do not write imports.tf")
+	return cmd
+}
+
+// GenerateResult is what a generation produced (the -o json output).
+type GenerateResult struct {
+	Directory string      `json:"directory"`
+	Summary   iac.Summary `json:"summary"`
+}
+
+// Generate builds the model, translates it and writes the files: the engine call that
+// generate-iac, atg demo and the service share.
+func Generate(ctx context.Context, st graph.Store, tenantID string, f iac.Format, dir string, filter model.Filter,
+	tr translate.Options, imports bool) (GenerateResult, error) {
+	m, err := model.Build(ctx, st, tenantID, filter)
+	if err != nil {
+		return GenerateResult{}, err
+	}
+	if len(m.Resources) == 0 {
+		return GenerateResult{}, fmt.Errorf("tenant %s: nothing to generate (no resources in the graph for this selection)", tenantID)
+	}
+	opts := iac.Options{TerraformImports: imports && !tr.Active()}
+	rewrites := 0
+	if tr.Active() {
+		rep, err := translate.Apply(m, tr)
+		if err != nil {
+			return GenerateResult{}, err
+		}
+		b, err := iac.MarshalJSONFile(rep)
+		if err != nil {
+			return GenerateResult{}, fmt.Errorf("encode translation.json: %w", err)
+		}
+		opts.Translation = b
+		rewrites = len(rep.Rewrites)
+	}
+	files, sum, err := iac.Generate(ctx, m, f, opts)
+	if err != nil {
+		return GenerateResult{}, err
+	}
+	sum.Rewrites = rewrites
+	if err := files.Write(dir); err != nil {
+		return GenerateResult{}, err
+	}
+	return GenerateResult{Directory: dir, Summary: sum}, nil
+}
+
+func iacRun(ctx context.Context, o *IaCOptions) error {
+	st, err := o.GraphStore(ctx)
+	if err != nil {
+		return fmt.Errorf("open graph: %w", err)
+	}
+	defer st.Close(context.WithoutCancel(ctx))
+	res, err := Generate(ctx, st, o.TenantID, o.Format, o.OutputDir, o.Filter, o.Translate, !o.NoImports)
+	if err != nil {
+		return err
+	}
+	cfg, _ := o.Config()
+	if cmdutil.WantJSON(cfg) {
+		return cmdutil.PrintJSON(o.IO.Out, res)
+	}
+	return printSummary(o.IO.Out, res)
+}
+
+func printSummary(w io.Writer, res GenerateResult) error {
+	s := res.Summary
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "format\t%s\n", s.Format)
+	fmt.Fprintf(tw, "directory\t%s\n", res.Directory)
+	emitted := fmt.Sprint(s.Emitted)
+	if s.Format == iac.FormatTerraform {
+		emitted += fmt.Sprintf(" (%d azurerm typed, %d azapi)", s.Typed, s.Generic)
+	}
+	fmt.Fprintf(tw, "emitted\t%s\n", emitted)
+	fmt.Fprintf(tw, "skipped\t%d (see skipped.json)\n", s.Skipped)
+	fmt.Fprintf(tw, "secret properties removed\t%d\n", s.Dropped)
+	fmt.Fprintf(tw, "variables\t%d (%d secret)\n", s.Variables, s.Secrets)
+	if s.Rewrites > 0 {
+		fmt.Fprintf(tw, "translation rewrites\t%d (see translation.json)\n", s.Rewrites)
+	}
+	fmt.Fprintf(tw, "files\t%s\n", strings.Join(s.Files, ", "))
+	return tw.Flush()
 }
