@@ -1,0 +1,114 @@
+import {
+  to = azurerm_role_assignment.b0f43c54_e787_4862_89b1_a653fa9cf747
+  id = "/subscriptions/a925f2f7-5c63-4b7b-8799-25a5f97bc3b2/providers/Microsoft.Authorization/roleAssignments/b0f43c54-e787-4862-89b1-a653fa9cf747"
+}
+
+import {
+  to = azurerm_resource_group.default_sql_southeastasia
+  id = "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/Default-SQL-SouthEastAsia"
+}
+
+import {
+  to = azapi_resource.lb
+  id = "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/loadBalancers/lb?api-version=2024-07-01"
+}
+
+import {
+  to = azurerm_resource_group.myresourcegroup
+  id = "/subscriptions/{subscription-id}/resourceGroups/myResourceGroup"
+}
+
+import {
+  to = azurerm_windows_virtual_machine.myvm
+  id = "/subscriptions/{subscription-id}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/virtualMachines/myVM"
+}
+
+import {
+  to = azapi_resource.myvm_myvmextension
+  id = "/subscriptions/{subscription-id}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/virtualMachines/myVM/extensions/myVMExtension?api-version=2024-07-01"
+}
+
+import {
+  to = azapi_resource.privatezone1_com
+  id = "/subscriptions/subscriptionId/resourceGroups/resourceGroup1/providers/Microsoft.Network/privateDnsZones/privatezone1.com?api-version=2024-06-01"
+}
+
+import {
+  to = azapi_resource.privatezone1_com_virtualnetworklink1
+  id = "/subscriptions/subscriptionId/resourceGroups/resourceGroup1/providers/Microsoft.Network/privateDnsZones/privatezone1.com/virtualNetworkLinks/virtualNetworkLink1?api-version=2024-06-01"
+}
+
+import {
+  to = azurerm_resource_group.res9407
+  id = "/subscriptions/{subscription-id}/resourceGroups/res9407"
+}
+
+import {
+  to = azurerm_resource_group.resourcegroup1
+  id = "/subscriptions/subscriptionId/resourceGroups/resourceGroup1"
+}
+
+import {
+  to = azurerm_resource_group.rg1
+  id = "/subscriptions/subid/resourceGroups/rg1"
+}
+
+import {
+  to = azurerm_resource_group.sample_resource_group
+  id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sample-resource-group"
+}
+
+import {
+  to = azurerm_key_vault.sample_vault
+  id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sample-resource-group/providers/Microsoft.KeyVault/vaults/sample-vault"
+}
+
+import {
+  to = azurerm_windows_web_app.sitef6141
+  id = "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/testrg123/providers/Microsoft.Web/sites/sitef6141"
+}
+
+import {
+  to = azurerm_storage_account.sto8596
+  id = "/subscriptions/{subscription-id}/resourceGroups/res9407/providers/Microsoft.Storage/storageAccounts/sto8596"
+}
+
+import {
+  to = azurerm_resource_group.subnet_test
+  id = "/subscriptions/subId/resourceGroups/subnet-test"
+}
+
+import {
+  to = azurerm_virtual_network.test_vnet
+  id = "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks/test-vnet"
+}
+
+import {
+  to = azurerm_resource_group.testrg123
+  id = "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/testrg123"
+}
+
+import {
+  to = azurerm_service_plan.testsf6141
+  id = "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/testrg123/providers/Microsoft.Web/serverfarms/testsf6141"
+}
+
+import {
+  to = azurerm_mssql_database.testsvr_testdb
+  id = "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/Default-SQL-SouthEastAsia/providers/Microsoft.Sql/servers/testsvr/databases/testdb"
+}
+
+import {
+  to = azurerm_resource_group.viruela1
+  id = "/subscriptions/1a66ce04-b633-4a0b-b2bc-a912ec8986a6/resourceGroups/viruela1"
+}
+
+import {
+  to = azapi_resource.viruela6_mysetting
+  id = "/subscriptions/1a66ce04-b633-4a0b-b2bc-a912ec8986a6/resourcegroups/viruela1/providers/microsoft.logic/workflows/viruela6/providers/microsoft.insights/diagnosticSettings/mysetting?api-version=2021-05-01-preview"
+}
+
+import {
+  to = azurerm_subnet.vnetname_subnet1
+  id = "/subscriptions/subId/resourceGroups/subnet-test/providers/Microsoft.Network/virtualNetworks/vnetname/subnets/subnet1"
+}

@@ -1,0 +1,416 @@
+resource "azurerm_resource_group" "sample_resource_group" {
+  name     = "sample-resource-group"
+  location = "westus"
+}
+
+resource "azurerm_key_vault" "sample_vault" {
+  name                            = "sample-vault"
+  resource_group_name             = azurerm_resource_group.sample_resource_group.name
+  location                        = "westus"
+  tenant_id                       = var.tenant_id
+  sku_name                        = "standard"
+  rbac_authorization_enabled      = false
+  enabled_for_deployment          = true
+  enabled_for_disk_encryption     = true
+  enabled_for_template_deployment = true
+  public_network_access_enabled   = true
+  access_policy {
+    tenant_id = var.tenant_id
+    object_id = "00000000-0000-0000-0000-000000000000"
+    key_permissions = [
+      "Encrypt",
+      "Decrypt",
+      "WrapKey",
+      "UnwrapKey",
+      "Sign",
+      "Verify",
+      "Get",
+      "List",
+      "Create",
+      "Update",
+      "Import",
+      "Delete",
+      "Backup",
+      "Restore",
+      "Recover",
+      "Purge",
+    ]
+    secret_permissions = [
+      "Get",
+      "List",
+      "Set",
+      "Delete",
+      "Backup",
+      "Restore",
+      "Recover",
+      "Purge",
+    ]
+    certificate_permissions = [
+      "Get",
+      "List",
+      "Delete",
+      "Create",
+      "Import",
+      "Update",
+      "ManageContacts",
+      "GetIssuers",
+      "ListIssuers",
+      "SetIssuers",
+      "DeleteIssuers",
+      "ManageIssuers",
+      "Recover",
+      "Purge",
+    ]
+  }
+}
+
+resource "azurerm_resource_group" "default_sql_southeastasia" {
+  name     = "Default-SQL-SouthEastAsia"
+  location = "southeastasia"
+}
+
+resource "azurerm_mssql_database" "testsvr_testdb" {
+  name                 = "testdb"
+  server_id            = "${azurerm_resource_group.default_sql_southeastasia.id}/providers/Microsoft.Sql/servers/testsvr"
+  sku_name             = "BC_Gen5"
+  collation            = "SQL_Latin1_General_CP1_CI_AS"
+  max_size_gb          = 250
+  zone_redundant       = false
+  license_type         = "LicenseIncluded"
+  read_scale           = true
+  storage_account_type = "Geo"
+}
+
+resource "azurerm_resource_group" "viruela1" {
+  name     = "viruela1"
+  location = "eastus"
+}
+
+resource "azapi_resource" "viruela6_mysetting" {
+  type      = "Microsoft.Insights/diagnosticSettings@2021-05-01-preview"
+  name      = "mysetting"
+  parent_id = var.ref_workflows_viruela6
+  body = {
+    properties = {
+      eventHubAuthorizationRuleId = var.ref_authorizationrules_myrule
+      logs = [
+        {
+          categoryGroup = "allLogs"
+          enabled       = true
+          retentionPolicy = {
+            days    = 0
+            enabled = false
+          }
+        },
+      ]
+      marketplacePartnerId = var.ref_monitors_dd1
+      metrics = [
+        {
+          category = "WorkflowMetrics"
+          enabled  = true
+          retentionPolicy = {
+            days    = 0
+            enabled = false
+          }
+        },
+      ]
+      storageAccountId = var.ref_storageaccounts_appteststorage1
+      workspaceId      = ""
+    }
+  }
+}
+
+resource "azurerm_resource_group" "testrg123" {
+  name     = "testrg123"
+  location = "eastus"
+}
+
+resource "azurerm_service_plan" "testsf6141" {
+  name                = "testsf6141"
+  resource_group_name = azurerm_resource_group.testrg123.name
+  location            = "eastus"
+  os_type             = "Windows"
+  sku_name            = "P1"
+  worker_count        = 1
+}
+
+resource "azurerm_windows_web_app" "sitef6141" {
+  name                       = "sitef6141"
+  resource_group_name        = azurerm_resource_group.testrg123.name
+  location                   = "eastus"
+  service_plan_id            = var.ref_serverfarms_defaultasp
+  enabled                    = true
+  https_only                 = false
+  client_affinity_enabled    = true
+  client_certificate_enabled = false
+  client_certificate_mode    = "Required"
+  site_config {
+    always_on                = false
+    http2_enabled            = false
+    websockets_enabled       = false
+    use_32_bit_worker        = true
+    remote_debugging_enabled = false
+    ftps_state               = "AllAllowed"
+    minimum_tls_version      = "1.2"
+    scm_minimum_tls_version  = "1.2"
+    managed_pipeline_mode    = "Integrated"
+    vnet_route_all_enabled   = false
+  }
+}
+
+resource "azurerm_role_assignment" "b0f43c54_e787_4862_89b1_a653fa9cf747" {
+  name               = "b0f43c54-e787-4862-89b1-a653fa9cf747"
+  scope              = "/subscriptions/${var.subscription_id}"
+  role_definition_id = "/providers/Microsoft.Authorization/roleDefinitions/0b5fe924-9a61-425c-96af-cfe6e287ca2d"
+  principal_id       = "ce2ce14e-85d7-4629-bdbc-454d0519d987"
+  principal_type     = "User"
+}
+
+resource "azurerm_resource_group" "rg1" {
+  name     = "rg1"
+  location = "westus"
+}
+
+resource "azapi_resource" "lb" {
+  type      = "Microsoft.Network/loadBalancers@2024-07-01"
+  name      = "lb"
+  parent_id = azurerm_resource_group.rg1.id
+  location  = "westus"
+  body = {
+    properties = {
+      backendAddressPools = [
+        {
+          name       = "be-lb"
+          properties = {}
+        },
+      ]
+      frontendIPConfigurations = [
+        {
+          name = "fe-lb"
+          properties = {
+            privateIPAddress          = "10.0.1.4"
+            privateIPAddressVersion   = "IPv4"
+            privateIPAllocationMethod = "Dynamic"
+            subnet = {
+              id = var.ref_subnets_subnetlb
+            }
+          }
+        },
+      ]
+      inboundNatPools = []
+      inboundNatRules = [
+        {
+          name = "in-nat-rule"
+          properties = {
+            backendPort      = 3389
+            enableFloatingIP = true
+            enableTcpReset   = true
+            frontendIPConfiguration = {
+              id = "${azurerm_resource_group.rg1.id}/providers/Microsoft.Network/loadBalancers/lb/frontendIPConfigurations/fe-lb"
+            }
+            frontendPort         = 3389
+            idleTimeoutInMinutes = 15
+            protocol             = "Tcp"
+          }
+        },
+      ]
+      loadBalancingRules = [
+        {
+          name = "rulelb"
+          properties = {
+            backendAddressPool = {
+              id = "${azurerm_resource_group.rg1.id}/providers/Microsoft.Network/loadBalancers/lb/backendAddressPools/be-lb"
+            }
+            backendPort         = 80
+            disableOutboundSnat = false
+            enableFloatingIP    = true
+            enableTcpReset      = true
+            frontendIPConfiguration = {
+              id = "${azurerm_resource_group.rg1.id}/providers/Microsoft.Network/loadBalancers/lb/frontendIPConfigurations/fe-lb"
+            }
+            frontendPort         = 80
+            idleTimeoutInMinutes = 15
+            loadDistribution     = "Default"
+            probe = {
+              id = "${azurerm_resource_group.rg1.id}/providers/Microsoft.Network/loadBalancers/lb/probes/probe-lb"
+            }
+            protocol = "Tcp"
+          }
+        },
+      ]
+      probes = [
+        {
+          name = "probe-lb"
+          properties = {
+            intervalInSeconds = 15
+            numberOfProbes    = 2
+            port              = 80
+            probeThreshold    = 1
+            protocol          = "Http"
+            requestPath       = "healthcheck.aspx"
+          }
+        },
+      ]
+    }
+    sku = {
+      name = "Basic"
+    }
+  }
+}
+
+resource "azurerm_virtual_network" "test_vnet" {
+  name                = "test-vnet"
+  resource_group_name = azurerm_resource_group.rg1.name
+  location            = "westus"
+  address_space = [
+    "10.0.0.0/16",
+  ]
+  subnet {
+    name = "subnet1"
+    address_prefixes = [
+      "10.0.1.0/24",
+    ]
+  }
+}
+
+resource "azurerm_resource_group" "subnet_test" {
+  name     = "subnet-test"
+  location = "eastus"
+}
+
+resource "azurerm_subnet" "vnetname_subnet1" {
+  name                 = "subnet1"
+  resource_group_name  = azurerm_resource_group.subnet_test.name
+  virtual_network_name = "vnetname"
+  address_prefixes = [
+    "10.0.0.0/16",
+  ]
+  delegation {
+    name = "myDelegation"
+    service_delegation {
+      name = "Microsoft.Provider/resourceType"
+    }
+  }
+}
+
+resource "azurerm_resource_group" "resourcegroup1" {
+  name     = "resourceGroup1"
+  location = "eastus"
+}
+
+resource "azapi_resource" "privatezone1_com" {
+  type      = "Microsoft.Network/privateDnsZones@2024-06-01"
+  name      = "privatezone1.com"
+  parent_id = azurerm_resource_group.resourcegroup1.id
+  location  = "global"
+  tags = {
+    key1 = "value1"
+  }
+}
+
+resource "azapi_resource" "privatezone1_com_virtualnetworklink1" {
+  type      = "Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01"
+  name      = "virtualNetworkLink1"
+  parent_id = azapi_resource.privatezone1_com.id
+  location  = "global"
+  body = {
+    properties = {
+      registrationEnabled = false
+      virtualNetwork = {
+        id = var.ref_virtualnetworks_virtualnetworkname
+      }
+    }
+  }
+  tags = {
+    key1 = "value1"
+  }
+}
+
+resource "azurerm_resource_group" "myresourcegroup" {
+  name     = "myResourceGroup"
+  location = "westus"
+}
+
+resource "azurerm_windows_virtual_machine" "myvm" {
+  name                      = "myVM"
+  resource_group_name       = azurerm_resource_group.myresourcegroup.name
+  location                  = "westus"
+  size                      = "Standard_DS3_v2"
+  computer_name             = "myVM"
+  admin_username            = "admin"
+  admin_password            = var.myvm_admin_password
+  provision_vm_agent        = true
+  automatic_updates_enabled = false
+  network_interface_ids = [
+    var.ref_networkinterfaces_mynic,
+  ]
+  availability_set_id          = var.ref_availabilitysets_my_availabilityset
+  proximity_placement_group_id = var.ref_proximityplacementgroups_my_ppg01
+  os_disk {
+    name                 = "myOsDisk"
+    caching              = "ReadWrite"
+    storage_account_type = "Premium_LRS"
+    disk_size_gb         = 30
+  }
+  source_image_reference {
+    publisher = "MicrosoftWindowsServer"
+    offer     = "WindowsServer"
+    sku       = "2016-Datacenter"
+    version   = "latest"
+  }
+  boot_diagnostics {
+    storage_account_uri = "http://{myStorageAccount}.blob.core.windows.net"
+  }
+  tags = {
+    myTag1 = "tagValue1"
+  }
+}
+
+resource "azapi_resource" "myvm_myvmextension" {
+  type      = "Microsoft.Compute/virtualMachines/extensions@2024-07-01"
+  name      = "myVMExtension"
+  parent_id = azurerm_windows_virtual_machine.myvm.id
+  location  = "westus"
+  body = {
+    properties = {
+      autoUpgradeMinorVersion = true
+      enableAutomaticUpgrade  = true
+      forceUpdateTag          = "a"
+      protectedSettings       = {}
+      publisher               = "extPublisher"
+      settings                = {}
+      suppressFailures        = true
+      type                    = "extType"
+      typeHandlerVersion      = "1.2"
+    }
+  }
+  tags = {
+    key9183 = "aa"
+  }
+}
+
+resource "azurerm_resource_group" "res9407" {
+  name     = "res9407"
+  location = "eastus2(stage)"
+}
+
+resource "azurerm_storage_account" "sto8596" {
+  name                       = "sto8596"
+  resource_group_name        = azurerm_resource_group.res9407.name
+  location                   = "eastus2(stage)"
+  account_kind               = "Storage"
+  account_tier               = "Standard"
+  account_replication_type   = "GRS"
+  https_traffic_only_enabled = false
+  is_hns_enabled             = true
+  network_rules {
+    default_action = "Allow"
+    bypass = [
+      "AzureServices",
+    ]
+  }
+  tags = {
+    key1 = "value1"
+    key2 = "value2"
+  }
+}
