@@ -20,6 +20,7 @@ type File struct {
 	Path   string
 	Text   string
 	Masked string // same length as Text: string literals (with interpolations) and comments blanked
+	Code   string // same length as Text: comments blanked, strings kept
 }
 
 // ReadFile reads and masks a Bicep file.
@@ -33,7 +34,11 @@ func ReadFile(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &File{Path: path, Text: text, Masked: masked}, nil
+	code, err := maskWith(text, true)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &File{Path: path, Text: text, Masked: masked, Code: code}, nil
 }
 
 type frame struct {
@@ -45,12 +50,20 @@ type frame struct {
 // mask blanks comments and string literals (including their ${...} interpolations, which may
 // nest strings) keeping newlines, so brackets can be matched on the result. It reports
 // unterminated strings and comments, and brackets that do not pair up.
-func mask(text string) (string, error) {
+func mask(text string) (string, error) { return maskWith(text, false) }
+
+// maskWith blanks comments, and string literals too unless keepStrings.
+func maskWith(text string, keepStrings bool) (string, error) {
 	out := []byte(text)
 	stack := []frame{{}}
 	var brackets []byte
 	line := 1
 	blank := func(i int) {
+		if out[i] != '\n' && !keepStrings {
+			out[i] = ' '
+		}
+	}
+	blankComment := func(i int) {
 		if out[i] != '\n' {
 			out[i] = ' '
 		}
@@ -95,7 +108,7 @@ func mask(text string) (string, error) {
 			i += 3 + end + 2
 		case strings.HasPrefix(text[i:], "//"):
 			for i < len(text) && text[i] != '\n' {
-				blank(i)
+				blankComment(i)
 				i++
 			}
 			i--
@@ -108,7 +121,7 @@ func mask(text string) (string, error) {
 				if text[j] == '\n' {
 					line++
 				}
-				blank(j)
+				blankComment(j)
 			}
 			i += 2 + end + 1
 		case c == '\'':

@@ -338,3 +338,30 @@ func TestNeo4jImagePinned(t *testing.T) {
 		t.Errorf("neo4jImage is %s but the tests run Neo4j %s (tools/neo4j/pom.xml): keep them equal", m[1], v[1])
 	}
 }
+
+// What Bicep's linter reports as no-unused-params / no-unused-vars: each declared name is used
+// somewhere else in its file (in code or inside a string interpolation).
+func TestNoUnusedParamsOrVars(t *testing.T) {
+	varRe := regexp.MustCompile(`(?m)^var\s+(\w+)\s*=`)
+	for _, path := range bicepFiles(t) {
+		f := mustRead(t, path)
+		params, err := f.Params()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, p := range params {
+			names = append(names, p.Name)
+		}
+		for _, m := range varRe.FindAllStringSubmatch(f.Text, -1) {
+			names = append(names, m[1])
+		}
+		code := f.Code
+		for _, n := range names {
+			uses := regexp.MustCompile(`\b`+n+`\b`).FindAllStringIndex(code, -1)
+			if len(uses) < 2 {
+				t.Errorf("%s: %s is declared but never used", rel(t, path), n)
+			}
+		}
+	}
+}
