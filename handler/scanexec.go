@@ -21,6 +21,9 @@ type ScanExecutor struct {
 	Logger    *slog.Logger
 	// Concurrency bounds the engine's concurrent list calls within one invocation (0: engine default).
 	Concurrency int
+	// ShardSubscriptions is how many subscriptions one shard (one queue message) covers;
+	// 0 means 1: the service fans out one message per subscription, plus the Entra shard.
+	ShardSubscriptions int
 }
 
 // ScanArtifact is the name of the scan summary artifact.
@@ -34,7 +37,11 @@ func (x *ScanExecutor) engine(tenantID string, log *slog.Logger) (*scan.Engine, 
 	if err != nil {
 		return nil, fmt.Errorf("azure clients for tenant %s: %w", tenantID, err)
 	}
-	return &scan.Engine{Store: x.Store, Azure: c, Logger: log, Concurrency: x.Concurrency}, nil
+	per := x.ShardSubscriptions
+	if per <= 0 {
+		per = 1
+	}
+	return &scan.Engine{Store: x.Store, Azure: c, Logger: log, Concurrency: x.Concurrency, ShardSubscriptions: per}, nil
 }
 
 // Plan implements Sharded.

@@ -1,0 +1,442 @@
+package handler
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/atg-go/atg/config"
+	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/graph/boltstore"
+	"github.com/atg-go/atg/handler/auth"
+	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/internal/testenv"
+	"github.com/atg-go/atg/sim"
+)
+
+// serviceEnv is a simulator plus storage settings for a service under test.
+type serviceEnv struct {
+	sim    *sim.Simulator
+	srv    *sim.Server
+	tenant string
+	conn   string
+	prefix string
+	key    string
+	entry  string
+}
+
+func newServiceEnv(t *testing.T, opts sim.Options) *serviceEnv {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end: skipped with -short")
+	}
+	conn := testenv.RequireAzurite(t)
+	s, err := sim.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	key, entry, err := auth.NewKey("dev", "alice", auth.RoleUser)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &serviceEnv{sim: s, srv: srv, tenant: srv.TenantIDs[0], conn: conn, prefix: "e" + hex.EncodeToString(randBytes(5)), key: key, entry: entry.String()}
+	t.Cleanup(func() { e.dropStorage() })
+	return e
+}
+
+func randBytes(n int) []byte {
+	b := make([]byte, n)
+	_, _ = io.ReadFull(strings.NewReader(fmt.Sprintf("%032x", time.Now().UnixNano())), b)
+	sum := sha256.Sum256(append(b, []byte(fmt.Sprint(time.Now().UnixNano()))...))
+	return sum[:n]
+}
+
+func (e *serviceEnv) config() *config.Config {
+	return &config.Config{Storage: e.conn, StoragePrefix: e.prefix, APIKeys: e.entry, Environment: "dev",
+		ARMEndpoint: e.srv.ARMEndpoint, MSGraphEndpoint: e.srv.MSGraphEndpoint, APIRateLimit: "0", APIRateBurst: "1", Workers: "4"}
+}
+
+func (e *serviceEnv) dropStorage() {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	az, err := jobs.OpenAzureConnectionString(ctx, e.conn, jobs.Names{Prefix: e.prefix})
+	if err != nil {
+		return
+	}
+	n := az.Names
+	for _, t := range []string{n.JobsTable(), n.ShardsTable(), n.IdempotencyTable()} {
+		_, _ = az.Tables.DeleteTable(ctx, t, nil)
+	}
+	for _, q := range []string{n.JobsQueue(), n.ShardsQueue(), jobs.PoisonQueue(n.JobsQueue()), jobs.PoisonQueue(n.ShardsQueue())} {
+		_, _ = az.Queues.DeleteQueue(ctx, q, nil)
+	}
+	for _, c := range []string{n.ArtifactsContainer(), n.InternalContainer()} {
+		_, _ = az.Blobs.DeleteContainer(ctx, c, nil)
+	}
+}
+
+func (e *serviceEnv) truth() sim.TenantTruth {
+	for _, t := range e.sim.Truth().Tenants {
+		if t.TenantID == e.tenant {
+			return t
+		}
+	}
+	return sim.TenantTruth{}
+}
+
+type client struct {
+	base, key string
+}
+
+func (c client) do(t testing.TB, method, path, body string) (int, http.Header, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, _ := http.NewRequest(method, c.base+path, rd)
+	req.Header.Set("Authorization", "Bearer "+c.key)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, b
+}
+
+func (c client) submitScan(t testing.TB, tenant string) string {
+	t.Helper()
+	code, _, b := c.do(t, "POST", "/api/v1/scan", `{"tenant_id":"`+tenant+`"}`)
+	if code != 202 {
+		t.Fatalf("submit: %d %s", code, b)
+	}
+	var j JobView
+	_ = json.Unmarshal(b, &j)
+	return j.ID
+}
+
+// wait polls the job until it is final, returning it and the distinct progress states seen.
+func (c client) wait(t testing.TB, id string, timeout time.Duration, onPoll func(JobView)) (JobView, []string) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	var seen []string
+	for {
+		code, _, b := c.do(t, "GET", "/api/v1/jobs/"+id, "")
+		if code != 200 {
+			t.Fatalf("poll: %d %s", code, b)
+		}
+		var j JobView
+		if err := json.Unmarshal(b, &j); err != nil {
+			t.Fatal(err)
+		}
+		if j.Progress != nil {
+			s := fmt.Sprintf("%s %d%% %s", j.Status, j.Progress.Percent, j.Progress.Phase)
+			if len(seen) == 0 || seen[len(seen)-1] != s {
+				seen = append(seen, s)
+			}
+		}
+		if onPoll != nil {
+			onPoll(j)
+		}
+		if j.Status.Terminal() {
+			return j, seen
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s still %s after %s; progress seen %v", id, j.Status, timeout, seen)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+type scanResult struct {
+	Subscriptions   int `json:"subscriptions"`
+	Resources       int `json:"resources"`
+	Relationships   int `json:"relationships"`
+	RoleAssignments int `json:"role_assignments"`
+	Identities      struct {
+		Users, Groups, ServicePrincipals, Applications int
+	} `json:"identities"`
+	Failures []any `json:"failures"`
+}
+
+func (c client) checkScan(t testing.TB, id string, tr sim.TenantTruth) scanResult {
+	t.Helper()
+	code, _, b := c.do(t, "GET", "/api/v1/jobs/"+id+"/result", "")
+	if code != 200 {
+		t.Fatalf("result: %d %s", code, b)
+	}
+	var r scanResult
+	var raw map[string]json.RawMessage
+	_ = json.Unmarshal(b, &raw)
+	_ = json.Unmarshal(b, &r)
+	var ids struct {
+		Users             int `json:"users"`
+		Groups            int `json:"groups"`
+		ServicePrincipals int `json:"service_principals"`
+		Applications      int `json:"applications"`
+	}
+	_ = json.Unmarshal(raw["identities"], &ids)
+	if r.Resources != tr.Resources || r.Subscriptions != len(tr.Subscriptions) || r.RoleAssignments != tr.RoleAssignments ||
+		ids.Users != tr.Identities.Users || ids.Groups != tr.Identities.Groups || ids.ServicePrincipals != tr.Identities.ServicePrincipals ||
+		ids.Applications != tr.Identities.Applications || len(r.Failures) != 0 {
+		t.Fatalf("result %s\ndiffers from truth: resources %d subs %d role assignments %d identities %+v", b, tr.Resources,
+			len(tr.Subscriptions), tr.RoleAssignments, tr.Identities)
+	}
+	// the summary artifact downloads with the sha256 it is listed with
+	code, _, b = c.do(t, "GET", "/api/v1/jobs/"+id+"/artifacts", "")
+	var arts struct {
+		Artifacts []ArtifactView `json:"artifacts"`
+	}
+	if err := json.Unmarshal(b, &arts); code != 200 || err != nil || len(arts.Artifacts) != 1 || arts.Artifacts[0].Name != ScanArtifact {
+		t.Fatalf("artifacts: %d %s", code, b)
+	}
+	a := arts.Artifacts[0]
+	code, hdr, body := c.do(t, "GET", strings.TrimPrefix(a.URL, ""), "")
+	sum := sha256.Sum256(body)
+	if code != 200 || hex.EncodeToString(sum[:]) != a.SHA256 || int64(len(body)) != a.Size || hdr.Get("X-Content-SHA256") != a.SHA256 {
+		t.Fatalf("download: %d, sha256 %x vs listed %s, %d bytes vs %d", code, sum, a.SHA256, len(body), a.Size)
+	}
+	return r
+}
+
+func openStore(t *testing.T, path string) graph.Store {
+	st, err := boltstore.Open(path, boltstore.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Init(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// dupQueue enqueues every shard message twice (at-least-once delivery, worst case).
+type dupQueue struct{ jobs.Queue }
+
+func (d dupQueue) Enqueue(ctx context.Context, m jobs.Message) error {
+	if err := d.Queue.Enqueue(ctx, m); err != nil {
+		return err
+	}
+	if m.Kind == jobs.KindShard {
+		return d.Queue.Enqueue(ctx, m)
+	}
+	return nil
+}
+
+// TestServeEndToEnd runs the service in-process as `atg serve` does (API + queue poller on
+// Azurite, engine on a simulated tenant): 202, progress, succeeded, counts equal the
+// simulator's truth, artifact sha256 verified; then the same scan with every shard message
+// duplicated gives identical counts and graph.
+func TestServeEndToEnd(t *testing.T) {
+	e := newServiceEnv(t, sim.Options{Resources: 400, Subscriptions: 3, Seed: 11, Throttle: "fast", Latency: 5 * time.Millisecond})
+	st := openStore(t, filepath.Join(t.TempDir(), "graph.db"))
+	defer st.Close(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	app, err := NewApp(ctx, AppOptions{Config: e.config(), Graph: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := httptest.NewServer(app.API)
+	defer api.Close()
+	p := app.Poller(3, 10*time.Second)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = p.Run(ctx) }()
+	defer func() { cancel(); wg.Wait() }()
+
+	c := client{base: api.URL, key: e.key}
+	tr := e.truth()
+	start := time.Now()
+	id := c.submitScan(t, e.tenant)
+	j, seen := c.wait(t, id, 90*time.Second, nil)
+	if j.Status != jobs.Succeeded {
+		t.Fatalf("scan %s: %+v", j.Status, j.Error)
+	}
+	t.Logf("scan of %d resources in %d subscriptions: %s, attempts %d, progress %v", tr.Resources, len(tr.Subscriptions), time.Since(start).Round(time.Millisecond), j.Attempts, seen)
+	if j.Progress == nil || j.Progress.Counts["shards_total"] != len(tr.Subscriptions)+1 || j.Progress.Counts["resources"] != tr.Resources {
+		t.Fatalf("final progress %+v: want one shard per subscription + entra, resources %d", j.Progress, tr.Resources)
+	}
+	first := c.checkScan(t, id, tr)
+	stats1, _ := st.Stats(ctx, e.tenant)
+
+	app.Azure.Backend.Queue = dupQueue{app.Azure.Backend.Queue}
+	id2 := c.submitScan(t, e.tenant)
+	j2, _ := c.wait(t, id2, 90*time.Second, nil)
+	if j2.Status != jobs.Succeeded {
+		t.Fatalf("duplicated scan %s: %+v", j2.Status, j2.Error)
+	}
+	second := c.checkScan(t, id2, tr)
+	stats2, _ := st.Stats(ctx, e.tenant)
+	if first.Resources != second.Resources || first.Relationships != second.Relationships || fmt.Sprint(stats1) != fmt.Sprint(stats2) {
+		t.Fatalf("duplicated shard messages changed the outcome: %+v vs %+v\n%v\n%v", first, second, stats1, stats2)
+	}
+	if j2.Progress.Counts["resources"] != tr.Resources {
+		t.Fatalf("duplicates double-counted progress: %+v", j2.Progress.Counts)
+	}
+}
+
+type alwaysFail struct{ calls int32 }
+
+func (a *alwaysFail) Run(context.Context, *JobContext) (json.RawMessage, error) {
+	return nil, errors.New("engine exploded: disk full")
+}
+
+// TestServePoisonAfterFiveAttempts: a worker that always fails ends the job failed after 5
+// deliveries with its error, and the message lands in the poison queue.
+func TestServePoisonAfterFiveAttempts(t *testing.T) {
+	e := newServiceEnv(t, sim.Options{Resources: 10, Subscriptions: 1, Seed: 1, Throttle: "off"})
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	app, err := NewApp(ctx, AppOptions{Config: e.config()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.Deps.Executors.RegisterRunner(jobs.TypeGenerateIaC, &alwaysFail{})
+	api := httptest.NewServer(NewRouter(app.Deps))
+	defer api.Close()
+	p := app.Poller(2, 5*time.Second)
+	p.RetryDelay = time.Millisecond
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = p.Run(ctx) }()
+	defer func() { cancel(); wg.Wait() }()
+
+	c := client{base: api.URL, key: e.key}
+	code, _, b := c.do(t, "POST", "/api/v1/generate-iac", `{"tenant_id":"`+e.tenant+`","format":"terraform"}`)
+	if code != 202 {
+		t.Fatalf("submit: %d %s", code, b)
+	}
+	var jv JobView
+	_ = json.Unmarshal(b, &jv)
+	j, _ := c.wait(t, jv.ID, 60*time.Second, nil)
+	if j.Status != jobs.Failed || j.Attempts != 5 || j.Error == nil || !strings.Contains(j.Error.Message, "disk full") {
+		t.Fatalf("want failed after 5 attempts with the error, got %s attempts %d error %+v", j.Status, j.Attempts, j.Error)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		props, err := app.Azure.QueueClient(jobs.PoisonQueue(app.Azure.Names.JobsQueue())).GetProperties(ctx, nil)
+		if err == nil && props.ApproximateMessagesCount != nil && *props.ApproximateMessagesCount == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("poison queue does not hold the message: %v %v", props.ApproximateMessagesCount, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestServeKill9MidScan builds atg, runs `atg serve` as a subprocess, kills it with SIGKILL
+// while the scan runs, restarts it, and expects the job to complete with the truth's counts.
+func TestServeKill9MidScan(t *testing.T) {
+	e := newServiceEnv(t, sim.Options{Resources: 600, Subscriptions: 4, Seed: 5, Throttle: "fast", Latency: 60 * time.Millisecond})
+	bin := buildATG(t)
+	dir := t.TempDir()
+	graphPath := filepath.Join(dir, "graph.db")
+	port := freePort(t)
+	base := "http://" + port
+
+	start := func() *exec.Cmd {
+		cmd := exec.Command(bin, "serve", "--addr", port, "--workers", "3", "--visibility-timeout", "3s", "--grace", "2s")
+		cmd.Env = append(os.Environ(), "AzureWebJobsStorage="+e.conn, "ATG_STORAGE_PREFIX="+e.prefix, "ATG_API_KEYS="+e.entry,
+			"ATG_ENVIRONMENT=dev", "ATG_ARM_ENDPOINT="+e.srv.ARMEndpoint, "ATG_MSGRAPH_ENDPOINT="+e.srv.MSGraphEndpoint,
+			"ATG_GRAPH="+graphPath, "ATG_CONFIG="+filepath.Join(dir, "none.yaml"), "ATG_API_RATE_LIMIT=0")
+		stderr, _ := cmd.StderrPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		ready := make(chan struct{})
+		go func() {
+			sc := bufio.NewScanner(stderr)
+			once := sync.Once{}
+			for sc.Scan() {
+				if strings.HasPrefix(sc.Text(), "listening on") {
+					once.Do(func() { close(ready) })
+				}
+				if os.Getenv("ATG_TEST_LOG") != "" {
+					t.Log(sc.Text())
+				}
+			}
+		}()
+		select {
+		case <-ready:
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Fatal("atg serve did not become ready")
+		}
+		return cmd
+	}
+
+	cmd := start()
+	c := client{base: base, key: e.key}
+	id := c.submitScan(t, e.tenant)
+	killed := false
+	// kill -9 once at least one shard is done and others are still running
+	j, _ := c.wait(t, id, 30*time.Second, func(j JobView) {
+		if !killed && j.Status == jobs.Running && j.Progress != nil && j.Progress.Counts["shards_done"] >= 1 {
+			_ = cmd.Process.Signal(syscall.SIGKILL)
+			_, _ = cmd.Process.Wait()
+			killed = true
+			t.Logf("killed atg serve at %+v", j.Progress)
+			cmd = start()
+		}
+	})
+	defer func() { _ = cmd.Process.Signal(syscall.SIGTERM); _, _ = cmd.Process.Wait() }()
+	if !killed {
+		t.Fatalf("the scan finished before it could be killed (%s); slow the simulator down", j.Status)
+	}
+	if j.Status != jobs.Succeeded {
+		t.Fatalf("after restart: %s %+v", j.Status, j.Error)
+	}
+	c.checkScan(t, id, e.truth())
+	t.Logf("completed after kill -9 + restart, attempts %d", j.Attempts)
+}
+
+func freePort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func buildATG(t *testing.T) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "atg")
+	root, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "build", "-o", out, ".")
+	cmd.Dir = filepath.Dir(strings.TrimSpace(string(root)))
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	return out
+}
