@@ -32,6 +32,7 @@ type Config struct {
 	Environment       string // dev | int | prod
 	Storage           string // full storage connection string (UseDevelopmentStorage=true is expanded)
 	StorageAccount    string // identity-based storage connection (AzureWebJobsStorage__accountName)
+	StorageClientID   string // user-assigned managed identity for storage (AzureWebJobsStorage__clientId)
 	APIKeys           string // comma-separated key entries (name:role:sha256), never keys
 	ServiceAddr       string // listen address for `atg serve`
 	Workers           string // concurrent queue workers in `atg serve`
@@ -119,6 +120,7 @@ var Settings = []Setting{
 	{Key: "environment", Env: []string{"ATG_ENVIRONMENT"}, Default: constant("dev"), Help: "service environment: dev, int or prod (API keys must carry it)", Service: true, field: func(c *Config) *string { return &c.Environment }},
 	{Key: "storage", Env: []string{"AzureWebJobsStorage"}, Default: constant(""), Help: "storage connection string for queues, tables, blobs (UseDevelopmentStorage=true for Azurite)", Secret: true, Service: true, field: func(c *Config) *string { return &c.Storage }},
 	{Key: "storage_account", Env: []string{"AzureWebJobsStorage__accountName"}, Default: constant(""), Help: "storage account name for identity-based connections (managed identity)", Service: true, field: func(c *Config) *string { return &c.StorageAccount }},
+	{Key: "storage_client_id", Env: []string{"AzureWebJobsStorage__clientId"}, Default: constant(""), Help: "client id of the user-assigned managed identity for storage (empty: DefaultAzureCredential)", Service: true, field: func(c *Config) *string { return &c.StorageClientID }},
 	{Key: "api_keys", Env: []string{"ATG_API_KEYS"}, Default: constant(""), Help: "service API key entries name:role:sha256hex, comma-separated", Secret: true, Service: true, field: func(c *Config) *string { return &c.APIKeys }},
 	{Key: "service_addr", Env: []string{"ATG_SERVICE_ADDR"}, Default: constant("127.0.0.1:8080"), Help: "listen address of `atg serve`", field: func(c *Config) *string { return &c.ServiceAddr }},
 	{Key: "workers", Env: []string{"ATG_WORKERS"}, Default: constant("4"), Help: "concurrent queue workers in `atg serve`", field: func(c *Config) *string { return &c.Workers }},

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/atg-go/atg/config"
@@ -57,7 +58,13 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 	case cfg.Storage != "":
 		az, err = jobs.OpenAzureConnectionString(ctx, cfg.Storage, names)
 	case cfg.StorageAccount != "":
-		cred, cerr := azidentity.NewDefaultAzureCredential(nil)
+		var cred azcore.TokenCredential
+		var cerr error
+		if cfg.StorageClientID != "" { // the Function App's user-assigned identity
+			cred, cerr = azidentity.NewManagedIdentityCredential(&azidentity.ManagedIdentityCredentialOptions{ID: azidentity.ClientID(cfg.StorageClientID)})
+		} else {
+			cred, cerr = azidentity.NewDefaultAzureCredential(nil)
+		}
 		if cerr != nil {
 			return nil, fmt.Errorf("storage credential: %w", cerr)
 		}

@@ -15,6 +15,9 @@ import (
 // the host decodes it and hands the JSON to the handler (as a JSON string, see
 // DecodeHostValue); `atg serve` decodes it with DecodeMessage.
 
+// MessageEncoding is the value host.json must carry in extensions.queues.messageEncoding.
+const MessageEncoding = "base64"
+
 // EncodeMessage returns the queue text for m.
 func EncodeMessage(m Message) (string, error) {
 	b, err := json.Marshal(m)
