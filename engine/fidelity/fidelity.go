@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/iac/translate"
 )
 
 // Options controls matching.
@@ -115,33 +117,60 @@ func load(ctx context.Context, store graph.Store, tenant string, subs, ignore []
 }
 
 // CompareNodes compares two sets of Resource nodes.
+//
+// Matching goes parents first: a source resource matches the target resource of the same type,
+// resource group and (translated) name under its parent's match, so children and extension
+// resources (diagnostic settings, role assignments on a resource) follow a renamed parent. When
+// no target has the exact name and the type's names are globally unique, a target whose name is
+// what engine/iac/translate.UniqueName makes of the source name (with NameSuffix or a
+// deterministic 6-hex-digit suffix) is taken, so `atg fidelity` needs no name map.
+//
+// Properties compared are the writable ones (engine/iac/model.WritableProperties of the source);
+// ids compare through the match (a reference to a renamed resource is equal when it points at
+// that resource's copy), otherwise by type and name path.
 func CompareNodes(src, dst []graph.Node, o Options) Report {
 	rep := Report{SourceTenantID: o.SourceTenantID, TargetTenantID: o.TargetTenantID,
 		SourceResources: len(src), TargetResources: len(dst), ByType: map[string]TypeStats{}, Misses: []Miss{}}
-	targets := map[string]graph.Node{}
+	m := newMatcher(dst, o)
 	for _, n := range dst {
-		targets[matchKey(n, nil, "")] = n
 		t := str(n, graph.PropType)
 		ts := rep.ByType[t]
 		ts.Target++
 		rep.ByType[t] = ts
 	}
 	sorted := append([]graph.Node(nil), src...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].ID < sorted[j].ID })
+	sort.Slice(sorted, func(i, j int) bool {
+		di, dj := depth(str(sorted[i], graph.PropID)), depth(str(sorted[j], graph.PropID))
+		if di != dj {
+			return di < dj
+		}
+		return sorted[i].ID < sorted[j].ID
+	})
+	pairs := make([][2]graph.Node, 0, len(sorted))
+	var unmatched []graph.Node
 	for _, n := range sorted {
+		if tn, ok := m.match(n); ok {
+			pairs = append(pairs, [2]graph.Node{n, tn})
+		} else {
+			unmatched = append(unmatched, n)
+		}
+	}
+	for _, n := range unmatched {
 		t := str(n, graph.PropType)
 		ts := rep.ByType[t]
 		ts.Source++
-		key := matchKey(n, o.MapName, o.NameSuffix)
-		tn, ok := targets[key]
-		if !ok {
-			rep.Misses = append(rep.Misses, Miss{ID: str(n, graph.PropID), Type: t, Reason: "missing in target: no " + t + " named " + strings.SplitN(key, "|", 3)[2] + " in a resource group of the same name"})
-			rep.ByType[t] = ts
-			continue
-		}
+		rep.ByType[t] = ts
+		rep.Misses = append(rep.Misses, Miss{ID: str(n, graph.PropID), Type: t, Reason: "missing in target: no " + t + " named " +
+			m.wantName(n) + " under " + m.parentTail(n) + " in a resource group named " + str(n, graph.PropResourceGroup)})
+	}
+	for _, pr := range pairs {
+		n, tn := pr[0], pr[1]
+		t := str(n, graph.PropType)
+		ts := rep.ByType[t]
+		ts.Source++
 		ts.Matched++
 		rep.Matched++
-		total, equal, diffs := compareProps(n, tn)
+		total, equal, diffs := compareProps(n, tn, m.translateID)
 		ts.PropertiesTotal += total
 		ts.PropertiesEqual += equal
 		rep.PropertiesTotal += total
@@ -156,6 +185,7 @@ func CompareNodes(src, dst []graph.Node, o Options) Report {
 		}
 		rep.ByType[t] = ts
 	}
+	sort.Slice(rep.Misses, func(i, j int) bool { return strings.ToLower(rep.Misses[i].ID) < strings.ToLower(rep.Misses[j].ID) })
 	for t, ts := range rep.ByType {
 		ts.CountFidelity = ratio(ts.Matched, ts.Source)
 		ts.PropertyFidelity = ratio(ts.PropertiesEqual, ts.PropertiesTotal)
@@ -175,44 +205,163 @@ func ratio(a, b int) float64 {
 
 func str(n graph.Node, k string) string { s, _ := n.Props[k].(string); return s }
 
-// matchKey is type|resource group|name, with the name translated back to source form.
-func matchKey(n graph.Node, mapName func(string, string) string, suffix string) string {
-	t, name := str(n, graph.PropType), str(n, graph.PropName)
-	if mapName != nil {
-		name = mapName(t, name)
-	} else if suffix != "" {
-		name += suffix
-	}
-	// Child resources carry parent names in their id; use the id's tail after the RG.
-	return t + "|" + strings.ToLower(str(n, graph.PropResourceGroup)) + "|" + strings.ToLower(childPath(n, name))
+// depth orders parents before children and scopes before extensions.
+func depth(id string) int { return strings.Count(id, "/") }
+
+// matcher pairs source resources with target resources.
+type matcher struct {
+	o       Options
+	groups  map[string]map[string]graph.Node // type|rg|parent tail -> lower name -> node
+	used    map[string]bool                  // target node ids taken
+	matched map[string]string                // lower source id -> lower target id
 }
 
-func childPath(n graph.Node, name string) string {
-	id := strings.ToLower(str(n, graph.PropID))
-	if i := strings.Index(id, "/providers/"); i >= 0 {
-		parts := strings.Split(id[i+len("/providers/"):], "/")
-		// namespace/type/name[/childType/childName]...: names are at odd positions after namespace.
-		var names []string
-		for k := 2; k < len(parts); k += 2 {
-			names = append(names, parts[k])
+func newMatcher(dst []graph.Node, o Options) *matcher {
+	m := &matcher{o: o, groups: map[string]map[string]graph.Node{}, used: map[string]bool{}, matched: map[string]string{}}
+	for _, n := range dst {
+		k := str(n, graph.PropType) + "|" + strings.ToLower(str(n, graph.PropResourceGroup)) + "|" + tail(parentID(nodeID(n)))
+		if m.groups[k] == nil {
+			m.groups[k] = map[string]graph.Node{}
 		}
-		if len(names) > 1 {
-			names[len(names)-1] = strings.ToLower(name)
-			return strings.Join(names, "/")
+		m.groups[k][strings.ToLower(lastName(nodeID(n)))] = n
+	}
+	return m
+}
+
+func nodeID(n graph.Node) string {
+	if id := str(n, graph.PropID); id != "" {
+		return strings.ToLower(id)
+	}
+	return n.ID
+}
+
+// parentID is the id of the resource a child or extension resource belongs to, or "".
+func parentID(id string) string {
+	p, ok := model.ParseID(id)
+	if !ok {
+		return ""
+	}
+	if p.Scope != "" && len(p.Types) == 1 {
+		if sp, ok := model.ParseID(p.Scope); ok && sp.Namespace != "Microsoft.Resources" {
+			return strings.ToLower(p.Scope)
+		}
+		return ""
+	}
+	return strings.ToLower(p.ParentID())
+}
+
+func lastName(id string) string {
+	id = strings.TrimSuffix(id, "/")
+	return id[strings.LastIndexByte(id, '/')+1:]
+}
+
+// tail drops the subscription and resource group from an id (lower-cased).
+func tail(id string) string {
+	id = strings.ToLower(id)
+	if i := strings.Index(id, "/providers/"); i >= 0 {
+		return id[i:]
+	}
+	return ""
+}
+
+func (m *matcher) parentTail(n graph.Node) string {
+	pid := parentID(nodeID(n))
+	if pid == "" {
+		return "the resource group"
+	}
+	if t, ok := m.matched[pid]; ok {
+		return tail(t)
+	}
+	return tail(pid)
+}
+
+func (m *matcher) wantName(n graph.Node) string {
+	name := lastName(nodeID(n))
+	if m.o.MapName != nil {
+		return strings.ToLower(m.o.MapName(str(n, graph.PropType), name))
+	}
+	return strings.ToLower(name + m.o.NameSuffix)
+}
+
+func (m *matcher) match(n graph.Node) (graph.Node, bool) {
+	pt := m.parentTail(n)
+	if pt == "the resource group" {
+		pt = ""
+	}
+	g := m.groups[str(n, graph.PropType)+"|"+strings.ToLower(str(n, graph.PropResourceGroup))+"|"+pt]
+	take := func(t graph.Node) (graph.Node, bool) {
+		m.used[t.ID] = true
+		m.matched[nodeID(n)] = nodeID(t)
+		return t, true
+	}
+	if t, ok := g[m.wantName(n)]; ok && !m.used[t.ID] {
+		return take(t)
+	}
+	// fallback: a globally unique name that translation rewrote (engine/iac/translate.UniqueName
+	// with NameSuffix or its deterministic 6-hex-digit suffix)
+	rule, global := translate.GlobalNames[str(n, graph.PropType)]
+	if !global {
+		return graph.Node{}, false
+	}
+	srcName := lastName(str(n, graph.PropID))
+	for name, t := range g {
+		if m.used[t.ID] {
+			continue
+		}
+		var sfxs []string
+		if m.o.NameSuffix != "" {
+			sfxs = append(sfxs, m.o.NameSuffix)
+		}
+		if len(name) > 6 && isHex(name[len(name)-6:]) {
+			sfxs = append(sfxs, name[len(name)-6:])
+		}
+		for _, sfx := range sfxs {
+			if strings.EqualFold(translate.UniqueName(srcName, sfx, rule), name) {
+				return take(t)
+			}
 		}
 	}
-	return name
+	return graph.Node{}, false
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// translateID maps a source id (or an id below a source resource) to its matched target id.
+func (m *matcher) translateID(s string) (string, bool) {
+	l := strings.TrimSuffix(strings.ToLower(s), "/")
+	for cut := len(l); cut > 0; {
+		if t, ok := m.matched[l[:cut]]; ok {
+			return t + l[cut:], true
+		}
+		i := strings.LastIndexByte(l[:cut], '/')
+		if i <= 0 {
+			break
+		}
+		cut = i
+	}
+	return "", false
 }
 
 // compareProps counts leaf values of the writable envelope (sku, kind, tags, location, zones,
-// identity type, properties) and how many are equal. ARM ids compare by their type and name
-// path (subscription and resource group may differ by design).
-func compareProps(a, b graph.Node) (total, equal int, diffs []string) {
+// identity type, writable properties) and how many are equal. ARM ids compare through the match,
+// else by their type and name path (subscription and resource group may differ by design).
+func compareProps(a, b graph.Node, translate func(string) (string, bool)) (total, equal int, diffs []string) {
 	fa, fb := map[string]any{}, map[string]any{}
-	for _, k := range []string{graph.PropSKU, graph.PropKind, graph.PropTags, graph.PropLocation, graph.PropZones, graph.PropProperties} {
+	for _, k := range []string{graph.PropSKU, graph.PropKind, graph.PropTags, graph.PropLocation, graph.PropZones} {
 		flatten(k, a.Props[k], fa)
 		flatten(k, b.Props[k], fb)
 	}
+	if props, ok := a.Props[graph.PropProperties].(map[string]any); ok {
+		flatten(graph.PropProperties, model.WritableProperties(str(a, graph.PropType), str(a, graph.PropID), props), fa)
+	}
+	flatten(graph.PropProperties, b.Props[graph.PropProperties], fb)
 	if id, ok := a.Props[graph.PropIdentity].(map[string]any); ok {
 		fa["identity.type"] = id["type"]
 		if bid, ok := b.Props[graph.PropIdentity].(map[string]any); ok {
@@ -226,7 +375,7 @@ func compareProps(a, b graph.Node) (total, equal int, diffs []string) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		total++
-		if equalValue(fa[k], fb[k]) {
+		if equalValue(fa[k], fb[k], translate) {
 			equal++
 		} else {
 			diffs = append(diffs, k)
@@ -257,14 +406,24 @@ func flatten(prefix string, v any, out map[string]any) {
 	}
 }
 
-func equalValue(a, b any) bool {
+func equalValue(a, b any, translate func(string) (string, bool)) bool {
 	sa, aok := a.(string)
 	sb, bok := b.(string)
 	if aok && bok {
 		if isARMID(sa) && isARMID(sb) {
+			if translate != nil {
+				if t, ok := translate(sa); ok {
+					return t == strings.TrimSuffix(strings.ToLower(sb), "/")
+				}
+			}
 			return idTail(sa) == idTail(sb)
 		}
 		return strings.EqualFold(sa, sb)
+	}
+	fa, aok := a.(float64)
+	fb, bok := b.(float64)
+	if aok && bok {
+		return fa == fb
 	}
 	return reflect.DeepEqual(a, b)
 }

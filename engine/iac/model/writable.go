@@ -1,0 +1,15 @@
+package model
+
+import "strings"
+
+// WritableProperties returns the part of a resource's ARM properties that a PUT accepts, as the
+// model keeps it: read-only and derived fields, inline sub-resource ids, back-reference lists and
+// secrets removed. id is the resource's ARM id (inline sub-resources are recognised by it).
+// engine/fidelity compares exactly these properties.
+func WritableProperties(armType, id string, props map[string]any) map[string]any {
+	if props == nil {
+		return nil
+	}
+	c := &cleaner{selfLower: strings.TrimSuffix(strings.ToLower(id), "/"), typ: strings.ToLower(armType)}
+	return c.cleanProperties(props)
+}
