@@ -175,3 +175,22 @@ func TestDeployDocListsSettingsAndNames(t *testing.T) {
 		t.Errorf("docs/deploy.md does not name the Neo4j image %s", image)
 	}
 }
+
+// The draining runbook names every function by its folder name (the name the host's
+// AzureWebJobs.<name>.Disabled setting uses).
+func TestDrainingRunbookNamesFunctions(t *testing.T) {
+	dirs, _ := filepath.Glob(filepath.Join(root(t), "functions", "*", "function.json"))
+	if len(dirs) == 0 {
+		t.Skip("no functions/*/function.json yet")
+	}
+	ops := readDoc(t, "operations.md")
+	for _, d := range dirs {
+		name := filepath.Base(filepath.Dir(d))
+		if !strings.Contains(ops, "`"+name+"`") {
+			t.Errorf("docs/operations.md does not name function %s", name)
+		}
+		if !strings.Contains(name, "poison") && !strings.Contains(ops, "AzureWebJobs."+name+".Disabled") {
+			t.Errorf("docs/operations.md does not say how to disable %s (AzureWebJobs.%s.Disabled)", name, name)
+		}
+	}
+}
