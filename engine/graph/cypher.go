@@ -10,7 +10,7 @@ import (
 // names come only from the schema values (constants); every value is a parameter:
 //
 //	$rows             UNWIND rows of a merge (see MergeNodesCypher, MergeEdgesCypher)
-//	$tenant, $scan    tenant id, scan id
+//	$prefix, $scan    tenant_id + "|" (the uid prefix of a tenant's nodes and edges), scan id
 //	$subscriptions    lower-cased subscription GUIDs of a Scope/NodeQuery
 //	$resource_groups  lower-cased resource group names
 //	$types            ARM types (NodeQuery) or edge types (owned-edge cleanup)
@@ -24,13 +24,14 @@ func lname(l Label) string    { return strings.ToLower(string(l)) }
 func tname(t EdgeType) string { return strings.ToLower(string(t)) }
 
 // SchemaCypher returns the constraints and indexes of a label: a uniqueness constraint on uid
-// (Neo4j 5 Community supports single-property uniqueness; composite node keys need Enterprise),
-// an index on tenant_id and one (tenant_id, prop) index per Indexed prop.
+// (Neo4j 5 Community supports single-property uniqueness; composite node keys need Enterprise)
+// and one (tenant_id, prop) index per Indexed prop, for ad-hoc Cypher. The store's own tenant
+// predicates are `uid STARTS WITH $prefix` (tenant_id + "|"): a seek on the uid index, so no
+// separate tenant_id index has to be maintained on every write.
 func (s NodeSchema) SchemaCypher() []string {
 	l := CypherName(string(s.Label))
 	out := []string{
 		fmt.Sprintf("CREATE CONSTRAINT atg_%s_uid IF NOT EXISTS FOR (n:%s) REQUIRE n.%s IS UNIQUE", lname(s.Label), l, SysUID),
-		fmt.Sprintf("CREATE INDEX atg_%s_tenant IF NOT EXISTS FOR (n:%s) ON (n.%s)", lname(s.Label), l, SysTenantID),
 	}
 	for _, p := range s.Indexed {
 		out = append(out, fmt.Sprintf("CREATE INDEX atg_%s_%s IF NOT EXISTS FOR (n:%s) ON (n.%s, n.%s)",
@@ -39,12 +40,12 @@ func (s NodeSchema) SchemaCypher() []string {
 	return out
 }
 
-// SchemaCypher returns the relationship indexes of an edge type: uid (keyset pagination) and tenant_id.
+// SchemaCypher returns the relationship index of an edge type on uid (keyset pagination and
+// tenant scoping by prefix).
 func (e EdgeSchema) SchemaCypher() []string {
 	t := CypherName(string(e.Type))
 	return []string{
 		fmt.Sprintf("CREATE INDEX atg_rel_%s_uid IF NOT EXISTS FOR ()-[r:%s]-() ON (r.%s)", tname(e.Type), t, SysUID),
-		fmt.Sprintf("CREATE INDEX atg_rel_%s_tenant IF NOT EXISTS FOR ()-[r:%s]-() ON (r.%s)", tname(e.Type), t, SysTenantID),
 	}
 }
 
@@ -89,7 +90,7 @@ func (s NodeSchema) scopeWhere(v string, sc Scope) (string, bool) {
 	if !s.scopePossible(sc) {
 		return "", false
 	}
-	conds := []string{fmt.Sprintf("%s.%s = $tenant", v, SysTenantID)}
+	conds := []string{fmt.Sprintf("%s.%s STARTS WITH $prefix", v, SysUID)}
 	if s.Owner == OwnedBySubscription || s.Owner == OwnedByResourceGroup {
 		if len(sc.Subscriptions) > 0 {
 			conds = append(conds, fmt.Sprintf("toLower(%s.%s) IN $subscriptions", v, CypherName(s.SubscriptionProp)))
@@ -151,10 +152,10 @@ func OwnedEdgeTypes(end EdgeEnd) []string {
 	return out
 }
 
-// DeleteTenantCypher deletes up to $limit nodes (with their relationships) of the label in $tenant.
+// DeleteTenantCypher deletes up to $limit nodes (with their relationships) of the label under $prefix.
 func (s NodeSchema) DeleteTenantCypher() string {
-	return fmt.Sprintf("MATCH (n:%s)\nWHERE n.%s = $tenant\nWITH n LIMIT $limit\nDETACH DELETE n\nRETURN count(*) AS deleted",
-		CypherName(string(s.Label)), SysTenantID)
+	return fmt.Sprintf("MATCH (n:%s)\nWHERE n.%s STARTS WITH $prefix\nWITH n LIMIT $limit\nDETACH DELETE n\nRETURN count(*) AS deleted",
+		CypherName(string(s.Label)), SysUID)
 }
 
 // nodeFilter is the label's part of a NodeQuery; ok is false when no node of it can match.
@@ -224,29 +225,29 @@ func EdgesPageCypher(t EdgeType, q EdgeQuery) string {
 		fmt.Sprintf("ORDER BY r.%s LIMIT $limit", SysUID)
 }
 
-// StatsNodesCypher counts $tenant's nodes per label: columns k (label), c.
+// StatsNodesCypher counts the $prefix tenant's nodes per label: columns k (label), c.
 func StatsNodesCypher() string {
 	var parts []string
 	for _, s := range NodeSchemas() {
-		parts = append(parts, fmt.Sprintf("MATCH (n:%s) WHERE n.%s = $tenant RETURN %q AS k, count(n) AS c",
-			CypherName(string(s.Label)), SysTenantID, string(s.Label)))
+		parts = append(parts, fmt.Sprintf("MATCH (n:%s) WHERE n.%s STARTS WITH $prefix RETURN %q AS k, count(n) AS c",
+			CypherName(string(s.Label)), SysUID, string(s.Label)))
 	}
 	return strings.Join(parts, "\nUNION ALL\n")
 }
 
-// StatsTypesCypher counts $tenant's Resource nodes per lower-cased type: columns k, c.
+// StatsTypesCypher counts the $prefix tenant's Resource nodes per lower-cased type: columns k, c.
 func StatsTypesCypher() string {
 	s := nodeSchemas[LabelResource]
-	return fmt.Sprintf("MATCH (n:%s) WHERE n.%s = $tenant AND size(n.%s) > 0\nRETURN toLower(n.%s) AS k, count(n) AS c",
-		CypherName(string(s.Label)), SysTenantID, CypherName(s.TypeProp), CypherName(s.TypeProp))
+	return fmt.Sprintf("MATCH (n:%s) WHERE n.%s STARTS WITH $prefix AND size(n.%s) > 0\nRETURN toLower(n.%s) AS k, count(n) AS c",
+		CypherName(string(s.Label)), SysUID, CypherName(s.TypeProp), CypherName(s.TypeProp))
 }
 
-// StatsEdgesCypher counts $tenant's relationships per type: columns k, c.
+// StatsEdgesCypher counts the $prefix tenant's relationships per type: columns k, c.
 func StatsEdgesCypher() string {
 	var parts []string
 	for _, e := range EdgeSchemas() {
-		parts = append(parts, fmt.Sprintf("MATCH ()-[r:%s]->() WHERE r.%s = $tenant RETURN %q AS k, count(r) AS c",
-			CypherName(string(e.Type)), SysTenantID, string(e.Type)))
+		parts = append(parts, fmt.Sprintf("MATCH ()-[r:%s]->() WHERE r.%s STARTS WITH $prefix RETURN %q AS k, count(r) AS c",
+			CypherName(string(e.Type)), SysUID, string(e.Type)))
 	}
 	return strings.Join(parts, "\nUNION ALL\n")
 }

@@ -110,7 +110,7 @@ func TestSchemaInvariants(t *testing.T) {
 	for _, e := range EdgeTypes {
 		known[string(e)] = true
 	}
-	allowedParams := map[string]bool{"$rows": true, "$tenant": true, "$scan": true, "$subscriptions": true, "$resource_groups": true,
+	allowedParams := map[string]bool{"$rows": true, "$prefix": true, "$scan": true, "$subscriptions": true, "$resource_groups": true,
 		"$types": true, "$uids": true, "$uid": true, "$from": true, "$to": true, "$after": true, "$end": true, "$limit": true}
 	checkStmt := func(where, st string) {
 		if strings.Contains(st, "'") {
@@ -172,7 +172,7 @@ func TestSchemaInvariants(t *testing.T) {
 				}
 				if ok {
 					checkStmt(string(s.Label)+" cleanup", st)
-					if !strings.Contains(st, "$tenant") || !strings.Contains(st, "$scan") || !strings.Contains(st, "LIMIT $limit") {
+					if !strings.Contains(st, "$prefix") || !strings.Contains(st, "$scan") || !strings.Contains(st, "LIMIT $limit") {
 						t.Errorf("%s: cleanup not tenant/scan scoped and chunked: %s", s.Label, st)
 					}
 					if (len(sc.Subscriptions) > 0) != strings.Contains(st, "$subscriptions") && s.Owner != OwnedByTenant && s.Owner != SharedInTenant {

@@ -529,7 +529,7 @@ func (s *Store) Stats(ctx context.Context, tenantID string) (graph.Stats, error)
 		cypher string
 		into   map[string]int
 	}{{graph.StatsNodesCypher(), st.Nodes}, {graph.StatsTypesCypher(), st.ResourcesByType}, {graph.StatsEdgesCypher(), st.Edges}} {
-		recs, err := s.read(ctx, part.cypher, map[string]any{"tenant": tenantID})
+		recs, err := s.read(ctx, part.cypher, map[string]any{"prefix": tenantID + "|"})
 		if err != nil {
 			return st, fmt.Errorf("neo4j: stats: %w", err)
 		}
@@ -580,7 +580,7 @@ func (s *Store) DeleteStale(ctx context.Context, tenantID, scanID string, scope 
 		return res, errors.New("neo4j: delete stale: empty scan id")
 	}
 	base := func() map[string]any {
-		return map[string]any{"tenant": tenantID, "scan": scanID,
+		return map[string]any{"prefix": tenantID + "|", "scan": scanID,
 			"subscriptions": lowerList(scope.Subscriptions), "resource_groups": lowerList(scope.ResourceGroups)}
 	}
 	for _, sc := range graph.NodeSchemas() {
@@ -623,7 +623,7 @@ func (s *Store) DeleteTenant(ctx context.Context, tenantID string) error {
 		return err
 	}
 	for _, sc := range graph.NodeSchemas() {
-		if _, err := s.loopDelete(ctx, sc.DeleteTenantCypher(), map[string]any{"tenant": tenantID}); err != nil {
+		if _, err := s.loopDelete(ctx, sc.DeleteTenantCypher(), map[string]any{"prefix": tenantID + "|"}); err != nil {
 			return fmt.Errorf("neo4j: delete tenant %s (%s): %w", tenantID, sc.Label, err)
 		}
 	}

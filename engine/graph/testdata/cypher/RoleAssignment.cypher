@@ -1,6 +1,5 @@
 // schema
 CREATE CONSTRAINT atg_roleassignment_uid IF NOT EXISTS FOR (n:`RoleAssignment`) REQUIRE n.uid IS UNIQUE;
-CREATE INDEX atg_roleassignment_tenant IF NOT EXISTS FOR (n:`RoleAssignment`) ON (n.tenant_id);
 CREATE INDEX atg_roleassignment_subscription_id IF NOT EXISTS FOR (n:`RoleAssignment`) ON (n.tenant_id, n.`subscription_id`);
 
 // merge
@@ -11,56 +10,56 @@ SET n = row.props, n.first_seen = first_seen
 
 // stale node edges, whole tenant
 MATCH (n:`RoleAssignment`)-[r]-()
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH DISTINCT r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale nodes, whole tenant
 MATCH (n:`RoleAssignment`)
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
 
 // stale owned edges (from), whole tenant
 MATCH (n:`RoleAssignment`)-[r]->()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale owned edges (to), whole tenant
 MATCH (n:`RoleAssignment`)<-[r]-()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale node edges, subscription
 MATCH (n:`RoleAssignment`)-[r]-()
-WHERE n.tenant_id = $tenant AND toLower(n.`subscription_id`) IN $subscriptions AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND toLower(n.`subscription_id`) IN $subscriptions AND n.last_seen <> $scan
 WITH DISTINCT r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale nodes, subscription
 MATCH (n:`RoleAssignment`)
-WHERE n.tenant_id = $tenant AND toLower(n.`subscription_id`) IN $subscriptions AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND toLower(n.`subscription_id`) IN $subscriptions AND n.last_seen <> $scan
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
 
 // stale owned edges (from), subscription
 MATCH (n:`RoleAssignment`)-[r]->()
-WHERE n.tenant_id = $tenant AND toLower(n.`subscription_id`) IN $subscriptions AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND toLower(n.`subscription_id`) IN $subscriptions AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale owned edges (to), subscription
 MATCH (n:`RoleAssignment`)<-[r]-()
-WHERE n.tenant_id = $tenant AND toLower(n.`subscription_id`) IN $subscriptions AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND toLower(n.`subscription_id`) IN $subscriptions AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
@@ -79,7 +78,7 @@ RETURN count(*) AS deleted
 
 // delete tenant
 MATCH (n:`RoleAssignment`)
-WHERE n.tenant_id = $tenant
+WHERE n.uid STARTS WITH $prefix
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted

@@ -1,6 +1,5 @@
 // schema
 CREATE CONSTRAINT atg_serviceprincipal_uid IF NOT EXISTS FOR (n:`ServicePrincipal`) REQUIRE n.uid IS UNIQUE;
-CREATE INDEX atg_serviceprincipal_tenant IF NOT EXISTS FOR (n:`ServicePrincipal`) ON (n.tenant_id);
 CREATE INDEX atg_serviceprincipal_app_id IF NOT EXISTS FOR (n:`ServicePrincipal`) ON (n.tenant_id, n.`app_id`);
 
 // merge
@@ -11,91 +10,91 @@ SET n = row.props, n.first_seen = first_seen
 
 // stale node edges, whole tenant
 MATCH (n:`ServicePrincipal`)-[r]-()
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH DISTINCT r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale nodes, whole tenant
 MATCH (n:`ServicePrincipal`)
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
 
 // stale owned edges (from), whole tenant
 MATCH (n:`ServicePrincipal`)-[r]->()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale owned edges (to), whole tenant
 MATCH (n:`ServicePrincipal`)<-[r]-()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale node edges, subscription
 MATCH (n:`ServicePrincipal`)-[r]-()
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH DISTINCT r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale nodes, subscription
 MATCH (n:`ServicePrincipal`)
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
 
 // stale owned edges (from), subscription
 MATCH (n:`ServicePrincipal`)-[r]->()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale owned edges (to), subscription
 MATCH (n:`ServicePrincipal`)<-[r]-()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale node edges, subscription+rg
 MATCH (n:`ServicePrincipal`)-[r]-()
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH DISTINCT r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale nodes, subscription+rg
 MATCH (n:`ServicePrincipal`)
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
 
 // stale owned edges (from), subscription+rg
 MATCH (n:`ServicePrincipal`)-[r]->()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale owned edges (to), subscription+rg
 MATCH (n:`ServicePrincipal`)<-[r]-()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // delete tenant
 MATCH (n:`ServicePrincipal`)
-WHERE n.tenant_id = $tenant
+WHERE n.uid STARTS WITH $prefix
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted

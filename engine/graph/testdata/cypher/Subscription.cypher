@@ -1,6 +1,5 @@
 // schema
 CREATE CONSTRAINT atg_subscription_uid IF NOT EXISTS FOR (n:`Subscription`) REQUIRE n.uid IS UNIQUE;
-CREATE INDEX atg_subscription_tenant IF NOT EXISTS FOR (n:`Subscription`) ON (n.tenant_id);
 
 // merge
 UNWIND $rows AS row
@@ -10,56 +9,56 @@ SET n = row.props, n.first_seen = first_seen
 
 // stale node edges, whole tenant
 MATCH (n:`Subscription`)-[r]-()
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH DISTINCT r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale nodes, whole tenant
 MATCH (n:`Subscription`)
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
 
 // stale owned edges (from), whole tenant
 MATCH (n:`Subscription`)-[r]->()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale owned edges (to), whole tenant
 MATCH (n:`Subscription`)<-[r]-()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale node edges, subscription
 MATCH (n:`Subscription`)-[r]-()
-WHERE n.tenant_id = $tenant AND toLower(n.`subscription_id`) IN $subscriptions AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND toLower(n.`subscription_id`) IN $subscriptions AND n.last_seen <> $scan
 WITH DISTINCT r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale nodes, subscription
 MATCH (n:`Subscription`)
-WHERE n.tenant_id = $tenant AND toLower(n.`subscription_id`) IN $subscriptions AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND toLower(n.`subscription_id`) IN $subscriptions AND n.last_seen <> $scan
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
 
 // stale owned edges (from), subscription
 MATCH (n:`Subscription`)-[r]->()
-WHERE n.tenant_id = $tenant AND toLower(n.`subscription_id`) IN $subscriptions AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND toLower(n.`subscription_id`) IN $subscriptions AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale owned edges (to), subscription
 MATCH (n:`Subscription`)<-[r]-()
-WHERE n.tenant_id = $tenant AND toLower(n.`subscription_id`) IN $subscriptions AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND toLower(n.`subscription_id`) IN $subscriptions AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
@@ -78,7 +77,7 @@ RETURN count(*) AS deleted
 
 // delete tenant
 MATCH (n:`Subscription`)
-WHERE n.tenant_id = $tenant
+WHERE n.uid STARTS WITH $prefix
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted

@@ -1,6 +1,5 @@
 // schema
 CREATE CONSTRAINT atg_tag_uid IF NOT EXISTS FOR (n:`Tag`) REQUIRE n.uid IS UNIQUE;
-CREATE INDEX atg_tag_tenant IF NOT EXISTS FOR (n:`Tag`) ON (n.tenant_id);
 
 // merge
 UNWIND $rows AS row
@@ -10,28 +9,28 @@ SET n = row.props, n.first_seen = first_seen
 
 // stale node edges, whole tenant
 MATCH (n:`Tag`)-[r]-()
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH DISTINCT r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale nodes, whole tenant
 MATCH (n:`Tag`)
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
 
 // stale owned edges (from), whole tenant
 MATCH (n:`Tag`)-[r]->()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale owned edges (to), whole tenant
 MATCH (n:`Tag`)<-[r]-()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
@@ -62,7 +61,7 @@ RETURN count(*) AS deleted
 
 // delete tenant
 MATCH (n:`Tag`)
-WHERE n.tenant_id = $tenant
+WHERE n.uid STARTS WITH $prefix
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted

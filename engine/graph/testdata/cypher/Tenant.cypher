@@ -1,6 +1,5 @@
 // schema
 CREATE CONSTRAINT atg_tenant_uid IF NOT EXISTS FOR (n:`Tenant`) REQUIRE n.uid IS UNIQUE;
-CREATE INDEX atg_tenant_tenant IF NOT EXISTS FOR (n:`Tenant`) ON (n.tenant_id);
 
 // merge
 UNWIND $rows AS row
@@ -10,91 +9,91 @@ SET n = row.props, n.first_seen = first_seen
 
 // stale node edges, whole tenant
 MATCH (n:`Tenant`)-[r]-()
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH DISTINCT r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale nodes, whole tenant
 MATCH (n:`Tenant`)
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
 
 // stale owned edges (from), whole tenant
 MATCH (n:`Tenant`)-[r]->()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale owned edges (to), whole tenant
 MATCH (n:`Tenant`)<-[r]-()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale node edges, subscription
 MATCH (n:`Tenant`)-[r]-()
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH DISTINCT r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale nodes, subscription
 MATCH (n:`Tenant`)
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
 
 // stale owned edges (from), subscription
 MATCH (n:`Tenant`)-[r]->()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale owned edges (to), subscription
 MATCH (n:`Tenant`)<-[r]-()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale node edges, subscription+rg
 MATCH (n:`Tenant`)-[r]-()
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH DISTINCT r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale nodes, subscription+rg
 MATCH (n:`Tenant`)
-WHERE n.tenant_id = $tenant AND n.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
 
 // stale owned edges (from), subscription+rg
 MATCH (n:`Tenant`)-[r]->()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // stale owned edges (to), subscription+rg
 MATCH (n:`Tenant`)<-[r]-()
-WHERE n.tenant_id = $tenant AND type(r) IN $types AND r.last_seen <> $scan
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*) AS deleted
 
 // delete tenant
 MATCH (n:`Tenant`)
-WHERE n.tenant_id = $tenant
+WHERE n.uid STARTS WITH $prefix
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted

@@ -1,6 +1,5 @@
 // CONTAINS (owned by to)
 CREATE INDEX atg_rel_contains_uid IF NOT EXISTS FOR ()-[r:`CONTAINS`]-() ON (r.uid);
-CREATE INDEX atg_rel_contains_tenant IF NOT EXISTS FOR ()-[r:`CONTAINS`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -11,7 +10,6 @@ RETURN count(r) AS written
 
 // CONNECTED_TO (owned by from)
 CREATE INDEX atg_rel_connected_to_uid IF NOT EXISTS FOR ()-[r:`CONNECTED_TO`]-() ON (r.uid);
-CREATE INDEX atg_rel_connected_to_tenant IF NOT EXISTS FOR ()-[r:`CONNECTED_TO`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -22,7 +20,6 @@ RETURN count(r) AS written
 
 // USES (owned by from)
 CREATE INDEX atg_rel_uses_uid IF NOT EXISTS FOR ()-[r:`USES`]-() ON (r.uid);
-CREATE INDEX atg_rel_uses_tenant IF NOT EXISTS FOR ()-[r:`USES`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -33,7 +30,6 @@ RETURN count(r) AS written
 
 // SECURED_BY (owned by from)
 CREATE INDEX atg_rel_secured_by_uid IF NOT EXISTS FOR ()-[r:`SECURED_BY`]-() ON (r.uid);
-CREATE INDEX atg_rel_secured_by_tenant IF NOT EXISTS FOR ()-[r:`SECURED_BY`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -44,7 +40,6 @@ RETURN count(r) AS written
 
 // ROUTES_VIA (owned by from)
 CREATE INDEX atg_rel_routes_via_uid IF NOT EXISTS FOR ()-[r:`ROUTES_VIA`]-() ON (r.uid);
-CREATE INDEX atg_rel_routes_via_tenant IF NOT EXISTS FOR ()-[r:`ROUTES_VIA`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -55,7 +50,6 @@ RETURN count(r) AS written
 
 // HAS_PUBLIC_IP (owned by from)
 CREATE INDEX atg_rel_has_public_ip_uid IF NOT EXISTS FOR ()-[r:`HAS_PUBLIC_IP`]-() ON (r.uid);
-CREATE INDEX atg_rel_has_public_ip_tenant IF NOT EXISTS FOR ()-[r:`HAS_PUBLIC_IP`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -66,7 +60,6 @@ RETURN count(r) AS written
 
 // PRIVATE_ENDPOINT_FOR (owned by from)
 CREATE INDEX atg_rel_private_endpoint_for_uid IF NOT EXISTS FOR ()-[r:`PRIVATE_ENDPOINT_FOR`]-() ON (r.uid);
-CREATE INDEX atg_rel_private_endpoint_for_tenant IF NOT EXISTS FOR ()-[r:`PRIVATE_ENDPOINT_FOR`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -77,7 +70,6 @@ RETURN count(r) AS written
 
 // PEERED_WITH (owned by from)
 CREATE INDEX atg_rel_peered_with_uid IF NOT EXISTS FOR ()-[r:`PEERED_WITH`]-() ON (r.uid);
-CREATE INDEX atg_rel_peered_with_tenant IF NOT EXISTS FOR ()-[r:`PEERED_WITH`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -88,7 +80,6 @@ RETURN count(r) AS written
 
 // LINKED_TO (owned by from)
 CREATE INDEX atg_rel_linked_to_uid IF NOT EXISTS FOR ()-[r:`LINKED_TO`]-() ON (r.uid);
-CREATE INDEX atg_rel_linked_to_tenant IF NOT EXISTS FOR ()-[r:`LINKED_TO`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -99,7 +90,6 @@ RETURN count(r) AS written
 
 // HOSTED_ON (owned by from)
 CREATE INDEX atg_rel_hosted_on_uid IF NOT EXISTS FOR ()-[r:`HOSTED_ON`]-() ON (r.uid);
-CREATE INDEX atg_rel_hosted_on_tenant IF NOT EXISTS FOR ()-[r:`HOSTED_ON`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -110,7 +100,6 @@ RETURN count(r) AS written
 
 // USES_IDENTITY (owned by from)
 CREATE INDEX atg_rel_uses_identity_uid IF NOT EXISTS FOR ()-[r:`USES_IDENTITY`]-() ON (r.uid);
-CREATE INDEX atg_rel_uses_identity_tenant IF NOT EXISTS FOR ()-[r:`USES_IDENTITY`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -121,7 +110,6 @@ RETURN count(r) AS written
 
 // ASSIGNED_TO (owned by from)
 CREATE INDEX atg_rel_assigned_to_uid IF NOT EXISTS FOR ()-[r:`ASSIGNED_TO`]-() ON (r.uid);
-CREATE INDEX atg_rel_assigned_to_tenant IF NOT EXISTS FOR ()-[r:`ASSIGNED_TO`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -132,7 +120,6 @@ RETURN count(r) AS written
 
 // HAS_ROLE (owned by from)
 CREATE INDEX atg_rel_has_role_uid IF NOT EXISTS FOR ()-[r:`HAS_ROLE`]-() ON (r.uid);
-CREATE INDEX atg_rel_has_role_tenant IF NOT EXISTS FOR ()-[r:`HAS_ROLE`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -143,7 +130,6 @@ RETURN count(r) AS written
 
 // APPLIES_TO (owned by from)
 CREATE INDEX atg_rel_applies_to_uid IF NOT EXISTS FOR ()-[r:`APPLIES_TO`]-() ON (r.uid);
-CREATE INDEX atg_rel_applies_to_tenant IF NOT EXISTS FOR ()-[r:`APPLIES_TO`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -154,7 +140,6 @@ RETURN count(r) AS written
 
 // MEMBER_OF (owned by from)
 CREATE INDEX atg_rel_member_of_uid IF NOT EXISTS FOR ()-[r:`MEMBER_OF`]-() ON (r.uid);
-CREATE INDEX atg_rel_member_of_tenant IF NOT EXISTS FOR ()-[r:`MEMBER_OF`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -165,7 +150,6 @@ RETURN count(r) AS written
 
 // SENDS_DIAGNOSTICS_TO (owned by from)
 CREATE INDEX atg_rel_sends_diagnostics_to_uid IF NOT EXISTS FOR ()-[r:`SENDS_DIAGNOSTICS_TO`]-() ON (r.uid);
-CREATE INDEX atg_rel_sends_diagnostics_to_tenant IF NOT EXISTS FOR ()-[r:`SENDS_DIAGNOSTICS_TO`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -176,7 +160,6 @@ RETURN count(r) AS written
 
 // USES_KEY_VAULT (owned by from)
 CREATE INDEX atg_rel_uses_key_vault_uid IF NOT EXISTS FOR ()-[r:`USES_KEY_VAULT`]-() ON (r.uid);
-CREATE INDEX atg_rel_uses_key_vault_tenant IF NOT EXISTS FOR ()-[r:`USES_KEY_VAULT`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -187,7 +170,6 @@ RETURN count(r) AS written
 
 // TAGGED_WITH (owned by from)
 CREATE INDEX atg_rel_tagged_with_uid IF NOT EXISTS FOR ()-[r:`TAGGED_WITH`]-() ON (r.uid);
-CREATE INDEX atg_rel_tagged_with_tenant IF NOT EXISTS FOR ()-[r:`TAGGED_WITH`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -198,7 +180,6 @@ RETURN count(r) AS written
 
 // LOCATED_IN (owned by from)
 CREATE INDEX atg_rel_located_in_uid IF NOT EXISTS FOR ()-[r:`LOCATED_IN`]-() ON (r.uid);
-CREATE INDEX atg_rel_located_in_tenant IF NOT EXISTS FOR ()-[r:`LOCATED_IN`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -209,7 +190,6 @@ RETURN count(r) AS written
 
 // REFERENCES (owned by from)
 CREATE INDEX atg_rel_references_uid IF NOT EXISTS FOR ()-[r:`REFERENCES`]-() ON (r.uid);
-CREATE INDEX atg_rel_references_tenant IF NOT EXISTS FOR ()-[r:`REFERENCES`]-() ON (r.tenant_id);
 UNWIND $rows AS row
 MATCH (a:`Resource` {uid: row.from})
 MATCH (b:`Resource` {uid: row.to})
@@ -290,74 +270,74 @@ RETURN r, a.node_id AS from, labels(a) AS from_labels, b.node_id AS to, labels(b
 ORDER BY r.uid LIMIT $limit
 
 // stats nodes
-MATCH (n:`Tenant`) WHERE n.tenant_id = $tenant RETURN "Tenant" AS k, count(n) AS c
+MATCH (n:`Tenant`) WHERE n.uid STARTS WITH $prefix RETURN "Tenant" AS k, count(n) AS c
 UNION ALL
-MATCH (n:`Subscription`) WHERE n.tenant_id = $tenant RETURN "Subscription" AS k, count(n) AS c
+MATCH (n:`Subscription`) WHERE n.uid STARTS WITH $prefix RETURN "Subscription" AS k, count(n) AS c
 UNION ALL
-MATCH (n:`ResourceGroup`) WHERE n.tenant_id = $tenant RETURN "ResourceGroup" AS k, count(n) AS c
+MATCH (n:`ResourceGroup`) WHERE n.uid STARTS WITH $prefix RETURN "ResourceGroup" AS k, count(n) AS c
 UNION ALL
-MATCH (n:`Resource`) WHERE n.tenant_id = $tenant RETURN "Resource" AS k, count(n) AS c
+MATCH (n:`Resource`) WHERE n.uid STARTS WITH $prefix RETURN "Resource" AS k, count(n) AS c
 UNION ALL
-MATCH (n:`User`) WHERE n.tenant_id = $tenant RETURN "User" AS k, count(n) AS c
+MATCH (n:`User`) WHERE n.uid STARTS WITH $prefix RETURN "User" AS k, count(n) AS c
 UNION ALL
-MATCH (n:`Group`) WHERE n.tenant_id = $tenant RETURN "Group" AS k, count(n) AS c
+MATCH (n:`Group`) WHERE n.uid STARTS WITH $prefix RETURN "Group" AS k, count(n) AS c
 UNION ALL
-MATCH (n:`ServicePrincipal`) WHERE n.tenant_id = $tenant RETURN "ServicePrincipal" AS k, count(n) AS c
+MATCH (n:`ServicePrincipal`) WHERE n.uid STARTS WITH $prefix RETURN "ServicePrincipal" AS k, count(n) AS c
 UNION ALL
-MATCH (n:`Application`) WHERE n.tenant_id = $tenant RETURN "Application" AS k, count(n) AS c
+MATCH (n:`Application`) WHERE n.uid STARTS WITH $prefix RETURN "Application" AS k, count(n) AS c
 UNION ALL
-MATCH (n:`RoleDefinition`) WHERE n.tenant_id = $tenant RETURN "RoleDefinition" AS k, count(n) AS c
+MATCH (n:`RoleDefinition`) WHERE n.uid STARTS WITH $prefix RETURN "RoleDefinition" AS k, count(n) AS c
 UNION ALL
-MATCH (n:`RoleAssignment`) WHERE n.tenant_id = $tenant RETURN "RoleAssignment" AS k, count(n) AS c
+MATCH (n:`RoleAssignment`) WHERE n.uid STARTS WITH $prefix RETURN "RoleAssignment" AS k, count(n) AS c
 UNION ALL
-MATCH (n:`Tag`) WHERE n.tenant_id = $tenant RETURN "Tag" AS k, count(n) AS c
+MATCH (n:`Tag`) WHERE n.uid STARTS WITH $prefix RETURN "Tag" AS k, count(n) AS c
 UNION ALL
-MATCH (n:`Region`) WHERE n.tenant_id = $tenant RETURN "Region" AS k, count(n) AS c
+MATCH (n:`Region`) WHERE n.uid STARTS WITH $prefix RETURN "Region" AS k, count(n) AS c
 
 // stats types
-MATCH (n:`Resource`) WHERE n.tenant_id = $tenant AND size(n.`type`) > 0
+MATCH (n:`Resource`) WHERE n.uid STARTS WITH $prefix AND size(n.`type`) > 0
 RETURN toLower(n.`type`) AS k, count(n) AS c
 
 // stats edges
-MATCH ()-[r:`CONTAINS`]->() WHERE r.tenant_id = $tenant RETURN "CONTAINS" AS k, count(r) AS c
+MATCH ()-[r:`CONTAINS`]->() WHERE r.uid STARTS WITH $prefix RETURN "CONTAINS" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`CONNECTED_TO`]->() WHERE r.tenant_id = $tenant RETURN "CONNECTED_TO" AS k, count(r) AS c
+MATCH ()-[r:`CONNECTED_TO`]->() WHERE r.uid STARTS WITH $prefix RETURN "CONNECTED_TO" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`USES`]->() WHERE r.tenant_id = $tenant RETURN "USES" AS k, count(r) AS c
+MATCH ()-[r:`USES`]->() WHERE r.uid STARTS WITH $prefix RETURN "USES" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`SECURED_BY`]->() WHERE r.tenant_id = $tenant RETURN "SECURED_BY" AS k, count(r) AS c
+MATCH ()-[r:`SECURED_BY`]->() WHERE r.uid STARTS WITH $prefix RETURN "SECURED_BY" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`ROUTES_VIA`]->() WHERE r.tenant_id = $tenant RETURN "ROUTES_VIA" AS k, count(r) AS c
+MATCH ()-[r:`ROUTES_VIA`]->() WHERE r.uid STARTS WITH $prefix RETURN "ROUTES_VIA" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`HAS_PUBLIC_IP`]->() WHERE r.tenant_id = $tenant RETURN "HAS_PUBLIC_IP" AS k, count(r) AS c
+MATCH ()-[r:`HAS_PUBLIC_IP`]->() WHERE r.uid STARTS WITH $prefix RETURN "HAS_PUBLIC_IP" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`PRIVATE_ENDPOINT_FOR`]->() WHERE r.tenant_id = $tenant RETURN "PRIVATE_ENDPOINT_FOR" AS k, count(r) AS c
+MATCH ()-[r:`PRIVATE_ENDPOINT_FOR`]->() WHERE r.uid STARTS WITH $prefix RETURN "PRIVATE_ENDPOINT_FOR" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`PEERED_WITH`]->() WHERE r.tenant_id = $tenant RETURN "PEERED_WITH" AS k, count(r) AS c
+MATCH ()-[r:`PEERED_WITH`]->() WHERE r.uid STARTS WITH $prefix RETURN "PEERED_WITH" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`LINKED_TO`]->() WHERE r.tenant_id = $tenant RETURN "LINKED_TO" AS k, count(r) AS c
+MATCH ()-[r:`LINKED_TO`]->() WHERE r.uid STARTS WITH $prefix RETURN "LINKED_TO" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`HOSTED_ON`]->() WHERE r.tenant_id = $tenant RETURN "HOSTED_ON" AS k, count(r) AS c
+MATCH ()-[r:`HOSTED_ON`]->() WHERE r.uid STARTS WITH $prefix RETURN "HOSTED_ON" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`USES_IDENTITY`]->() WHERE r.tenant_id = $tenant RETURN "USES_IDENTITY" AS k, count(r) AS c
+MATCH ()-[r:`USES_IDENTITY`]->() WHERE r.uid STARTS WITH $prefix RETURN "USES_IDENTITY" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`ASSIGNED_TO`]->() WHERE r.tenant_id = $tenant RETURN "ASSIGNED_TO" AS k, count(r) AS c
+MATCH ()-[r:`ASSIGNED_TO`]->() WHERE r.uid STARTS WITH $prefix RETURN "ASSIGNED_TO" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`HAS_ROLE`]->() WHERE r.tenant_id = $tenant RETURN "HAS_ROLE" AS k, count(r) AS c
+MATCH ()-[r:`HAS_ROLE`]->() WHERE r.uid STARTS WITH $prefix RETURN "HAS_ROLE" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`APPLIES_TO`]->() WHERE r.tenant_id = $tenant RETURN "APPLIES_TO" AS k, count(r) AS c
+MATCH ()-[r:`APPLIES_TO`]->() WHERE r.uid STARTS WITH $prefix RETURN "APPLIES_TO" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`MEMBER_OF`]->() WHERE r.tenant_id = $tenant RETURN "MEMBER_OF" AS k, count(r) AS c
+MATCH ()-[r:`MEMBER_OF`]->() WHERE r.uid STARTS WITH $prefix RETURN "MEMBER_OF" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`SENDS_DIAGNOSTICS_TO`]->() WHERE r.tenant_id = $tenant RETURN "SENDS_DIAGNOSTICS_TO" AS k, count(r) AS c
+MATCH ()-[r:`SENDS_DIAGNOSTICS_TO`]->() WHERE r.uid STARTS WITH $prefix RETURN "SENDS_DIAGNOSTICS_TO" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`USES_KEY_VAULT`]->() WHERE r.tenant_id = $tenant RETURN "USES_KEY_VAULT" AS k, count(r) AS c
+MATCH ()-[r:`USES_KEY_VAULT`]->() WHERE r.uid STARTS WITH $prefix RETURN "USES_KEY_VAULT" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`TAGGED_WITH`]->() WHERE r.tenant_id = $tenant RETURN "TAGGED_WITH" AS k, count(r) AS c
+MATCH ()-[r:`TAGGED_WITH`]->() WHERE r.uid STARTS WITH $prefix RETURN "TAGGED_WITH" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`LOCATED_IN`]->() WHERE r.tenant_id = $tenant RETURN "LOCATED_IN" AS k, count(r) AS c
+MATCH ()-[r:`LOCATED_IN`]->() WHERE r.uid STARTS WITH $prefix RETURN "LOCATED_IN" AS k, count(r) AS c
 UNION ALL
-MATCH ()-[r:`REFERENCES`]->() WHERE r.tenant_id = $tenant RETURN "REFERENCES" AS k, count(r) AS c
+MATCH ()-[r:`REFERENCES`]->() WHERE r.uid STARTS WITH $prefix RETURN "REFERENCES" AS k, count(r) AS c
 
 // tenants
 MATCH (n:`Tenant`) WHERE n.tenant_id IS NOT NULL RETURN DISTINCT n.tenant_id AS t
