@@ -407,12 +407,12 @@ func (d *deployer) do(ctx context.Context, method, id, apiVersion string, body a
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return runtime.NewResponseError(resp)
 	}
+	defer resp.Body.Close()
 	if onResp != nil {
 		if err := onResp(resp); err != nil {
 			return err
 		}
 	}
-	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return fmt.Errorf("reading %s %s: %w", method, id, err)
