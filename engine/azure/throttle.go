@@ -329,6 +329,11 @@ type bucket struct {
 	reserve      int
 	interval     time.Duration // pacing interval once the budget runs low (token buckets)
 	nextSlot     time.Time
+	// refill estimate of a token bucket: remaining R at sampleAt, n responses since
+	sampleAt   time.Time
+	sampleRem  int
+	sampleResp int
+	rate       float64 // estimated refill per second; 0 unknown
 }
 
 const maxPace = 2 * time.Second
@@ -399,14 +404,13 @@ func (b *bucket) release(resp *http.Response, header string) {
 	}
 	now := time.Now()
 	if resp.StatusCode == http.StatusTooManyRequests {
-		d := RetryAfter(resp)
-		if d <= 0 {
-			d = time.Second
+		// the server said when: nobody on this budget goes before then. (A 429 without
+		// Retry-After backs off only its own request, in the retry policy.)
+		if d := RetryAfter(resp); d > 0 {
+			if until := now.Add(d); until.After(b.blockedUntil) {
+				b.blockedUntil = until
+			}
 		}
-		if until := now.Add(d); until.After(b.blockedUntil) {
-			b.blockedUntil = until
-		}
-		b.interval = min(b.interval*2, maxPace)
 	}
 	if header == "" {
 		return
@@ -421,17 +425,36 @@ func (b *bucket) release(resp *http.Response, header string) {
 	}
 	if ra, ok := parseResetsAfter(resp.Header.Get("x-ms-user-quota-resets-after")); ok {
 		b.resetAt = now.Add(ra)
-	}
-	if b.remaining >= 0 && b.remaining-b.inflight <= b.reserve+b.inflight {
-		// pacing: adapt the interval to the refill rate the server shows.
-		switch {
-		case n < b.remaining:
-			b.interval = min(b.interval*3/2, maxPace)
-		case n > b.remaining:
-			b.interval = max(b.interval*4/5, 2*time.Millisecond)
-		}
+	} else {
+		b.estimateRefill(now, n)
 	}
 	b.remaining = n
+}
+
+// estimateRefill learns a token bucket's refill rate from the remaining counts the server
+// reports: over a sample period, refill = (R_now - R_then + requests served) / elapsed. The pacing
+// interval is its inverse, so once the burst is spent requests go out at the refill rate.
+func (b *bucket) estimateRefill(now time.Time, remaining int) {
+	if b.sampleAt.IsZero() {
+		b.sampleAt, b.sampleRem, b.sampleResp = now, remaining, 0
+		return
+	}
+	b.sampleResp++
+	dt := now.Sub(b.sampleAt)
+	if dt < 500*time.Millisecond || b.sampleResp < 4 {
+		return
+	}
+	est := float64(remaining-b.sampleRem+b.sampleResp) / dt.Seconds()
+	b.sampleAt, b.sampleRem, b.sampleResp = now, remaining, 0
+	if est <= 0 {
+		return
+	}
+	if b.rate == 0 {
+		b.rate = est
+	} else {
+		b.rate = 0.5*b.rate + 0.5*est
+	}
+	b.interval = min(max(time.Duration(float64(time.Second)/b.rate), time.Millisecond), maxPace)
 }
 
 // drainClose reads and closes a body so the connection can be reused.

@@ -203,3 +203,59 @@ func TestParseResetsAfter(t *testing.T) {
 		t.Fatal("parsed garbage")
 	}
 }
+
+// TestTokenBucketPacing: an ARM-style token bucket (burst 40, refill 100/s) per subscription,
+// 340 reads from 16 goroutines. The pacer must learn the refill rate from
+// x-ms-ratelimit-remaining-subscription-reads: few 429s, and a duration close to the floor
+// ((340-40)/100 = 3 s).
+func TestTokenBucketPacing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing")
+	}
+	const burst, rate = 40.0, 100.0
+	var mu sync.Mutex
+	tokens, last, throttled := burst, time.Now(), 0
+	c, _ := testClients(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		now := time.Now()
+		tokens = min(burst, tokens+now.Sub(last).Seconds()*rate)
+		last = now
+		if tokens < 1 {
+			throttled++
+			w.Header().Set("Retry-After", "1")
+			w.Header().Set("x-ms-ratelimit-remaining-subscription-reads", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		tokens--
+		w.Header().Set("x-ms-ratelimit-remaining-subscription-reads", strconv.Itoa(int(tokens)))
+		w.Write([]byte(`{}`))
+	}))
+	const total, workers = 340, 16
+	var next atomic.Int32
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= total {
+				if err := c.GetARM(context.Background(), "/subscriptions/s1/resources", "2021-04-01", nil); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	floor := time.Duration((total - burst) / rate * float64(time.Second))
+	t.Logf("%d reads in %v (floor %v, ratio %.2f), %d throttled", total, el, floor, el.Seconds()/floor.Seconds(), throttled)
+	if throttled*100 > total {
+		t.Errorf("%d of %d reads throttled (> 1%%)", throttled, total)
+	}
+	if el > floor*3/2 {
+		t.Errorf("took %v, more than 1.5x the floor %v: pacing too slow", el, floor)
+	}
+}

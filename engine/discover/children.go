@@ -68,6 +68,45 @@ func isGone(err error) bool {
 	return status == http.StatusNotFound
 }
 
+type childTask struct {
+	c        ChildCollection
+	pid, sub string
+}
+
+// interleave lists the child collections of parents, round-robin across subscriptions, so that
+// workers spread over every subscription's ARM budget instead of draining one after another.
+func interleave(parents []graph.Node, skip map[string]bool) []childTask {
+	bySub := map[string][]childTask{}
+	var order []string
+	for _, p := range parents {
+		ptype, _ := p.Props[graph.PropType].(string)
+		pid, _ := p.Props[graph.PropID].(string)
+		sub, _ := p.Props[graph.PropSubscription].(string)
+		for _, c := range childrenOf(ptype) {
+			if skip[strings.ToLower(c.Type)] {
+				continue
+			}
+			if _, ok := bySub[sub]; !ok {
+				order = append(order, sub)
+			}
+			bySub[sub] = append(bySub[sub], childTask{c: c, pid: pid, sub: sub})
+		}
+	}
+	var out []childTask
+	for i := 0; ; i++ {
+		added := false
+		for _, sub := range order {
+			if i < len(bySub[sub]) {
+				out = append(out, bySub[sub][i])
+				added = true
+			}
+		}
+		if !added {
+			return out
+		}
+	}
+}
+
 // WalkChildren lists the child collections of parents (level by level, so children of children
 // are walked too), with at most Concurrency list calls in flight. skip holds lower-cased types
 // Resource Graph already returned; seen holds node ids already found (not emitted again). Each
@@ -78,54 +117,53 @@ func (d *Discoverer) WalkChildren(ctx context.Context, tenantID string, types ma
 	level := parents
 	for len(level) > 0 {
 		var next []graph.Node
+		tasks := interleave(level, skip)
+		subs := map[string]bool{}
+		for _, tk := range tasks {
+			subs[tk.sub] = true
+		}
 		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(d.Concurrency)
-		for _, p := range level {
-			ptype, _ := p.Props[graph.PropType].(string)
-			for _, c := range childrenOf(ptype) {
-				if skip[strings.ToLower(c.Type)] {
-					continue
-				}
-				pid, _ := p.Props[graph.PropID].(string)
-				scope, _ := p.Props[graph.PropSubscription].(string)
-				ti := typeInfo(types, c.Type, c.APIVersion)
-				g.Go(func() error {
-					var found []graph.Node
-					path := pid + "/" + c.Path
-					err := d.Azure.ListARM(gctx, path, ti.APIVersion, nil, func(raw json.RawMessage) error {
-						var env map[string]any
-						if err := json.Unmarshal(raw, &env); err != nil {
-							return fmt.Errorf("decoding child of %s: %w", pid, err)
-						}
-						if str(env, "id") != "" {
-							found = append(found, ARMNode(tenantID, env, ti))
-						}
-						return nil
-					})
-					if gctx.Err() != nil {
-						return gctx.Err()
+		// each subscription has its own ARM budget: enough workers to keep every one busy
+		g.SetLimit(min(d.Concurrency*max(len(subs), 1), 4*d.Concurrency))
+		for _, tk := range tasks {
+			c, pid, scope := tk.c, tk.pid, tk.sub
+			ti := typeInfo(types, c.Type, c.APIVersion)
+			g.Go(func() error {
+				var found []graph.Node
+				path := pid + "/" + c.Path
+				err := d.Azure.ListARM(gctx, path, ti.APIVersion, nil, func(raw json.RawMessage) error {
+					var env map[string]any
+					if err := json.Unmarshal(raw, &env); err != nil {
+						return fmt.Errorf("decoding child of %s: %w", pid, err)
 					}
-					if err != nil {
-						if isGone(err) {
-							d.Logger.Debug("parent gone during child walk", "collection", path)
-							return nil
-						}
-						sink.Fail(FailureFrom(scope, path, err))
-						return nil
-					}
-					mu.Lock()
-					defer mu.Unlock()
-					for _, n := range found {
-						if seen[n.ID] {
-							continue
-						}
-						seen[n.ID] = true
-						emit(n)
-						next = append(next, n)
+					if str(env, "id") != "" {
+						found = append(found, ARMNode(tenantID, env, ti))
 					}
 					return nil
 				})
-			}
+				if gctx.Err() != nil {
+					return gctx.Err()
+				}
+				if err != nil {
+					if isGone(err) {
+						d.Logger.Debug("parent gone during child walk", "collection", path)
+						return nil
+					}
+					sink.Fail(FailureFrom(scope, path, err))
+					return nil
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				for _, n := range found {
+					if seen[n.ID] {
+						continue
+					}
+					seen[n.ID] = true
+					emit(n)
+					next = append(next, n)
+				}
+				return nil
+			})
 		}
 		if err := g.Wait(); err != nil {
 			return err
