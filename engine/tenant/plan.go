@@ -110,6 +110,7 @@ func MakePlan(ctx context.Context, in Input) (*Plan, error) {
 	switch {
 	case in.Model != nil:
 		m = in.Model
+		FilterModel(m, in.Filter)
 		if p.SourceTenantID == "" {
 			p.SourceTenantID = m.TenantID
 		}

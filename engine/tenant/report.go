@@ -26,10 +26,12 @@ type Report struct {
 	// UnmappedPrincipals are principals of role assignments without a target identity.
 	UnmappedPrincipals []string       `json:"unmapped_principals"`
 	ByType             map[string]int `json:"deployed_by_type"`
-	Results            []Result       `json:"results"`
-	APICalls           map[string]int `json:"api_calls"`
-	Throttled          int            `json:"throttled"`
-	DurationS          float64        `json:"duration_s"`
+	// Identities is what --create-identities did (nil when not asked).
+	Identities *IdentityReport `json:"identities,omitempty"`
+	Results    []Result        `json:"results"`
+	APICalls   map[string]int  `json:"api_calls"`
+	Throttled  int             `json:"throttled"`
+	DurationS  float64         `json:"duration_s"`
 }
 
 func newReport(p *Plan, dry bool) *Report {
