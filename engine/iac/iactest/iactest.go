@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/rules"
 )
 
 // TenantID is the tenant the examples are loaded into.
@@ -78,13 +79,18 @@ func LoadNodes(dir string) ([]graph.Node, error) {
 	}
 	nodes := make([]graph.Node, 0, len(envs))
 	for _, e := range envs {
-		nodes = append(nodes, NodeFromARM(TenantID, e.Body, e.APIVersion))
+		env := make(map[string]any, len(e.Body)+1)
+		for k, v := range e.Body {
+			env[k] = v
+		}
+		env["apiVersion"] = e.APIVersion
+		nodes = append(nodes, rules.NodeFromARM(TenantID, env))
 	}
 	return nodes, nil
 }
 
-// NodeFromARM builds a graph node from an ARM envelope the way discovery stores it
-// (a local stand-in for rules.NodeFromARM).
+// NodeFromARM builds a graph node from an ARM envelope (a minimal stand-in for
+// rules.NodeFromARM, kept for synthetic benchmarks that need no rule semantics).
 func NodeFromARM(tenantID string, env map[string]any, apiVersion string) graph.Node {
 	id, _ := env["id"].(string)
 	typ, _ := env["type"].(string)

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // readOnlyAnywhere are property names that ARM computes and never accepts, at any depth.
@@ -137,12 +138,27 @@ var secretValueRE = regexp.MustCompile(`(?i)(accountkey=|sharedaccesskey=|shared
 // secretNameRE matches names of name/value settings (app settings, env vars) that hold secrets.
 var secretNameRE = regexp.MustCompile(`(?i)(password|passwd|pwd|secret|key|token|connectionstring|connstr|credential|sas)`)
 
+// secretKeyCache memoises isSecretKey: property names repeat across thousands of resources.
+var secretKeyCache sync.Map // string -> bool
+
 // isSecretKey reports whether a property named k with a string value is a secret.
 func isSecretKey(k string) bool {
-	if strings.EqualFold(k, "value") {
-		return false // handled with its sibling name
+	if v, ok := secretKeyCache.Load(k); ok {
+		return v.(bool)
 	}
-	return secretKeyRE.MatchString(k) && !notSecretSuffixRE.MatchString(k)
+	secret := !strings.EqualFold(k, "value") && // handled with its sibling name
+		secretKeyRE.MatchString(k) && !notSecretSuffixRE.MatchString(k)
+	secretKeyCache.Store(k, secret)
+	return secret
+}
+
+// isSecretValue reports whether a string carries a credential whatever its name. Every pattern
+// needs '=', '-----' or '@', so most strings are rejected without running the expression.
+func isSecretValue(s string) bool {
+	if !strings.ContainsAny(s, "=@") && !strings.Contains(s, "-----") {
+		return false
+	}
+	return secretValueRE.MatchString(s)
 }
 
 // cleaner strips read-only fields and secrets from one resource's body.
@@ -181,7 +197,7 @@ func (c *cleaner) cleanMap(m map[string]any, path string, top bool) map[string]a
 	}
 	// name/value settings (appSettings, env vars): drop the value of secret-looking names
 	settingName, _ := m["name"].(string)
-	secretSetting := settingName != "" && secretNameRE.MatchString(settingName)
+	secretSetting := settingName != "" && isSecretName(settingName)
 	keys := sortedKeys(m)
 	for _, k := range keys {
 		v := m[k]
@@ -204,7 +220,7 @@ func (c *cleaner) cleanMap(m map[string]any, path string, top bool) map[string]a
 			continue
 		}
 		if s, ok := v.(string); ok {
-			if s != "" && (isSecretKey(k) || secretValueRE.MatchString(s)) {
+			if s != "" && (isSecretKey(k) || isSecretValue(s)) {
 				c.drop(p, "secret value")
 				continue
 			}
@@ -282,4 +298,15 @@ func deepCopy(v any) any {
 	default:
 		return v
 	}
+}
+
+var secretNameCache sync.Map // string -> bool
+
+func isSecretName(n string) bool {
+	if v, ok := secretNameCache.Load(n); ok {
+		return v.(bool)
+	}
+	secret := secretNameRE.MatchString(n)
+	secretNameCache.Store(n, secret)
+	return secret
 }

@@ -6,8 +6,10 @@ package terraform
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
@@ -55,12 +57,12 @@ func Emit(m *model.Model, opts Options) (Result, error) {
 		e.tfType[r.Key] = resolveType(r)
 	}
 	res := Result{Files: map[string][]byte{}, Types: e.tfType}
-	f := hclwrite.NewEmptyFile()
-	e.body = f.Body()
+	// each resource (with its associations) is its own file while it is written, so that
+	// formatting, the costly part, runs per block and in parallel
+	blocks := make([][]byte, len(m.Resources))
 	for i, r := range m.Resources {
-		if i > 0 {
-			e.body.AppendNewline()
-		}
+		f := hclwrite.NewEmptyFile()
+		e.body = f.Body()
 		e.current = r.Key
 		typ := e.tfType[r.Key]
 		var err error
@@ -74,8 +76,9 @@ func Emit(m *model.Model, opts Options) (Result, error) {
 		if err != nil {
 			return Result{}, fmt.Errorf("terraform: %s (%s): %w", r.Key, r.Type, err)
 		}
+		blocks[i] = f.Bytes()
 	}
-	res.Files["main.tf"] = hclwrite.Format(f.Bytes())
+	res.Files["main.tf"] = formatBlocks(blocks)
 	res.Files["providers.tf"] = providers()
 	res.Files["variables.tf"] = e.variables()
 	res.Files["outputs.tf"] = e.outputs()
@@ -346,4 +349,64 @@ func (e *emitter) imports() []byte {
 		ib.SetAttributeRaw("id", raw(quote(id)))
 	}
 	return hclwrite.Format(f.Bytes())
+}
+
+// rawBlocks renders each resource as unformatted HCL (tests compare the formatters on it).
+func rawBlocks(m *model.Model) ([][]byte, error) {
+	e := &emitter{m: m, idx: m.Index(), rgKeys: map[string]string{}, tfType: map[string]string{}, usedVar: map[string]bool{}}
+	for _, r := range m.Resources {
+		if r.IsResourceGroup() {
+			e.rgKeys[strings.ToLower(r.Name)] = r.Key
+		}
+		e.tfType[r.Key] = resolveType(r)
+	}
+	var out [][]byte
+	for _, r := range m.Resources {
+		f := hclwrite.NewEmptyFile()
+		e.body, e.current = f.Body(), r.Key
+		var err error
+		if t, ok := Table[r.LowerType()]; ok && e.tfType[r.Key] != "azapi_resource" {
+			err = t.Emit(e, r, e.tfType[r.Key])
+		} else {
+			err = e.azapi(r)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f.Bytes())
+	}
+	return out, nil
+}
+
+// formatBlocks formats each block (like terraform fmt) on all CPUs and joins them with blank lines.
+func formatBlocks(blocks [][]byte) []byte {
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				blocks[i] = fastFormat(blocks[i])
+			}
+		}()
+	}
+	for i := range blocks {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	size := 0
+	for _, b := range blocks {
+		size += len(b) + 1
+	}
+	out := make([]byte, 0, size)
+	for i, b := range blocks {
+		if i > 0 {
+			out = append(out, '\n')
+		}
+		out = append(out, b...)
+	}
+	return out
 }
