@@ -3,11 +3,14 @@ package scan
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/discover"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
@@ -242,5 +245,56 @@ func roundTrip(t *testing.T, in, out any) {
 	}
 	if err := json.Unmarshal(b, out); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// failingTransport answers 403 for URLs containing match, and passes the rest on.
+type failingTransport struct {
+	match string
+	next  http.RoundTripper
+}
+
+func (f failingTransport) Do(r *http.Request) (*http.Response, error) {
+	if strings.Contains(r.URL.Path, f.match) {
+		body := `{"error":{"code":"AuthorizationFailed","message":"no read permission"}}`
+		return &http.Response{StatusCode: http.StatusForbidden, Status: "403 Forbidden", Request: r,
+			Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body))}, nil
+	}
+	return f.next.RoundTrip(r)
+}
+
+// TestPermanentFailureIsReportedAndNotCleanedUp: a collection the identity may not read is a
+// failure in the result (never silently lost), and the re-scan does not delete what it could
+// not see.
+func TestPermanentFailureIsReportedAndNotCleanedUp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration")
+	}
+	env := startSim(t, sim.Options{Resources: 300, Subscriptions: 2, Seed: 9, Throttle: "fast"})
+	ctx := context.Background()
+	if _, err := env.engine(t).Run(ctx, fullRequest(env.tenant)); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := snapshot(t, env.store, env.tenant)
+	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: env.srv.ARMEndpoint, MSGraph: env.srv.MSGraphEndpoint},
+		TenantID: env.tenant, Transport: failingTransport{match: "/subnets", next: http.DefaultTransport}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := (&Engine{Store: env.store, Azure: c}).Run(ctx, fullRequest(env.tenant))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Failures) == 0 {
+		t.Fatal("no failures reported for unreadable subnets")
+	}
+	for _, f := range res.Failures {
+		if f.Code != "AuthorizationFailed" || !strings.HasSuffix(f.ID, "/subnets") || f.Scope == "" {
+			t.Errorf("failure %+v", f)
+		}
+	}
+	after, _ := snapshot(t, env.store, env.tenant)
+	if gone, _ := diffKeys(before, after); len(gone) > 0 {
+		t.Errorf("a scan with failures removed %d nodes, e.g. %v", len(gone), head(gone, 3))
 	}
 }
