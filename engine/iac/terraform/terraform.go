@@ -26,6 +26,10 @@ const (
 type Options struct {
 	// Imports writes imports.tf with import blocks adopting the source resources.
 	Imports bool
+	// AzapiOnly emits every resource (resource groups too) as azapi_resource and declares only
+	// the azapi provider: such a configuration can be planned without credentials, which checks
+	// every body against Azure's embedded resource schemas.
+	AzapiOnly bool
 }
 
 // Result is the emitted configuration.
@@ -55,6 +59,9 @@ func Emit(m *model.Model, opts Options) (Result, error) {
 			e.rgKeys[strings.ToLower(r.Name)] = r.Key
 		}
 		e.tfType[r.Key] = resolveType(r)
+		if opts.AzapiOnly {
+			e.tfType[r.Key] = "azapi_resource"
+		}
 	}
 	res := Result{Files: map[string][]byte{}, Types: e.tfType}
 	// each resource (with its associations) is its own file while it is written, so that
@@ -79,7 +86,7 @@ func Emit(m *model.Model, opts Options) (Result, error) {
 		blocks[i] = f.Bytes()
 	}
 	res.Files["main.tf"] = formatBlocks(blocks)
-	res.Files["providers.tf"] = providers()
+	res.Files["providers.tf"] = providers(opts.AzapiOnly)
 	res.Files["variables.tf"] = e.variables()
 	res.Files["outputs.tf"] = e.outputs()
 	if opts.Imports {
@@ -265,24 +272,28 @@ func normalizeIdentityType(t string) string {
 	return t
 }
 
-func providers() []byte {
+func providers(azapiOnly bool) []byte {
 	f := hclwrite.NewEmptyFile()
 	b := f.Body()
 	tb := b.AppendNewBlock("terraform", nil).Body()
 	rp := tb.AppendNewBlock("required_providers", nil).Body()
-	rp.SetAttributeRaw("azurerm", raw(`{
+	if !azapiOnly {
+		rp.SetAttributeRaw("azurerm", raw(`{
   source  = "hashicorp/azurerm"
   version = "`+AzurermConstraint+`"
 }`))
+	}
 	rp.SetAttributeRaw("azapi", raw(`{
   source  = "azure/azapi"
   version = "`+AzapiConstraint+`"
 }`))
 	b.AppendNewline()
-	pb := b.AppendNewBlock("provider", []string{"azurerm"}).Body()
-	pb.AppendNewBlock("features", nil)
-	pb.SetAttributeRaw("subscription_id", raw("var.subscription_id"))
-	b.AppendNewline()
+	if !azapiOnly {
+		pb := b.AppendNewBlock("provider", []string{"azurerm"}).Body()
+		pb.AppendNewBlock("features", nil)
+		pb.SetAttributeRaw("subscription_id", raw("var.subscription_id"))
+		b.AppendNewline()
+	}
 	ab := b.AppendNewBlock("provider", []string{"azapi"}).Body()
 	ab.SetAttributeRaw("subscription_id", raw("var.subscription_id"))
 	return hclwrite.Format(f.Bytes())

@@ -1,0 +1,116 @@
+package iac_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/atg-go/atg/engine/iac"
+	"github.com/atg-go/atg/engine/iac/iactest"
+	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/iac/terraform"
+)
+
+// toolsDir returns the directory scripts/iac-tools.sh builds into, or skips the test when the
+// real tools are not there.
+func toolsDir(t *testing.T) string {
+	t.Helper()
+	root := iactest.RepoRoot()
+	out, err := exec.Command(filepath.Join(root, "scripts", "iac-tools.sh"), "--print").Output()
+	if err != nil {
+		t.Skipf("iac-tools.sh --print: %v", err)
+	}
+	dir := strings.TrimSpace(string(out))
+	for _, f := range []string{"bin/tofu", "tofurc", "bin/terraform-provider-azurerm", "bin/terraform-provider-azapi"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Skipf("real Terraform tools not built (%s missing): run make iac-tools", f)
+		}
+	}
+	return dir
+}
+
+// The generated Terraform passes `tofu validate` with the real azurerm 5.2.0 and azapi 1.15.0
+// providers: for the whole example tenant (planted secrets included) and the golden output.
+func TestTofuValidate(t *testing.T) {
+	toolsDir(t)
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	nodes := exampleNodes(t)
+	iactest.PlantSecrets(nodes)
+	files, _, _ := generate(t, nodes, iac.FormatTerraform)
+	dir := t.TempDir()
+	if err := files.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	for name, d := range map[string]string{"examples": dir, "golden": filepath.Join(iactest.RepoRoot(), "testdata", "golden", "terraform")} {
+		cmd := exec.Command(filepath.Join(iactest.RepoRoot(), "scripts", "iac-validate.sh"), d)
+		out, err := cmd.CombinedOutput()
+		t.Logf("%s: %s", name, firstLine(out))
+		if err != nil {
+			t.Errorf("%s: tofu validate failed: %v\n%s", name, err, out)
+		}
+	}
+}
+
+// Bonus check with no credentials: the whole example tenant as azapi only, planned with
+// -refresh=false, validates every body against Azure's embedded schemas.
+func TestTofuPlanAzapiBodies(t *testing.T) {
+	tools := toolsDir(t)
+	if testing.Short() || os.Getenv("IAC_AZAPI_PLAN") == "" {
+		t.Skip("set IAC_AZAPI_PLAN=1 to plan the azapi-only example tenant")
+	}
+	m, err := model.BuildFromNodes(iactest.TenantID, exampleNodes(t), model.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := terraform.Emit(m, terraform.Options{AzapiOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for n, b := range res.Files {
+		if err := os.WriteFile(filepath.Join(dir, n), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var vars bytes.Buffer
+	for _, v := range m.Variables {
+		if v.Default == nil {
+			vars.WriteString(v.Name + " = \"placeholder-Value-1\"\n")
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "test.auto.tfvars"), vars.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(tools, "tofurc"), "TF_IN_AUTOMATION=1",
+		"ARM_SUBSCRIPTION_ID=00000000-0000-0000-0000-000000000000", "ARM_TENANT_ID=00000000-0000-0000-0000-000000000000")
+	for _, args := range [][]string{{"init", "-backend=false", "-input=false", "-no-color"},
+		{"plan", "-refresh=false", "-input=false", "-no-color", "-lock=false"}} {
+		cmd := exec.CommandContext(context.Background(), filepath.Join(tools, "bin", "tofu"), args...)
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("tofu %s: %v\n%s", args[0], err, tail(out, 8000))
+		}
+	}
+}
+
+func firstLine(b []byte) string {
+	s := string(b)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func tail(b []byte, n int) string {
+	if len(b) > n {
+		return string(b[len(b)-n:])
+	}
+	return string(b)
+}
