@@ -53,6 +53,17 @@ type StepEnv struct {
 	AddFile func(label, path string)
 }
 
+// warnOnly passes on warnings and errors only (the simulator's info lines would interleave with
+// the progress bar).
+type warnOnly struct{ slog.Handler }
+
+func (h warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
+}
+
+func (h warnOnly) WithAttrs(a []slog.Attr) slog.Handler { return warnOnly{h.Handler.WithAttrs(a)} }
+func (h warnOnly) WithGroup(n string) slog.Handler      { return warnOnly{h.Handler.WithGroup(n)} }
+
 // Step is one post-scan demo step (the spec and IaC issue adds generate-spec and Terraform).
 type Step struct {
 	Name string
@@ -111,7 +122,7 @@ func demoRun(ctx context.Context, o *Options) error {
 		return fmt.Errorf("creating demo directory: %w", err)
 	}
 	s, err := sim.New(sim.Options{Resources: o.Resources, Subscriptions: o.Subscriptions, Seed: o.Seed,
-		Throttle: o.Throttle, Faults: o.Faults, Logger: logger})
+		Throttle: o.Throttle, Faults: o.Faults, Logger: slog.New(warnOnly{logger.Handler()})})
 	if err != nil {
 		return fmt.Errorf("starting simulator: %w", err)
 	}

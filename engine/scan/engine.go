@@ -114,7 +114,7 @@ func (e *Engine) Plan(ctx context.Context, req Request) (Plan, error) {
 		p.Shards = append(p.Shards, Shard{ID: "entra", Kind: ShardEntra})
 	}
 	e.live.subsTotal.Store(int64(len(ids)))
-	e.Logger.Info("scan planned", "scan_id", p.ScanID, "tenant_id", req.TenantID, "subscriptions", len(ids), "shards", len(p.Shards))
+	e.Logger.Debug("scan planned", "scan_id", p.ScanID, "tenant_id", req.TenantID, "subscriptions", len(ids), "shards", len(p.Shards))
 	return p, nil
 }
 
@@ -248,7 +248,7 @@ func (e *Engine) RunShard(ctx context.Context, p Plan, s Shard) (ShardResult, er
 	if s.Kind == ShardSubscription {
 		e.live.subsDone.Add(int64(len(s.SubscriptionIDs)))
 	}
-	log.Info("shard done", "resources", res.Resources, "nodes", res.Nodes, "edges", res.Edges,
+	log.Debug("shard done", "resources", res.Resources, "nodes", res.Nodes, "edges", res.Edges,
 		"failures", len(res.Failures), "calls", st.Total(), "throttled", st.Throttled)
 	e.report("resources", 0, "shard "+s.ID+" done")
 	return res, nil
@@ -570,7 +570,7 @@ func (e *Engine) Finalize(ctx context.Context, p Plan, results []ShardResult) (R
 		out.DurationS = float64(time.Since(t).Milliseconds()) / 1000
 	}
 	e.report("done", 100, "scan complete")
-	e.Logger.Info("scan finalized", "scan_id", p.ScanID, "resources", out.Resources, "relationships", out.Relationships,
+	e.Logger.Debug("scan finalized", "scan_id", p.ScanID, "resources", out.Resources, "relationships", out.Relationships,
 		"failures", len(out.Failures), "removed_nodes", removed.Nodes, "removed_edges", removed.Edges)
 	return out, nil
 }
