@@ -38,6 +38,7 @@ type Options struct {
 	TargetLocation      string
 	NameSuffix          string
 	IdentityMapFile     string
+	SSHPublicKeyFile    string
 	CreateIdentities    bool
 	Filter              model.Filter
 	DryRun              bool
@@ -116,6 +117,7 @@ any resource failed or was blocked by a failed dependency.`,
 	fl.StringVar(&o.TargetLocation, "target-location", "", "deploy every regional resource into this location")
 	fl.StringVar(&o.NameSuffix, "name-suffix", "", "suffix for globally unique names (default: a deterministic hash)")
 	fl.StringVar(&o.IdentityMapFile, "identity-map", "", "JSON file {\"<source principal id>\": \"<target principal id>\"} (written by --create-identities)")
+	fl.StringVar(&o.SSHPublicKeyFile, "ssh-public-key", "", "public key file for VMs whose source key is unknown (a spec); default: a generated key")
 	fl.BoolVar(&o.CreateIdentities, "create-identities", false, "create groups (with members) and disabled users in the target tenant first")
 	fl.StringSliceVar(&o.Filter.ResourceGroups, "resource-group", nil, "only these resource groups (repeatable; dependencies are pulled in)")
 	fl.StringSliceVar(&o.Filter.Types, "type", nil, "only these ARM types (repeatable)")
@@ -152,6 +154,13 @@ func run(ctx context.Context, o *Options) error {
 	}
 	in := tenant.Input{TargetTenantID: o.TargetTenantID, TargetSubscriptions: o.TargetSubscriptions,
 		TargetLocation: o.TargetLocation, NameSuffix: o.NameSuffix, Filter: o.Filter, SourceTenantID: o.SourceTenantID}
+	if o.SSHPublicKeyFile != "" {
+		b, err := os.ReadFile(o.SSHPublicKeyFile)
+		if err != nil {
+			return fmt.Errorf("read ssh public key: %w", err)
+		}
+		in.SSHPublicKey = string(b)
+	}
 	var principals []tenant.Principal
 	if o.SpecFile != "" {
 		b, err := os.ReadFile(o.SpecFile)

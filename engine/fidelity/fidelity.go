@@ -155,13 +155,18 @@ func CompareNodes(src, dst []graph.Node, o Options) Report {
 			unmatched = append(unmatched, n)
 		}
 	}
+	implicit := implicitDisks(src)
 	for _, n := range unmatched {
 		t := str(n, graph.PropType)
 		ts := rep.ByType[t]
 		ts.Source++
 		rep.ByType[t] = ts
-		rep.Misses = append(rep.Misses, Miss{ID: str(n, graph.PropID), Type: t, Reason: "missing in target: no " + t + " named " +
-			m.wantName(n) + " under " + m.parentTail(n) + " in a resource group named " + str(n, graph.PropResourceGroup)})
+		reason := "missing in target: no " + t + " named " + m.wantName(n) + " under " + m.parentTail(n) +
+			" in a resource group named " + str(n, graph.PropResourceGroup)
+		if vm, ok := implicit[graph.NormalizeID(str(n, graph.PropID))]; ok {
+			reason += "; it is created by virtual machine " + vm + " itself (not deployed separately), and the target platform did not create it"
+		}
+		rep.Misses = append(rep.Misses, Miss{ID: str(n, graph.PropID), Type: t, Reason: reason})
 	}
 	for _, pr := range pairs {
 		n, tn := pr[0], pr[1]
@@ -194,6 +199,32 @@ func CompareNodes(src, dst []graph.Node, o Options) Report {
 	rep.CountFidelity = ratio(rep.Matched, rep.SourceResources)
 	rep.PropertyFidelity = ratio(rep.PropertiesEqual, rep.PropertiesTotal)
 	return rep
+}
+
+// implicitDisks maps the ids of managed disks a source VM creates itself (os and data disks whose
+// createOption is not Attach) to the VM's name.
+func implicitDisks(src []graph.Node) map[string]string {
+	out := map[string]string{}
+	for _, n := range src {
+		if str(n, graph.PropType) != "microsoft.compute/virtualmachines" {
+			continue
+		}
+		props, _ := n.Props[graph.PropProperties].(map[string]any)
+		sp, _ := props["storageProfile"].(map[string]any)
+		disks := []any{sp["osDisk"]}
+		if dd, ok := sp["dataDisks"].([]any); ok {
+			disks = append(disks, dd...)
+		}
+		for _, d := range disks {
+			dm, _ := d.(map[string]any)
+			md, _ := dm["managedDisk"].(map[string]any)
+			id, _ := md["id"].(string)
+			if co, _ := dm["createOption"].(string); id != "" && !strings.EqualFold(co, "Attach") {
+				out[graph.NormalizeID(id)] = str(n, graph.PropName)
+			}
+		}
+	}
+	return out
 }
 
 func ratio(a, b int) float64 {

@@ -148,3 +148,15 @@ func dropPaths(body map[string]any, paths []string) {
 		}
 	}
 }
+
+// setPath replaces the value at an existing path (a.b[0].c) of body.
+func setPath(body map[string]any, path string, v any) {
+	i := strings.LastIndexByte(path, '.')
+	if i < 0 {
+		body[path] = v
+		return
+	}
+	if parent, ok := lookupPath(body, path[:i]).(map[string]any); ok {
+		parent[path[i+1:]] = v
+	}
+}

@@ -228,7 +228,7 @@ func (d *deployer) one(ctx context.Context, it *Item) Result {
 		return res
 	}
 	if exists {
-		diffs := diff(want.body, got, want.secretPaths)
+		diffs := diff(want.body, got, append(want.secretPaths, want.generatedPaths...))
 		if len(diffs) == 0 && want.unresolved == "" {
 			d.keep(it.Key, got)
 			res.Action, res.Reason = ActionSkip, "exists identically"
@@ -251,6 +251,11 @@ func (d *deployer) one(ctx context.Context, it *Item) Result {
 			}
 		}
 		dropPaths(want.body, want.secretPaths)
+		for _, p := range want.generatedPaths {
+			if v := lookupPath(got, p); v != nil {
+				setPath(want.body, p, v)
+			}
+		}
 	} else {
 		res.Action, res.Reason = ActionCreate, "not in the target"
 	}

@@ -39,6 +39,9 @@ type Input struct {
 	// IdentityMap maps source principal object ids to target ones (lower-cased keys).
 	IdentityMap map[string]string
 	Filter      model.Filter
+	// SSHPublicKey is used for VMs whose source public key is unknown (a spec); without it a
+	// fresh key is generated and its private half discarded.
+	SSHPublicKey string
 }
 
 // Item is one resource of the plan.
@@ -73,6 +76,7 @@ type Plan struct {
 	Items                 []*Item             `json:"items"`
 	Skipped               []model.Skipped     `json:"skipped"`
 	Rewrites              []translate.Rewrite `json:"rewrites,omitempty"`
+	SSHPublicKey          string              `json:"-"`
 
 	model     *model.Model
 	byKey     map[string]*Item
@@ -103,7 +107,7 @@ func MakePlan(ctx context.Context, in Input) (*Plan, error) {
 	if len(in.TargetSubscriptions) == 0 {
 		return nil, errors.New("create-tenant: at least one target subscription is required")
 	}
-	p := &Plan{SourceTenantID: in.SourceTenantID, TargetTenantID: in.TargetTenantID, sysPrincipals: map[string]string{},
+	p := &Plan{SourceTenantID: in.SourceTenantID, TargetTenantID: in.TargetTenantID, SSHPublicKey: strings.TrimSpace(in.SSHPublicKey), sysPrincipals: map[string]string{},
 		publicKeys: map[string]string{}, varDefaults: map[string]string{}, targets: map[string]bool{}, sources: map[string]bool{}}
 	var m *model.Model
 	var nodes []graph.Node

@@ -108,6 +108,9 @@ type desired struct {
 	// secretPaths are the body paths holding generated secrets: never compared, never re-sent on
 	// an update, never shown.
 	secretPaths []string
+	// generatedPaths hold generated non-secret values (an SSH public key the source did not give):
+	// not compared; an update keeps the target's value.
+	generatedPaths []string
 	// unresolved names a Ref.Property whose source resource is not deployed yet.
 	unresolved string
 }
@@ -255,6 +258,10 @@ func (rv *resolver) variable(r *model.Resource, t model.Var, path string, d *des
 		if s := rv.plan.variable(t.Name, r); s != "" {
 			return s, nil
 		}
+		if rv.plan.SSHPublicKey != "" {
+			return rv.plan.SSHPublicKey, nil
+		}
+		d.generatedPaths = append(d.generatedPaths, path)
 		return rv.secrets.get(t.Name, generatePublicKey)
 	}
 	s := rv.plan.variable(t.Name, r)

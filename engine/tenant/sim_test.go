@@ -15,6 +15,7 @@ import (
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
 	"github.com/atg-go/atg/engine/scan"
+	"github.com/atg-go/atg/engine/spec"
 	"github.com/atg-go/atg/sim"
 )
 
@@ -140,10 +141,35 @@ func TestRoundTrip2000(t *testing.T) {
 	roundTrip(t, 2000, 2)
 }
 
-func roundTrip(t *testing.T, n, subs int) {
-	e := newEnv(t, n, subs)
+// TestRoundTripFromSpec is the same round trip from the spec generate-spec writes (Markdown with
+// its JSON block, parsed back by spec.Parse).
+func TestRoundTripFromSpec(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration")
+	}
+	e := newEnv(t, 300, 2)
+	s, err := spec.Build(context.Background(), e.store, e.src, spec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := s.Markdown()
+	if err != nil {
+		t.Fatal(err)
+	}
+	roundTripEnv(t, e, func(in *Input) {
+		parsed, err := spec.Parse(md)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Store, in.Model = nil, parsed.Model
+	})
+}
+
+func roundTrip(t *testing.T, n, subs int) { roundTripEnv(t, newEnv(t, n, subs), nil) }
+
+func roundTripEnv(t *testing.T, e *env, input func(*Input)) {
 	ctx := context.Background()
-	p := e.plan(t, nil)
+	p := e.plan(t, input)
 	t.Logf("plan: %d items, %d levels, %d not deployed", len(p.Items), p.Levels, len(p.Skipped))
 	start := time.Now()
 	rep, err := e.deploy(t, ctx, p, nil)
@@ -197,7 +223,7 @@ func roundTrip(t *testing.T, n, subs int) {
 		t.Errorf("property fidelity %.4f < 0.95", fr.PropertyFidelity)
 	}
 	// second run: a no-op
-	rep2, err := e.deploy(t, ctx, e.plan(t, nil), nil)
+	rep2, err := e.deploy(t, ctx, e.plan(t, input), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
