@@ -430,6 +430,21 @@ func TestHealth(t *testing.T) {
 	}
 }
 
+type downQueue struct{ jobs.Queue }
+
+func (downQueue) Ping(context.Context) error { return errors.New("dial tcp 127.0.0.1:10001: connection refused") }
+
+func TestHealthStorageDown(t *testing.T) {
+	f := newFixture(t, func(d *Deps) { d.Graph = failPinger{} })
+	f.b.Queue = downQueue{f.b.Queue}
+	r := f.do("GET", "/api/v1/health", "", "")
+	checks, _ := r.json(t)["checks"].(map[string]any)
+	if r.code != 503 || r.header.Get("Retry-After") == "" || checks["storage"] != "unavailable" || checks["queue"] != "unavailable" ||
+		checks["table"] != "ok" || strings.Contains(string(r.body), "10001") {
+		t.Fatalf("queue down: %d %s", r.code, r.body)
+	}
+}
+
 type panicStore struct{ jobs.Store }
 
 func (panicStore) Get(context.Context, string, string) (jobs.Job, error) { panic("secret internals") }
