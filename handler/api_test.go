@@ -432,7 +432,9 @@ func TestHealth(t *testing.T) {
 
 type downQueue struct{ jobs.Queue }
 
-func (downQueue) Ping(context.Context) error { return errors.New("dial tcp 127.0.0.1:10001: connection refused") }
+func (downQueue) Ping(context.Context) error {
+	return errors.New("dial tcp 127.0.0.1:10001: connection refused")
+}
 
 func TestHealthStorageDown(t *testing.T) {
 	f := newFixture(t, func(d *Deps) { d.Graph = failPinger{} })
