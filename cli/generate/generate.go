@@ -41,6 +41,7 @@ func NewCmdGenerateSpec(f *cmdutil.Factory) *cobra.Command { return NewCmdGenera
 // NewCmdGenerateSpecWith returns the command; runF, when set, receives the validated options (tests).
 func NewCmdGenerateSpecWith(f *cmdutil.Factory, runF func(*SpecOptions) error) *cobra.Command {
 	o := &SpecOptions{IO: f.IO, Config: f.Config, Logger: f.Logger, GraphStore: f.GraphStore}
+	var out *outputValue
 	cmd := &cobra.Command{
 		Use:   "generate-spec --tenant-id T [--output FILE] [--anonymize]",
 		Short: "Write a Markdown + JSON tenant specification",
@@ -53,6 +54,7 @@ with stable pseudonyms.`,
   atg generate-spec --tenant-id $T --anonymize --resource-group prod-web`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Output = out.path
 			if o.TenantID == "" {
 				if cfg, err := o.Config(); err == nil {
 					o.TenantID = cfg.TenantID
@@ -68,7 +70,7 @@ with stable pseudonyms.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.TenantID, "tenant-id", "", "tenant whose graph to describe")
-	cmd.Flags().StringVar(&o.Output, "output", "", "write to this file instead of stdout")
+	out = outputFlag(cmd, f, "FILE to write instead of stdout (text|json here select the summary format, like the global -o)")
 	cmd.Flags().BoolVar(&o.Anonymize, "anonymize", false, "replace names, ids, principals and domains with stable pseudonyms")
 	filterFlags(cmd, &o.Filter)
 	return cmd
@@ -149,6 +151,7 @@ func NewCmdGenerateIaC(f *cmdutil.Factory) *cobra.Command { return NewCmdGenerat
 func NewCmdGenerateIaCWith(f *cmdutil.Factory, runF func(*IaCOptions) error) *cobra.Command {
 	o := &IaCOptions{IO: f.IO, Config: f.Config, Logger: f.Logger, GraphStore: f.GraphStore}
 	var format string
+	var out *outputValue
 	cmd := &cobra.Command{
 		Use:   "generate-iac --tenant-id T --format terraform|bicep|arm --output DIR",
 		Short: "Generate Terraform, Bicep or ARM from the graph",
@@ -177,6 +180,7 @@ translated for another tenant/subscription/region and translation.json lists eve
 				return &cmdutil.UsageError{Err: err}
 			}
 			o.Format = fm
+			o.OutputDir = out.path
 			if o.OutputDir == "" {
 				return cmdutil.Usagef("--output DIR is required")
 			}
@@ -198,7 +202,7 @@ translated for another tenant/subscription/region and translation.json lists eve
 	}
 	cmd.Flags().StringVar(&o.TenantID, "tenant-id", "", "tenant whose graph to generate from")
 	cmd.Flags().StringVar(&format, "format", "terraform", "terraform, bicep or arm")
-	cmd.Flags().StringVar(&o.OutputDir, "output", "", "output directory")
+	out = outputFlag(cmd, f, "output DIRECTORY (text|json here select the summary format, like the global -o)")
 	filterFlags(cmd, &o.Filter)
 	cmd.Flags().StringVar(&o.Translate.TargetTenantID, "target-tenant-id", "", "translate for this tenant")
 	cmd.Flags().StringVar(&o.Translate.TargetSubscription, "target-subscription", "", "translate for this subscription")
@@ -286,4 +290,57 @@ func printSummary(w io.Writer, res GenerateResult) error {
 	}
 	fmt.Fprintf(tw, "files\t%s\n", strings.Join(s.Files, ", "))
 	return tw.Flush()
+}
+
+// outputValue is the commands' --output/-o flag. The root's global -o/--output (text|json) and
+// the documented --output FILE|DIR share one name, so the command owns the flag and sorts the
+// values: text and json select the output format, anything else is the destination. It can be
+// given twice: --output out/tf -o json.
+type outputValue struct {
+	path   string
+	format string
+}
+
+func (v *outputValue) String() string { return v.path }
+func (v *outputValue) Type() string   { return "string" }
+func (v *outputValue) Set(s string) error {
+	switch strings.ToLower(s) {
+	case "text", "json":
+		v.format = strings.ToLower(s)
+	default:
+		v.path = s
+	}
+	return nil
+}
+
+// outputFlag registers --output/-o and a pre-run hook that passes the global flags (with the
+// format from -o) to the Factory, as the root command does for other commands.
+func outputFlag(cmd *cobra.Command, f *cmdutil.Factory, usage string) *outputValue {
+	v := &outputValue{}
+	cmd.Flags().VarP(v, "output", "o", usage)
+	cmd.PersistentPreRunE = func(c *cobra.Command, args []string) error {
+		vals := map[string]string{}
+		for _, name := range []string{"graph", "log-level"} {
+			if fl := c.Flags().Lookup(name); fl != nil && fl.Changed {
+				vals[name] = fl.Value.String()
+			}
+		}
+		if v.format != "" {
+			vals["output"] = v.format
+		}
+		configFile := ""
+		if fl := c.Flags().Lookup("config"); fl != nil {
+			configFile = fl.Value.String()
+		}
+		if f.SetGlobalFlags != nil {
+			f.SetGlobalFlags(vals, configFile)
+		}
+		if f.Config != nil {
+			if _, err := f.Config(); err != nil {
+				return &cmdutil.UsageError{Err: err}
+			}
+		}
+		return nil
+	}
+	return v
 }
