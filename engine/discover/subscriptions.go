@@ -2,6 +2,7 @@ package discover
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -72,4 +73,29 @@ func (d *Discoverer) Subscriptions(ctx context.Context, tenantID string, filter 
 		}
 	}
 	return out, nil
+}
+
+// TenantsAPIVersion is the api-version of the tenants list.
+const TenantsAPIVersion = "2022-12-01"
+
+// Tenant reads the tenant's display name and default domain from the ARM tenants list.
+func (d *Discoverer) Tenant(ctx context.Context, tenantID string) (displayName, defaultDomain string, err error) {
+	err = d.Azure.ListARM(ctx, "/tenants", TenantsAPIVersion, nil, func(raw json.RawMessage) error {
+		var t struct {
+			TenantID      string `json:"tenantId"`
+			DisplayName   string `json:"displayName"`
+			DefaultDomain string `json:"defaultDomain"`
+		}
+		if err := json.Unmarshal(raw, &t); err != nil {
+			return fmt.Errorf("decoding tenant: %w", err)
+		}
+		if strings.EqualFold(t.TenantID, tenantID) {
+			displayName, defaultDomain = t.DisplayName, t.DefaultDomain
+		}
+		return nil
+	})
+	if err != nil {
+		return "", "", fmt.Errorf("listing tenants: %w", err)
+	}
+	return displayName, defaultDomain, nil
 }

@@ -41,7 +41,10 @@ type Plan struct {
 	Subscriptions []Subscription `json:"subscriptions"`
 	// StartedAt is the plan time (RFC 3339 with nanoseconds), used for duration_s.
 	StartedAt string `json:"started_at"`
-	// APICalls are the calls planning made (listing subscriptions).
+	// TenantName and TenantDomain describe the tenant (display name, default domain).
+	TenantName   string `json:"tenant_name,omitempty"`
+	TenantDomain string `json:"tenant_domain,omitempty"`
+	// APICalls are the calls planning made (listing tenants and subscriptions).
 	APICalls map[string]int `json:"api_calls,omitempty"`
 }
 

@@ -99,7 +99,15 @@ func (e *Engine) Plan(ctx context.Context, req Request) (Plan, error) {
 	if err != nil {
 		return Plan{}, fmt.Errorf("planning scan of tenant %s: %w", req.TenantID, err)
 	}
-	p := Plan{ScanID: "scan_" + strings.ToLower(ulid.Make().String()), Request: req,
+	name, domain, err := e.disc.Tenant(ctx, req.TenantID)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Plan{}, ctx.Err()
+		}
+		// cosmetic: the Tenant node keeps its id without a name
+		e.Logger.Warn("could not read the tenant's display name", "error", err)
+	}
+	p := Plan{ScanID: "scan_" + strings.ToLower(ulid.Make().String()), Request: req, TenantName: name, TenantDomain: domain,
 		StartedAt: started.Format(time.RFC3339Nano), APICalls: counter.Snapshot().Map()}
 	ids := make([]string, 0, len(subs))
 	for _, s := range subs {
@@ -197,7 +205,7 @@ func (e *Engine) RunShard(ctx context.Context, p Plan, s Shard) (ShardResult, er
 	ctx = azure.WithCounter(ctx, counter)
 	sink := &discover.Sink{}
 	col := newCollector(func() { e.live.resources.Add(1) })
-	col.add(discover.TenantNode(tenant, "", ""))
+	col.add(discover.TenantNode(tenant, p.TenantName, p.TenantDomain))
 	res := ShardResult{ShardID: s.ID, ByType: map[string]int{}, Labels: map[string]int{}}
 	log := e.Logger.With("scan_id", p.ScanID, "shard", s.ID)
 	switch s.Kind {

@@ -4,7 +4,7 @@
 //
 //	go run ./engine/scan/benchcmd -truth truth.json -result scan.json -rss-kb 123456
 //
-// The ideal scan: one subscriptions list and one providers list; Resource Graph pages of 1,000
+// The ideal scan: one tenants, one subscriptions and one providers list; Resource Graph pages of 1,000
 // rows for the resources it lists and the resource groups; one ARM list per child collection
 // (discover.Children) per parent; per subscription one role assignment and one role definition
 // page; Entra pages of 999 plus one member list per group. The floor applies the limits to those
@@ -108,7 +108,7 @@ func main() {
 	for _, s := range t.Subscriptions {
 		armPerSub[strings.ToLower(strings.TrimPrefix(s, "/subscriptions/"))] += 2 // role assignments + definitions
 	}
-	armTenant := 1 // subscriptions list
+	armTenant := 2 // tenants and subscriptions lists
 	providers := 1
 	idealARM := armTenant + providers
 	for _, n := range armPerSub {
