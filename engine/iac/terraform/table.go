@@ -586,7 +586,7 @@ func emitUAI(e *emitter, r *model.Resource, t string) error {
 func emitLogAnalytics(e *emitter, r *model.Resource, t string) error {
 	b := e.block(t, r)
 	e.common(b, r, true)
-	e.set(b, "sku", s(get(r.Body, "sku.name")))
+	e.set(b, "sku", laSku(s(get(r.Body, "sku.name"))))
 	e.set(b, "retention_in_days", numAt(r.Body, "retentionInDays"))
 	e.set(b, "daily_quota_gb", numAt(r.Body, "workspaceCapping.dailyQuotaGb"))
 	if v := s(r.Body["publicNetworkAccessForIngestion"]); v != "" {
@@ -599,8 +599,30 @@ func emitLogAnalytics(e *emitter, r *model.Resource, t string) error {
 	return nil
 }
 
+// servicePlanSkus are the sku names azurerm_service_plan accepts (provider 5.x); other plans
+// (legacy P1, dynamic…) take the azapi fallback.
+var servicePlanSkus = map[string]bool{}
+
+func init() {
+	for _, k := range strings.Fields(`B1 B2 B3 S1 S2 S3 F1 D1 SHARED Y1 P1v2 P2v2 P3v2 P0v3 P1v3 P2v3 P3v3
+		P1mv3 P2mv3 P3mv3 P4mv3 P5mv3 P0v4 P1v4 P2v4 P3v4 P1mv4 P2mv4 P3mv4 P4mv4 P5mv4 FC1 EP1 EP2 EP3
+		I1 I2 I3 I1v2 I2v2 I3v2 I4v2 I5v2 I6v2 I1mv2 I2mv2 I3mv2 I4mv2 I5mv2 WS1 WS2 WS3`) {
+		servicePlanSkus[k] = true
+	}
+}
+
+// laSku maps ARM's workspace sku (often lower-case) to azurerm's casing.
+func laSku(v string) string {
+	for _, k := range []string{"PerGB2018", "PerNode", "Premium", "Standard", "Standalone", "Unlimited", "CapacityReservation", "Free", "LACluster"} {
+		if strings.EqualFold(v, k) {
+			return k
+		}
+	}
+	return v
+}
+
 func resolveServicePlan(r *model.Resource) string {
-	if s(r.SKU["name"]) == "" {
+	if !servicePlanSkus[s(r.SKU["name"])] {
 		return ""
 	}
 	return "azurerm_service_plan"
@@ -837,7 +859,7 @@ func emitSQLDatabase(e *emitter, r *model.Resource, t string) error {
 	} else {
 		e.setExpr(b, "server_id", joinExpr(e.base(r), "/providers/Microsoft.Sql/servers/"+r.NameSegments()[0]))
 	}
-	e.set(b, "sku_name", s(r.SKU["name"]))
+	e.set(b, "sku_name", sqlSkuName(r.SKU))
 	e.set(b, "collation", s(r.Body["collation"]))
 	if mx, ok := r.Body["maxSizeBytes"].(float64); ok && mx > 0 {
 		e.set(b, "max_size_gb", mx/(1024*1024*1024))
@@ -878,4 +900,14 @@ func emitRoleAssignment(e *emitter, r *model.Resource, t string) error {
 	e.set(b, "condition_version", s(r.Body["conditionVersion"]))
 	e.set(b, "delegated_managed_identity_resource_id", idAt(r.Body, "delegatedManagedIdentityResourceId"))
 	return nil
+}
+
+// sqlSkuName turns an ARM database sku into azurerm's sku_name: vCore skus carry the capacity
+// (BC_Gen5 + capacity 2 -> BC_Gen5_2), DTU skus are the name (S0, Basic).
+func sqlSkuName(sku map[string]any) string {
+	name := s(sku["name"])
+	if c, ok := sku["capacity"].(float64); ok && strings.Contains(name, "_") {
+		return name + "_" + number(c)
+	}
+	return name
 }

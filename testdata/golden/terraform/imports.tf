@@ -89,8 +89,8 @@ import {
 }
 
 import {
-  to = azurerm_service_plan.testsf6141
-  id = "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/testrg123/providers/Microsoft.Web/serverfarms/testsf6141"
+  to = azapi_resource.testsf6141
+  id = "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/testrg123/providers/Microsoft.Web/serverfarms/testsf6141?api-version=2024-04-01"
 }
 
 import {

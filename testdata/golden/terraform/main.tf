@@ -72,7 +72,7 @@ resource "azurerm_resource_group" "default_sql_southeastasia" {
 resource "azurerm_mssql_database" "testsvr_testdb" {
   name                 = "testdb"
   server_id            = "${azurerm_resource_group.default_sql_southeastasia.id}/providers/Microsoft.Sql/servers/testsvr"
-  sku_name             = "BC_Gen5"
+  sku_name             = "BC_Gen5_2"
   collation            = "SQL_Latin1_General_CP1_CI_AS"
   max_size_gb          = 250
   zone_redundant       = false
@@ -125,13 +125,27 @@ resource "azurerm_resource_group" "testrg123" {
   location = "eastus"
 }
 
-resource "azurerm_service_plan" "testsf6141" {
-  name                = "testsf6141"
-  resource_group_name = azurerm_resource_group.testrg123.name
-  location            = "eastus"
-  os_type             = "Windows"
-  sku_name            = "P1"
-  worker_count        = 1
+resource "azapi_resource" "testsf6141" {
+  type      = "Microsoft.Web/serverfarms@2024-04-01"
+  name      = "testsf6141"
+  parent_id = azurerm_resource_group.testrg123.id
+  location  = "eastus"
+  body = {
+    kind = "app"
+    properties = {
+      isSpot             = false
+      reserved           = false
+      targetWorkerCount  = 0
+      targetWorkerSizeId = 0
+    }
+    sku = {
+      capacity = 1
+      family   = "P"
+      name     = "P1"
+      size     = "P1"
+      tier     = "Premium"
+    }
+  }
 }
 
 resource "azurerm_windows_web_app" "sitef6141" {
