@@ -191,7 +191,13 @@ func (c *cleaner) cleanMap(m map[string]any, path string, top bool) map[string]a
 	// a sub-resource declared inline (id under our own id + name): its id/etag/type are derived
 	selfSub := false
 	if id, ok := m["id"].(string); ok && c.selfLower != "" {
-		if _, hasName := m["name"]; hasName && strings.HasPrefix(strings.ToLower(id), c.selfLower+"/") {
+		name, hasName := m["name"].(string)
+		_, hasProps := m["properties"]
+		switch {
+		case hasName && strings.HasPrefix(strings.ToLower(id), c.selfLower+"/"):
+			selfSub = true
+		case hasName && hasProps && name != "" && strings.HasSuffix(strings.ToLower(id), "/"+strings.ToLower(name)):
+			// an inline sub-resource declaration (name + properties) whose id only repeats its name
 			selfSub = true
 		}
 	}

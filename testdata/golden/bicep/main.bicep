@@ -132,9 +132,6 @@ module mod_rg1 'rg-rg1.bicep' = {
 module mod_subnet_test 'rg-subnet_test.bicep' = {
   name: 'atg-subnet-test'
   scope: subnet_test
-  dependsOn: [
-    mod_rg1
-  ]
 }
 
 module mod_resourcegroup1 'rg-resourcegroup1.bicep' = {

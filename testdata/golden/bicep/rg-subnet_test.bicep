@@ -7,7 +7,6 @@ resource vnetname_subnet1 'Microsoft.Network/virtualNetworks/subnets@2024-07-01'
     addressPrefix: '10.0.0.0/16'
     delegations: [
       {
-        id: '${resourceId('rg1', 'Microsoft.Network/virtualNetworks', 'test-vnet')}/subnets/subnet1/delegations/myDelegation'
         name: 'myDelegation'
         properties: {
           actions: []
