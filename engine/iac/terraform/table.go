@@ -781,7 +781,63 @@ func emitVM(e *emitter, r *model.Resource, t string) error {
 	}
 	e.identity(b, r, false)
 	e.tags(b, r)
+	e.dataDisks(r)
 	return nil
+}
+
+// dataDisks turns the VM's data disks into attachments: attached disks keep their reference,
+// disks the VM created (Empty, FromImage) become azurerm_managed_disk resources of their own.
+func (e *emitter) dataDisks(r *model.Resource) {
+	for _, d := range arr(get(r.Body, "storageProfile.dataDisks")) {
+		lun, ok := get(d, "lun").(float64)
+		if !ok {
+			continue
+		}
+		suffix := "_data_disk_" + number(lun)
+		diskID := idAt(d, "managedDisk.id")
+		if !strings.EqualFold(s(get(d, "createOption")), "Attach") || diskID == nil {
+			e.body.AppendNewline()
+			db := e.body.AppendNewBlock("resource", []string{"azurerm_managed_disk", r.Key + suffix}).Body()
+			name := s(get(d, "name"))
+			if name == "" {
+				name = r.LastName() + suffix
+			}
+			e.set(db, "name", name)
+			e.rgName(db, r)
+			e.set(db, "location", r.Location)
+			sat := s(get(d, "managedDisk.storageAccountType"))
+			if sat == "" {
+				sat = "Standard_LRS"
+			}
+			e.set(db, "storage_account_type", sat)
+			e.set(db, "create_option", "Empty")
+			e.set(db, "disk_size_gb", numAt(d, "diskSizeGB"))
+			if len(r.Zones) > 0 {
+				e.set(db, "zone", r.Zones[0])
+			}
+			diskID = nil
+			e.body.AppendNewline()
+			ab := e.body.AppendNewBlock("resource", []string{"azurerm_virtual_machine_data_disk_attachment", r.Key + suffix}).Body()
+			e.setExpr(ab, "managed_disk_id", "azurerm_managed_disk."+r.Key+suffix+".id")
+			e.setExpr(ab, "virtual_machine_id", e.address(r)+".id")
+			e.set(ab, "lun", lun)
+			e.set(ab, "caching", cachingOr(s(get(d, "caching"))))
+			continue
+		}
+		e.body.AppendNewline()
+		ab := e.body.AppendNewBlock("resource", []string{"azurerm_virtual_machine_data_disk_attachment", r.Key + suffix}).Body()
+		e.set(ab, "managed_disk_id", diskID)
+		e.setExpr(ab, "virtual_machine_id", e.address(r)+".id")
+		e.set(ab, "lun", lun)
+		e.set(ab, "caching", cachingOr(s(get(d, "caching"))))
+	}
+}
+
+func cachingOr(c string) string {
+	if c == "" {
+		return "None"
+	}
+	return c
 }
 
 func resolveDisk(r *model.Resource) string {

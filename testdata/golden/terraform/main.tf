@@ -380,6 +380,29 @@ resource "azurerm_windows_virtual_machine" "myvm" {
   }
 }
 
+resource "azurerm_managed_disk" "myvm_data_disk_0" {
+  name                 = "myDataDisk0"
+  resource_group_name  = azurerm_resource_group.myresourcegroup.name
+  location             = "westus"
+  storage_account_type = "Premium_LRS"
+  create_option        = "Empty"
+  disk_size_gb         = 30
+}
+
+resource "azurerm_virtual_machine_data_disk_attachment" "myvm_data_disk_0" {
+  managed_disk_id    = azurerm_managed_disk.myvm_data_disk_0.id
+  virtual_machine_id = azurerm_windows_virtual_machine.myvm.id
+  lun                = 0
+  caching            = "ReadWrite"
+}
+
+resource "azurerm_virtual_machine_data_disk_attachment" "myvm_data_disk_1" {
+  managed_disk_id    = var.ref_disks_mydatadisk1
+  virtual_machine_id = azurerm_windows_virtual_machine.myvm.id
+  lun                = 1
+  caching            = "ReadWrite"
+}
+
 resource "azapi_resource" "myvm_myvmextension" {
   type      = "Microsoft.Compute/virtualMachines/extensions@2024-07-01"
   name      = "myVMExtension"
