@@ -40,6 +40,12 @@ var Table = map[string]Mapping{
 	"microsoft.sql/servers":                                     {Types: []string{"azurerm_mssql_server"}, Emit: emitSQLServer},
 	"microsoft.sql/servers/databases":                           {Types: []string{"azurerm_mssql_database"}, Emit: emitSQLDatabase},
 	"microsoft.authorization/roleassignments":                   {Types: []string{"azurerm_role_assignment"}, Emit: emitRoleAssignment},
+	"microsoft.network/privatednszones":                         {Types: []string{"azurerm_private_dns_zone"}, Emit: emitPrivateDNSZone},
+	"microsoft.network/privatednszones/virtualnetworklinks":     {Types: []string{"azurerm_private_dns_zone_virtual_network_link"}, Resolve: resolveDNSLink, Emit: emitPrivateDNSLink},
+	"microsoft.network/virtualnetworks/virtualnetworkpeerings":  {Types: []string{"azurerm_virtual_network_peering"}, Resolve: resolvePeering, Emit: emitPeering},
+	"microsoft.compute/availabilitysets":                        {Types: []string{"azurerm_availability_set"}, Emit: emitAvailabilitySet},
+	"microsoft.insights/components":                             {Types: []string{"azurerm_application_insights"}, Resolve: resolveAppInsights, Emit: emitAppInsights},
+	"microsoft.containerregistry/registries":                    {Types: []string{"azurerm_container_registry"}, Resolve: resolveRegistry, Emit: emitRegistry},
 }
 
 // TerraformTypes is the reverse index: every Terraform type the table can produce -> ARM type.
@@ -966,4 +972,136 @@ func sqlSkuName(sku map[string]any) string {
 		return name + "_" + number(c)
 	}
 	return name
+}
+
+func emitPrivateDNSZone(e *emitter, r *model.Resource, t string) error {
+	b := e.block(t, r)
+	e.set(b, "name", r.LastName())
+	e.rgName(b, r)
+	e.tags(b, r)
+	return nil
+}
+
+func resolveDNSLink(r *model.Resource) string {
+	if idAt(r.Body, "virtualNetwork.id") == nil {
+		return ""
+	}
+	return "azurerm_private_dns_zone_virtual_network_link"
+}
+
+func emitPrivateDNSLink(e *emitter, r *model.Resource, t string) error {
+	b := e.block(t, r)
+	e.set(b, "name", r.LastName())
+	if p := e.idx[r.Parent]; p != nil && r.Parent != "" {
+		e.setExpr(b, "private_dns_zone_id", e.address(p)+".id")
+	} else {
+		e.setExpr(b, "private_dns_zone_id", joinExpr(e.base(r), "/providers/Microsoft.Network/privateDnsZones/"+r.NameSegments()[0]))
+	}
+	e.set(b, "virtual_network_id", idAt(r.Body, "virtualNetwork.id"))
+	e.set(b, "registration_enabled", boolAt(r.Body, "registrationEnabled"))
+	if rp := s(r.Body["resolutionPolicy"]); rp != "" {
+		e.set(b, "resolution_policy", rp)
+	}
+	e.tags(b, r)
+	return nil
+}
+
+func resolvePeering(r *model.Resource) string {
+	if idAt(r.Body, "remoteVirtualNetwork.id") == nil {
+		return ""
+	}
+	return "azurerm_virtual_network_peering"
+}
+
+func emitPeering(e *emitter, r *model.Resource, t string) error {
+	b := e.block(t, r)
+	e.set(b, "name", r.LastName())
+	e.rgName(b, r)
+	if p := e.idx[r.Parent]; p != nil && r.Parent != "" && e.tfType[p.Key] == "azurerm_virtual_network" {
+		e.setExpr(b, "virtual_network_name", e.address(p)+".name")
+	} else {
+		e.set(b, "virtual_network_name", r.NameSegments()[0])
+	}
+	e.set(b, "remote_virtual_network_id", idAt(r.Body, "remoteVirtualNetwork.id"))
+	e.set(b, "allow_virtual_network_access", boolAt(r.Body, "allowVirtualNetworkAccess"))
+	e.set(b, "allow_forwarded_traffic", boolAt(r.Body, "allowForwardedTraffic"))
+	e.set(b, "allow_gateway_transit", boolAt(r.Body, "allowGatewayTransit"))
+	e.set(b, "use_remote_gateways", boolAt(r.Body, "useRemoteGateways"))
+	return nil
+}
+
+func emitAvailabilitySet(e *emitter, r *model.Resource, t string) error {
+	b := e.block(t, r)
+	e.common(b, r, true)
+	e.set(b, "platform_update_domain_count", numAt(r.Body, "platformUpdateDomainCount"))
+	e.set(b, "platform_fault_domain_count", numAt(r.Body, "platformFaultDomainCount"))
+	e.set(b, "managed", strings.EqualFold(s(r.SKU["name"]), "Aligned"))
+	e.set(b, "proximity_placement_group_id", idAt(r.Body, "proximityPlacementGroup.id"))
+	e.tags(b, r)
+	return nil
+}
+
+var appInsightsTypes = map[string]string{"web": "web", "other": "other", "java": "java", "mobilecenter": "MobileCenter",
+	"phone": "phone", "store": "store", "ios": "ios", "node.js": "Node.JS"}
+
+func resolveAppInsights(r *model.Resource) string {
+	if _, ok := appInsightsTypes[strings.ToLower(s(r.Body["Application_Type"]))]; !ok {
+		return ""
+	}
+	return "azurerm_application_insights"
+}
+
+func emitAppInsights(e *emitter, r *model.Resource, t string) error {
+	b := e.block(t, r)
+	e.common(b, r, true)
+	e.set(b, "application_type", appInsightsTypes[strings.ToLower(s(r.Body["Application_Type"]))])
+	e.set(b, "workspace_id", idAt(r.Body, "WorkspaceResourceId"))
+	e.set(b, "retention_in_days", numAt(r.Body, "RetentionInDays"))
+	e.set(b, "sampling_percentage", numAt(r.Body, "SamplingPercentage"))
+	e.set(b, "local_authentication_enabled", func() any {
+		if v, ok := r.Body["DisableLocalAuth"].(bool); ok {
+			return !v
+		}
+		return nil
+	}())
+	if v := s(r.Body["publicNetworkAccessForIngestion"]); v != "" {
+		e.set(b, "internet_ingestion_enabled", strings.EqualFold(v, "Enabled"))
+	}
+	if v := s(r.Body["publicNetworkAccessForQuery"]); v != "" {
+		e.set(b, "internet_query_enabled", strings.EqualFold(v, "Enabled"))
+	}
+	e.tags(b, r)
+	return nil
+}
+
+func resolveRegistry(r *model.Resource) string {
+	switch s(r.SKU["name"]) {
+	case "Basic", "Standard", "Premium":
+		return "azurerm_container_registry"
+	}
+	return ""
+}
+
+func emitRegistry(e *emitter, r *model.Resource, t string) error {
+	b := e.block(t, r)
+	e.common(b, r, true)
+	e.set(b, "sku", s(r.SKU["name"]))
+	e.set(b, "admin_enabled", boolAt(r.Body, "adminUserEnabled"))
+	if pna := s(r.Body["publicNetworkAccess"]); pna != "" {
+		e.set(b, "public_network_access_enabled", strings.EqualFold(pna, "Enabled"))
+	}
+	premium := s(r.SKU["name"]) == "Premium"
+	if premium {
+		if zr := s(r.Body["zoneRedundancy"]); zr != "" {
+			e.set(b, "zone_redundancy_enabled", strings.EqualFold(zr, "Enabled"))
+		}
+		e.set(b, "data_endpoint_enabled", boolAt(r.Body, "dataEndpointEnabled"))
+	}
+	e.set(b, "anonymous_pull_enabled", boolAt(r.Body, "anonymousPullEnabled"))
+	if nrb := s(r.Body["networkRuleBypassOptions"]); nrb != "" {
+		e.set(b, "network_rule_bypass_option", nrb)
+	}
+	e.identity(b, r, false)
+	e.tags(b, r)
+	return nil
 }

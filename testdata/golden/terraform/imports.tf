@@ -29,13 +29,13 @@ import {
 }
 
 import {
-  to = azapi_resource.privatezone1_com
-  id = "/subscriptions/subscriptionId/resourceGroups/resourceGroup1/providers/Microsoft.Network/privateDnsZones/privatezone1.com?api-version=2024-06-01"
+  to = azurerm_private_dns_zone.privatezone1_com
+  id = "/subscriptions/subscriptionId/resourceGroups/resourceGroup1/providers/Microsoft.Network/privateDnsZones/privatezone1.com"
 }
 
 import {
-  to = azapi_resource.privatezone1_com_virtualnetworklink1
-  id = "/subscriptions/subscriptionId/resourceGroups/resourceGroup1/providers/Microsoft.Network/privateDnsZones/privatezone1.com/virtualNetworkLinks/virtualNetworkLink1?api-version=2024-06-01"
+  to = azurerm_private_dns_zone_virtual_network_link.privatezone1_com_virtualnetworklink1
+  id = "/subscriptions/subscriptionId/resourceGroups/resourceGroup1/providers/Microsoft.Network/privateDnsZones/privatezone1.com/virtualNetworkLinks/virtualNetworkLink1"
 }
 
 import {

@@ -312,29 +312,19 @@ resource "azurerm_resource_group" "resourcegroup1" {
   location = "eastus"
 }
 
-resource "azapi_resource" "privatezone1_com" {
-  type      = "Microsoft.Network/privateDnsZones@2024-06-01"
-  name      = "privatezone1.com"
-  parent_id = azurerm_resource_group.resourcegroup1.id
-  location  = "global"
+resource "azurerm_private_dns_zone" "privatezone1_com" {
+  name                = "privatezone1.com"
+  resource_group_name = azurerm_resource_group.resourcegroup1.name
   tags = {
     key1 = "value1"
   }
 }
 
-resource "azapi_resource" "privatezone1_com_virtualnetworklink1" {
-  type      = "Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01"
-  name      = "virtualNetworkLink1"
-  parent_id = azapi_resource.privatezone1_com.id
-  location  = "global"
-  body = {
-    properties = {
-      registrationEnabled = false
-      virtualNetwork = {
-        id = var.ref_virtualnetworks_virtualnetworkname
-      }
-    }
-  }
+resource "azurerm_private_dns_zone_virtual_network_link" "privatezone1_com_virtualnetworklink1" {
+  name                 = "virtualNetworkLink1"
+  private_dns_zone_id  = azurerm_private_dns_zone.privatezone1_com.id
+  virtual_network_id   = var.ref_virtualnetworks_virtualnetworkname
+  registration_enabled = false
   tags = {
     key1 = "value1"
   }
