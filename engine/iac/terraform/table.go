@@ -46,6 +46,11 @@ var Table = map[string]Mapping{
 	"microsoft.compute/availabilitysets":                        {Types: []string{"azurerm_availability_set"}, Emit: emitAvailabilitySet},
 	"microsoft.insights/components":                             {Types: []string{"azurerm_application_insights"}, Resolve: resolveAppInsights, Emit: emitAppInsights},
 	"microsoft.containerregistry/registries":                    {Types: []string{"azurerm_container_registry"}, Resolve: resolveRegistry, Emit: emitRegistry},
+	"microsoft.network/dnszones":                                {Types: []string{"azurerm_dns_zone"}, Resolve: resolveDNSZone, Emit: emitDNSZone},
+	"microsoft.network/privateendpoints":                        {Types: []string{"azurerm_private_endpoint"}, Resolve: resolvePrivateEndpoint, Emit: emitPrivateEndpoint},
+	"microsoft.cache/redis":                                     {Types: []string{"azurerm_redis_cache"}, Resolve: resolveRedis, Emit: emitRedis},
+	"microsoft.servicebus/namespaces":                           {Types: []string{"azurerm_servicebus_namespace"}, Resolve: resolveMessaging, Emit: emitServiceBus},
+	"microsoft.eventhub/namespaces":                             {Types: []string{"azurerm_eventhub_namespace"}, Resolve: resolveMessaging, Emit: emitEventHubNS},
 }
 
 // TerraformTypes is the reverse index: every Terraform type the table can produce -> ARM type.
@@ -1101,6 +1106,163 @@ func emitRegistry(e *emitter, r *model.Resource, t string) error {
 	if nrb := s(r.Body["networkRuleBypassOptions"]); nrb != "" {
 		e.set(b, "network_rule_bypass_option", nrb)
 	}
+	e.identity(b, r, false)
+	e.tags(b, r)
+	return nil
+}
+
+func resolveDNSZone(r *model.Resource) string {
+	if zt := s(r.Body["zoneType"]); zt != "" && !strings.EqualFold(zt, "Public") {
+		return "" // legacy private zones
+	}
+	return "azurerm_dns_zone"
+}
+
+func emitDNSZone(e *emitter, r *model.Resource, t string) error {
+	b := e.block(t, r)
+	e.set(b, "name", r.LastName())
+	e.rgName(b, r)
+	e.tags(b, r)
+	return nil
+}
+
+func plsConnection(r *model.Resource) (map[string]any, bool) {
+	if c := arr(r.Body["privateLinkServiceConnections"]); len(c) > 0 {
+		return m(c[0]), false
+	}
+	if c := arr(r.Body["manualPrivateLinkServiceConnections"]); len(c) > 0 {
+		return m(c[0]), true
+	}
+	return nil, false
+}
+
+func resolvePrivateEndpoint(r *model.Resource) string {
+	c, _ := plsConnection(r)
+	if c == nil || idAt(r.Body, "subnet.id") == nil || idAt(c, "properties.privateLinkServiceId") == nil {
+		return ""
+	}
+	return "azurerm_private_endpoint"
+}
+
+func emitPrivateEndpoint(e *emitter, r *model.Resource, t string) error {
+	b := e.block(t, r)
+	e.common(b, r, true)
+	e.set(b, "subnet_id", idAt(r.Body, "subnet.id"))
+	e.set(b, "custom_network_interface_name", s(r.Body["customNetworkInterfaceName"]))
+	c, manual := plsConnection(r)
+	cb := b.AppendNewBlock("private_service_connection", nil).Body()
+	e.set(cb, "name", s(c["name"]))
+	e.set(cb, "private_connection_resource_id", idAt(c, "properties.privateLinkServiceId"))
+	e.set(cb, "subresource_names", strList(get(c, "properties.groupIds")))
+	e.set(cb, "is_manual_connection", manual)
+	if manual {
+		msg := s(get(c, "properties.requestMessage"))
+		if msg == "" {
+			msg = "Please approve"
+		}
+		e.set(cb, "request_message", msg)
+	}
+	e.tags(b, r)
+	return nil
+}
+
+func resolveRedis(r *model.Resource) string {
+	sku := m(get(r.Body, "sku"))
+	if sku == nil {
+		sku = r.SKU
+	}
+	if s(sku["name"]) == "" || s(sku["family"]) == "" {
+		return ""
+	}
+	return "azurerm_redis_cache"
+}
+
+func emitRedis(e *emitter, r *model.Resource, t string) error {
+	b := e.block(t, r)
+	e.common(b, r, true)
+	sku := m(get(r.Body, "sku"))
+	if sku == nil {
+		sku = r.SKU
+	}
+	e.set(b, "capacity", sku["capacity"])
+	e.set(b, "family", s(sku["family"]))
+	e.set(b, "sku_name", s(sku["name"]))
+	e.set(b, "non_ssl_port_enabled", boolAt(r.Body, "enableNonSslPort"))
+	if v := s(r.Body["minimumTlsVersion"]); v != "" {
+		e.set(b, "minimum_tls_version", v)
+	}
+	if v := s(r.Body["redisVersion"]); v != "" {
+		e.set(b, "redis_version", strings.SplitN(v, ".", 2)[0])
+	}
+	if pna := s(r.Body["publicNetworkAccess"]); pna != "" {
+		e.set(b, "public_network_access_enabled", strings.EqualFold(pna, "Enabled"))
+	}
+	e.set(b, "shard_count", numAt(r.Body, "shardCount"))
+	e.set(b, "subnet_id", idAt(r.Body, "subnetId"))
+	if len(r.Zones) > 0 {
+		e.set(b, "zones", toAny(r.Zones))
+	}
+	e.identity(b, r, false)
+	e.tags(b, r)
+	return nil
+}
+
+func resolveMessaging(r *model.Resource) string {
+	switch s(r.SKU["name"]) {
+	case "Basic", "Standard", "Premium":
+		if strings.HasPrefix(r.LowerType(), "microsoft.servicebus") {
+			return "azurerm_servicebus_namespace"
+		}
+		return "azurerm_eventhub_namespace"
+	}
+	return ""
+}
+
+func tlsVersion(v string) string {
+	switch v {
+	case "1.0", "1.1", "1.2":
+		return v
+	}
+	return ""
+}
+
+func emitServiceBus(e *emitter, r *model.Resource, t string) error {
+	b := e.block(t, r)
+	e.common(b, r, true)
+	e.set(b, "sku", s(r.SKU["name"]))
+	if s(r.SKU["name"]) == "Premium" {
+		e.set(b, "capacity", r.SKU["capacity"])
+		e.set(b, "premium_messaging_partitions", numAt(r.Body, "premiumMessagingPartitions"))
+	}
+	if v, ok := r.Body["disableLocalAuth"].(bool); ok {
+		e.set(b, "local_auth_enabled", !v)
+	}
+	if pna := s(r.Body["publicNetworkAccess"]); pna != "" {
+		e.set(b, "public_network_access_enabled", strings.EqualFold(pna, "Enabled"))
+	}
+	e.set(b, "minimum_tls_version", tlsVersion(s(r.Body["minimumTlsVersion"])))
+	e.identity(b, r, false)
+	e.tags(b, r)
+	return nil
+}
+
+func emitEventHubNS(e *emitter, r *model.Resource, t string) error {
+	b := e.block(t, r)
+	e.common(b, r, true)
+	e.set(b, "sku", s(r.SKU["name"]))
+	e.set(b, "capacity", r.SKU["capacity"])
+	auto, _ := r.Body["isAutoInflateEnabled"].(bool)
+	e.set(b, "auto_inflate_enabled", auto)
+	if auto {
+		e.set(b, "maximum_throughput_units", numAt(r.Body, "maximumThroughputUnits"))
+	}
+	if v, ok := r.Body["disableLocalAuth"].(bool); ok {
+		e.set(b, "local_authentication_enabled", !v)
+	}
+	if pna := s(r.Body["publicNetworkAccess"]); pna != "" {
+		e.set(b, "public_network_access_enabled", strings.EqualFold(pna, "Enabled"))
+	}
+	e.set(b, "minimum_tls_version", tlsVersion(s(r.Body["minimumTlsVersion"])))
 	e.identity(b, r, false)
 	e.tags(b, r)
 	return nil
