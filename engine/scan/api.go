@@ -72,7 +72,7 @@ type ShardResult struct {
 	// Counts by node label written by the shard (identities, role assignments, …).
 	Labels    map[string]int `json:"labels,omitempty"`
 	Nodes     int            `json:"nodes"`
-	Edges     int            `json:"edges"`
+	Edges     int            `json:"edges"` // edges among the shard's own nodes (Finalize writes all edges)
 	Failures  []Failure      `json:"failures"`
 	APICalls  map[string]int `json:"api_calls"`
 	Throttled int            `json:"throttled"`

@@ -226,14 +226,12 @@ func (e *Engine) RunShard(ctx context.Context, p Plan, s Shard) (ShardResult, er
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
+	// Nodes only, with the shared Tag/Region nodes they use: Finalize derives every edge once,
+	// over all shards' nodes (writing the shard's edges here too would double the edge writes).
 	nodes := col.list()
 	derived := rules.ApplyAll(nodes, nil)
 	all := append(nodes, derived.Nodes...)
 	if err := e.upsertNodes(ctx, tenant, p.ScanID, all); err != nil {
-		return res, fmt.Errorf("shard %s: %w", s.ID, err)
-	}
-	skipped, err := e.upsertEdges(ctx, tenant, p.ScanID, derived.Edges)
-	if err != nil {
 		return res, fmt.Errorf("shard %s: %w", s.ID, err)
 	}
 	for _, n := range nodes {
@@ -248,7 +246,7 @@ func (e *Engine) RunShard(ctx context.Context, p Plan, s Shard) (ShardResult, er
 		}
 	}
 	res.Nodes = len(all)
-	res.Edges = len(derived.Edges) - skipped
+	res.Edges = len(derived.Edges)
 	res.Failures = sink.Failed()
 	sortFailures(res.Failures)
 	st := counter.Snapshot()
