@@ -37,7 +37,7 @@ func diff(want, got map[string]any, skip []string) []string {
 			for k, wv := range wt {
 				gv, ok := lookupFold(gm, k)
 				if !ok {
-					if wv == nil || isEmpty(wv) {
+					if wv == nil || isEmpty(wv) || skipSet[joinPath(path, k)] {
 						continue
 					}
 					out = append(out, joinPath(path, k))

@@ -195,6 +195,7 @@ func MakePlan(ctx context.Context, in Input) (*Plan, error) {
 		}
 	}
 	p.model = m
+	p.splitMergedResourceGroups()
 	p.Skipped = append([]model.Skipped(nil), m.Skipped...)
 	if p.Skipped == nil {
 		p.Skipped = []model.Skipped{}
@@ -660,4 +661,51 @@ func (p *Plan) MapName() func(armType, name string) string {
 		}
 		return name
 	}
+}
+
+// splitMergedResourceGroups gives every target subscription its own copy of a resource group the
+// model merged (same name in several source subscriptions) when those subscriptions land in
+// different targets: the model keeps one group, but each target subscription needs it.
+func (p *Plan) splitMergedResourceGroups() {
+	m := p.model
+	have := map[string]bool{} // lower sub|rg
+	byName := map[string]*model.Resource{}
+	for _, r := range m.Resources {
+		if r.IsResourceGroup() {
+			have[strings.ToLower(r.Subscription+"|"+r.Name)] = true
+			byName[strings.ToLower(r.Name)] = r
+		}
+	}
+	var added []*model.Resource
+	for _, r := range m.Resources {
+		if r.IsResourceGroup() || r.ResourceGroup == "" || r.Level != model.LevelResourceGroup {
+			continue
+		}
+		k := strings.ToLower(r.Subscription + "|" + r.ResourceGroup)
+		rg := byName[strings.ToLower(r.ResourceGroup)]
+		if have[k] || rg == nil {
+			continue
+		}
+		have[k] = true
+		c := *rg
+		c.Key = rg.Key + "_" + model.ShortHash(r.Subscription)
+		c.Subscription = r.Subscription
+		c.ID = "/subscriptions/" + p.sourceSub[r.Key] + "/resourceGroups/" + rg.Name
+		added = append(added, &c)
+	}
+	if len(added) == 0 {
+		return
+	}
+	m.Resources = append(m.Resources, added...)
+	recreated := map[string]bool{}
+	for _, c := range added {
+		recreated[strings.ToLower(c.ID)] = true
+	}
+	kept := m.Skipped[:0]
+	for _, s := range m.Skipped {
+		if !(recreated[strings.ToLower(s.ID)] && strings.HasPrefix(s.Reason, "merged into resource group")) {
+			kept = append(kept, s)
+		}
+	}
+	m.Skipped = kept
 }
