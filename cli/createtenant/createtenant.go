@@ -246,6 +246,9 @@ func run(ctx context.Context, o *Options) error {
 		return derr
 	}
 	rep.Identities = idrep
+	if idrep != nil {
+		rep.APICalls["msgraph"] += idrep.APICalls["msgraph"]
+	}
 	if o.JSON {
 		err = cmdutil.PrintJSON(o.IO.Out, rep)
 	} else {

@@ -82,6 +82,7 @@ type IdentityReport struct {
 	MembershipsExisting int               `json:"memberships_existing"`
 	NotCreated          []string          `json:"not_created,omitempty"` // e.g. service principals of applications
 	Failures            []Result          `json:"failures"`
+	APICalls            map[string]int    `json:"api_calls"`
 	Map                 map[string]string `json:"-"`
 }
 
@@ -102,6 +103,9 @@ func CreateIdentities(ctx context.Context, o IdentityOptions) (*IdentityReport, 
 		return nil, err
 	}
 	rep := &IdentityReport{Map: map[string]string{}, Failures: []Result{}}
+	counter := &azure.Counter{}
+	ctx = azure.WithCounter(ctx, counter)
+	defer func() { rep.APICalls = counter.Snapshot().Map() }()
 	for k, v := range o.Existing {
 		rep.Map[strings.ToLower(k)] = v
 	}

@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"os"
@@ -190,6 +191,7 @@ func roundTripEnv(t *testing.T, e *env, input func(*Input)) {
 	if rep.Created != len(p.Items) {
 		t.Errorf("created %d of %d", rep.Created, len(p.Items))
 	}
+	checkSecrets(t, e, p, rep)
 	e.scan(t, e.dst)
 	fr, err := fidelity.Compare(ctx, e.store, fidelity.Options{SourceTenantID: e.src, TargetTenantID: e.dst, MapName: p.MapName()})
 	if err != nil {
@@ -494,6 +496,9 @@ func TestCreateIdentities(t *testing.T) {
 	if idr.UsersCreated != users || idr.GroupsCreated != groups || idr.MembershipsAdded == 0 {
 		t.Fatalf("created %d/%d users, %d/%d groups, %d memberships", idr.UsersCreated, users, idr.GroupsCreated, groups, idr.MembershipsAdded)
 	}
+	if idr.APICalls["msgraph"] < users+groups {
+		t.Errorf("msgraph calls %d for %d objects", idr.APICalls["msgraph"], users+groups)
+	}
 	path := filepath.Join(t.TempDir(), "identities.json")
 	if err := SaveIdentityMap(path, idr.Map); err != nil {
 		t.Fatal(err)
@@ -553,4 +558,31 @@ func TestCreateIdentities(t *testing.T) {
 	}
 	t.Logf("identities: %d users, %d groups, %d memberships; role assignments %d (without map %d); unmapped %d",
 		idr.UsersCreated, idr.GroupsCreated, idr.MembershipsAdded, ras(p), ras(without), len(rep.UnmappedPrincipals))
+}
+
+// checkSecrets: the SQL server got a generated administrator password (the simulator, unlike
+// Azure, echoes it back), and it appears nowhere in the report.
+func checkSecrets(t *testing.T, e *env, p *Plan, rep *Report) {
+	t.Helper()
+	it := findItem(t, p, "Microsoft.Sql/servers", false)
+	var body map[string]any
+	if err := e.clients(t, e.dst).GetARM(context.Background(), it.TargetID, it.APIVersion, &body); err != nil {
+		t.Fatal(err)
+	}
+	pw, _ := lookupPath(body, "properties.administratorLoginPassword").(string)
+	if len(pw) != 24 {
+		t.Fatalf("SQL server password not generated (%d chars)", len(pw))
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), pw) || strings.Contains(rep.Markdown(), pw) {
+		t.Fatal("the generated password is in the report")
+	}
+	for _, r := range p.Items {
+		if b, _ := json.Marshal(r.res.Body); strings.Contains(string(b), pw) {
+			t.Fatal("the generated password is in the plan")
+		}
+	}
 }
