@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -235,14 +236,17 @@ func openStore(t *testing.T, path string) graph.Store {
 	return st
 }
 
-// dupQueue enqueues every shard message twice (at-least-once delivery, worst case).
-type dupQueue struct{ jobs.Queue }
+// dupQueue enqueues every shard message twice once on (at-least-once delivery, worst case).
+type dupQueue struct {
+	jobs.Queue
+	on atomic.Bool
+}
 
-func (d dupQueue) Enqueue(ctx context.Context, m jobs.Message) error {
+func (d *dupQueue) Enqueue(ctx context.Context, m jobs.Message) error {
 	if err := d.Queue.Enqueue(ctx, m); err != nil {
 		return err
 	}
-	if m.Kind == jobs.KindShard {
+	if m.Kind == jobs.KindShard && d.on.Load() {
 		return d.Queue.Enqueue(ctx, m)
 	}
 	return nil
@@ -262,6 +266,8 @@ func TestServeEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dq := &dupQueue{Queue: app.Azure.Backend.Queue}
+	app.Azure.Backend.Queue = dq // before anything runs: the backend is shared by API and workers
 	api := httptest.NewServer(app.API)
 	defer api.Close()
 	p := app.Poller(3, 10*time.Second)
@@ -285,7 +291,7 @@ func TestServeEndToEnd(t *testing.T) {
 	first := c.checkScan(t, id, tr)
 	stats1, _ := st.Stats(ctx, e.tenant)
 
-	app.Azure.Backend.Queue = dupQueue{app.Azure.Backend.Queue}
+	dq.on.Store(true)
 	id2 := c.submitScan(t, e.tenant)
 	j2, _ := c.wait(t, id2, 90*time.Second, nil)
 	if j2.Status != jobs.Succeeded {
@@ -396,9 +402,14 @@ func TestServeKill9MidScan(t *testing.T) {
 	c := client{base: base, key: e.key}
 	id := c.submitScan(t, e.tenant)
 	killed := false
-	// kill -9 once at least one shard is done and others are still running
-	j, _ := c.wait(t, id, 30*time.Second, func(j JobView) {
-		if !killed && j.Status == jobs.Running && j.Progress != nil && j.Progress.Counts["shards_done"] >= 1 {
+	var runningSince time.Time
+	// kill -9 once at least one shard is done (or the shards have run for a while)
+	j, _ := c.wait(t, id, 60*time.Second, func(j JobView) {
+		if j.Status == jobs.Running && runningSince.IsZero() {
+			runningSince = time.Now()
+		}
+		if !killed && j.Status == jobs.Running && j.Progress != nil && j.Progress.Phase == "discover" &&
+			(j.Progress.Counts["shards_done"] >= 1 || time.Since(runningSince) > 2*time.Second) {
 			_ = cmd.Process.Signal(syscall.SIGKILL)
 			_, _ = cmd.Process.Wait()
 			killed = true
