@@ -40,10 +40,12 @@ func testLogger() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-func newEnv(t testing.TB, resources, subs int) *env {
+func newEnv(t testing.TB, resources, subs int) *env { return newEnvFaults(t, resources, subs, 0) }
+
+func newEnvFaults(t testing.TB, resources, subs int, faults float64) *env {
 	t.Helper()
 	log := testLogger()
-	s, err := sim.New(sim.Options{Resources: resources, Subscriptions: subs, Seed: 11, Tenants: 2, Throttle: "fast", Logger: log})
+	s, err := sim.New(sim.Options{Resources: resources, Subscriptions: subs, Seed: 11, Tenants: 2, Throttle: "fast", Logger: log, Faults: faults})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,6 +174,15 @@ func TestRoundTripFromSpec(t *testing.T) {
 }
 
 func roundTrip(t *testing.T, n, subs int) { roundTripEnv(t, newEnv(t, n, subs), nil) }
+
+// TestRoundTripWithFaults: 3% of requests fail (500, 503, 429 without Retry-After, connection
+// resets, slow answers); retries make the deployment complete all the same.
+func TestRoundTripWithFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration")
+	}
+	roundTripEnv(t, newEnvFaults(t, 200, 1, 0.03), nil)
+}
 
 func roundTripEnv(t *testing.T, e *env, input func(*Input)) {
 	ctx := context.Background()
