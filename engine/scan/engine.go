@@ -122,6 +122,8 @@ func (e *Engine) Plan(ctx context.Context, req Request) (Plan, error) {
 		p.Shards = append(p.Shards, Shard{ID: "entra", Kind: ShardEntra})
 	}
 	e.live.subsTotal.Store(int64(len(ids)))
+	e.live.subsDone.Store(0)
+	e.live.resources.Store(0)
 	e.Logger.Debug("scan planned", "scan_id", p.ScanID, "tenant_id", req.TenantID, "subscriptions", len(ids), "shards", len(p.Shards))
 	return p, nil
 }
