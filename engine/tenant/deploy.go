@@ -338,6 +338,12 @@ func (d *deployer) get(ctx context.Context, it *Item) (map[string]any, bool, err
 }
 
 // put creates or updates the resource and waits for a long-running operation to finish.
+//
+// Resource groups go through armresources.ResourceGroupsClient. Other resources are PUT through
+// the same azcore ARM pipeline armresources.Client uses (credential, retry/throttle policy) with
+// runtime.NewPoller for the long-running ones — what Client.BeginCreateOrUpdateByID does — but
+// with the body as JSON: armresources.GenericResource has no zones field, and availability zones
+// (public IPs, VMs, disks, node pools) must not be dropped.
 func (d *deployer) put(ctx context.Context, it *Item, body map[string]any) (map[string]any, error) {
 	d.mu.Lock()
 	d.writes++
