@@ -36,6 +36,9 @@ type Options struct {
 	// PollFrequency is the long-running-operation poll interval when the service sends no
 	// Retry-After; default 2s.
 	PollFrequency time.Duration
+	// PrincipalWait is the first wait before retrying a role assignment whose principal Entra
+	// has not replicated yet (PrincipalNotFound); it doubles, four retries; default 2s.
+	PrincipalWait time.Duration
 	Logger        *slog.Logger
 	// Progress is called after each resource, serially.
 	Progress func(Progress)
@@ -112,6 +115,9 @@ func Deploy(ctx context.Context, p *Plan, o Options) (*Report, error) {
 	}
 	if o.PollFrequency <= 0 {
 		o.PollFrequency = 2 * time.Second
+	}
+	if o.PrincipalWait <= 0 {
+		o.PrincipalWait = 2 * time.Second
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -266,6 +272,23 @@ func (d *deployer) one(ctx context.Context, it *Item) Result {
 		return res
 	}
 	body, err := d.put(ctx, it, want.body)
+	// A principal created moments ago (a managed identity, --create-identities) may not have
+	// replicated yet: Azure answers PrincipalNotFound for a while.
+	for wait := d.opts.PrincipalWait; err != nil && wait <= 8*d.opts.PrincipalWait; wait *= 2 {
+		if code, _ := armError(err); code != "PrincipalNotFound" {
+			break
+		}
+		d.log.Debug("create-tenant: principal not replicated yet, retrying", "id", it.TargetID, "wait", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			res.Action, res.Code, res.Message = ActionFail, "Canceled", ctx.Err().Error()
+			return res
+		case <-t.C:
+		}
+		body, err = d.put(ctx, it, want.body)
+	}
 	if err != nil {
 		code, msg := armError(err)
 		if code == "RoleAssignmentExists" {

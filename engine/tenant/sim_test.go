@@ -597,3 +597,54 @@ func checkSecrets(t *testing.T, e *env, p *Plan, rep *Report) {
 		}
 	}
 }
+
+// TestWrongPrincipalFails maps one user to an object id the target directory lacks: its role
+// assignments fail with PrincipalNotFound after the replication retries; the other users stay
+// unmapped (reported, not guessed).
+func TestWrongPrincipalFails(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration")
+	}
+	e := newEnv(t, 120, 1)
+	ps, err := SourcePrincipals(context.Background(), e.store, e.src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	without := e.plan(t, nil)
+	var user string
+	for _, pid := range newReport(without, false).UnmappedPrincipals {
+		for _, p := range ps {
+			if p.ID == pid && p.Kind == "user" {
+				user = pid
+			}
+		}
+	}
+	if user == "" {
+		t.Fatal("no unmapped user with a role assignment")
+	}
+	p := e.plan(t, func(in *Input) { in.IdentityMap = map[string]string{user: "00000000-0000-4000-8000-000000000000"} })
+	rep, err := e.deploy(t, context.Background(), p, func(o *Options) { o.PrincipalWait = 5 * time.Millisecond })
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := 0
+	for _, x := range rep.Results {
+		if x.Action == ActionFail {
+			failed++
+			if x.Code != "PrincipalNotFound" || !strings.EqualFold(x.Type, "Microsoft.Authorization/roleAssignments") {
+				t.Errorf("unexpected failure %+v", x)
+			}
+		}
+	}
+	if failed == 0 || rep.Created != len(p.Items)-failed {
+		t.Fatalf("failed %d created %d of %d", failed, rep.Created, len(p.Items))
+	}
+	for _, u := range rep.UnmappedPrincipals {
+		if u == user {
+			t.Error("mapped user listed as unmapped")
+		}
+	}
+	if len(rep.UnmappedPrincipals) == 0 || !strings.Contains(rep.Markdown(), "## Unmapped principals") {
+		t.Error("unmapped principals not reported")
+	}
+}
