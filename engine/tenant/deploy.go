@@ -36,10 +36,11 @@ type Options struct {
 	// PollFrequency is the long-running-operation poll interval when the service sends no
 	// Retry-After; default 2s.
 	PollFrequency time.Duration
-	// PrincipalWait is the first wait before retrying a role assignment whose principal Entra
-	// has not replicated yet (PrincipalNotFound); it doubles, four retries; default 2s.
-	PrincipalWait time.Duration
-	Logger        *slog.Logger
+	// SettleWait is the first wait before retrying a PUT that Azure refuses only for a while
+	// (settleCodes: a principal not replicated yet, another operation in progress, a referenced
+	// resource still provisioning); it doubles, four retries; default 2s.
+	SettleWait time.Duration
+	Logger     *slog.Logger
 	// Progress is called after each resource, serially.
 	Progress func(Progress)
 }
@@ -116,8 +117,8 @@ func Deploy(ctx context.Context, p *Plan, o Options) (*Report, error) {
 	if o.PollFrequency <= 0 {
 		o.PollFrequency = 2 * time.Second
 	}
-	if o.PrincipalWait <= 0 {
-		o.PrincipalWait = 2 * time.Second
+	if o.SettleWait <= 0 {
+		o.SettleWait = 2 * time.Second
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -272,13 +273,12 @@ func (d *deployer) one(ctx context.Context, it *Item) Result {
 		return res
 	}
 	body, err := d.put(ctx, it, want.body)
-	// A principal created moments ago (a managed identity, --create-identities) may not have
-	// replicated yet: Azure answers PrincipalNotFound for a while.
-	for wait := d.opts.PrincipalWait; err != nil && wait <= 8*d.opts.PrincipalWait; wait *= 2 {
-		if code, _ := armError(err); code != "PrincipalNotFound" {
+	for wait := d.opts.SettleWait; err != nil && wait <= 8*d.opts.SettleWait; wait *= 2 {
+		code, _ := armError(err)
+		if !settleCodes[code] {
 			break
 		}
-		d.log.Debug("create-tenant: principal not replicated yet, retrying", "id", it.TargetID, "wait", wait)
+		d.log.Debug("create-tenant: target not settled, retrying", "id", it.TargetID, "code", code, "wait", wait)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -415,6 +415,16 @@ func (d *deployer) put(ctx context.Context, it *Item, body map[string]any) (map[
 }
 
 var errHandled = errors.New("handled")
+
+// settleCodes are ARM error codes that go away by themselves: a principal created moments ago (a
+// managed identity, --create-identities) that Entra has not replicated yet, a parent busy with
+// another operation, a referenced resource still provisioning.
+var settleCodes = map[string]bool{
+	"PrincipalNotFound":                true,
+	"AnotherOperationInProgress":       true,
+	"ReferencedResourceNotProvisioned": true,
+	"RetryableError":                   true,
+}
 
 // do sends one ARM request through the target pipeline. onResp, when set, sees a 2xx response
 // first (long-running operations); returning errHandled stops the default decoding.

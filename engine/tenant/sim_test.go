@@ -623,7 +623,7 @@ func TestWrongPrincipalFails(t *testing.T) {
 		t.Fatal("no unmapped user with a role assignment")
 	}
 	p := e.plan(t, func(in *Input) { in.IdentityMap = map[string]string{user: "00000000-0000-4000-8000-000000000000"} })
-	rep, err := e.deploy(t, context.Background(), p, func(o *Options) { o.PrincipalWait = 5 * time.Millisecond })
+	rep, err := e.deploy(t, context.Background(), p, func(o *Options) { o.SettleWait = 5 * time.Millisecond })
 	if err != nil {
 		t.Fatal(err)
 	}
