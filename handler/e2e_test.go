@@ -437,17 +437,44 @@ func freePort(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+	buildDir  string
+)
+
+// buildATG builds the atg binary once per test process.
 func buildATG(t *testing.T) string {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "atg")
-	root, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		t.Fatal(err)
+	buildOnce.Do(func() {
+		root, err := exec.Command("go", "env", "GOMOD").Output()
+		if err != nil {
+			buildErr = err
+			return
+		}
+		if buildDir, buildErr = os.MkdirTemp("", "atg-e2e-"); buildErr != nil {
+			return
+		}
+		out := filepath.Join(buildDir, "atg")
+		cmd := exec.Command("go", "build", "-o", out, ".")
+		cmd.Dir = filepath.Dir(strings.TrimSpace(string(root)))
+		if b, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, b)
+			return
+		}
+		builtBin = out
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
 	}
-	cmd := exec.Command("go", "build", "-o", out, ".")
-	cmd.Dir = filepath.Dir(strings.TrimSpace(string(root)))
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
+	return builtBin
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		_ = os.RemoveAll(buildDir)
 	}
-	return out
+	os.Exit(code)
 }
