@@ -338,6 +338,16 @@ type bucket struct {
 
 const maxPace = 2 * time.Second
 
+// sameWindow is how close two reported reset times must be to belong to one quota window.
+const sameWindow = 250 * time.Millisecond
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
 func (b *bucket) acquire(ctx context.Context) error {
 	for {
 		b.mu.Lock()
@@ -424,7 +434,14 @@ func (b *bucket) release(resp *http.Response, header string) {
 		return
 	}
 	if ra, ok := parseResetsAfter(resp.Header.Get("x-ms-user-quota-resets-after")); ok {
-		b.resetAt = now.Add(ra)
+		reset := now.Add(ra)
+		// Responses of one window can arrive out of order (concurrent requests): within the
+		// same window the quota only goes down, so keep the lowest count reported.
+		if b.remaining >= 0 && !b.resetAt.IsZero() && now.Before(b.resetAt) && reset.Before(b.resetAt.Add(sameWindow)) {
+			n = min(n, b.remaining)
+			reset = later(reset, b.resetAt)
+		}
+		b.resetAt = reset
 	} else {
 		b.estimateRefill(now, n)
 	}
