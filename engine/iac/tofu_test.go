@@ -61,8 +61,8 @@ func TestTofuValidate(t *testing.T) {
 // -refresh=false, validates every body against Azure's embedded schemas.
 func TestTofuPlanAzapiBodies(t *testing.T) {
 	tools := toolsDir(t)
-	if testing.Short() || os.Getenv("IAC_AZAPI_PLAN") == "" {
-		t.Skip("set IAC_AZAPI_PLAN=1 to plan the azapi-only example tenant")
+	if testing.Short() {
+		t.Skip("-short")
 	}
 	m, err := model.BuildFromNodes(iactest.TenantID, exampleNodes(t), model.Filter{})
 	if err != nil {
@@ -89,14 +89,29 @@ func TestTofuPlanAzapiBodies(t *testing.T) {
 	}
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(tools, "tofurc"), "TF_IN_AUTOMATION=1",
 		"ARM_SUBSCRIPTION_ID=00000000-0000-0000-0000-000000000000", "ARM_TENANT_ID=00000000-0000-0000-0000-000000000000")
-	for _, args := range [][]string{{"init", "-backend=false", "-input=false", "-no-color"},
-		{"plan", "-refresh=false", "-input=false", "-no-color", "-lock=false"}} {
+	run := func(args ...string) ([]byte, error) {
 		cmd := exec.CommandContext(context.Background(), filepath.Join(tools, "bin", "tofu"), args...)
 		cmd.Dir, cmd.Env = dir, env
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("tofu %s: %v\n%s", args[0], err, tail(out, 8000))
+		return cmd.CombinedOutput()
+	}
+	if out, err := run("init", "-backend=false", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("tofu init: %v\n%s", err, tail(out, 4000))
+	}
+	out, _ := run("plan", "-refresh=false", "-input=false", "-no-color", "-lock=false")
+	// Errors about api-versions newer than azapi 1.15's embedded schemas are expected (the
+	// payloads use current api-versions); every other error is a body the schema rejects.
+	var bodyErrors, versionErrors int
+	for _, e := range strings.Split(string(out), "Error: ")[1:] {
+		if strings.Contains(e, "api-version is") {
+			versionErrors++
+			continue
 		}
+		bodyErrors++
+		t.Errorf("plan: %s", tail([]byte(e), 1500))
+	}
+	t.Logf("azapi plan: %d body errors, %d resources with api-versions unknown to azapi 1.15", bodyErrors, versionErrors)
+	if !strings.Contains(string(out), "Plan:") && bodyErrors == 0 && versionErrors == 0 {
+		t.Fatalf("plan did not run:\n%s", tail(out, 4000))
 	}
 }
 

@@ -519,6 +519,9 @@ func (b *builder) assemble(keep []*rec) error {
 		}
 		if r.sku != nil {
 			out.SKU, _ = deepCopy(r.sku).(map[string]any)
+			for _, k := range ReadOnlySKUFields(r.ltype) {
+				delete(out.SKU, k)
+			}
 		}
 		if r.plan != nil {
 			out.Plan, _ = deepCopy(r.plan).(map[string]any)

@@ -19,6 +19,40 @@ var readOnlyAnywhere = map[string]bool{
 	"uniqueid": true, "vmid": true, "migrationstate": true, "updatedat": true, "updatedon": true,
 	"fullyqualifieddomainname": true, "fqdn": true, "privatefqdn": true, "azureportalfqdn": true,
 	"createdby": true, "createdbytype": true, "timemodified": true, "lastmodifiedbytype": true,
+	"createddatetime": true, "immutableid": true, "lastmodifieddatetime": true, "earliestrestoredate": true, "sourceuniqueid": true,
+}
+
+// readOnlyPaths are nested read-only properties per type (dotted, arrays traversed), found by
+// planning the example tenant against azapi's embedded schemas.
+var readOnlyPaths = map[string][]string{
+	"microsoft.dbformysql/flexibleservers":   {"storage.storageSku"},
+	"microsoft.recoveryservices/vaults":      {"securitySettings.multiUserAuthorization"},
+	"microsoft.insights/datacollectionrules": {"destinations.logAnalytics.workspaceId"},
+	"microsoft.logic/workflows":              {"accessControl.triggers.sasAuthenticationPolicy"},
+	"microsoft.insights/components":          {"LinkedStorages"},
+}
+
+// readOnlySKU lists sku fields a type's PUT does not take.
+var readOnlySKU = map[string][]string{
+	"microsoft.containerregistry/registries": {"tier"},
+}
+
+// ReadOnlySKUFields returns the sku fields to drop for a lower-cased type.
+func ReadOnlySKUFields(typ string) []string { return readOnlySKU[typ] }
+
+func removePath(v any, path []string) {
+	switch t := v.(type) {
+	case map[string]any:
+		if len(path) == 1 {
+			delete(t, path[0])
+			return
+		}
+		removePath(t[path[0]], path[1:])
+	case []any:
+		for _, x := range t {
+			removePath(x, path)
+		}
+	}
 }
 
 // stateWritable lists types whose properties.state/status is writable (kept).
@@ -176,6 +210,9 @@ func (c *cleaner) drop(path, reason string) {
 // cleanProperties returns the writable, secret-free copy of props.
 func (c *cleaner) cleanProperties(props map[string]any) map[string]any {
 	out := c.cleanMap(props, "properties", true)
+	for _, p := range readOnlyPaths[c.typ] {
+		removePath(out, strings.Split(p, "."))
+	}
 	for _, k := range readOnlyByType[c.typ] {
 		for kk := range out {
 			if strings.EqualFold(kk, k) {
@@ -201,6 +238,15 @@ func (c *cleaner) cleanMap(m map[string]any, path string, top bool) map[string]a
 			selfSub = true
 		}
 	}
+	// a reference object {id, name, type}: only the id is writable
+	refObj := false
+	if id, ok := m["id"].(string); ok && LooksLikeID(id) && !selfSub {
+		if t, ok := m["type"].(string); ok && strings.Contains(t, "/") {
+			if p, ok := ParseID(id); ok && strings.EqualFold(p.Type(), t) {
+				refObj = true
+			}
+		}
+	}
 	// name/value settings (appSettings, env vars): drop the value of secret-looking names
 	settingName, _ := m["name"].(string)
 	secretSetting := settingName != "" && isSecretName(settingName)
@@ -217,6 +263,9 @@ func (c *cleaner) cleanMap(m map[string]any, path string, top bool) map[string]a
 			}
 		}
 		if selfSub && (lk == "id" || lk == "type") {
+			continue
+		}
+		if refObj && (lk == "type" || lk == "name") {
 			continue
 		}
 		if arr, ok := v.([]any); ok && c.isBackRefList(arr) {

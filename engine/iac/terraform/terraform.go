@@ -249,10 +249,7 @@ func (e *emitter) identity(b *hclwrite.Body, r *model.Resource, azapi bool) {
 		return
 	}
 	ib := b.AppendNewBlock("identity", nil).Body()
-	t := r.Identity.Type
-	if !azapi {
-		t = normalizeIdentityType(t)
-	}
+	t := normalizeIdentityType(r.Identity.Type)
 	e.set(ib, "type", t)
 	if len(r.Identity.UserAssigned) > 0 {
 		e.set(ib, "identity_ids", r.Identity.UserAssigned)
