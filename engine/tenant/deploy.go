@@ -482,7 +482,7 @@ func armError(err error) (string, string) {
 		code := re.ErrorCode
 		msg := ""
 		if re.RawResponse != nil && re.RawResponse.Body != nil {
-			b, _ := io.ReadAll(io.LimitReader(re.RawResponse.Body, 64<<10))
+			b, _ := runtime.Payload(re.RawResponse) // buffered: safe to read again
 			var e struct {
 				Error struct {
 					Code    string `json:"code"`
