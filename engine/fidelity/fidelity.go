@@ -319,7 +319,15 @@ func (m *matcher) match(n graph.Node) (graph.Node, bool) {
 	if pt == "the resource group" {
 		pt = ""
 	}
-	g := m.groups[str(n, graph.PropType)+"|"+strings.ToLower(str(n, graph.PropResourceGroup))+"|"+pt]
+	rg := strings.ToLower(str(n, graph.PropResourceGroup))
+	g := m.groups[str(n, graph.PropType)+"|"+rg+"|"+pt]
+	if sub := strings.ToLower(str(n, graph.PropSubscription)); len(sub) >= 8 {
+		// create-tenant keeps same-named groups of two source subscriptions apart in one target
+		// subscription by appending "-<first 8 characters of the source subscription>"
+		if alt := m.groups[str(n, graph.PropType)+"|"+rg+"-"+sub[:8]+"|"+pt]; len(alt) > 0 {
+			g = alt
+		}
+	}
 	take := func(t graph.Node) (graph.Node, bool) {
 		m.used[t.ID] = true
 		m.matched[nodeID(n)] = nodeID(t)

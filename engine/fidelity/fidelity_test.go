@@ -148,3 +148,19 @@ func TestWritableOnlyAndImplicitDisks(t *testing.T) {
 		t.Errorf("OS disk miss not explained: %+v", r.Misses)
 	}
 }
+
+// TestSeparatedResourceGroups: create-tenant renames the second of two same-named groups landing
+// in one target subscription to "<rg>-<first 8 of its source subscription>"; matching follows.
+func TestSeparatedResourceGroups(t *testing.T) {
+	const nsg = "Microsoft.Network/networkSecurityGroups"
+	sa, sb := "aaaaaaaa-1111", "bbbbbbbb-2222"
+	src := []graph.Node{node(sa, "rg-shared", nsg, "nsg1", nil), node(sb, "rg-shared", nsg, "nsg1", map[string]any{"x": "b"})}
+	for i := range src {
+		src[i].Props[graph.PropSubscription] = []string{sa, sb}[i]
+	}
+	dst := []graph.Node{node("t", "rg-shared", nsg, "nsg1", nil), node("t", "rg-shared-bbbbbbbb", nsg, "nsg1", map[string]any{"x": "b"})}
+	r := CompareNodes(src, dst, Options{})
+	if r.Matched != 2 || r.PropertiesEqual != r.PropertiesTotal {
+		t.Fatalf("matched %d, properties %d/%d, misses %+v", r.Matched, r.PropertiesEqual, r.PropertiesTotal, r.Misses)
+	}
+}
