@@ -84,6 +84,9 @@ func Open(path string, opts Options) (*Store, error) {
 		NoFreelistSync: true,
 		FreelistType:   bolt.FreelistMapType,
 		NoSync:         opts.NoSync,
+		// Address space only (the file grows as data does): avoids remapping, which copies
+		// every dirty page, while a big scan writes.
+		InitialMmapSize: 512 << 20,
 	})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("embedded graph %s: %w (waited %s; close the other atg or use another --graph)", path, ErrLocked, opts.Timeout)
