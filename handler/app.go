@@ -96,6 +96,7 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 		pinger = o.Graph
 		reg.RegisterSharded(jobs.TypeScan, &ScanExecutor{Store: o.Graph, Logger: log,
 			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
+		reg.RegisterRunner(jobs.TypeGenerateIaC, &IaCExecutor{Store: o.Graph})
 	case o.GraphErr != nil:
 		pinger = errPinger{o.GraphErr}
 	}

@@ -127,9 +127,24 @@ func (w *Worker) Process(ctx context.Context, m jobs.Message, dequeueCount int) 
 	return w.fail(ctx, j, err, dequeueCount, log)
 }
 
-// permanent reports whether retrying err cannot help (an application error that is not
-// about availability).
+type permanentError struct{ error }
+
+func (p permanentError) Unwrap() error { return p.error }
+
+// Permanent marks err as not worth retrying: the job fails at once with code execution_failed.
+func Permanent(err error) error { return permanentError{err} }
+
+func progressOf(phase string, percent int, msg string) jobs.Progress {
+	return jobs.Progress{Phase: phase, Percent: percent, Message: msg}
+}
+
+// permanent reports whether retrying err cannot help (marked Permanent, or an application
+// error that is not about availability).
 func permanent(err error) bool {
+	var pe permanentError
+	if errors.As(err, &pe) {
+		return true
+	}
 	var ae *apierr.Error
 	if !errors.As(err, &ae) {
 		return false
