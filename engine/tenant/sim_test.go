@@ -167,6 +167,22 @@ func TestRoundTripFromSpec(t *testing.T) {
 
 func roundTrip(t *testing.T, n, subs int) { roundTripEnv(t, newEnv(t, n, subs), nil) }
 
+// TestRoundTripOneTarget: two source subscriptions into one target subscription (same-named
+// resource groups kept apart).
+func TestRoundTripOneTarget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration")
+	}
+	e := newEnv(t, 300, 2)
+	e.dstSubs = e.dstSubs[:1]
+	if p := e.plan(t, nil); len(p.RenamedResourceGroups) == 0 {
+		t.Fatalf("no resource group renamed; subscriptions %v", p.Subscriptions)
+	}
+	roundTripEnv(t, e, func(in *Input) {
+		in.TargetSubscriptions = e.dstSubs
+	})
+}
+
 // TestRoundTripWithFaults: 3% of requests fail (500, 503, 429 without Retry-After, connection
 // resets, slow answers); retries make the deployment complete all the same.
 func TestRoundTripWithFaults(t *testing.T) {
