@@ -394,7 +394,19 @@ func (m *matcher) translateID(s string) (string, bool) {
 func compareProps(a, b graph.Node, translate func(string) (string, bool)) (total, equal int, diffs []string) {
 	fa, fb := map[string]any{}, map[string]any{}
 	for _, k := range []string{graph.PropSKU, graph.PropKind, graph.PropTags, graph.PropLocation, graph.PropZones} {
-		flatten(k, a.Props[k], fa)
+		av := a.Props[k]
+		if sku, ok := av.(map[string]any); ok && k == graph.PropSKU {
+			// sku fields the type's PUT does not take (e.g. a registry's tier) are not compared
+			w := make(map[string]any, len(sku))
+			for sk, sv := range sku {
+				w[sk] = sv
+			}
+			for _, ro := range model.ReadOnlySKUFields(str(a, graph.PropType)) {
+				delete(w, ro)
+			}
+			av = w
+		}
+		flatten(k, av, fa)
 		flatten(k, b.Props[k], fb)
 	}
 	if props, ok := a.Props[graph.PropProperties].(map[string]any); ok {
