@@ -235,3 +235,29 @@ func TestDiff(t *testing.T) {
 		t.Fatalf("diff = %v", d)
 	}
 }
+
+func TestPlanTargetLocationAndSuffix(t *testing.T) {
+	st := storeWith(t, "src", rgNode(subA, "rg1"),
+		resNode(subA, "rg1", "Microsoft.Storage/storageAccounts", "stdata", map[string]any{"minimumTlsVersion": "TLS1_2"}),
+		resNode(subA, "rg1", "Microsoft.Network/networkSecurityGroups", "nsg1", map[string]any{}))
+	p, err := MakePlan(context.Background(), Input{Store: st, SourceTenantID: "src", TargetTenantID: "dst",
+		TargetSubscriptions: []string{tgt1}, TargetLocation: "West Europe", NameSuffix: "x7"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range p.Items {
+		if it.res.Location != "westeurope" {
+			t.Errorf("%s location %q", it.Key, it.res.Location)
+		}
+	}
+	mapName := p.MapName()
+	if got := mapName("microsoft.storage/storageaccounts", "stdata"); got != "stdatax7" {
+		t.Errorf("storage account renamed to %q", got)
+	}
+	if got := mapName("microsoft.network/networksecuritygroups", "nsg1"); got != "nsg1" {
+		t.Errorf("NSG renamed to %q", got)
+	}
+	if len(p.Rewrites) == 0 {
+		t.Error("no rewrites reported")
+	}
+}

@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/fidelity"
 	"github.com/atg-go/atg/engine/graph"
@@ -655,4 +658,72 @@ func TestWrongPrincipalFails(t *testing.T) {
 	if len(rep.UnmappedPrincipals) == 0 || !strings.Contains(rep.Markdown(), "## Unmapped principals") {
 		t.Error("unmapped principals not reported")
 	}
+}
+
+// TestUpdateFixesDrift changes a VNet in the target out of band (a tag); the next run updates
+// exactly that VNet, keeps its subnets (declared as separate resources, absent from the VNet's
+// desired body), and the run after is a no-op.
+func TestUpdateFixesDrift(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration")
+	}
+	e := newEnv(t, 120, 1)
+	ctx := context.Background()
+	p := e.plan(t, nil)
+	if rep, err := e.deploy(t, ctx, p, nil); err != nil || !rep.OK() {
+		t.Fatalf("deploy: %v", err)
+	}
+	vnet := findItem(t, p, "Microsoft.Network/virtualNetworks", false)
+	c := e.clients(t, e.dst)
+	var body map[string]any
+	if err := c.GetARM(ctx, vnet.TargetID, vnet.APIVersion, &body); err != nil {
+		t.Fatal(err)
+	}
+	subnets := len(lookupPath(body, "properties.subnets").([]any))
+	if subnets == 0 {
+		t.Fatal("VNet has no subnets in the target")
+	}
+	body["tags"] = map[string]any{"environment": "drifted"}
+	d := &deployer{pl: mustPipeline(t, c), armEP: c.Endpoints.ARM}
+	if err := d.do(ctx, "PUT", vnet.TargetID, vnet.APIVersion, body, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := e.deploy(t, ctx, e.plan(t, nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Updated != 1 || rep.Unchanged != len(p.Items)-1 {
+		t.Fatalf("drift run: updated %d unchanged %d of %d", rep.Updated, rep.Unchanged, len(p.Items))
+	}
+	if r := resultOf(rep, vnet.Key); r.Action != ActionUpdate || !slicesContain(r.Diff, "tags.environment") {
+		t.Fatalf("VNet result %+v", r)
+	}
+	var after map[string]any
+	if err := c.GetARM(ctx, vnet.TargetID, vnet.APIVersion, &after); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(lookupPath(after, "properties.subnets").([]any)); got != subnets {
+		t.Fatalf("update dropped subnets: %d -> %d", subnets, got)
+	}
+	if rep, err := e.deploy(t, ctx, e.plan(t, nil), nil); err != nil || rep.Unchanged != len(p.Items) {
+		t.Fatalf("after the fix: %v, %d of %d unchanged", err, rep.Unchanged, len(p.Items))
+	}
+}
+
+func slicesContain(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func mustPipeline(t *testing.T, c *azure.Clients) runtime.Pipeline {
+	t.Helper()
+	ac, err := arm.NewClient("test", "v0.0.0", c.Credential, c.ARMOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ac.Pipeline()
 }
