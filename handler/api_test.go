@@ -269,7 +269,7 @@ func TestValidationOtherTypes(t *testing.T) {
 	} else if req := r.json(t)["request"].(map[string]any); req["format"] != "bicep" || req["tenant_id"] != tenant {
 		t.Fatalf("request not normalised: %v", req)
 	}
-	sub := `"target":{"subscription_id":"` + tenant + `"}`
+	sub := `"target":{"tenant_id":"` + tenant + `","subscription_id":"` + tenant + `"}`
 	for body, field := range map[string]string{
 		`{` + sub + `}`: "spec",
 		`{"spec":{"a":1},"source_tenant_id":"` + tenant + `",` + sub + `}`: "spec",

@@ -97,6 +97,8 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 		reg.RegisterSharded(jobs.TypeScan, &ScanExecutor{Store: o.Graph, Logger: log,
 			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
 		reg.RegisterRunner(jobs.TypeGenerateIaC, &IaCExecutor{Store: o.Graph})
+		reg.RegisterRunner(jobs.TypeCreateTenant, &TenantExecutor{Store: o.Graph, Logger: log,
+			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
 	case o.GraphErr != nil:
 		pinger = errPinger{o.GraphErr}
 	}

@@ -512,3 +512,68 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// TestServeCreateTenant scans a simulated source tenant, then replicates it into the
+// simulator's empty second tenant through POST /create-tenant (dry run, then for real).
+func TestServeCreateTenant(t *testing.T) {
+	e := newServiceEnv(t, sim.Options{Resources: 120, Subscriptions: 1, Seed: 21, Tenants: 2, Throttle: "fast"})
+	st := openStore(t, filepath.Join(t.TempDir(), "graph.db"))
+	defer st.Close(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	app, err := NewApp(ctx, AppOptions{Config: e.config(), Graph: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := httptest.NewServer(app.API)
+	defer api.Close()
+	p := app.Poller(3, 10*time.Second)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = p.Run(ctx) }()
+	defer func() { cancel(); wg.Wait() }()
+
+	c := client{base: api.URL, key: e.key}
+	if j, _ := c.wait(t, c.submitScan(t, e.tenant), 60*time.Second, nil); j.Status != jobs.Succeeded {
+		t.Fatalf("scan: %s %+v", j.Status, j.Error)
+	}
+	dst := e.srv.TenantIDs[1]
+	subs := e.sim.SubscriptionIDs(dst)
+	if len(subs) == 0 {
+		t.Fatal("simulator's second tenant has no subscription")
+	}
+	for _, dry := range []bool{true, false} {
+		body := fmt.Sprintf(`{"source_tenant_id":%q,"target":{"tenant_id":%q,"subscription_id":%q,"location":"westeurope"},"dry_run":%v}`, e.tenant, dst, subs[0], dry)
+		code, _, b := c.do(t, "POST", "/api/v1/create-tenant", body)
+		if code != 202 {
+			t.Fatalf("create-tenant: %d %s", code, b)
+		}
+		var jv JobView
+		_ = json.Unmarshal(b, &jv)
+		j, _ := c.wait(t, jv.ID, 120*time.Second, nil)
+		if j.Status != jobs.Succeeded {
+			t.Fatalf("create-tenant dry_run=%v: %s %+v", dry, j.Status, j.Error)
+		}
+		_, _, rb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/result", "")
+		var rep struct {
+			DryRun  bool `json:"dry_run"`
+			Planned int  `json:"planned"`
+			Created int  `json:"created"`
+			Failed  int  `json:"failed"`
+		}
+		if err := json.Unmarshal(rb, &rep); err != nil || rep.DryRun != dry || rep.Planned == 0 || rep.Failed != 0 {
+			t.Fatalf("report: %s", rb)
+		}
+		t.Logf("create-tenant dry_run=%v: planned %d, created %d", dry, rep.Planned, rep.Created)
+	}
+	var dstResources int
+	for _, tt := range e.sim.Truth().Tenants {
+		if tt.TenantID == dst {
+			dstResources = tt.Resources
+		}
+	}
+	if dstResources == 0 {
+		t.Fatal("nothing was deployed into the target tenant")
+	}
+	t.Logf("target tenant now has %d resources (source %d)", dstResources, e.truth().Resources)
+}

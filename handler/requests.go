@@ -113,12 +113,13 @@ func (f fieldErrors) guids(name string, vs []string) []string {
 func (f fieldErrors) target(t *Target, needSub bool) *Target {
 	if t == nil {
 		if needSub {
+			f["target.tenant_id"] = "required"
 			f["target.subscription_id"] = "required"
 		}
 		return nil
 	}
 	n := *t
-	n.TenantID = f.guid("target.tenant_id", t.TenantID, false)
+	n.TenantID = f.guid("target.tenant_id", t.TenantID, needSub)
 	n.SubscriptionID = f.guid("target.subscription_id", t.SubscriptionID, needSub)
 	if t.Location != "" {
 		n.Location = strings.ToLower(strings.ReplaceAll(t.Location, " ", ""))

@@ -1,0 +1,92 @@
+package handler
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/atg-go/atg/engine/azure"
+	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/spec"
+	deploy "github.com/atg-go/atg/engine/tenant"
+	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/handler/jobs"
+)
+
+// TenantExecutor runs create-tenant jobs: plan from a spec or a scanned source tenant, then
+// deploy into the target subscription (PUTs are idempotent, so a retried job converges).
+// The report is the result and the create-tenant-report.{md,json} artifacts.
+type TenantExecutor struct {
+	Store     graph.Store
+	Endpoints azure.Endpoints
+	Throttle  azure.ThrottleOptions
+	Logger    *slog.Logger
+}
+
+// Run implements Runner.
+func (x *TenantExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessage, error) {
+	var req CreateTenantRequest
+	if err := json.Unmarshal(jc.Request, &req); err != nil || req.Target == nil {
+		return nil, apierr.Errorf(apierr.InvalidRequest, "stored create-tenant request is unreadable")
+	}
+	t := req.Target
+	in := deploy.Input{TargetTenantID: t.TenantID, TargetSubscriptions: []string{t.SubscriptionID}, TargetLocation: t.Location, NameSuffix: t.NameSuffix}
+	if len(req.Spec) > 0 {
+		s, err := spec.Parse(req.Spec)
+		if err != nil {
+			return nil, apierr.Wrap(apierr.InvalidRequest, err, "spec: "+err.Error())
+		}
+		in.Model, in.SourceTenantID = s.Model, s.Tenant.ID
+	} else {
+		in.Store, in.SourceTenantID = x.Store, req.SourceTenantID
+	}
+	log := jc.Logger
+	if log == nil {
+		log = x.Logger
+	}
+	clients, err := azure.NewClients(azure.Options{Endpoints: x.Endpoints, TenantID: t.TenantID, Throttle: x.Throttle, Logger: log})
+	if err != nil {
+		return nil, Permanent(fmt.Errorf("target tenant %s: %w", t.TenantID, err))
+	}
+	jc.Progress(progressOf("plan", 2, "planning the deployment"))
+	plan, err := deploy.MakePlan(ctx, in)
+	if err != nil {
+		if in.Store != nil {
+			if perr := in.Store.Ping(ctx); perr != nil {
+				return nil, &apierr.Error{Code: apierr.Unavailable, Message: "graph store unavailable", Err: err}
+			}
+		}
+		return nil, Permanent(fmt.Errorf("planning: %w", err))
+	}
+	rep, derr := deploy.Deploy(ctx, plan, deploy.Options{Azure: clients, DryRun: req.DryRun, Logger: log,
+		Progress: func(p deploy.Progress) {
+			pct := 5
+			if p.Total > 0 {
+				pct = 5 + 90*p.Done/p.Total
+			}
+			jc.Progress(jobs.Progress{Percent: pct, Phase: "deploy", Message: fmt.Sprintf("level %d/%d", p.Level, p.Levels),
+				Counts: map[string]int{"done": p.Done, "total": p.Total, "writes": p.Writes}})
+		}})
+	if rep == nil {
+		return nil, fmt.Errorf("deploying: %w", derr)
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return nil, fmt.Errorf("encoding report: %w", err)
+	}
+	if _, err := jc.PutArtifact(ctx, "create-tenant-report.md", "text/markdown; charset=utf-8", strings.NewReader(rep.Markdown())); err != nil {
+		return nil, err
+	}
+	if _, err := jc.PutArtifact(ctx, "create-tenant-report.json", "application/json", strings.NewReader(string(b))); err != nil {
+		return nil, err
+	}
+	if derr != nil {
+		return nil, fmt.Errorf("deploying: %w", derr)
+	}
+	if !rep.OK() {
+		return nil, fmt.Errorf("%d resources failed and %d were blocked (see create-tenant-report.md)", rep.Failed, rep.Blocked)
+	}
+	return b, nil
+}
