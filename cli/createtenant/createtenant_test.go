@@ -144,12 +144,16 @@ func startSim(t *testing.T) *simEnv {
 }
 
 func (e *simEnv) run(t *testing.T, json bool, args ...string) (string, string, error) {
+	return e.runTTY(t, json, false, args...)
+}
+
+func (e *simEnv) runTTY(t *testing.T, json, tty bool, args ...string) (string, string, error) {
 	t.Helper()
 	cfg := &config.Config{ARMEndpoint: e.srv.ARMEndpoint, MSGraphEndpoint: e.srv.MSGraphEndpoint, Output: "text"}
 	if json {
 		cfg.Output = "json"
 	}
-	f, out, errOut := testFactory(cfg, false, e.store)
+	f, out, errOut := testFactory(cfg, tty, e.store)
 	cmd := NewCmdCreateTenant(f)
 	cmd.SetArgs(append([]string{"--target-tenant-id", e.dst, "--target-subscription", e.dstSubs[0]}, args...))
 	cmd.SetOut(&bytes.Buffer{})
@@ -177,8 +181,19 @@ func TestCreateTenantCommand(t *testing.T) {
 	if !strings.Contains(out, "# create-tenant plan (dry run)") || !strings.Contains(out, "**create**") || strings.Contains(out, "**update**") {
 		t.Fatalf("dry-run output:\n%.1500s", out)
 	}
-	if !strings.Contains(errOut, "plan: ") {
-		t.Errorf("no progress on stderr: %q", errOut)
+	if !strings.Contains(errOut, "plan: ") || !strings.Contains(errOut, "resources (level") {
+		t.Errorf("no progress lines on stderr: %q", errOut)
+	}
+	// on a terminal: a bar instead of lines, the same report
+	outTTY, errTTY, err := e.runTTY(t, false, true, "--source-tenant-id", e.src, "--dry-run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(errTTY, "resources (level") || !strings.Contains(errTTY, "level") {
+		t.Errorf("terminal progress: %q", errTTY)
+	}
+	if stripTiming(outTTY) != stripTiming(out) {
+		t.Error("the report differs between terminal and pipe")
 	}
 
 	out, errOut, err = e.run(t, true, "--source-tenant-id", e.src, "--create-identities", "--identity-map", idmap)
@@ -250,4 +265,15 @@ func TestCreateTenantFailureExit(t *testing.T) {
 	if !strings.Contains(out, "## Failed") || !strings.Contains(out, "SubscriptionNotFound") || !strings.Contains(out, "## Blocked") {
 		t.Fatalf("report:\n%.1500s", out)
 	}
+}
+
+// stripTiming drops the line with call counts and durations.
+func stripTiming(s string) string {
+	var keep []string
+	for _, l := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(l, "API calls:") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
 }
