@@ -134,9 +134,18 @@ Local mode (default) runs the engine in-process; --remote sends the work to the 
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			vals := map[string]string{}
 			for _, name := range globalFlags {
-				if fl := cmd.Flags().Lookup(name); fl != nil && fl.Changed {
-					vals[name] = fl.Value.String()
+				fl := cmd.Flags().Lookup(name)
+				if fl == nil || !fl.Changed {
+					continue
 				}
+				if ov, ok := fl.Value.(*cmdutil.OutputValue); ok {
+					// a command's own --output FILE|DIR; only -o text|json is the global one
+					if ov.Format() != "" {
+						vals[name] = ov.Format()
+					}
+					continue
+				}
+				vals[name] = fl.Value.String()
 			}
 			if f.SetGlobalFlags != nil {
 				f.SetGlobalFlags(vals, configFile)

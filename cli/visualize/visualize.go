@@ -30,6 +30,7 @@ func NewCmdVisualize(f *cmdutil.Factory) *cobra.Command { return newCmdVisualize
 
 func newCmdVisualize(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	o := &Options{IO: f.IO, Store: f.GraphStore}
+	var out *cmdutil.OutputValue
 	cmd := &cobra.Command{
 		Use:   "visualize --tenant-id T --output tenant.html",
 		Short: "Write a self-contained, interactive HTML graph explorer (no network needed to view it)",
@@ -45,6 +46,7 @@ func newCmdVisualize(f *cmdutil.Factory, runF func(*Options) error) *cobra.Comma
 			if o.TenantID == "" {
 				return cmdutil.Usagef("--tenant-id is required")
 			}
+			o.Output = out.Path
 			if o.Output == "" {
 				return cmdutil.Usagef("--output is required (an .html file)")
 			}
@@ -57,7 +59,7 @@ func newCmdVisualize(f *cmdutil.Factory, runF func(*Options) error) *cobra.Comma
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.TenantID, "tenant-id", "", "tenant to draw [ATG_TENANT_ID]")
-	fl.StringVar(&o.Output, "output", "", "HTML file to write")
+	out = cmdutil.AddOutputPathFlag(cmd, "HTML file to write")
 	fl.StringSliceVar(&o.Filter.Subscriptions, "subscription", nil, "only these subscriptions (repeatable)")
 	fl.StringSliceVar(&o.Filter.ResourceGroups, "resource-group", nil, "only these resource groups (repeatable)")
 	fl.StringSliceVar(&o.Filter.Types, "type", nil, "only these resource types, e.g. Microsoft.Network/virtualNetworks (repeatable)")
