@@ -1,0 +1,28 @@
+// Package archtest checks the layering rule of ARCHITECTURE.md: the engine (and the simulator)
+// never import the hosting layers cli/ or handler/.
+package archtest
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+func TestEngineNeverImportsHosting(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Deps}} {{.}}{{end}}`, "github.com/atg-go/atg/engine/...", "github.com/atg-go/atg/sim/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) < 5 {
+		t.Fatalf("go list found only %d packages", len(lines))
+	}
+	for _, line := range lines {
+		fields := strings.Fields(line)
+		for _, dep := range fields[1:] {
+			if strings.HasPrefix(dep, "github.com/atg-go/atg/cli") || strings.HasPrefix(dep, "github.com/atg-go/atg/handler") {
+				t.Errorf("%s imports %s: the engine must not know how it is hosted", fields[0], dep)
+			}
+		}
+	}
+}
