@@ -35,6 +35,8 @@ var readOnlyPaths = map[string][]string{
 // readOnlySKU lists sku fields a type's PUT does not take.
 var readOnlySKU = map[string][]string{
 	"microsoft.containerregistry/registries": {"tier"},
+	"microsoft.compute/disks":                {"tier"},
+	"microsoft.compute/snapshots":            {"tier"},
 }
 
 // ReadOnlySKUFields returns the sku fields to drop for a lower-cased type.
