@@ -114,6 +114,9 @@ type RunOptions struct {
 	OutputDir         string // download artifacts here when set
 	CancelOnInterrupt bool
 	JSON              bool
+	// ExtractZips unpacks downloaded .zip artifacts into OutputDir (after their sha256 was
+	// verified) and removes the zip, so the directory holds what a local run writes.
+	ExtractZips bool
 }
 
 // Outcome is what following a job produced.
@@ -129,6 +132,8 @@ type Download struct {
 	Path   string `json:"path"`
 	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256"`
+	// Extracted lists the files unpacked from a zip artifact (ExtractZips); Path is then gone.
+	Extracted []string `json:"extracted,omitempty"`
 }
 
 // Submit submits a job (the submit func receives one idempotency key, reused on retries), then
@@ -180,6 +185,21 @@ func Follow(ctx context.Context, ios *cmdutil.IOStreams, c *Client, id string, o
 		out.Downloads = dl
 		if err != nil {
 			return out, err
+		}
+		if o.ExtractZips {
+			for i, d := range out.Downloads {
+				if !strings.EqualFold(filepath.Ext(d.Name), ".zip") {
+					continue
+				}
+				files, err := extractZip(d.Path, o.OutputDir)
+				out.Downloads[i].Extracted = files
+				if err != nil {
+					return out, err
+				}
+				if err := os.Remove(d.Path); err != nil {
+					return out, fmt.Errorf("removing %s after extracting it: %w", d.Path, err)
+				}
+			}
 		}
 	}
 	if j.Status != "succeeded" {

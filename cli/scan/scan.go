@@ -2,10 +2,14 @@
 package scan
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -16,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/atg-go/atg/cli/cmdutil"
+	"github.com/atg-go/atg/cli/remote"
 	"github.com/atg-go/atg/config"
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
@@ -39,8 +44,34 @@ type Options struct {
 	Concurrency       int
 	ShardSubscription int
 
+	// OutputDir receives scan-summary.json (remote mode: the job's artifacts, sha256 verified).
+	OutputDir string
+	// Remote selects and configures remote mode (--remote/--local/--service-url/--api-key-file).
+	Remote remote.Flags
+	// IsRemote is the mode the dispatcher chose (set by RunE).
+	IsRemote bool
+	// Follow holds --no-wait and --cancel-on-interrupt (remote mode).
+	Follow remote.RunOptions
+
 	// Run is the scan itself (test seam); nil runs the engine in-process (RunLocal).
 	Run func(ctx context.Context, o *Options, progress func(enginescan.Progress)) (enginescan.Result, error)
+	// Client builds the service client in remote mode (test seam); nil resolves flags > env >
+	// profile with remote.Flags.Client.
+	Client func(cfg *config.Config) (*remote.Client, error)
+}
+
+// ScanRequest is the service request the options describe (POST /scan).
+func (o *Options) ScanRequest() remote.ScanRequest {
+	r := remote.ScanRequest{TenantID: o.TenantID, SubscriptionIDs: o.Subscriptions, ResourceGroups: o.ResourceGroups}
+	if o.NoIdentities {
+		f := false
+		r.IncludeIdentities = &f
+	}
+	if o.NoRBAC {
+		f := false
+		r.IncludeRBAC = &f
+	}
+	return r
 }
 
 // Request is the engine request the options describe.
@@ -56,6 +87,10 @@ func NewCmdScan(f *cmdutil.Factory) *cobra.Command { return NewCmdScanWith(f, ni
 // instead of running the scan (tests).
 func NewCmdScanWith(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	o := &Options{IO: f.IO, Config: f.Config, Logger: f.Logger, GraphStore: f.GraphStore}
+	var (
+		outFlag   *cmdutil.OutputValue
+		outputDir string
+	)
 	cmd := &cobra.Command{
 		Use:   "scan --tenant-id T [--subscription S]... [--resource-group GLOB]...",
 		Short: "Scan a tenant into the graph",
@@ -68,10 +103,18 @@ Progress goes to stderr (a live bar on a terminal); the summary goes to stdout (
 the machine-readable result). The exit status is 1 when anything could not be discovered.
 
 Point --arm-endpoint/--msgraph-endpoint at a loopback simulator (atg sim serve) to try it
-without Azure.`,
+without Azure.
+
+With --remote (or ATG_REMOTE=1, or an active profile with remote: true) the scan runs as a
+job on the ATG service: progress is polled, the same summary is printed, --output DIR receives
+the job's artifacts (sha256 verified), --no-wait prints the job id. Ctrl-C leaves the job
+running (resume with atg jobs wait ID) unless --cancel-on-interrupt. The tenant defaults to
+the active profile's tenant_id. Exit status: 0 succeeded, 1 failed, 2 usage, 130 interrupted.`,
 		Example: `  atg scan --tenant-id 00000000-0000-0000-0000-000000000000
   atg scan --tenant-id $T --subscription $S --resource-group 'prod-*' --no-identities
-  atg scan --tenant-id $T --arm-endpoint http://127.0.0.1:8090 --msgraph-endpoint http://127.0.0.1:8090 -o json`,
+  atg scan --tenant-id $T --arm-endpoint http://127.0.0.1:8090 --msgraph-endpoint http://127.0.0.1:8090 -o json
+  atg scan --remote --tenant-id $T --output ./scan-out
+  atg scan --remote --no-wait -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := o.Config()
@@ -79,8 +122,24 @@ without Azure.`,
 				return &cmdutil.UsageError{Err: err}
 			}
 			fl := cmd.Flags()
+			o.OutputDir = outFlag.Path
+			if fl.Changed("output-dir") {
+				if outFlag.Path != "" && outFlag.Path != outputDir {
+					return cmdutil.Usagef("--output and --output-dir name different directories")
+				}
+				o.OutputDir = outputDir
+			}
+			o.IsRemote = o.Remote.IsRemote(cfg)
 			if !fl.Changed("tenant-id") {
 				o.TenantID = cfg.TenantID
+				if _, p, ok := cfg.CurrentProfile(); ok && o.IsRemote && p.TenantID != "" {
+					o.TenantID = p.TenantID
+				}
+			}
+			if !o.IsRemote {
+				if err := remote.CheckLocalRunFlags(o.Follow); err != nil {
+					return err
+				}
 			}
 			if !fl.Changed("arm-endpoint") {
 				o.ARMEndpoint = cfg.ARMEndpoint
@@ -106,6 +165,10 @@ without Azure.`,
 	fl.StringVar(&o.ARMEndpoint, "arm-endpoint", "", "ARM endpoint (default Azure public cloud; a loopback URL for the simulator) [ATG_ARM_ENDPOINT]")
 	fl.StringVar(&o.MSGraphEndpoint, "msgraph-endpoint", "", "Microsoft Graph endpoint (default https://graph.microsoft.com) [ATG_MSGRAPH_ENDPOINT]")
 	fl.IntVar(&o.Concurrency, "concurrency", 16, "concurrent list calls")
+	outFlag = cmdutil.AddOutputPathFlag(cmd, "directory for scan-summary.json (remote: the job's artifacts, sha256 verified)")
+	fl.StringVar(&outputDir, "output-dir", "", "same as --output DIR (as in `atg jobs wait --output-dir`)")
+	remote.AddFlags(cmd, &o.Remote)
+	remote.AddRunFlags(cmd, &o.Follow)
 	return cmd
 }
 
@@ -162,6 +225,9 @@ func scanRun(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
+	if o.IsRemote {
+		return scanRemote(ctx, o, cfg)
+	}
 	run := o.Run
 	if run == nil {
 		run = RunLocal
@@ -179,16 +245,79 @@ func scanRun(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	if cmdutil.WantJSON(cfg) {
-		if err := cmdutil.PrintJSON(o.IO.Out, res); err != nil {
+	if o.OutputDir != "" {
+		if err := writeSummary(o.OutputDir, res); err != nil {
+			return err
+		}
+	}
+	return report(o.IO, cmdutil.WantJSON(cfg), res)
+}
+
+// scanRemote submits POST /scan, follows the job and prints its result like a local scan.
+func scanRemote(ctx context.Context, o *Options, cfg *config.Config) error {
+	var (
+		c   *remote.Client
+		err error
+	)
+	if o.Client != nil {
+		c, err = o.Client(cfg)
+	} else {
+		c, _, err = o.Remote.Client(cfg, o.IO.ErrOut, o.Logger())
+	}
+	if err != nil {
+		return err
+	}
+	ro := o.Follow
+	ro.OutputDir = o.OutputDir
+	req := o.ScanRequest()
+	return remote.RunJobWith(ctx, o.IO, c, cmdutil.WantJSON(cfg), remote.JobSpec{
+		Submit: func(ctx context.Context, c *remote.Client, key string) (remote.Job, error) {
+			return c.SubmitScan(ctx, req, key)
+		},
+		Run: ro,
+		Render: func(ios *cmdutil.IOStreams, raw json.RawMessage, asJSON bool) error {
+			var res enginescan.Result
+			if err := json.Unmarshal(raw, &res); err != nil {
+				return fmt.Errorf("decoding the service's scan result: %w", err)
+			}
+			return report(ios, asJSON, res)
+		},
+	})
+}
+
+// SummaryFile is the name of the scan summary written by --output (the service's artifact).
+const SummaryFile = "scan-summary.json"
+
+func writeSummary(dir string, res enginescan.Result) error {
+	b, err := json.Marshal(res)
+	if err != nil {
+		return fmt.Errorf("encoding scan summary: %w", err)
+	}
+	var pretty bytes.Buffer
+	_ = json.Indent(&pretty, b, "", "  ")
+	pretty.WriteByte('\n')
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, SummaryFile)
+	if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// report prints a scan result (local or from the service) and maps failures to exit 1.
+func report(ios *cmdutil.IOStreams, asJSON bool, res enginescan.Result) error {
+	if asJSON {
+		if err := cmdutil.PrintJSON(ios.Out, res); err != nil {
 			return err
 		}
 	} else {
-		PrintSummary(o.IO.Out, res, o.IO.IsTTY)
+		PrintSummary(ios.Out, res, ios.IsTTY)
 	}
 	if len(res.Failures) > 0 {
-		if !cmdutil.WantJSON(cfg) {
-			fmt.Fprintf(o.IO.ErrOut, "scan finished with %d failure(s); the graph is incomplete for those scopes\n", len(res.Failures))
+		if !asJSON {
+			fmt.Fprintf(ios.ErrOut, "scan finished with %d failure(s); the graph is incomplete for those scopes\n", len(res.Failures))
 		}
 		return cmdutil.ErrSilent
 	}
