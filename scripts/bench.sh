@@ -1,33 +1,94 @@
 #!/usr/bin/env bash
-# make bench: benchmarks, one simple step after another. Each step prints its own report.
+# make bench: every benchmark of the project, one step after another; each step prints its own
+# report, and a summary table comes last.
 #
-# 1. Scan: a 10,000-resource / 20-subscription simulated tenant with Azure's real limits
-#    (atg sim serve --throttle real), scanned by `atg scan` in its own process (so peak RSS is the
-#    scanner's alone); benchcmd compares with the rate-limit floor of an ideal scan, calls made
-#    with the ideal calls, and by_type with the simulator's truth.
-# 2. Rate-limited scan: the same 10,000 resources in 2 subscriptions, where the ARM read limit
-#    (250 burst, 25/s per subscription) is the floor; this is the one that measures pacing.
-#    BENCH_RATE_LIMITED=0 skips it (about a minute).
-# BENCH_RESOURCES, BENCH_SUBSCRIPTIONS, BENCH_THROTTLE, BENCH_LATENCY override step 1's defaults.
+# Steps (BENCH_STEPS, space-separated, default all, in this order; BENCH_SKIP removes some):
+#   scan         10,000-resource / 20-subscription simulated tenant with Azure's real limits
+#                (atg sim serve --throttle real), scanned by `atg scan` in its own process (peak RSS
+#                is the scanner's alone); benchcmd compares with the rate-limit floor of an ideal
+#                scan, calls made with the ideal calls, by_type with the simulator's truth.
+#                BENCH_RESOURCES, BENCH_SUBSCRIPTIONS, BENCH_THROTTLE, BENCH_LATENCY override it.
+#   scan-rl      the same 10,000 resources in 2 subscriptions, where the ARM read limit (250 burst,
+#                25/s per subscription) is the floor: the step that measures pacing (about a
+#                minute; BENCH_RATE_LIMITED=0 skips it too).
+#   neo4j        Neo4j ingest: the store (UNWIND … MERGE) beside a bare UNWIND … CREATE loader,
+#                20k nodes + 40k edges (./engine/graph/neo4jstore). Starts Neo4j with
+#                scripts/neo4j.sh up when it is down, and stops it again afterwards.
+#   embedded     embedded (bbolt) store ingest, 100k nodes + 200k edges (./engine/graph/boltstore).
+#   rules        relationship rules ApplyAll over 100k resources (./engine/rules).
+#   terraform    10,000 resources -> Terraform: time and peak RSS of the benchmark process
+#                (./engine/iac BenchmarkTerraform10k; goal ≤3 s, ≤500 MB).
+#   jobstatus    GET /api/v1/jobs/{id} p50/p99 at 200 requests/s over loopback against Table
+#                storage (./handler BenchmarkJobStatusGET, 2000 requests). Needs Azurite: starts it
+#                with scripts/azurite.sh up when it is down, and stops it again afterwards.
+#   sim          simulator generation of a 100,000-resource tenant (./sim BenchmarkGenerate100k).
+#
+# Example: BENCH_STEPS="rules terraform" make bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GO=${GO:-go}
-mkdir -p bin
-$GO build -o bin/atg .
+ALL_STEPS="scan scan-rl neo4j embedded rules terraform jobstatus sim"
+STEPS=${BENCH_STEPS:-$ALL_STEPS}
+if [[ "${BENCH_RATE_LIMITED:-1}" == 0 ]]; then BENCH_SKIP="${BENCH_SKIP:-} scan-rl"; fi
+for s in $STEPS ${BENCH_SKIP:-}; do
+	[[ " $ALL_STEPS " == *" $s "* ]] || { echo "bench: unknown step $s (steps: $ALL_STEPS)" >&2; exit 2; }
+done
+want() { [[ " $STEPS " == *" $1 "* && " ${BENCH_SKIP:-} " != *" $1 "* ]]; }
+
 work=$(mktemp -d)
 simpid=""
+started_neo4j=0
+started_azurite=0
 stop_sim() {
 	if [[ -n "$simpid" ]]; then kill "$simpid" 2>/dev/null || true; wait "$simpid" 2>/dev/null || true; fi
 	simpid=""
 }
-trap 'stop_sim; rm -rf "$work"' EXIT
+cleanup() {
+	stop_sim
+	if [[ $started_neo4j == 1 ]]; then ./scripts/neo4j.sh down || true; fi
+	if [[ $started_azurite == 1 ]]; then ./scripts/azurite.sh down || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
 
-# scan_bench RESOURCES SUBSCRIPTIONS THROTTLE LATENCY
+# Summary rows: step | figure | value | goal.
+summary=()
+row() { summary+=("$1|$2|$3|${4:-}"); }
+
+# metric FILE BENCH-NAME-REGEX UNIT: the value printed before UNIT on the benchmark's result line.
+metric() {
+	awk -v name="$2" -v unit="$3" '$1 ~ name { for (i = 3; i <= NF; i++) if ($i == unit) { print $(i - 1); exit } }' "$1"
+}
+fmt_num() { awk -v v="${1:-}" 'BEGIN { if (v == "") print "n/a"; else printf "%.0f", v }'; }
+
+# gobench NAME PKG BENCH BENCHTIME [ENV...]: compile the package's test binary, run one benchmark
+# under /usr/bin/time -v (peak RSS of the benchmark process), keep the output in $work/NAME.out.
+gobench() {
+	local name=$1 pkg=$2 bench=$3 benchtime=$4 status=0
+	shift 4
+	$GO test -c -o "$work/$name.test" "$pkg"
+	(cd "$pkg" && env "$@" /usr/bin/time -v "$work/$name.test" -test.run '^$' -test.bench "$bench" \
+		-test.benchtime "$benchtime" -test.benchmem) >"$work/$name.out" 2>"$work/$name.err" || status=$?
+	grep -E '^(Benchmark|PASS|FAIL|ok|---|\s+\S+_test.go)' "$work/$name.out" || true
+	if [[ $status -ne 0 ]]; then
+		echo "$name: benchmark exited $status"; tail -5 "$work/$name.err"
+		row "$name" "failed" "exit $status"
+		return 1
+	fi
+	if grep -q -- '--- SKIP' "$work/$name.out"; then
+		row "$name" "skipped" "$(grep -A1 -- '--- SKIP' "$work/$name.out" | tail -1 | sed 's/^ *//' | cut -c1-60)"
+		return 1
+	fi
+	return 0
+}
+peak_mib() { sed -n 's/.*Maximum resident set size (kbytes): *\([0-9]*\).*/\1/p' "$1" | awk '{ printf "%.0f", $1 / 1024 }'; }
+
+# scan_bench NAME RESOURCES SUBSCRIPTIONS THROTTLE LATENCY
 scan_bench() {
-	local resources=$1 subscriptions=$2 throttle=$3 latency=$4 dir
+	local name=$1 resources=$2 subscriptions=$3 throttle=$4 latency=$5 dir
 	dir=$(mktemp -d -p "$work")
-	echo "== scan: $resources resources, $subscriptions subscriptions, throttle $throttle, latency $latency"
+	echo "== $name: $resources resources, $subscriptions subscriptions, throttle $throttle, latency $latency"
 	./bin/atg sim serve --addr 127.0.0.1:0 --resources "$resources" --subscriptions "$subscriptions" --seed 7 \
 		--throttle "$throttle" --latency "$latency" --truth "$dir/truth.json" >"$dir/sim.json" 2>"$dir/sim.log" &
 	simpid=$!
@@ -35,7 +96,7 @@ scan_bench() {
 		[[ -s "$dir/sim.json" ]] && break
 		sleep 0.1
 	done
-	[[ -s "$dir/sim.json" ]] || { echo "simulator did not start:"; cat "$dir/sim.log"; return 1; }
+	[[ -s "$dir/sim.json" ]] || { echo "simulator did not start:"; cat "$dir/sim.log"; row "$name" "failed" "simulator did not start"; return 0; }
 	local arm msgraph tenant start end status=0 rss wall
 	arm=$(sed -n 's/.*"arm_endpoint": *"\([^"]*\)".*/\1/p' "$dir/sim.json")
 	msgraph=$(sed -n 's/.*"msgraph_endpoint": *"\([^"]*\)".*/\1/p' "$dir/sim.json")
@@ -50,11 +111,109 @@ scan_bench() {
 	fi
 	rss=$(sed -n 's/.*Maximum resident set size (kbytes): *\([0-9]*\).*/\1/p' "$dir/scan.err")
 	wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
-	$GO run ./engine/scan/benchcmd -truth "$dir/truth.json" -result "$dir/scan.json" -rss-kb "${rss:-0}" -wall "$wall"
+	$GO run ./engine/scan/benchcmd -truth "$dir/truth.json" -result "$dir/scan.json" -rss-kb "${rss:-0}" -wall "$wall" | tee "$dir/report.txt"
+
+	r() { sed -n "s/^$1  *//p" "$dir/report.txt" | head -1; }
+	row "$name" "scan time" "$(r 'scan time')"
+	row "$name" "rate-limit floor" "$(r 'rate-limit floor' | cut -d' ' -f1-2)"
+	row "$name" "ratio" "$(r ratio | cut -d' ' -f1)" "≤ 1.2"
+	row "$name" "calls made / ideal" "$(r 'calls made \/ ideal' | cut -d' ' -f1-3)"
+	row "$name" "429 rate" "$(r '429 rate' | cut -d' ' -f1)" "< 1%"
+	row "$name" "peak RSS" "$(r 'peak RSS')"
+	row "$name" "by_type equals truth" "$(r 'by_type equals truth')"
 	echo
 }
 
-scan_bench "${BENCH_RESOURCES:-10000}" "${BENCH_SUBSCRIPTIONS:-20}" "${BENCH_THROTTLE:-real}" "${BENCH_LATENCY:-0s}"
-if [[ "${BENCH_RATE_LIMITED:-1}" != 0 ]]; then
-	scan_bench 10000 2 real 0s
+if want scan || want scan-rl; then
+	mkdir -p bin
+	$GO build -o bin/atg .
 fi
+if want scan; then
+	scan_bench scan "${BENCH_RESOURCES:-10000}" "${BENCH_SUBSCRIPTIONS:-20}" "${BENCH_THROTTLE:-real}" "${BENCH_LATENCY:-0s}"
+fi
+if want scan-rl; then
+	scan_bench scan-rl 10000 2 real 0s
+fi
+
+if want neo4j; then
+	echo "== neo4j: store ingest vs bare UNWIND loader (20k nodes + 40k edges)"
+	if ! ./scripts/neo4j.sh status >/dev/null 2>&1; then
+		if ./scripts/neo4j.sh up; then started_neo4j=1; else row neo4j "failed" "Neo4j did not start"; fi
+	fi
+	if ./scripts/neo4j.sh status >/dev/null 2>&1 && gobench neo4j ./engine/graph/neo4jstore Ingest 1x; then
+		store=$(metric "$work/neo4j.out" 'Ingest/Store' 'nodes+edges/s')
+		bare=$(metric "$work/neo4j.out" 'Ingest/BareUNWIND' 'nodes+edges/s')
+		row neo4j "store nodes+edges/s" "$(fmt_num "$store")"
+		row neo4j "bare UNWIND nodes+edges/s" "$(fmt_num "$bare")"
+		row neo4j "store / bare" "$(awk -v a="$store" -v b="$bare" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
+	fi
+	if [[ $started_neo4j == 1 ]]; then ./scripts/neo4j.sh down || true; started_neo4j=0; fi
+	echo
+fi
+
+if want embedded; then
+	echo "== embedded: bbolt store ingest (100k nodes + 200k edges, fsync on)"
+	if gobench embedded ./engine/graph/boltstore 'Ingest100k$' 1x; then
+		row embedded "nodes+edges/s" "$(fmt_num "$(metric "$work/embedded.out" 'Ingest100k' 'nodes+edges/s')")"
+		row embedded "nodes/s" "$(fmt_num "$(metric "$work/embedded.out" 'Ingest100k' 'nodes/s')")"
+	fi
+	echo
+fi
+
+if want rules; then
+	echo "== rules: ApplyAll over 100k resources"
+	if gobench rules ./engine/rules 'ApplyAll100k$' 3x; then
+		ns=$(metric "$work/rules.out" 'ApplyAll100k' 'ns/op')
+		row rules "time per 100k" "$(awk -v v="$ns" 'BEGIN { printf "%.2f s", v / 1e9 }')"
+		row rules "nodes/s" "$(fmt_num "$(metric "$work/rules.out" 'ApplyAll100k' 'nodes/s')")"
+		row rules "edges/s" "$(fmt_num "$(metric "$work/rules.out" 'ApplyAll100k' 'edges/s')")"
+	fi
+	echo
+fi
+
+if want terraform; then
+	echo "== terraform: 10,000 resources -> Terraform"
+	if grep -qs 'func BenchmarkTerraform10k' engine/iac/*_test.go; then
+		if gobench terraform ./engine/iac 'Terraform10k$' 3x; then
+			ns=$(metric "$work/terraform.out" 'Terraform10k' 'ns/op')
+			row terraform "time (model + files)" "$(awk -v v="$ns" 'BEGIN { printf "%.2f s", v / 1e9 }')" "≤ 3 s"
+			row terraform "peak RSS (whole process)" "$(peak_mib "$work/terraform.err") MiB" "≤ 500 MB"
+			row terraform "allocated per run" "$(awk -v v="$(metric "$work/terraform.out" 'Terraform10k' 'B/op')" 'BEGIN { printf "%.0f MiB", v / 1048576 }')"
+		fi
+	else
+		echo "engine/iac has no BenchmarkTerraform10k: not measured"
+		row terraform "missing" "no BenchmarkTerraform10k in engine/iac"
+	fi
+	echo
+fi
+
+if want jobstatus; then
+	echo "== jobstatus: GET /api/v1/jobs/{id} at 200 req/s (Azurite)"
+	if ! ./scripts/azurite.sh status >/dev/null 2>&1; then
+		if ./scripts/azurite.sh up; then started_azurite=1; else row jobstatus "failed" "Azurite did not start"; fi
+	fi
+	if gobench jobstatus ./handler 'JobStatusGET$' 2000x; then
+		row jobstatus "p50" "$(metric "$work/jobstatus.out" 'JobStatusGET' 'p50_ms') ms"
+		row jobstatus "p99" "$(metric "$work/jobstatus.out" 'JobStatusGET' 'p99_ms') ms" "< 1 s"
+		row jobstatus "max" "$(metric "$work/jobstatus.out" 'JobStatusGET' 'max_ms') ms"
+	fi
+	if [[ $started_azurite == 1 ]]; then ./scripts/azurite.sh down || true; started_azurite=0; fi
+	echo
+fi
+
+if want sim; then
+	echo "== sim: generate a 100,000-resource tenant"
+	if gobench sim ./sim 'Generate100k$' 3x; then
+		ns=$(metric "$work/sim.out" 'Generate100k' 'ns/op')
+		row sim "generation time" "$(awk -v v="$ns" 'BEGIN { printf "%.2f s", v / 1e9 }')"
+		row sim "peak RSS (whole process)" "$(peak_mib "$work/sim.err") MiB"
+	fi
+	echo
+fi
+
+echo "== summary ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, $($GO env GOVERSION))"
+printf '%-10s %-28s %-22s %s\n' STEP FIGURE VALUE GOAL
+for r in "${summary[@]}"; do
+	IFS='|' read -r s f v g <<<"$r"
+	printf '%-10s %-28s %-22s %s\n' "$s" "$f" "$v" "$g"
+done

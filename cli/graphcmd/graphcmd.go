@@ -3,7 +3,9 @@
 package graphcmd
 
 import (
+	"bufio"
 	"cmp"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -197,7 +200,7 @@ func NewCmdExport(f *cmdutil.Factory, runF func(*ExportOptions) error) *cobra.Co
 	}
 	cmd.Flags().StringVar(&opts.TenantID, "tenant-id", "", "tenant id")
 	cmd.Flags().StringVar(&opts.Format, "format", graph.FormatJSON, "json, graphml or cypher")
-	cmd.Flags().StringVar(&opts.Output, "output-file", "-", "file to write, - for stdout")
+	cmd.Flags().StringVar(&opts.Output, "output-file", "-", "file to write (gzipped when it ends in .gz), - for stdout")
 	// --output is the global output-format flag, so the file flag is --output-file (alias --file).
 	cmd.Flags().StringVar(&opts.Output, "file", "-", "alias of --output-file")
 	return cmd
@@ -223,7 +226,18 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 			return fmt.Errorf("export: %w", err)
 		}
 		defer os.Remove(tmp.Name())
-		res, err := graph.Export(ctx, s, opts.TenantID, opts.Format, tmp)
+		var w io.Writer = tmp
+		var zw *gzip.Writer
+		if strings.HasSuffix(opts.Output, ".gz") { // a backup file, as the service writes them
+			zw = gzip.NewWriter(tmp)
+			w = zw
+		}
+		res, err := graph.Export(ctx, s, opts.TenantID, opts.Format, w)
+		if zw != nil {
+			if cerr := zw.Close(); err == nil {
+				err = cerr
+			}
+		}
 		if cerr := tmp.Close(); err == nil {
 			err = cerr
 		}
@@ -252,8 +266,10 @@ func NewCmdImport(f *cmdutil.Factory, runF func(*ImportOptions) error) *cobra.Co
 	opts := &ImportOptions{}
 	cmd := &cobra.Command{
 		Use:   "import --tenant-id T --input FILE|- [--replace]",
-		Short: "Restore a tenant's graph from a JSON export",
+		Short: "Restore a tenant's graph from a JSON export (or a gzipped one: a service backup)",
 		Long: `Restore a tenant's graph from 'atg graph export --format json', keeping first/last seen scan ids.
+Gzipped input (a .json.gz backup of the service, or export --output-file X.json.gz) is
+recognised by its content, from a file or stdin.
 The tenant must be empty unless --replace, which deletes its graph first. The export may come
 from another tenant id (restore elsewhere).`,
 		Args: cobra.NoArgs,
@@ -285,6 +301,16 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 		}
 		defer fh.Close()
 		r = fh
+	}
+	br := bufio.NewReaderSize(r, 1<<16)
+	r = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		defer zr.Close()
+		r = zr
 	}
 	return withStore(ctx, opts.common, func(s graph.Store) error {
 		res, err := graph.Import(ctx, s, opts.TenantID, r, graph.ImportOptions{Replace: opts.Replace})
