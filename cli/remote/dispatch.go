@@ -30,7 +30,15 @@ func AddFlags(cmd *cobra.Command, fl *Flags) {
 	cmd.Flags().StringVar(&fl.ServiceURL, "service-url", "", "service base URL for remote mode [ATG_SERVICE_URL]")
 	cmd.Flags().StringVar(&fl.APIKeyFile, "api-key-file", "", "file holding the API key [ATG_API_KEY_FILE]")
 	cmd.Flags().StringVar(&fl.APIKey, "api-key", "", "API key (avoid: prefer ATG_API_KEY or --api-key-file)")
-	cmd.MarkFlagsMutuallyExclusive("remote", "local")
+}
+
+// Mode validates the dispatcher flags and decides the mode (see IsRemote): --remote with
+// --local is a usage error (exit 2).
+func (fl *Flags) Mode(cfg *config.Config) (remote bool, err error) {
+	if fl.Remote && fl.Local {
+		return false, cmdutil.Usagef("--remote and --local exclude each other")
+	}
+	return fl.IsRemote(cfg), nil
 }
 
 // IsRemote decides the mode: --local wins, then --remote, then ATG_REMOTE / the config,

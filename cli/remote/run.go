@@ -56,6 +56,9 @@ type JobSpec struct {
 // error: 1 for a failed or cancelled job or an API error, 130 when interrupted (the job keeps
 // running unless CancelOnInterrupt).
 func RunJob(ctx context.Context, ios *cmdutil.IOStreams, cfg *config.Config, fl *Flags, logger *slog.Logger, spec JobSpec) error {
+	if _, err := fl.Mode(cfg); err != nil {
+		return err
+	}
 	c, _, err := fl.Client(cfg, ios.ErrOut, logger)
 	if err != nil {
 		return err

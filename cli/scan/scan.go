@@ -129,7 +129,9 @@ the active profile's tenant_id. Exit status: 0 succeeded, 1 failed, 2 usage, 130
 				}
 				o.OutputDir = outputDir
 			}
-			o.IsRemote = o.Remote.IsRemote(cfg)
+			if o.IsRemote, err = o.Remote.Mode(cfg); err != nil {
+				return err
+			}
 			if !fl.Changed("tenant-id") {
 				o.TenantID = cfg.TenantID
 				if _, p, ok := cfg.CurrentProfile(); ok && o.IsRemote && p.TenantID != "" {
