@@ -560,13 +560,10 @@ func (g *gen) spoke(sub *subscription, h *hub, k, global int) {
 			return
 		}
 		nics = append(nics, nic)
-		osDisk, ok := g.add(sub, rg, provID(rg, "Microsoft.Compute/disks/"+vmName+"_OsDisk_1"), "Microsoft.Compute/disks", loc, map[string]any{
-			"tags": tags, "sku": map[string]any{"name": "Premium_LRS", "tier": "Premium"}, "zones": []any{"1"},
-			"managedBy": provID(rg, "Microsoft.Compute/virtualMachines/"+vmName),
-			"properties": map[string]any{"osType": "Linux", "hyperVGeneration": "V2", "diskSizeGB": 30, "diskState": "Attached",
-				"creationData": map[string]any{"createOption": "FromImage", "imageReference": map[string]any{"id": "/Subscriptions/" + sub.id + "/Providers/Microsoft.Compute/Locations/" + loc + "/Publishers/Canonical/ArtifactTypes/VMImage/Offers/ubuntu-24_04-lts/Skus/server/Versions/24.04.202501140"}},
-				"encryption":   map[string]any{"type": "EncryptionAtRestWithPlatformKey"}, "networkAccessPolicy": "AllowAll", "publicNetworkAccess": "Enabled",
-				"uniqueId": g.uuid(), "timeCreated": g.now.Format(time.RFC3339)}})
+		// The OS disk is what Compute creates for the VM (implicitOSDisk, as a VM PUT does); its
+		// body is filled once the VM's body exists. Added first: the budget counts it.
+		osUID := g.uuid()
+		osDisk, ok := g.add(sub, rg, provID(rg, "Microsoft.Compute/disks/"+vmName+"_OsDisk_1"), "Microsoft.Compute/disks", loc, map[string]any{})
 		if !ok {
 			return
 		}
@@ -602,8 +599,14 @@ func (g *gen) spoke(sub *subscription, h *hub, k, global int) {
 		if g.rng.IntN(3) == 0 {
 			body["identity"] = g.systemIdentity(vmName)
 		}
-		vm, ok := g.add(sub, rg, provID(rg, "Microsoft.Compute/virtualMachines/"+vmName), "Microsoft.Compute/virtualMachines", loc, body)
+		vmID := provID(rg, "Microsoft.Compute/virtualMachines/"+vmName)
+		for k, v := range implicitOSDisk(sub.id, vmID, loc, body["zones"], body["properties"].(map[string]any), osUID, g.now) {
+			osDisk.body[k] = v
+		}
+		vm, ok := g.add(sub, rg, vmID, "Microsoft.Compute/virtualMachines", loc, body)
 		if !ok {
+			delete(osDisk.body, "managedBy") // the budget ran out: a disk left behind
+			osDisk.body["properties"].(map[string]any)["diskState"] = "Unattached"
 			return
 		}
 		nic.body["properties"].(map[string]any)["virtualMachine"] = ref(vm.id)

@@ -18,6 +18,9 @@ type resource struct {
 	rg     string // resource group name (original casing), "" for subscription scope
 	parent string // key of the parent resource or scope resource; "" for top-level
 	body   map[string]any
+	// secrets are the write-only properties ARM accepted but never returns (path relative to
+	// "properties" -> value); see writeOnly.
+	secrets map[string]any
 	// created/changed are kept for $expand=createdTime,changedTime.
 	created, changed time.Time
 }

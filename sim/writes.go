@@ -9,7 +9,10 @@ import (
 )
 
 // putResource creates or replaces a resource with ARM's validation: location for tracked
-// types, referenced ids that must exist in the subscription, parents that must exist.
+// types, referenced ids that must exist (linked authorization across tenants), parents that must
+// exist, secrets a create needs. Side effects follow ARM: a VNet's inline subnets and peerings
+// replace its children (absent means none), a VM creates, attaches and detaches managed disks.
+// Write-only properties (passwords, …) are kept apart from the body and never returned.
 func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typeInfo, apiVersion string) {
 	var body map[string]any
 	if !readJSON(c, &body) {
@@ -31,12 +34,8 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 		armErr(c.w, http.StatusBadRequest, "LocationRequired", "The location property is required for this definition.")
 		return
 	}
-	if bad, path := s.st.danglingRef(sub, key, body); bad != "" {
-		if strings.EqualFold(namespaceOf(info.Type), "Microsoft.Network") {
-			armErr(c.w, http.StatusBadRequest, "InvalidResourceReference", fmt.Sprintf("Resource %s referenced by resource %s was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.", bad, p.raw))
-		} else {
-			armErr(c.w, http.StatusBadRequest, "LinkedInvalidPropertyId", fmt.Sprintf("Property id '%s' at path '%s' is invalid. The referenced resource does not exist in subscription '%s'.", bad, path, sub.id))
-		}
+	if e := s.st.checkRefs(sub, c.principal, p.raw, info.Type, body); e != nil {
+		e.write(c.w)
 		return
 	}
 	t := s.st.tenantBy[sub.tenant]
@@ -64,62 +63,102 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 		props = map[string]any{}
 		body["properties"] = props
 	}
+	ltyp := strings.ToLower(info.Type)
+	// write-only properties: kept apart; an update that omits one keeps the old value (ARM
+	// does not reset a password it is not given)
+	secrets := takeWriteOnly(ltyp, props)
+	if old != nil && len(old.secrets) > 0 {
+		merged := make(map[string]any, len(old.secrets)+len(secrets))
+		for k, v := range old.secrets {
+			merged[k] = v
+		}
+		for k, v := range secrets {
+			merged[k] = v
+		}
+		secrets = merged
+	}
+	if old == nil {
+		if e := requiredSecret(ltyp, props, secrets); e != nil {
+			e.write(c.w)
+			return
+		}
+	}
+	var disks []*resource
+	if ltyp == "microsoft.compute/virtualmachines" {
+		var e *apiError
+		if disks, e = s.vmDisks(sub, p, body, old, now); e != nil {
+			e.write(c.w)
+			return
+		}
+	}
+	r := &resource{id: p.raw, key: key, typ: info.Type, ltyp: ltyp, sub: sub.id, rg: rgName(sub, p.rg),
+		parent: parent, body: body, secrets: secrets, created: now, changed: now}
+	// Inline children (VNet subnets and peerings) become child resources, replacing the old set:
+	// children the body omits (the property absent, or an empty array) are deleted, as ARM does;
+	// a subnet still in use cannot be.
+	var pending []*resource
+	var doomed []string
+	for childType, prop := range embedded[ltyp] {
+		arr, _ := props[prop].([]any)
+		delete(props, prop)
+		keep := map[string]bool{}
+		for _, it := range arr {
+			cb, ok := it.(map[string]any)
+			if !ok {
+				continue
+			}
+			name, _ := cb["name"].(string)
+			if name == "" {
+				continue
+			}
+			cinfo := s.st.types[childType]
+			cid := p.raw + "/" + strings.TrimPrefix(cinfo.Type, info.Type+"/") + "/" + name
+			cb["id"], cb["type"] = cid, cinfo.Type
+			if cp, ok := cb["properties"].(map[string]any); ok {
+				cp["provisioningState"] = "Succeeded"
+			} else {
+				cb["properties"] = map[string]any{"provisioningState": "Succeeded"}
+			}
+			ck := strings.ToLower(cid)
+			keep[ck] = true
+			pending = append(pending, &resource{id: cid, key: ck, typ: cinfo.Type, ltyp: childType, sub: sub.id, rg: r.rg, parent: key, body: cb, created: now, changed: now})
+		}
+		if old == nil {
+			continue
+		}
+		for _, k := range s.st.childrenOf(key, childType) {
+			if keep[k.key] {
+				continue
+			}
+			if childType == "microsoft.network/virtualnetworks/subnets" {
+				if user := s.st.subnetUser(sub.tenant, k.key, key); user != "" {
+					inUseSubnet(k, user).write(c.w)
+					return
+				}
+			}
+			doomed = append(doomed, k.key)
+		}
+	}
+	for _, k := range doomed {
+		s.st.remove(k)
+	}
+	s.st.put(r)
+	for _, cr := range pending {
+		s.st.put(cr)
+	}
+	for _, d := range disks {
+		s.st.put(d)
+	}
+	status := http.StatusOK
+	if old == nil {
+		status = http.StatusCreated
+	}
 	state := "Succeeded"
 	if info.LRO {
 		state = ifs(old == nil, "Creating", "Updating")
 	}
 	props["provisioningState"] = state
 	s.mintIdentity(t, body, info)
-	r := &resource{id: p.raw, key: key, typ: info.Type, ltyp: strings.ToLower(info.Type), sub: sub.id, rg: rgName(sub, p.rg),
-		parent: parent, body: body, created: now, changed: now}
-	// Inline children (VNet subnets and peerings) become child resources, replacing the old set.
-	var pending []*resource
-	if emb := embedded[r.ltyp]; emb != nil {
-		for childType, prop := range emb {
-			arr, present := props[prop].([]any)
-			delete(props, prop)
-			if !present && old != nil {
-				continue
-			}
-			keep := map[string]bool{}
-			for _, it := range arr {
-				cb, ok := it.(map[string]any)
-				if !ok {
-					continue
-				}
-				name, _ := cb["name"].(string)
-				if name == "" {
-					continue
-				}
-				cinfo := s.st.types[childType]
-				cid := p.raw + "/" + strings.TrimPrefix(cinfo.Type, info.Type+"/") + "/" + name
-				cb["id"], cb["type"] = cid, cinfo.Type
-				if cp, ok := cb["properties"].(map[string]any); ok {
-					cp["provisioningState"] = "Succeeded"
-				} else {
-					cb["properties"] = map[string]any{"provisioningState": "Succeeded"}
-				}
-				ck := strings.ToLower(cid)
-				keep[ck] = true
-				pending = append(pending, &resource{id: cid, key: ck, typ: cinfo.Type, ltyp: childType, sub: sub.id, rg: r.rg, parent: key, body: cb, created: now, changed: now})
-			}
-			if old != nil {
-				for _, k := range s.st.childrenOf(key, childType) {
-					if !keep[k.key] {
-						s.st.remove(k.key)
-					}
-				}
-			}
-		}
-	}
-	s.st.put(r)
-	for _, cr := range pending {
-		s.st.put(cr)
-	}
-	status := http.StatusOK
-	if old == nil {
-		status = http.StatusCreated
-	}
 	if info.LRO {
 		op := &asyncOp{id: fmt.Sprintf("%016x", hash64(s.opts.Seed, "op", key, fmt.Sprint(s.opSeq.Add(1)))), resKey: key, status: "InProgress", startTime: now}
 		s.st.ops[op.id] = op
@@ -136,6 +175,60 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 	}
 	out := s.st.render(r)
 	writeJSON(c.w, status, out)
+}
+
+// subnetUser returns the id of a resource of the tenant (outside the subnet's VNet) whose
+// properties reference the subnet (lower-cased key) or something below it, or "": ARM refuses
+// to delete a subnet in use.
+func (st *store) subnetUser(tenant, subnetKey, vnetKey string) string {
+	best := ""
+	t := st.tenantBy[tenant]
+	if t == nil {
+		return ""
+	}
+	for _, sid := range t.subs {
+		sub := st.subs[sid]
+		if sub == nil {
+			continue
+		}
+		for _, k := range sub.keys {
+			if k == vnetKey || strings.HasPrefix(k, vnetKey+"/") || (best != "" && k >= best) {
+				continue
+			}
+			if r := st.res[k]; r != nil && refersTo(r.body["properties"], subnetKey) {
+				best = k
+			}
+		}
+	}
+	if best != "" {
+		return st.res[best].id
+	}
+	return ""
+}
+
+func refersTo(v any, key string) bool {
+	switch x := v.(type) {
+	case string:
+		l := strings.ToLower(strings.TrimSuffix(x, "/"))
+		return l == key || strings.HasPrefix(l, key+"/")
+	case map[string]any:
+		for _, e := range x {
+			if refersTo(e, key) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if refersTo(e, key) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func inUseSubnet(subnet *resource, user string) *apiError {
+	return &apiError{http.StatusBadRequest, "InUseSubnetCannotBeDeleted", fmt.Sprintf("Subnet %s is in use by %s and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.", subnet.body["name"], user)}
 }
 
 func rgName(sub *subscription, name string) string {
@@ -194,15 +287,25 @@ func uuidFrom(h uint64) string {
 	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", uint32(h>>32), uint16(h>>16), uint16(h)&0xfff, 0x8000|uint16(h2>>48)&0x3fff, h2&0xffffffffffff)
 }
 
-// danglingRef returns the first ARM id inside body (properties, identity keys) that points
-// into this subscription's resource groups but names nothing the simulator holds, and its path.
-func (st *store) danglingRef(sub *subscription, self string, body map[string]any) (string, string) {
-	var bad, badPath string
+// apiError is a write ARM refuses: its status, code and message.
+type apiError struct {
+	status    int
+	code, msg string
+}
+
+func (e *apiError) write(w http.ResponseWriter) { armErr(w, e.status, e.code, e.msg) }
+
+// checkRefs validates every ARM resource id inside body (properties, identity keys), as ARM
+// does for linked resources: an id in a subscription of another tenant (or one the simulator
+// does not hold) fails linked authorization (403 LinkedAuthorizationFailed, checked first); an id
+// in a subscription of the caller's tenant must name something the simulator holds (400
+// InvalidResourceReference for Microsoft.Network, LinkedInvalidPropertyId otherwise).
+func (st *store) checkRefs(sub *subscription, principal, raw, typ string, body map[string]any) *apiError {
+	self := strings.ToLower(raw)
+	type found struct{ id, path string }
+	var refs []found
 	var walk func(v any, path string)
 	walk = func(v any, path string) {
-		if bad != "" {
-			return
-		}
 		switch x := v.(type) {
 		case map[string]any:
 			keys := make([]string, 0, len(x))
@@ -211,9 +314,8 @@ func (st *store) danglingRef(sub *subscription, self string, body map[string]any
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				if strings.HasPrefix(k, "/") && !st.refExists(sub, self, k) {
-					bad, badPath = k, path+"."+k
-					return
+				if isResourceRef(k) {
+					refs = append(refs, found{k, path + "." + k})
 				}
 				walk(x[k], path+"."+k)
 			}
@@ -222,8 +324,8 @@ func (st *store) danglingRef(sub *subscription, self string, body map[string]any
 				walk(e, fmt.Sprintf("%s[%d]", path, i))
 			}
 		case string:
-			if !st.refExists(sub, self, x) {
-				bad, badPath = x, path
+			if isResourceRef(x) {
+				refs = append(refs, found{x, path})
 			}
 		}
 	}
@@ -231,17 +333,54 @@ func (st *store) danglingRef(sub *subscription, self string, body map[string]any
 	if id, ok := body["identity"].(map[string]any); ok {
 		walk(id["userAssignedIdentities"], "identity.userAssignedIdentities")
 	}
-	return bad, badPath
+	for _, r := range refs {
+		p, _ := parsePath(strings.TrimSuffix(r.id, "/"))
+		if rs := st.subs[strings.ToLower(p.sub)]; rs == nil || rs.tenant != sub.tenant {
+			return &apiError{http.StatusForbidden, "LinkedAuthorizationFailed", fmt.Sprintf("The client '%s' with object id '%s' has permission to perform action '%s/write' on scope '%s'; however, it does not have permission to perform action(s) '%s' on the linked scope(s) '%s' (respectively) or the linked scope(s) are invalid.",
+				principal, principal, typ, raw, linkedAction(p), r.id)}
+		}
+	}
+	for _, r := range refs {
+		if st.refExists(self, r.id) {
+			continue
+		}
+		p, _ := parsePath(strings.TrimSuffix(r.id, "/"))
+		if strings.EqualFold(namespaceOf(typ), "Microsoft.Network") {
+			return &apiError{http.StatusBadRequest, "InvalidResourceReference", fmt.Sprintf("Resource %s referenced by resource %s was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.", r.id, raw)}
+		}
+		return &apiError{http.StatusBadRequest, "LinkedInvalidPropertyId", fmt.Sprintf("Property id '%s' at path '%s' is invalid. The referenced resource does not exist in subscription '%s'.", r.id, r.path, p.sub)}
+	}
+	return nil
 }
 
-// refExists reports whether s, if it is a resource id in sub's resource groups, exists. A
-// reference to a sub-object of an existing resource (…/ipConfigurations/x) counts.
-func (st *store) refExists(sub *subscription, self, s string) bool {
-	ls := strings.ToLower(strings.TrimSuffix(s, "/"))
-	prefix := "/subscriptions/" + sub.id + "/resourcegroups/"
-	if !strings.HasPrefix(ls, prefix) || !strings.Contains(ls, "/providers/") {
-		return true
+// isResourceRef reports whether s has the shape of a resource id in a resource group
+// (/subscriptions/{s}/resourceGroups/{rg}/providers/…).
+func isResourceRef(s string) bool {
+	ls := strings.ToLower(s)
+	if !strings.HasPrefix(ls, "/subscriptions/") || !strings.Contains(ls, "/resourcegroups/") || !strings.Contains(ls, "/providers/") {
+		return false
 	}
+	p, ok := parsePath(strings.TrimSuffix(ls, "/"))
+	return ok && p.rg != "" && p.ns != "" && !p.collection
+}
+
+// linkedAction is the permission ARM checks on a linked resource: join for the network objects
+// others attach to, read for the rest.
+func linkedAction(p armPath) string {
+	t := p.fullType()
+	switch strings.ToLower(t) {
+	case "microsoft.network/virtualnetworks/subnets", "microsoft.network/publicipaddresses", "microsoft.network/networksecuritygroups",
+		"microsoft.network/routetables", "microsoft.network/networkinterfaces", "microsoft.network/applicationsecuritygroups":
+		return t + "/join/action"
+	}
+	return t + "/read"
+}
+
+// refExists reports whether the resource id s (lower-cased inside) exists. A reference to a
+// sub-object of an existing resource (…/ipConfigurations/x) counts, and so does a reference to
+// the resource being written (self) or below it.
+func (st *store) refExists(self, s string) bool {
+	ls := strings.ToLower(strings.TrimSuffix(s, "/"))
 	if ls == self || strings.HasPrefix(ls, self+"/") {
 		return true
 	}
@@ -279,6 +418,18 @@ func (s *Simulator) patchResource(c *call, p armPath) {
 		return
 	}
 	sub := s.st.subs[r.sub]
+	np, _ := patch["properties"].(map[string]any)
+	secrets := takeWriteOnly(r.ltyp, np)
+	if len(r.secrets) > 0 {
+		if secrets == nil {
+			secrets = map[string]any{}
+		}
+		for k, v := range r.secrets {
+			if _, ok := secrets[k]; !ok {
+				secrets[k] = v
+			}
+		}
+	}
 	merged := map[string]any{}
 	for k, v := range r.body {
 		merged[k] = v
@@ -301,13 +452,14 @@ func (s *Simulator) patchResource(c *call, p armPath) {
 		}
 		merged[k] = v
 	}
-	if bad, _ := s.st.danglingRef(sub, key, merged); bad != "" {
+	if e := s.st.checkRefs(sub, c.principal, p.raw, r.typ, merged); e != nil {
 		s.st.mu.Unlock()
-		armErr(c.w, http.StatusBadRequest, "InvalidResourceReference", fmt.Sprintf("Resource %s referenced by resource %s was not found.", bad, p.raw))
+		e.write(c.w)
 		return
 	}
 	nr := *r
 	nr.body = merged
+	nr.secrets = secrets
 	nr.changed = s.clk.now().UTC()
 	s.st.put(&nr)
 	out := s.st.render(&nr)
@@ -315,13 +467,41 @@ func (s *Simulator) patchResource(c *call, p armPath) {
 	writeJSON(c.w, http.StatusOK, out)
 }
 
+// deleteResource deletes a resource with its children and extension resources. As in ARM, an
+// attached disk and a subnet in use (or a VNet with one) cannot be deleted, and deleting a VM
+// deletes its disks whose deleteOption is Delete and detaches the others.
 func (s *Simulator) deleteResource(c *call, p armPath) {
+	key := strings.ToLower(p.raw)
 	s.st.mu.Lock()
-	n := s.st.remove(strings.ToLower(p.raw))
-	s.st.mu.Unlock()
-	if n == 0 {
+	defer s.st.mu.Unlock()
+	r := s.st.res[key]
+	if r == nil {
 		c.w.WriteHeader(http.StatusNoContent)
 		return
+	}
+	switch r.ltyp {
+	case "microsoft.compute/disks":
+		if vm := mstr(r.body, "managedBy"); vm != "" {
+			armErr(c.w, http.StatusConflict, "OperationNotAllowed", fmt.Sprintf("Disk %s is attached to VM %s.", r.body["name"], vm))
+			return
+		}
+	case "microsoft.network/virtualnetworks/subnets", "microsoft.network/virtualnetworks":
+		subnets := []*resource{r}
+		vnet := r.parent
+		if r.ltyp == "microsoft.network/virtualnetworks" {
+			subnets, vnet = s.st.childrenOf(key, "microsoft.network/virtualnetworks/subnets"), key
+		}
+		tenant := s.st.subs[r.sub].tenant
+		for _, sn := range subnets {
+			if user := s.st.subnetUser(tenant, sn.key, vnet); user != "" {
+				inUseSubnet(sn, user).write(c.w)
+				return
+			}
+		}
+	}
+	s.st.remove(key)
+	if r.ltyp == "microsoft.compute/virtualmachines" {
+		s.st.vmDeleted(r, s.clk.now().UTC())
 	}
 	c.w.WriteHeader(http.StatusOK)
 }
