@@ -11,6 +11,8 @@ import (
 
 	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/cli/remote"
+	"github.com/atg-go/atg/cli/scan"
+	enginescan "github.com/atg-go/atg/engine/scan"
 )
 
 // Options carries what every jobs subcommand needs.
@@ -175,12 +177,25 @@ func printJob(o *Options, j remote.Job) error {
 }
 
 func newCmdWait(o *Options) *cobra.Command {
-	var ro remote.RunOptions
+	var (
+		ro      remote.RunOptions
+		outFlag *cmdutil.OutputValue
+	)
 	cmd := &cobra.Command{
 		Use:   "wait ID",
-		Short: "Follow a job until it finishes (exit 0 succeeded, 1 failed/cancelled)",
-		Args:  cobra.ExactArgs(1),
+		Short: "Follow a job until it finishes (exit 0 succeeded, 1 failed/cancelled, 130 interrupted)",
+		Long: `Follow a job (e.g. one started with --no-wait, or left running by Ctrl-C) with progress on
+stderr until it finishes; --output DIR (or --output-dir) downloads its artifacts, sha256
+verified. A scan job's summary is printed like atg scan prints it; -o json prints the job,
+its result and the downloads.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if outFlag.Path != "" {
+				if ro.OutputDir != "" && ro.OutputDir != outFlag.Path {
+					return cmdutil.Usagef("--output and --output-dir name different directories")
+				}
+				ro.OutputDir = outFlag.Path
+			}
 			c, err := o.Client()
 			if err != nil {
 				return err
@@ -198,11 +213,19 @@ func newCmdWait(o *Options) *cobra.Command {
 				for _, d := range out.Downloads {
 					fmt.Fprintf(o.IO.Out, "downloaded %s (%d bytes, sha256 %s)\n", d.Path, d.Size, d.SHA256)
 				}
+				if out.Job.Type == "scan" && out.Job.Status == "succeeded" {
+					var res enginescan.Result
+					if jerr := json.Unmarshal(out.Result, &res); jerr == nil {
+						fmt.Fprintln(o.IO.Out)
+						scan.PrintSummary(o.IO.Out, res, o.IO.IsTTY)
+					}
+				}
 			}
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&ro.OutputDir, "output-dir", "", "download the artifacts into this directory when the job succeeds")
+	outFlag = cmdutil.AddOutputPathFlag(cmd, "download the artifacts into this directory when the job succeeds")
+	cmd.Flags().StringVar(&ro.OutputDir, "output-dir", "", "same as --output DIR")
 	cmd.Flags().BoolVar(&ro.CancelOnInterrupt, "cancel-on-interrupt", false, "cancel the job on Ctrl-C instead of leaving it running")
 	return cmd
 }

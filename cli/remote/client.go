@@ -24,8 +24,10 @@ import (
 // connection errors with backoff, honouring Retry-After; submits carry one Idempotency-Key
 // across their retries, so a retried POST never creates a second job.
 type Client struct {
-	BaseURL    string // e.g. https://atg-dev.azurewebsites.net (without /api/v1)
-	APIKey     string
+	BaseURL string // e.g. https://atg-dev.azurewebsites.net (without /api/v1)
+	APIKey  string
+	// KeySource names where the key came from (e.g. --api-key-file), for error hints; never the key.
+	KeySource  string
 	HTTP       *http.Client
 	MaxRetries int
 	MaxBackoff time.Duration
@@ -156,18 +158,21 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 			lastErr = fmt.Errorf("%s %s: %w", method, path, err)
 			wait = c.backoff(attempt)
 		case retryable(resp.StatusCode):
-			lastErr = parseError(resp)
+			lastErr = c.parseError(resp)
 			if ra, ok := retryAfter(resp.Header); ok {
 				wait = min(ra, time.Minute)
 			} else {
 				wait = c.backoff(attempt)
 			}
 		case resp.StatusCode >= 400:
-			return nil, parseError(resp)
+			return nil, c.parseError(resp)
 		default:
 			return resp, nil
 		}
 		if attempt >= c.MaxRetries {
+			if err != nil {
+				return nil, fmt.Errorf("cannot reach the service at %s after %d attempts: %w", c.BaseURL, attempt+1, lastErr)
+			}
 			return nil, lastErr
 		}
 		c.logger().Debug("retrying service call", "method", method, "path", path, "attempt", attempt+1, "wait", wait, "error", lastErr)
@@ -182,6 +187,15 @@ func (c *Client) logger() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return c.Logger
+}
+
+func (c *Client) parseError(resp *http.Response) error {
+	err := parseError(resp)
+	var ae *APIError
+	if errors.As(err, &ae) {
+		ae.KeySource = c.KeySource
+	}
+	return err
 }
 
 // parseError reads the API's JSON error body (and closes it).

@@ -100,6 +100,7 @@ func (fl *Flags) Client(cfg *config.Config, errOut io.Writer, logger *slog.Logge
 	}
 	r.KeySource = src
 	c := NewClient(r.ServiceURL, key)
+	c.KeySource = src
 	if logger != nil {
 		c.Logger = logger
 	}

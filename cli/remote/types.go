@@ -121,6 +121,8 @@ type APIError struct {
 	Message   string         `json:"message"`
 	Details   map[string]any `json:"details,omitempty"`
 	RequestID string         `json:"-"`
+	// KeySource is where the client's key came from (set by the client for hints).
+	KeySource string `json:"-"`
 }
 
 func (e *APIError) Error() string {
@@ -144,6 +146,9 @@ func (e *APIError) Error() string {
 func (e *APIError) Hint() string {
 	switch e.Code {
 	case "unauthorized":
+		if e.KeySource != "" {
+			return "check the API key from " + e.KeySource + ": it must be a current key of this service's environment"
+		}
 		return "check the API key: ATG_API_KEY, --api-key-file or the profile's key source, and that it is for this environment"
 	case "not_found":
 		return "the job does not exist or belongs to another key"
