@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/cli/remote"
 	enginescan "github.com/atg-go/atg/engine/scan"
 	"github.com/atg-go/atg/sim"
@@ -340,5 +342,68 @@ func TestBinarySIGINTExit130(t *testing.T) {
 	w := e.Exec(t.Context(), nil, append([]string{"jobs", "wait", id}, e.ServiceArgs()...)...)
 	if w.Code != 0 {
 		t.Fatalf("jobs wait (binary): %s", w)
+	}
+}
+
+// treeFiles maps every regular file under dir (slash paths) to its bytes.
+func treeFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	m := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		m[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// remote.RunJob (the helper generate-iac --remote adopts) with ExtractZips writes files
+// byte-identical to the local `atg generate-iac --output DIR` over an identical graph.
+func TestRemoteGenerateIaCViaRunJobByteIdentical(t *testing.T) {
+	e := Start(t, Options{Sim: sim.Options{Resources: 120, Subscriptions: 2, Seed: 12}})
+	ctx := t.Context()
+	localGraph := filepath.Join(e.Dir, "local.db")
+	if r := e.Run(ctx, append(e.LocalScanArgs(localGraph), "--log-level", "warn")...); r.Code != 0 {
+		t.Fatalf("local scan: %s", r)
+	}
+	if r := e.Run(ctx, append([]string{"scan", "--tenant-id", e.TenantID}, e.RemoteArgs()...)...); r.Code != 0 {
+		t.Fatalf("remote scan: %s", r)
+	}
+	for _, format := range []string{"terraform", "bicep"} {
+		localDir, remoteDir := filepath.Join(e.Dir, "local-"+format), filepath.Join(e.Dir, "remote-"+format)
+		if r := e.Run(ctx, "generate-iac", "--tenant-id", e.TenantID, "--format", format, "--output", localDir, "--graph", localGraph, "--log-level", "warn"); r.Code != 0 {
+			t.Fatalf("local generate-iac: %s", r)
+		}
+		var out, errOut syncBuffer
+		ios := &cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}
+		err := remote.RunJobWith(ctx, ios, e.Client(), false, remote.JobSpec{
+			Submit: func(ctx context.Context, c *remote.Client, key string) (remote.Job, error) {
+				return c.SubmitGenerateIaC(ctx, remote.GenerateIaCRequest{TenantID: e.TenantID, Format: format}, key)
+			},
+			Run: remote.RunOptions{OutputDir: remoteDir, ExtractZips: true},
+		})
+		if err != nil {
+			t.Fatalf("remote generate-iac: %v\n%s", err, errOut.String())
+		}
+		lf, rf := treeFiles(t, localDir), treeFiles(t, remoteDir)
+		if len(lf) == 0 || len(lf) != len(rf) {
+			t.Fatalf("%s: local wrote %d files, remote %d", format, len(lf), len(rf))
+		}
+		for name, b := range lf {
+			if !bytes.Equal(b, rf[name]) {
+				t.Fatalf("%s: %s differs between local and remote", format, name)
+			}
+		}
+		if !strings.Contains(errOut.String(), "extracted") || !strings.Contains(out.String(), `"artifact": "iac-`+format+`.zip"`) {
+			t.Fatalf("report: %s\n%s", errOut.String(), out.String())
+		}
+		t.Logf("%s: %d files byte-identical", format, len(lf))
 	}
 }
