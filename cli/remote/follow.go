@@ -173,6 +173,12 @@ func Follow(ctx context.Context, ios *cmdutil.IOStreams, c *Client, id string, o
 		return Outcome{Job: j}, err
 	}
 	out := Outcome{Job: j}
+	defer func() {
+		// interrupted after the job finished (fetching the result or downloading)
+		if ctx.Err() != nil && j.Status == "succeeded" {
+			fmt.Fprintf(ios.ErrOut, "\njob %s succeeded; fetch it again with: atg jobs wait %s\n", id, id)
+		}
+	}()
 	if j.Status == "succeeded" {
 		if res, err := c.Result(ctx, id); err == nil {
 			out.Result = res
