@@ -40,6 +40,7 @@ type Config struct {
 	APIRateLimit      string // requests per second per API key (0 = unlimited)
 	APIRateBurst      string // burst size of the per-key rate limit
 	StoragePrefix     string // prefix of the service's tables, queues and containers
+	BackupRetention   string // days graph backups are kept (0 = until the storage lifecycle rule deletes them)
 
 	// Remote (client) settings.
 	Remote     string // "1"/"true" to run commands against the service
@@ -128,6 +129,7 @@ var Settings = []Setting{
 	{Key: "api_rate_limit", Env: []string{"ATG_API_RATE_LIMIT"}, Default: constant("10"), Help: "service: requests per second per API key (0 = unlimited)", Service: true, field: func(c *Config) *string { return &c.APIRateLimit }},
 	{Key: "api_rate_burst", Env: []string{"ATG_API_RATE_BURST"}, Default: constant("40"), Help: "service: burst size of the per-key rate limit", Service: true, field: func(c *Config) *string { return &c.APIRateBurst }},
 	{Key: "storage_prefix", Env: []string{"ATG_STORAGE_PREFIX"}, Default: constant("atg"), Help: "service: prefix of its tables, queues (<prefix>-jobs, <prefix>-shards) and containers; functions/*/function.json assume atg", Service: true, field: func(c *Config) *string { return &c.StoragePrefix }},
+	{Key: "backup_retention_days", Env: []string{"ATG_BACKUP_RETENTION_DAYS"}, Default: constant("30"), Help: "service: days graph backups (container <prefix>-backups) are kept; older ones are deleted after each backup (0 = never by the service)", Service: true, field: func(c *Config) *string { return &c.BackupRetention }},
 	{Key: "remote", Env: []string{"ATG_REMOTE"}, Default: constant(""), Help: "1 to run commands against the service", field: func(c *Config) *string { return &c.Remote }},
 	{Key: "service_url", Env: []string{"ATG_SERVICE_URL"}, Default: constant(""), Help: "service base URL for remote mode", field: func(c *Config) *string { return &c.ServiceURL }},
 	{Key: "api_key", Env: []string{"ATG_API_KEY"}, Default: constant(""), Help: "API key for remote mode (prefer ATG_API_KEY_FILE)", Secret: true, field: func(c *Config) *string { return &c.APIKey }},
@@ -221,6 +223,9 @@ func (c *Config) Validate() error {
 	}
 	if f, err := strconv.ParseFloat(c.APIRateBurst, 64); err != nil || f < 1 {
 		return fmt.Errorf("invalid api_rate_burst %q: want a number >= 1", c.APIRateBurst)
+	}
+	if n, err := strconv.Atoi(c.BackupRetention); err != nil || n < 0 {
+		return fmt.Errorf("invalid backup_retention_days %q: want an integer >= 0", c.BackupRetention)
 	}
 	if !storagePrefixRE.MatchString(c.StoragePrefix) {
 		return fmt.Errorf("invalid storage_prefix %q: want 3-20 lower-case letters and digits, starting with a letter", c.StoragePrefix)

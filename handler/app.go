@@ -89,6 +89,18 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 	rate, _ := strconv.ParseFloat(cfg.APIRateLimit, 64)
 	burst, _ := strconv.ParseFloat(cfg.APIRateBurst, 64)
 
+	retention := DefaultBackupRetentionDays
+	if cfg.BackupRetention != "" {
+		if retention, err = strconv.Atoi(cfg.BackupRetention); err != nil || retention < 0 {
+			return nil, fmt.Errorf("ATG_BACKUP_RETENTION_DAYS %q: want an integer >= 0", cfg.BackupRetention)
+		}
+	}
+	backupsContainer := BackupsContainer(cfg.StoragePrefix)
+	backups, err := OpenBlobBackups(ctx, az.Blobs, backupsContainer)
+	if err != nil {
+		return nil, fmt.Errorf("opening storage: %w", err)
+	}
+
 	reg := NewRegistry()
 	var pinger Pinger
 	switch {
@@ -99,11 +111,14 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 		reg.RegisterRunner(jobs.TypeGenerateIaC, &IaCExecutor{Store: o.Graph})
 		reg.RegisterRunner(jobs.TypeCreateTenant, &TenantExecutor{Store: o.Graph, Logger: log,
 			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
+		reg.RegisterRunner(JobTypeBackup, &BackupExecutor{Container: backupsContainer,
+			Backuper: Backuper{Graph: o.Graph, Store: backups, RetentionDays: retention, Logger: log}})
 	case o.GraphErr != nil:
 		pinger = errPinger{o.GraphErr}
 	}
 	deps := Deps{Backend: az.Backend, Auth: authn, Limiter: auth.NewLimiter(rate, burst), Executors: reg,
-		Graph: pinger, Logger: log, Environment: cfg.Environment, Version: buildinfo.Get().Version, Now: time.Now}
+		Graph: pinger, Logger: log, Environment: cfg.Environment, Version: buildinfo.Get().Version, Now: time.Now,
+		Backups: backups, BackupsContainer: backupsContainer, BackupRetentionDays: retention}
 	return &App{
 		Azure:  az,
 		API:    NewRouter(deps),

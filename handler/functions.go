@@ -53,6 +53,7 @@ func NewFunctionsHandler(api http.Handler, w *Worker, log *slog.Logger) http.Han
 			return w.Process(ctx, m, dc)
 		}, false))
 	}
+	mux.Handle("POST /"+FunctionBackupTimer, backupTimer(w.Backend, log, time.Now))
 	for _, fn := range []string{FunctionJobsPoison, FunctionShardsPoison} {
 		mux.Handle("POST /"+fn, invocation(fn, log, func(ctx context.Context, m jobs.Message, _ int) error {
 			return w.Poison(ctx, m)

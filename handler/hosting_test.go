@@ -93,11 +93,18 @@ func TestHostingFilesMatchCode(t *testing.T) {
 		got = append(got, fn)
 		var def struct {
 			Bindings []struct {
-				Type, Direction, Name, AuthLevel, Route, QueueName, Connection string
-				Methods                                                        []string
+				Type, Direction, Name, AuthLevel, Route, QueueName, Connection, Schedule string
+				Methods                                                                  []string
 			} `json:"bindings"`
 		}
 		readJSON(t, fj, &def)
+		if fn == FunctionBackupTimer {
+			if len(def.Bindings) != 1 || def.Bindings[0].Type != "timerTrigger" || def.Bindings[0].Name != TimerBinding ||
+				len(strings.Fields(def.Bindings[0].Schedule)) != 6 {
+				t.Errorf("functions/%s: %+v, want one timerTrigger %q with a six-field schedule", fn, def.Bindings, TimerBinding)
+			}
+			continue
+		}
 		if fn == "api" {
 			if len(def.Bindings) != 2 || def.Bindings[0].Type != "httpTrigger" || def.Bindings[0].Route != "v1/{*path}" ||
 				def.Bindings[0].AuthLevel != "anonymous" || len(def.Bindings[0].Methods) < 5 || def.Bindings[1].Type != "http" || def.Bindings[1].Direction != "out" {
@@ -114,7 +121,7 @@ func TestHostingFilesMatchCode(t *testing.T) {
 			t.Errorf("%s: %+v, want queueTrigger %q on %q", fn, b, QueueBinding, wantQueues[fn])
 		}
 	}
-	want := []string{"api", FunctionJobsPoison, FunctionJobsWorker, FunctionShardsPoison, FunctionShardsWorker}
+	want := []string{"api", FunctionBackupTimer, FunctionJobsPoison, FunctionJobsWorker, FunctionShardsPoison, FunctionShardsWorker}
 	sort.Strings(got)
 	sort.Strings(want)
 	if !slices.Equal(got, want) {

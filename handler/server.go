@@ -39,6 +39,10 @@ type Deps struct {
 	Environment string
 	Version     string
 	Now         func() time.Time
+	// Graph backups (admin endpoints): nil answers 501.
+	Backups             BackupStore
+	BackupsContainer    string
+	BackupRetentionDays int
 }
 
 type server struct {
@@ -70,6 +74,7 @@ func NewRouter(d Deps) http.Handler {
 	authed.Use(s.authenticate)
 	s.registerSubmitRoutes(authed)
 	s.registerJobRoutes(authed)
+	s.registerBackupRoutes(authed)
 
 	return s.recoverer(s.requestID(s.audit(r)))
 }

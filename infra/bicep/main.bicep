@@ -295,6 +295,7 @@ module functionApp 'modules/functionapp.bicep' = {
     storagePrefix: storagePrefix
     apiRateLimit: apiRateLimit
     apiRateBurst: apiRateBurst
+    backupRetentionDays: backupRetentionDays
     instanceMemoryMB: functionInstanceMemoryMB
     maximumInstanceCount: functionMaximumInstanceCount
   }

@@ -65,6 +65,9 @@ param apiRateLimit int
 @description('Burst of the per-key rate limit (ATG_API_RATE_BURST).')
 param apiRateBurst int
 
+@description('Days graph backups are kept by the service (ATG_BACKUP_RETENTION_DAYS); the storage lifecycle rule expires them after the same time.')
+param backupRetentionDays int
+
 @description('Memory per instance in MB.')
 param instanceMemoryMB int
 
@@ -106,6 +109,7 @@ var appSettings = {
   ATG_API_RATE_LIMIT: string(apiRateLimit)
   ATG_API_RATE_BURST: string(apiRateBurst)
   ATG_STORAGE_PREFIX: storagePrefix
+  ATG_BACKUP_RETENTION_DAYS: string(backupRetentionDays)
 }
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {

@@ -1,0 +1,499 @@
+package handler
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blockblob"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
+
+	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/handler/jobs"
+)
+
+// Graph backups. Neo4j Community has no online backup, so the service backs each tenant's
+// graph up through ATG's own export: `atg graph export --format json`, gzipped, one blob per
+// tenant and run, `<prefix>-backups/<tenant>/<yyyymmdd>T<hhmmss>Z.json.gz` (the time is the
+// backup job's creation time, so a redelivered job overwrites its own blobs instead of adding
+// more). `atg graph import --input FILE.json.gz` restores one. Backups run as jobs of type
+// "backup": daily from the backup_timer function, or on demand (POST /api/v1/admin/backups).
+
+// JobTypeBackup is the job type of a backup run.
+const JobTypeBackup = "backup"
+
+// DefaultBackupRetentionDays applies when ATG_BACKUP_RETENTION_DAYS is unset.
+const DefaultBackupRetentionDays = 30
+
+// BackupsContainer is the blob container of graph backups for a storage prefix (atg-backups).
+func BackupsContainer(prefix string) string {
+	if prefix == "" {
+		prefix = jobs.DefaultPrefix
+	}
+	return prefix + "-backups"
+}
+
+// backupStampLayout is the UTC time in a backup's blob name (ISO 8601 basic: sorts by time).
+const backupStampLayout = "20060102T150405Z"
+
+var backupFileRE = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}Z\.json\.gz$`)
+
+// BackupName is the blob name of tenant's backup taken at t.
+func BackupName(tenantID string, t time.Time) string {
+	return backupDir(tenantID) + "/" + t.UTC().Format(backupStampLayout) + ".json.gz"
+}
+
+// backupDir is the blob "folder" of a tenant's backups.
+func backupDir(tenantID string) string { return url.PathEscape(graph.NormalizeTenantID(tenantID)) }
+
+// ParseBackupName splits a blob name into tenant and time; ok is false for names that are not
+// backups.
+func ParseBackupName(name string) (tenantID string, at time.Time, ok bool) {
+	dir, file, found := strings.Cut(name, "/")
+	if !found || dir == "" || !backupFileRE.MatchString(file) {
+		return "", time.Time{}, false
+	}
+	tenantID, err := url.PathUnescape(dir)
+	if err != nil {
+		return "", time.Time{}, false
+	}
+	at, err = time.Parse(backupStampLayout, strings.TrimSuffix(file, ".json.gz"))
+	if err != nil {
+		return "", time.Time{}, false
+	}
+	return tenantID, at, true
+}
+
+// Backup describes one backup blob.
+type Backup struct {
+	Name      string    `json:"name"` // blob name in the backups container
+	TenantID  string    `json:"tenant_id"`
+	CreatedAt time.Time `json:"created_at"`
+	Size      int64     `json:"size"`             // bytes of the .json.gz
+	SHA256    string    `json:"sha256,omitempty"` // of the .json.gz
+	Nodes     int       `json:"nodes"`
+	Edges     int       `json:"edges"`
+	JobID     string    `json:"job_id,omitempty"`
+}
+
+// BackupStore keeps backup blobs.
+type BackupStore interface {
+	// Put writes b.Name from r (the gzipped export), then calls final (when not nil) to
+	// complete b once r is consumed, and records b's tenant, counts and job as metadata. It
+	// returns b with size and sha256 filled in. A failed Put leaves no blob behind (or the
+	// previous one of the same name).
+	Put(ctx context.Context, b Backup, r io.Reader, final func(*Backup)) (Backup, error)
+	// List returns the backups of tenantID ("" = all), by tenant then time.
+	List(ctx context.Context, tenantID string) ([]Backup, error)
+	// Open streams a backup; the caller closes the reader. not_found when missing.
+	Open(ctx context.Context, name string) (Backup, io.ReadCloser, error)
+	// Delete removes a backup (missing is not an error).
+	Delete(ctx context.Context, name string) error
+}
+
+func sortBackups(bs []Backup) {
+	slices.SortFunc(bs, func(a, b Backup) int {
+		if c := strings.Compare(a.TenantID, b.TenantID); c != 0 {
+			return c
+		}
+		return a.CreatedAt.Compare(b.CreatedAt)
+	})
+}
+
+// ---- Blob ----
+
+// BlobBackups is BackupStore on a blob container.
+type BlobBackups struct{ c *container.Client }
+
+// OpenBlobBackups returns the backup store on container name, creating the container if it is
+// missing (the Bicep creates it in Azure; Azurite starts empty).
+func OpenBlobBackups(ctx context.Context, client *azblob.Client, name string) (*BlobBackups, error) {
+	if _, err := client.CreateContainer(ctx, name, nil); err != nil && !bloberror.HasCode(err, bloberror.ContainerAlreadyExists) {
+		return nil, fmt.Errorf("creating container %s: %w", name, err)
+	}
+	return &BlobBackups{c: client.ServiceClient().NewContainerClient(name)}, nil
+}
+
+// Metadata keys on backup blobs.
+const (
+	metaTenant = "tenant_id"
+	metaNodes  = "nodes"
+	metaEdges  = "edges"
+	metaJob    = "job_id"
+	metaSHA    = "sha256"
+)
+
+// Put implements BackupStore: streams r into a block blob (committed only when r ends
+// cleanly), hashing as it goes, then sets the metadata.
+func (s *BlobBackups) Put(ctx context.Context, b Backup, r io.Reader, final func(*Backup)) (Backup, error) {
+	h := sha256.New()
+	cr := &countReader{r: io.TeeReader(r, h)}
+	// application/gzip, not Content-Encoding: gzip, so that downloads stay compressed.
+	ct := "application/gzip"
+	bc := s.c.NewBlockBlobClient(b.Name)
+	if _, err := bc.UploadStream(ctx, cr, &blockblob.UploadStreamOptions{
+		HTTPHeaders: &blob.HTTPHeaders{BlobContentType: &ct}}); err != nil {
+		return b, fmt.Errorf("uploading backup %s: %w", b.Name, err)
+	}
+	b.Size, b.SHA256 = cr.n, hex.EncodeToString(h.Sum(nil))
+	if final != nil {
+		final(&b)
+	}
+	if _, err := bc.SetMetadata(ctx, backupMetadata(b), nil); err != nil {
+		return b, fmt.Errorf("recording metadata of backup %s: %w", b.Name, err)
+	}
+	return b, nil
+}
+
+func backupMetadata(b Backup) map[string]*string {
+	m := map[string]*string{}
+	set := func(k, v string) { m[k] = &v }
+	set(metaTenant, url.QueryEscape(b.TenantID)) // metadata values must be ASCII
+	set(metaNodes, strconv.Itoa(b.Nodes))
+	set(metaEdges, strconv.Itoa(b.Edges))
+	set(metaSHA, b.SHA256)
+	if b.JobID != "" {
+		set(metaJob, b.JobID)
+	}
+	return m
+}
+
+func backupFromBlob(name string, meta map[string]*string, size *int64, modified *time.Time) (Backup, bool) {
+	tenant, at, ok := ParseBackupName(name)
+	if !ok {
+		return Backup{}, false
+	}
+	b := Backup{Name: name, TenantID: tenant, CreatedAt: at}
+	if size != nil {
+		b.Size = *size
+	}
+	get := func(k string) string {
+		for mk, v := range meta {
+			if strings.EqualFold(mk, k) && v != nil {
+				return *v
+			}
+		}
+		return ""
+	}
+	b.Nodes, _ = strconv.Atoi(get(metaNodes))
+	b.Edges, _ = strconv.Atoi(get(metaEdges))
+	b.SHA256, b.JobID = get(metaSHA), get(metaJob)
+	_ = modified
+	return b, true
+}
+
+// List implements BackupStore.
+func (s *BlobBackups) List(ctx context.Context, tenantID string) ([]Backup, error) {
+	opts := &container.ListBlobsFlatOptions{Include: container.ListBlobsInclude{Metadata: true}}
+	if tenantID != "" {
+		p := backupDir(tenantID) + "/"
+		opts.Prefix = &p
+	}
+	pager := s.c.NewListBlobsFlatPager(opts)
+	out := []Backup{}
+	for pager.More() {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("listing backups: %w", err)
+		}
+		for _, it := range page.Segment.BlobItems {
+			if it.Name == nil {
+				continue
+			}
+			var size *int64
+			var mod *time.Time
+			if it.Properties != nil {
+				size, mod = it.Properties.ContentLength, it.Properties.LastModified
+			}
+			if b, ok := backupFromBlob(*it.Name, it.Metadata, size, mod); ok {
+				out = append(out, b)
+			}
+		}
+	}
+	sortBackups(out)
+	return out, nil
+}
+
+// Open implements BackupStore.
+func (s *BlobBackups) Open(ctx context.Context, name string) (Backup, io.ReadCloser, error) {
+	if _, _, ok := ParseBackupName(name); !ok {
+		return Backup{}, nil, apierr.Errorf(apierr.NotFound, "backup %s not found", name)
+	}
+	resp, err := s.c.NewBlobClient(name).DownloadStream(ctx, nil)
+	if err != nil {
+		if bloberror.HasCode(err, bloberror.BlobNotFound) || isHTTPStatus(err, http.StatusNotFound) {
+			return Backup{}, nil, apierr.Errorf(apierr.NotFound, "backup %s not found", name)
+		}
+		return Backup{}, nil, fmt.Errorf("opening backup %s: %w", name, err)
+	}
+	b, _ := backupFromBlob(name, resp.Metadata, resp.ContentLength, resp.LastModified)
+	return b, resp.Body, nil
+}
+
+// Delete implements BackupStore.
+func (s *BlobBackups) Delete(ctx context.Context, name string) error {
+	if _, err := s.c.NewBlobClient(name).Delete(ctx, nil); err != nil && !bloberror.HasCode(err, bloberror.BlobNotFound) {
+		return fmt.Errorf("deleting backup %s: %w", name, err)
+	}
+	return nil
+}
+
+func isHTTPStatus(err error, code int) bool {
+	var re *azcore.ResponseError
+	return errors.As(err, &re) && re.StatusCode == code
+}
+
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// ---- backing up, pruning, restoring ----
+
+// Backuper exports tenants' graphs into a BackupStore and prunes old backups.
+type Backuper struct {
+	Graph graph.Store
+	Store BackupStore
+	// RetentionDays: backups older than this are deleted by Prune; 0 keeps everything
+	// (the storage lifecycle rule still expires them).
+	RetentionDays int
+	Logger        *slog.Logger
+}
+
+func (b *Backuper) log() *slog.Logger {
+	if b.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return b.Logger
+}
+
+// Backup exports tenantID's graph (JSON export, gzipped) to the blob for time at, streaming:
+// nothing is held in memory but a buffer. A failed export leaves no blob.
+func (b *Backuper) Backup(ctx context.Context, tenantID string, at time.Time, jobID string) (Backup, error) {
+	tenantID, err := graph.CheckTenant(tenantID)
+	if err != nil {
+		return Backup{}, apierr.Wrap(apierr.InvalidRequest, err, err.Error())
+	}
+	bk := Backup{Name: BackupName(tenantID, at), TenantID: tenantID, CreatedAt: at.UTC().Truncate(time.Second), JobID: jobID}
+	pr, pw := io.Pipe()
+	done := make(chan graph.ExportResult, 1)
+	go func() {
+		var res graph.ExportResult
+		zw, err := gzip.NewWriterLevel(pw, gzip.BestSpeed)
+		if err == nil {
+			res, err = graph.Export(ctx, b.Graph, tenantID, graph.FormatJSON, zw)
+			if cerr := zw.Close(); err == nil {
+				err = cerr
+			}
+		}
+		done <- res
+		pw.CloseWithError(err) // nil: the reader sees EOF and the upload commits
+	}()
+	var res graph.ExportResult
+	received := false
+	wait := func() { // the export's counts (Put calls final in this goroutine)
+		if !received {
+			res, received = <-done, true
+		}
+	}
+	out, err := b.Store.Put(ctx, bk, pr, func(o *Backup) { wait(); o.Nodes, o.Edges = res.Nodes, res.Edges })
+	pr.CloseWithError(errors.New("backup upload ended")) // unblocks the exporter if Put stopped early
+	wait()
+	if err != nil {
+		return Backup{}, fmt.Errorf("backing up tenant %s: %w", tenantID, err)
+	}
+	b.log().Info("graph backup written", "tenant_id", tenantID, "blob", out.Name, "nodes", out.Nodes, "edges", out.Edges, "bytes", out.Size)
+	return out, nil
+}
+
+// Prune deletes backups older than RetentionDays before now, except the newest backup of each
+// tenant (the last good copy is never removed by the service; the lifecycle rule is the hard
+// limit). It returns the deleted names.
+func (b *Backuper) Prune(ctx context.Context, now time.Time) ([]string, error) {
+	deleted := []string{}
+	if b.RetentionDays <= 0 {
+		return deleted, nil
+	}
+	all, err := b.Store.List(ctx, "")
+	if err != nil {
+		return deleted, err
+	}
+	cutoff := now.UTC().Add(-time.Duration(b.RetentionDays) * 24 * time.Hour)
+	newest := map[string]time.Time{}
+	for _, bk := range all {
+		if bk.CreatedAt.After(newest[bk.TenantID]) {
+			newest[bk.TenantID] = bk.CreatedAt
+		}
+	}
+	for _, bk := range all {
+		if !bk.CreatedAt.Before(cutoff) || bk.CreatedAt.Equal(newest[bk.TenantID]) {
+			continue
+		}
+		if err := b.Store.Delete(ctx, bk.Name); err != nil {
+			return deleted, err
+		}
+		deleted = append(deleted, bk.Name)
+	}
+	if len(deleted) > 0 {
+		b.log().Info("old graph backups deleted", "count", len(deleted), "retention_days", b.RetentionDays)
+	}
+	return deleted, nil
+}
+
+// Restore imports backup name into tenantID of s (replace: delete the tenant's graph first,
+// else the tenant must be empty) — what `atg graph import --input FILE.json.gz` does with a
+// downloaded copy.
+func Restore(ctx context.Context, s graph.Store, st BackupStore, name, tenantID string, replace bool) (graph.ImportResult, error) {
+	_, rc, err := st.Open(ctx, name)
+	if err != nil {
+		return graph.ImportResult{}, err
+	}
+	defer rc.Close()
+	zr, err := gzip.NewReader(bufio.NewReaderSize(rc, 1<<16))
+	if err != nil {
+		return graph.ImportResult{}, fmt.Errorf("backup %s: %w", name, err)
+	}
+	defer zr.Close()
+	return graph.Import(ctx, s, tenantID, zr, graph.ImportOptions{Replace: replace})
+}
+
+// ---- the job ----
+
+// BackupRequest is the request of a backup job (POST /api/v1/admin/backups, or the timer).
+type BackupRequest struct {
+	// TenantIDs to back up; empty: every tenant in the graph.
+	TenantIDs []string `json:"tenant_ids,omitempty"`
+	// Trigger is set by the service: "api" or "timer".
+	Trigger string `json:"trigger,omitempty"`
+}
+
+// Validate normalises the tenant ids.
+func (r *BackupRequest) Validate() error {
+	f := fieldErrors{}
+	if len(r.TenantIDs) > maxListItems {
+		f["tenant_ids"] = fmt.Sprintf("at most %d items", maxListItems)
+	}
+	seen := map[string]bool{}
+	var ids []string
+	for i, id := range r.TenantIDs {
+		t, err := graph.CheckTenant(id)
+		if err != nil || len(t) > 200 {
+			f[fmt.Sprintf("tenant_ids[%d]", i)] = "must be a tenant id"
+			continue
+		}
+		if !seen[t] {
+			seen[t] = true
+			ids = append(ids, t)
+		}
+	}
+	r.TenantIDs = ids
+	return f.err()
+}
+
+// BackupResult is the result of a backup job.
+type BackupResult struct {
+	Backups       []Backup `json:"backups"`
+	Pruned        []string `json:"pruned"`
+	RetentionDays int      `json:"retention_days"`
+	Container     string   `json:"container,omitempty"`
+}
+
+// BackupExecutor runs backup jobs: every requested tenant (default: every tenant in the
+// graph) to its blob named after the job's creation time, then Prune. A redelivered job
+// skips the tenants whose blob from this job is already there.
+type BackupExecutor struct {
+	Backuper
+	Container string // for the result
+}
+
+// Run implements Runner.
+func (x *BackupExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessage, error) {
+	var req BackupRequest
+	if err := json.Unmarshal(jc.Request, &req); err != nil {
+		return nil, apierr.Wrap(apierr.InvalidRequest, err, "stored backup request is unreadable")
+	}
+	tenants, err := x.Graph.Tenants(ctx)
+	if err != nil {
+		return nil, &apierr.Error{Code: apierr.Unavailable, Message: "graph store unavailable", Err: err}
+	}
+	if len(req.TenantIDs) > 0 {
+		var missing []string
+		for _, t := range req.TenantIDs {
+			if !slices.Contains(tenants, t) {
+				missing = append(missing, t)
+			}
+		}
+		if len(missing) > 0 {
+			return nil, apierr.Errorf(apierr.NotFound, "no graph for tenant(s) %s", strings.Join(missing, ", "))
+		}
+		tenants = req.TenantIDs
+	}
+	at := jc.Job.CreatedAt.UTC().Truncate(time.Second)
+	existing := map[string]Backup{}
+	if jc.Job.Attempts > 1 { // a retry: keep what the earlier attempt wrote
+		all, err := x.Store.List(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range all {
+			if b.JobID == jc.Job.ID {
+				existing[b.TenantID] = b
+			}
+		}
+	}
+	res := BackupResult{Backups: []Backup{}, RetentionDays: x.RetentionDays, Container: x.Container}
+	for i, t := range tenants {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		jc.Progress(jobs.Progress{Percent: 5 + 85*i/max(len(tenants), 1), Phase: "backup",
+			Message: fmt.Sprintf("tenant %d/%d", i+1, len(tenants)), Counts: map[string]int{"tenants_done": i, "tenants_total": len(tenants)}})
+		if b, ok := existing[t]; ok {
+			res.Backups = append(res.Backups, b)
+			continue
+		}
+		b, err := x.Backup(ctx, t, at, jc.Job.ID)
+		if err != nil {
+			if perr := x.Graph.Ping(ctx); perr != nil {
+				return nil, &apierr.Error{Code: apierr.Unavailable, Message: "graph store unavailable", Err: errors.Join(err, perr)}
+			}
+			return nil, err
+		}
+		res.Backups = append(res.Backups, b)
+	}
+	jc.Progress(jobs.Progress{Percent: 95, Phase: "prune", Message: "deleting expired backups"})
+	res.Pruned, err = x.Prune(ctx, time.Now())
+	if err != nil {
+		return nil, fmt.Errorf("pruning old backups: %w", err)
+	}
+	out, err := json.Marshal(res)
+	if err != nil {
+		return nil, fmt.Errorf("encoding result: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,144 @@
+package handler
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/handler/jobs"
+)
+
+// The daily backup timer: functions/backup_timer/function.json (a timerTrigger named "timer").
+// The host POSTs /backup_timer with {"Data": {"timer": {"Schedule": …, "ScheduleStatus": …,
+// "IsPastDue": …}}, "Metadata": {"sys": {"MethodName", "UtcNow", "RandGuid"}}}. The handler
+// creates one backup job per UTC day (an Idempotency record, so a repeated or late-running
+// trigger on the same day changes nothing) and queues it; the jobs worker runs it with the
+// usual retries, and admins see it in GET /api/v1/jobs.
+const (
+	FunctionBackupTimer = "backup_timer"
+	TimerBinding        = "timer"
+	// BackupTimerOwner owns the timer's jobs. ':' cannot appear in a key name (it separates
+	// the fields of an ATG_API_KEYS entry), so no user key can own these jobs.
+	BackupTimerOwner = "system:backup-timer"
+)
+
+// TimerInfo is the timer binding's value.
+type TimerInfo struct {
+	Schedule       json.RawMessage `json:"Schedule,omitempty"`
+	ScheduleStatus *struct {
+		Last        string `json:"Last"`
+		Next        string `json:"Next"`
+		LastUpdated string `json:"LastUpdated"`
+	} `json:"ScheduleStatus,omitempty"`
+	IsPastDue bool `json:"IsPastDue"`
+}
+
+// parseTimer decodes the timer value leniently: an object, or a string holding one (the
+// host JSON-encodes non-object values once more).
+func parseTimer(raw json.RawMessage) (TimerInfo, error) {
+	var ti TimerInfo
+	for range 3 {
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			break
+		}
+		raw = json.RawMessage(s)
+	}
+	if len(raw) == 0 || string(raw) == "null" {
+		return ti, nil
+	}
+	if err := json.Unmarshal(raw, &ti); err != nil {
+		return ti, fmt.Errorf("timer binding: %w", err)
+	}
+	return ti, nil
+}
+
+// QueueDailyBackup creates (once per UTC day of now) the timer's backup job of every tenant
+// and queues it. It returns the job and whether this call created it.
+func QueueDailyBackup(ctx context.Context, b *jobs.Backend, now time.Time) (jobs.Job, bool, error) {
+	now = now.UTC()
+	body, err := json.Marshal(BackupRequest{Trigger: "timer"})
+	if err != nil {
+		return jobs.Job{}, false, err
+	}
+	day := now.Format("2006-01-02")
+	sum := sha256.Sum256(append([]byte(JobTypeBackup+"\n"), body...))
+	rec := jobs.IdempotencyRecord{BodyHash: hex.EncodeToString(sum[:]), JobID: jobs.NewID(now), CreatedAt: now}
+	existing, claimed, err := b.Idempotency.Claim(ctx, BackupTimerOwner, "daily-backup-"+day, rec)
+	if err != nil {
+		return jobs.Job{}, false, fmt.Errorf("claiming the daily backup of %s: %w", day, err)
+	}
+	id := rec.JobID
+	if !claimed {
+		id = existing.JobID
+		j, err := b.Jobs.Get(ctx, BackupTimerOwner, id)
+		if err == nil {
+			return j, false, nil // already created today
+		}
+		if !apierr.Is(err, apierr.NotFound) {
+			return jobs.Job{}, false, fmt.Errorf("reading backup job %s: %w", id, err)
+		}
+		// Claimed earlier but the job was never created: create it under the claimed id.
+	}
+	job := jobs.Job{ID: id, Type: JobTypeBackup, Status: jobs.Queued, Owner: BackupTimerOwner, Request: body, CreatedAt: now}
+	if err := b.Jobs.Create(ctx, job); err != nil && !apierr.Is(err, apierr.Conflict) {
+		return jobs.Job{}, false, fmt.Errorf("creating backup job: %w", err)
+	}
+	if err := b.Queue.Enqueue(ctx, jobs.Message{JobID: job.ID, Owner: job.Owner, Type: job.Type, Kind: jobs.KindStart}); err != nil {
+		// Nothing will run it: fail it visibly and free the day, so a rerun can try again.
+		_, uerr := b.Jobs.Update(ctx, job.Owner, job.ID, func(j *jobs.Job) error {
+			j.Error = &jobs.JobError{Code: string(apierr.Unavailable), Message: "the backup job could not be queued"}
+			return j.Transition(jobs.Failed, time.Now())
+		})
+		rerr := b.Idempotency.Release(ctx, BackupTimerOwner, "daily-backup-"+day)
+		return jobs.Job{}, false, errors.Join(fmt.Errorf("queueing backup job %s: %w", job.ID, err), uerr, rerr)
+	}
+	return job, true, nil
+}
+
+// backupTimer answers the host's timer invocation: 200 with the response contract when the
+// day's backup job is queued (or already was), 500 otherwise (the host records the failed
+// run; the backup-missing alert follows).
+func backupTimer(b *jobs.Backend, log *slog.Logger, now func() time.Time) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		reply := func(status int, logs ...string) {
+			rw.Header().Set("Content-Type", "application/json")
+			rw.WriteHeader(status)
+			_ = json.NewEncoder(rw).Encode(InvocationResponse{Outputs: map[string]any{}, Logs: append([]string{}, logs...)})
+		}
+		var req InvocationRequest
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err == nil {
+			err = json.Unmarshal(body, &req)
+		}
+		var ti TimerInfo
+		if err == nil {
+			ti, err = parseTimer(req.Data[TimerBinding])
+		}
+		if err != nil {
+			log.Error("undecodable invocation", "function", FunctionBackupTimer, "err", err)
+			reply(http.StatusBadRequest, "undecodable invocation payload: "+err.Error())
+			return
+		}
+		job, created, err := QueueDailyBackup(r.Context(), b, now())
+		if err != nil {
+			log.Error("daily graph backup not queued", "function", FunctionBackupTimer, "err", err)
+			reply(http.StatusInternalServerError, "daily graph backup not queued: "+err.Error())
+			return
+		}
+		msg := fmt.Sprintf("backup job %s queued", job.ID)
+		if !created {
+			msg = fmt.Sprintf("backup job %s already exists for today (%s)", job.ID, job.Status)
+		}
+		log.Info("backup timer", "function", FunctionBackupTimer, "job_id", job.ID, "created", created, "past_due", ti.IsPastDue)
+		reply(http.StatusOK, msg)
+	})
+}
