@@ -73,13 +73,14 @@ type Result struct {
 }
 
 type emitter struct {
-	m   *model.Model
-	idx map[string]*model.Resource
+	m     *model.Model
+	idx   map[string]*model.Resource
+	waves map[string]int
 }
 
 // Emit renders the model as one subscription-scope ARM template.
 func Emit(m *model.Model) (Result, error) {
-	e := &emitter{m: m, idx: m.Index()}
+	e := &emitter{m: m, idx: m.Index(), waves: model.Waves(m)}
 	tmpl := e.template()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -254,7 +255,7 @@ func (e *emitter) resource(r *model.Resource, inner bool) Obj {
 		if t == nil || t.IsResourceGroup() {
 			continue
 		}
-		if inner && t.Level == model.LevelResourceGroup && strings.EqualFold(t.ResourceGroup, r.ResourceGroup) {
+		if inner && t.Level == model.LevelResourceGroup && strings.EqualFold(t.ResourceGroup, r.ResourceGroup) && e.waves[t.Key] == e.waves[r.Key] {
 			deps = append(deps, "["+e.idOf(t)+"]")
 		}
 		if !inner && t.Level == model.LevelSubscription {
@@ -262,8 +263,8 @@ func (e *emitter) resource(r *model.Resource, inner bool) Obj {
 		}
 	}
 	if !inner {
-		for _, rg := range e.crossDeps(r) {
-			deps = append(deps, "[resourceId('Microsoft.Resources/deployments', "+q(DeploymentName(rg))+")]")
+		for _, d := range e.crossDeps(r) {
+			deps = append(deps, "[resourceId('Microsoft.Resources/deployments', "+q(d)+")]")
 		}
 	}
 	if len(deps) > 0 {
@@ -273,24 +274,34 @@ func (e *emitter) resource(r *model.Resource, inner bool) Obj {
 	return o
 }
 
-// crossDeps returns the resource groups (other than r's own) whose deployments r depends on.
+// crossDeps returns the names of the deployments (other than r's own) that r depends on.
 func (e *emitter) crossDeps(r *model.Resource) []string {
-	set := map[string]string{}
+	set := map[string]bool{}
 	for _, d := range r.DependsOn {
 		t := e.idx[d]
 		if t == nil || t.Level != model.LevelResourceGroup {
 			continue
 		}
-		if r.Level == model.LevelResourceGroup && strings.EqualFold(t.ResourceGroup, r.ResourceGroup) {
+		if r.Level == model.LevelResourceGroup && strings.EqualFold(t.ResourceGroup, r.ResourceGroup) && e.waves[t.Key] == e.waves[r.Key] {
 			continue
 		}
-		set[strings.ToLower(t.ResourceGroup)] = t.ResourceGroup
+		set[WaveDeploymentName(t.ResourceGroup, e.waves[t.Key])] = true
 	}
-	var out []string
-	for _, k := range model.SortedKeys(set) {
-		out = append(out, set[k])
+	return model.SortedKeys(set)
+}
+
+// WaveDeploymentName names the nested deployment of a resource group's wave (wave 0 is
+// DeploymentName(rg)).
+func WaveDeploymentName(rg string, wave int) string {
+	if wave == 0 {
+		return DeploymentName(rg)
 	}
-	return out
+	suffix := "-" + strconv.Itoa(wave+1)
+	n := "atg-" + rg + suffix
+	if len(n) > 64 {
+		n = n[:57-len(suffix)] + "-" + model.ShortHash(rg) + suffix
+	}
+	return n
 }
 
 func dedupe(s []string) []string {
@@ -385,46 +396,22 @@ func (e *emitter) template() Obj {
 		resources = append(resources, e.resource(r, false))
 	}
 	for _, rg := range rgs {
-		members := byRG[strings.ToLower(rg.Name)]
-		if len(members) == 0 {
-			continue
-		}
-		innerUsed := varsUsed(members)
-		inner := Obj{{"$schema", rgSchema}, {"contentVersion", "1.0.0.0"}}
-		if len(innerUsed) > 0 {
-			inner = append(inner, KV{"parameters", e.params(innerUsed)})
-		}
-		var rs []any
-		deps := map[string]bool{}
-		subDeps := map[string]bool{}
-		for _, r := range members {
-			rs = append(rs, e.resource(r, true))
-			for _, x := range e.crossDeps(r) {
-				deps[x] = true
-			}
-			for _, d := range r.DependsOn {
-				if t := e.idx[d]; t != nil && t.Level == model.LevelSubscription && !t.IsResourceGroup() {
-					subDeps["["+e.idOf(t)+"]"] = true
-				}
+		byWave := map[int][]*model.Resource{}
+		maxWave := 0
+		for _, r := range byRG[strings.ToLower(rg.Name)] {
+			w := e.waves[r.Key]
+			byWave[w] = append(byWave[w], r)
+			if w > maxWave {
+				maxWave = w
 			}
 		}
-		inner = append(inner, KV{"resources", rs})
-		props := Obj{{"mode", "Incremental"}, {"expressionEvaluationOptions", Obj{{"scope", "inner"}}}}
-		if len(innerUsed) > 0 {
-			po := Obj{}
-			for _, k := range model.SortedKeys(innerUsed) {
-				po = append(po, KV{k, Obj{{"value", "[parameters(" + q(k) + ")]"}}})
+		for w := 0; w <= maxWave; w++ {
+			members := byWave[w]
+			if len(members) == 0 {
+				continue
 			}
-			props = append(props, KV{"parameters", po})
+			resources = append(resources, e.deployment(rg, w, members))
 		}
-		props = append(props, KV{"template", inner})
-		dependsOn := []string{"[" + ResourceIDExpr(rg) + "]"}
-		for _, x := range model.SortedKeys(deps) {
-			dependsOn = append(dependsOn, "[resourceId('Microsoft.Resources/deployments', "+q(DeploymentName(x))+")]")
-		}
-		dependsOn = append(dependsOn, model.SortedKeys(subDeps)...)
-		resources = append(resources, Obj{{"type", "Microsoft.Resources/deployments"}, {"apiVersion", deploymentsAPI},
-			{"name", DeploymentName(rg.Name)}, {"resourceGroup", rg.Name}, {"dependsOn", dependsOn}, {"properties", props}})
 	}
 	if resources == nil {
 		resources = []any{}
@@ -432,4 +419,44 @@ func (e *emitter) template() Obj {
 	return Obj{{"$schema", subscriptionSchema}, {"contentVersion", "1.0.0.0"},
 		{"metadata", Obj{{"generator", "atg generate-iac"}}},
 		{"parameters", e.params(used)}, {"resources", resources}}
+}
+
+// deployment renders the nested deployment of one resource group's wave.
+func (e *emitter) deployment(rg *model.Resource, wave int, members []*model.Resource) Obj {
+	innerUsed := varsUsed(members)
+	inner := Obj{{"$schema", rgSchema}, {"contentVersion", "1.0.0.0"}}
+	if len(innerUsed) > 0 {
+		inner = append(inner, KV{"parameters", e.params(innerUsed)})
+	}
+	var rs []any
+	deps := map[string]bool{}
+	subDeps := map[string]bool{}
+	for _, r := range members {
+		rs = append(rs, e.resource(r, true))
+		for _, x := range e.crossDeps(r) {
+			deps[x] = true
+		}
+		for _, d := range r.DependsOn {
+			if t := e.idx[d]; t != nil && t.Level == model.LevelSubscription && !t.IsResourceGroup() {
+				subDeps["["+e.idOf(t)+"]"] = true
+			}
+		}
+	}
+	inner = append(inner, KV{"resources", rs})
+	props := Obj{{"mode", "Incremental"}, {"expressionEvaluationOptions", Obj{{"scope", "inner"}}}}
+	if len(innerUsed) > 0 {
+		po := Obj{}
+		for _, k := range model.SortedKeys(innerUsed) {
+			po = append(po, KV{k, Obj{{"value", "[parameters(" + q(k) + ")]"}}})
+		}
+		props = append(props, KV{"parameters", po})
+	}
+	props = append(props, KV{"template", inner})
+	dependsOn := []string{"[" + ResourceIDExpr(rg) + "]"}
+	for _, x := range model.SortedKeys(deps) {
+		dependsOn = append(dependsOn, "[resourceId('Microsoft.Resources/deployments', "+q(x)+")]")
+	}
+	dependsOn = append(dependsOn, model.SortedKeys(subDeps)...)
+	return Obj{{"type", "Microsoft.Resources/deployments"}, {"apiVersion", deploymentsAPI},
+		{"name", WaveDeploymentName(rg.Name, wave)}, {"resourceGroup", rg.Name}, {"dependsOn", dependsOn}, {"properties", props}}
 }

@@ -36,6 +36,7 @@ func Validate(template []byte) []Problem {
 	v := &validator{all: map[resKey]bool{}}
 	v.collect(root, "", "$")
 	v.check(root, "", "$")
+	v.cycles(root)
 	sort.Slice(v.problems, func(i, j int) bool { return v.problems[i].String() < v.problems[j].String() })
 	return v.problems
 }
@@ -263,4 +264,58 @@ func (v *validator) resolves(d, rg string) bool {
 		return v.resolveCall(d[loc[2]:loc[3]], args, rg)
 	}
 	return false
+}
+
+// cycles reports dependency cycles between the top-level resources (resource groups, nested
+// deployments, subscription-level resources): ARM refuses a template with one.
+func (v *validator) cycles(t map[string]any) {
+	deps := map[string][]string{}
+	for _, r := range resourcesOf(t) {
+		typ, _ := r["type"].(string)
+		name, _ := r["name"].(string)
+		k := strings.ToLower(typ + "/" + name)
+		ds, _ := r["dependsOn"].([]any)
+		for _, d := range ds {
+			s, _ := d.(string)
+			for _, loc := range idFuncRE.FindAllStringSubmatchIndex(s, -1) {
+				args, ok := callArgs(s[loc[1]:])
+				if !ok || len(args) < 2 {
+					continue
+				}
+				// the target's type/name: resourceId(type, name) or resourceId(rg, type, name)
+				if !strings.Contains(args[0], "/") && len(args) > 2 {
+					args = args[1:]
+				}
+				deps[k] = append(deps[k], strings.ToLower(args[0]+"/"+strings.Join(args[1:], "/")))
+			}
+		}
+	}
+	state := map[string]int{} // 0 new, 1 visiting, 2 done
+	var visit func(k string, path []string) bool
+	visit = func(k string, path []string) bool {
+		switch state[k] {
+		case 1:
+			v.add("$.resources", "dependency cycle: %s", strings.Join(append(path, k), " -> "))
+			return true
+		case 2:
+			return false
+		}
+		state[k] = 1
+		for _, d := range deps[k] {
+			if visit(d, append(path, k)) {
+				state[k] = 2
+				return true
+			}
+		}
+		state[k] = 2
+		return false
+	}
+	keys := make([]string, 0, len(deps))
+	for k := range deps {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		visit(k, nil)
+	}
 }
