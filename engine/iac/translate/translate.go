@@ -217,6 +217,9 @@ func Apply(m *model.Model, o Options) (*Report, error) {
 	m.Resources = keep
 	// children of renamed resources carry the new parent name
 	for _, r := range m.Resources {
+		if p, ok := model.ParseID(r.ID); !ok || p.Scope != "" {
+			continue // extension resources keep their own name; their scope is a reference
+		}
 		for src, to := range renamed {
 			if strings.HasPrefix(strings.ToLower(r.ID), src+"/") {
 				p, _ := model.ParseID(src)

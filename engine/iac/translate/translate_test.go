@@ -70,3 +70,19 @@ func TestApply(t *testing.T) {
 		t.Error("no rewrites reported")
 	}
 }
+
+func TestExtensionResourcesKeepTheirNames(t *testing.T) {
+	m := &model.Model{Resources: []*model.Resource{
+		{Key: "sa", ID: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa1", Type: "Microsoft.Storage/storageAccounts", Name: "sa1", Level: model.LevelResourceGroup},
+		{Key: "ra", ID: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa1/providers/Microsoft.Authorization/roleAssignments/g1",
+			Type: "Microsoft.Authorization/roleAssignments", Name: "g1", Level: model.LevelResourceGroup, Body: map[string]any{"principalId": model.Ref{Target: "x", Property: "principalId"}}},
+		{Key: "c", ID: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa1/blobServices/default/containers/c1",
+			Type: "Microsoft.Storage/storageAccounts/blobServices/containers", Name: "sa1/default/c1", Level: model.LevelResourceGroup},
+	}}
+	if _, err := translate.Apply(m, translate.Options{NameSuffix: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if m.Resources[1].Name != "g1" || m.Resources[0].Name != "sa1x" || m.Resources[2].Name != "sa1x/default/c1" {
+		t.Errorf("names = %s %s %s", m.Resources[0].Name, m.Resources[1].Name, m.Resources[2].Name)
+	}
+}
