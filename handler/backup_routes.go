@@ -39,7 +39,7 @@ func (s *server) submitBackup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var req BackupRequest
-	if r.ContentLength != 0 || r.Header.Get("Content-Type") != "" { // no body: every tenant
+	if r.ContentLength != 0 { // no body: every tenant
 		if err := decodeJSON(w, r, MaxBodyBytes, &req); err != nil {
 			return err
 		}

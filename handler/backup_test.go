@@ -389,7 +389,15 @@ func backupFixture(t *testing.T) (*fixture, *Worker, graph.Store, *memBackups) {
 	t.Helper()
 	s := openBolt(t)
 	st := newMemBackups()
+	var mu sync.Mutex
+	clock := time.Now().UTC().Truncate(time.Second) // pruning compares with the real time
 	f := newFixture(t, func(d *Deps) {
+		d.Now = func() time.Time { // every job a second later: distinct blob names
+			mu.Lock()
+			defer mu.Unlock()
+			clock = clock.Add(time.Second)
+			return clock
+		}
 		d.Executors.RegisterRunner(JobTypeBackup, &BackupExecutor{Container: "atg-backups", Backuper: Backuper{Graph: s, Store: st, RetentionDays: 7}})
 		d.Backups, d.BackupsContainer, d.BackupRetentionDays = st, "atg-backups", 7
 	})
@@ -467,10 +475,9 @@ func TestAdminBackupAPI(t *testing.T) {
 		t.Errorf("blob %s, job created %s", res.Backups[0].Name, j.CreatedAt)
 	}
 
-	time.Sleep(1100 * time.Millisecond) // the next job gets another second in its blob names
-	r = f.do("POST", "/api/v1/admin/backups", f.keys["root"], "")
+	r = f.do("POST", "/api/v1/admin/backups", f.keys["root"], "", "Content-Type", "application/json")
 	if r.code != 202 {
-		t.Fatalf("submit all: %d %s", r.code, r.body)
+		t.Fatalf("submit all (no body): %d %s", r.code, r.body)
 	}
 	runQueued(t, f, w)
 	r = f.do("GET", "/api/v1/jobs/"+r.json(t)["id"].(string), f.keys["root"], "")
