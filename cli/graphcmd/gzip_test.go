@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"os"
@@ -11,15 +13,41 @@ import (
 	"testing"
 
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/graph/stores"
+	"github.com/atg-go/atg/internal/testenv"
 )
 
 // A gzipped export (what the service's backups are) restores from a file and from stdin, and
 // gives the same stats; export --output-file X.gz writes gzip.
 func TestGzipExportImportRoundTrip(t *testing.T) {
+	gzipRoundTrip(t, newEnv(t), "t1")
+}
+
+// The same through `atg graph` on Neo4j.
+func TestGzipExportImportRoundTripNeo4j(t *testing.T) {
+	uri, user, password := testenv.RequireNeo4j(t)
 	e := newEnv(t)
-	want := e.seed(t, "t1")
-	file := filepath.Join(t.TempDir(), "t1.json.gz")
-	if err := e.run(t, "export", "--tenant-id", "t1", "--output-file", file); err != nil {
+	e.f.GraphStore = func(ctx context.Context) (graph.Store, error) {
+		return stores.Open(ctx, stores.Options{Graph: uri, User: user, Password: password})
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	tenant := "graphcmd-" + hex.EncodeToString(b)
+	t.Cleanup(func() {
+		ctx := context.Background()
+		if s, err := e.f.GraphStore(ctx); err == nil {
+			_ = s.DeleteTenant(ctx, tenant)
+			_ = s.Close(ctx)
+		}
+	})
+	gzipRoundTrip(t, e, tenant)
+}
+
+func gzipRoundTrip(t *testing.T, e *env, tenant string) {
+	t.Helper()
+	want := e.seed(t, tenant)
+	file := filepath.Join(t.TempDir(), tenant+".json.gz")
+	if err := e.run(t, "export", "--tenant-id", tenant, "--output-file", file); err != nil {
 		t.Fatal(err)
 	}
 	gz, err := os.ReadFile(file)
@@ -34,7 +62,7 @@ func TestGzipExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.run(t, "export", "--tenant-id", "t1"); err != nil {
+	if err := e.run(t, "export", "--tenant-id", tenant); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(plain, e.out.Bytes()) {
@@ -45,7 +73,7 @@ func TestGzipExportImportRoundTrip(t *testing.T) {
 		t.Helper()
 		e.cfg.Output = "json"
 		defer func() { e.cfg.Output = "text" }()
-		if err := e.run(t, "stats", "--tenant-id", "t1"); err != nil {
+		if err := e.run(t, "stats", "--tenant-id", tenant); err != nil {
 			t.Fatal(err)
 		}
 		var st graph.Stats
@@ -62,15 +90,15 @@ func TestGzipExportImportRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s.Close(ctx)
-		if err := s.DeleteTenant(ctx, "t1"); err != nil {
+		if err := s.DeleteTenant(ctx, tenant); err != nil {
 			t.Fatal(err)
 		}
-		if st, err := s.Stats(ctx, "t1"); err != nil || len(st.Nodes) != 0 {
+		if st, err := s.Stats(ctx, tenant); err != nil || len(st.Nodes) != 0 {
 			t.Fatalf("after wipe: %v %v", st, err)
 		}
 	}
 	wipe()
-	if err := e.run(t, "import", "--tenant-id", "t1", "--input", file); err != nil {
+	if err := e.run(t, "import", "--tenant-id", tenant, "--input", file); err != nil {
 		t.Fatal(err)
 	}
 	if got := stats(); got != mustJSON(want) {
@@ -79,7 +107,7 @@ func TestGzipExportImportRoundTrip(t *testing.T) {
 	wipe()
 	e.in.Reset()
 	e.in.Write(gz)
-	if err := e.run(t, "import", "--tenant-id", "t1", "--input", "-"); err != nil {
+	if err := e.run(t, "import", "--tenant-id", tenant, "--input", "-"); err != nil {
 		t.Fatal(err)
 	}
 	if got := stats(); got != mustJSON(want) {
@@ -89,7 +117,7 @@ func TestGzipExportImportRoundTrip(t *testing.T) {
 	wipe()
 	e.in.Reset()
 	e.in.Write(gz[:len(gz)/2])
-	if err := e.run(t, "import", "--tenant-id", "t1", "--input", "-"); err == nil {
+	if err := e.run(t, "import", "--tenant-id", tenant, "--input", "-"); err == nil {
 		t.Errorf("import of a truncated gzip succeeded")
 	}
 }
