@@ -407,3 +407,21 @@ func TestRemoteGenerateIaCViaRunJobByteIdentical(t *testing.T) {
 		t.Logf("%s: %d files byte-identical", format, len(lf))
 	}
 }
+
+// The same remote/local comparison with the service's graph in Neo4j (skipped without Neo4j
+// unless CI is set). The local scan uses an embedded file.
+func TestRemoteScanNeo4jGraph(t *testing.T) {
+	e := Start(t, Options{Neo4j: true, Sim: sim.Options{Resources: 150, Subscriptions: 2, Seed: 9173}})
+	ctx := t.Context()
+	local := e.Run(ctx, append(e.LocalScanArgs(filepath.Join(e.Dir, "local.db")), "-o", "json", "--log-level", "warn")...)
+	rem := e.Run(ctx, append([]string{"scan", "--tenant-id", e.TenantID, "-o", "json"}, e.RemoteArgs()...)...)
+	if local.Code != 0 || rem.Code != 0 {
+		t.Fatalf("local: %s\nremote: %s\nservice:\n%s", local, rem, e.ServiceLog())
+	}
+	if lc, rc := counts(decodeScan(t, local)), counts(decodeScan(t, rem)); !reflect.DeepEqual(lc, rc) {
+		t.Fatalf("local and remote (Neo4j) scans differ:\nlocal  %v\nremote %v", lc, rc)
+	}
+	if !strings.HasPrefix(e.Graph, "bolt://") && !strings.HasPrefix(e.Graph, "neo4j") {
+		t.Fatalf("service graph %q is not Neo4j", e.Graph)
+	}
+}
