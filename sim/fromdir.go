@@ -106,8 +106,10 @@ func loadDir(st *store, t *tenant, sub *subscription, dir string) (int, error) {
 					props["scope"] = p.scope
 				}
 			}
+			// write-only values in an example (protectedSettings, passwords) are kept apart: no GET returns them
+			props, _ := body["properties"].(map[string]any)
 			st.put(&resource{id: id, key: strings.ToLower(id), typ: info.Type, ltyp: lt, sub: sub.id, rg: ifs(p.rg != "", ImportedResourceGroup, ""),
-				parent: p.parentKey(), body: body, created: now, changed: now})
+				parent: p.parentKey(), body: body, secrets: takeWriteOnly(lt, props), created: now, changed: now})
 			n++
 		}
 	}

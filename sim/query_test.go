@@ -418,4 +418,25 @@ func TestFromDirRehomesExamples(t *testing.T) {
 			t.Fatalf("GetByID %s: %v", id, err)
 		}
 	}
+	// the example VM extension carries protectedSettings: kept apart, never returned
+	ext := 0
+	for _, id := range truth.ResourceIDs {
+		if !strings.Contains(id, "/microsoft.compute/virtualmachines/") || !strings.Contains(id, "/extensions/") {
+			continue
+		}
+		ext++
+		got, err := c.GetByID(context.Background(), id, vCompute[len(vCompute)-1], nil)
+		if err != nil {
+			t.Fatalf("GetByID %s: %v", id, err)
+		}
+		if _, ok := got.Properties.(map[string]any)["protectedSettings"]; ok {
+			t.Errorf("%s: GET returns protectedSettings", id)
+		}
+		if _, ok := f.sim.WriteOnly(id)["protectedSettings"]; !ok {
+			t.Errorf("%s: protectedSettings not kept", id)
+		}
+	}
+	if ext == 0 {
+		t.Error("no VM extension among the examples")
+	}
 }
