@@ -20,7 +20,7 @@ import (
 // AddRunFlags registers --no-wait and --cancel-on-interrupt (the job-following flags of a
 // command that can run on the service). The command sets ro.OutputDir from its own --output.
 func AddRunFlags(cmd *cobra.Command, ro *RunOptions) {
-	cmd.Flags().BoolVar(&ro.NoWait, "no-wait", false, "remote mode: print the job id and return at once (follow it with `atg jobs wait ID`)")
+	cmd.Flags().BoolVar(&ro.NoWait, "no-wait", false, "remote mode: print the job id and return at once (follow it with: atg jobs wait ID)")
 	cmd.Flags().BoolVar(&ro.CancelOnInterrupt, "cancel-on-interrupt", false, "remote mode: cancel the job on Ctrl-C instead of leaving it running")
 }
 

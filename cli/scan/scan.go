@@ -168,7 +168,7 @@ the active profile's tenant_id. Exit status: 0 succeeded, 1 failed, 2 usage, 130
 	fl.StringVar(&o.MSGraphEndpoint, "msgraph-endpoint", "", "Microsoft Graph endpoint (default https://graph.microsoft.com) [ATG_MSGRAPH_ENDPOINT]")
 	fl.IntVar(&o.Concurrency, "concurrency", 16, "concurrent list calls")
 	outFlag = cmdutil.AddOutputPathFlag(cmd, "directory for scan-summary.json (remote: the job's artifacts, sha256 verified)")
-	fl.StringVar(&outputDir, "output-dir", "", "same as --output DIR (as in `atg jobs wait --output-dir`)")
+	fl.StringVar(&outputDir, "output-dir", "", "same as --output `DIR` (as in atg jobs wait --output-dir)")
 	remote.AddFlags(cmd, &o.Remote)
 	remote.AddRunFlags(cmd, &o.Follow)
 	return cmd

@@ -65,7 +65,7 @@ func TestRemoteScanMatchesLocal(t *testing.T) {
 		t.Fatalf("remote scan: %s\nservice log:\n%s", rem, e.ServiceLog())
 	}
 	rres := decodeScan(t, rem)
-	t.Logf("remote scan in %s: %v", time.Since(start).Round(time.Millisecond), counts(rres))
+	t.Logf("remote scan in %s: %d subscriptions, %d resources, %d relationships, identities %+v, %d role assignments", time.Since(start).Round(time.Millisecond), rres.Subscriptions, rres.Resources, rres.Relationships, rres.Identities, rres.RoleAssignments)
 	if lc, rc := counts(lres), counts(rres); !reflect.DeepEqual(lc, rc) {
 		t.Fatalf("local and remote scans differ:\nlocal  %v\nremote %v", lc, rc)
 	}
