@@ -734,3 +734,65 @@ func TestBackupServiceOnAzurite(t *testing.T) {
 		t.Errorf("export after restore differs")
 	}
 }
+
+func TestDailySchedule(t *testing.T) {
+	at, err := ParseTimeOfDay("02:30")
+	if err != nil || at != 2*time.Hour+30*time.Minute {
+		t.Fatalf("ParseTimeOfDay: %v %v", at, err)
+	}
+	for _, bad := range []string{"", "2:30pm", "24:00", "02:60", "0230"} {
+		if _, err := ParseTimeOfDay(bad); err == nil {
+			t.Errorf("ParseTimeOfDay(%q) accepted", bad)
+		}
+	}
+	day := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct{ now, want time.Time }{
+		{day.Add(time.Hour), day.Add(at)},
+		{day.Add(at), day.Add(at)},
+		{day.Add(at + time.Nanosecond), day.AddDate(0, 0, 1).Add(at)},
+		{time.Date(2026, 12, 31, 23, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 2, 30, 0, 0, time.UTC)},
+		{day.Add(time.Hour).In(time.FixedZone("+5", 5*3600)), day.Add(at)},
+	} {
+		if got := nextDailyRun(c.now, at); !got.Equal(c.want) {
+			t.Errorf("nextDailyRun(%s) = %s, want %s", c.now, got, c.want)
+		}
+	}
+}
+
+// RunDailyBackups catches up at start when today's time has passed, once per day.
+func TestRunDailyBackupsCatchesUp(t *testing.T) {
+	b, q := jobs.NewMemoryBackend()
+	now := time.Now().UTC()
+	at := time.Duration(now.Hour())*time.Hour + time.Duration(now.Minute())*time.Minute // passed (this minute)
+	if now.Sub(todaysRun(now, at)) > 50*time.Second {
+		at -= time.Minute // keep the next run a day away, not seconds
+	}
+	if at < 0 {
+		t.Skip("too close to midnight UTC")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { RunDailyBackups(ctx, b, at, nil); close(done) }()
+	var got []jobs.Message
+	deadline := time.Now().Add(10 * time.Second)
+	for len(got) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		got = append(got, q.Drain()...)
+	}
+	cancel()
+	<-done
+	got = append(got, q.Drain()...)
+	if len(got) != 1 || got[0].Owner != BackupTimerOwner {
+		t.Fatalf("queued %+v", got)
+	}
+	// A second instance (or a restart) the same day queues nothing more.
+	ctx, cancel = context.WithCancel(context.Background())
+	done = make(chan struct{})
+	go func() { RunDailyBackups(ctx, b, at, nil); close(done) }()
+	time.Sleep(200 * time.Millisecond)
+	cancel()
+	<-done
+	if more := q.Drain(); len(more) != 0 {
+		t.Errorf("second instance queued %+v", more)
+	}
+}

@@ -142,3 +142,65 @@ func backupTimer(b *jobs.Backend, log *slog.Logger, now func() time.Time) http.H
 		reply(http.StatusOK, msg)
 	})
 }
+
+// ParseTimeOfDay parses "HH:MM" (UTC) into the offset from midnight.
+func ParseTimeOfDay(s string) (time.Duration, error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, fmt.Errorf("time of day %q: want HH:MM (UTC)", s)
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+}
+
+// todaysRun is `at` past now's UTC midnight.
+func todaysRun(now time.Time, at time.Duration) time.Time {
+	now = now.UTC()
+	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).Add(at)
+}
+
+// nextDailyRun is the first time at or after now that is `at` past a UTC midnight.
+func nextDailyRun(now time.Time, at time.Duration) time.Time {
+	next := todaysRun(now, at)
+	if next.Before(now) {
+		next = todaysRun(now.UTC().AddDate(0, 0, 1), at)
+	}
+	return next
+}
+
+// RunDailyBackups is the backup timer of standalone hosting (`atg serve --daily-backup HH:MM`):
+// it queues the day's backup job at `at` past each UTC midnight until ctx ends, and once at
+// start when today's time has passed (like the Functions timer's past-due run). Several
+// instances queue one job per day between them (QueueDailyBackup's claim).
+func RunDailyBackups(ctx context.Context, b *jobs.Backend, at time.Duration, log *slog.Logger) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	queue := func() {
+		job, created, err := QueueDailyBackup(ctx, b, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("daily graph backup not queued", "err", err)
+		case err == nil:
+			log.Info("backup timer", "job_id", job.ID, "created", created)
+		}
+	}
+	if now := time.Now().UTC(); !now.Before(todaysRun(now, at)) {
+		queue() // today's time has passed: catch up (a no-op when today's job exists)
+	}
+	for {
+		t := time.NewTimer(time.Until(nextDailyRun(time.Now(), at)))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+			queue()
+			// Step past the minute so the next wait is a day, not zero.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Second):
+			}
+		}
+	}
+}

@@ -34,6 +34,9 @@ type Options struct {
 	Grace      time.Duration // shutdown grace period
 	NoWorkers  bool          // serve: API only
 	Port       string        // handler: FUNCTIONS_CUSTOMHANDLER_PORT override
+	// DailyBackup: serve queues the day's graph backup job at this UTC time, HH:MM ("" = off);
+	// the Functions hosting has the backup_timer function instead.
+	DailyBackup string
 }
 
 func newOptions(f *cmdutil.Factory) *Options {
@@ -62,6 +65,11 @@ SIGINT/SIGTERM stop dequeuing and give in-flight messages --grace to finish.`,
 			if o.Visibility < 3*time.Second {
 				return cmdutil.Usagef("--visibility-timeout must be at least 3s")
 			}
+			if o.DailyBackup != "" {
+				if _, err := handler.ParseTimeOfDay(o.DailyBackup); err != nil {
+					return cmdutil.Usagef("--daily-backup: %v", err)
+				}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -73,6 +81,7 @@ SIGINT/SIGTERM stop dequeuing and give in-flight messages --grace to finish.`,
 	cmd.Flags().DurationVar(&o.Visibility, "visibility-timeout", time.Minute, "queue visibility timeout (renewed while a message is worked on)")
 	cmd.Flags().DurationVar(&o.Grace, "grace", 30*time.Second, "shutdown grace period for in-flight requests and messages")
 	cmd.Flags().BoolVar(&o.NoWorkers, "no-workers", false, "serve the API only (another process runs the workers)")
+	cmd.Flags().StringVar(&o.DailyBackup, "daily-backup", "", "queue a graph backup job of every tenant daily at this UTC time, HH:MM (off by default; once per day across instances)")
 	return cmd
 }
 
@@ -173,6 +182,14 @@ func serveRun(ctx context.Context, o *Options) error {
 		go func() {
 			defer wg.Done()
 			_ = p.Run(pollCtx)
+		}()
+	}
+	if o.DailyBackup != "" {
+		at, _ := handler.ParseTimeOfDay(o.DailyBackup) // validated in RunE
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			handler.RunDailyBackups(pollCtx, app.Azure.Backend, at, log)
 		}()
 	}
 	log.Info("atg serve ready", "addr", "http://"+ln.Addr().String(), "workers", workers, "environment", cfg.Environment)
