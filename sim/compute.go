@@ -225,12 +225,21 @@ func (s *Simulator) vmDisks(sub *subscription, p armPath, body map[string]any, o
 	if sp == nil && old != nil {
 		// an update without a storageProfile keeps the VM's disks
 		if osp := mmapRO(mmapRO(old.body, "properties"), "storageProfile"); osp != nil {
-			props["storageProfile"] = osp
+			props["storageProfile"] = deepCopy(osp)
 		}
 		return nil, nil
 	}
 	if sp == nil {
 		return nil, nil
+	}
+	if old != nil {
+		// Compute takes an absent osDisk or dataDisks as unchanged (an empty list detaches all)
+		osp := mmapRO(mmapRO(old.body, "properties"), "storageProfile")
+		for _, k := range []string{"osDisk", "dataDisks"} {
+			if _, has := sp[k]; !has && osp[k] != nil {
+				sp[k] = deepCopy(osp[k]) // changed below; the stored body must not be
+			}
+		}
 	}
 	vmID, vmKey := p.raw, strings.ToLower(p.raw)
 	vmName := p.names[len(p.names)-1]
@@ -423,4 +432,23 @@ func (st *store) vmDeleted(vm *resource, now time.Time) {
 			st.put(diskState(d, "", now))
 		}
 	}
+}
+
+// deepCopy copies a decoded JSON value (maps and slices; scalars are immutable).
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(x))
+		for i, e := range x {
+			a[i] = deepCopy(e)
+		}
+		return a
+	}
+	return v
 }

@@ -225,6 +225,17 @@ func TestVMCreatesDisks(t *testing.T) {
 	if d := w.must("GET", disks+"vm1-data0", vDisk[0], nil, 200); d["managedBy"] != vm {
 		t.Fatalf("re-attached disk managedBy %v", d["managedBy"])
 	}
+	// absent osDisk and dataDisks mean unchanged (an empty list detaches, above)
+	b1 = vmBody(nic)
+	sp := dig(b1, "properties", "storageProfile").(map[string]any)
+	delete(sp, "osDisk")
+	delete(sp, "dataDisks")
+	w.must("PUT", vm, vmAPI, b1, 200, 201)
+	for _, n := range []string{"vm1-data0", "vm1-os"} {
+		if d := w.must("GET", disks+n, vDisk[0], nil, 200); d["managedBy"] != vm {
+			t.Errorf("%s detached by an update without its storageProfile entry (managedBy %v)", n, d["managedBy"])
+		}
+	}
 	w.must("DELETE", vm, vmAPI, nil, 200)
 	if st, _ := w.do("GET", disks+"vm1-os", vDisk[0], nil); st != 404 {
 		t.Errorf("OS disk with deleteOption Delete survived its VM (%d)", st)
