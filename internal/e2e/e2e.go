@@ -150,7 +150,7 @@ func Start(t testing.TB, o Options) *Env {
 	b, err := yaml.Marshal(map[string]string{
 		"storage": conn, "storage_prefix": e.Prefix, "api_keys": entry.String(), "environment": o.Environment,
 		"arm_endpoint": srv.ARMEndpoint, "msgraph_endpoint": srv.MSGraphEndpoint, "api_rate_limit": "0",
-		"log_level": "warn",
+		"log_level": "info", // audit lines, so tests can check what is (not) logged
 	})
 	if err != nil {
 		t.Fatal(err)

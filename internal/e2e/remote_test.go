@@ -166,6 +166,10 @@ func TestRemoteWrongKey(t *testing.T) {
 			t.Fatalf("the key was printed: %s", r.Stderr)
 		}
 	}
+	if log := e.ServiceLog(); !strings.Contains(log, "audit") || !strings.Contains(log, "401") || strings.Contains(log, wrong) ||
+		strings.Contains(log, strings.TrimPrefix(e.APIKey, "atg_dev_")) {
+		t.Fatalf("the service must audit the refused calls without logging keys:\n%s", log)
+	}
 }
 
 func writeConfig(t *testing.T, path, body string) {
