@@ -51,6 +51,19 @@ func TestArgvToOptionsRemote(t *testing.T) {
 		t.Fatalf("defaults must be left to the service: %s", b)
 	}
 
+	// local-only flags are ignored with a warning in remote mode
+	{
+		cfg := config.Config{}
+		f, _, errOut := testFactory(&cfg, false)
+		cmd := NewCmdScanWith(f, func(o *Options) error { return nil })
+		cmd.SetArgs([]string{"--remote", "--tenant-id", "T", "--concurrency", "4"})
+		cmd.SetOut(io.Discard)
+		cmd.SetErr(io.Discard)
+		if err := cmd.Execute(); err != nil || !strings.Contains(errOut.String(), "warning: --concurrency applies to local scans only") {
+			t.Fatalf("warning: %q %v", errOut.String(), err)
+		}
+	}
+
 	// -o json stays the format while --output names the directory
 	o, err = parse(t, config.Config{}, "--tenant-id", "T", "--output", "d1", "-o", "json")
 	if err != nil || o.OutputDir != "d1" || o.IsRemote {

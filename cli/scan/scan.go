@@ -142,6 +142,12 @@ the active profile's tenant_id. Exit status: 0 succeeded, 1 failed, 2 usage, 130
 				if err := remote.CheckLocalRunFlags(o.Follow); err != nil {
 					return err
 				}
+			} else {
+				for _, name := range []string{"arm-endpoint", "msgraph-endpoint", "concurrency"} {
+					if fl.Changed(name) {
+						fmt.Fprintf(o.IO.ErrOut, "warning: --%s applies to local scans only; the service uses its own setting\n", name)
+					}
+				}
 			}
 			if !fl.Changed("arm-endpoint") {
 				o.ARMEndpoint = cfg.ARMEndpoint
