@@ -164,7 +164,9 @@ func statsJSON(t *testing.T, s graph.Store, tenant string) string {
 	return string(b)
 }
 
-func openBolt(t *testing.T) graph.Store {
+func openBolt(t *testing.T) graph.Store { return openBoltTB(t) }
+
+func openBoltTB(t testing.TB) graph.Store {
 	t.Helper()
 	s, err := stores.Open(context.Background(), stores.Options{Graph: filepath.Join(t.TempDir(), "graph.db")})
 	if err != nil {

@@ -22,13 +22,15 @@
 #                storage (./handler BenchmarkJobStatusGET, 2000 requests). Needs Azurite: starts it
 #                with scripts/azurite.sh up when it is down, and stops it again afterwards.
 #   sim          simulator generation of a 100,000-resource tenant (./sim BenchmarkGenerate100k).
+#   backup       graph backup of a 100k-node / 200k-edge embedded tenant (export -> gzip -> backup
+#                store) and its restore into an empty tenant (./handler BenchmarkBackupRestore100k).
 #
 # Example: BENCH_STEPS="rules terraform" make bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GO=${GO:-go}
-ALL_STEPS="scan scan-rl neo4j embedded rules terraform jobstatus sim"
+ALL_STEPS="scan scan-rl neo4j embedded rules terraform jobstatus sim backup"
 STEPS=${BENCH_STEPS:-$ALL_STEPS}
 if [[ "${BENCH_RATE_LIMITED:-1}" == 0 ]]; then BENCH_SKIP="${BENCH_SKIP:-} scan-rl"; fi
 for s in $STEPS ${BENCH_SKIP:-}; do
@@ -209,6 +211,16 @@ if want sim; then
 		ns=$(metric "$work/sim.out" 'Generate100k' 'ns/op')
 		row sim "generation time" "$(awk -v v="$ns" 'BEGIN { printf "%.2f s", v / 1e9 }')"
 		row sim "peak RSS (whole process)" "$(peak_mib "$work/sim.err") MiB"
+	fi
+	echo
+fi
+
+if want backup; then
+	echo "== backup: 100k nodes + 200k edges, embedded store -> .json.gz -> restore"
+	if gobench backup ./handler 'BackupRestore100k$' 1x; then
+		row backup "backup nodes+edges/s" "$(fmt_num "$(metric "$work/backup.out" 'BackupRestore100k' 'backup-nodes+edges/s')")"
+		row backup "restore nodes+edges/s" "$(fmt_num "$(metric "$work/backup.out" 'BackupRestore100k' 'restore-nodes+edges/s')")"
+		row backup "backup size" "$(metric "$work/backup.out" 'BackupRestore100k' 'MiB-gz') MiB"
 	fi
 	echo
 fi
