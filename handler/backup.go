@@ -177,7 +177,7 @@ func backupMetadata(b Backup) map[string]*string {
 	return m
 }
 
-func backupFromBlob(name string, meta map[string]*string, size *int64, modified *time.Time) (Backup, bool) {
+func backupFromBlob(name string, meta map[string]*string, size *int64) (Backup, bool) {
 	tenant, at, ok := ParseBackupName(name)
 	if !ok {
 		return Backup{}, false
@@ -197,7 +197,6 @@ func backupFromBlob(name string, meta map[string]*string, size *int64, modified 
 	b.Nodes, _ = strconv.Atoi(get(metaNodes))
 	b.Edges, _ = strconv.Atoi(get(metaEdges))
 	b.SHA256, b.JobID = get(metaSHA), get(metaJob)
-	_ = modified
 	return b, true
 }
 
@@ -220,11 +219,10 @@ func (s *BlobBackups) List(ctx context.Context, tenantID string) ([]Backup, erro
 				continue
 			}
 			var size *int64
-			var mod *time.Time
 			if it.Properties != nil {
-				size, mod = it.Properties.ContentLength, it.Properties.LastModified
+				size = it.Properties.ContentLength
 			}
-			if b, ok := backupFromBlob(*it.Name, it.Metadata, size, mod); ok {
+			if b, ok := backupFromBlob(*it.Name, it.Metadata, size); ok {
 				out = append(out, b)
 			}
 		}
@@ -245,7 +243,7 @@ func (s *BlobBackups) Open(ctx context.Context, name string) (Backup, io.ReadClo
 		}
 		return Backup{}, nil, fmt.Errorf("opening backup %s: %w", name, err)
 	}
-	b, _ := backupFromBlob(name, resp.Metadata, resp.ContentLength, resp.LastModified)
+	b, _ := backupFromBlob(name, resp.Metadata, resp.ContentLength)
 	return b, resp.Body, nil
 }
 
