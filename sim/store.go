@@ -80,6 +80,9 @@ type store struct {
 	children map[string][]string      // parent key -> child keys
 	types    map[string]*typeInfo
 	ops      map[string]*asyncOp
+	// global indexes the top-level resources whose names are global DNS names
+	// (globalNames): "type|lower name" -> resource key.
+	global map[string]string
 }
 
 type asyncOp struct {
@@ -92,7 +95,8 @@ type asyncOp struct {
 
 func newStore() *store {
 	return &store{tenantBy: map[string]*tenant{}, subs: map[string]*subscription{},
-		res: map[string]*resource{}, children: map[string][]string{}, types: builtinTypes(), ops: map[string]*asyncOp{}}
+		res: map[string]*resource{}, children: map[string][]string{}, types: builtinTypes(), ops: map[string]*asyncOp{},
+		global: map[string]string{}}
 }
 
 func (s *store) addTenant(t *tenant) {
@@ -124,6 +128,13 @@ func (s *store) put(r *resource) {
 		return
 	}
 	s.res[r.key] = r
+	if _, ok := globalNames[r.ltyp]; ok && r.parent == "" {
+		if n, _ := r.body["name"].(string); n != "" {
+			if _, taken := s.global[globalKey(r.ltyp, n)]; !taken {
+				s.global[globalKey(r.ltyp, n)] = r.key
+			}
+		}
+	}
 	if r.parent != "" {
 		s.children[r.parent] = append(s.children[r.parent], r.key)
 	}
@@ -146,6 +157,9 @@ func (s *store) remove(key string) int {
 	}
 	delete(s.children, key)
 	delete(s.res, key)
+	if n, _ := r.body["name"].(string); n != "" && s.global[globalKey(r.ltyp, n)] == key {
+		delete(s.global, globalKey(r.ltyp, n))
+	}
 	if r.parent != "" {
 		kids := s.children[r.parent]
 		for i, k := range kids {

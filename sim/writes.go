@@ -38,6 +38,12 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 		e.write(c.w)
 		return
 	}
+	if parent == "" && s.st.res[key] == nil {
+		if e := s.st.nameTaken(strings.ToLower(info.Type), key, p.names[len(p.names)-1]); e != nil {
+			e.write(c.w)
+			return
+		}
+	}
 	t := s.st.tenantBy[sub.tenant]
 	if info.Type == "Microsoft.Authorization/roleAssignments" {
 		props, _ := body["properties"].(map[string]any)

@@ -463,3 +463,35 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestGlobalNamesTaken: names that are global DNS names (storage accounts, key vaults, …) are
+// unique across subscriptions and tenants: a create with a taken name fails with the provider's
+// code; the holder may update it; once deleted the name is free.
+func TestGlobalNamesTaken(t *testing.T) {
+	f, w, subs := targetFixture(t)
+	var taken string
+	for _, r := range f.sim.st.res {
+		if r.ltyp == "microsoft.storage/storageaccounts" {
+			taken = r.body["name"].(string)
+			break
+		}
+	}
+	if taken == "" {
+		t.Fatal("tenant A has no storage account")
+	}
+	st := func(sub, name string) string {
+		return "/subscriptions/" + sub + "/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/" + name
+	}
+	body := map[string]any{"location": "westeurope", "kind": "StorageV2", "sku": map[string]any{"name": "Standard_LRS"}, "properties": map[string]any{}}
+	msg := w.wantErr("PUT", st(subs[0], strings.ToUpper(taken)), vStorage[0], body, 409, "StorageAccountAlreadyTaken")
+	if !strings.Contains(msg, strings.ToUpper(taken)) {
+		t.Errorf("message %q", msg)
+	}
+	w.must("PUT", st(subs[0], "stmine1"), vStorage[0], body, 201)
+	w.must("PUT", st(subs[0], "stmine1"), vStorage[0], body, 200) // the holder updates it
+	w.wantErr("PUT", st(subs[1], "stmine1"), vStorage[0], body, 409, "StorageAccountAlreadyTaken")
+	kv := "/subscriptions/" + subs[1] + "/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/stmine1" // another type: free
+	w.must("PUT", kv, vKV[0], map[string]any{"location": "westeurope", "properties": map[string]any{"tenantId": f.srv.TenantIDs[1], "sku": map[string]any{"family": "A", "name": "standard"}}}, 201)
+	w.must("DELETE", st(subs[0], "stmine1"), vStorage[0], nil, 200)
+	w.must("PUT", st(subs[1], "stmine1"), vStorage[0], body, 201)
+}
