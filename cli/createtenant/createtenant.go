@@ -4,6 +4,7 @@ package createtenant
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/atg-go/atg/cli/cmdutil"
+	"github.com/atg-go/atg/cli/remote"
 	"github.com/atg-go/atg/config"
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
@@ -46,6 +48,10 @@ type Options struct {
 	MSGraphEndpoint     string
 	Concurrency         int
 	JSON                bool
+
+	// Remote mode (--remote): the job runs on the ATG service.
+	Remote    remote.Flags
+	RemoteRun remote.RunOptions
 
 	// AzureBase are base client options (tests set Credential or Transport); endpoints, tenant
 	// and logger are filled in.
@@ -103,8 +109,18 @@ any resource failed or was blocked by a failed dependency.`,
 			if err := o.validate(); err != nil {
 				return err
 			}
+			isRemote, err := o.Remote.Mode(cfg)
+			if err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(o)
+			}
+			if isRemote {
+				return runRemote(cmd.Context(), o, cfg)
+			}
+			if err := remote.CheckLocalRunFlags(o.RemoteRun); err != nil {
+				return err
 			}
 			return run(cmd.Context(), o)
 		},
@@ -125,7 +141,58 @@ any resource failed or was blocked by a failed dependency.`,
 	fl.StringVar(&o.ARMEndpoint, "arm-endpoint", "", "ARM endpoint (default Azure public cloud; a loopback URL for the simulator) [ATG_ARM_ENDPOINT]")
 	fl.StringVar(&o.MSGraphEndpoint, "msgraph-endpoint", "", "Microsoft Graph endpoint [ATG_MSGRAPH_ENDPOINT]")
 	fl.IntVar(&o.Concurrency, "concurrency", 8, "writes in flight within a dependency level")
+	remote.AddFlags(cmd, &o.Remote)
+	remote.AddRunFlags(cmd, &o.RemoteRun)
 	return cmd
+}
+
+// runRemote submits the job to the service (POST /create-tenant) and prints its report like a
+// local run. The service deploys into one target subscription and does not create identities.
+func runRemote(ctx context.Context, o *Options, cfg *config.Config) error {
+	if len(o.TargetSubscriptions) != 1 || strings.Contains(o.TargetSubscriptions[0], "=") {
+		return cmdutil.Usagef("--remote deploys into exactly one --target-subscription")
+	}
+	if o.CreateIdentities || o.IdentityMapFile != "" || o.SSHPublicKeyFile != "" || len(o.Filter.ResourceGroups) > 0 || len(o.Filter.Types) > 0 {
+		return cmdutil.Usagef("--create-identities, --identity-map, --ssh-public-key and filters are local-only; run without --remote")
+	}
+	req := remote.CreateTenantRequest{SourceTenantID: o.SourceTenantID, DryRun: o.DryRun,
+		Target: &remote.Target{TenantID: o.TargetTenantID, SubscriptionID: o.TargetSubscriptions[0], Location: o.TargetLocation, NameSuffix: o.NameSuffix}}
+	if o.SpecFile != "" {
+		b, err := os.ReadFile(o.SpecFile)
+		if err != nil {
+			return fmt.Errorf("read spec: %w", err)
+		}
+		s, err := spec.Parse(b)
+		if err != nil {
+			return err
+		}
+		if req.Spec, err = json.Marshal(s); err != nil {
+			return fmt.Errorf("encoding spec: %w", err)
+		}
+	}
+	return remote.RunJob(ctx, o.IO, cfg, &o.Remote, o.Logger(), remote.JobSpec{
+		Submit: func(ctx context.Context, c *remote.Client, key string) (remote.Job, error) {
+			return c.SubmitCreateTenant(ctx, req, key)
+		},
+		Run: o.RemoteRun,
+		Render: func(ios *cmdutil.IOStreams, result json.RawMessage, asJSON bool) error {
+			var rep tenant.Report
+			if err := json.Unmarshal(result, &rep); err != nil {
+				return fmt.Errorf("decoding the service's report: %w", err)
+			}
+			var err error
+			if asJSON {
+				err = cmdutil.PrintJSON(ios.Out, rep)
+			} else {
+				_, err = io.WriteString(ios.Out, rep.Markdown())
+			}
+			if err == nil && !rep.OK() {
+				fmt.Fprintf(ios.ErrOut, "create-tenant: %d failed, %d blocked\n", rep.Failed, rep.Blocked)
+				return cmdutil.ErrSilent
+			}
+			return err
+		},
+	})
 }
 
 func (o *Options) validate() error {
