@@ -23,7 +23,7 @@ type Mapping struct {
 var Table = map[string]Mapping{
 	"microsoft.resources/resourcegroups":                        {Types: []string{"azurerm_resource_group"}, Emit: emitResourceGroup},
 	"microsoft.network/virtualnetworks":                         {Types: []string{"azurerm_virtual_network"}, Emit: emitVirtualNetwork},
-	"microsoft.network/virtualnetworks/subnets":                 {Types: []string{"azurerm_subnet"}, Emit: emitSubnet, Associations: []string{"azurerm_subnet_network_security_group_association", "azurerm_subnet_route_table_association"}},
+	"microsoft.network/virtualnetworks/subnets":                 {Types: []string{"azurerm_subnet"}, Resolve: resolveSubnet, Emit: emitSubnet, Associations: []string{"azurerm_subnet_network_security_group_association", "azurerm_subnet_route_table_association"}},
 	"microsoft.network/networksecuritygroups":                   {Types: []string{"azurerm_network_security_group"}, Emit: emitNSG},
 	"microsoft.network/routetables":                             {Types: []string{"azurerm_route_table"}, Emit: emitRouteTable},
 	"microsoft.network/publicipaddresses":                       {Types: []string{"azurerm_public_ip"}, Emit: emitPublicIP},
@@ -478,9 +478,11 @@ func emitStorageContainer(e *emitter, r *model.Resource, t string) error {
 		access = "private"
 	}
 	e.set(b, "container_access_type", access)
-	e.set(b, "default_encryption_scope", s(r.Body["defaultEncryptionScope"]))
-	if v, ok := r.Body["denyEncryptionScopeOverride"].(bool); ok {
-		e.set(b, "encryption_scope_override_enabled", !v)
+	// both or neither; "$account-encryption-key" is the default scope
+	if es := s(r.Body["defaultEncryptionScope"]); es != "" && !strings.HasPrefix(es, "$") {
+		e.set(b, "default_encryption_scope", es)
+		deny, _ := r.Body["denyEncryptionScopeOverride"].(bool)
+		e.set(b, "encryption_scope_override_enabled", !deny)
 	}
 	return nil
 }
@@ -716,7 +718,20 @@ func emitWebApp(e *emitter, r *model.Resource, t string) error {
 	return nil
 }
 
+// reservedAdminNames are admin user names azurerm (and Azure) refuse.
+var reservedAdminNames = map[string]bool{}
+
+func init() {
+	for _, n := range strings.Fields(`administrator admin user user1 test user2 test1 user3 admin1 1 123 a actuser adm admin2
+		aspnet backup console david guest john owner root server sql support support_388945a0 sys test2 test3 user4 user5`) {
+		reservedAdminNames[n] = true
+	}
+}
+
 func resolveVM(r *model.Resource) string {
+	if reservedAdminNames[strings.ToLower(s(get(r.Body, "osProfile.adminUsername")))] {
+		return "" // azurerm would refuse the source's admin name; azapi keeps it as it is
+	}
 	if get(r.Body, "osProfile") == nil || get(r.Body, "storageProfile.imageReference") == nil ||
 		len(arr(get(r.Body, "networkProfile.networkInterfaces"))) == 0 {
 		return "" // attached OS disk or no NIC list: azapi expresses it as read
@@ -1151,7 +1166,11 @@ func emitPrivateEndpoint(e *emitter, r *model.Resource, t string) error {
 	e.set(b, "custom_network_interface_name", s(r.Body["customNetworkInterfaceName"]))
 	c, manual := plsConnection(r)
 	cb := b.AppendNewBlock("private_service_connection", nil).Body()
-	e.set(cb, "name", s(c["name"]))
+	cname := s(c["name"])
+	if cname == "" {
+		cname = r.LastName() + "-connection"
+	}
+	e.set(cb, "name", cname)
 	e.set(cb, "private_connection_resource_id", idAt(c, "properties.privateLinkServiceId"))
 	e.set(cb, "subresource_names", strList(get(c, "properties.groupIds")))
 	e.set(cb, "is_manual_connection", manual)
@@ -1191,8 +1210,8 @@ func emitRedis(e *emitter, r *model.Resource, t string) error {
 	if v := s(r.Body["minimumTlsVersion"]); v != "" {
 		e.set(b, "minimum_tls_version", v)
 	}
-	if v := s(r.Body["redisVersion"]); v != "" {
-		e.set(b, "redis_version", strings.SplitN(v, ".", 2)[0])
+	if v := strings.SplitN(s(r.Body["redisVersion"]), ".", 2)[0]; v == "4" || v == "6" {
+		e.set(b, "redis_version", v)
 	}
 	if pna := s(r.Body["publicNetworkAccess"]); pna != "" {
 		e.set(b, "public_network_access_enabled", strings.EqualFold(pna, "Enabled"))
@@ -1266,4 +1285,41 @@ func emitEventHubNS(e *emitter, r *model.Resource, t string) error {
 	e.identity(b, r, false)
 	e.tags(b, r)
 	return nil
+}
+
+// subnetDelegations are the delegation service names azurerm_subnet accepts (provider 5.2).
+var subnetDelegations = map[string]bool{}
+
+func init() {
+	for _, n := range strings.Fields(`GitHub.Network/networkSettings Informatica.DataManagement/organizations Microsoft.ApiManagement/service
+		Microsoft.Apollo/npu Microsoft.App/environments Microsoft.App/testClients Microsoft.AVS/PrivateClouds Microsoft.AzureCosmosDB/clusters
+		Microsoft.BareMetal/AzureHostedService Microsoft.BareMetal/AzureHPC Microsoft.BareMetal/AzurePaymentHSM Microsoft.BareMetal/AzureVMware
+		Microsoft.BareMetal/CrayServers Microsoft.BareMetal/MonitoringServers Microsoft.Batch/batchAccounts Microsoft.CloudTest/hostedpools
+		Microsoft.CloudTest/images Microsoft.CloudTest/pools Microsoft.Codespaces/plans Microsoft.ContainerInstance/containerGroups
+		Microsoft.ContainerService/managedClusters Microsoft.ContainerService/TestClients Microsoft.Databricks/workspaces
+		Microsoft.DBforMySQL/flexibleServers Microsoft.DBforMySQL/servers Microsoft.DBforMySQL/serversv2 Microsoft.DBforPostgreSQL/flexibleServers
+		Microsoft.DBforPostgreSQL/serversv2 Microsoft.DBforPostgreSQL/singleServers Microsoft.DelegatedNetwork/controller
+		Microsoft.DevCenter/networkConnection Microsoft.DevOpsInfrastructure/pools Microsoft.DocumentDB/cassandraClusters
+		Microsoft.Fidalgo/networkSettings Microsoft.HardwareSecurityModules/dedicatedHSMs Microsoft.Kusto/clusters Microsoft.LabServices/labplans
+		Microsoft.Logic/integrationServiceEnvironments Microsoft.MachineLearningServices/workspaces Microsoft.MessagingConnectors/connectors
+		Microsoft.Netapp/volumes Microsoft.Network/applicationGateways Microsoft.Network/dnsResolvers Microsoft.Network/managedResolvers
+		Microsoft.Network/fpgaNetworkInterfaces Microsoft.Network/networkWatchers. Microsoft.Network/virtualNetworkGateways
+		Microsoft.Orbital/orbitalGateways Microsoft.PowerAutomate/hostedRpa Microsoft.PowerPlatform/enterprisePolicies
+		Microsoft.PowerPlatform/vnetaccesslinks Microsoft.ServiceFabricMesh/networks Microsoft.ServiceNetworking/trafficControllers
+		Microsoft.Singularity/accounts/networks Microsoft.Singularity/accounts/npu Microsoft.Sql/managedInstances
+		Microsoft.Sql/managedInstancesOnebox Microsoft.Sql/managedInstancesStage Microsoft.Sql/managedInstancesTest Microsoft.Sql/servers
+		Microsoft.StoragePool/diskPools Microsoft.StreamAnalytics/streamingJobs Microsoft.Synapse/workspaces Microsoft.Web/hostingEnvironments
+		Microsoft.Web/serverFarms NGINX.NGINXPLUS/nginxDeployments Oracle.Database/networkAttachments PaloAltoNetworks.Cloudngfw/firewalls
+		Qumulo.Storage/fileSystems PureStorage.Block/storagePools`) {
+		subnetDelegations[n] = true
+	}
+}
+
+func resolveSubnet(r *model.Resource) string {
+	for _, d := range arr(r.Body["delegations"]) {
+		if !subnetDelegations[s(get(d, "properties.serviceName"))] {
+			return "" // a delegation azurerm does not know: azapi keeps it
+		}
+	}
+	return "azurerm_subnet"
 }

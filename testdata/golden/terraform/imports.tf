@@ -19,8 +19,8 @@ import {
 }
 
 import {
-  to = azurerm_windows_virtual_machine.myvm
-  id = "/subscriptions/{subscription-id}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/virtualMachines/myVM"
+  to = azapi_resource.myvm
+  id = "/subscriptions/{subscription-id}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/virtualMachines/myVM?api-version=2024-07-01"
 }
 
 import {
@@ -109,6 +109,6 @@ import {
 }
 
 import {
-  to = azurerm_subnet.vnetname_subnet1
-  id = "/subscriptions/subId/resourceGroups/subnet-test/providers/Microsoft.Network/virtualNetworks/vnetname/subnets/subnet1"
+  to = azapi_resource.vnetname_subnet1
+  id = "/subscriptions/subId/resourceGroups/subnet-test/providers/Microsoft.Network/virtualNetworks/vnetname/subnets/subnet1?api-version=2024-07-01"
 }

@@ -292,17 +292,22 @@ resource "azurerm_resource_group" "subnet_test" {
   location = "eastus"
 }
 
-resource "azurerm_subnet" "vnetname_subnet1" {
-  name                 = "subnet1"
-  resource_group_name  = azurerm_resource_group.subnet_test.name
-  virtual_network_name = "vnetname"
-  address_prefixes = [
-    "10.0.0.0/16",
-  ]
-  delegation {
-    name = "myDelegation"
-    service_delegation {
-      name = "Microsoft.Provider/resourceType"
+resource "azapi_resource" "vnetname_subnet1" {
+  type      = "Microsoft.Network/virtualNetworks/subnets@2024-07-01"
+  name      = "subnet1"
+  parent_id = "${azurerm_resource_group.subnet_test.id}/providers/Microsoft.Network/virtualNetworks/vnetname"
+  body = {
+    properties = {
+      addressPrefix = "10.0.0.0/16"
+      delegations = [
+        {
+          name = "myDelegation"
+          properties = {
+            actions     = []
+            serviceName = "Microsoft.Provider/resourceType"
+          }
+        },
+      ]
     }
   }
 }
@@ -335,68 +340,112 @@ resource "azurerm_resource_group" "myresourcegroup" {
   location = "westus"
 }
 
-resource "azurerm_windows_virtual_machine" "myvm" {
-  name                      = "myVM"
-  resource_group_name       = azurerm_resource_group.myresourcegroup.name
-  location                  = "westus"
-  size                      = "Standard_DS3_v2"
-  computer_name             = "myVM"
-  admin_username            = "admin"
-  admin_password            = var.myvm_admin_password
-  provision_vm_agent        = true
-  automatic_updates_enabled = false
-  network_interface_ids = [
-    var.ref_networkinterfaces_mynic,
-  ]
-  availability_set_id          = var.ref_availabilitysets_my_availabilityset
-  proximity_placement_group_id = var.ref_proximityplacementgroups_my_ppg01
-  os_disk {
-    name                 = "myOsDisk"
-    caching              = "ReadWrite"
-    storage_account_type = "Premium_LRS"
-    disk_size_gb         = 30
-  }
-  source_image_reference {
-    publisher = "MicrosoftWindowsServer"
-    offer     = "WindowsServer"
-    sku       = "2016-Datacenter"
-    version   = "latest"
-  }
-  boot_diagnostics {
-    storage_account_uri = "http://{myStorageAccount}.blob.core.windows.net"
+resource "azapi_resource" "myvm" {
+  type      = "Microsoft.Compute/virtualMachines@2024-07-01"
+  name      = "myVM"
+  parent_id = azurerm_resource_group.myresourcegroup.id
+  location  = "westus"
+  body = {
+    properties = {
+      applicationProfile = {
+        galleryApplications = [
+          {
+            configurationReference = "https://mystorageaccount.blob.core.windows.net/configurations/settings.config"
+            order                  = 1
+            packageReferenceId     = var.ref_versions_1_0
+            tags                   = "myTag1"
+          },
+          {
+            packageReferenceId = var.ref_versions_1_1
+          },
+        ]
+      }
+      availabilitySet = {
+        id = var.ref_availabilitysets_my_availabilityset
+      }
+      diagnosticsProfile = {
+        bootDiagnostics = {
+          enabled    = true
+          storageUri = "http://{myStorageAccount}.blob.core.windows.net"
+        }
+      }
+      extensionsTimeBudget = "PT50M"
+      hardwareProfile = {
+        vmSize = "Standard_DS3_v2"
+      }
+      networkProfile = {
+        networkInterfaces = [
+          {
+            id = var.ref_networkinterfaces_mynic
+          },
+        ]
+      }
+      osProfile = {
+        adminPassword = var.myvm_admin_password
+        adminUsername = "admin"
+        computerName  = "myVM"
+        secrets       = []
+        windowsConfiguration = {
+          enableAutomaticUpdates = false
+          provisionVMAgent       = true
+        }
+      }
+      proximityPlacementGroup = {
+        id = var.ref_proximityplacementgroups_my_ppg01
+      }
+      storageProfile = {
+        dataDisks = [
+          {
+            caching      = "ReadWrite"
+            createOption = "Empty"
+            diskSizeGB   = 30
+            lun          = 0
+            managedDisk = {
+              storageAccountType = "Premium_LRS"
+            }
+            name = "myDataDisk0"
+          },
+          {
+            caching      = "ReadWrite"
+            createOption = "Attach"
+            diskSizeGB   = 100
+            lun          = 1
+            managedDisk = {
+              id                 = var.ref_disks_mydatadisk1
+              storageAccountType = "Premium_LRS"
+            }
+            name = "myDataDisk1"
+          },
+        ]
+        imageReference = {
+          offer     = "WindowsServer"
+          publisher = "MicrosoftWindowsServer"
+          sku       = "2016-Datacenter"
+          version   = "latest"
+        }
+        osDisk = {
+          caching      = "ReadWrite"
+          createOption = "FromImage"
+          diskSizeGB   = 30
+          managedDisk = {
+            storageAccountType = "Premium_LRS"
+          }
+          name   = "myOsDisk"
+          osType = "Windows"
+        }
+      }
+      userData = "RXhhbXBsZSBVc2VyRGF0YQ=="
+    }
   }
   tags = {
     myTag1 = "tagValue1"
   }
 }
 
-resource "azurerm_managed_disk" "myvm_data_disk_0" {
-  name                 = "myDataDisk0"
-  resource_group_name  = azurerm_resource_group.myresourcegroup.name
-  location             = "westus"
-  storage_account_type = "Premium_LRS"
-  create_option        = "Empty"
-  disk_size_gb         = 30
-}
-
-resource "azurerm_virtual_machine_data_disk_attachment" "myvm_data_disk_0" {
-  managed_disk_id    = azurerm_managed_disk.myvm_data_disk_0.id
-  virtual_machine_id = azurerm_windows_virtual_machine.myvm.id
-  lun                = 0
-  caching            = "ReadWrite"
-}
-
-resource "azurerm_virtual_machine_data_disk_attachment" "myvm_data_disk_1" {
-  managed_disk_id    = var.ref_disks_mydatadisk1
-  virtual_machine_id = azurerm_windows_virtual_machine.myvm.id
-  lun                = 1
-  caching            = "ReadWrite"
-}
-
 resource "azapi_resource" "myvm_myvmextension" {
   type      = "Microsoft.Compute/virtualMachines/extensions@2024-07-01"
   name      = "myVMExtension"
-  parent_id = azurerm_windows_virtual_machine.myvm.id
+  parent_id = azapi_resource.myvm.id
   location  = "westus"
   body = {
     properties = {
