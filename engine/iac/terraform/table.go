@@ -23,7 +23,7 @@ type Mapping struct {
 var Table = map[string]Mapping{
 	"microsoft.resources/resourcegroups":                        {Types: []string{"azurerm_resource_group"}, Emit: emitResourceGroup},
 	"microsoft.network/virtualnetworks":                         {Types: []string{"azurerm_virtual_network"}, Emit: emitVirtualNetwork},
-	"microsoft.network/virtualnetworks/subnets":                 {Types: []string{"azurerm_subnet"}, Resolve: resolveSubnet, Emit: emitSubnet, Associations: []string{"azurerm_subnet_network_security_group_association", "azurerm_subnet_route_table_association"}},
+	"microsoft.network/virtualnetworks/subnets":                 {Types: []string{"azurerm_subnet"}, Resolve: resolveSubnet, Emit: emitSubnet, Associations: []string{"azurerm_subnet_network_security_group_association", "azurerm_subnet_route_table_association", "azurerm_subnet_nat_gateway_association"}},
 	"microsoft.network/networksecuritygroups":                   {Types: []string{"azurerm_network_security_group"}, Emit: emitNSG},
 	"microsoft.network/routetables":                             {Types: []string{"azurerm_route_table"}, Emit: emitRouteTable},
 	"microsoft.network/publicipaddresses":                       {Types: []string{"azurerm_public_ip"}, Emit: emitPublicIP},
@@ -51,6 +51,9 @@ var Table = map[string]Mapping{
 	"microsoft.cache/redis":                                     {Types: []string{"azurerm_redis_cache"}, Resolve: resolveRedis, Emit: emitRedis},
 	"microsoft.servicebus/namespaces":                           {Types: []string{"azurerm_servicebus_namespace"}, Resolve: resolveMessaging, Emit: emitServiceBus},
 	"microsoft.eventhub/namespaces":                             {Types: []string{"azurerm_eventhub_namespace"}, Resolve: resolveMessaging, Emit: emitEventHubNS},
+	"microsoft.insights/diagnosticsettings":                     {Types: []string{"azurerm_monitor_diagnostic_setting"}, Resolve: resolveDiagnostics, Emit: emitDiagnostics},
+	"microsoft.network/natgateways":                             {Types: []string{"azurerm_nat_gateway"}, Emit: emitNATGateway, Associations: []string{"azurerm_nat_gateway_public_ip_association"}},
+	"microsoft.network/bastionhosts":                            {Types: []string{"azurerm_bastion_host"}, Resolve: resolveBastion, Emit: emitBastion},
 }
 
 // TerraformTypes is the reverse index: every Terraform type the table can produce -> ARM type.
@@ -268,6 +271,12 @@ func emitSubnet(e *emitter, r *model.Resource, t string) error {
 		ab := e.body.AppendNewBlock("resource", []string{"azurerm_subnet_route_table_association", r.Key}).Body()
 		e.setExpr(ab, "subnet_id", e.address(r)+".id")
 		e.set(ab, "route_table_id", rt)
+	}
+	if ng := idAt(r.Body, "natGateway.id"); ng != nil {
+		e.body.AppendNewline()
+		ab := e.body.AppendNewBlock("resource", []string{"azurerm_subnet_nat_gateway_association", r.Key}).Body()
+		e.setExpr(ab, "subnet_id", e.address(r)+".id")
+		e.set(ab, "nat_gateway_id", ng)
 	}
 	return nil
 }
@@ -1322,4 +1331,124 @@ func resolveSubnet(r *model.Resource) string {
 		}
 	}
 	return "azurerm_subnet"
+}
+
+func diagDestinations(r *model.Resource) []any {
+	var out []any
+	for _, k := range []string{"workspaceId", "storageAccountId", "eventHubAuthorizationRuleId", "marketplacePartnerId"} {
+		if v := idAt(r.Body, k); v != nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func enabledEntries(v any) []map[string]any {
+	var out []map[string]any
+	for _, x := range arr(v) {
+		if mm := m(x); mm != nil && mm["enabled"] == true {
+			out = append(out, mm)
+		}
+	}
+	return out
+}
+
+func resolveDiagnostics(r *model.Resource) string {
+	if r.Scope == nil || len(diagDestinations(r)) == 0 ||
+		len(enabledEntries(r.Body["logs"]))+len(enabledEntries(r.Body["metrics"])) == 0 {
+		return ""
+	}
+	return "azurerm_monitor_diagnostic_setting"
+}
+
+func emitDiagnostics(e *emitter, r *model.Resource, t string) error {
+	b := e.block(t, r)
+	e.set(b, "name", r.LastName())
+	e.setExpr(b, "target_resource_id", e.expr(r.Scope))
+	e.set(b, "log_analytics_workspace_id", idAt(r.Body, "workspaceId"))
+	e.set(b, "storage_account_id", idAt(r.Body, "storageAccountId"))
+	e.set(b, "eventhub_authorization_rule_id", idAt(r.Body, "eventHubAuthorizationRuleId"))
+	e.set(b, "eventhub_name", s(r.Body["eventHubName"]))
+	e.set(b, "partner_solution_id", idAt(r.Body, "marketplacePartnerId"))
+	if v := s(r.Body["logAnalyticsDestinationType"]); v == "Dedicated" || v == "AzureDiagnostics" {
+		e.set(b, "log_analytics_destination_type", v)
+	}
+	for _, l := range enabledEntries(r.Body["logs"]) {
+		lb := b.AppendNewBlock("enabled_log", nil).Body()
+		if c := s(l["category"]); c != "" {
+			e.set(lb, "category", c)
+		} else {
+			e.set(lb, "category_group", s(l["categoryGroup"]))
+		}
+	}
+	for _, mt := range enabledEntries(r.Body["metrics"]) {
+		mb := b.AppendNewBlock("enabled_metric", nil).Body()
+		c := s(mt["category"])
+		if c == "" {
+			c = "AllMetrics"
+		}
+		e.set(mb, "category", c)
+	}
+	return nil
+}
+
+func emitNATGateway(e *emitter, r *model.Resource, t string) error {
+	b := e.block(t, r)
+	e.common(b, r, true)
+	if sk := s(r.SKU["name"]); sk != "" {
+		e.set(b, "sku_name", sk)
+	}
+	e.set(b, "idle_timeout_in_minutes", numAt(r.Body, "idleTimeoutInMinutes"))
+	if len(r.Zones) > 0 {
+		e.set(b, "zones", toAny(r.Zones))
+	}
+	e.tags(b, r)
+	for i, p := range idsOf(r.Body["publicIpAddresses"]) {
+		e.body.AppendNewline()
+		ab := e.body.AppendNewBlock("resource", []string{"azurerm_nat_gateway_public_ip_association", r.Key + "_" + number(float64(i))}).Body()
+		e.setExpr(ab, "nat_gateway_id", e.address(r)+".id")
+		e.set(ab, "public_ip_address_id", p)
+	}
+	return nil
+}
+
+func resolveBastion(r *model.Resource) string {
+	ipc := arr(r.Body["ipConfigurations"])
+	if len(ipc) > 1 {
+		return ""
+	}
+	if len(ipc) == 1 && idAt(ipc[0], "properties.subnet.id") == nil {
+		return ""
+	}
+	return "azurerm_bastion_host"
+}
+
+func emitBastion(e *emitter, r *model.Resource, t string) error {
+	b := e.block(t, r)
+	e.common(b, r, true)
+	if sk := s(r.SKU["name"]); sk != "" {
+		e.set(b, "sku", sk)
+	}
+	if v, ok := r.Body["disableCopyPaste"].(bool); ok {
+		e.set(b, "copy_paste_enabled", !v)
+	}
+	e.set(b, "file_copy_enabled", boolAt(r.Body, "enableFileCopy"))
+	e.set(b, "ip_connect_enabled", boolAt(r.Body, "enableIpConnect"))
+	e.set(b, "kerberos_enabled", boolAt(r.Body, "enableKerberos"))
+	e.set(b, "shareable_link_enabled", boolAt(r.Body, "enableShareableLink"))
+	e.set(b, "tunneling_enabled", boolAt(r.Body, "enableTunneling"))
+	e.set(b, "session_recording_enabled", boolAt(r.Body, "enableSessionRecording"))
+	e.set(b, "scale_units", numAt(r.Body, "scaleUnits"))
+	e.set(b, "virtual_network_id", idAt(r.Body, "virtualNetwork.id"))
+	for _, ic := range arr(r.Body["ipConfigurations"]) {
+		ib := b.AppendNewBlock("ip_configuration", nil).Body()
+		e.set(ib, "name", s(get(ic, "name")))
+		e.set(ib, "subnet_id", idAt(ic, "properties.subnet.id"))
+		e.set(ib, "public_ip_address_id", idAt(ic, "properties.publicIPAddress.id"))
+	}
+	if len(r.Zones) > 0 {
+		e.set(b, "zones", toAny(r.Zones))
+	}
+	e.tags(b, r)
+	return nil
 }

@@ -99,8 +99,8 @@ func Emit(m *model.Model, opts Options) (Result, error) {
 // its resolver for ambiguous ARM types) or azapi_resource.
 func resolveType(r *model.Resource) string {
 	t, ok := Table[r.LowerType()]
-	if !ok {
-		return "azapi_resource"
+	if !ok || !plainName(r.LastName()) {
+		return "azapi_resource" // azurerm validates names; unusual ones go through azapi as they are
 	}
 	if t.Resolve != nil {
 		if typ := t.Resolve(r); typ != "" {
@@ -417,4 +417,18 @@ func formatBlocks(blocks [][]byte) []byte {
 		out = append(out, b...)
 	}
 	return out
+}
+
+// plainName reports whether a name uses only the characters azurerm's name validations accept
+// everywhere (letters, digits, '.', '-', '_').
+func plainName(n string) bool {
+	if n == "" {
+		return false
+	}
+	for _, c := range n {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

@@ -104,8 +104,8 @@ import {
 }
 
 import {
-  to = azapi_resource.viruela6_mysetting
-  id = "/subscriptions/1a66ce04-b633-4a0b-b2bc-a912ec8986a6/resourcegroups/viruela1/providers/microsoft.logic/workflows/viruela6/providers/microsoft.insights/diagnosticSettings/mysetting?api-version=2021-05-01-preview"
+  to = azurerm_monitor_diagnostic_setting.viruela6_mysetting
+  id = "/subscriptions/1a66ce04-b633-4a0b-b2bc-a912ec8986a6/resourcegroups/viruela1/providers/microsoft.logic/workflows/viruela6/providers/microsoft.insights/diagnosticSettings/mysetting"
 }
 
 import {

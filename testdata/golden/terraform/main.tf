@@ -86,37 +86,17 @@ resource "azurerm_resource_group" "viruela1" {
   location = "eastus"
 }
 
-resource "azapi_resource" "viruela6_mysetting" {
-  type      = "Microsoft.Insights/diagnosticSettings@2021-05-01-preview"
-  name      = "mysetting"
-  parent_id = var.ref_workflows_viruela6
-  body = {
-    properties = {
-      eventHubAuthorizationRuleId = var.ref_authorizationrules_myrule
-      logs = [
-        {
-          categoryGroup = "allLogs"
-          enabled       = true
-          retentionPolicy = {
-            days    = 0
-            enabled = false
-          }
-        },
-      ]
-      marketplacePartnerId = var.ref_monitors_dd1
-      metrics = [
-        {
-          category = "WorkflowMetrics"
-          enabled  = true
-          retentionPolicy = {
-            days    = 0
-            enabled = false
-          }
-        },
-      ]
-      storageAccountId = var.ref_storageaccounts_appteststorage1
-      workspaceId      = ""
-    }
+resource "azurerm_monitor_diagnostic_setting" "viruela6_mysetting" {
+  name                           = "mysetting"
+  target_resource_id             = var.ref_workflows_viruela6
+  storage_account_id             = var.ref_storageaccounts_appteststorage1
+  eventhub_authorization_rule_id = var.ref_authorizationrules_myrule
+  partner_solution_id            = var.ref_monitors_dd1
+  enabled_log {
+    category_group = "allLogs"
+  }
+  enabled_metric {
+    category = "WorkflowMetrics"
   }
 }
 
