@@ -1,0 +1,52 @@
+package generate
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/iac"
+	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/iac/translate"
+	"github.com/atg-go/atg/engine/spec"
+)
+
+// WriteSpec writes the tenant spec (Markdown + JSON block) to path: the generate-spec engine call,
+// for atg demo and the service.
+func WriteSpec(ctx context.Context, st graph.Store, tenantID, path string, opts spec.Options) error {
+	s, err := spec.Build(ctx, st, tenantID, opts)
+	if err != nil {
+		return err
+	}
+	md, err := s.Markdown()
+	if err != nil {
+		return err
+	}
+	return writeFile(path, md)
+}
+
+// DemoArtifacts writes the spec (<dir>/spec.md) and the Terraform (<dir>/terraform) of a tenant
+// and returns "label: path" pairs for the demo's file list, e.g. in cli/demo DefaultSteps:
+//
+//	{Name: "spec and terraform", Run: func(ctx context.Context, env StepEnv) error {
+//		files, err := generate.DemoArtifacts(ctx, env.Store, env.TenantID, env.Dir)
+//		for _, f := range files { env.AddFile(f[0], f[1]) }
+//		return err
+//	}},
+func DemoArtifacts(ctx context.Context, st graph.Store, tenantID, dir string) ([][2]string, error) {
+	specPath := filepath.Join(dir, "spec.md")
+	if err := WriteSpec(ctx, st, tenantID, specPath, spec.Options{}); err != nil {
+		return nil, fmt.Errorf("spec: %w", err)
+	}
+	tfDir := filepath.Join(dir, "terraform")
+	res, err := Generate(ctx, st, tenantID, iac.FormatTerraform, tfDir, model.Filter{}, translate.Options{}, false)
+	if err != nil {
+		return [][2]string{{"spec", specPath}}, fmt.Errorf("terraform: %w", err)
+	}
+	return [][2]string{
+		{"spec", specPath},
+		{"terraform", fmt.Sprintf("%s (%d resources: %d azurerm, %d azapi; %d skipped, see skipped.json)",
+			tfDir, res.Summary.Emitted, res.Summary.Typed, res.Summary.Generic, res.Summary.Skipped)},
+	}, nil
+}
