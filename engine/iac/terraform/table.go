@@ -54,6 +54,8 @@ var Table = map[string]Mapping{
 	"microsoft.insights/diagnosticsettings":                     {Types: []string{"azurerm_monitor_diagnostic_setting"}, Resolve: resolveDiagnostics, Emit: emitDiagnostics},
 	"microsoft.network/natgateways":                             {Types: []string{"azurerm_nat_gateway"}, Emit: emitNATGateway, Associations: []string{"azurerm_nat_gateway_public_ip_association"}},
 	"microsoft.network/bastionhosts":                            {Types: []string{"azurerm_bastion_host"}, Resolve: resolveBastion, Emit: emitBastion},
+	"microsoft.dbforpostgresql/flexibleservers":                 {Types: []string{"azurerm_postgresql_flexible_server"}, Resolve: resolveFlexible, Emit: emitPostgres},
+	"microsoft.dbformysql/flexibleservers":                      {Types: []string{"azurerm_mysql_flexible_server"}, Resolve: resolveFlexible, Emit: emitMySQL},
 }
 
 // TerraformTypes is the reverse index: every Terraform type the table can produce -> ARM type.
@@ -1449,6 +1451,99 @@ func emitBastion(e *emitter, r *model.Resource, t string) error {
 	if len(r.Zones) > 0 {
 		e.set(b, "zones", toAny(r.Zones))
 	}
+	e.tags(b, r)
+	return nil
+}
+
+var flexibleTiers = map[string]string{"Burstable": "B", "GeneralPurpose": "GP", "MemoryOptimized": "MO"}
+
+var flexibleVersions = map[string]bool{"11": true, "12": true, "13": true, "14": true, "15": true, "16": true, "17": true, "18": true,
+	"5.7": true, "8.0.21": true, "8.4": true}
+
+func flexibleSku(r *model.Resource) string {
+	tier, ok := flexibleTiers[s(r.SKU["tier"])]
+	if !ok || s(r.SKU["name"]) == "" {
+		return ""
+	}
+	return tier + "_" + s(r.SKU["name"])
+}
+
+func resolveFlexible(r *model.Resource) string {
+	if flexibleSku(r) == "" || !flexibleVersions[s(r.Body["version"])] || s(r.Body["createMode"]) != "" && s(r.Body["createMode"]) != "Default" && s(r.Body["createMode"]) != "Create" {
+		return ""
+	}
+	if strings.HasPrefix(r.LowerType(), "microsoft.dbforpostgresql") {
+		return "azurerm_postgresql_flexible_server"
+	}
+	return "azurerm_mysql_flexible_server"
+}
+
+func flexibleCommon(e *emitter, b *hclwrite.Body, r *model.Resource) {
+	e.common(b, r, true)
+	e.set(b, "version", s(r.Body["version"]))
+	e.set(b, "sku_name", flexibleSku(r))
+	e.set(b, "administrator_login", s(r.Body["administratorLogin"]))
+	if pw, ok := r.Body["administratorLoginPassword"].(model.Var); ok {
+		e.set(b, "administrator_password", pw)
+	}
+	e.set(b, "zone", s(r.Body["availabilityZone"]))
+	e.set(b, "backup_retention_days", numAt(r.Body, "backup.backupRetentionDays"))
+	if g := s(get(r.Body, "backup.geoRedundantBackup")); g != "" {
+		e.set(b, "geo_redundant_backup_enabled", strings.EqualFold(g, "Enabled"))
+	}
+	e.set(b, "delegated_subnet_id", idAt(r.Body, "network.delegatedSubnetResourceId"))
+	e.set(b, "private_dns_zone_id", idAt(r.Body, "network.privateDnsZoneArmResourceId"))
+	if mode := s(get(r.Body, "highAvailability.mode")); mode == "ZoneRedundant" || mode == "SameZone" {
+		hb := b.AppendNewBlock("high_availability", nil).Body()
+		e.set(hb, "mode", mode)
+		e.set(hb, "standby_availability_zone", s(get(r.Body, "highAvailability.standbyAvailabilityZone")))
+	}
+	if mw := m(r.Body["maintenanceWindow"]); mw != nil && strings.EqualFold(s(mw["customWindow"]), "Enabled") {
+		wb := b.AppendNewBlock("maintenance_window", nil).Body()
+		e.set(wb, "day_of_week", mw["dayOfWeek"])
+		e.set(wb, "start_hour", mw["startHour"])
+		e.set(wb, "start_minute", mw["startMinute"])
+	}
+}
+
+var pgStorageMB = map[float64]bool{32768: true, 65536: true, 131072: true, 262144: true, 524288: true, 1048576: true, 2097152: true,
+	4193280: true, 4194304: true, 8388608: true, 16777216: true, 33553408: true}
+
+func emitPostgres(e *emitter, r *model.Resource, t string) error {
+	b := e.block(t, r)
+	flexibleCommon(e, b, r)
+	if gb, ok := get(r.Body, "storage.storageSizeGB").(float64); ok && pgStorageMB[gb*1024] {
+		e.set(b, "storage_mb", gb*1024)
+	}
+	if ag := s(get(r.Body, "storage.autoGrow")); ag != "" {
+		e.set(b, "auto_grow_enabled", strings.EqualFold(ag, "Enabled"))
+	}
+	if pna := s(get(r.Body, "network.publicNetworkAccess")); pna != "" {
+		e.set(b, "public_network_access_enabled", strings.EqualFold(pna, "Enabled"))
+	}
+	e.identity(b, r, false)
+	e.tags(b, r)
+	return nil
+}
+
+func emitMySQL(e *emitter, r *model.Resource, t string) error {
+	b := e.block(t, r)
+	flexibleCommon(e, b, r)
+	if pna := s(get(r.Body, "network.publicNetworkAccess")); pna == "Enabled" || pna == "Disabled" {
+		e.set(b, "public_network_access", pna)
+	}
+	if st := m(r.Body["storage"]); st != nil {
+		sb := b.AppendNewBlock("storage", nil).Body()
+		e.set(sb, "size_gb", numAt(st, "storageSizeGB"))
+		e.set(sb, "iops", numAt(st, "iops"))
+		if ag := s(st["autoGrow"]); ag != "" {
+			e.set(sb, "auto_grow_enabled", strings.EqualFold(ag, "Enabled"))
+		}
+		if io := s(st["autoIoScaling"]); io != "" {
+			e.set(sb, "io_scaling_enabled", strings.EqualFold(io, "Enabled"))
+		}
+	}
+	e.identity(b, r, false)
 	e.tags(b, r)
 	return nil
 }
