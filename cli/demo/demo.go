@@ -14,12 +14,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/atg-go/atg/cli/cmdutil"
+	"github.com/atg-go/atg/cli/generate"
 	clscan "github.com/atg-go/atg/cli/scan"
 	"github.com/atg-go/atg/config"
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/stores"
 	enginescan "github.com/atg-go/atg/engine/scan"
+	"github.com/atg-go/atg/engine/visualize"
 	"github.com/atg-go/atg/sim"
 )
 
@@ -72,7 +74,35 @@ type Step struct {
 
 // DefaultSteps are the steps `atg demo` runs after the scan. Add spec, IaC, … here.
 func DefaultSteps() []Step {
-	return []Step{}
+	return []Step{
+		{Name: "spec and terraform", Run: func(ctx context.Context, env StepEnv) error {
+			files, err := generate.DemoArtifacts(ctx, env.Store, env.TenantID, env.Dir)
+			for _, f := range files {
+				env.AddFile(f[0], f[1])
+			}
+			return err
+		}},
+		{Name: "graph explorer", Run: func(ctx context.Context, env StepEnv) error {
+			d, err := visualize.Build(ctx, env.Store, env.TenantID, visualize.Filter{}, visualize.Options{})
+			if err != nil {
+				return err
+			}
+			path := filepath.Join(env.Dir, "tenant.html")
+			f, err := os.Create(path)
+			if err != nil {
+				return fmt.Errorf("creating %s: %w", path, err)
+			}
+			if err := visualize.Render(f, d, visualize.Options{}); err != nil {
+				f.Close()
+				return err
+			}
+			if err := f.Close(); err != nil {
+				return fmt.Errorf("writing %s: %w", path, err)
+			}
+			env.AddFile("explorer", path+" (open in a browser; works offline)")
+			return nil
+		}},
+	}
 }
 
 // NewCmdDemo returns the `demo` command.
