@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/atg-go/atg/cli/generate"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/iac"
 	"github.com/atg-go/atg/engine/iac/model"
@@ -19,7 +18,7 @@ import (
 )
 
 // IaCExecutor runs generate-iac jobs with the same engine call as `atg generate-iac`
-// (generate.Generate) and stores the files as one zip artifact, `iac-<format>.zip`.
+// (iac.GenerateToDir) and stores the files as one zip artifact, `iac-<format>.zip`.
 type IaCExecutor struct {
 	Store graph.Store
 }
@@ -53,7 +52,7 @@ func (x *IaCExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessage,
 	}
 	defer os.RemoveAll(dir)
 	jc.Progress(progressOf("generate", 10, "building the model from the graph"))
-	res, err := generate.Generate(ctx, x.Store, req.TenantID, f, dir, model.Filter{ResourceGroups: req.ResourceGroups, Types: req.Types}, tr, true)
+	res, err := iac.GenerateToDir(ctx, x.Store, req.TenantID, f, dir, model.Filter{ResourceGroups: req.ResourceGroups, Types: req.Types}, tr, true)
 	if err != nil {
 		if perr := x.Store.Ping(ctx); perr != nil {
 			return nil, &apierr.Error{Code: apierr.Unavailable, Message: "graph store unavailable", Err: err}

@@ -214,45 +214,12 @@ translated for another tenant/subscription/region and translation.json lists eve
 }
 
 // GenerateResult is what a generation produced (the -o json output).
-type GenerateResult struct {
-	Directory string      `json:"directory"`
-	Summary   iac.Summary `json:"summary"`
-}
+type GenerateResult = iac.DirResult
 
-// Generate builds the model, translates it and writes the files: the engine call that
-// generate-iac, atg demo and the service share.
+// Generate is iac.GenerateToDir (kept for callers of the CLI package).
 func Generate(ctx context.Context, st graph.Store, tenantID string, f iac.Format, dir string, filter model.Filter,
 	tr translate.Options, imports bool) (GenerateResult, error) {
-	m, err := model.Build(ctx, st, tenantID, filter)
-	if err != nil {
-		return GenerateResult{}, err
-	}
-	if len(m.Resources) == 0 {
-		return GenerateResult{}, fmt.Errorf("tenant %s: nothing to generate (no resources in the graph for this selection)", tenantID)
-	}
-	opts := iac.Options{TerraformImports: imports && !tr.Active()}
-	rewrites := 0
-	if tr.Active() {
-		rep, err := translate.Apply(m, tr)
-		if err != nil {
-			return GenerateResult{}, err
-		}
-		b, err := iac.MarshalJSONFile(rep)
-		if err != nil {
-			return GenerateResult{}, fmt.Errorf("encode translation.json: %w", err)
-		}
-		opts.Translation = b
-		rewrites = len(rep.Rewrites)
-	}
-	files, sum, err := iac.Generate(ctx, m, f, opts)
-	if err != nil {
-		return GenerateResult{}, err
-	}
-	sum.Rewrites = rewrites
-	if err := files.Write(dir); err != nil {
-		return GenerateResult{}, err
-	}
-	return GenerateResult{Directory: dir, Summary: sum}, nil
+	return iac.GenerateToDir(ctx, st, tenantID, f, dir, filter, tr, imports)
 }
 
 func iacRun(ctx context.Context, o *IaCOptions) error {

@@ -1,5 +1,5 @@
-// Package archtest checks the layering rule of ARCHITECTURE.md: the engine (and the simulator)
-// never import the hosting layers cli/ or handler/.
+// Package archtest checks the layering rules of ARCHITECTURE.md: the engine (and the simulator)
+// never import the hosting layers cli/ or handler/, and the service never imports the CLI.
 package archtest
 
 import (
@@ -23,6 +23,18 @@ func TestEngineNeverImportsHosting(t *testing.T) {
 			if strings.HasPrefix(dep, "github.com/atg-go/atg/cli") || strings.HasPrefix(dep, "github.com/atg-go/atg/handler") {
 				t.Errorf("%s imports %s: the engine must not know how it is hosted", fields[0], dep)
 			}
+		}
+	}
+}
+
+func TestServiceNeverImportsCLI(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "github.com/atg-go/atg/handler/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, "github.com/atg-go/atg/cli") {
+			t.Errorf("handler/ depends on %s: shared logic belongs in engine/", dep)
 		}
 	}
 }
