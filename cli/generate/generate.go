@@ -3,6 +3,7 @@ package generate
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/atg-go/atg/cli/cmdutil"
+	"github.com/atg-go/atg/cli/remote"
 	"github.com/atg-go/atg/config"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/iac"
@@ -41,7 +43,7 @@ func NewCmdGenerateSpec(f *cmdutil.Factory) *cobra.Command { return NewCmdGenera
 // NewCmdGenerateSpecWith returns the command; runF, when set, receives the validated options (tests).
 func NewCmdGenerateSpecWith(f *cmdutil.Factory, runF func(*SpecOptions) error) *cobra.Command {
 	o := &SpecOptions{IO: f.IO, Config: f.Config, Logger: f.Logger, GraphStore: f.GraphStore}
-	var out *outputValue
+	var out *cmdutil.OutputValue
 	cmd := &cobra.Command{
 		Use:   "generate-spec --tenant-id T [--output FILE] [--anonymize]",
 		Short: "Write a Markdown + JSON tenant specification",
@@ -54,7 +56,7 @@ with stable pseudonyms.`,
   atg generate-spec --tenant-id $T --anonymize --resource-group prod-web`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.Output = out.path
+			o.Output = out.Path
 			if o.TenantID == "" {
 				if cfg, err := o.Config(); err == nil {
 					o.TenantID = cfg.TenantID
@@ -70,7 +72,7 @@ with stable pseudonyms.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.TenantID, "tenant-id", "", "tenant whose graph to describe")
-	out = outputFlag(cmd, f, "FILE to write instead of stdout (text|json here select the summary format, like the global -o)")
+	out = cmdutil.AddOutputPathFlag(cmd, "FILE to write instead of stdout")
 	cmd.Flags().BoolVar(&o.Anonymize, "anonymize", false, "replace names, ids, principals and domains with stable pseudonyms")
 	filterFlags(cmd, &o.Filter)
 	return cmd
@@ -142,6 +144,10 @@ type IaCOptions struct {
 	Translate   translate.Options
 	IdentityMap string // file
 	NoImports   bool
+
+	// Remote mode (--remote): the job runs on the ATG service.
+	Remote    remote.Flags
+	RemoteRun remote.RunOptions
 }
 
 // NewCmdGenerateIaC returns the `generate-iac` command.
@@ -151,7 +157,7 @@ func NewCmdGenerateIaC(f *cmdutil.Factory) *cobra.Command { return NewCmdGenerat
 func NewCmdGenerateIaCWith(f *cmdutil.Factory, runF func(*IaCOptions) error) *cobra.Command {
 	o := &IaCOptions{IO: f.IO, Config: f.Config, Logger: f.Logger, GraphStore: f.GraphStore}
 	var format string
-	var out *outputValue
+	var out *cmdutil.OutputValue
 	cmd := &cobra.Command{
 		Use:   "generate-iac --tenant-id T --format terraform|bicep|arm --output DIR",
 		Short: "Generate Terraform, Bicep or ARM from the graph",
@@ -180,7 +186,7 @@ translated for another tenant/subscription/region and translation.json lists eve
 				return &cmdutil.UsageError{Err: err}
 			}
 			o.Format = fm
-			o.OutputDir = out.path
+			o.OutputDir = out.Path
 			if o.OutputDir == "" {
 				return cmdutil.Usagef("--output DIR is required")
 			}
@@ -194,15 +200,29 @@ translated for another tenant/subscription/region and translation.json lists eve
 			if o.Translate.TargetTenantID != "" || o.Translate.TargetSubscription != "" {
 				o.Translate.UniqueNames = true
 			}
+			cfg, err := o.Config()
+			if err != nil {
+				return err
+			}
+			isRemote, err := o.Remote.Mode(cfg)
+			if err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(o)
+			}
+			if isRemote {
+				return iacRemote(cmd.Context(), o, cfg)
+			}
+			if err := remote.CheckLocalRunFlags(o.RemoteRun); err != nil {
+				return err
 			}
 			return iacRun(cmd.Context(), o)
 		},
 	}
 	cmd.Flags().StringVar(&o.TenantID, "tenant-id", "", "tenant whose graph to generate from")
 	cmd.Flags().StringVar(&format, "format", "terraform", "terraform, bicep or arm")
-	out = outputFlag(cmd, f, "output DIRECTORY (text|json here select the summary format, like the global -o)")
+	out = cmdutil.AddOutputPathFlag(cmd, "output DIRECTORY")
 	filterFlags(cmd, &o.Filter)
 	cmd.Flags().StringVar(&o.Translate.TargetTenantID, "target-tenant-id", "", "translate for this tenant")
 	cmd.Flags().StringVar(&o.Translate.TargetSubscription, "target-subscription", "", "translate for this subscription")
@@ -210,7 +230,42 @@ translated for another tenant/subscription/region and translation.json lists eve
 	cmd.Flags().StringVar(&o.Translate.NameSuffix, "name-suffix", "", "suffix for globally unique names (storage, key vault, web apps, …)")
 	cmd.Flags().StringVar(&o.IdentityMap, "identity-map", "", `JSON file {"<source principal id>": "<target principal id>"}`)
 	cmd.Flags().BoolVar(&o.NoImports, "no-imports", false, "Terraform: do not write imports.tf")
+	remote.AddFlags(cmd, &o.Remote)
+	remote.AddRunFlags(cmd, &o.RemoteRun)
 	return cmd
+}
+
+// iacRemote runs generate-iac on the service (POST /generate-iac): the generated files come back
+// as a zip artifact, extracted into --output DIR like a local run's, and the summary is printed
+// with the local printer.
+func iacRemote(ctx context.Context, o *IaCOptions, cfg *config.Config) error {
+	if o.IdentityMap != "" || len(o.Filter.IDs) > 0 || o.NoImports {
+		return cmdutil.Usagef("--identity-map, --id and --no-imports are local-only; run without --remote")
+	}
+	req := remote.GenerateIaCRequest{TenantID: o.TenantID, Format: string(o.Format),
+		ResourceGroups: o.Filter.ResourceGroups, Types: o.Filter.Types}
+	if t := o.Translate; t.TargetTenantID != "" || t.TargetSubscription != "" || t.TargetLocation != "" || t.NameSuffix != "" {
+		req.Target = &remote.Target{TenantID: t.TargetTenantID, SubscriptionID: t.TargetSubscription, Location: t.TargetLocation, NameSuffix: t.NameSuffix}
+	}
+	run := o.RemoteRun
+	run.OutputDir, run.ExtractZips = o.OutputDir, true
+	return remote.RunJob(ctx, o.IO, cfg, &o.Remote, o.Logger(), remote.JobSpec{
+		Submit: func(ctx context.Context, c *remote.Client, key string) (remote.Job, error) {
+			return c.SubmitGenerateIaC(ctx, req, key)
+		},
+		Run: run,
+		Render: func(ios *cmdutil.IOStreams, result json.RawMessage, asJSON bool) error {
+			var res GenerateResult
+			if err := json.Unmarshal(result, &res); err != nil {
+				return fmt.Errorf("decoding the service's result: %w", err)
+			}
+			res.Directory = o.OutputDir
+			if asJSON {
+				return cmdutil.PrintJSON(ios.Out, res)
+			}
+			return printSummary(ios.Out, res)
+		},
+	})
 }
 
 // GenerateResult is what a generation produced (the -o json output).
@@ -257,57 +312,4 @@ func printSummary(w io.Writer, res GenerateResult) error {
 	}
 	fmt.Fprintf(tw, "files\t%s\n", strings.Join(s.Files, ", "))
 	return tw.Flush()
-}
-
-// outputValue is the commands' --output/-o flag. The root's global -o/--output (text|json) and
-// the documented --output FILE|DIR share one name, so the command owns the flag and sorts the
-// values: text and json select the output format, anything else is the destination. It can be
-// given twice: --output out/tf -o json.
-type outputValue struct {
-	path   string
-	format string
-}
-
-func (v *outputValue) String() string { return v.path }
-func (v *outputValue) Type() string   { return "string" }
-func (v *outputValue) Set(s string) error {
-	switch strings.ToLower(s) {
-	case "text", "json":
-		v.format = strings.ToLower(s)
-	default:
-		v.path = s
-	}
-	return nil
-}
-
-// outputFlag registers --output/-o and a pre-run hook that passes the global flags (with the
-// format from -o) to the Factory, as the root command does for other commands.
-func outputFlag(cmd *cobra.Command, f *cmdutil.Factory, usage string) *outputValue {
-	v := &outputValue{}
-	cmd.Flags().VarP(v, "output", "o", usage)
-	cmd.PersistentPreRunE = func(c *cobra.Command, args []string) error {
-		vals := map[string]string{}
-		for _, name := range []string{"graph", "log-level"} {
-			if fl := c.Flags().Lookup(name); fl != nil && fl.Changed {
-				vals[name] = fl.Value.String()
-			}
-		}
-		if v.format != "" {
-			vals["output"] = v.format
-		}
-		configFile := ""
-		if fl := c.Flags().Lookup("config"); fl != nil {
-			configFile = fl.Value.String()
-		}
-		if f.SetGlobalFlags != nil {
-			f.SetGlobalFlags(vals, configFile)
-		}
-		if f.Config != nil {
-			if _, err := f.Config(); err != nil {
-				return &cmdutil.UsageError{Err: err}
-			}
-		}
-		return nil
-	}
-	return v
 }

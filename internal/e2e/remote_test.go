@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/cli/remote"
 	enginescan "github.com/atg-go/atg/engine/scan"
 	"github.com/atg-go/atg/sim"
@@ -368,9 +367,9 @@ func treeFiles(t *testing.T, dir string) map[string][]byte {
 	return m
 }
 
-// remote.RunJob (the helper generate-iac --remote adopts) with ExtractZips writes files
-// byte-identical to the local `atg generate-iac --output DIR` over an identical graph.
-func TestRemoteGenerateIaCViaRunJobByteIdentical(t *testing.T) {
+// `atg generate-iac --remote --output DIR` writes files byte-identical to the local
+// `atg generate-iac --output DIR` over an identical graph, and reports like a local run.
+func TestRemoteGenerateIaCByteIdentical(t *testing.T) {
 	e := Start(t, Options{Sim: sim.Options{Resources: 120, Subscriptions: 2, Seed: 12}})
 	ctx := t.Context()
 	localGraph := filepath.Join(e.Dir, "local.db")
@@ -385,16 +384,9 @@ func TestRemoteGenerateIaCViaRunJobByteIdentical(t *testing.T) {
 		if r := e.Run(ctx, "generate-iac", "--tenant-id", e.TenantID, "--format", format, "--output", localDir, "--graph", localGraph, "--log-level", "warn"); r.Code != 0 {
 			t.Fatalf("local generate-iac: %s", r)
 		}
-		var out, errOut syncBuffer
-		ios := &cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}
-		err := remote.RunJobWith(ctx, ios, e.Client(), false, remote.JobSpec{
-			Submit: func(ctx context.Context, c *remote.Client, key string) (remote.Job, error) {
-				return c.SubmitGenerateIaC(ctx, remote.GenerateIaCRequest{TenantID: e.TenantID, Format: format}, key)
-			},
-			Run: remote.RunOptions{OutputDir: remoteDir, ExtractZips: true},
-		})
-		if err != nil {
-			t.Fatalf("remote generate-iac: %v\n%s", err, errOut.String())
+		rem := e.Run(ctx, append([]string{"generate-iac", "--tenant-id", e.TenantID, "--format", format, "--output", remoteDir}, e.RemoteArgs()...)...)
+		if rem.Code != 0 {
+			t.Fatalf("remote generate-iac: %s\nservice log:\n%s", rem, e.ServiceLog())
 		}
 		lf, rf := treeFiles(t, localDir), treeFiles(t, remoteDir)
 		if len(lf) == 0 || len(lf) != len(rf) {
@@ -405,8 +397,8 @@ func TestRemoteGenerateIaCViaRunJobByteIdentical(t *testing.T) {
 				t.Fatalf("%s: %s differs between local and remote", format, name)
 			}
 		}
-		if !strings.Contains(errOut.String(), "extracted") || !strings.Contains(out.String(), `"artifact": "iac-`+format+`.zip"`) {
-			t.Fatalf("report: %s\n%s", errOut.String(), out.String())
+		if !strings.Contains(rem.Stderr, "extracted") || !strings.Contains(rem.Stdout, "emitted") {
+			t.Fatalf("remote generate-iac did not report like a local run:\n%s", rem)
 		}
 		t.Logf("%s: %d files byte-identical", format, len(lf))
 	}
