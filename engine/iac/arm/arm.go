@@ -343,35 +343,6 @@ func (e *emitter) params(names map[string]bool) Obj {
 	return o
 }
 
-// varsUsed collects the variables a set of resources uses.
-func varsUsed(rs []*model.Resource) map[string]bool {
-	used := map[string]bool{}
-	var walk func(v any)
-	walk = func(v any) {
-		switch t := v.(type) {
-		case model.Var:
-			used[t.Name] = true
-		case map[string]any:
-			for _, x := range t {
-				walk(x)
-			}
-		case []any:
-			for _, x := range t {
-				walk(x)
-			}
-		}
-	}
-	for _, r := range rs {
-		walk(r.Body)
-		walk(r.Scope)
-		if r.Identity != nil {
-			for _, u := range r.Identity.UserAssigned {
-				walk(u)
-			}
-		}
-	}
-	return used
-}
 
 func (e *emitter) template() Obj {
 	byRG := map[string][]*model.Resource{}
@@ -387,7 +358,7 @@ func (e *emitter) template() Obj {
 			byRG[strings.ToLower(r.ResourceGroup)] = append(byRG[strings.ToLower(r.ResourceGroup)], r)
 		}
 	}
-	used := varsUsed(e.m.Resources)
+	used := model.VarsUsed(e.m.Resources)
 	var resources []any
 	for _, rg := range rgs {
 		resources = append(resources, e.resource(rg, false))
@@ -423,7 +394,7 @@ func (e *emitter) template() Obj {
 
 // deployment renders the nested deployment of one resource group's wave.
 func (e *emitter) deployment(rg *model.Resource, wave int, members []*model.Resource) Obj {
-	innerUsed := varsUsed(members)
+	innerUsed := model.VarsUsed(members)
 	inner := Obj{{"$schema", rgSchema}, {"contentVersion", "1.0.0.0"}}
 	if len(innerUsed) > 0 {
 		inner = append(inner, KV{"parameters", e.params(innerUsed)})
