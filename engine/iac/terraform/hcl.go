@@ -143,8 +143,13 @@ func (e *emitter) expr(v any) string {
 			}
 			return "azapi_resource." + target.Key + ".output.properties.principalId"
 		}
+		if t.Suffix != "" {
+			if addr, ok := e.subs[target.Key+"|"+strings.ToLower(t.Suffix)]; ok {
+				return addr + ".id"
+			}
+		}
 		var base string
-		if target.Key == e.current {
+		if _, ok := e.within[target.Key]; ok || target.Key == e.current {
 			base = e.idString(target) // a reference to itself: spelt out from its parent
 		} else {
 			base = e.address(target) + ".id"

@@ -14,6 +14,10 @@ type Mapping struct {
 	Types   []string
 	Resolve func(r *model.Resource) string
 	Emit    func(e *emitter, r *model.Resource, tfType string) error
+	// Prepare, when set, runs for every resource of the row before anything is emitted: it names
+	// the sub-resources the emitter declares as resources of their own (addSub) and the children
+	// it declares inline (e.within), so that references from anywhere resolve to them.
+	Prepare func(e *emitter, r *model.Resource, tfType string)
 	// Associations lists the association resource types the emitter may add.
 	Associations []string
 }
@@ -27,7 +31,7 @@ var Table = map[string]Mapping{
 	"microsoft.network/networksecuritygroups":                   {Types: []string{"azurerm_network_security_group"}, Emit: emitNSG},
 	"microsoft.network/routetables":                             {Types: []string{"azurerm_route_table"}, Emit: emitRouteTable},
 	"microsoft.network/publicipaddresses":                       {Types: []string{"azurerm_public_ip"}, Emit: emitPublicIP},
-	"microsoft.network/networkinterfaces":                       {Types: []string{"azurerm_network_interface"}, Resolve: resolveNIC, Emit: emitNIC, Associations: []string{"azurerm_network_interface_security_group_association"}},
+	"microsoft.network/networkinterfaces":                       {Types: []string{"azurerm_network_interface"}, Resolve: resolveNIC, Emit: emitNIC, Associations: []string{"azurerm_network_interface_security_group_association", "azurerm_network_interface_backend_address_pool_association", "azurerm_network_interface_nat_rule_association", "azurerm_network_interface_application_gateway_backend_address_pool_association"}},
 	"microsoft.storage/storageaccounts":                         {Types: []string{"azurerm_storage_account"}, Resolve: resolveStorage, Emit: emitStorageAccount},
 	"microsoft.storage/storageaccounts/blobservices/containers": {Types: []string{"azurerm_storage_container"}, Emit: emitStorageContainer},
 	"microsoft.keyvault/vaults":                                 {Types: []string{"azurerm_key_vault"}, Emit: emitKeyVault},
@@ -56,6 +60,8 @@ var Table = map[string]Mapping{
 	"microsoft.network/bastionhosts":                            {Types: []string{"azurerm_bastion_host"}, Resolve: resolveBastion, Emit: emitBastion},
 	"microsoft.dbforpostgresql/flexibleservers":                 {Types: []string{"azurerm_postgresql_flexible_server"}, Resolve: resolveFlexible, Emit: emitPostgres},
 	"microsoft.dbformysql/flexibleservers":                      {Types: []string{"azurerm_mysql_flexible_server"}, Resolve: resolveFlexible, Emit: emitMySQL},
+	"microsoft.network/loadbalancers": {Types: []string{"azurerm_lb"}, Resolve: resolveLB, Prepare: prepareLB, Emit: emitLB,
+		Associations: []string{"azurerm_lb_backend_address_pool", "azurerm_lb_backend_address_pool_address", "azurerm_lb_probe", "azurerm_lb_rule", "azurerm_lb_nat_rule", "azurerm_lb_nat_pool", "azurerm_lb_outbound_rule"}},
 }
 
 // TerraformTypes is the reverse index: every Terraform type the table can produce -> ARM type.
@@ -405,6 +411,7 @@ func emitNIC(e *emitter, r *model.Resource, t string) error {
 		e.setExpr(ab, "network_interface_id", e.address(r)+".id")
 		e.set(ab, "network_security_group_id", nsg)
 	}
+	e.nicAssociations(r)
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/atg-go/atg/engine/iac/model"
@@ -49,41 +50,80 @@ type emitter struct {
 	current string
 	body    *hclwrite.Body
 	usedVar map[string]bool
+	// subs maps a sub-resource (model key of its resource + "|" + lower-cased id suffix, e.g.
+	// "lb|/backendaddresspools/be") to the address of the azurerm resource that declares it.
+	subs    map[string]string
+	subUsed map[string]bool // addresses taken by sub-resources
+	// within maps the key of a resource that a typed parent declares inline (an AKS cluster's
+	// default node pool) to that parent's key: it gets no block of its own.
+	within   map[string]string
+	children map[string][]*model.Resource // parent key -> child resources, in model order
 }
 
-// Emit renders the model.
-func Emit(m *model.Model, opts Options) (Result, error) {
-	e := &emitter{m: m, idx: m.Index(), rgKeys: map[string]string{}, tfType: map[string]string{}, usedVar: map[string]bool{}}
+func newEmitter(m *model.Model, azapiOnly bool) *emitter {
+	e := &emitter{m: m, idx: m.Index(), rgKeys: map[string]string{}, tfType: map[string]string{}, usedVar: map[string]bool{},
+		subs: map[string]string{}, subUsed: map[string]bool{}, within: map[string]string{}, children: map[string][]*model.Resource{}}
 	for _, r := range m.Resources {
 		if r.IsResourceGroup() {
 			e.rgKeys[strings.ToLower(r.Name)] = r.Key
 		}
+		if r.Parent != "" {
+			e.children[r.Parent] = append(e.children[r.Parent], r)
+		}
 		e.tfType[r.Key] = resolveType(r)
-		if opts.AzapiOnly {
+		if azapiOnly {
 			e.tfType[r.Key] = "azapi_resource"
 		}
 	}
+	// sub-resources and inline children get their names before anything is written, in model
+	// order, so references to them resolve wherever they are
+	for _, r := range m.Resources {
+		if t, ok := Table[r.LowerType()]; ok && t.Prepare != nil && e.tfType[r.Key] != "azapi_resource" {
+			t.Prepare(e, r, e.tfType[r.Key])
+		}
+	}
+	return e
+}
+
+// emitOne writes r (with its associations and sub-resources) into a fresh body.
+func (e *emitter) emitOne(r *model.Resource) ([]byte, bool, error) {
+	f := hclwrite.NewEmptyFile()
+	e.body = f.Body()
+	e.current = r.Key
+	typ := e.tfType[r.Key]
+	var err error
+	typed := false
+	if p, ok := e.within[r.Key]; ok {
+		e.body.AppendUnstructuredTokens(hclwrite.Tokens{{Type: hclsyntax.TokenComment,
+			Bytes: []byte("# " + r.Type + " " + r.Name + " is declared inline by " + e.address(e.idx[p]) + "\n")}})
+		typed = true
+	} else if t, ok := Table[r.LowerType()]; ok && typ != "azapi_resource" {
+		err = t.Emit(e, r, typ)
+		typed = true
+	} else {
+		err = e.azapi(r)
+	}
+	return f.Bytes(), typed, err
+}
+
+// Emit renders the model.
+func Emit(m *model.Model, opts Options) (Result, error) {
+	e := newEmitter(m, opts.AzapiOnly)
 	res := Result{Files: map[string][]byte{}, Types: e.tfType}
 	// each resource (with its associations) is its own file while it is written, so that
 	// formatting, the costly part, runs per block and in parallel
 	blocks := make([][]byte, len(m.Resources))
 	for i, r := range m.Resources {
-		f := hclwrite.NewEmptyFile()
-		e.body = f.Body()
-		e.current = r.Key
-		typ := e.tfType[r.Key]
-		var err error
-		if t, ok := Table[r.LowerType()]; ok && typ != "azapi_resource" {
-			err = t.Emit(e, r, typ)
-			res.Typed++
-		} else {
-			err = e.azapi(r)
-			res.Generic++
-		}
+		b, typed, err := e.emitOne(r)
 		if err != nil {
 			return Result{}, fmt.Errorf("terraform: %s (%s): %w", r.Key, r.Type, err)
 		}
-		blocks[i] = f.Bytes()
+		if typed {
+			res.Typed++
+		} else {
+			res.Generic++
+		}
+		blocks[i] = b
 	}
 	res.Files["main.tf"] = formatBlocks(blocks)
 	res.Files["providers.tf"] = providers(opts.AzapiOnly)
@@ -343,11 +383,16 @@ func (e *emitter) imports() []byte {
 		keys = append(keys, r.Key)
 	}
 	sort.Strings(keys)
-	for i, k := range keys {
+	first := true
+	for _, k := range keys {
 		r := e.idx[k]
-		if i > 0 {
+		if _, ok := e.within[k]; ok {
+			continue // adopted with the resource that declares it
+		}
+		if !first {
 			b.AppendNewline()
 		}
+		first = false
 		ib := b.AppendNewBlock("import", nil).Body()
 		ib.SetAttributeRaw("to", raw(e.address(r)))
 		id := r.ID
@@ -361,27 +406,14 @@ func (e *emitter) imports() []byte {
 
 // rawBlocks renders each resource as unformatted HCL (tests compare the formatters on it).
 func rawBlocks(m *model.Model) ([][]byte, error) {
-	e := &emitter{m: m, idx: m.Index(), rgKeys: map[string]string{}, tfType: map[string]string{}, usedVar: map[string]bool{}}
-	for _, r := range m.Resources {
-		if r.IsResourceGroup() {
-			e.rgKeys[strings.ToLower(r.Name)] = r.Key
-		}
-		e.tfType[r.Key] = resolveType(r)
-	}
+	e := newEmitter(m, false)
 	var out [][]byte
 	for _, r := range m.Resources {
-		f := hclwrite.NewEmptyFile()
-		e.body, e.current = f.Body(), r.Key
-		var err error
-		if t, ok := Table[r.LowerType()]; ok && e.tfType[r.Key] != "azapi_resource" {
-			err = t.Emit(e, r, e.tfType[r.Key])
-		} else {
-			err = e.azapi(r)
-		}
+		b, _, err := e.emitOne(r)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, f.Bytes())
+		out = append(out, b)
 	}
 	return out, nil
 }
