@@ -343,7 +343,6 @@ func (e *emitter) params(names map[string]bool) Obj {
 	return o
 }
 
-
 func (e *emitter) template() Obj {
 	byRG := map[string][]*model.Resource{}
 	var subLevel []*model.Resource

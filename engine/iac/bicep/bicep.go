@@ -206,7 +206,6 @@ func deploymentName(rg string) string {
 	return n
 }
 
-
 func (e *emitter) params(used map[string]bool, withDefaults bool) string {
 	var b strings.Builder
 	for _, v := range e.m.Variables {
