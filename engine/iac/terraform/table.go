@@ -60,6 +60,8 @@ var Table = map[string]Mapping{
 	"microsoft.network/bastionhosts":                            {Types: []string{"azurerm_bastion_host"}, Resolve: resolveBastion, Emit: emitBastion},
 	"microsoft.dbforpostgresql/flexibleservers":                 {Types: []string{"azurerm_postgresql_flexible_server"}, Resolve: resolveFlexible, Emit: emitPostgres},
 	"microsoft.dbformysql/flexibleservers":                      {Types: []string{"azurerm_mysql_flexible_server"}, Resolve: resolveFlexible, Emit: emitMySQL},
+	"microsoft.containerservice/managedclusters":                {Types: []string{"azurerm_kubernetes_cluster"}, Resolve: resolveAKS, Prepare: prepareAKS, Emit: emitAKS},
+	"microsoft.containerservice/managedclusters/agentpools":     {Types: []string{"azurerm_kubernetes_cluster_node_pool"}, Resolve: resolveNodePool, Prepare: prepareNodePool, Emit: emitNodePool},
 	"microsoft.network/loadbalancers": {Types: []string{"azurerm_lb"}, Resolve: resolveLB, Prepare: prepareLB, Emit: emitLB,
 		Associations: []string{"azurerm_lb_backend_address_pool", "azurerm_lb_backend_address_pool_address", "azurerm_lb_probe", "azurerm_lb_rule", "azurerm_lb_nat_rule", "azurerm_lb_nat_pool", "azurerm_lb_outbound_rule"}},
 }
