@@ -283,6 +283,12 @@ func emitAKS(e *emitter, r *model.Resource, t string) error {
 		e.set(sb, "file_driver_enabled", boolAt(sp, "fileCSIDriver.enabled"))
 		e.set(sb, "snapshot_controller_enabled", boolAt(sp, "snapshotController.enabled"))
 	}
+	if ov := m(get(r.Body, "upgradeSettings.overrideSettings")); ov != nil {
+		ub := b.AppendNewBlock("upgrade_override", nil).Body()
+		force, _ := ov["forceUpgrade"].(bool)
+		e.set(ub, "force_upgrade_enabled", force)
+		e.set(ub, "effective_until", s(ov["until"]))
+	}
 	e.tags(b, r)
 	// pools only the cluster's profile declares
 	for _, p := range arr(r.Body["agentPoolProfiles"]) {

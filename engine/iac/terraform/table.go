@@ -62,6 +62,10 @@ var Table = map[string]Mapping{
 	"microsoft.dbformysql/flexibleservers":                      {Types: []string{"azurerm_mysql_flexible_server"}, Resolve: resolveFlexible, Emit: emitMySQL},
 	"microsoft.containerservice/managedclusters":                {Types: []string{"azurerm_kubernetes_cluster"}, Resolve: resolveAKS, Prepare: prepareAKS, Emit: emitAKS},
 	"microsoft.containerservice/managedclusters/agentpools":     {Types: []string{"azurerm_kubernetes_cluster_node_pool"}, Resolve: resolveNodePool, Prepare: prepareNodePool, Emit: emitNodePool},
+	"microsoft.documentdb/databaseaccounts":                     {Types: []string{"azurerm_cosmosdb_account"}, Resolve: resolveCosmos, Emit: emitCosmos},
+	"microsoft.app/managedenvironments":                         {Types: []string{"azurerm_container_app_environment"}, Resolve: resolveContainerEnv, Emit: emitContainerEnv},
+	"microsoft.app/containerapps":                               {Types: []string{"azurerm_container_app"}, Resolve: resolveContainerApp, Emit: emitContainerApp},
+	"microsoft.network/applicationgateways":                     {Types: []string{"azurerm_application_gateway"}, Resolve: resolveAppGateway, Emit: emitAppGateway},
 	"microsoft.network/loadbalancers": {Types: []string{"azurerm_lb"}, Resolve: resolveLB, Prepare: prepareLB, Emit: emitLB,
 		Associations: []string{"azurerm_lb_backend_address_pool", "azurerm_lb_backend_address_pool_address", "azurerm_lb_probe", "azurerm_lb_rule", "azurerm_lb_nat_rule", "azurerm_lb_nat_pool", "azurerm_lb_outbound_rule"}},
 }
