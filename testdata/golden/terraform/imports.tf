@@ -9,8 +9,8 @@ import {
 }
 
 import {
-  to = azapi_resource.lb
-  id = "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/loadBalancers/lb?api-version=2024-07-01"
+  to = azurerm_lb.lb
+  id = "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/loadBalancers/lb"
 }
 
 import {

@@ -165,91 +165,64 @@ resource "azurerm_resource_group" "rg1" {
   location = "westus"
 }
 
-resource "azapi_resource" "lb" {
-  type      = "Microsoft.Network/loadBalancers@2024-07-01"
-  name      = "lb"
-  parent_id = azurerm_resource_group.rg1.id
-  location  = "westus"
-  body = {
-    properties = {
-      backendAddressPools = [
-        {
-          name       = "be-lb"
-          properties = {}
-        },
-      ]
-      frontendIPConfigurations = [
-        {
-          name = "fe-lb"
-          properties = {
-            privateIPAddress          = "10.0.1.4"
-            privateIPAddressVersion   = "IPv4"
-            privateIPAllocationMethod = "Dynamic"
-            subnet = {
-              id = var.ref_subnets_subnetlb
-            }
-          }
-        },
-      ]
-      inboundNatPools = []
-      inboundNatRules = [
-        {
-          name = "in-nat-rule"
-          properties = {
-            backendPort      = 3389
-            enableFloatingIP = true
-            enableTcpReset   = true
-            frontendIPConfiguration = {
-              id = "${azurerm_resource_group.rg1.id}/providers/Microsoft.Network/loadBalancers/lb/frontendIPConfigurations/fe-lb"
-            }
-            frontendPort         = 3389
-            idleTimeoutInMinutes = 15
-            protocol             = "Tcp"
-          }
-        },
-      ]
-      loadBalancingRules = [
-        {
-          name = "rulelb"
-          properties = {
-            backendAddressPool = {
-              id = "${azurerm_resource_group.rg1.id}/providers/Microsoft.Network/loadBalancers/lb/backendAddressPools/be-lb"
-            }
-            backendPort         = 80
-            disableOutboundSnat = false
-            enableFloatingIP    = true
-            enableTcpReset      = true
-            frontendIPConfiguration = {
-              id = "${azurerm_resource_group.rg1.id}/providers/Microsoft.Network/loadBalancers/lb/frontendIPConfigurations/fe-lb"
-            }
-            frontendPort         = 80
-            idleTimeoutInMinutes = 15
-            loadDistribution     = "Default"
-            probe = {
-              id = "${azurerm_resource_group.rg1.id}/providers/Microsoft.Network/loadBalancers/lb/probes/probe-lb"
-            }
-            protocol = "Tcp"
-          }
-        },
-      ]
-      probes = [
-        {
-          name = "probe-lb"
-          properties = {
-            intervalInSeconds = 15
-            numberOfProbes    = 2
-            port              = 80
-            probeThreshold    = 1
-            protocol          = "Http"
-            requestPath       = "healthcheck.aspx"
-          }
-        },
-      ]
-    }
-    sku = {
-      name = "Basic"
-    }
+resource "azurerm_lb" "lb" {
+  name                = "lb"
+  resource_group_name = azurerm_resource_group.rg1.name
+  location            = "westus"
+  sku                 = "Basic"
+  frontend_ip_configuration {
+    name                          = "fe-lb"
+    subnet_id                     = var.ref_subnets_subnetlb
+    private_ip_address_allocation = "Dynamic"
+    private_ip_address_version    = "IPv4"
   }
+}
+
+resource "azurerm_lb_backend_address_pool" "lb_be_lb" {
+  name            = "be-lb"
+  loadbalancer_id = azurerm_lb.lb.id
+}
+
+resource "azurerm_lb_probe" "lb_probe_lb" {
+  name                = "probe-lb"
+  loadbalancer_id     = azurerm_lb.lb.id
+  protocol            = "Http"
+  port                = 80
+  request_path        = "healthcheck.aspx"
+  interval_in_seconds = 15
+  number_of_probes    = 2
+  probe_threshold     = 1
+}
+
+resource "azurerm_lb_rule" "lb_rulelb" {
+  name                           = "rulelb"
+  loadbalancer_id                = azurerm_lb.lb.id
+  frontend_ip_configuration_name = "fe-lb"
+  protocol                       = "Tcp"
+  frontend_port                  = 80
+  backend_port                   = 80
+  backend_address_pool_ids = [
+    azurerm_lb_backend_address_pool.lb_be_lb.id,
+  ]
+  probe_id                = azurerm_lb_probe.lb_probe_lb.id
+  floating_ip_enabled     = true
+  idle_timeout_in_minutes = 15
+  load_distribution       = "Default"
+  disable_outbound_snat   = false
+  tcp_reset_enabled       = true
+}
+
+resource "azurerm_lb_nat_rule" "lb_in_nat_rule" {
+  name                           = "in-nat-rule"
+  resource_group_name            = azurerm_resource_group.rg1.name
+  loadbalancer_id                = azurerm_lb.lb.id
+  frontend_ip_configuration_name = "fe-lb"
+  protocol                       = "Tcp"
+  frontend_port                  = 3389
+  backend_port                   = 3389
+  idle_timeout_in_minutes        = 15
+  floating_ip_enabled            = true
+  tcp_reset_enabled              = true
 }
 
 resource "azurerm_virtual_network" "test_vnet" {
