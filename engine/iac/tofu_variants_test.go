@@ -71,6 +71,13 @@ var typedVariants = []variant{
 			"vmSize": "Standard_D8s_v5", "osType": "Linux", "enableAutoScaling": true, "minCount": 1.0, "maxCount": 5.0,
 			"nodeTaints": []any{"sku=gpu:NoSchedule"}, "nodeLabels": map[string]any{"tier": "batch"}})
 		obj(p["agentPoolProfiles"].([]any)[0])["mode"] = "System"
+		p["autoScalerProfile"] = map[string]any{"balance-similar-node-groups": "true", "expander": "least-waste",
+			"scan-interval": "20s", "max-total-unready-percentage": "45", "ok-total-unready-count": "3"}
+		p["workloadAutoScalerProfile"] = map[string]any{"keda": map[string]any{"enabled": true}}
+		p["azureMonitorProfile"] = map[string]any{"metrics": map[string]any{"enabled": true}}
+		p["serviceMeshProfile"] = map[string]any{"mode": "Istio", "istio": map[string]any{"revisions": []any{"asm-1-22"},
+			"components": map[string]any{"ingressGateways": []any{map[string]any{"mode": "External", "enabled": true}}}}}
+		p["httpProxyConfig"] = map[string]any{"httpProxy": "http://proxy:3128/", "noProxy": []any{"localhost"}}
 	}, children: []map[string]any{
 		{"id": "/agentPools/nodepool1", "type": "Microsoft.ContainerService/managedClusters/agentPools", "properties": map[string]any{
 			"count": 3.0, "vmSize": "Standard_DS1_v2", "osType": "Linux", "mode": "System"}},
@@ -180,6 +187,7 @@ func TestTypedVariants(t *testing.T) {
 		`resource "azurerm_kubernetes_cluster_node_pool" "aks2_spot1"`, // from its agentPools child
 		"# Microsoft.ContainerService/managedClusters/agentPools aks2/nodepool1 is declared inline by azurerm_kubernetes_cluster.aks2",
 		`request_routing_rule {`, `url_path_map {`, `rewrite_rule_set {`, `ssl_profile {`,
+		`auto_scaler_profile {`, `max_unready_nodes = 3`, `keda_enabled = true`, `service_mesh_profile {`, `http_proxy_config {`,
 		`geo_location {`, `consistency_level = "BoundedStaleness"`,
 		`workload_profile {`, `container_app_environment_id = azurerm_container_app_environment.env2.id`, `revision_suffix = "ab1234"`,
 	} {

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -72,6 +73,13 @@ func resolveAKS(r *model.Resource) string {
 	}
 	if len(arr(get(r.Body, "linuxProfile.ssh.publicKeys"))) > 1 {
 		return "" // azurerm takes one SSH key
+	}
+	if get(r.Body, "podIdentityProfile.enabled") == true || strings.EqualFold(s(r.Body["publicNetworkAccess"]), "Disabled") {
+		return "" // pod identity and a closed public network access are not in azurerm 5.2
+	}
+	if mode := s(get(r.Body, "serviceMeshProfile.mode")); mode != "" && mode != "Disabled" &&
+		(mode != "Istio" || len(strList(get(r.Body, "serviceMeshProfile.istio.revisions"))) == 0) {
+		return ""
 	}
 	return "azurerm_kubernetes_cluster"
 }
@@ -283,6 +291,7 @@ func emitAKS(e *emitter, r *model.Resource, t string) error {
 		e.set(sb, "file_driver_enabled", boolAt(sp, "fileCSIDriver.enabled"))
 		e.set(sb, "snapshot_controller_enabled", boolAt(sp, "snapshotController.enabled"))
 	}
+	e.aksProfiles(b, r, addon)
 	if ov := m(get(r.Body, "upgradeSettings.overrideSettings")); ov != nil {
 		ub := b.AppendNewBlock("upgrade_override", nil).Body()
 		force, _ := ov["forceUpgrade"].(bool)
@@ -416,3 +425,116 @@ func emitNodePool(e *emitter, r *model.Resource, t string) error {
 	e.tags(b, r)
 	return nil
 }
+
+// autoScalerArgs maps the cluster autoscaler's ARM settings (strings) to azurerm arguments.
+var autoScalerArgs = []struct{ arm, tf, kind string }{
+	{"balance-similar-node-groups", "balance_similar_node_groups", "bool"},
+	{"daemonset-eviction-for-empty-nodes", "daemonset_eviction_for_empty_nodes_enabled", "bool"},
+	{"daemonset-eviction-for-occupied-nodes", "daemonset_eviction_for_occupied_nodes_enabled", "bool"},
+	{"ignore-daemonsets-utilization", "ignore_daemonsets_utilization_enabled", "bool"},
+	{"skip-nodes-with-local-storage", "skip_nodes_with_local_storage", "bool"},
+	{"skip-nodes-with-system-pods", "skip_nodes_with_system_pods", "bool"},
+	{"expander", "expander", "expander"},
+	{"max-empty-bulk-delete", "empty_bulk_delete_max", "string"},
+	{"max-graceful-termination-sec", "max_graceful_termination_sec", "string"},
+	{"max-node-provision-time", "max_node_provisioning_time", "string"},
+	{"max-total-unready-percentage", "max_unready_percentage", "number"},
+	{"ok-total-unready-count", "max_unready_nodes", "number"},
+	{"new-pod-scale-up-delay", "new_pod_scale_up_delay", "string"},
+	{"scale-down-delay-after-add", "scale_down_delay_after_add", "string"},
+	{"scale-down-delay-after-delete", "scale_down_delay_after_delete", "string"},
+	{"scale-down-delay-after-failure", "scale_down_delay_after_failure", "string"},
+	{"scale-down-unneeded-time", "scale_down_unneeded", "string"},
+	{"scale-down-unready-time", "scale_down_unready", "string"},
+	{"scale-down-utilization-threshold", "scale_down_utilization_threshold", "string"},
+	{"scan-interval", "scan_interval", "string"},
+}
+
+// aksProfiles writes the cluster's optional profiles: autoscaler, workload autoscaler, metrics,
+// app routing, service mesh, HTTP proxy and the ingress/ACI add-ons.
+func (e *emitter) aksProfiles(b *hclwrite.Body, r *model.Resource, addon func(...string) map[string]any) {
+	if as := m(r.Body["autoScalerProfile"]); len(as) > 0 {
+		ab := b.AppendNewBlock("auto_scaler_profile", nil).Body()
+		for _, a := range autoScalerArgs {
+			v, ok := as[a.arm]
+			if !ok {
+				continue
+			}
+			sv := s(v)
+			switch a.kind {
+			case "bool":
+				if sv == "true" || sv == "false" {
+					e.set(ab, a.tf, sv == "true")
+				} else if bv, ok := v.(bool); ok {
+					e.set(ab, a.tf, bv)
+				}
+			case "number":
+				if f, ok := v.(float64); ok {
+					e.set(ab, a.tf, f)
+				} else if n, err := strconvFloat(sv); err == nil {
+					e.set(ab, a.tf, n)
+				}
+			case "expander":
+				switch sv {
+				case "least-waste", "most-pods", "priority", "random":
+					e.set(ab, a.tf, sv)
+				}
+			default:
+				e.set(ab, a.tf, sv)
+			}
+		}
+	}
+	keda, vpa := boolAt(r.Body, "workloadAutoScalerProfile.keda.enabled"), boolAt(r.Body, "workloadAutoScalerProfile.verticalPodAutoscaler.enabled")
+	if keda != nil || vpa != nil {
+		wb := b.AppendNewBlock("workload_autoscaler_profile", nil).Body()
+		e.set(wb, "keda_enabled", keda)
+		e.set(wb, "vertical_pod_autoscaler_enabled", vpa)
+	}
+	if mp := m(get(r.Body, "azureMonitorProfile.metrics")); mp != nil && mp["enabled"] == true {
+		mb := b.AppendNewBlock("monitor_metrics", nil).Body()
+		e.set(mb, "annotations_allowed", s(get(mp, "kubeStateMetrics.metricAnnotationsAllowList")))
+		e.set(mb, "labels_allowed", s(get(mp, "kubeStateMetrics.metricLabelsAllowlist")))
+	}
+	if wr := m(get(r.Body, "ingressProfile.webAppRouting")); wr != nil && wr["enabled"] == true {
+		wb := b.AppendNewBlock("web_app_routing", nil).Body()
+		zones := strList(wr["dnsZoneResourceIds"])
+		if zones == nil {
+			zones = []any{}
+		}
+		wb.SetAttributeRaw("dns_zone_ids", raw(e.value(zones, "")))
+	}
+	if strings.EqualFold(s(get(r.Body, "serviceMeshProfile.mode")), "Istio") {
+		sb := b.AppendNewBlock("service_mesh_profile", nil).Body()
+		e.set(sb, "mode", "Istio")
+		e.set(sb, "revisions", strList(get(r.Body, "serviceMeshProfile.istio.revisions")))
+		for _, g := range arr(get(r.Body, "serviceMeshProfile.istio.components.ingressGateways")) {
+			en, _ := get(g, "enabled").(bool)
+			switch s(get(g, "mode")) {
+			case "Internal":
+				e.set(sb, "internal_ingress_gateway_enabled", en)
+			case "External":
+				e.set(sb, "external_ingress_gateway_enabled", en)
+			}
+		}
+	}
+	if hp := m(r.Body["httpProxyConfig"]); len(hp) > 0 {
+		hb := b.AppendNewBlock("http_proxy_config", nil).Body()
+		e.set(hb, "http_proxy", s(hp["httpProxy"]))
+		e.set(hb, "https_proxy", s(hp["httpsProxy"]))
+		e.set(hb, "no_proxy", strList(hp["noProxy"]))
+		e.set(hb, "trusted_ca", s(hp["trustedCa"]))
+	}
+	if ig := addon("ingressApplicationGateway"); ig != nil {
+		ib := b.AppendNewBlock("ingress_application_gateway", nil).Body()
+		e.set(ib, "gateway_id", idAt(ig, "config.applicationGatewayId"))
+		e.set(ib, "gateway_name", s(get(ig, "config.applicationGatewayName")))
+		e.set(ib, "subnet_id", idAt(ig, "config.subnetId"))
+		e.set(ib, "subnet_cidr", s(get(ig, "config.subnetCIDR")))
+	}
+	if aci := addon("aciConnectorLinux"); aci != nil && s(get(aci, "config.SubnetName")) != "" {
+		ab := b.AppendNewBlock("aci_connector_linux", nil).Body()
+		e.set(ab, "subnet_name", s(get(aci, "config.SubnetName")))
+	}
+}
+
+func strconvFloat(v string) (float64, error) { return strconv.ParseFloat(v, 64) }

@@ -111,9 +111,21 @@ func resolveLB(r *model.Resource) string {
 			}
 		}
 	}
-	for _, x := range arr(r.Body["loadBalancingRules"]) {
-		if fe := selfName(r, idAt(x, "properties.frontendIPConfiguration.id"), "frontendIPConfigurations"); fe == "" {
-			return "" // a rule without a frontend of its own
+	for _, c := range []string{"loadBalancingRules", "inboundNatRules", "inboundNatPools"} {
+		for _, x := range arr(r.Body[c]) {
+			if fe := selfName(r, idAt(x, "properties.frontendIPConfiguration.id"), "frontendIPConfigurations"); fe == "" {
+				return "" // a rule without a frontend of its own: azurerm names the frontend
+			}
+		}
+	}
+	for _, x := range arr(r.Body["outboundRules"]) {
+		if idAt(x, "properties.backendAddressPool.id") == nil || len(arr(get(x, "properties.frontendIPConfigurations"))) == 0 {
+			return ""
+		}
+	}
+	for _, x := range arr(r.Body["probes"]) {
+		if numAt(x, "properties.port") == nil {
+			return ""
 		}
 	}
 	return "azurerm_lb"
