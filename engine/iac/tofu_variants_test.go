@@ -94,6 +94,51 @@ var typedVariants = []variant{
 			"timeout": 30.0, "unhealthyThreshold": 3.0, "pickHostNameFromBackendHttpSettings": true,
 			"match": map[string]any{"statusCodes": []any{"200-399"}}}}}
 	}},
+	{file: "Microsoft.Network__applicationGateways.json", name: "waf2", want: "azurerm_application_gateway", edit: func(env, p map[string]any) {
+		self := env["id"].(string)
+		delete(p, "loadDistributionPolicies")
+		delete(p, "sslProfiles")
+		delete(p, "trustedClientCertificates")
+		p["sku"] = map[string]any{"name": "WAF_v2", "tier": "WAF_v2", "capacity": 2.0}
+		p["sslCertificates"] = []any{map[string]any{"name": "sslcert", "properties": map[string]any{"keyVaultSecretId": "https://kv.vault.azure.net/secrets/cert"}}}
+		p["webApplicationFirewallConfiguration"] = map[string]any{"enabled": true, "firewallMode": "Prevention", "ruleSetType": "OWASP",
+			"ruleSetVersion": "3.2", "requestBodyCheck": true, "maxRequestBodySizeInKb": 128.0, "fileUploadLimitInMb": 100.0,
+			"disabledRuleGroups": []any{map[string]any{"ruleGroupName": "REQUEST-930-APPLICATION-ATTACK-LFI", "rules": []any{930100.0}}},
+			"exclusions":         []any{map[string]any{"matchVariable": "RequestHeaderNames", "selectorMatchOperator": "Equals", "selector": "x-token"}}}
+		p["probes"] = []any{map[string]any{"name": "health", "properties": map[string]any{"protocol": "Https", "path": "/", "interval": 30.0,
+			"timeout": 30.0, "unhealthyThreshold": 3.0, "host": "app.contoso.com"}}}
+		bhs := obj(obj(p["backendHttpSettingsCollection"].([]any)[0])["properties"])
+		bhs["probe"] = map[string]any{"id": self + "/probes/health"}
+		bhs["connectionDraining"] = map[string]any{"enabled": true, "drainTimeoutInSec": 60.0}
+		for _, l := range p["httpListeners"].([]any) {
+			delete(obj(obj(l)["properties"]), "sslProfile")
+		}
+		p["redirectConfigurations"] = []any{map[string]any{"name": "http-to-https", "properties": map[string]any{"redirectType": "Permanent",
+			"targetListener": map[string]any{"id": self + "/httpListeners/appgwhl"}, "includePath": true, "includeQueryString": true}}}
+		rule := obj(obj(p["requestRoutingRules"].([]any)[1])["properties"])
+		delete(rule, "urlPathMap")
+		rule["ruleType"] = "Basic"
+		rule["redirectConfiguration"] = map[string]any{"id": self + "/redirectConfigurations/http-to-https"}
+		env["identity"] = map[string]any{"type": "UserAssigned", "userAssignedIdentities": map[string]any{
+			"/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/appgw-id": map[string]any{}}}
+	}},
+	{file: "Microsoft.DocumentDB__databaseAccounts.json", name: "mongo3", want: "azurerm_cosmosdb_account", edit: func(env, p map[string]any) {
+		env["kind"] = "MongoDB"
+		p["minimalTlsVersion"] = "Tls12"
+		p["apiProperties"] = map[string]any{"serverVersion": "4.2"}
+		p["capabilities"] = []any{map[string]any{"name": "EnableMongo"}, map[string]any{"name": "DisableRateLimitingResponses"}}
+		p["backupPolicy"] = map[string]any{"type": "Continuous", "continuousModeProperties": map[string]any{"tier": "Continuous7Days"}}
+		p["cors"] = []any{map[string]any{"allowedOrigins": "https://a.contoso.com,https://b.contoso.com", "allowedMethods": "GET,PUT",
+			"allowedHeaders": "x-ms-*", "exposedHeaders": "", "maxAgeInSeconds": 300.0}}
+		p["isVirtualNetworkFilterEnabled"] = true
+		p["virtualNetworkRules"] = []any{map[string]any{"id": "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks/v/subnets/s",
+			"ignoreMissingVNetServiceEndpoint": false}}
+		p["disableLocalAuth"] = true
+		p["publicNetworkAccess"] = "Disabled"
+		p["networkAclBypass"] = "AzureServices"
+		env["identity"] = map[string]any{"type": "SystemAssigned"}
+		p["defaultIdentity"] = "SystemAssignedIdentity"
+	}},
 	{file: "Microsoft.Network__networkInterfaces.json", name: "nic2", want: "azurerm_network_interface", edit: func(env, p map[string]any) {
 		ic := obj(obj(p["ipConfigurations"].([]any)[0])["properties"])
 		lb := "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/loadBalancers/lb"
@@ -188,7 +233,8 @@ func TestTypedVariants(t *testing.T) {
 		"# Microsoft.ContainerService/managedClusters/agentPools aks2/nodepool1 is declared inline by azurerm_kubernetes_cluster.aks2",
 		`request_routing_rule {`, `url_path_map {`, `rewrite_rule_set {`, `ssl_profile {`,
 		`auto_scaler_profile {`, `max_unready_nodes = 3`, `keda_enabled = true`, `service_mesh_profile {`, `http_proxy_config {`,
-		`geo_location {`, `consistency_level = "BoundedStaleness"`,
+		`geo_location {`, `consistency_level = "BoundedStaleness"`, `mongo_server_version = "4.2"`, `cors_rule {`, `tier = "Continuous7Days"`,
+		`waf_configuration {`, `redirect_configuration {`, `redirect_configuration_name = "http-to-https"`, `probe_name = "health"`, `connection_draining {`,
 		`workload_profile {`, `container_app_environment_id = azurerm_container_app_environment.env2.id`, `revision_suffix = "ab1234"`,
 	} {
 		if !strings.Contains(main, want) {
