@@ -150,10 +150,10 @@ func emitAKS(e *emitter, r *model.Resource, t string) error {
 	}
 	addons := m(r.Body["addonProfiles"])
 	addon := func(names ...string) map[string]any {
-		for k, v := range addons {
+		for _, k := range model.SortedKeys(addons) { // sorted: ARM add-on names vary in case
 			for _, n := range names {
-				if strings.EqualFold(k, n) && get(v, "enabled") == true {
-					return m(v)
+				if strings.EqualFold(k, n) && get(addons[k], "enabled") == true {
+					return m(addons[k])
 				}
 			}
 		}
