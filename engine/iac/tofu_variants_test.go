@@ -139,6 +139,24 @@ var typedVariants = []variant{
 		env["identity"] = map[string]any{"type": "SystemAssigned"}
 		p["defaultIdentity"] = "SystemAssignedIdentity"
 	}},
+	{file: "Microsoft.Network__loadBalancers.json", name: "lb2", want: "azurerm_lb", edit: func(env, p map[string]any) {
+		self := env["id"].(string)
+		env["sku"] = map[string]any{"name": "Standard", "tier": "Regional"}
+		fe := obj(p["frontendIPConfigurations"].([]any)[0])
+		fe["zones"] = []any{"1", "2", "3"}
+		obj(fe["properties"])["privateIPAllocationMethod"] = "Static"
+		vnet := "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks/vnetlb"
+		p["backendAddressPools"] = append(p["backendAddressPools"].([]any), map[string]any{"name": "ip-pool", "properties": map[string]any{
+			"virtualNetwork": map[string]any{"id": vnet},
+			"loadBalancerBackendAddresses": []any{map[string]any{"name": "vm1", "properties": map[string]any{
+				"ipAddress": "10.0.1.10", "virtualNetwork": map[string]any{"id": vnet}}}}}})
+		// (no outbound rule: the model drops an outbound rule's frontendIPConfigurations list as a
+		// back-reference, and without frontends the load balancer rightly stays azapi)
+		p["inboundNatRules"] = append(p["inboundNatRules"].([]any), map[string]any{"name": "ssh-range", "properties": map[string]any{
+			"protocol": "Tcp", "frontendPortRangeStart": 50000.0, "frontendPortRangeEnd": 50100.0, "backendPort": 22.0,
+			"frontendIPConfiguration": map[string]any{"id": self + "/frontendIPConfigurations/fe-lb"},
+			"backendAddressPool":      map[string]any{"id": self + "/backendAddressPools/ip-pool"}}})
+	}},
 	{file: "Microsoft.Network__networkInterfaces.json", name: "nic2", want: "azurerm_network_interface", edit: func(env, p map[string]any) {
 		ic := obj(obj(p["ipConfigurations"].([]any)[0])["properties"])
 		lb := "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/loadBalancers/lb"
@@ -234,6 +252,7 @@ func TestTypedVariants(t *testing.T) {
 		`request_routing_rule {`, `url_path_map {`, `rewrite_rule_set {`, `ssl_profile {`,
 		`auto_scaler_profile {`, `max_unready_nodes = 3`, `keda_enabled = true`, `service_mesh_profile {`, `http_proxy_config {`,
 		`geo_location {`, `consistency_level = "BoundedStaleness"`, `mongo_server_version = "4.2"`, `cors_rule {`, `tier = "Continuous7Days"`,
+		`resource "azurerm_lb_backend_address_pool_address" "lb2_ip_pool_vm1"`, `backend_address_pool_id = azurerm_lb_backend_address_pool.lb2_ip_pool.id`, `frontend_port_start = 50000`,
 		`waf_configuration {`, `redirect_configuration {`, `redirect_configuration_name = "http-to-https"`, `probe_name = "health"`, `connection_draining {`,
 		`workload_profile {`, `container_app_environment_id = azurerm_container_app_environment.env2.id`, `revision_suffix = "ab1234"`,
 	} {

@@ -41,6 +41,9 @@ func poolExpressible(p map[string]any) bool {
 }
 
 func resolveAKS(r *model.Resource) string {
+	if strings.EqualFold(s(r.SKU["name"]), "Automatic") {
+		return "" // AKS Automatic is azurerm_kubernetes_automatic_cluster, not mapped yet
+	}
 	dp := defaultPool(r)
 	if dp == nil || !poolExpressible(dp) || !strings.EqualFold(s(dp["osType"]), "Linux") && s(dp["osType"]) != "" {
 		return "" // azurerm needs a Linux default node pool with a valid name

@@ -202,8 +202,9 @@ func emitLB(e *emitter, r *model.Resource, t string) error {
 		// IP-based members are addresses of their own
 		for i, a := range arr(p["loadBalancerBackendAddresses"]) {
 			ap := m(get(a, "properties"))
-			if s(ap["ipAddress"]) == "" {
-				continue
+			regional, global := s(ap["ipAddress"]) != "", idAt(ap, "loadBalancerFrontendIPConfiguration.id")
+			if !regional && global == nil {
+				continue // a NIC member: declared by the NIC's association
 			}
 			an := s(get(a, "name"))
 			if an == "" {
@@ -213,8 +214,12 @@ func emitLB(e *emitter, r *model.Resource, t string) error {
 				"azurerm_lb_backend_address_pool_address", n+"_"+an))
 			e.set(ab, "name", an)
 			e.setExpr(ab, "backend_address_pool_id", e.sub(r, "/backendAddressPools/"+n)+".id")
-			e.set(ab, "virtual_network_id", idAt(ap, "virtualNetwork.id"))
-			e.set(ab, "ip_address", s(ap["ipAddress"]))
+			if regional {
+				e.set(ab, "virtual_network_id", idAt(ap, "virtualNetwork.id"))
+				e.set(ab, "ip_address", s(ap["ipAddress"]))
+			} else { // a cross-region pool member: a regional load balancer's frontend
+				e.set(ab, "backend_address_ip_configuration_id", global)
+			}
 		}
 	}
 	for _, x := range arr(r.Body["probes"]) {
