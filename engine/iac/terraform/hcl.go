@@ -175,7 +175,7 @@ func (e *emitter) idString(r *model.Resource) string {
 	}
 	ts := r.TypeSegments()
 	if p := e.idx[r.Parent]; p != nil && r.Parent != "" {
-		return joinExpr(e.address(p)+".id", "/"+ts[len(ts)-1]+"/"+r.LastName())
+		return joinExpr(e.idOf(p), "/"+ts[len(ts)-1]+"/"+r.LastName())
 	}
 	ns := strings.SplitN(r.Type, "/", 2)[0]
 	names := r.NameSegments()
@@ -187,4 +187,13 @@ func (e *emitter) idString(r *model.Resource) string {
 		}
 	}
 	return joinExpr(e.base(r), rel)
+}
+
+// idOf is the id expression of an emitted resource: its address, or for a resource declared
+// inline by its parent (no block of its own), its id spelt out from the parent's.
+func (e *emitter) idOf(r *model.Resource) string {
+	if _, ok := e.within[r.Key]; ok {
+		return e.idString(r)
+	}
+	return e.address(r) + ".id"
 }

@@ -67,7 +67,9 @@ func TestAKSDefaultPoolInline(t *testing.T) {
 		Type: "Microsoft.Authorization/roleAssignments", APIVersion: "2022-04-01", Name: "g", ResourceGroup: "rg",
 		Level: model.LevelResourceGroup, Scope: model.Ref{Target: "k_system"},
 		Body: map[string]any{"roleDefinitionId": model.SubRel{Path: "/providers/Microsoft.Authorization/roleDefinitions/r"}, "principalId": "p"}}
-	res, err := Emit(&model.Model{Resources: []*model.Resource{cluster, child, ra}}, Options{Imports: true})
+	machine := &model.Resource{Key: "m1", ID: base + "/agentPools/system/machines/m1", Type: "Microsoft.ContainerService/managedClusters/agentPools/machines",
+		APIVersion: "2024-09-01", Name: "k/system/m1", ResourceGroup: "rg", Level: model.LevelResourceGroup, Parent: "k_system"}
+	res, err := Emit(&model.Model{Resources: []*model.Resource{cluster, child, machine, ra}}, Options{Imports: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,6 +79,7 @@ func TestAKSDefaultPoolInline(t *testing.T) {
 		`resource "azurerm_kubernetes_cluster_node_pool" "k_user"`,
 		"# Microsoft.ContainerService/managedClusters/agentPools k/system is declared inline by azurerm_kubernetes_cluster.k",
 		`scope              = "${azurerm_kubernetes_cluster.k.id}/agentPools/system"`,
+		`parent_id = "${azurerm_kubernetes_cluster.k.id}/agentPools/system"`, // a child of the inline pool
 	} {
 		if !strings.Contains(main, want) {
 			t.Errorf("main.tf lacks %s:\n%s", want, main)

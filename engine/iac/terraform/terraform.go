@@ -182,7 +182,7 @@ func (e *emitter) parentExpr(r *model.Resource) string {
 		return `"/subscriptions/${var.subscription_id}"`
 	}
 	if p := e.idx[r.Parent]; p != nil && r.Parent != "" {
-		return e.address(p) + ".id"
+		return e.idOf(p)
 	}
 	ts := r.TypeSegments()
 	if len(ts) == 1 {
