@@ -98,6 +98,18 @@ func TestTofuValidateSimulatedTenant(t *testing.T) {
 		t.Error("main.tf does not say which agent pools the clusters declare inline")
 	}
 	generated := time.Since(start) - scanned
+	// same graph, same bytes
+	again := t.TempDir()
+	if _, err := iac.GenerateToDir(ctx, st, tenant, iac.FormatTerraform, again, model.Filter{}, translate.Options{}, true); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"main.tf", "imports.tf", "variables.tf"} {
+		a, _ := os.ReadFile(filepath.Join(dir, f))
+		b, _ := os.ReadFile(filepath.Join(again, f))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two generations", f)
+		}
+	}
 
 	cmd := exec.Command(filepath.Join(iactest.RepoRoot(), "scripts", "iac-validate.sh"), dir)
 	vout, err := cmd.CombinedOutput()
