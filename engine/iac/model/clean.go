@@ -162,11 +162,19 @@ var nestedBackRefs = map[string]bool{
 	"backendipconfigurations": true, "ipconfigurations": false,
 }
 
+// forwardRefLists are lists of the resource's own sub-resources that are writable references,
+// not read-only back-references (an outbound rule's frontends, an SSL profile's trusted
+// certificates): isBackRefList must not drop them.
+var forwardRefLists = map[string]bool{
+	"frontendipconfigurations": true, "trustedclientcertificates": true, "trustedrootcertificates": true,
+	"backendaddresspools": true, "sslcertificates": true, "rewriterulesets": true,
+}
+
 // secretKeyRE matches property names that hold secret values.
 var secretKeyRE = regexp.MustCompile(`(?i)(password|passwd|secret|connectionstring|sastoken|accesskey|accountkey|sharedkey|primarykey|secondarykey|apikey|masterkey|authkey|storagekey|privatekey|^key$|^keyvalue$|^token$|accesstoken|refreshtoken|clientsecret|^pfxblob$|^customdata$|^value$)`)
 
 // notSecretSuffixRE excludes names that merely describe a secret (its name, URI, id, type…).
-var notSecretSuffixRE = regexp.MustCompile(`(?i)(name|names|uri|url|id|ids|type|version|source|expiry|expiration|enabled|permissions|policy|policies|count|length|mode|required|status|state|rotation|path|auth|authentication|disabled)$`)
+var notSecretSuffixRE = regexp.MustCompile(`(?i)(name|names|uri|url|id|ids|type|version|source|expiry|expiration|enabled|permissions|policy|policies|count|length|mode|required|status|state|rotation|path|auth|authentication|disabled|ref|refs|reference)$`)
 
 // secretValueRE matches values that carry a credential whatever their name.
 var secretValueRE = regexp.MustCompile(`(?i)(accountkey=|sharedaccesskey=|sharedaccesssignature=|password=|pwd=|clientsecret=|-----begin [a-z ]*private key|[?&]sig=[^&]+|@microsoft\.keyvault\(secret)`)
@@ -270,7 +278,7 @@ func (c *cleaner) cleanMap(m map[string]any, path string, top bool) map[string]a
 		if refObj && (lk == "type" || lk == "name") {
 			continue
 		}
-		if arr, ok := v.([]any); ok && c.isBackRefList(arr) {
+		if arr, ok := v.([]any); ok && !forwardRefLists[lk] && c.isBackRefList(arr) {
 			continue
 		}
 		if nestedBackRefs[lk] && !top {
