@@ -36,7 +36,7 @@ func (s *server) submitScan(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	if err := req.Validate(); err != nil {
+	if err := validate(&req); err != nil {
 		return err
 	}
 	return s.submit(w, r, jobs.TypeScan, req)
@@ -50,7 +50,7 @@ func (s *server) submitGenerateIaC(w http.ResponseWriter, r *http.Request) error
 	if err := decodeJSON(w, r, MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	if err := req.Validate(); err != nil {
+	if err := validate(&req); err != nil {
 		return err
 	}
 	return s.submit(w, r, jobs.TypeGenerateIaC, req)
@@ -64,7 +64,7 @@ func (s *server) submitCreateTenant(w http.ResponseWriter, r *http.Request) erro
 	if err := decodeJSON(w, r, MaxSpecBytes, &req); err != nil {
 		return err
 	}
-	if err := req.Validate(); err != nil {
+	if err := validate(&req); err != nil {
 		return err
 	}
 	return s.submit(w, r, jobs.TypeCreateTenant, req)

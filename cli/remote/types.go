@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/atg-go/atg/api"
 )
 
 // Job is the API's job object.
@@ -72,39 +74,14 @@ type Health struct {
 	Checks      map[string]string `json:"checks"`
 }
 
-// ScanRequest is POST /scan.
-type ScanRequest struct {
-	TenantID          string   `json:"tenant_id"`
-	SubscriptionIDs   []string `json:"subscription_ids,omitempty"`
-	ResourceGroups    []string `json:"resource_groups,omitempty"`
-	IncludeIdentities *bool    `json:"include_identities,omitempty"`
-	IncludeRBAC       *bool    `json:"include_rbac,omitempty"`
-}
-
-// Target is the translation target of generate-iac and create-tenant.
-type Target struct {
-	TenantID       string `json:"tenant_id,omitempty"`
-	SubscriptionID string `json:"subscription_id,omitempty"`
-	Location       string `json:"location,omitempty"`
-	NameSuffix     string `json:"name_suffix,omitempty"`
-}
-
-// GenerateIaCRequest is POST /generate-iac.
-type GenerateIaCRequest struct {
-	TenantID       string   `json:"tenant_id"`
-	Format         string   `json:"format"`
-	ResourceGroups []string `json:"resource_groups,omitempty"`
-	Types          []string `json:"types,omitempty"`
-	Target         *Target  `json:"target,omitempty"`
-}
-
-// CreateTenantRequest is POST /create-tenant.
-type CreateTenantRequest struct {
-	Spec           json.RawMessage `json:"spec,omitempty"`
-	SourceTenantID string          `json:"source_tenant_id,omitempty"`
-	Target         *Target         `json:"target,omitempty"`
-	DryRun         bool            `json:"dry_run,omitempty"`
-}
+// The request bodies are the service's own wire types (package api), so client and service
+// cannot drift apart; Validate() on them gives the service's field-level checks before sending.
+type (
+	ScanRequest         = api.ScanRequest
+	Target              = api.Target
+	GenerateIaCRequest  = api.GenerateIaCRequest
+	CreateTenantRequest = api.CreateTenantRequest
+)
 
 // ListOptions filters GET /jobs.
 type ListOptions struct {
