@@ -26,8 +26,12 @@ import (
 type Options struct {
 	Endpoints Endpoints
 	TenantID  string
-	// Credential overrides NewCredential (tests).
+	// Credential overrides NewCredentialWith (tests).
 	Credential azcore.TokenCredential
+	// Identity overrides IdentityFromEnv when the credential is chosen (see NewCredentialWith).
+	Identity *Identity
+	// AuthorityHost overrides the cloud's Entra ID authority for token requests (tests, private clouds).
+	AuthorityHost string
 	// Transport overrides the HTTP transport (tests: a stub RoundTripper).
 	Transport policy.Transporter
 	Throttle  ThrottleOptions
@@ -68,7 +72,8 @@ func NewClients(o Options) (*Clients, error) {
 	cred := o.Credential
 	if cred == nil {
 		var err error
-		if cred, err = NewCredential(ep, o.TenantID); err != nil {
+		if cred, err = NewCredentialWith(CredentialOptions{Endpoints: ep, TenantID: o.TenantID, Identity: o.Identity,
+			AuthorityHost: o.AuthorityHost, Transport: o.Transport, Logger: o.Logger}); err != nil {
 			return nil, err
 		}
 	}

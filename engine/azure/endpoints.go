@@ -5,11 +5,9 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 )
 
 // Default endpoints of the Azure public cloud.
@@ -93,26 +91,6 @@ func (e Endpoints) GraphScope() string {
 		return DefaultMSGraphEndpoint + "/.default"
 	}
 	return u.Scheme + "://" + u.Host + "/.default"
-}
-
-// NewCredential returns the credential for the endpoints: the local unsigned-token credential for
-// a loopback simulator (and only then), DefaultAzureCredential (CLI login, environment, managed
-// identity, workload identity) otherwise.
-func NewCredential(e Endpoints, tenantID string) (azcore.TokenCredential, error) {
-	if err := e.Validate(); err != nil {
-		return nil, err
-	}
-	if e.Loopback() {
-		return LocalCredential{TenantID: tenantID, PrincipalID: "atg-scanner"}, nil
-	}
-	cred, err := azidentity.NewDefaultAzureCredential(&azidentity.DefaultAzureCredentialOptions{
-		TenantID:      tenantID,
-		ClientOptions: policy.ClientOptions{Cloud: e.Cloud()},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("creating DefaultAzureCredential: %w", err)
-	}
-	return cred, nil
 }
 
 // ClientOptions returns the ARM client options every ATG client uses: the cloud of the endpoint,
