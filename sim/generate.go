@@ -531,9 +531,48 @@ func (g *gen) spoke(sub *subscription, h *hub, k, global int) {
 			}
 		}
 	}
+	// Dedicated subnets: an application gateway's (nothing else may use it) and a container apps
+	// environment's (delegated to Microsoft.App/environments), only in the spokes that get one.
+	var snAGW, snACA *resource
+	if wantAppGateway(global) {
+		if snAGW, ok = g.subnet(sub, rg, vnetID, "snet-appgw", fmt.Sprintf("10.%d.%d.192/27", b2, b3), nil, nil); !ok {
+			return
+		}
+	}
+	if wantContainerApps(global) && acaInVNet(global) {
+		if snACA, ok = g.subnet(sub, rg, vnetID, "snet-aca", fmt.Sprintf("10.%d.%d.224/27", b2, b3), nil, nil); !ok {
+			return
+		}
+		snACA.body["properties"].(map[string]any)["delegations"] = []any{map[string]any{"name": "Microsoft.App.environments",
+			"id": snACA.id + "/delegations/Microsoft.App.environments", "type": "Microsoft.Network/virtualNetworks/subnets/delegations",
+			"properties": map[string]any{"serviceName": "Microsoft.App/environments", "actions": []any{"Microsoft.Network/virtualNetworks/subnets/join/action"},
+				"provisioningState": "Succeeded"}}}
+	}
+	// Public load balancer in front of the VMs: created first, so the NICs that join its backend
+	// pool reference an existing pool; the pool lists them back (backendIPConfigurations) as ARM does.
+	lbPip, ok := g.pip(sub, rg, "pip-lb-"+app, loc, "Standard")
+	if !ok {
+		return
+	}
+	lbID := provID(rg, "Microsoft.Network/loadBalancers/lb-"+app)
+	poolID := lbID + "/backendAddressPools/be-pool"
+	pool := map[string]any{"loadBalancingRules": []any{ref(lbID + "/loadBalancingRules/https")}}
+	if _, ok := g.add(sub, rg, lbID, "Microsoft.Network/loadBalancers", loc, map[string]any{
+		"tags": tags, "sku": map[string]any{"name": "Standard", "tier": "Regional"},
+		"properties": map[string]any{
+			"frontendIPConfigurations": []any{map[string]any{"name": "fe-public", "id": lbID + "/frontendIPConfigurations/fe-public",
+				"properties": map[string]any{"privateIPAllocationMethod": "Dynamic", "publicIPAddress": ref(lbPip.id)}}},
+			"backendAddressPools": []any{map[string]any{"name": "be-pool", "id": poolID, "properties": pool}},
+			"loadBalancingRules": []any{map[string]any{"name": "https", "id": lbID + "/loadBalancingRules/https",
+				"properties": map[string]any{"frontendIPConfiguration": ref(lbID + "/frontendIPConfigurations/fe-public"), "backendAddressPool": ref(poolID),
+					"protocol": "Tcp", "frontendPort": 443, "backendPort": 443, "idleTimeoutInMinutes": 4, "enableFloatingIP": false, "probe": ref(lbID + "/probes/https")}}},
+			"probes":          []any{map[string]any{"name": "https", "id": lbID + "/probes/https", "properties": map[string]any{"protocol": "Tcp", "port": 443, "intervalInSeconds": 5, "numberOfProbes": 2}}},
+			"inboundNatRules": []any{}, "outboundRules": []any{}}}); !ok {
+		return
+	}
 	// VMs
 	nvm := 1 + g.rng.IntN(3)
-	var nics []*resource
+	var members []any
 	for v := 0; v < nvm; v++ {
 		vmName := fmt.Sprintf("vm-%s-%s-%d", app, env, v)
 		var pip *resource
@@ -548,6 +587,12 @@ func (g *gen) spoke(sub *subscription, h *hub, k, global int) {
 		if pip != nil {
 			ipc["publicIPAddress"] = ref(pip.id)
 		}
+		// the web tier (the first two VMs, most of the time) sits behind the load balancer
+		if v < 2 && g.rng.IntN(5) != 0 {
+			ipc["loadBalancerBackendAddressPools"] = []any{ref(poolID)}
+			members = append(members, ref(nicID+"/ipConfigurations/ipconfig1"))
+			pool["backendIPConfigurations"] = members
+		}
 		nicProps := map[string]any{"ipConfigurations": []any{map[string]any{"name": "ipconfig1", "id": nicID + "/ipConfigurations/ipconfig1",
 			"type": "Microsoft.Network/networkInterfaces/ipConfigurations", "properties": ipc}},
 			"enableAcceleratedNetworking": true, "enableIPForwarding": false, "nicType": "Standard",
@@ -557,9 +602,16 @@ func (g *gen) spoke(sub *subscription, h *hub, k, global int) {
 		}
 		nic, ok := g.add(sub, rg, nicID, "Microsoft.Network/networkInterfaces", loc, map[string]any{"tags": tags, "properties": nicProps})
 		if !ok {
+			// the budget ran out: the pool lists no NIC that does not exist
+			if ipc["loadBalancerBackendAddressPools"] != nil {
+				if members = members[:len(members)-1]; len(members) == 0 {
+					delete(pool, "backendIPConfigurations")
+				} else {
+					pool["backendIPConfigurations"] = members
+				}
+			}
 			return
 		}
-		nics = append(nics, nic)
 		// The OS disk is what Compute creates for the VM (implicitOSDisk, as a VM PUT does); its
 		// body is filled once the VM's body exists. Added first: the budget counts it.
 		osUID := g.uuid()
@@ -620,30 +672,6 @@ func (g *gen) spoke(sub *subscription, h *hub, k, global int) {
 		if p := principalOf(vm); p != "" && h.kv != nil {
 			g.roleAssignment(sub, h.rg.name, h.kv.id, h.kv.key, p, "ServicePrincipal", builtinRoles[5].guid)
 		}
-	}
-	// Public load balancer in front of the VMs.
-	lbPip, ok := g.pip(sub, rg, "pip-lb-"+app, loc, "Standard")
-	if !ok {
-		return
-	}
-	lbID := provID(rg, "Microsoft.Network/loadBalancers/lb-"+app)
-	var backends []any
-	for _, n := range nics {
-		backends = append(backends, ref(n.id+"/ipConfigurations/ipconfig1"))
-	}
-	if _, ok := g.add(sub, rg, lbID, "Microsoft.Network/loadBalancers", loc, map[string]any{
-		"tags": tags, "sku": map[string]any{"name": "Standard", "tier": "Regional"},
-		"properties": map[string]any{
-			"frontendIPConfigurations": []any{map[string]any{"name": "fe-public", "id": lbID + "/frontendIPConfigurations/fe-public",
-				"properties": map[string]any{"privateIPAllocationMethod": "Dynamic", "publicIPAddress": ref(lbPip.id)}}},
-			"backendAddressPools": []any{map[string]any{"name": "be-pool", "id": lbID + "/backendAddressPools/be-pool",
-				"properties": map[string]any{"backendIPConfigurations": backends}}},
-			"loadBalancingRules": []any{map[string]any{"name": "https", "id": lbID + "/loadBalancingRules/https",
-				"properties": map[string]any{"frontendIPConfiguration": ref(lbID + "/frontendIPConfigurations/fe-public"), "backendAddressPool": ref(lbID + "/backendAddressPools/be-pool"),
-					"protocol": "Tcp", "frontendPort": 443, "backendPort": 443, "idleTimeoutInMinutes": 4, "enableFloatingIP": false, "probe": ref(lbID + "/probes/https")}}},
-			"probes":          []any{map[string]any{"name": "https", "id": lbID + "/probes/https", "properties": map[string]any{"protocol": "Tcp", "port": 443, "intervalInSeconds": 5, "numberOfProbes": 2}}},
-			"inboundNatRules": []any{}, "outboundRules": []any{}}}); !ok {
-		return
 	}
 	// Storage with blob containers and a private endpoint.
 	stName := "st" + app + strings.ReplaceAll(sfx, "-", "") + fmt.Sprint(k)
@@ -707,6 +735,7 @@ func (g *gen) spoke(sub *subscription, h *hub, k, global int) {
 	if !ok {
 		return
 	}
+	var siteHosts []string
 	for w := 0; w < 2; w++ {
 		siteName := fmt.Sprintf("app-%s-%s-%s-%d", app, env, sfx, w)
 		settings := []any{
@@ -729,6 +758,7 @@ func (g *gen) spoke(sub *subscription, h *hub, k, global int) {
 		if !ok {
 			return
 		}
+		siteHosts = append(siteHosts, siteName+".azurewebsites.net")
 		_ = site
 	}
 	// SQL server + databases.
@@ -758,6 +788,17 @@ func (g *gen) spoke(sub *subscription, h *hub, k, global int) {
 	if !g.privateEndpoint(sub, rg, "pe-"+sqlName, loc, snPE, sqlSrv, "sqlServer") {
 		return
 	}
+	w := &workload{sub: sub, h: h, rg: rg, app: app, env: env, loc: loc, sfx: sfx, k: k, global: global, tags: tags,
+		uai: uai, kvName: kvName, snPE: snPE, snAGW: snAGW, snACA: snACA, siteHosts: siteHosts}
+	if wantAppGateway(global) && !g.appGateway(w) {
+		return
+	}
+	if wantCosmos(global) && !g.cosmos(w) {
+		return
+	}
+	if wantContainerApps(global) && !g.containerApps(w) {
+		return
+	}
 	if global%3 != 0 {
 		return
 	}
@@ -772,14 +813,14 @@ func (g *gen) spoke(sub *subscription, h *hub, k, global int) {
 	}
 	aksName := "aks-" + app + "-" + env
 	aksID := provID(rg, "Microsoft.ContainerService/managedClusters/"+aksName)
-	pool := map[string]any{"name": "system", "count": 3, "vmSize": "Standard_D4s_v5", "osDiskSizeGB": 128, "osType": "Linux", "mode": "System",
+	sysPool := map[string]any{"name": "system", "count": 3, "vmSize": "Standard_D4s_v5", "osDiskSizeGB": 128, "osType": "Linux", "mode": "System",
 		"type": "VirtualMachineScaleSets", "vnetSubnetID": snApp.id, "maxPods": 30, "orchestratorVersion": "1.30.5", "enableAutoScaling": false,
 		"provisioningState": "Succeeded", "powerState": map[string]any{"code": "Running"}}
 	aks, ok := g.add(sub, rg, aksID, "Microsoft.ContainerService/managedClusters", loc, map[string]any{
 		"tags": tags, "sku": map[string]any{"name": "Base", "tier": "Standard"},
 		"identity": map[string]any{"type": "UserAssigned", "userAssignedIdentities": userAssigned(uai)},
 		"properties": map[string]any{"kubernetesVersion": "1.30.5", "dnsPrefix": aksName, "fqdn": aksName + "-" + g.suffix(8) + ".hcp." + loc + ".azmk8s.io",
-			"agentPoolProfiles": []any{pool}, "enableRBAC": true, "nodeResourceGroup": "MC_" + rg.name + "_" + aksName + "_" + loc,
+			"agentPoolProfiles": []any{sysPool}, "enableRBAC": true, "nodeResourceGroup": "MC_" + rg.name + "_" + aksName + "_" + loc,
 			"networkProfile":  map[string]any{"networkPlugin": "azure", "networkPolicy": "azure", "loadBalancerSku": "standard", "serviceCidr": "10.250.0.0/16", "dnsServiceIP": "10.250.0.10"},
 			"aadProfile":      map[string]any{"managed": true, "enableAzureRBAC": true, "tenantID": g.t.id},
 			"addonProfiles":   map[string]any{"omsagent": map[string]any{"enabled": h.workspace != nil, "config": map[string]any{"logAnalyticsWorkspaceResourceID": workspaceID(h)}}},
@@ -788,7 +829,7 @@ func (g *gen) spoke(sub *subscription, h *hub, k, global int) {
 		return
 	}
 	poolBody := map[string]any{}
-	for k, v := range pool {
+	for k, v := range sysPool {
 		if k != "name" {
 			poolBody[k] = v
 		}

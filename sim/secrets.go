@@ -25,6 +25,8 @@ var writeOnly = map[string][]string{
 	"microsoft.containerservice/managedclusters":           {"windowsProfile.adminPassword", "servicePrincipalProfile.secret"},
 	"microsoft.network/applicationgateways":                {"sslCertificates[].properties.password", "sslCertificates[].properties.data"},
 	"microsoft.containerinstance/containergroups":          {"imageRegistryCredentials[].password", "containers[].properties.environmentVariables[].secureValue"},
+	"microsoft.app/managedenvironments":                    {"appLogsConfiguration.logAnalyticsConfiguration.sharedKey"},
+	"microsoft.app/containerapps":                          {"configuration.secrets[].value"},
 }
 
 // takeWriteOnly removes the write-only properties of a type from a request body's properties

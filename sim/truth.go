@@ -233,6 +233,12 @@ func (st *store) resourceEdges(r *resource, add func(from, to string, typ graph.
 		add(r.parent, sget(props, "virtualNetwork", "id"), graph.EdgeLinkedTo)
 	case "microsoft.web/sites":
 		add(id, sget(props, "serverFarmId"), graph.EdgeHostedOn)
+	case "microsoft.app/containerapps":
+		env := sget(props, "managedEnvironmentId")
+		if env == "" {
+			env = sget(props, "environmentId")
+		}
+		add(id, env, graph.EdgeHostedOn)
 	case "microsoft.sql/servers/databases", "microsoft.containerservice/managedclusters/agentpools":
 		add(id, r.parent, graph.EdgeHostedOn)
 	case "microsoft.insights/diagnosticsettings":
@@ -270,6 +276,11 @@ func (st *store) resourceEdges(r *resource, add func(from, to string, typ graph.
 			lk := strings.ToLower(key)
 			if lk == "keyvaultid" || lk == "keyvaultresourceid" {
 				add(id, x, graph.EdgeUsesKeyVault)
+			}
+			if lk == "keyvaulturl" || lk == "keyvaultsecretid" {
+				if name := kvNameFromRef(x); name != "" {
+					add(id, kvByName[name], graph.EdgeUsesKeyVault)
+				}
 			}
 			if i := strings.Index(x, "@Microsoft.KeyVault("); i >= 0 {
 				if name := kvNameFromRef(x[i:]); name != "" {

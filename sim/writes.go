@@ -89,6 +89,13 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 			return
 		}
 	}
+	if e := s.st.requiredProps(sub, p.raw, ltyp, body, props, secrets); e != nil {
+		e.write(c.w)
+		return
+	}
+	if ltyp == "microsoft.network/loadbalancers" {
+		keepPoolMembers(old, props)
+	}
 	var disks []*resource
 	if ltyp == "microsoft.compute/virtualmachines" {
 		var e *apiError
@@ -154,6 +161,13 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 	}
 	for _, d := range disks {
 		s.st.put(d)
+	}
+	if ltyp == "microsoft.network/networkinterfaces" {
+		var ob map[string]any
+		if old != nil {
+			ob = old.body
+		}
+		s.st.syncPoolMembers(p.raw, ob, body, now)
 	}
 	status := http.StatusOK
 	if old == nil {
@@ -404,7 +418,11 @@ func (st *store) refExists(self, s string) bool {
 		for i := 0; i < n; i++ {
 			segs = append(segs, p.types[i], p.names[i])
 		}
-		_, ok := st.res[strings.Join(segs, "/")]
+		r, ok := st.res[strings.Join(segs, "/")]
+		if ok && len(p.types) == n+1 {
+			// a named sub-object ({lb}/backendAddressPools/{pool}) must be one the resource has
+			return hasSubObject(r, p.types[n], p.names[n])
+		}
 		return ok
 	}
 	return true
@@ -506,6 +524,9 @@ func (s *Simulator) deleteResource(c *call, p armPath) {
 		}
 	}
 	s.st.remove(key)
+	if r.ltyp == "microsoft.network/networkinterfaces" {
+		s.st.syncPoolMembers(r.id, r.body, nil, s.clk.now().UTC())
+	}
 	if r.ltyp == "microsoft.compute/virtualmachines" {
 		s.st.vmDeleted(r, s.clk.now().UTC())
 	}
