@@ -27,6 +27,8 @@ type Config struct {
 	TenantID        string
 	ARMEndpoint     string // empty = Azure public cloud
 	MSGraphEndpoint string // empty = https://graph.microsoft.com
+	AzureClientID   string // multi-tenant app registration scans authenticate as (with AzureMIClientID)
+	AzureMIClientID string // user-assigned managed identity whose token is the app's federated assertion
 
 	// Service settings.
 	Environment       string // dev | int | prod
@@ -118,6 +120,8 @@ var Settings = []Setting{
 	{Key: "tenant_id", Env: []string{"ATG_TENANT_ID"}, Default: constant(""), Help: "default tenant id", field: func(c *Config) *string { return &c.TenantID }},
 	{Key: "arm_endpoint", Env: []string{"ATG_ARM_ENDPOINT"}, Default: constant(""), Help: "ARM endpoint (empty: Azure public cloud; a loopback URL: the simulator)", Service: true, field: func(c *Config) *string { return &c.ARMEndpoint }},
 	{Key: "msgraph_endpoint", Env: []string{"ATG_MSGRAPH_ENDPOINT"}, Default: constant(""), Help: "Microsoft Graph endpoint (empty: https://graph.microsoft.com)", Service: true, field: func(c *Config) *string { return &c.MSGraphEndpoint }},
+	{Key: "azure_client_id", Env: []string{"ATG_AZURE_CLIENT_ID"}, Default: constant(""), Help: "client id of ATG's multi-tenant app registration: when set, scans authenticate to the scanned tenant as this app, with the managed identity's token as federated assertion (no secret); empty: DefaultAzureCredential. The engine reads the environment variable", Service: true, field: func(c *Config) *string { return &c.AzureClientID }},
+	{Key: "azure_mi_client_id", Env: []string{"ATG_AZURE_MI_CLIENT_ID"}, Default: constant(""), Help: "client id of the user-assigned managed identity whose token is the federated assertion for azure_client_id (empty: the system-assigned identity). The engine reads the environment variable", Service: true, field: func(c *Config) *string { return &c.AzureMIClientID }},
 	{Key: "environment", Env: []string{"ATG_ENVIRONMENT"}, Default: constant("dev"), Help: "service environment: dev, int or prod (API keys must carry it)", Service: true, field: func(c *Config) *string { return &c.Environment }},
 	{Key: "storage", Env: []string{"AzureWebJobsStorage"}, Default: constant(""), Help: "storage connection string for queues, tables, blobs (UseDevelopmentStorage=true for Azurite)", Secret: true, Service: true, field: func(c *Config) *string { return &c.Storage }},
 	{Key: "storage_account", Env: []string{"AzureWebJobsStorage__accountName"}, Default: constant(""), Help: "storage account name for identity-based connections (managed identity)", Service: true, field: func(c *Config) *string { return &c.StorageAccount }},

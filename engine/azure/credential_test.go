@@ -21,6 +21,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/atg-go/atg/config"
 )
 
 // newGUID returns a random GUID. Managed identity tokens are cached process-wide by MSAL (keyed
@@ -556,5 +558,19 @@ func TestAssertionSourceCachesUntilNearExpiry(t *testing.T) {
 	cred.mu.Unlock()
 	if a, err := src.Assertion(ctx); err != nil || a != "tok5" {
 		t.Fatalf("after recovery: %q, %v; want tok5 (failures are not cached)", a, err)
+	}
+}
+
+// The engine reads the variables config.Settings declares for the service's app settings.
+func TestIdentityEnvMatchesConfig(t *testing.T) {
+	for key, env := range map[string]string{"azure_client_id": EnvAppClientID, "azure_mi_client_id": EnvManagedIdentityClientID} {
+		s, ok := config.Lookup(key)
+		if !ok {
+			t.Errorf("config.Settings lacks %s", key)
+			continue
+		}
+		if len(s.Env) != 1 || s.Env[0] != env || !s.Service || s.Secret {
+			t.Errorf("config setting %s: env %v service %v secret %v; want only %s, a service setting, not secret", key, s.Env, s.Service, s.Secret, env)
+		}
 	}
 }

@@ -121,6 +121,9 @@ param keyVaultPurgeProtection bool
 @description('E-mail addresses that receive alerts, comma-separated (empty: none).')
 param alertEmails string = ''
 
+@description('Client id of ATG\'s multi-tenant app registration for scanning other tenants (ATG_AZURE_CLIENT_ID); it trusts the service identity through a federated credential (docs/deploy.md, "Scanning another tenant"). Empty: the service scans only its own tenant, as its identity.')
+param scanAppClientId string = ''
+
 @description('Object id of the principal running the deployment; it gets Key Vault Secrets Officer on the vault to seed neo4j-password and atg-api-keys. Empty: no assignment.')
 param deployerPrincipalId string = ''
 
@@ -284,6 +287,7 @@ module functionApp 'modules/functionapp.bicep' = {
     logLevel: logLevel
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
+    scanAppClientId: scanAppClientId
     subnetId: network.outputs.functionSubnetId
     storageAccountName: storage.outputs.name
     deploymentContainerName: deploymentContainer
@@ -353,3 +357,6 @@ output identityPrincipalId string = identity.outputs.principalId
 
 @description('Client id of the service identity.')
 output identityClientId string = identity.outputs.clientId
+
+@description('Issuer of the federated credential on the scanning app registration (subject: identityPrincipalId, audience: api://AzureADTokenExchange).')
+output federatedCredentialIssuer string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'

@@ -15,6 +15,9 @@ param neo4jCpu = 1
 param neo4jMemoryGB = 4
 param neo4jDataSkuName = 'Standard_LRS'
 param neo4jDataShareQuotaGiB = 32
+// Client id of the multi-tenant app registration that scans this environment's target tenant
+// (docs/deploy.md, "Scanning another tenant"); empty until it exists.
+param scanAppClientId = ''
 param keyVaultPurgeProtection = false
 
 // Secrets and per-run values come from the deploy workflow's environment, never from this file.

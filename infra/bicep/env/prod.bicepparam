@@ -15,6 +15,9 @@ param neo4jCpu = 2
 param neo4jMemoryGB = 32
 param neo4jDataSkuName = 'Premium_LRS'
 param neo4jDataShareQuotaGiB = 256
+// Client id of the multi-tenant app registration that scans this environment's target tenant
+// (docs/deploy.md, "Scanning another tenant"); empty until it exists.
+param scanAppClientId = ''
 param keyVaultPurgeProtection = true
 
 // Secrets and per-run values come from the deploy workflow's environment, never from this file.

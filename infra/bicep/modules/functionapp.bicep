@@ -32,6 +32,9 @@ param identityId string
 @description('Client id of the user-assigned identity.')
 param identityClientId string
 
+@description('Client id of ATG\'s multi-tenant app registration that trusts the identity through a federated credential (ATG_AZURE_CLIENT_ID). Empty: the service scans as the identity itself, i.e. only its own tenant.')
+param scanAppClientId string = ''
+
 @description('Subnet for VNet integration (delegated to Microsoft.App/environments).')
 param subnetId string
 
@@ -99,6 +102,11 @@ var appSettings = {
   AzureWebJobsStorage__clientId: identityClientId
   // azidentity in `atg handler` picks the user-assigned identity with this.
   AZURE_CLIENT_ID: identityClientId
+  // Scans of another tenant: `atg handler` authenticates there as this app registration, with the
+  // identity's token (audience api://AzureADTokenExchange) as client assertion. Empty: scans use
+  // the identity itself (DefaultAzureCredential), which only works in its own tenant.
+  ATG_AZURE_CLIENT_ID: scanAppClientId
+  ATG_AZURE_MI_CLIENT_ID: identityClientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
   ATG_ENVIRONMENT: environmentName
   ATG_LOG_LEVEL: logLevel
