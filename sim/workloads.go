@@ -11,8 +11,9 @@ import (
 // apps, a Cosmos DB account behind a private endpoint, a container apps environment with its apps.
 // Which spokes get what depends on the spoke's global index only, so the proportions are the same
 // for every seed: 1 in 5 spokes has an application gateway, 1 in 3 a Cosmos DB account, 1 in 4
-// a container apps environment (every other one in a delegated subnet with workload profiles, the
-// rest consumption-only without a VNet).
+// a container apps environment (every other one in a delegated subnet with workload profiles,
+// logging to Azure Monitor; the rest consumption-only without a VNet, logging to the hub's Log
+// Analytics workspace).
 
 func wantAppGateway(global int) bool    { return global%5 == 1 }
 func wantCosmos(global int) bool        { return global%3 == 1 }
@@ -170,7 +171,8 @@ func (g *gen) cosmos(w *workload) bool {
 }
 
 // containerApps adds a container apps environment (workload profiles in the spoke's delegated
-// subnet, or consumption-only without a VNet) logging to the hub workspace, and one or two apps
+// subnet logging to Azure Monitor, or consumption-only without a VNet logging to the hub
+// workspace), and one or two apps
 // running as the spoke's user-assigned identity. The apps' secret is a Key Vault reference (no
 // value); the environment's Log Analytics shared key is write-only, as in ARM.
 func (g *gen) containerApps(w *workload) bool {
@@ -193,7 +195,7 @@ func (g *gen) containerApps(w *workload) bool {
 		props["staticIp"] = fmt.Sprintf("20.%d.%d.%d", g.rng.IntN(200)+20, g.rng.IntN(255), g.rng.IntN(254)+1)
 	}
 	var secrets map[string]any
-	if w.h.workspace != nil {
+	if w.h.workspace != nil && !profiles {
 		props["appLogsConfiguration"] = map[string]any{"destination": "log-analytics",
 			"logAnalyticsConfiguration": map[string]any{"customerId": sget(w.h.workspace.body, "properties", "customerId")}}
 		secrets = map[string]any{"appLogsConfiguration.logAnalyticsConfiguration.sharedKey": fakeLogAnalyticsSharedKey}
@@ -229,7 +231,7 @@ func (g *gen) containerApps(w *workload) bool {
 					"probes": []any{}}},
 				"scale": map[string]any{"minReplicas": i, "maxReplicas": 10}}}
 		if i == 0 {
-			cfg["ingress"] = map[string]any{"fqdn": fqdn, "external": !profiles, "targetPort": 8080, "exposedPort": 0, "transport": "Auto",
+			cfg["ingress"] = map[string]any{"fqdn": fqdn, "external": !profiles, "targetPort": 8080, "transport": "Auto",
 				"allowInsecure": false, "traffic": []any{map[string]any{"weight": 100, "latestRevision": true}},
 				"stickySessions": map[string]any{"affinity": "none"}, "clientCertificateMode": "Ignore"}
 			appProps["latestRevisionFqdn"] = rev + "." + strings.TrimPrefix(fqdn, appName+".")

@@ -87,8 +87,9 @@ func TestGeneratedWorkloads(t *testing.T) {
 			} else {
 				consumption++
 			}
-			if r.secrets["appLogsConfiguration.logAnalyticsConfiguration.sharedKey"] == nil {
-				t.Errorf("environment %s: no write-only shared key", r.id)
+			la := sget(props, "appLogsConfiguration", "destination") == "log-analytics"
+			if la != (r.secrets["appLogsConfiguration.logAnalyticsConfiguration.sharedKey"] != nil) {
+				t.Errorf("environment %s: log destination %v, write-only shared key %v", r.id, la, r.secrets)
 			}
 		case "microsoft.app/containerapps":
 			env := strings.ToLower(sget(props, "managedEnvironmentId"))

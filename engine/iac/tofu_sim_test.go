@@ -84,11 +84,11 @@ func TestTofuValidateSimulatedTenant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// the typed emitters this tenant exercises (it has no application gateways, Cosmos DB
-	// accounts or container apps, and its NICs do not join the pools: the example payloads and the
-	// terraform package tests cover those)
+	// the typed emitters this tenant exercises: load balancers with NICs in their backend pools,
+	// application gateways, Cosmos DB accounts, container apps and their environments, AKS
 	for _, typ := range []string{"azurerm_lb", "azurerm_lb_backend_address_pool", "azurerm_lb_probe", "azurerm_lb_rule",
-		"azurerm_kubernetes_cluster"} {
+		"azurerm_network_interface_backend_address_pool_association", "azurerm_application_gateway", "azurerm_cosmosdb_account",
+		"azurerm_container_app_environment", "azurerm_container_app", "azurerm_kubernetes_cluster"} {
 		if !bytes.Contains(main, []byte(`resource "`+typ+`" `)) {
 			t.Errorf("main.tf has no %s", typ)
 		}
