@@ -106,10 +106,11 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 	switch {
 	case o.Graph != nil:
 		pinger = o.Graph
-		reg.RegisterSharded(jobs.TypeScan, &ScanExecutor{Store: o.Graph, Logger: log,
+		ident := &azure.Identity{AppClientID: cfg.AzureClientID, ManagedIdentityClientID: cfg.AzureMIClientID}
+		reg.RegisterSharded(jobs.TypeScan, &ScanExecutor{Store: o.Graph, Logger: log, Identity: ident,
 			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
 		reg.RegisterRunner(jobs.TypeGenerateIaC, &IaCExecutor{Store: o.Graph})
-		reg.RegisterRunner(jobs.TypeCreateTenant, &TenantExecutor{Store: o.Graph, Logger: log,
+		reg.RegisterRunner(jobs.TypeCreateTenant, &TenantExecutor{Store: o.Graph, Logger: log, Identity: ident,
 			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
 		reg.RegisterRunner(JobTypeBackup, &BackupExecutor{Container: backupsContainer,
 			Backuper: Backuper{Graph: o.Graph, Store: backups, RetentionDays: retention, Logger: log}})

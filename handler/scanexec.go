@@ -17,8 +17,11 @@ import (
 type ScanExecutor struct {
 	Store     graph.Store
 	Endpoints azure.Endpoints
-	Throttle  azure.ThrottleOptions
-	Logger    *slog.Logger
+	// Identity is how scans authenticate to the scanned tenant (config azure_client_id,
+	// azure_mi_client_id); nil: from the environment.
+	Identity *azure.Identity
+	Throttle azure.ThrottleOptions
+	Logger   *slog.Logger
 	// Concurrency bounds the engine's concurrent list calls within one invocation (0: engine default).
 	Concurrency int
 	// ShardSubscriptions is how many subscriptions one shard (one queue message) covers;
@@ -33,7 +36,7 @@ func (x *ScanExecutor) engine(tenantID string, log *slog.Logger) (*scan.Engine, 
 	if log == nil {
 		log = x.Logger
 	}
-	c, err := azure.NewClients(azure.Options{Endpoints: x.Endpoints, TenantID: tenantID, Throttle: x.Throttle, Logger: log})
+	c, err := azure.NewClients(azure.Options{Endpoints: x.Endpoints, Identity: x.Identity, TenantID: tenantID, Throttle: x.Throttle, Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("azure clients for tenant %s: %w", tenantID, err)
 	}

@@ -21,8 +21,11 @@ import (
 type TenantExecutor struct {
 	Store     graph.Store
 	Endpoints azure.Endpoints
-	Throttle  azure.ThrottleOptions
-	Logger    *slog.Logger
+	// Identity is how scans authenticate to the scanned tenant (config azure_client_id,
+	// azure_mi_client_id); nil: from the environment.
+	Identity *azure.Identity
+	Throttle azure.ThrottleOptions
+	Logger   *slog.Logger
 }
 
 // Run implements Runner.
@@ -46,7 +49,7 @@ func (x *TenantExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessa
 	if log == nil {
 		log = x.Logger
 	}
-	clients, err := azure.NewClients(azure.Options{Endpoints: x.Endpoints, TenantID: t.TenantID, Throttle: x.Throttle, Logger: log})
+	clients, err := azure.NewClients(azure.Options{Endpoints: x.Endpoints, Identity: x.Identity, TenantID: t.TenantID, Throttle: x.Throttle, Logger: log})
 	if err != nil {
 		return nil, Permanent(fmt.Errorf("target tenant %s: %w", t.TenantID, err))
 	}

@@ -262,6 +262,9 @@ func run(ctx context.Context, o *Options) error {
 	copts := o.AzureBase
 	copts.Endpoints = azure.Endpoints{ARM: o.ARMEndpoint, MSGraph: o.MSGraphEndpoint}
 	copts.TenantID = o.TargetTenantID
+	if cfg, err := o.Config(); err == nil && cfg.AzureClientID != "" && copts.Identity == nil {
+		copts.Identity = &azure.Identity{AppClientID: cfg.AzureClientID, ManagedIdentityClientID: cfg.AzureMIClientID}
+	}
 	copts.Logger = log
 	clients, err := azure.NewClients(copts)
 	if err != nil {

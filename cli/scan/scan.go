@@ -201,8 +201,12 @@ func RunLocal(ctx context.Context, o *Options, progress func(enginescan.Progress
 		return enginescan.Result{}, fmt.Errorf("opening graph store: %w", err)
 	}
 	defer store.Close(context.WithoutCancel(ctx))
+	var ident *azure.Identity
+	if cfg, err := o.Config(); err == nil && cfg.AzureClientID != "" {
+		ident = &azure.Identity{AppClientID: cfg.AzureClientID, ManagedIdentityClientID: cfg.AzureMIClientID}
+	}
 	return RunEngine(ctx, store, EngineOptions{
-		Endpoints: azure.Endpoints{ARM: o.ARMEndpoint, MSGraph: o.MSGraphEndpoint}, Logger: o.Logger(),
+		Endpoints: azure.Endpoints{ARM: o.ARMEndpoint, MSGraph: o.MSGraphEndpoint}, Identity: ident, Logger: o.Logger(),
 		Concurrency: o.Concurrency, ShardSubscriptions: o.ShardSubscription, Progress: progress,
 	}, o.Request())
 }
@@ -210,6 +214,7 @@ func RunLocal(ctx context.Context, o *Options, progress func(enginescan.Progress
 // EngineOptions configure RunEngine.
 type EngineOptions struct {
 	Endpoints          azure.Endpoints
+	Identity           *azure.Identity // nil: from the environment
 	Logger             *slog.Logger
 	Concurrency        int
 	ShardSubscriptions int
@@ -219,7 +224,7 @@ type EngineOptions struct {
 // RunEngine builds the Azure clients and the engine and runs one scan into store (used by
 // `atg scan` and `atg demo`).
 func RunEngine(ctx context.Context, store graph.Store, eo EngineOptions, req enginescan.Request) (enginescan.Result, error) {
-	clients, err := azure.NewClients(azure.Options{Endpoints: eo.Endpoints, TenantID: req.TenantID, Logger: eo.Logger})
+	clients, err := azure.NewClients(azure.Options{Endpoints: eo.Endpoints, Identity: eo.Identity, TenantID: req.TenantID, Logger: eo.Logger})
 	if err != nil {
 		return enginescan.Result{}, err
 	}
