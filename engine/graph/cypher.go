@@ -63,25 +63,29 @@ func AllSchemaCypher() []string {
 
 // MergeNodesCypher upserts $rows of {uid, first_seen, props}; props holds every stored
 // property (see EncodeStoredProps plus uid, node_id, tenant_id, last_seen). first_seen is kept
-// from the first write.
+// from the first write. The props are set in MERGE's ON CREATE / ON MATCH (not in a later SET
+// that reads first_seen back), so the plan streams rows without an Eager buffer.
 func (s NodeSchema) MergeNodesCypher() string {
 	return "UNWIND $rows AS row\n" +
+		"WITH row, row.props AS props\n" +
 		fmt.Sprintf("MERGE (n:%s {%s: row.uid})\n", CypherName(string(s.Label)), SysUID) +
-		fmt.Sprintf("WITH n, row, coalesce(n.%s, row.first_seen) AS first_seen\n", SysFirstSeen) +
-		fmt.Sprintf("SET n = row.props, n.%s = first_seen", SysFirstSeen)
+		fmt.Sprintf("ON CREATE SET n = props, n.%s = row.first_seen\n", SysFirstSeen) +
+		fmt.Sprintf("ON MATCH SET n = props {.*, %s: coalesce(n.%s, row.first_seen)}", SysFirstSeen, SysFirstSeen)
 }
 
 // MergeEdgesCypher upserts $rows of {from, to, first_seen, props} (from/to are node uids)
 // between existing nodes; rows whose endpoints are missing write nothing. It returns the
-// number of rows written as `written`.
+// number of rows written as `written`. Like MergeNodesCypher, it sets the props in ON CREATE /
+// ON MATCH so the plan has no Eager buffer.
 func (e EdgeSchema) MergeEdgesCypher(from, to Label) string {
 	return "UNWIND $rows AS row\n" +
+		"WITH row, row.props AS props\n" +
 		fmt.Sprintf("MATCH (a:%s {%s: row.from})\n", CypherName(string(from)), SysUID) +
 		fmt.Sprintf("MATCH (b:%s {%s: row.to})\n", CypherName(string(to)), SysUID) +
 		fmt.Sprintf("MERGE (a)-[r:%s]->(b)\n", CypherName(string(e.Type))) +
-		fmt.Sprintf("WITH r, row, coalesce(r.%s, row.first_seen) AS first_seen\n", SysFirstSeen) +
-		fmt.Sprintf("SET r = row.props, r.%s = first_seen\n", SysFirstSeen) +
-		"RETURN count(r) AS written"
+		fmt.Sprintf("ON CREATE SET r = props, r.%s = row.first_seen\n", SysFirstSeen) +
+		fmt.Sprintf("ON MATCH SET r = props {.*, %s: coalesce(r.%s, row.first_seen)}\n", SysFirstSeen, SysFirstSeen) +
+		"RETURN count(*) AS written"
 }
 
 // scopeWhere is the predicate "node v of this label is covered by the scope" (see

@@ -5,13 +5,16 @@
 // Neo4j 5 Community supports single-property uniqueness, while composite (tenant_id, id) node
 // keys need Enterprise. The node id is also kept as `node_id`, the tenant as `tenant_id`.
 // Nested props (maps, lists of maps, mixed lists, nil) are stored as JSON strings and decoded on
-// read (graph.EncodeStoredProps). Writes are `UNWIND $rows … MERGE` in batches (default 1000
-// rows) inside managed transactions (ExecuteWrite retries transient errors); a batch that hits a
-// transaction memory limit is halved and retried. Cleanup runs in chunks of `LIMIT $limit`, one
+// read (graph.EncodeStoredProps). Writes are `UNWIND $rows … MERGE` (one statement per label,
+// or per edge type and endpoint labels, in a transaction of at most BatchSize rows, default 1000)
+// inside managed transactions (ExecuteWrite retries transient errors); a batch that hits a
+// transaction memory limit is halved and retried. Node batches run in up to WriteConcurrency
+// concurrent transactions; edge batches one at a time (relationship writes lock both endpoints). Cleanup runs in chunks of `LIMIT $limit`, one
 // transaction each. Reads page with keyset pagination on uid (no SKIP).
 package neo4jstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,6 +24,7 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/atg-go/atg/engine/graph"
 )
@@ -33,6 +37,9 @@ type Options struct {
 	BatchSize           int // rows per UNWIND (default 1000)
 	DeleteChunk         int // nodes/relationships deleted per transaction (default 10000)
 	PageSize            int // rows per read page (default 1000)
+	// WriteConcurrency bounds the concurrent transactions of one UpsertNodes (default 2; 1 =
+	// sequential). Edges are always written one transaction at a time.
+	WriteConcurrency int
 	// ConnectTimeout bounds the connectivity check in Open (default 10s).
 	ConnectTimeout time.Duration
 }
@@ -45,6 +52,7 @@ type Store struct {
 	batch  int
 	chunk  int
 	page   int
+	conc   int
 	uri    string
 }
 
@@ -55,7 +63,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{db: opts.Database, log: opts.Logger, batch: opts.BatchSize, chunk: opts.DeleteChunk, page: opts.PageSize, uri: opts.URI}
+	s := &Store{db: opts.Database, log: opts.Logger, batch: opts.BatchSize, chunk: opts.DeleteChunk, page: opts.PageSize, conc: opts.WriteConcurrency, uri: opts.URI}
 	if s.batch <= 0 {
 		s.batch = 1000
 	}
@@ -64,6 +72,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	if s.page <= 0 {
 		s.page = 1000
+	}
+	if s.conc <= 0 {
+		s.conc = 2
 	}
 	timeout := opts.ConnectTimeout
 	if timeout <= 0 {
@@ -221,7 +232,66 @@ func batched[T any](ctx context.Context, log *slog.Logger, rows []T, size int, r
 
 // --- writes ---
 
-// UpsertNodes merges nodes, one UNWIND statement per label and batch.
+// stmtRow is one UNWIND row of one of a write's statements (stmt indexes the statement list).
+type stmtRow struct {
+	stmt int
+	row  map[string]any
+}
+
+// writeRows runs rows (grouped by statement, in order) in one managed transaction, one
+// UNWIND statement per run of consecutive rows of the same statement, and returns the sum of
+// the int column col of their single rows (0 when col is ""). One transaction per batch rather
+// than per statement saves a commit per (label) or (type, from label, to label) group.
+func (s *Store) writeRows(ctx context.Context, stmts []string, rows []stmtRow, col string) (int64, error) {
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(ctx)
+	out, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		var total int64
+		for i := 0; i < len(rows); {
+			j := i + 1
+			for j < len(rows) && rows[j].stmt == rows[i].stmt {
+				j++
+			}
+			batch := make([]map[string]any, j-i)
+			for k := range batch {
+				batch[k] = rows[i+k].row
+			}
+			res, err := tx.Run(ctx, stmts[rows[i].stmt], map[string]any{"rows": batch})
+			if err != nil {
+				return nil, shield(err)
+			}
+			if col == "" {
+				if _, err := res.Consume(ctx); err != nil {
+					return nil, shield(err)
+				}
+			} else {
+				rec, err := res.Single(ctx)
+				if err != nil {
+					return nil, shield(err)
+				}
+				v, _, err := neo4j.GetRecordValue[int64](rec, col)
+				if err != nil {
+					return nil, err
+				}
+				total += v
+			}
+			i = j
+		}
+		return total, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return out.(int64), nil
+}
+
+// minParallelRows is the smallest share of a node write worth its own concurrent transaction.
+const minParallelRows = 250
+
+// UpsertNodes merges nodes: rows sorted by (label, id), in transactions of at most BatchSize
+// rows (one UNWIND statement per label in each), split over up to WriteConcurrency concurrent
+// transactions. Node merges of distinct uids take disjoint locks, each transaction in the same
+// (label, uid) order, so the concurrent transactions do not deadlock.
 func (s *Store) UpsertNodes(ctx context.Context, tenantID, scanID string, nodes []graph.Node) error {
 	tenantID, err := graph.CheckTenant(tenantID)
 	if err != nil {
@@ -238,6 +308,8 @@ func (s *Store) UpsertNodes(ctx context.Context, tenantID, scanID string, nodes 
 		}
 		byLabel[n.Label] = append(byLabel[n.Label], n)
 	}
+	var stmts []string
+	rows := make([]stmtRow, 0, len(nodes))
 	for _, sc := range graph.NodeSchemas() {
 		ns := byLabel[sc.Label]
 		if len(ns) == 0 {
@@ -245,7 +317,8 @@ func (s *Store) UpsertNodes(ctx context.Context, tenantID, scanID string, nodes 
 		}
 		// Sorted rows take locks in one order, which keeps concurrent writers from deadlocking.
 		slices.SortStableFunc(ns, func(a, b graph.Node) int { return strings.Compare(a.ID, b.ID) })
-		rows := make([]map[string]any, 0, len(ns))
+		stmt := len(stmts)
+		stmts = append(stmts, sc.MergeNodesCypher())
 		for _, n := range ns {
 			props, err := graph.EncodeStoredProps(n.Props)
 			if err != nil {
@@ -257,21 +330,44 @@ func (s *Store) UpsertNodes(ctx context.Context, tenantID, scanID string, nodes 
 			if first == "" {
 				first = scanID
 			}
-			rows = append(rows, map[string]any{"uid": uid, "first_seen": first, "props": props})
+			rows = append(rows, stmtRow{stmt, map[string]any{"uid": uid, "first_seen": first, "props": props}})
 		}
-		cypher := sc.MergeNodesCypher()
-		_, err := batched(ctx, s.log, rows, s.batch, func(b []map[string]any) (int64, error) {
-			return s.writeCount(ctx, cypher, map[string]any{"rows": b}, "")
+	}
+	run := func(part []stmtRow) error {
+		_, err := batched(ctx, s.log, part, s.batch, func(b []stmtRow) (int64, error) {
+			return s.writeRows(ctx, stmts, b, "")
 		})
-		if err != nil {
-			return fmt.Errorf("neo4j: upsert %d %s nodes: %w", len(rows), sc.Label, err)
+		return err
+	}
+	workers := min(s.conc, len(rows)/minParallelRows)
+	if workers <= 1 {
+		err = run(rows)
+	} else {
+		// Contiguous shares, so each transaction still locks in (label, uid) order.
+		share := min(s.batch, (len(rows)+workers-1)/workers)
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(workers)
+		for i := 0; i < len(rows); i += share {
+			part := rows[i:min(i+share, len(rows))]
+			g.Go(func() error {
+				if err := gctx.Err(); err != nil {
+					return err
+				}
+				return run(part)
+			})
 		}
+		err = g.Wait()
+	}
+	if err != nil {
+		return fmt.Errorf("neo4j: upsert %d nodes: %w", len(rows), err)
 	}
 	return nil
 }
 
-// UpsertEdges merges edges, one statement per (type, from label, to label) and batch; rows whose
-// endpoints do not exist are skipped and counted.
+// UpsertEdges merges edges, one statement per (type, from label, to label) so the endpoint
+// MATCHes seek the labels' uid constraints, in transactions of at most BatchSize rows; rows
+// whose endpoints do not exist are skipped and counted. Edge transactions run one at a time:
+// creating a relationship locks both endpoints, so concurrent ones would deadlock.
 func (s *Store) UpsertEdges(ctx context.Context, tenantID, scanID string, edges []graph.Edge) (int, error) {
 	tenantID, err := graph.CheckTenant(tenantID)
 	if err != nil {
@@ -298,13 +394,16 @@ func (s *Store) UpsertEdges(ctx context.Context, tenantID, scanID string, edges 
 		groups[g] = append(groups[g], e)
 	}
 	slices.SortFunc(order, func(a, b group) int {
-		return strings.Compare(string(a.t)+"\x00"+string(a.from)+"\x00"+string(a.to), string(b.t)+"\x00"+string(b.from)+"\x00"+string(b.to))
+		return cmp.Or(strings.Compare(string(a.t), string(b.t)), strings.Compare(string(a.from), string(b.from)), strings.Compare(string(a.to), string(b.to)))
 	})
-	var written int64
+	stmts := make([]string, 0, len(order))
+	rows := make([]stmtRow, 0, len(edges))
 	for _, g := range order {
 		es := groups[g]
-		slices.SortStableFunc(es, func(a, b graph.Edge) int { return strings.Compare(a.From+"\x00"+a.To, b.From+"\x00"+b.To) })
-		rows := make([]map[string]any, 0, len(es))
+		slices.SortStableFunc(es, func(a, b graph.Edge) int { return cmp.Or(strings.Compare(a.From, b.From), strings.Compare(a.To, b.To)) })
+		sc, _ := graph.EdgeSchemaFor(g.t)
+		stmt := len(stmts)
+		stmts = append(stmts, sc.MergeEdgesCypher(g.from, g.to))
 		for _, e := range es {
 			props, err := graph.EncodeStoredProps(e.Props)
 			if err != nil {
@@ -315,17 +414,14 @@ func (s *Store) UpsertEdges(ctx context.Context, tenantID, scanID string, edges 
 			if first == "" {
 				first = scanID
 			}
-			rows = append(rows, map[string]any{"from": graph.NodeUID(tenantID, e.From), "to": graph.NodeUID(tenantID, e.To), "first_seen": first, "props": props})
+			rows = append(rows, stmtRow{stmt, map[string]any{"from": graph.NodeUID(tenantID, e.From), "to": graph.NodeUID(tenantID, e.To), "first_seen": first, "props": props}})
 		}
-		es2, _ := graph.EdgeSchemaFor(g.t)
-		cypher := es2.MergeEdgesCypher(g.from, g.to)
-		n, err := batched(ctx, s.log, rows, s.batch, func(b []map[string]any) (int64, error) {
-			return s.writeCount(ctx, cypher, map[string]any{"rows": b}, "written")
-		})
-		if err != nil {
-			return 0, fmt.Errorf("neo4j: upsert %d %s edges: %w", len(rows), g.t, err)
-		}
-		written += n
+	}
+	written, err := batched(ctx, s.log, rows, s.batch, func(b []stmtRow) (int64, error) {
+		return s.writeRows(ctx, stmts, b, "written")
+	})
+	if err != nil {
+		return 0, fmt.Errorf("neo4j: upsert %d edges: %w", len(rows), err)
 	}
 	skipped := len(edges) - int(written)
 	if skipped > 0 {

@@ -3,9 +3,10 @@ CREATE CONSTRAINT atg_group_uid IF NOT EXISTS FOR (n:`Group`) REQUIRE n.uid IS U
 
 // merge
 UNWIND $rows AS row
+WITH row, row.props AS props
 MERGE (n:`Group` {uid: row.uid})
-WITH n, row, coalesce(n.first_seen, row.first_seen) AS first_seen
-SET n = row.props, n.first_seen = first_seen
+ON CREATE SET n = props, n.first_seen = row.first_seen
+ON MATCH SET n = props {.*, first_seen: coalesce(n.first_seen, row.first_seen)}
 
 // stale node edges, whole tenant
 MATCH (n:`Group`)-[r]-()

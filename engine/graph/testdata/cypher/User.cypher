@@ -3,9 +3,10 @@ CREATE CONSTRAINT atg_user_uid IF NOT EXISTS FOR (n:`User`) REQUIRE n.uid IS UNI
 
 // merge
 UNWIND $rows AS row
+WITH row, row.props AS props
 MERGE (n:`User` {uid: row.uid})
-WITH n, row, coalesce(n.first_seen, row.first_seen) AS first_seen
-SET n = row.props, n.first_seen = first_seen
+ON CREATE SET n = props, n.first_seen = row.first_seen
+ON MATCH SET n = props {.*, first_seen: coalesce(n.first_seen, row.first_seen)}
 
 // stale node edges, whole tenant
 MATCH (n:`User`)-[r]-()
