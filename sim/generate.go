@@ -531,6 +531,7 @@ func (g *gen) spoke(sub *subscription, h *hub, k, global int) {
 			}
 		}
 	}
+	nvm := 1 + g.rng.IntN(3) // drawn before the load balancer's random values: a spoke's VM count does not depend on them
 	// Dedicated subnets: an application gateway's (nothing else may use it) and a container apps
 	// environment's (delegated to Microsoft.App/environments), only in the spokes that get one.
 	var snAGW, snACA *resource
@@ -571,7 +572,6 @@ func (g *gen) spoke(sub *subscription, h *hub, k, global int) {
 		return
 	}
 	// VMs
-	nvm := 1 + g.rng.IntN(3)
 	var members []any
 	for v := 0; v < nvm; v++ {
 		vmName := fmt.Sprintf("vm-%s-%s-%d", app, env, v)
