@@ -11,6 +11,7 @@ import (
 //
 //	$rows             UNWIND rows of a merge (see MergeNodesCypher, MergeEdgesCypher)
 //	$prefix, $scan    tenant_id + "|" (the uid prefix of a tenant's nodes and edges), scan id
+//	$tenant, $nul     tenant_id and "\x00" (edge merges, see MergeEdgesParams)
 //	$subscriptions    lower-cased subscription GUIDs of a Scope/NodeQuery
 //	$resource_groups  lower-cased resource group names
 //	$types            ARM types (NodeQuery) or edge types (owned-edge cleanup)
@@ -73,18 +74,47 @@ func (s NodeSchema) MergeNodesCypher() string {
 		fmt.Sprintf("ON MATCH SET n = props {.*, %s: coalesce(n.%s, row.first_seen)}", SysFirstSeen, SysFirstSeen)
 }
 
-// MergeEdgesCypher upserts $rows of {from, to, first_seen, props} (from/to are node uids)
-// between existing nodes; rows whose endpoints are missing write nothing. It returns the
-// number of rows written as `written`. Like MergeNodesCypher, it sets the props in ON CREATE /
-// ON MATCH so the plan has no Eager buffer.
+// MergeEdgesCypher upserts $rows of {from, to, first_seen, props} (from/to are node ids,
+// props the encoded edge props without the store-level ones) between existing nodes, with the
+// batch parameters of MergeEdgesParams; rows whose endpoints are missing write nothing. It
+// returns the number of rows written as `written`. The store-level props (uid, tenant_id,
+// last_seen) and the endpoint uids are built in the statement rather than sent in every row,
+// which halves the rows; like MergeNodesCypher, it sets the props in ON CREATE / ON MATCH so
+// the plan has no Eager buffer. The statement is
+// MergeEdgesHeader(param) + "\nUNWIND $rows AS row\n" + MergeEdgesBody(from, to).
 func (e EdgeSchema) MergeEdgesCypher(from, to Label) string {
-	return "UNWIND $rows AS row\n" +
-		"WITH row, row.props AS props\n" +
-		fmt.Sprintf("MATCH (a:%s {%s: row.from})\n", CypherName(string(from)), SysUID) +
-		fmt.Sprintf("MATCH (b:%s {%s: row.to})\n", CypherName(string(to)), SysUID) +
+	return MergeEdgesHeader(func(name string) string { return "$" + name }) + "\nUNWIND $rows AS row\n" + e.MergeEdgesBody(from, to)
+}
+
+// mergeEdgesParamNames are the batch parameters of MergeEdgesCypher, in header order.
+var mergeEdgesParamNames = []string{"prefix", "tenant", "scan", "nul"}
+
+// MergeEdgesParams returns the batch parameters of MergeEdgesCypher besides $rows: the uid
+// prefix, tenant id and scan id of the batch, and the NUL that separates the endpoints in an
+// edge uid (EdgeUID).
+func MergeEdgesParams(tenantID, scanID string) map[string]any {
+	return map[string]any{"prefix": tenantID + "|", "tenant": tenantID, "scan": scanID, "nul": "\x00"}
+}
+
+// MergeEdgesHeader binds the batch parameters of MergeEdgesCypher to variables of the same
+// names; expr renders a parameter's value (the parameter itself, or a literal in an export).
+func MergeEdgesHeader(expr func(name string) string) string {
+	parts := make([]string, len(mergeEdgesParamNames))
+	for i, n := range mergeEdgesParamNames {
+		parts[i] = expr(n) + " AS " + n
+	}
+	return "WITH " + strings.Join(parts, ", ")
+}
+
+// MergeEdgesBody is MergeEdgesCypher after its UNWIND of rows.
+func (e EdgeSchema) MergeEdgesBody(from, to Label) string {
+	const uid = "from + nul + row.to" // EdgeUID
+	return "WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul\n" +
+		fmt.Sprintf("MATCH (a:%s {%s: from})\n", CypherName(string(from)), SysUID) +
+		fmt.Sprintf("MATCH (b:%s {%s: to})\n", CypherName(string(to)), SysUID) +
 		fmt.Sprintf("MERGE (a)-[r:%s]->(b)\n", CypherName(string(e.Type))) +
-		fmt.Sprintf("ON CREATE SET r = props, r.%s = row.first_seen\n", SysFirstSeen) +
-		fmt.Sprintf("ON MATCH SET r = props {.*, %s: coalesce(r.%s, row.first_seen)}\n", SysFirstSeen, SysFirstSeen) +
+		fmt.Sprintf("ON CREATE SET r = props {.*, %s: %s, %s: tenant, %s: scan, %s: row.first_seen}\n", SysUID, uid, SysTenantID, SysLastSeen, SysFirstSeen) +
+		fmt.Sprintf("ON MATCH SET r = props {.*, %s: %s, %s: tenant, %s: scan, %s: coalesce(r.%s, row.first_seen)}\n", SysUID, uid, SysTenantID, SysLastSeen, SysFirstSeen, SysFirstSeen) +
 		"RETURN count(*) AS written"
 }
 

@@ -111,7 +111,8 @@ func TestSchemaInvariants(t *testing.T) {
 		known[string(e)] = true
 	}
 	allowedParams := map[string]bool{"$rows": true, "$prefix": true, "$scan": true, "$subscriptions": true, "$resource_groups": true,
-		"$types": true, "$uids": true, "$uid": true, "$from": true, "$to": true, "$after": true, "$end": true, "$limit": true}
+		"$types": true, "$uids": true, "$uid": true, "$from": true, "$to": true, "$after": true, "$end": true, "$limit": true,
+		"$tenant": true, "$nul": true}
 	checkStmt := func(where, st string) {
 		if strings.Contains(st, "'") {
 			t.Errorf("%s: literal string in Cypher: %s", where, st)

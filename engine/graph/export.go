@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -208,12 +209,12 @@ func exportCypher(ctx context.Context, s Store, tenantID string, w *bufio.Writer
 	}
 	w.WriteString("\n")
 	var rows []string
-	var stmt string
+	var head, stmt string // head: the lines before the UNWIND
 	flush := func() {
 		if len(rows) == 0 {
 			return
 		}
-		fmt.Fprintf(w, "UNWIND [\n%s\n] AS row\n%s;\n\n", strings.Join(rows, ",\n"), stmt)
+		fmt.Fprintf(w, "%sUNWIND [\n%s\n] AS row\n%s;\n\n", head, strings.Join(rows, ",\n"), stmt)
 		rows = rows[:0]
 	}
 	body := func(cypher string) string { return strings.TrimPrefix(cypher, "UNWIND $rows AS row\n") }
@@ -251,17 +252,26 @@ func exportCypher(ctx context.Context, s Store, tenantID string, w *bufio.Writer
 		if !ok {
 			return fmt.Errorf("edge %s: unknown type", e.Key())
 		}
-		key := string(e.Type) + "|" + string(e.FromLabel) + "|" + string(e.ToLabel)
+		key := string(e.Type) + "|" + string(e.FromLabel) + "|" + string(e.ToLabel) + "|" + e.LastSeen
 		if key != curKey || len(rows) == cypherExportBatch {
 			flush()
-			curKey, stmt = key, body(es.MergeEdgesCypher(e.FromLabel, e.ToLabel))
+			params := MergeEdgesParams(tenantID, e.LastSeen)
+			var lerr error
+			h := MergeEdgesHeader(func(name string) string {
+				lit, err := cypherLiteral(params[name])
+				lerr = cmp.Or(lerr, err)
+				return lit
+			})
+			if lerr != nil {
+				return fmt.Errorf("edge %s: %w", e.Key(), lerr)
+			}
+			curKey, head, stmt = key, h+"\n", es.MergeEdgesBody(e.FromLabel, e.ToLabel)
 		}
 		props, err := EncodeStoredProps(e.Props)
 		if err != nil {
 			return fmt.Errorf("edge %s: %w", e.Key(), err)
 		}
-		props[SysUID], props[SysTenantID], props[SysLastSeen] = EdgeUID(tenantID, e.From, e.To), tenantID, e.LastSeen
-		lit, err := cypherLiteral(map[string]any{"from": NodeUID(tenantID, e.From), "to": NodeUID(tenantID, e.To), "first_seen": e.FirstSeen, "props": props})
+		lit, err := cypherLiteral(map[string]any{"from": e.From, "to": e.To, "first_seen": e.FirstSeen, "props": props})
 		if err != nil {
 			return fmt.Errorf("edge %s: %w", e.Key(), err)
 		}

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -239,10 +240,11 @@ type stmtRow struct {
 }
 
 // writeRows runs rows (grouped by statement, in order) in one managed transaction, one
-// UNWIND statement per run of consecutive rows of the same statement, and returns the sum of
+// UNWIND statement per run of consecutive rows of the same statement (with params besides
+// $rows), and returns the sum of
 // the int column col of their single rows (0 when col is ""). One transaction per batch rather
 // than per statement saves a commit per (label) or (type, from label, to label) group.
-func (s *Store) writeRows(ctx context.Context, stmts []string, rows []stmtRow, col string) (int64, error) {
+func (s *Store) writeRows(ctx context.Context, stmts []string, rows []stmtRow, params map[string]any, col string) (int64, error) {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
 	out, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -256,7 +258,10 @@ func (s *Store) writeRows(ctx context.Context, stmts []string, rows []stmtRow, c
 			for k := range batch {
 				batch[k] = rows[i+k].row
 			}
-			res, err := tx.Run(ctx, stmts[rows[i].stmt], map[string]any{"rows": batch})
+			p := make(map[string]any, len(params)+1)
+			maps.Copy(p, params)
+			p["rows"] = batch
+			res, err := tx.Run(ctx, stmts[rows[i].stmt], p)
 			if err != nil {
 				return nil, shield(err)
 			}
@@ -335,7 +340,7 @@ func (s *Store) UpsertNodes(ctx context.Context, tenantID, scanID string, nodes 
 	}
 	run := func(part []stmtRow) error {
 		_, err := batched(ctx, s.log, part, s.batch, func(b []stmtRow) (int64, error) {
-			return s.writeRows(ctx, stmts, b, "")
+			return s.writeRows(ctx, stmts, b, nil, "")
 		})
 		return err
 	}
@@ -405,20 +410,20 @@ func (s *Store) UpsertEdges(ctx context.Context, tenantID, scanID string, edges 
 		stmt := len(stmts)
 		stmts = append(stmts, sc.MergeEdgesCypher(g.from, g.to))
 		for _, e := range es {
+			// The statement adds uid, tenant_id and last_seen (graph.EdgeUID from the ids).
 			props, err := graph.EncodeStoredProps(e.Props)
 			if err != nil {
 				return 0, fmt.Errorf("neo4j: edge %s: %w", e.Key(), err)
 			}
-			props[graph.SysUID], props[graph.SysTenantID], props[graph.SysLastSeen] = graph.EdgeUID(tenantID, e.From, e.To), tenantID, scanID
 			first := e.FirstSeen
 			if first == "" {
 				first = scanID
 			}
-			rows = append(rows, stmtRow{stmt, map[string]any{"from": graph.NodeUID(tenantID, e.From), "to": graph.NodeUID(tenantID, e.To), "first_seen": first, "props": props}})
+			rows = append(rows, stmtRow{stmt, map[string]any{"from": e.From, "to": e.To, "first_seen": first, "props": props}})
 		}
 	}
 	written, err := batched(ctx, s.log, rows, s.batch, func(b []stmtRow) (int64, error) {
-		return s.writeRows(ctx, stmts, b, "written")
+		return s.writeRows(ctx, stmts, b, graph.MergeEdgesParams(tenantID, scanID), "written")
 	})
 	if err != nil {
 		return 0, fmt.Errorf("neo4j: upsert %d edges: %w", len(rows), err)

@@ -170,3 +170,33 @@ func TestCypherExportLoads(t *testing.T) {
 		t.Errorf("JSON export from Neo4j differs from the embedded store's (%d vs %d bytes)", b.Len(), a.Len())
 	}
 }
+
+// TestEdgeStoredProps checks the store-level props the edge merge builds in Cypher (uid,
+// tenant_id, last_seen, first_seen) against their Go definitions.
+func TestEdgeStoredProps(t *testing.T) {
+	s := openTest(t, Options{})
+	ctx := context.Background()
+	tenant := graphtest.NewTenant(t, s)
+	a, b := graphtest.Resource("s1", "rg1", "Microsoft.Web/sites", "a"), graphtest.Simple(graph.LabelRegion, "westus")
+	if err := s.UpsertNodes(ctx, tenant, "scan-1", []graph.Node{a, b}); err != nil {
+		t.Fatal(err)
+	}
+	e := graphtest.E(graph.EdgeLocatedIn, a, b)
+	e.Props = map[string]any{"k": "v"}
+	for _, scan := range []string{"scan-1", "scan-2"} {
+		if sk, err := s.UpsertEdges(ctx, tenant, scan, []graph.Edge{e}); err != nil || sk != 0 {
+			t.Fatal(sk, err)
+		}
+	}
+	recs, err := s.read(ctx, "MATCH ()-[r:LOCATED_IN]->() WHERE r.uid STARTS WITH $prefix RETURN properties(r) AS p", map[string]any{"prefix": tenant + "|"})
+	if err != nil || len(recs) != 1 {
+		t.Fatal(len(recs), err)
+	}
+	p, _ := recs[0].Get("p")
+	got := p.(map[string]any)
+	want := map[string]any{graph.SysUID: graph.EdgeUID(tenant, graph.NormalizeID(a.ID), graph.NormalizeID(b.ID)), graph.SysTenantID: tenant,
+		graph.SysLastSeen: "scan-2", graph.SysFirstSeen: "scan-1", "k": "v", graph.SysProps: []any{"k"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("stored edge props\n got  %q\n want %q", got, want)
+	}
+}

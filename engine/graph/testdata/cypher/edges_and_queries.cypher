@@ -1,221 +1,241 @@
 // CONTAINS (owned by to)
 CREATE INDEX atg_rel_contains_uid IF NOT EXISTS FOR ()-[r:`CONTAINS`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`CONTAINS`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // CONNECTED_TO (owned by from)
 CREATE INDEX atg_rel_connected_to_uid IF NOT EXISTS FOR ()-[r:`CONNECTED_TO`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`CONNECTED_TO`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // USES (owned by from)
 CREATE INDEX atg_rel_uses_uid IF NOT EXISTS FOR ()-[r:`USES`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`USES`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // SECURED_BY (owned by from)
 CREATE INDEX atg_rel_secured_by_uid IF NOT EXISTS FOR ()-[r:`SECURED_BY`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`SECURED_BY`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // ROUTES_VIA (owned by from)
 CREATE INDEX atg_rel_routes_via_uid IF NOT EXISTS FOR ()-[r:`ROUTES_VIA`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`ROUTES_VIA`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // HAS_PUBLIC_IP (owned by from)
 CREATE INDEX atg_rel_has_public_ip_uid IF NOT EXISTS FOR ()-[r:`HAS_PUBLIC_IP`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`HAS_PUBLIC_IP`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // PRIVATE_ENDPOINT_FOR (owned by from)
 CREATE INDEX atg_rel_private_endpoint_for_uid IF NOT EXISTS FOR ()-[r:`PRIVATE_ENDPOINT_FOR`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`PRIVATE_ENDPOINT_FOR`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // PEERED_WITH (owned by from)
 CREATE INDEX atg_rel_peered_with_uid IF NOT EXISTS FOR ()-[r:`PEERED_WITH`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`PEERED_WITH`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // LINKED_TO (owned by from)
 CREATE INDEX atg_rel_linked_to_uid IF NOT EXISTS FOR ()-[r:`LINKED_TO`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`LINKED_TO`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // HOSTED_ON (owned by from)
 CREATE INDEX atg_rel_hosted_on_uid IF NOT EXISTS FOR ()-[r:`HOSTED_ON`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`HOSTED_ON`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // USES_IDENTITY (owned by from)
 CREATE INDEX atg_rel_uses_identity_uid IF NOT EXISTS FOR ()-[r:`USES_IDENTITY`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`USES_IDENTITY`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // ASSIGNED_TO (owned by from)
 CREATE INDEX atg_rel_assigned_to_uid IF NOT EXISTS FOR ()-[r:`ASSIGNED_TO`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`ASSIGNED_TO`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // HAS_ROLE (owned by from)
 CREATE INDEX atg_rel_has_role_uid IF NOT EXISTS FOR ()-[r:`HAS_ROLE`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`HAS_ROLE`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // APPLIES_TO (owned by from)
 CREATE INDEX atg_rel_applies_to_uid IF NOT EXISTS FOR ()-[r:`APPLIES_TO`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`APPLIES_TO`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // MEMBER_OF (owned by from)
 CREATE INDEX atg_rel_member_of_uid IF NOT EXISTS FOR ()-[r:`MEMBER_OF`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`MEMBER_OF`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // SENDS_DIAGNOSTICS_TO (owned by from)
 CREATE INDEX atg_rel_sends_diagnostics_to_uid IF NOT EXISTS FOR ()-[r:`SENDS_DIAGNOSTICS_TO`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`SENDS_DIAGNOSTICS_TO`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // USES_KEY_VAULT (owned by from)
 CREATE INDEX atg_rel_uses_key_vault_uid IF NOT EXISTS FOR ()-[r:`USES_KEY_VAULT`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`USES_KEY_VAULT`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // TAGGED_WITH (owned by from)
 CREATE INDEX atg_rel_tagged_with_uid IF NOT EXISTS FOR ()-[r:`TAGGED_WITH`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`TAGGED_WITH`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // LOCATED_IN (owned by from)
 CREATE INDEX atg_rel_located_in_uid IF NOT EXISTS FOR ()-[r:`LOCATED_IN`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`LOCATED_IN`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // REFERENCES (owned by from)
 CREATE INDEX atg_rel_references_uid IF NOT EXISTS FOR ()-[r:`REFERENCES`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
-WITH row, row.props AS props
-MATCH (a:`Resource` {uid: row.from})
-MATCH (b:`Resource` {uid: row.to})
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`REFERENCES`]->(b)
-ON CREATE SET r = props, r.first_seen = row.first_seen
-ON MATCH SET r = props {.*, first_seen: coalesce(r.first_seen, row.first_seen)}
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
 // nodes page
