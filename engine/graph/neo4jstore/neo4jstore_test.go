@@ -200,3 +200,34 @@ func TestEdgeStoredProps(t *testing.T) {
 		t.Errorf("stored edge props\n got  %q\n want %q", got, want)
 	}
 }
+
+// TestConcurrentNodeBatches writes one call's nodes (two labels, duplicate ids) in concurrent
+// transactions, twice, and checks every node is stored once with first_seen kept.
+func TestConcurrentNodeBatches(t *testing.T) {
+	s := openTest(t, Options{BatchSize: 100, WriteConcurrency: 4})
+	ctx := context.Background()
+	tenant := graphtest.NewTenant(t, s)
+	var nodes []graph.Node
+	for i := range 1200 {
+		nodes = append(nodes, graphtest.Resource("s1", "rg1", "Microsoft.Web/sites", fmt.Sprintf("app%04d", i%1000)))
+		if i%4 == 0 {
+			nodes = append(nodes, graphtest.Simple(graph.LabelUser, fmt.Sprintf("user%04d", i)))
+		}
+	}
+	for _, scan := range []string{"scan-1", "scan-2"} {
+		if err := s.UpsertNodes(ctx, tenant, scan, nodes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := s.Stats(ctx, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Nodes[string(graph.LabelResource)] != 1000 || st.Nodes[string(graph.LabelUser)] != 300 {
+		t.Fatalf("stats %+v, want 1000 resources and 300 users", st.Nodes)
+	}
+	n, err := s.GetNode(ctx, tenant, nodes[0].ID)
+	if err != nil || n.FirstSeen != "scan-1" || n.LastSeen != "scan-2" {
+		t.Fatalf("node %+v, %v: want first_seen scan-1, last_seen scan-2", n, err)
+	}
+}
