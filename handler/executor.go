@@ -19,6 +19,10 @@ type JobContext struct {
 	Progress func(jobs.Progress)
 	// PutArtifact stores an artifact of the job.
 	PutArtifact func(ctx context.Context, name, contentType string, r io.Reader) (jobs.Artifact, error)
+	// CreateArtifact stores data unless the artifact exists and returns the stored bytes (see
+	// jobs.ArtifactStore.Create): results that a redelivered or concurrent step may compute
+	// again are written once, and everyone uses the stored copy.
+	CreateArtifact func(ctx context.Context, name, contentType string, data []byte) (jobs.Artifact, []byte, error)
 }
 
 // Runner executes a whole job in one invocation (generate-iac, create-tenant).

@@ -145,8 +145,15 @@ func (x *ScanExecutor) Finalize(ctx context.Context, jc *JobContext, plan json.R
 	var pretty bytes.Buffer
 	_ = json.Indent(&pretty, b, "", "  ")
 	pretty.WriteByte('\n')
-	if _, err := jc.PutArtifact(ctx, ScanArtifact, "application/json", &pretty); err != nil {
+	// A redelivered or concurrent finalize computes the summary again (its duration differs);
+	// the first stored summary wins and is the job's result, so result and artifact agree.
+	_, stored, err := jc.CreateArtifact(ctx, ScanArtifact, "application/json", pretty.Bytes())
+	if err != nil {
 		return nil, fmt.Errorf("storing %s: %w", ScanArtifact, err)
 	}
-	return b, nil
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, stored); err != nil {
+		return nil, fmt.Errorf("reading stored %s: %w", ScanArtifact, err)
+	}
+	return compact.Bytes(), nil
 }

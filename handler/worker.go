@@ -276,6 +276,9 @@ func (w *Worker) jobContext(ctx context.Context, j jobs.Job, log *slog.Logger, c
 		PutArtifact: func(ctx context.Context, name, contentType string, r io.Reader) (jobs.Artifact, error) {
 			return w.Backend.Artifacts.Put(ctx, j.ID, name, contentType, r)
 		},
+		CreateArtifact: func(ctx context.Context, name, contentType string, data []byte) (jobs.Artifact, []byte, error) {
+			return w.Backend.Artifacts.Create(ctx, j.ID, name, contentType, data)
+		},
 	}
 }
 
@@ -415,7 +418,7 @@ func (w *Worker) plan(ctx context.Context, jc *JobContext, s Sharded) error {
 		return fmt.Errorf("recording plan: %w", err)
 	}
 	if total == 0 {
-		return w.finalize(ctx, jc, s, sp)
+		return w.finalize(ctx, jc, s, sp, "")
 	}
 	for _, sh := range sp.Shards {
 		if err := ctx.Err(); err != nil {
@@ -492,7 +495,7 @@ func (w *Worker) runShard(ctx context.Context, jc *JobContext, s Sharded, shard 
 		}
 		return nil
 	}
-	return w.finalize(ctx, jc, s, sp)
+	return w.finalize(ctx, jc, s, sp, shard)
 }
 
 func shardProgress(n, total int, sums map[string]int) *jobs.Progress {
@@ -508,12 +511,38 @@ func shardProgress(n, total int, sums map[string]int) *jobs.Progress {
 	return &jobs.Progress{Percent: pct, Phase: "discover", Message: fmt.Sprintf("shard %d/%d", n, total), Counts: c}
 }
 
-// finalize combines every shard's result; concurrent finalizers are harmless (Finalize is
-// idempotent and only the first success transition wins).
-func (w *Worker) finalize(ctx context.Context, jc *JobContext, s Sharded, sp storedPlan) error {
+// finalize combines every shard's result. It runs once per job: the invocation that finds
+// every shard done claims the step on the job entity (ETag-guarded) for its shard; a concurrent
+// last shard sees another shard's claim and leaves, and a redelivery of the claiming shard's
+// message (its invocation died) takes the step up again. Without the claim two finalizers
+// would both write the result artifact, and the job's result and its artifact could differ.
+func (w *Worker) finalize(ctx context.Context, jc *JobContext, s Sharded, sp storedPlan, shard string) error {
 	j := jc.Job
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	claim := shard
+	if claim == "" {
+		claim = "-" // a plan without shards: finalized by the start message
+	}
+	mine := false
+	if _, err := w.Backend.Jobs.Update(ctx, j.Owner, j.ID, func(j *jobs.Job) error {
+		mine = false // the update may be retried after an ETag conflict
+		if j.Status.Terminal() || (j.Finalizer != "" && j.Finalizer != claim) {
+			return jobs.ErrNoChange
+		}
+		mine = true
+		if j.Finalizer == claim {
+			return jobs.ErrNoChange
+		}
+		j.Finalizer = claim
+		return nil
+	}); err != nil {
+		return fmt.Errorf("claiming finalize: %w", err)
+	}
+	if !mine {
+		w.Logger.Debug("finalize claimed by another shard", "job_id", j.ID, "shard", shard)
+		return nil
 	}
 	n, sums, err := w.Backend.Shards.Done(ctx, j.ID)
 	if err != nil {

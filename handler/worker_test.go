@@ -27,6 +27,10 @@ type fakeScan struct {
 	runs     map[string]int
 	failWith error // every RunShard fails with it
 	block    chan struct{}
+	// finalize hooks: finalizeBlock holds the first Finalize; finalizeFail fails the first one
+	finalizes     int
+	finalizeBlock chan struct{}
+	finalizeFail  bool
 }
 
 type fakePlan struct {
@@ -70,6 +74,16 @@ func (f *fakeScan) RunShard(ctx context.Context, _ *JobContext, _ json.RawMessag
 }
 
 func (f *fakeScan) Finalize(ctx context.Context, jc *JobContext, _ json.RawMessage, results []json.RawMessage) (json.RawMessage, error) {
+	f.mu.Lock()
+	f.finalizes++
+	n, fail, block := f.finalizes, f.finalizeFail, f.finalizeBlock
+	f.mu.Unlock()
+	if n == 1 && block != nil {
+		<-block
+	}
+	if n == 1 && fail {
+		return nil, errors.New("finalizer died")
+	}
 	sum := map[string]int{}
 	for _, r := range results {
 		var m map[string]int
@@ -372,4 +386,70 @@ func TestInvocationDecoding(t *testing.T) {
 		t.Errorf("unknown job: %d", code)
 	}
 	_ = fmt.Sprint()
+}
+
+// Two last shards finishing together must not both finalize (the job's result and its
+// artifact would come from different runs); the claiming shard's redelivery resumes the step.
+func TestFinalizeRunsOnce(t *testing.T) {
+	h := newHostFixture(t)
+	h.scan.finalizeBlock = make(chan struct{})
+	h.scan.finalizeFail = true
+	id := h.submitScan(t, "alice")
+	start := h.q.Drain()
+	if code, _ := h.invoke(t, FunctionJobsWorker, payload(t, "queue-object-message.json", start[0], 1)); code != 200 {
+		t.Fatal("start failed")
+	}
+	shards := h.q.Drain()
+	if len(shards) != 3 {
+		t.Fatalf("shards %v", shards)
+	}
+	// The first shard runs alone; the other two complete before either finalizes.
+	if code, _ := h.invoke(t, FunctionShardsWorker, payload(t, "queue-object-message.json", shards[0], 1)); code != 200 {
+		t.Fatal("shard 0 failed")
+	}
+	if code, _ := h.invoke(t, FunctionShardsWorker, payload(t, "queue-object-message.json", shards[1], 1)); code != 200 {
+		t.Fatal("shard 1 failed")
+	}
+	// shard 2 is the last: it claims finalize and blocks inside it...
+	done := make(chan int, 1)
+	go func() {
+		code, _ := h.invoke(t, FunctionShardsWorker, payload(t, "queue-object-message.json", shards[2], 1))
+		done <- code
+	}()
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		h.scan.mu.Lock()
+		n := h.scan.finalizes
+		h.scan.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the last shard never finalized")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// ...while a redelivered (already done) shard 1 also sees every shard done: it must leave.
+	if code, out := h.invoke(t, FunctionShardsWorker, payload(t, "queue-object-message.json", shards[1], 2)); code != 200 {
+		t.Fatalf("concurrent last shard: %d %v", code, out.Logs)
+	}
+	if h.scan.finalizes != 1 {
+		t.Fatalf("finalize ran %d times concurrently", h.scan.finalizes)
+	}
+	// The claimer dies in Finalize: its message fails and is redelivered, and it finishes.
+	close(h.scan.finalizeBlock)
+	if code := <-done; code == 200 {
+		t.Fatal("a failed finalize must fail the invocation so the host redelivers it")
+	}
+	if j := h.job(t, id); j.Status != jobs.Running {
+		t.Fatalf("job %s after a failed finalize", j.Status)
+	}
+	if code, out := h.invoke(t, FunctionShardsWorker, payload(t, "queue-object-message.json", shards[2], 2)); code != 200 {
+		t.Fatalf("redelivered claimer: %d %v", code, out.Logs)
+	}
+	if j := h.job(t, id); j.Status != jobs.Succeeded || string(j.Result) != `{"identities":3,"resources":20}` {
+		t.Fatalf("final: %s %s", j.Status, j.Result)
+	}
+	if h.scan.finalizes != 2 {
+		t.Fatalf("finalize ran %d times, want 2 (failed once, then resumed by the claimer)", h.scan.finalizes)
+	}
 }

@@ -164,6 +164,7 @@ type jobEntity struct {
 	Result       string `json:"Result,omitempty"`
 	ResultBlob   string `json:"ResultBlob,omitempty"`
 	ShardsTotal  int    `json:"ShardsTotal"`
+	Finalizer    string `json:"Finalizer,omitempty"`
 	CreatedAt    string `json:"CreatedAt"`
 	StartedAt    string `json:"StartedAt,omitempty"`
 	FinishedAt   string `json:"FinishedAt,omitempty"`
@@ -200,7 +201,7 @@ func marshalSmall(v any) string {
 
 func (s *TableStore) toEntity(ctx context.Context, j Job, prev *jobEntity) (jobEntity, error) {
 	e := jobEntity{PartitionKey: j.Owner, RowKey: j.ID, Type: j.Type, Status: string(j.Status),
-		Attempts: j.Attempts, ShardsTotal: j.ShardsTotal, CreatedAt: fmtTime(&j.CreatedAt),
+		Attempts: j.Attempts, ShardsTotal: j.ShardsTotal, Finalizer: j.Finalizer, CreatedAt: fmtTime(&j.CreatedAt),
 		StartedAt: fmtTime(j.StartedAt), FinishedAt: fmtTime(j.FinishedAt)}
 	if j.Progress != nil {
 		e.Progress = marshalSmall(j.Progress)
@@ -248,7 +249,7 @@ func truncErr(e JobError) JobError {
 
 func fromEntity(e jobEntity, etag string) Job {
 	j := Job{ID: e.RowKey, Owner: e.PartitionKey, Type: e.Type, Status: Status(e.Status), Attempts: e.Attempts,
-		ShardsTotal: e.ShardsTotal, ETag: etag, StartedAt: parseTime(e.StartedAt), FinishedAt: parseTime(e.FinishedAt)}
+		ShardsTotal: e.ShardsTotal, Finalizer: e.Finalizer, ETag: etag, StartedAt: parseTime(e.StartedAt), FinishedAt: parseTime(e.FinishedAt)}
 	if t := parseTime(e.CreatedAt); t != nil {
 		j.CreatedAt = *t
 	}
@@ -723,6 +724,40 @@ func (s *BlobArtifacts) Put(ctx context.Context, jobID, name, contentType string
 		return Artifact{}, fmt.Errorf("recording sha256 of artifact %s: %w", name, err)
 	}
 	return Artifact{Name: name, Size: cr.n, ContentType: contentType, SHA256: sum}, nil
+}
+
+// Create implements ArtifactStore: one upload carrying content, content type and sha256,
+// conditional on the blob not existing (If-None-Match: *); when it exists, its bytes win.
+func (s *BlobArtifacts) Create(ctx context.Context, jobID, name, contentType string, data []byte) (Artifact, []byte, error) {
+	if err := ValidArtifactName(name); err != nil {
+		return Artifact{}, nil, err
+	}
+	sum := sha256.Sum256(data)
+	hexSum := hex.EncodeToString(sum[:])
+	bc := s.c.NewBlockBlobClient(jobID + "/" + name)
+	any := azcore.ETagAny
+	_, err := bc.UploadBuffer(ctx, data, &blockblob.UploadBufferOptions{
+		HTTPHeaders:      &blob.HTTPHeaders{BlobContentType: &contentType},
+		Metadata:         map[string]*string{"sha256": &hexSum},
+		AccessConditions: &blob.AccessConditions{ModifiedAccessConditions: &blob.ModifiedAccessConditions{IfNoneMatch: &any}},
+	})
+	switch {
+	case err == nil:
+		return Artifact{Name: name, Size: int64(len(data)), ContentType: contentType, SHA256: hexSum}, data, nil
+	case isStatus(err, http.StatusConflict) || isStatus(err, http.StatusPreconditionFailed):
+		a, rc, oerr := s.Open(ctx, jobID, name)
+		if oerr != nil {
+			return Artifact{}, nil, oerr
+		}
+		defer rc.Close()
+		b, rerr := io.ReadAll(rc)
+		if rerr != nil {
+			return Artifact{}, nil, fmt.Errorf("reading artifact %s of %s: %w", name, jobID, rerr)
+		}
+		return a, b, nil
+	default:
+		return Artifact{}, nil, fmt.Errorf("creating artifact %s of %s: %w", name, jobID, err)
+	}
 }
 
 type countingReader struct {

@@ -251,6 +251,22 @@ func TestShardsIdempotencyArtifacts(t *testing.T) {
 			if _, _, err := b.Artifacts.Open(ctx, "job1", "../x"); !apierr.Is(err, apierr.NotFound) {
 				t.Fatalf("traversal: %v", err)
 			}
+
+			// Create: the first writer's bytes win, later writers get them back.
+			first, second := []byte(`{"duration_s":1.5}`), []byte(`{"duration_s":2.7}`)
+			c1, b1, err := b.Artifacts.Create(ctx, "job2", "summary.json", "application/json", first)
+			if err != nil || !bytes.Equal(b1, first) {
+				t.Fatalf("create: %v %q", err, b1)
+			}
+			c2, b2, err := b.Artifacts.Create(ctx, "job2", "summary.json", "application/json", second)
+			if err != nil || !bytes.Equal(b2, first) || c2.SHA256 != c1.SHA256 {
+				t.Fatalf("second create must return the first bytes: %v %q %+v vs %+v", err, b2, c2, c1)
+			}
+			listed, err := b.Artifacts.List(ctx, "job2")
+			fs := sha256.Sum256(first)
+			if err != nil || len(listed) != 1 || listed[0].SHA256 != hex.EncodeToString(fs[:]) || listed[0].Size != int64(len(first)) {
+				t.Fatalf("listed after create: %+v %v", listed, err)
+			}
 		})
 	}
 }

@@ -44,7 +44,7 @@ func clone(j Job) Job {
 	var c Job
 	_ = json.Unmarshal(b, &c)
 	c.Result = append(json.RawMessage(nil), j.Result...)
-	c.LastError, c.ShardsTotal, c.ETag = j.LastError, j.ShardsTotal, j.ETag
+	c.LastError, c.ShardsTotal, c.Finalizer, c.ETag = j.LastError, j.ShardsTotal, j.Finalizer, j.ETag
 	return c
 }
 
@@ -248,6 +248,22 @@ func (s *MemArtifacts) Put(_ context.Context, jobID, name, contentType string, r
 	defer s.mu.Unlock()
 	s.m[jobID+"/"+name] = memArtifact{a: a, data: data}
 	return a, nil
+}
+
+// Create implements ArtifactStore.
+func (s *MemArtifacts) Create(_ context.Context, jobID, name, contentType string, data []byte) (Artifact, []byte, error) {
+	if err := ValidArtifactName(name); err != nil {
+		return Artifact{}, nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v, ok := s.m[jobID+"/"+name]; ok {
+		return v.a, append([]byte(nil), v.data...), nil
+	}
+	sum := sha256.Sum256(data)
+	a := Artifact{Name: name, Size: int64(len(data)), ContentType: contentType, SHA256: hex.EncodeToString(sum[:])}
+	s.m[jobID+"/"+name] = memArtifact{a: a, data: append([]byte(nil), data...)}
+	return a, data, nil
 }
 
 // List implements ArtifactStore.

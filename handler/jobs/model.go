@@ -95,7 +95,11 @@ type Job struct {
 	Result      json.RawMessage `json:"-"`
 	LastError   *JobError       `json:"-"` // error of the latest failed attempt (for poison handling)
 	ShardsTotal int             `json:"-"`
-	ETag        string          `json:"-"`
+	// Finalizer is the shard whose invocation claimed the finalize step (a scan's last step runs
+	// once: a concurrent last shard sees the claim and leaves; a redelivery of the claiming
+	// shard's message takes it up again).
+	Finalizer string `json:"-"`
+	ETag      string `json:"-"`
 }
 
 // Transition moves j to status to at now, validating the move and stamping times.

@@ -55,6 +55,10 @@ type Artifact struct {
 // ArtifactStore stores job artifacts under a per-job prefix.
 type ArtifactStore interface {
 	Put(ctx context.Context, jobID, name, contentType string, r io.Reader) (Artifact, error)
+	// Create stores data only if the artifact does not exist yet, content and sha256 in one
+	// write, and returns what is stored (the existing artifact and its bytes when another writer
+	// got there first): concurrent writers of one artifact all end up with the same bytes.
+	Create(ctx context.Context, jobID, name, contentType string, data []byte) (Artifact, []byte, error)
 	List(ctx context.Context, jobID string) ([]Artifact, error)
 	// Open streams an artifact; the caller closes the reader.
 	Open(ctx context.Context, jobID, name string) (Artifact, io.ReadCloser, error)
