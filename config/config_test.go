@@ -94,3 +94,18 @@ func TestProfiles(t *testing.T) {
 		t.Fatalf("ATG_PROFILE must win: %q %+v", name, p)
 	}
 }
+
+// The README's configuration table names every setting's environment variables, so it stays true.
+func TestReadmeListsEverySetting(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range Settings {
+		for _, e := range s.Env {
+			if !strings.Contains(string(b), "`"+e+"`") {
+				t.Errorf("README.md does not document %s (setting %s)", e, s.Key)
+			}
+		}
+	}
+}
