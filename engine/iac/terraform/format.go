@@ -146,31 +146,12 @@ func equalIndex(t []byte) int {
 // assignIndex returns the index of the '=' of an attribute whose value is complete on the line
 // (net zero brackets after it), or -1.
 func assignIndex(t []byte) int {
-	inStr := false
-	for i := 0; i < len(t); i++ {
-		c := t[i]
-		if inStr {
-			switch c {
-			case '\\':
-				i++
-			case '"':
-				inStr = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inStr = true
-		case '=':
-			if i == 0 || (i+1 < len(t) && (t[i+1] == '=' || t[i+1] == '>')) || t[i-1] == '!' || t[i-1] == '<' || t[i-1] == '>' || t[i-1] == '=' {
-				continue
-			}
-			o, c, _ := bracketCounts(t[i:])
-			if o != c {
-				return -1
-			}
-			return i
-		}
+	i := equalIndex(t)
+	if i < 0 {
+		return -1
 	}
-	return -1
+	if o, c, _ := bracketCounts(t[i:]); o != c {
+		return -1
+	}
+	return i
 }
