@@ -45,12 +45,7 @@ const JobTypeBackup = "backup"
 const DefaultBackupRetentionDays = 30
 
 // BackupsContainer is the blob container of graph backups for a storage prefix (atg-backups).
-func BackupsContainer(prefix string) string {
-	if prefix == "" {
-		prefix = jobs.DefaultPrefix
-	}
-	return prefix + "-backups"
-}
+func BackupsContainer(prefix string) string { return jobs.Names{Prefix: prefix}.BackupsContainer() }
 
 // backupStampLayout is the UTC time in a backup's blob name (ISO 8601 basic: sorts by time).
 const backupStampLayout = "20060102T150405Z"

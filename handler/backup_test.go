@@ -667,10 +667,7 @@ func TestBackupServiceOnAzurite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		(&serviceEnv{conn: conn, prefix: prefix}).dropStorage()
-		_, _ = app.Azure.Blobs.DeleteContainer(context.Background(), BackupsContainer(prefix), nil)
-	})
+	t.Cleanup(func() { app.Azure.DropAll(context.Background()) })
 	fh := NewFunctionsHandler(app.API, app.Worker, nil)
 	rec := httptest.NewRecorder()
 	req, _ := http.NewRequest("POST", "/"+FunctionBackupTimer, bytes.NewReader(timerPayload(t)))

@@ -83,19 +83,8 @@ func (e *serviceEnv) config() *config.Config {
 func (e *serviceEnv) dropStorage() {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	az, err := jobs.OpenAzureConnectionString(ctx, e.conn, jobs.Names{Prefix: e.prefix})
-	if err != nil {
-		return
-	}
-	n := az.Names
-	for _, t := range []string{n.JobsTable(), n.ShardsTable(), n.IdempotencyTable()} {
-		_, _ = az.Tables.DeleteTable(ctx, t, nil)
-	}
-	for _, q := range []string{n.JobsQueue(), n.ShardsQueue(), jobs.PoisonQueue(n.JobsQueue()), jobs.PoisonQueue(n.ShardsQueue())} {
-		_, _ = az.Queues.DeleteQueue(ctx, q, nil)
-	}
-	for _, c := range []string{n.ArtifactsContainer(), n.InternalContainer()} {
-		_, _ = az.Blobs.DeleteContainer(ctx, c, nil)
+	if az, err := jobs.OpenAzureConnectionString(ctx, e.conn, jobs.Names{Prefix: e.prefix}); err == nil {
+		az.DropAll(ctx)
 	}
 }
 

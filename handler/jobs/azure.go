@@ -50,6 +50,16 @@ func (n Names) ArtifactsContainer() string {
 	return n.p() + "-artifacts"
 }
 func (n Names) InternalContainer() string { return n.p() + "-internal" }
+func (n Names) BackupsContainer() string  { return n.p() + "-backups" }
+
+// Tables, Queues and Containers list the storage objects openAzure creates.
+func (n Names) Tables() []string {
+	return []string{n.JobsTable(), n.ShardsTable(), n.IdempotencyTable()}
+}
+func (n Names) Queues() []string {
+	return []string{n.JobsQueue(), n.ShardsQueue(), PoisonQueue(n.JobsQueue()), PoisonQueue(n.ShardsQueue())}
+}
+func (n Names) Containers() []string { return []string{n.ArtifactsContainer(), n.InternalContainer()} }
 
 // PoisonQueue is the host's poison queue name for q.
 func PoisonQueue(q string) string { return q + "-poison" }
@@ -102,6 +112,20 @@ func OpenAzureAccount(ctx context.Context, account string, cred azcore.TokenCred
 	return openAzure(ctx, names, t, q, b)
 }
 
+// DropAll deletes every table, queue and container of a's prefix, backups included (test
+// cleanup; best effort: what is already gone is fine).
+func (a *Azure) DropAll(ctx context.Context) {
+	for _, t := range a.Names.Tables() {
+		_, _ = a.Tables.DeleteTable(ctx, t, nil)
+	}
+	for _, q := range a.Names.Queues() {
+		_, _ = a.Queues.DeleteQueue(ctx, q, nil)
+	}
+	for _, c := range append(a.Names.Containers(), a.Names.BackupsContainer()) {
+		_, _ = a.Blobs.DeleteContainer(ctx, c, nil)
+	}
+}
+
 func isStatus(err error, codes ...int) bool {
 	var re *azcore.ResponseError
 	if !errors.As(err, &re) {
@@ -117,17 +141,17 @@ func isStatus(err error, codes ...int) bool {
 
 func openAzure(ctx context.Context, names Names, t *aztables.ServiceClient, q *azqueue.ServiceClient, b *azblob.Client) (*Azure, error) {
 	a := &Azure{Names: names, Tables: t, Queues: q, Blobs: b}
-	for _, name := range []string{names.JobsTable(), names.ShardsTable(), names.IdempotencyTable()} {
+	for _, name := range names.Tables() {
 		if _, err := t.CreateTable(ctx, name, nil); err != nil && !isStatus(err, http.StatusConflict) {
 			return nil, fmt.Errorf("creating table %s: %w", name, err)
 		}
 	}
-	for _, name := range []string{names.JobsQueue(), names.ShardsQueue(), PoisonQueue(names.JobsQueue()), PoisonQueue(names.ShardsQueue())} {
+	for _, name := range names.Queues() {
 		if _, err := q.CreateQueue(ctx, name, nil); err != nil && !isStatus(err, http.StatusConflict) {
 			return nil, fmt.Errorf("creating queue %s: %w", name, err)
 		}
 	}
-	for _, name := range []string{names.ArtifactsContainer(), names.InternalContainer()} {
+	for _, name := range names.Containers() {
 		if _, err := b.CreateContainer(ctx, name, nil); err != nil && !isStatus(err, http.StatusConflict) {
 			return nil, fmt.Errorf("creating container %s: %w", name, err)
 		}

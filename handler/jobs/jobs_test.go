@@ -34,18 +34,7 @@ func openTestAzure(t *testing.T) *Azure {
 	if err != nil {
 		t.Fatalf("open azure: %v", err)
 	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		for _, n := range []string{a.Names.JobsTable(), a.Names.ShardsTable(), a.Names.IdempotencyTable()} {
-			_, _ = a.Tables.DeleteTable(ctx, n, nil)
-		}
-		for _, n := range []string{a.Names.JobsQueue(), a.Names.ShardsQueue(), PoisonQueue(a.Names.JobsQueue()), PoisonQueue(a.Names.ShardsQueue())} {
-			_, _ = a.Queues.DeleteQueue(ctx, n, nil)
-		}
-		for _, n := range []string{a.Names.ArtifactsContainer(), a.Names.InternalContainer()} {
-			_, _ = a.Blobs.DeleteContainer(ctx, n, nil)
-		}
-	})
+	t.Cleanup(func() { a.DropAll(context.Background()) })
 	return a
 }
 

@@ -390,19 +390,8 @@ func (p *Proc) Wait() Result {
 func (e *Env) dropStorage() {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	az, err := jobs.OpenAzureConnectionString(ctx, e.Storage, jobs.Names{Prefix: e.Prefix})
-	if err != nil {
-		return
-	}
-	n := az.Names
-	for _, tb := range []string{n.JobsTable(), n.ShardsTable(), n.IdempotencyTable()} {
-		_, _ = az.Tables.DeleteTable(ctx, tb, nil)
-	}
-	for _, q := range []string{n.JobsQueue(), n.ShardsQueue(), jobs.PoisonQueue(n.JobsQueue()), jobs.PoisonQueue(n.ShardsQueue())} {
-		_, _ = az.Queues.DeleteQueue(ctx, q, nil)
-	}
-	for _, c := range []string{n.ArtifactsContainer(), n.InternalContainer()} {
-		_, _ = az.Blobs.DeleteContainer(ctx, c, nil)
+	if az, err := jobs.OpenAzureConnectionString(ctx, e.Storage, jobs.Names{Prefix: e.Prefix}); err == nil {
+		az.DropAll(ctx)
 	}
 }
 
