@@ -31,6 +31,7 @@ import (
 	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
+	"github.com/atg-go/atg/sim/simtest"
 )
 
 // serviceEnv is a simulator plus storage settings for a service under test.
@@ -50,15 +51,7 @@ func newServiceEnv(t *testing.T, opts sim.Options) *serviceEnv {
 		t.Skip("end-to-end: skipped with -short")
 	}
 	conn := testenv.RequireAzurite(t)
-	s, err := sim.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	s, srv := simtest.Start(t, opts)
 	key, entry, err := auth.NewKey("dev", "alice", auth.RoleUser)
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/config"
@@ -22,6 +21,7 @@ import (
 	"github.com/atg-go/atg/engine/spec"
 	"github.com/atg-go/atg/engine/tenant"
 	"github.com/atg-go/atg/sim"
+	"github.com/atg-go/atg/sim/simtest"
 )
 
 func testFactory(cfg *config.Config, tty bool, store graph.Store) (*cmdutil.Factory, *bytes.Buffer, *bytes.Buffer) {
@@ -109,20 +109,7 @@ type simEnv struct {
 
 func startSim(t *testing.T) *simEnv {
 	t.Helper()
-	s, err := sim.New(sim.Options{Resources: 100, Subscriptions: 1, Seed: 5, Tenants: 2, Throttle: "fast"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		// Shutdown waits up to 5s for connections the client dialed but never used; do not.
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-		defer cancel()
-		_ = srv.Close(ctx)
-	})
+	s, srv := simtest.Start(t, sim.Options{Resources: 100, Subscriptions: 1, Seed: 5, Tenants: 2, Throttle: "fast"})
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "g.db"), boltstore.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/cli/root"
 	"github.com/atg-go/atg/sim"
+	"github.com/atg-go/atg/sim/simtest"
 )
 
 // TestScanCommandAgainstSimulator runs `atg scan -o json` end to end (root command, config,
@@ -19,15 +20,7 @@ func TestScanCommandAgainstSimulator(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration")
 	}
-	s, err := sim.New(sim.Options{Resources: 300, Subscriptions: 2, Seed: 3, Throttle: "fast"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close(context.Background())
+	s, srv := simtest.Start(t, sim.Options{Resources: 300, Subscriptions: 2, Seed: 3, Throttle: "fast"})
 	t.Setenv("ATG_CONFIG", filepath.Join(t.TempDir(), "none.yaml"))
 	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
 	io := &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut}

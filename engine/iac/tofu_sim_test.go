@@ -22,6 +22,7 @@ import (
 	"github.com/atg-go/atg/engine/iac/translate"
 	"github.com/atg-go/atg/engine/scan"
 	"github.com/atg-go/atg/sim"
+	"github.com/atg-go/atg/sim/simtest"
 )
 
 // The whole pipeline on a realistic tenant, checked by the real tool: the simulator's 2,000
@@ -34,15 +35,7 @@ func TestTofuValidateSimulatedTenant(t *testing.T) {
 	}
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := sim.New(sim.Options{Resources: 2000, Subscriptions: 4, Seed: 7, Throttle: "off", Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	_, srv := simtest.Start(t, sim.Options{Resources: 2000, Subscriptions: 4, Seed: 7, Throttle: "off", Logger: quiet})
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "graph.db"), boltstore.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)

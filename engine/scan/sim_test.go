@@ -16,6 +16,7 @@ import (
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
 	"github.com/atg-go/atg/sim"
+	"github.com/atg-go/atg/sim/simtest"
 )
 
 // truth is the simulator's ground truth (GET /_sim/truth).
@@ -54,15 +55,7 @@ func testLogger(t testing.TB) *slog.Logger {
 func startSim(t testing.TB, opts sim.Options) *simEnv {
 	t.Helper()
 	opts.Logger = testLogger(t)
-	s, err := sim.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	s, srv := simtest.Start(t, opts)
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "graph.db"), boltstore.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"github.com/atg-go/atg/engine/scan"
 	"github.com/atg-go/atg/engine/spec"
 	"github.com/atg-go/atg/sim"
+	"github.com/atg-go/atg/sim/simtest"
 )
 
 // env is a running simulator with a generated tenant A (scanned into the store) and an empty
@@ -48,20 +49,7 @@ func newEnv(t testing.TB, resources, subs int) *env { return newEnvFaults(t, res
 func newEnvFaults(t testing.TB, resources, subs int, faults float64) *env {
 	t.Helper()
 	log := testLogger()
-	s, err := sim.New(sim.Options{Resources: resources, Subscriptions: subs, Seed: 11, Tenants: 2, Throttle: "fast", Logger: log, Faults: faults})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		// Shutdown waits up to 5s for connections the client dialed but never used; do not.
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-		defer cancel()
-		_ = srv.Close(ctx)
-	})
+	s, srv := simtest.Start(t, sim.Options{Resources: resources, Subscriptions: subs, Seed: 11, Tenants: 2, Throttle: "fast", Logger: log, Faults: faults})
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "graph.db"), boltstore.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)

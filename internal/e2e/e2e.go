@@ -42,6 +42,7 @@ import (
 	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
+	"github.com/atg-go/atg/sim/simtest"
 )
 
 // Options configure one environment.
@@ -112,15 +113,7 @@ func Start(t testing.TB, o Options) *Env {
 	}
 	t.Cleanup(e.dropStorage)
 
-	s, err := sim.New(o.Sim)
-	if err != nil {
-		t.Fatalf("simulator: %v", err)
-	}
-	srv, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("simulator: %v", err)
-	}
-	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	s, srv := simtest.Start(t, o.Sim)
 	e.Sim, e.SimServer, e.TenantID = s, srv, srv.TenantIDs[0]
 
 	key, entry, err := auth.NewKey(o.Environment, "e2e-user", auth.RoleUser)
