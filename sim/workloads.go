@@ -231,7 +231,7 @@ func (g *gen) containerApps(w *workload) bool {
 					"probes": []any{}}},
 				"scale": map[string]any{"minReplicas": i, "maxReplicas": 10}}}
 		if i == 0 {
-			cfg["ingress"] = map[string]any{"fqdn": fqdn, "external": !profiles, "targetPort": 8080, "transport": "Auto",
+			cfg["ingress"] = map[string]any{"fqdn": fqdn, "external": !profiles, "targetPort": 8080, "exposedPort": 0, "transport": "Auto",
 				"allowInsecure": false, "traffic": []any{map[string]any{"weight": 100, "latestRevision": true}},
 				"stickySessions": map[string]any{"affinity": "none"}, "clientCertificateMode": "Ignore"}
 			appProps["latestRevisionFqdn"] = rev + "." + strings.TrimPrefix(fqdn, appName+".")

@@ -211,7 +211,10 @@ func emitContainerApp(e *emitter, r *model.Resource, t string) error {
 		ib := b.AppendNewBlock("ingress", nil).Body()
 		e.set(ib, "external_enabled", boolAt(ing, "external"))
 		e.set(ib, "target_port", numAt(ing, "targetPort"))
-		e.set(ib, "exposed_port", numAt(ing, "exposedPort"))
+		// Azure reports exposedPort 0 on HTTP ingress; azurerm accepts only a real TCP port.
+		if p, ok := numAt(ing, "exposedPort").(float64); ok && p > 0 {
+			e.set(ib, "exposed_port", p)
+		}
 		if tr := strings.ToLower(s(ing["transport"])); tr == "auto" || tr == "http" || tr == "http2" || tr == "tcp" {
 			e.set(ib, "transport", tr)
 		}
