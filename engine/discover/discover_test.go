@@ -34,25 +34,6 @@ func TestChildrenTableInvariants(t *testing.T) {
 	}
 }
 
-func TestParseID(t *testing.T) {
-	for _, tc := range []struct{ id, sub, rg, typ, name string }{
-		{"/subscriptions/S/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/v/subnets/s", "S", "RG", "Microsoft.Network/virtualNetworks/subnets", "s"},
-		{"/subscriptions/S/resourceGroups/RG/providers/Microsoft.KeyVault/vaults/kv/providers/Microsoft.Insights/diagnosticSettings/d", "S", "RG", "Microsoft.Insights/diagnosticSettings", "d"},
-		{"/subscriptions/S/resourceGroups/RG", "S", "RG", "Microsoft.Resources/resourceGroups", "RG"},
-		{"/subscriptions/S", "S", "", "Microsoft.Resources/subscriptions", "S"},
-	} {
-		a, ok := ParseID(tc.id)
-		if !ok || a.SubscriptionID != tc.sub || a.ResourceGroup != tc.rg || a.Type != tc.typ || a.Name != tc.name {
-			t.Errorf("ParseID(%s) = %+v %v", tc.id, a, ok)
-		}
-	}
-	for _, bad := range []string{"", "/tenants/x", "/subscriptions/S/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks"} {
-		if _, ok := ParseID(bad); ok {
-			t.Errorf("ParseID(%q) ok", bad)
-		}
-	}
-}
-
 func TestNewestStable(t *testing.T) {
 	if v := newestStable([]string{"2024-01-01", "2025-01-01-preview", "2023-05-01"}); v != "2024-01-01" {
 		t.Errorf("got %s", v)

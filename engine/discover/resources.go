@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/rules"
 )
@@ -17,8 +18,8 @@ func ARMNode(tenantID string, env map[string]any, ti TypeInfo) graph.Node {
 	display := ti.Display
 	if display == "" || !strings.EqualFold(display, typ) {
 		display = typ
-		if a, ok := ParseID(str(env, "id")); ok && (typ == "" || strings.EqualFold(a.Type, typ)) && strings.ToLower(typ) == typ {
-			display = a.Type
+		if a, ok := armid.Parse(str(env, "id")); ok && (typ == "" || strings.EqualFold(a.Type(), typ)) && strings.ToLower(typ) == typ {
+			display = a.Type()
 		}
 	}
 	if display != "" {
@@ -37,11 +38,11 @@ type Keep func(subscriptionID, resourceGroup string) bool
 // table (one query for all of them) and emits those kept.
 func (d *Discoverer) ResourceGroups(ctx context.Context, tenantID string, subs []string, keep Keep, emit func(graph.Node)) error {
 	return d.QueryGraph(ctx, "resourcecontainers", subs, func(row map[string]any) error {
-		a, ok := ParseID(str(row, "id"))
-		if !ok || a.ResourceGroup == "" || !strings.EqualFold(a.Type, "Microsoft.Resources/resourceGroups") {
+		a, ok := armid.Parse(str(row, "id"))
+		if !ok || a.ResourceGroup == "" || !strings.EqualFold(a.Type(), "Microsoft.Resources/resourceGroups") {
 			return nil // subscriptions and management groups come from elsewhere
 		}
-		if keep != nil && !keep(strings.ToLower(a.SubscriptionID), a.ResourceGroup) {
+		if keep != nil && !keep(strings.ToLower(a.Subscription), a.ResourceGroup) {
 			return nil
 		}
 		emit(rules.NodeFromARM(tenantID, row))
@@ -58,12 +59,12 @@ func (d *Discoverer) Resources(ctx context.Context, tenantID string, subs []stri
 	var incomplete []map[string]any
 	err := d.QueryGraph(ctx, "resources", subs, func(row map[string]any) error {
 		id := str(row, "id")
-		a, ok := ParseID(id)
+		a, ok := armid.Parse(id)
 		if !ok {
 			sink.Fail(Failure{Scope: str(row, "subscriptionId"), ID: id, Code: "InvalidResourceId", Message: "resource graph returned a row without a valid ARM id"})
 			return nil
 		}
-		if keep != nil && !keep(strings.ToLower(a.SubscriptionID), a.ResourceGroup) {
+		if keep != nil && !keep(strings.ToLower(a.Subscription), a.ResourceGroup) {
 			return nil
 		}
 		typ := strings.ToLower(str(row, "type"))

@@ -16,6 +16,7 @@ import (
 	"github.com/oklog/ulid/v2"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/discover"
 	"github.com/atg-go/atg/engine/graph"
@@ -331,7 +332,7 @@ func (e *Engine) runSubscriptions(ctx context.Context, p Plan, s Shard, col *col
 				emit := func(n graph.Node) {
 					if keep != nil && n.Label == graph.LabelRoleAssignment {
 						scope, _ := n.Props["scope"].(string)
-						if a, ok := discover.ParseID(scope); ok && a.ResourceGroup != "" && !keep(sub, a.ResourceGroup) {
+						if a, ok := armid.Parse(scope); ok && a.ResourceGroup != "" && !keep(sub, a.ResourceGroup) {
 							return
 						}
 					}
@@ -376,11 +377,11 @@ func (e *Engine) pullReferenced(ctx context.Context, p Plan, s Shard, types map[
 		if edge.ToLabel != graph.LabelResource || col.has(graph.LabelResource, edge.To) {
 			continue
 		}
-		a, ok := discover.ParseID(edge.To)
+		a, ok := armid.Parse(edge.To)
 		if !ok || a.ResourceGroup == "" {
 			continue
 		}
-		if inPlan[strings.ToLower(a.SubscriptionID)] && (keep == nil || keep(strings.ToLower(a.SubscriptionID), a.ResourceGroup)) {
+		if inPlan[strings.ToLower(a.Subscription)] && (keep == nil || keep(strings.ToLower(a.Subscription), a.ResourceGroup)) {
 			continue // in scope: its own listing finds it (or it does not exist)
 		}
 		want[edge.To] = true
@@ -397,8 +398,8 @@ func (e *Engine) pullReferenced(ctx context.Context, p Plan, s Shard, types map[
 	g.SetLimit(e.Concurrency)
 	for _, id := range ids {
 		g.Go(func() error {
-			a, _ := discover.ParseID(id)
-			ti := types[strings.ToLower(a.Type)]
+			a, _ := armid.Parse(id)
+			ti := types[strings.ToLower(a.Type())]
 			env, err := e.disc.Get(gctx, id, ti.APIVersion)
 			if err != nil {
 				if gctx.Err() != nil {
@@ -407,7 +408,7 @@ func (e *Engine) pullReferenced(ctx context.Context, p Plan, s Shard, types map[
 				if status, _ := azure.ErrorCode(err); status == 404 {
 					return nil // a dangling reference, not a discovery failure
 				}
-				sink.Fail(discover.FailureFrom(strings.ToLower(a.SubscriptionID), id, err))
+				sink.Fail(discover.FailureFrom(strings.ToLower(a.Subscription), id, err))
 				return nil
 			}
 			n := discover.ARMNode(p.Request.TenantID, env, ti)

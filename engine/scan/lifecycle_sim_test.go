@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/azure"
-	"github.com/atg-go/atg/engine/discover"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
 	"github.com/atg-go/atg/sim"
@@ -89,8 +89,8 @@ func TestDeleteThenRescan(t *testing.T) {
 	sub := tt.Subscriptions[0]
 	rg := ""
 	for _, id := range tt.ResourceIDs {
-		if a, ok := discover.ParseID(id); ok && strings.EqualFold(a.SubscriptionID, strings.TrimPrefix(sub, "/subscriptions/")) &&
-			!strings.Contains(strings.ToLower(a.ResourceGroup), "hub") && strings.Contains(strings.ToLower(a.Type), "virtualnetworks") {
+		if a, ok := armid.Parse(id); ok && strings.EqualFold(a.Subscription, strings.TrimPrefix(sub, "/subscriptions/")) &&
+			!strings.Contains(strings.ToLower(a.ResourceGroup), "hub") && strings.Contains(strings.ToLower(a.Type()), "virtualnetworks") {
 			rg = a.ResourceGroup
 			break
 		}
@@ -101,7 +101,7 @@ func TestDeleteThenRescan(t *testing.T) {
 	// delete something outside the filter: a filtered scan must not remove it
 	var outside string
 	for _, id := range tt.ResourceIDs {
-		if a, ok := discover.ParseID(id); ok && !strings.EqualFold(a.ResourceGroup, rg) && !slices.Contains(victims, strings.ToLower(id)) &&
+		if a, ok := armid.Parse(id); ok && !strings.EqualFold(a.ResourceGroup, rg) && !slices.Contains(victims, strings.ToLower(id)) &&
 			strings.Contains(strings.ToLower(id), "/microsoft.web/sites/") {
 			outside = graph.NormalizeID(id)
 			break

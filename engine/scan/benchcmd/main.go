@@ -20,6 +20,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/discover"
 )
 
@@ -88,13 +89,13 @@ func main() {
 	argRows := 0
 	rgs := map[string]bool{}
 	for _, id := range t.ResourceIDs {
-		a, ok := discover.ParseID(id)
+		a, ok := armid.Parse(id)
 		if !ok {
 			continue
 		}
-		sub := strings.ToLower(a.SubscriptionID)
+		sub := strings.ToLower(a.Subscription)
 		rgs[sub+"/"+strings.ToLower(a.ResourceGroup)] = true
-		typ := strings.ToLower(a.Type)
+		typ := strings.ToLower(a.Type())
 		if !childTypes[typ] {
 			argRows++
 		}
