@@ -40,7 +40,7 @@ func DemoArtifacts(ctx context.Context, st graph.Store, tenantID, dir string) ([
 		return nil, fmt.Errorf("spec: %w", err)
 	}
 	tfDir := filepath.Join(dir, "terraform")
-	res, err := Generate(ctx, st, tenantID, iac.FormatTerraform, tfDir, model.Filter{}, translate.Options{}, false)
+	res, err := iac.GenerateToDir(ctx, st, tenantID, iac.FormatTerraform, tfDir, model.Filter{}, translate.Options{}, false)
 	if err != nil {
 		return [][2]string{{"spec", specPath}}, fmt.Errorf("terraform: %w", err)
 	}

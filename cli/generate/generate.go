@@ -255,7 +255,7 @@ func iacRemote(ctx context.Context, o *IaCOptions, cfg *config.Config) error {
 		},
 		Run: run,
 		Render: func(ios *cmdutil.IOStreams, result json.RawMessage, asJSON bool) error {
-			var res GenerateResult
+			var res iac.DirResult
 			if err := json.Unmarshal(result, &res); err != nil {
 				return fmt.Errorf("decoding the service's result: %w", err)
 			}
@@ -268,22 +268,13 @@ func iacRemote(ctx context.Context, o *IaCOptions, cfg *config.Config) error {
 	})
 }
 
-// GenerateResult is what a generation produced (the -o json output).
-type GenerateResult = iac.DirResult
-
-// Generate is iac.GenerateToDir (kept for callers of the CLI package).
-func Generate(ctx context.Context, st graph.Store, tenantID string, f iac.Format, dir string, filter model.Filter,
-	tr translate.Options, imports bool) (GenerateResult, error) {
-	return iac.GenerateToDir(ctx, st, tenantID, f, dir, filter, tr, imports)
-}
-
 func iacRun(ctx context.Context, o *IaCOptions) error {
 	st, err := o.GraphStore(ctx)
 	if err != nil {
 		return fmt.Errorf("open graph: %w", err)
 	}
 	defer st.Close(context.WithoutCancel(ctx))
-	res, err := Generate(ctx, st, o.TenantID, o.Format, o.OutputDir, o.Filter, o.Translate, !o.NoImports)
+	res, err := iac.GenerateToDir(ctx, st, o.TenantID, o.Format, o.OutputDir, o.Filter, o.Translate, !o.NoImports)
 	if err != nil {
 		return err
 	}
@@ -294,7 +285,7 @@ func iacRun(ctx context.Context, o *IaCOptions) error {
 	return printSummary(o.IO.Out, res)
 }
 
-func printSummary(w io.Writer, res GenerateResult) error {
+func printSummary(w io.Writer, res iac.DirResult) error {
 	s := res.Summary
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "format\t%s\n", s.Format)

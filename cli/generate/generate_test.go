@@ -69,7 +69,7 @@ func TestGenerateIaCWritesFiles(t *testing.T) {
 		if err := cmd.Execute(); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		var res GenerateResult
+		var res iac.DirResult
 		if err := json.Unmarshal(out.Bytes(), &res); err != nil {
 			t.Fatalf("%s: output %q: %v", f, out.String(), err)
 		}
