@@ -73,3 +73,31 @@ func TestDemoRunsScanAndSteps(t *testing.T) {
 		t.Fatalf("summary lacks files:\n%s", out)
 	}
 }
+
+// The default steps write what the README promises: the spec, the Terraform and the explorer.
+func TestDemoDefaultStepsWriteSpecTerraformExplorer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration")
+	}
+	f, out, _ := factory(false)
+	dir := t.TempDir()
+	o := &Options{IO: f.IO, Config: f.Config, Logger: f.Logger, Dir: dir, Resources: 150, Subscriptions: 2, Seed: 7,
+		Throttle: "fast", Concurrency: 8}
+	if err := demoRun(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"spec.md", "terraform/main.tf", "terraform/providers.tf", "terraform/skipped.json", "tenant.html"} {
+		if st, err := os.Stat(filepath.Join(dir, name)); err != nil || st.Size() == 0 {
+			t.Errorf("demo did not write %s: %v", name, err)
+		}
+	}
+	spec, _ := os.ReadFile(filepath.Join(dir, "spec.md"))
+	if !strings.Contains(string(spec), "```json") {
+		t.Error("spec.md has no machine-readable JSON block")
+	}
+	for _, label := range []string{"spec", "terraform", "explorer"} {
+		if !strings.Contains(out.String(), label) {
+			t.Errorf("summary does not say where the %s is:\n%s", label, out)
+		}
+	}
+}
