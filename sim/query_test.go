@@ -5,10 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/atg-go/atg/internal/repotest"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -395,10 +394,7 @@ func TestFaultsDeterministicAndSurvivable(t *testing.T) {
 }
 
 func TestFromDirRehomesExamples(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "testdata", "arm-examples")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared testdata not found: %v", err)
-	}
+	dir := repotest.ARMExamplesDir()
 	f := startSim(t, Options{FromDir: dir, Seed: 1, Throttle: "off"})
 	truth := f.sim.Truth().Tenants[0]
 	if truth.Resources < 60 {

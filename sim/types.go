@@ -38,7 +38,7 @@ func ti(t string, versions []string, tracked, inARG bool) *typeInfo {
 }
 
 // builtinTypes: the generator's types (realistic api versions, including those of
-// shared/testdata/arm-examples/manifest.json) and the other example types.
+// testdata/arm-examples/manifest.json) and the other example types.
 func builtinTypes() map[string]*typeInfo {
 	list := []*typeInfo{
 		ti("Microsoft.Network/virtualNetworks", vNet, true, true),

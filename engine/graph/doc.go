@@ -23,6 +23,6 @@ package graph
 //	Region            ID = location code (lower, no spaces)   props: name
 //
 // Edge endpoints are node IDs (keys) with their labels. Edges derived by rules come from
-// engine/rules; every edge type is listed in EdgeTypes with its evidence in shared/docs/GRAPH.md.
+// engine/rules; every edge type is listed in EdgeTypes with its evidence in docs/design/GRAPH.md.
 // Values inside props are JSON-compatible; ARM objects (properties, sku, identity, tags, …) are
 // stored whole, never truncated.

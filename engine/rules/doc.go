@@ -1,5 +1,5 @@
 // Package rules derives graph edges from node JSON: every relationship in
-// shared/docs/GRAPH.md as a pure function of one node (plus an Index of the node keys the
+// docs/design/GRAPH.md as a pure function of one node (plus an Index of the node keys the
 // graph knows), and the generic REFERENCES fallback.
 //
 // # Entry points

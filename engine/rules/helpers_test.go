@@ -2,9 +2,9 @@ package rules
 
 import (
 	"encoding/json"
+	"github.com/atg-go/atg/internal/repotest"
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/atg-go/atg/engine/graph"
@@ -12,18 +12,7 @@ import (
 
 const testTenant = "11111111-1111-1111-1111-111111111111"
 
-// sharedDir is <repo root>/../shared.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		t.Fatal("no caller")
-	}
-	// file = <root>/engine/rules/helpers_test.go
-	return filepath.Join(filepath.Dir(file), "..", "..", "..", "shared")
-}
-
-func armDir(t testing.TB) string { return filepath.Join(sharedDir(t), "testdata", "arm-examples") }
+func armDir(t testing.TB) string { return repotest.ARMExamplesDir() }
 
 func loadEnvelope(t testing.TB, file string) map[string]any {
 	t.Helper()

@@ -13,6 +13,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/atg-go/atg/internal/repotest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -297,31 +298,19 @@ func testIdempotent(t *testing.T, s graph.Store) {
 	}
 }
 
-// ARMExample loads a payload from shared/testdata/arm-examples (searching up from the working
-// directory for shared/testdata or ../shared/testdata).
+// ARMExample loads a payload from the repository's testdata/arm-examples.
 func ARMExample(t testing.TB, file string) map[string]any {
 	t.Helper()
-	dir, err := os.Getwd()
+	path := filepath.Join(repotest.ARMExamplesDir(), file)
+	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("arm example: %v", err)
 	}
-	for {
-		for _, cand := range []string{filepath.Join(dir, "shared", "testdata", "arm-examples", file),
-			filepath.Join(dir, "..", "shared", "testdata", "arm-examples", file)} {
-			if b, err := os.ReadFile(cand); err == nil {
-				var m map[string]any
-				if err := json.Unmarshal(b, &m); err != nil {
-					t.Fatalf("%s: %v", cand, err)
-				}
-				return m
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("arm example %s not found above the working directory", file)
-		}
-		dir = parent
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
+	return m
 }
 
 // BigEnvelope returns the props of a Resource node built from the real VNet payload, extended

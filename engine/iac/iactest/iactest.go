@@ -6,9 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/atg-go/atg/internal/repotest"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 
@@ -19,18 +19,11 @@ import (
 // TenantID is the tenant the examples are loaded into.
 const TenantID = "11111111-2222-3333-4444-555555555555"
 
-// ExamplesDir returns <repo root>/../shared/testdata/arm-examples.
-func ExamplesDir() string {
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Join(filepath.Dir(file), "..", "..", "..")
-	return filepath.Join(root, "..", "shared", "testdata", "arm-examples")
-}
+// ExamplesDir returns <repo root>/testdata/arm-examples.
+func ExamplesDir() string { return repotest.ARMExamplesDir() }
 
 // RepoRoot returns the repository root.
-func RepoRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "..")
-}
+func RepoRoot() string { return repotest.Root() }
 
 type manifestEntry struct {
 	File       string `json:"file"`
