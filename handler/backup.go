@@ -480,7 +480,7 @@ func (x *BackupExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessa
 		res.Backups = append(res.Backups, b)
 	}
 	jc.Progress(jobs.Progress{Percent: 95, Phase: "prune", Message: "deleting expired backups"})
-	res.Pruned, err = x.Prune(ctx, time.Now())
+	res.Pruned, err = x.Prune(ctx, at) // the job's own time (the injected clock), never the wall clock
 	if err != nil {
 		return nil, fmt.Errorf("pruning old backups: %w", err)
 	}

@@ -392,7 +392,7 @@ func backupFixture(t *testing.T) (*fixture, *Worker, graph.Store, *memBackups) {
 	s := openBolt(t)
 	st := newMemBackups()
 	var mu sync.Mutex
-	clock := time.Now().UTC().Truncate(time.Second) // pruning compares with the real time
+	clock := testClockStart // pruning uses the job's time: any date works
 	f := newFixture(t, func(d *Deps) {
 		d.Now = func() time.Time { // every job a second later: distinct blob names
 			mu.Lock()
@@ -758,40 +758,94 @@ func TestDailySchedule(t *testing.T) {
 	}
 }
 
-// RunDailyBackups catches up at start when today's time has passed, once per day.
+// testClockStart is the fixtures' injected clock: a date far from the day the tests were
+// written, so nothing can depend on the wall clock agreeing with it.
+var testClockStart = time.Date(2027, 12, 7, 23, 59, 0, 0, time.UTC)
+
+// clockCases are the dates every time-dependent decision is checked at: a year ahead, the
+// minutes around a UTC midnight, and the days of a DST change (a zone with DST, so the local
+// and UTC days differ).
+func clockCases(t *testing.T) map[string]time.Time {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		ny = time.FixedZone("EST", -5*3600) // no tzdata: still a non-UTC zone
+	}
+	return map[string]time.Time{
+		"year-ahead":          time.Now().AddDate(1, 0, 0),
+		"before-utc-midnight": time.Date(2027, 12, 31, 23, 58, 0, 0, time.UTC),
+		"after-utc-midnight":  time.Date(2028, 1, 1, 0, 1, 0, 0, time.UTC),
+		"dst-spring-forward":  time.Date(2027, 3, 14, 3, 30, 0, 0, ny),
+		"dst-fall-back":       time.Date(2027, 11, 7, 1, 30, 0, 0, ny),
+		"leap-day":            time.Date(2028, 2, 29, 12, 0, 0, 0, time.UTC),
+	}
+}
+
+// RunDailyBackups catches up at start when today's time has passed, once per day, on any
+// date of its (injected) clock.
 func TestRunDailyBackupsCatchesUp(t *testing.T) {
-	b, q := jobs.NewMemoryBackend()
-	now := time.Now().UTC()
-	at := time.Duration(now.Hour())*time.Hour + time.Duration(now.Minute())*time.Minute // passed (this minute)
-	if now.Sub(todaysRun(now, at)) > 50*time.Second {
-		at -= time.Minute // keep the next run a day away, not seconds
+	for name, now := range clockCases(t) {
+		t.Run(name, func(t *testing.T) {
+			b, q := jobs.NewMemoryBackend()
+			clock := func() time.Time { return now }
+			u := now.UTC()
+			midnight := time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, time.UTC)
+			run := func(at time.Duration) []jobs.Message {
+				ctx, cancel := context.WithCancel(context.Background())
+				done := make(chan struct{})
+				go func() { RunDailyBackups(ctx, b, at, clock, nil); close(done) }()
+				var got []jobs.Message
+				deadline := time.Now().Add(2 * time.Second)
+				for time.Now().Before(deadline) && len(got) == 0 {
+					time.Sleep(10 * time.Millisecond)
+					got = append(got, q.Drain()...)
+				}
+				cancel()
+				<-done
+				return append(got, q.Drain()...)
+			}
+			// Today's time not reached yet: nothing at start.
+			if after := u.Sub(midnight) + time.Minute; after < 24*time.Hour {
+				if got := run(after); len(got) != 0 {
+					t.Fatalf("queued before today's time: %+v", got)
+				}
+			}
+			at := u.Sub(midnight).Truncate(time.Minute) // passed (this minute)
+			got := run(at)
+			if len(got) != 1 || got[0].Owner != BackupTimerOwner {
+				t.Fatalf("queued %+v", got)
+			}
+			// A second instance (or a restart) the same UTC day queues nothing more.
+			if more := run(at); len(more) != 0 {
+				t.Errorf("second instance queued %+v", more)
+			}
+		})
 	}
-	if at < 0 {
-		t.Skip("too close to midnight UTC")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { RunDailyBackups(ctx, b, at, nil); close(done) }()
-	var got []jobs.Message
-	deadline := time.Now().Add(10 * time.Second)
-	for len(got) == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-		got = append(got, q.Drain()...)
-	}
-	cancel()
-	<-done
-	got = append(got, q.Drain()...)
-	if len(got) != 1 || got[0].Owner != BackupTimerOwner {
-		t.Fatalf("queued %+v", got)
-	}
-	// A second instance (or a restart) the same day queues nothing more.
-	ctx, cancel = context.WithCancel(context.Background())
-	done = make(chan struct{})
-	go func() { RunDailyBackups(ctx, b, at, nil); close(done) }()
-	time.Sleep(200 * time.Millisecond)
-	cancel()
-	<-done
-	if more := q.Drain(); len(more) != 0 {
-		t.Errorf("second instance queued %+v", more)
+}
+
+// The daily claim is keyed by the UTC day of the run and ends with that day: a run 23 h later
+// on the same UTC day finds it, a run 2 minutes later on the next UTC day does not, and
+// neither depends on the wall clock.
+func TestDailyBackupClaimFollowsTheUTCDay(t *testing.T) {
+	for name, now := range clockCases(t) {
+		t.Run(name, func(t *testing.T) {
+			b, q := jobs.NewMemoryBackend()
+			u := now.UTC()
+			first := time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 30, 0, time.UTC)
+			j1, created, err := QueueDailyBackup(context.Background(), b, first)
+			if err != nil || !created {
+				t.Fatalf("first run: %v %v", created, err)
+			}
+			j2, created, err := QueueDailyBackup(context.Background(), b, first.Add(23*time.Hour+59*time.Minute))
+			if err != nil || created || j2.ID != j1.ID {
+				t.Fatalf("same UTC day: created=%v id=%s/%s %v", created, j2.ID, j1.ID, err)
+			}
+			j3, created, err := QueueDailyBackup(context.Background(), b, first.Add(24*time.Hour))
+			if err != nil || !created || j3.ID == j1.ID {
+				t.Fatalf("next UTC day: created=%v %v", created, err)
+			}
+			if n := len(q.Drain()); n != 2 {
+				t.Errorf("queued %d messages, want 2", n)
+			}
+		})
 	}
 }

@@ -71,7 +71,11 @@ func QueueDailyBackup(ctx context.Context, b *jobs.Backend, now time.Time) (jobs
 	}
 	day := now.Format("2006-01-02")
 	sum := sha256.Sum256(append([]byte(JobTypeBackup+"\n"), body...))
-	rec := jobs.IdempotencyRecord{BodyHash: hex.EncodeToString(sum[:]), JobID: jobs.NewID(now), CreatedAt: now}
+	// The claim stands for the UTC day its key names and ends with that day, whatever the
+	// wall-clock age: a second run the same day finds it, the next day's run has its own key.
+	dayStart := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	rec := jobs.IdempotencyRecord{BodyHash: hex.EncodeToString(sum[:]), JobID: jobs.NewID(now), CreatedAt: now,
+		ExpiresAt: dayStart.AddDate(0, 0, 1)}
 	existing, claimed, err := b.Idempotency.Claim(ctx, BackupTimerOwner, "daily-backup-"+day, rec)
 	if err != nil {
 		return jobs.Job{}, false, fmt.Errorf("claiming the daily backup of %s: %w", day, err)
@@ -96,7 +100,7 @@ func QueueDailyBackup(ctx context.Context, b *jobs.Backend, now time.Time) (jobs
 		// Nothing will run it: fail it visibly and free the day, so a rerun can try again.
 		_, uerr := b.Jobs.Update(ctx, job.Owner, job.ID, func(j *jobs.Job) error {
 			j.Error = &jobs.JobError{Code: string(apierr.Unavailable), Message: "the backup job could not be queued"}
-			return j.Transition(jobs.Failed, time.Now())
+			return j.Transition(jobs.Failed, now)
 		})
 		rerr := b.Idempotency.Release(ctx, BackupTimerOwner, "daily-backup-"+day)
 		return jobs.Job{}, false, errors.Join(fmt.Errorf("queueing backup job %s: %w", job.ID, err), uerr, rerr)
@@ -171,12 +175,17 @@ func nextDailyRun(now time.Time, at time.Duration) time.Time {
 // it queues the day's backup job at `at` past each UTC midnight until ctx ends, and once at
 // start when today's time has passed (like the Functions timer's past-due run). Several
 // instances queue one job per day between them (QueueDailyBackup's claim).
-func RunDailyBackups(ctx context.Context, b *jobs.Backend, at time.Duration, log *slog.Logger) {
+//
+// now is the clock the decisions use (nil: time.Now); only the sleeps use real time.
+func RunDailyBackups(ctx context.Context, b *jobs.Backend, at time.Duration, now func() time.Time, log *slog.Logger) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if now == nil {
+		now = time.Now
+	}
 	queue := func() {
-		job, created, err := QueueDailyBackup(ctx, b, time.Now())
+		job, created, err := QueueDailyBackup(ctx, b, now())
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("daily graph backup not queued", "err", err)
@@ -184,11 +193,12 @@ func RunDailyBackups(ctx context.Context, b *jobs.Backend, at time.Duration, log
 			log.Info("backup timer", "job_id", job.ID, "created", created)
 		}
 	}
-	if now := time.Now().UTC(); !now.Before(todaysRun(now, at)) {
+	if t := now().UTC(); !t.Before(todaysRun(t, at)) {
 		queue() // today's time has passed: catch up (a no-op when today's job exists)
 	}
 	for {
-		t := time.NewTimer(time.Until(nextDailyRun(time.Now(), at)))
+		t0 := now()
+		t := time.NewTimer(nextDailyRun(t0, at).Sub(t0))
 		select {
 		case <-ctx.Done():
 			t.Stop()

@@ -189,7 +189,7 @@ func serveRun(ctx context.Context, o *Options) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			handler.RunDailyBackups(pollCtx, app.Azure.Backend, at, log)
+			handler.RunDailyBackups(pollCtx, app.Azure.Backend, at, nil, log)
 		}()
 	}
 	log.Info("atg serve ready", "addr", "http://"+ln.Addr().String(), "workers", workers, "environment", cfg.Environment)

@@ -162,7 +162,7 @@ func openAzure(ctx context.Context, names Names, t *aztables.ServiceClient, q *a
 		Shards:      &TableShards{c: t.NewClient(names.ShardsTable())},
 		Blobs:       blobs,
 		Artifacts:   &BlobArtifacts{c: b.ServiceClient().NewContainerClient(names.ArtifactsContainer())},
-		Idempotency: &TableIdempotency{c: t.NewClient(names.IdempotencyTable()), Now: time.Now},
+		Idempotency: &TableIdempotency{c: t.NewClient(names.IdempotencyTable())},
 		Queue:       &AzureQueue{jobs: q.NewQueueClient(names.JobsQueue()), shards: q.NewQueueClient(names.ShardsQueue())},
 	}
 	return a, nil
@@ -586,8 +586,7 @@ func (s *TableShards) Done(ctx context.Context, jobID string) (int, map[string]i
 // TableIdempotency is Idempotency on Table Storage: PartitionKey = owner,
 // RowKey = sha256(Idempotency-Key) (keys are client text; the hash is always a valid key).
 type TableIdempotency struct {
-	c   *aztables.Client
-	Now func() time.Time
+	c *aztables.Client
 }
 
 type idemEntity struct {
@@ -596,13 +595,14 @@ type idemEntity struct {
 	BodyHash     string `json:"BodyHash"`
 	JobID        string `json:"JobID"`
 	CreatedAt    string `json:"CreatedAt"`
+	ExpiresAt    string `json:"ExpiresAt,omitempty"`
 }
 
 // Claim implements Idempotency.
 func (s *TableIdempotency) Claim(ctx context.Context, owner, key string, rec IdempotencyRecord) (IdempotencyRecord, bool, error) {
 	sum := sha256.Sum256([]byte(key))
 	e := idemEntity{PartitionKey: owner, RowKey: hex.EncodeToString(sum[:]), BodyHash: rec.BodyHash, JobID: rec.JobID,
-		CreatedAt: rec.CreatedAt.UTC().Format(time.RFC3339Nano)}
+		CreatedAt: rec.CreatedAt.UTC().Format(time.RFC3339Nano), ExpiresAt: rec.Expiry().UTC().Format(time.RFC3339Nano)}
 	b, _ := json.Marshal(e)
 	for attempt := 0; attempt < 5; attempt++ {
 		_, err := s.c.AddEntity(ctx, b, nil)
@@ -623,9 +623,14 @@ func (s *TableIdempotency) Claim(ctx context.Context, owner, key string, rec Ide
 		if err := json.Unmarshal(resp.Value, &cur); err != nil {
 			return IdempotencyRecord{}, false, fmt.Errorf("decoding idempotency key: %w", err)
 		}
-		created := parseTime(cur.CreatedAt)
-		if created != nil && s.Now().Sub(*created) < IdempotencyWindow {
-			return IdempotencyRecord{BodyHash: cur.BodyHash, JobID: cur.JobID, CreatedAt: *created}, false, nil
+		if created := parseTime(cur.CreatedAt); created != nil {
+			held := IdempotencyRecord{BodyHash: cur.BodyHash, JobID: cur.JobID, CreatedAt: *created}
+			if exp := parseTime(cur.ExpiresAt); exp != nil {
+				held.ExpiresAt = *exp
+			}
+			if held.HeldAgainst(rec.CreatedAt) {
+				return held, false, nil
+			}
 		}
 		et := resp.ETag // expired: take it over, unless someone else just did
 		if _, err := s.c.UpdateEntity(ctx, b, &aztables.UpdateEntityOptions{IfMatch: &et, UpdateMode: aztables.UpdateModeReplace}); err == nil {

@@ -211,6 +211,18 @@ func TestShardsIdempotencyArtifacts(t *testing.T) {
 			if _, claimed, _ := b.Idempotency.Claim(ctx, "alice", "k1", rec); !claimed {
 				t.Fatal("released key not claimable")
 			}
+			// Expiry is decided by the claimant's clock, not the store's: a record from a
+			// year ago (by the caller's clock) is held until its window ends, then taken over.
+			old := time.Date(2025, 6, 1, 23, 59, 0, 0, time.UTC)
+			if _, claimed, _ := b.Idempotency.Claim(ctx, "carol", "k2", IdempotencyRecord{BodyHash: "h", JobID: "o1", CreatedAt: old, ExpiresAt: old.Add(time.Minute)}); !claimed {
+				t.Fatal("claim at a past date")
+			}
+			if ex, claimed, _ := b.Idempotency.Claim(ctx, "carol", "k2", IdempotencyRecord{JobID: "o2", CreatedAt: old.Add(59 * time.Second)}); claimed || ex.JobID != "o1" {
+				t.Fatalf("within the record's expiry: claimed=%v %+v", claimed, ex)
+			}
+			if _, claimed, _ := b.Idempotency.Claim(ctx, "carol", "k2", IdempotencyRecord{JobID: "o3", CreatedAt: old.Add(time.Minute)}); !claimed {
+				t.Fatal("at the record's expiry the key must be claimable")
+			}
 
 			data := bytes.Repeat([]byte("atg artifact\n"), 200000) // ~2.6 MB, multi-block
 			a, err := b.Artifacts.Put(ctx, "job1", "scan-summary.json", "application/json", bytes.NewReader(data))

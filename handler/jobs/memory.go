@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/atg-go/atg/handler/apierr"
 )
@@ -27,7 +26,7 @@ func NewMemoryBackend() (*Backend, *MemQueue) {
 		Shards:      &MemShards{done: map[string]map[string]map[string]int{}},
 		Blobs:       &MemBlobs{m: map[string][]byte{}},
 		Artifacts:   &MemArtifacts{m: map[string]memArtifact{}},
-		Idempotency: &MemIdempotency{m: map[string]IdempotencyRecord{}, Now: time.Now},
+		Idempotency: &MemIdempotency{m: map[string]IdempotencyRecord{}},
 		Queue:       q,
 	}, q
 }
@@ -293,9 +292,8 @@ func (s *MemArtifacts) Open(_ context.Context, jobID, name string) (Artifact, io
 
 // MemIdempotency is an in-memory Idempotency.
 type MemIdempotency struct {
-	mu  sync.Mutex
-	m   map[string]IdempotencyRecord
-	Now func() time.Time
+	mu sync.Mutex
+	m  map[string]IdempotencyRecord
 }
 
 // Claim implements Idempotency.
@@ -303,7 +301,7 @@ func (s *MemIdempotency) Claim(_ context.Context, owner, key string, rec Idempot
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := owner + "\x00" + key
-	if cur, ok := s.m[k]; ok && s.Now().Sub(cur.CreatedAt) < IdempotencyWindow {
+	if cur, ok := s.m[k]; ok && cur.HeldAgainst(rec.CreatedAt) {
 		return cur, false, nil
 	}
 	s.m[k] = rec

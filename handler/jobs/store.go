@@ -66,18 +66,35 @@ type ArtifactStore interface {
 
 // IdempotencyRecord remembers which job an Idempotency-Key produced.
 type IdempotencyRecord struct {
-	BodyHash  string
-	JobID     string
+	BodyHash string
+	JobID    string
+	// CreatedAt is the claimant's time (from the caller's injected clock): a claim is decided
+	// by comparing the new record's CreatedAt with the stored record's expiry, never by the
+	// store's own clock, so a fixed or skewed clock decides consistently.
 	CreatedAt time.Time
+	// ExpiresAt ends the record; zero means CreatedAt + IdempotencyWindow. The daily backup
+	// sets it to the end of the UTC day its key names.
+	ExpiresAt time.Time
 }
+
+// Expiry is when the record stops holding its key.
+func (r IdempotencyRecord) Expiry() time.Time {
+	if !r.ExpiresAt.IsZero() {
+		return r.ExpiresAt
+	}
+	return r.CreatedAt.Add(IdempotencyWindow)
+}
+
+// HeldAgainst reports whether r (stored) still holds its key against a claim made at t.
+func (r IdempotencyRecord) HeldAgainst(t time.Time) bool { return t.Before(r.Expiry()) }
 
 // IdempotencyWindow is how long a key is remembered.
 const IdempotencyWindow = 24 * time.Hour
 
 // Idempotency stores Idempotency-Key records per owner.
 type Idempotency interface {
-	// Claim records rec for (owner, key) unless a record younger than IdempotencyWindow
-	// exists, in which case that record is returned with claimed=false.
+	// Claim records rec for (owner, key) unless a stored record still holds the key at
+	// rec.CreatedAt (HeldAgainst), in which case that record is returned with claimed=false.
 	Claim(ctx context.Context, owner, key string, rec IdempotencyRecord) (existing IdempotencyRecord, claimed bool, err error)
 	// Release forgets (owner, key) when the claimed job could not be created.
 	Release(ctx context.Context, owner, key string) error
