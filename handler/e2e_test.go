@@ -47,9 +47,7 @@ type serviceEnv struct {
 
 func newServiceEnv(t *testing.T, opts sim.Options) *serviceEnv {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("end-to-end: skipped with -short")
-	}
+	testenv.Integration(t)
 	conn := testenv.RequireAzurite(t)
 	s, srv := simtest.Start(t, opts)
 	key, entry, err := auth.NewKey("dev", "alice", auth.RoleUser)

@@ -16,9 +16,7 @@ import (
 
 func pollerQueues(t *testing.T) (*jobs.Azure, *azqueue.QueueClient, *azqueue.QueueClient) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("needs Azurite")
-	}
+	testenv.Integration(t)
 	conn := testenv.RequireAzurite(t)
 	prefix := "p" + hex.EncodeToString(randBytes(5))
 	az, err := jobs.OpenAzureConnectionString(t.Context(), conn, jobs.Names{Prefix: prefix})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/atg-go/atg/internal/testenv"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -154,9 +155,7 @@ func (e *simEnv) runTTY(t *testing.T, json, tty bool, args ...string) (string, s
 // deployment with identities (JSON report, identity map written, no password anywhere), a
 // re-run (all unchanged) and a spec-based dry run.
 func TestCreateTenantCommand(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	e := startSim(t)
 	dir := t.TempDir()
 	idmap := filepath.Join(dir, "ids.json")
@@ -240,9 +239,7 @@ func TestCreateTenantCommand(t *testing.T) {
 // TestCreateTenantFailureExit: a target subscription that does not exist fails every resource
 // group; the command prints the report and exits 1.
 func TestCreateTenantFailureExit(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	e := startSim(t)
 	e.dstSubs = []string{"00000000-0000-0000-0000-000000000000"}
 	out, _, err := e.run(t, false, "--source-tenant-id", e.src)

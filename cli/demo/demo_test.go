@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/atg-go/atg/internal/testenv"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -37,9 +38,7 @@ func TestDemoDefaults(t *testing.T) {
 }
 
 func TestDemoRunsScanAndSteps(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	f, out, _ := factory(false)
 	dir := t.TempDir()
 	ran := false
@@ -76,9 +75,7 @@ func TestDemoRunsScanAndSteps(t *testing.T) {
 
 // The default steps write what the README promises: the spec, the Terraform and the explorer.
 func TestDemoDefaultStepsWriteSpecTerraformExplorer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	f, out, _ := factory(false)
 	dir := t.TempDir()
 	o := &Options{IO: f.IO, Config: f.Config, Logger: f.Logger, Dir: dir, Resources: 150, Subscriptions: 2, Seed: 7,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/atg-go/atg/internal/testenv"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,9 +18,7 @@ import (
 // TestScanCommandAgainstSimulator runs `atg scan -o json` end to end (root command, config,
 // embedded store) against the in-process simulator.
 func TestScanCommandAgainstSimulator(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	s, srv := simtest.Start(t, sim.Options{Resources: 300, Subscriptions: 2, Seed: 3, Throttle: "fast"})
 	t.Setenv("ATG_CONFIG", filepath.Join(t.TempDir(), "none.yaml"))
 	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}

@@ -3,6 +3,7 @@ package azure
 import (
 	"context"
 	"errors"
+	"github.com/atg-go/atg/internal/testenv"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -209,9 +210,7 @@ func TestParseResetsAfter(t *testing.T) {
 // x-ms-ratelimit-remaining-subscription-reads: under 1% 429s (the duration against the floor,
 // (340-40)/100 = 3 s, is logged).
 func TestTokenBucketPacing(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing")
-	}
+	testenv.Integration(t)
 	const burst, rate = 40.0, 100.0
 	var mu sync.Mutex
 	tokens, last, throttled := burst, time.Now(), 0

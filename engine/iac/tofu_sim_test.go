@@ -3,6 +3,7 @@ package iac_test
 import (
 	"bytes"
 	"context"
+	"github.com/atg-go/atg/internal/testenv"
 	"io"
 	"log/slog"
 	"os"
@@ -30,9 +31,7 @@ import (
 // Terraform (imports included) and `tofu validate`d with azurerm 5.2.0 and azapi 1.15.0.
 func TestTofuValidateSimulatedTenant(t *testing.T) {
 	toolsDir(t)
-	if testing.Short() {
-		t.Skip("-short")
-	}
+	testenv.Integration(t)
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	_, srv := simtest.Start(t, sim.Options{Resources: 2000, Subscriptions: 4, Seed: 7, Throttle: "off", Logger: quiet})

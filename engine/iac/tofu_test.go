@@ -3,6 +3,7 @@ package iac_test
 import (
 	"bytes"
 	"context"
+	"github.com/atg-go/atg/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,9 +42,7 @@ func toolsDir(t *testing.T) string {
 // providers: for the whole example tenant (planted secrets included) and the golden output.
 func TestTofuValidate(t *testing.T) {
 	toolsDir(t)
-	if testing.Short() {
-		t.Skip("-short")
-	}
+	testenv.Integration(t)
 	nodes := exampleNodes(t)
 	iactest.PlantSecrets(nodes)
 	files, _, _ := generate(t, nodes, iac.FormatTerraform)
@@ -65,9 +64,7 @@ func TestTofuValidate(t *testing.T) {
 // -refresh=false, validates every body against Azure's embedded schemas.
 func TestTofuPlanAzapiBodies(t *testing.T) {
 	tools := toolsDir(t)
-	if testing.Short() {
-		t.Skip("-short")
-	}
+	testenv.Integration(t)
 	m, err := model.BuildFromNodes(iactest.TenantID, exampleNodes(t), model.Filter{})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package iac_test
 
 import (
 	"encoding/json"
+	"github.com/atg-go/atg/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -271,9 +272,7 @@ func TestTypedVariants(t *testing.T) {
 	}
 
 	toolsDir(t)
-	if testing.Short() {
-		t.Skip("-short")
-	}
+	testenv.Integration(t)
 	dir := t.TempDir()
 	for n, b := range res.Files {
 		if err := os.WriteFile(filepath.Join(dir, n), b, 0o644); err != nil {

@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"encoding/json"
+	"github.com/atg-go/atg/internal/testenv"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -22,9 +23,7 @@ import (
 // re-scan of one resource group never deletes anything outside it, and pulls in what it
 // references, marked out_of_scope.
 func TestDeleteThenRescan(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	env := startSim(t, sim.Options{Resources: 600, Subscriptions: 2, Seed: 11, Throttle: "fast", Faults: 0.02})
 	ctx := context.Background()
 	if _, err := env.engine(t).Run(ctx, fullRequest(env.tenant)); err != nil {
@@ -166,9 +165,7 @@ func TestDeleteThenRescan(t *testing.T) {
 // TestShardsTwiceIdentical runs the scan as the service does (plan, shards as separate steps
 // with JSON between them), every shard twice, and compares with a plain Run.
 func TestShardsTwiceIdentical(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	env := startSim(t, sim.Options{Resources: 400, Subscriptions: 3, Seed: 5, Throttle: "fast"})
 	ctx := context.Background()
 	if _, err := env.engine(t).Run(ctx, fullRequest(env.tenant)); err != nil {
@@ -267,9 +264,7 @@ func (f failingTransport) Do(r *http.Request) (*http.Response, error) {
 // failure in the result (never silently lost), and the re-scan does not delete what it could
 // not see.
 func TestPermanentFailureIsReportedAndNotCleanedUp(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	env := startSim(t, sim.Options{Resources: 300, Subscriptions: 2, Seed: 9, Throttle: "fast"})
 	ctx := context.Background()
 	if _, err := env.engine(t).Run(ctx, fullRequest(env.tenant)); err != nil {

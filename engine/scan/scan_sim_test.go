@@ -15,17 +15,13 @@ import (
 // throttle fast, 2% faults; by_type equals the truth, every truth edge is in the graph,
 // identities and role assignments are complete, no failures remain; a re-scan changes nothing.
 func TestScanSimulatedTenant(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	acceptance(t, startSim(t, sim.Options{Resources: 2000, Subscriptions: 4, Seed: 7, Throttle: "fast", Faults: 0.02}))
 }
 
 // TestScanSimulatedTenantNeo4j is the same acceptance scan into Neo4j.
 func TestScanSimulatedTenantNeo4j(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	uri, user, password := testenv.RequireNeo4j(t)
 	// a seed of its own: the Neo4j server is shared, and the tenant id follows the seed
 	env := startSim(t, sim.Options{Resources: 2000, Subscriptions: 4, Seed: 4207, Throttle: "fast", Faults: 0.02})

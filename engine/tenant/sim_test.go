@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/atg-go/atg/internal/testenv"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -126,18 +127,14 @@ func logFailures(t testing.TB, r *Report, n int) {
 // of resources and >= 95% of writable properties; a second run is a no-op. About 10s, 35s under
 // -race.
 func TestRoundTrip(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	roundTrip(t, 2000, 2)
 }
 
 // TestRoundTripFromSpec is the same round trip from the spec generate-spec writes (Markdown with
 // its JSON block, parsed back by spec.Parse).
 func TestRoundTripFromSpec(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	e := newEnv(t, 300, 2)
 	s, err := spec.Build(context.Background(), e.store, e.src, spec.Options{})
 	if err != nil {
@@ -161,9 +158,7 @@ func roundTrip(t *testing.T, n, subs int) { roundTripEnv(t, newEnv(t, n, subs), 
 // TestRoundTripOneTarget: two source subscriptions into one target subscription (same-named
 // resource groups kept apart).
 func TestRoundTripOneTarget(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	e := newEnv(t, 300, 2)
 	e.dstSubs = e.dstSubs[:1]
 	if p := e.plan(t, nil); len(p.RenamedResourceGroups) == 0 {
@@ -177,9 +172,7 @@ func TestRoundTripOneTarget(t *testing.T) {
 // TestRoundTripWithFaults: 3% of requests fail (500, 503, 429 without Retry-After, connection
 // resets, slow answers); retries make the deployment complete all the same.
 func TestRoundTripWithFaults(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	roundTripEnv(t, newEnvFaults(t, 200, 1, 0.03), nil)
 }
 
@@ -255,9 +248,7 @@ func roundTripEnv(t *testing.T, e *env, input func(*Input)) {
 // TestResumeAfterCancel cancels a deployment after 40 PUTs; the re-run completes the job,
 // skipping what exists, and a third run is a no-op.
 func TestResumeAfterCancel(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	e := newEnv(t, 150, 1)
 	p := e.plan(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -322,9 +313,7 @@ func resultOf(r *Report, key string) Result {
 // PUT (InvalidResourceReference), the NIC is reported failed with ARM's code and message, the VM
 // that uses it is blocked, and everything else still deploys.
 func TestWrongOrderFails(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	e := newEnv(t, 120, 1)
 	p := e.plan(t, nil)
 	nic := findItem(t, p, "Microsoft.Network/networkInterfaces", true)
@@ -378,9 +367,7 @@ func TestWrongOrderFails(t *testing.T) {
 // source subscription (caught before the PUT) and one to a resource group the target lacks
 // (rejected by the simulator). Both are failures, not silent passes.
 func TestUntranslatedReferenceFails(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	e := newEnv(t, 120, 1)
 	p := e.plan(t, nil)
 	nsgs := []*Item{}
@@ -417,9 +404,7 @@ func TestUntranslatedReferenceFails(t *testing.T) {
 // TestDryRun plans against an empty target (all creates, no writes), then against a deployed
 // one with one resource changed out of band (one update, the rest skips).
 func TestDryRun(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	e := newEnv(t, 80, 1)
 	p := e.plan(t, nil)
 	rep, err := e.deploy(t, context.Background(), p, func(o *Options) { o.DryRun = true })
@@ -467,9 +452,7 @@ func TestDryRun(t *testing.T) {
 // the resulting identity map: role assignments for users and groups replicate; only
 // application service principals stay unmapped. A second run creates nothing.
 func TestCreateIdentities(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	e := newEnv(t, 120, 1)
 	ctx := context.Background()
 	ps, err := SourcePrincipals(ctx, e.store, e.src)
@@ -597,9 +580,7 @@ func checkSecrets(t *testing.T, e *env, p *Plan, rep *Report) {
 // assignments fail with PrincipalNotFound after the replication retries; the other users stay
 // unmapped (reported, not guessed).
 func TestWrongPrincipalFails(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	e := newEnv(t, 120, 1)
 	ps, err := SourcePrincipals(context.Background(), e.store, e.src)
 	if err != nil {
@@ -648,9 +629,7 @@ func TestWrongPrincipalFails(t *testing.T) {
 // exactly that VNet, keeps its subnets (declared as separate resources, absent from the VNet's
 // desired body), and the run after is a no-op.
 func TestUpdateFixesDrift(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration")
-	}
+	testenv.Integration(t)
 	e := newEnv(t, 120, 1)
 	ctx := context.Background()
 	p := e.plan(t, nil)

@@ -41,7 +41,7 @@ func openTestAzure(t *testing.T) *Azure {
 func backends(t *testing.T) map[string]*Backend {
 	mem, _ := NewMemoryBackend()
 	out := map[string]*Backend{"memory": mem}
-	if !testing.Short() {
+	if !testing.Short() || testenv.InCI() { // -short leaves Azurite out, never under CI
 		out["azure"] = openTestAzure(t).Backend
 	}
 	return out

@@ -3,6 +3,7 @@ package funcpkg
 import (
 	"archive/zip"
 	"context"
+	"github.com/atg-go/atg/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -249,9 +250,7 @@ func TestVerifyRejects(t *testing.T) {
 // The real thing: build atg from this repository exactly as `make package` does, assemble the
 // repository's host.json and functions/, verify the zip and run the packaged binary.
 func TestPackageRepository(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the whole atg binary")
-	}
+	testenv.Integration(t)
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)

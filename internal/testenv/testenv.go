@@ -82,3 +82,17 @@ func RequireNeo4j(t testing.TB) (uri, user, password string) {
 	}
 	return uri, user, password
 }
+
+// Integration marks a test that needs real services or a long run. `go test -short` skips it
+// on a developer's machine; under CI it fails instead, so a -short run can never pass CI by
+// running nothing that matters.
+func Integration(t testing.TB) {
+	t.Helper()
+	if !testing.Short() {
+		return
+	}
+	if InCI() {
+		t.Fatal("integration test skipped by -short while CI is set: CI runs the whole suite")
+	}
+	t.Skip("integration test (-short)")
+}
