@@ -17,7 +17,10 @@ import (
 	"time"
 
 	"github.com/atg-go/atg/cli/remote"
+	"github.com/atg-go/atg/engine/graph/graphtest"
+	"github.com/atg-go/atg/engine/graph/stores"
 	enginescan "github.com/atg-go/atg/engine/scan"
+	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
 )
 
@@ -420,4 +423,19 @@ func TestRemoteScanNeo4jGraph(t *testing.T) {
 	if !strings.HasPrefix(e.Graph, "bolt://") && !strings.HasPrefix(e.Graph, "neo4j") {
 		t.Fatalf("service graph %q is not Neo4j", e.Graph)
 	}
+	// The graph the service wrote to Neo4j, read back from Neo4j, equals the local embedded
+	// scan's key by key: every node with its properties, every edge.
+	_, user, pw := testenv.RequireNeo4j(t)
+	neo, err := stores.Open(ctx, stores.Options{Graph: e.Graph, User: user, Password: pw})
+	if err != nil {
+		t.Fatalf("open the service's Neo4j: %v", err)
+	}
+	defer neo.Close(context.Background())
+	bolt, err := stores.Open(ctx, stores.Options{Graph: filepath.Join(e.Dir, "local.db")})
+	if err != nil {
+		t.Fatalf("open the local graph: %v", err)
+	}
+	defer bolt.Close(context.Background())
+	graphtest.RequireEqual(t, "local embedded scan vs the service's Neo4j graph",
+		graphtest.MustSnapshot(t, bolt, e.TenantID), graphtest.MustSnapshot(t, neo, e.TenantID))
 }

@@ -13,7 +13,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"github.com/atg-go/atg/internal/repotest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -24,6 +23,7 @@ import (
 	"testing"
 
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/internal/repotest"
 )
 
 // Run runs the suite; open returns an initialised store (closed by the caller's cleanup).
