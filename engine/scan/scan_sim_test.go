@@ -119,4 +119,13 @@ func acceptance(t *testing.T, env *simEnv) {
 	if res2.Removed.Nodes != 0 || res2.Removed.Edges != 0 {
 		t.Errorf("re-scan removed %+v", res2.Removed)
 	}
+	// A re-scan that lost calls would skip its deletes (and could hide a change): it must be
+	// as complete as the first.
+	if len(res2.Failures) > 0 {
+		t.Errorf("re-scan failures: %+v", res2.Failures[:min(5, len(res2.Failures))])
+	}
+	if res2.Resources != res.Resources || res2.Relationships != res.Relationships || res2.RoleAssignments != res.RoleAssignments {
+		t.Errorf("re-scan counted resources/relationships/role assignments %d/%d/%d, first scan %d/%d/%d",
+			res2.Resources, res2.Relationships, res2.RoleAssignments, res.Resources, res.Relationships, res.RoleAssignments)
+	}
 }
