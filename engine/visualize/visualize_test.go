@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"net"
 	"net/http"
 	"os"
@@ -257,8 +258,9 @@ func TestBrowserRendersSearchesAndStaysOffline(t *testing.T) {
 		t.Fatalf("page did not finish rendering: %v", attrs)
 	}
 	drawn, _ := strconv.Atoi(attrs["nodes-drawn"])
-	if drawn < 400 {
-		t.Fatalf("nodes drawn = %d, want all 400 resources plus containers", drawn)
+	rendered, _ := strconv.Atoi(attrs["renderer-nodes"])
+	if drawn < 400 || rendered != drawn {
+		t.Fatalf("page counts %d visible nodes, the renderer drew %d; want all 400 resources plus containers in both", drawn, rendered)
 	}
 	if attrs["search-hits"] != "1" || attrs["search-first"] != "res-00123" {
 		t.Fatalf("search did not find res-00123: %v", attrs)
@@ -268,6 +270,23 @@ func TestBrowserRendersSearchesAndStaysOffline(t *testing.T) {
 	}
 	overview := filepath.Join(artifactDir(t), "visualize-overview.png")
 	openInBrowser(t, bin, file, "", overview)
+	// The screenshot has the expected layout: a side panel on the left, and a stage with a
+	// drawn graph (many coloured pixels of several hues) on the right. A blank page is the
+	// negative control: the same check must reject it.
+	if lay := screenshotLayout(t, overview); !lay.ok() {
+		t.Fatalf("overview screenshot does not show the explorer: %+v", lay)
+	} else {
+		t.Logf("overview layout: %+v", lay)
+	}
+	blank := filepath.Join(t.TempDir(), "blank.html")
+	if err := os.WriteFile(blank, []byte(`<html><body style="margin:0;background:#fff"></body></html>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	blankShot := filepath.Join(t.TempDir(), "blank.png")
+	openInBrowser(t, bin, blank, "", blankShot)
+	if lay := screenshotLayout(t, blankShot); lay.ok() {
+		t.Fatalf("the layout check accepts a blank page: %+v", lay)
+	}
 	shot := filepath.Join(artifactDir(t), "visualize-demo.png")
 	if _, _, _ = openInBrowser(t, bin, file, "#q=res-00123", shot); true {
 		if st, err := os.Stat(shot); err != nil || st.Size() < 10_000 {
@@ -295,6 +314,9 @@ func TestBrowserLargeGraph(t *testing.T) {
 	}
 	total, _ := strconv.Atoi(attrs["nodes-total"])
 	drawn, _ := strconv.Atoi(attrs["nodes-drawn"])
+	if rendered, _ := strconv.Atoi(attrs["renderer-nodes"]); rendered != drawn {
+		t.Fatalf("page counts %d visible nodes, the renderer drew %d", drawn, rendered)
+	}
 	if total < 10_000 || drawn >= total {
 		t.Fatalf("want collapsed groups on a large graph: drawn %d of %d", drawn, total)
 	}
@@ -304,4 +326,54 @@ func TestBrowserLargeGraph(t *testing.T) {
 	if len(page) > 8<<20 {
 		t.Fatalf("page is %d bytes; documented limit is 8 MiB for 10k resources", len(page))
 	}
+}
+
+// layout measures a 1400x900 explorer screenshot: the share of the side panel (x < 290) in
+// its light background colour, and in the stage (x > 310) the share of pixels that are not
+// background and how many distinct colours (5-bit quantised) they use.
+type layout struct {
+	SidePanel    float64 // share of side-panel pixels in the panel colour (#f7f9fc)
+	StageInk     float64 // share of stage pixels that are not white
+	StageColours int     // distinct non-white colours in the stage
+}
+
+func (l layout) ok() bool { return l.SidePanel > 0.5 && l.StageInk > 0.002 && l.StageColours >= 5 }
+
+func screenshotLayout(t *testing.T, file string) layout {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", file, err)
+	}
+	b := img.Bounds()
+	if b.Dx() < 1000 || b.Dy() < 600 {
+		t.Fatalf("screenshot is %dx%d", b.Dx(), b.Dy())
+	}
+	var side, sideAll, ink, stageAll int
+	colours := map[uint32]bool{}
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			r, g, bl = r>>8, g>>8, bl>>8
+			switch {
+			case x < 290:
+				sideAll++
+				if r == 0xf7 && g == 0xf9 && bl == 0xfc {
+					side++
+				}
+			case x > 310:
+				stageAll++
+				if r < 0xf0 || g < 0xf0 || bl < 0xf0 {
+					ink++
+					colours[(r>>3)<<10|(g>>3)<<5|bl>>3] = true
+				}
+			}
+		}
+	}
+	return layout{SidePanel: float64(side) / float64(max(sideAll, 1)), StageInk: float64(ink) / float64(max(stageAll, 1)), StageColours: len(colours)}
 }

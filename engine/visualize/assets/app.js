@@ -107,6 +107,11 @@
   });
   var firstRender = true;
   renderer.on("afterRender", function () {
+    // What the renderer itself drew (not the page's own count): nodes with display data
+    // that are not hidden, read back from sigma after each frame.
+    var drawn = 0;
+    graph.forEachNode(function (key) { var d = renderer.getNodeDisplayData(key); if (d && !d.hidden) drawn++; });
+    body.dataset.rendererNodes = String(drawn);
     if (!firstRender) return;
     firstRender = false;
     body.dataset.loadMs = String(Math.round(performance.now()));
