@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/atg-go/atg/engine/graph/graphtest"
 	"io"
 	"net"
 	"net/http"
@@ -28,6 +27,7 @@ import (
 	"github.com/atg-go/atg/config"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
+	"github.com/atg-go/atg/engine/graph/graphtest"
 	"github.com/atg-go/atg/handler/auth"
 	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/internal/testenv"
@@ -385,32 +385,46 @@ func TestServePoisonAfterFiveAttempts(t *testing.T) {
 	}
 }
 
-// TestServeKill9MidScan builds atg, runs `atg serve` as a subprocess, kills it with SIGKILL
-// while the scan runs, restarts it, and expects the job to complete with the truth's counts.
+// TestServeKill9MidScan builds atg, runs `atg serve` as a subprocess and kills it with
+// SIGKILL in each phase of a scan in turn — discovery, ingest (shard node writes) and
+// finalize — landed by a failpoint, not by timing; it restarts the service (without the
+// failpoint) and expects the job to complete with the truth's counts and graph.
 func TestServeKill9MidScan(t *testing.T) {
-	e := newServiceEnv(t, sim.Options{Resources: 600, Subscriptions: 4, Seed: 5, Throttle: "fast", Latency: 60 * time.Millisecond})
 	bin := buildATG(t)
+	for _, phase := range []string{"scan.discover", "scan.ingest", "scan.finalize"} {
+		t.Run(phase, func(t *testing.T) { kill9At(t, bin, phase) })
+	}
+}
+
+func kill9At(t *testing.T, bin, failpoint string) {
+	e := newServiceEnv(t, sim.Options{Resources: 300, Subscriptions: 3, Seed: 5, Throttle: "fast", Latency: 2 * time.Millisecond})
 	dir := t.TempDir()
 	graphPath := filepath.Join(dir, "graph.db")
 	port := freePort(t)
 	base := "http://" + port
 
-	start := func() *exec.Cmd {
+	start := func(armed bool) (*exec.Cmd, <-chan struct{}) {
 		cmd := exec.Command(bin, "serve", "--addr", port, "--workers", "3", "--visibility-timeout", "3s", "--grace", "2s")
 		cmd.Env = append(os.Environ(), "AzureWebJobsStorage="+e.conn, "ATG_STORAGE_PREFIX="+e.prefix, "ATG_API_KEYS="+e.entry,
 			"ATG_ENVIRONMENT=dev", "ATG_ARM_ENDPOINT="+e.srv.ARMEndpoint, "ATG_MSGRAPH_ENDPOINT="+e.srv.MSGraphEndpoint,
 			"ATG_GRAPH="+graphPath, "ATG_CONFIG="+filepath.Join(dir, "none.yaml"), "ATG_API_RATE_LIMIT=0")
+		if armed {
+			cmd.Env = append(cmd.Env, "ATG_FAILPOINTS="+failpoint+"=hang")
+		}
 		stderr, _ := cmd.StderrPipe()
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		ready := make(chan struct{})
+		ready, reached := make(chan struct{}), make(chan struct{})
 		go func() {
 			sc := bufio.NewScanner(stderr)
-			once := sync.Once{}
+			var readyOnce, reachedOnce sync.Once
 			for sc.Scan() {
 				if strings.HasPrefix(sc.Text(), "listening on") {
-					once.Do(func() { close(ready) })
+					readyOnce.Do(func() { close(ready) })
+				}
+				if sc.Text() == "failpoint "+failpoint+" reached" {
+					reachedOnce.Do(func() { close(reached) })
 				}
 				if os.Getenv("ATG_TEST_LOG") != "" {
 					t.Log(sc.Text())
@@ -423,37 +437,33 @@ func TestServeKill9MidScan(t *testing.T) {
 			_ = cmd.Process.Kill()
 			t.Fatal("atg serve did not become ready")
 		}
-		return cmd
+		return cmd, reached
 	}
 
-	cmd := start()
+	cmd, reached := start(true)
 	c := client{base: base, key: e.key}
 	id := c.submitScan(t, e.tenant)
-	killed := false
-	var runningSince time.Time
-	// kill -9 once at least one shard is done (or the shards have run for a while)
-	j, _ := c.wait(t, id, 60*time.Second, func(j JobView) {
-		if j.Status == jobs.Running && runningSince.IsZero() {
-			runningSince = time.Now()
-		}
-		if !killed && j.Status == jobs.Running && j.Progress != nil && j.Progress.Phase == "discover" &&
-			(j.Progress.Counts["shards_done"] >= 1 || time.Since(runningSince) > 2*time.Second) {
-			_ = cmd.Process.Signal(syscall.SIGKILL)
-			_, _ = cmd.Process.Wait()
-			killed = true
-			t.Logf("killed atg serve at %+v", j.Progress)
-			cmd = start()
-		}
-	})
-	defer func() { _ = cmd.Process.Signal(syscall.SIGTERM); _, _ = cmd.Process.Wait() }()
-	if !killed {
-		t.Fatalf("the scan finished before it could be killed (%s); slow the simulator down", j.Status)
+	select {
+	case <-reached:
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("the scan never reached %s", failpoint)
 	}
+	var before JobView
+	if code, _, b := c.do(t, "GET", "/api/v1/jobs/"+id, ""); code != 200 || json.Unmarshal(b, &before) != nil {
+		t.Fatalf("job before the kill: %d %s", code, b)
+	}
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	_, _ = cmd.Process.Wait()
+	t.Logf("killed atg serve at %s (job %s, progress %+v)", failpoint, before.Status, before.Progress)
+	cmd, _ = start(false)
+	defer func() { _ = cmd.Process.Signal(syscall.SIGTERM); _, _ = cmd.Process.Wait() }()
+	j, _ := c.wait(t, id, 90*time.Second, nil)
 	if j.Status != jobs.Succeeded {
-		t.Fatalf("after restart: %s %+v", j.Status, j.Error)
+		t.Fatalf("after a kill at %s and a restart: %s %+v", failpoint, j.Status, j.Error)
 	}
 	c.checkScan(t, id, e.truth())
-	t.Logf("completed after kill -9 + restart, attempts %d", j.Attempts)
+	t.Logf("completed after kill -9 at %s + restart, attempts %d", failpoint, j.Attempts)
 }
 
 func freePort(t *testing.T) string {

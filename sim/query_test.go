@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/atg-go/atg/internal/repotest"
 	"io"
 	"net/http"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/v3"
 
 	"github.com/atg-go/atg/engine/azure"
+	"github.com/atg-go/atg/internal/repotest"
 )
 
 // pipeline is a plain azcore pipeline with a bearer token policy, as ATG's REST callers use.

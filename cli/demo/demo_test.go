@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/atg-go/atg/internal/testenv"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/config"
+	"github.com/atg-go/atg/internal/testenv"
 )
 
 func factory(tty bool) (*cmdutil.Factory, *bytes.Buffer, *bytes.Buffer) {

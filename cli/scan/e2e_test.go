@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/atg-go/atg/internal/testenv"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/cli/root"
+	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
 	"github.com/atg-go/atg/sim/simtest"
 )

@@ -3,7 +3,6 @@ package azure
 import (
 	"context"
 	"errors"
-	"github.com/atg-go/atg/internal/testenv"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -11,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/atg-go/atg/internal/testenv"
 )
 
 func testClients(t *testing.T, h http.Handler) (*Clients, *httptest.Server) {

@@ -3,7 +3,6 @@ package iac_test
 import (
 	"bytes"
 	"context"
-	"github.com/atg-go/atg/internal/testenv"
 	"io"
 	"log/slog"
 	"os"
@@ -22,6 +21,7 @@ import (
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/translate"
 	"github.com/atg-go/atg/engine/scan"
+	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
 	"github.com/atg-go/atg/sim/simtest"
 )

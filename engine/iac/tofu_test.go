@@ -3,7 +3,6 @@ package iac_test
 import (
 	"bytes"
 	"context"
-	"github.com/atg-go/atg/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"github.com/atg-go/atg/engine/iac/iactest"
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/terraform"
+	"github.com/atg-go/atg/internal/testenv"
 )
 
 // toolsDir returns the directory scripts/iac-tools.sh builds into. When the real tools are not

@@ -2,7 +2,6 @@ package iac_test
 
 import (
 	"encoding/json"
-	"github.com/atg-go/atg/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/terraform"
 	"github.com/atg-go/atg/engine/rules"
+	"github.com/atg-go/atg/internal/testenv"
 )
 
 // variant is an example payload edited into a shape a typed emitter takes: the Microsoft examples

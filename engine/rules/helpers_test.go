@@ -2,12 +2,12 @@ package rules
 
 import (
 	"encoding/json"
-	"github.com/atg-go/atg/internal/repotest"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/internal/repotest"
 )
 
 const testTenant = "11111111-1111-1111-1111-111111111111"

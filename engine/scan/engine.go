@@ -21,6 +21,7 @@ import (
 	"github.com/atg-go/atg/engine/discover"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/rules"
+	"github.com/atg-go/atg/internal/failpoint"
 )
 
 // batchSize is how many nodes or edges one store call carries.
@@ -211,6 +212,7 @@ func (e *Engine) RunShard(ctx context.Context, p Plan, s Shard) (ShardResult, er
 	col.add(discover.TenantNode(tenant, p.TenantName, p.TenantDomain))
 	res := ShardResult{ShardID: s.ID, ByType: map[string]int{}, Labels: map[string]int{}}
 	log := e.Logger.With("scan_id", p.ScanID, "shard", s.ID)
+	failpoint.Hit(ctx, "scan.discover")
 	switch s.Kind {
 	case ShardSubscription:
 		rgs, err := e.runSubscriptions(ctx, p, s, col, sink)
@@ -234,6 +236,7 @@ func (e *Engine) RunShard(ctx context.Context, p Plan, s Shard) (ShardResult, er
 	nodes := col.list()
 	derived := rules.ApplyAll(nodes, nil)
 	all := append(nodes, derived.Nodes...)
+	failpoint.Hit(ctx, "scan.ingest")
 	if err := e.upsertNodes(ctx, tenant, p.ScanID, all); err != nil {
 		return res, fmt.Errorf("shard %s: %w", s.ID, err)
 	}
@@ -463,6 +466,7 @@ func (e *Engine) Finalize(ctx context.Context, p Plan, results []ShardResult) (R
 	e.init()
 	tenant := p.Request.TenantID
 	e.report("finalize", 95, "deriving relationships")
+	failpoint.Hit(ctx, "scan.finalize")
 	var nodes []graph.Node
 	if err := e.Store.Nodes(ctx, tenant, graph.NodeQuery{}, func(n graph.Node) error {
 		nodes = append(nodes, n)

@@ -3,7 +3,6 @@ package scan
 import (
 	"context"
 	"encoding/json"
-	"github.com/atg-go/atg/internal/testenv"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
+	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
 )
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/atg-go/atg/internal/testenv"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -21,6 +20,7 @@ import (
 	"github.com/atg-go/atg/engine/graph/boltstore"
 	"github.com/atg-go/atg/engine/scan"
 	"github.com/atg-go/atg/engine/spec"
+	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
 	"github.com/atg-go/atg/sim/simtest"
 )

@@ -3,7 +3,6 @@ package funcpkg
 import (
 	"archive/zip"
 	"context"
-	"github.com/atg-go/atg/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/atg-go/atg/internal/testenv"
 )
 
 const hostJSON = `{

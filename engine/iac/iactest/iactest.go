@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/atg-go/atg/internal/repotest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/rules"
+	"github.com/atg-go/atg/internal/repotest"
 )
 
 // TenantID is the tenant the examples are loaded into.
