@@ -107,6 +107,18 @@ func interleave(parents []graph.Node, skip map[string]bool) []childTask {
 	}
 }
 
+// ParentStub is what the child walk needs of a parent — its label, key, ARM id, type and
+// subscription — without its JSON, so a walk over many parents holds ids, not documents.
+func ParentStub(n graph.Node) graph.Node {
+	props := make(map[string]any, 3)
+	for _, k := range []string{graph.PropType, graph.PropID, graph.PropSubscription} {
+		if v, ok := n.Props[k]; ok {
+			props[k] = v
+		}
+	}
+	return graph.Node{Label: n.Label, ID: n.ID, TenantID: n.TenantID, Props: props}
+}
+
 // WalkChildren lists the child collections of parents (level by level, so children of children
 // are walked too), with at most Concurrency list calls in flight. skip holds lower-cased types
 // Resource Graph already returned; seen holds node ids already found (not emitted again). Each
@@ -160,7 +172,7 @@ func (d *Discoverer) WalkChildren(ctx context.Context, tenantID string, types ma
 					}
 					seen[n.ID] = true
 					emit(n)
-					next = append(next, n)
+					next = append(next, ParentStub(n))
 				}
 				return nil
 			})

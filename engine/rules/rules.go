@@ -182,8 +182,12 @@ var (
 func init() {
 	rulesByType = map[string][]*Rule{}
 	rulesByLabel = map[graph.Label][]*Rule{}
+	sharedByLabel = map[graph.Label][]*Rule{}
 	for i := range Named {
 		r := &Named[i]
+		if r.ToLabel == graph.LabelTag || r.ToLabel == graph.LabelRegion { // never type-limited (TestSharedNodesEqualApplyAll)
+			sharedByLabel[r.FromLabel] = append(sharedByLabel[r.FromLabel], r)
+		}
 		if len(r.Types) == 0 {
 			rulesByLabel[r.FromLabel] = append(rulesByLabel[r.FromLabel], r)
 			continue
@@ -211,26 +215,9 @@ func Apply(n graph.Node, idx Index) Result {
 }
 
 func apply(n graph.Node, idx Index) Result {
-	c := &ctx{n: n, idx: idx}
-	c.self = n.ID
-	switch n.Label {
-	case graph.LabelTag, graph.LabelRegion:
+	c := newCtx(n, idx)
+	if c == nil {
 		return Result{}
-	case graph.LabelUser, graph.LabelGroup, graph.LabelServicePrincipal, graph.LabelApplication, graph.LabelTenant:
-		c.self = strings.ToLower(strings.TrimSpace(n.ID))
-	default:
-		c.self = cleanID(n.ID)
-	}
-	if c.self == "" {
-		return Result{}
-	}
-	switch n.Label {
-	case graph.LabelResource, graph.LabelResourceGroup, graph.LabelSubscription, graph.LabelRoleAssignment, graph.LabelRoleDefinition:
-		c.selfID, c.selfOK = ParseID(c.self)
-	}
-	c.typ = strings.ToLower(str(n.Props[graph.PropType]))
-	if c.typ == "" && c.selfOK {
-		c.typ = c.selfID.Type()
 	}
 	if n.Label == graph.LabelResource {
 		for _, r := range rulesByType[c.typ] {
@@ -242,6 +229,52 @@ func apply(n graph.Node, idx Index) Result {
 	}
 	references(c)
 	return Result{Nodes: c.nodes, Edges: c.edges}
+}
+
+// sharedByLabel holds the rules that derive shared nodes (Tag, Region), by source label.
+var sharedByLabel map[graph.Label][]*Rule
+
+// SharedNodes returns the shared nodes (Tag, Region) the given nodes use, deduplicated and
+// sorted — what a shard writes beside its own nodes — without deriving any edge.
+func SharedNodes(nodes []graph.Node) []graph.Node {
+	var out []graph.Node
+	for _, n := range nodes {
+		c := newCtx(n, nil)
+		if c == nil {
+			continue
+		}
+		for _, r := range sharedByLabel[n.Label] {
+			r.apply(c)
+		}
+		out = append(out, c.nodes...)
+	}
+	return Merge(nil, out).Nodes
+}
+
+// newCtx prepares the state of applying rules to n; nil when n derives nothing.
+func newCtx(n graph.Node, idx Index) *ctx {
+	c := &ctx{n: n, idx: idx}
+	c.self = n.ID
+	switch n.Label {
+	case graph.LabelTag, graph.LabelRegion:
+		return nil
+	case graph.LabelUser, graph.LabelGroup, graph.LabelServicePrincipal, graph.LabelApplication, graph.LabelTenant:
+		c.self = strings.ToLower(strings.TrimSpace(n.ID))
+	default:
+		c.self = cleanID(n.ID)
+	}
+	if c.self == "" {
+		return nil
+	}
+	switch n.Label {
+	case graph.LabelResource, graph.LabelResourceGroup, graph.LabelSubscription, graph.LabelRoleAssignment, graph.LabelRoleDefinition:
+		c.selfID, c.selfOK = ParseID(c.self)
+	}
+	c.typ = strings.ToLower(str(n.Props[graph.PropType]))
+	if c.typ == "" && c.selfOK {
+		c.typ = c.selfID.Type()
+	}
+	return c
 }
 
 // references is the REFERENCES fallback: every ARM id in the node's JSON that resolves
@@ -319,6 +352,41 @@ func resolveKnown(a ARMID, idx Index) (string, graph.Label, bool) {
 func ApplyAll(nodes []graph.Node, idx Index) Result {
 	ov := overlay{base: idx, own: NewIndex(nodes...)}
 	all, shared := applyChunks(nodes, ov)
+	return Merge(all, shared)
+}
+
+// Streaming is ApplyAll over a node stream too large to hold at once: Add applies the rules
+// to one chunk of nodes (each resolved against the complete index idx, which must already
+// hold every node of the stream), Result merges what all chunks derived. The result equals
+// ApplyAll over the concatenated chunks; only the derived edges and shared nodes are kept,
+// never the nodes themselves.
+type Streaming struct {
+	idx    Index
+	edges  []graph.Edge
+	shared []graph.Node
+}
+
+// NewStreaming starts a streaming application over idx.
+func NewStreaming(idx Index) *Streaming { return &Streaming{idx: idx} }
+
+// Add applies the rules to a chunk of nodes; the caller may reuse the slice afterwards.
+func (s *Streaming) Add(nodes []graph.Node) {
+	r := ApplyAll(nodes, s.idx) // deduplicated within the chunk: less to keep
+	s.edges = append(s.edges, r.Edges...)
+	s.shared = append(s.shared, r.Nodes...)
+}
+
+// Result merges every chunk's edges and shared nodes as ApplyAll would.
+func (s *Streaming) Result() Result {
+	r := Merge(s.edges, s.shared)
+	s.edges, s.shared = nil, nil
+	return r
+}
+
+// Merge sorts and deduplicates derived edges and shared nodes: the first edge of each key
+// (for REFERENCES, the smallest path), and a REFERENCES edge yields to any named edge
+// joining the same pair. all and shared are reused.
+func Merge(all []graph.Edge, shared []graph.Node) Result {
 	// sort, then keep the first of each key (for REFERENCES, the smallest path)
 	sortEdges(all)
 	out := all[:0]

@@ -72,7 +72,6 @@ type ShardResult struct {
 	// Counts by node label written by the shard (identities, role assignments, …).
 	Labels    map[string]int `json:"labels,omitempty"`
 	Nodes     int            `json:"nodes"`
-	Edges     int            `json:"edges"` // edges among the shard's own nodes (Finalize writes all edges)
 	Failures  []Failure      `json:"failures"`
 	APICalls  map[string]int `json:"api_calls"`
 	Throttled int            `json:"throttled"`
@@ -133,6 +132,9 @@ type Engine struct {
 	// ShardSubscriptions is how many subscriptions one shard covers (Resource Graph batches
 	// them into one query); default 10.
 	ShardSubscriptions int
+	// FinalizeChunk is how many nodes Finalize holds at once while it derives edges from the
+	// stored graph (streamed twice: index, then rules); default 2048.
+	FinalizeChunk int
 
 	once   sync.Once
 	disc   *discover.Discoverer

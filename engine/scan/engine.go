@@ -150,51 +150,6 @@ func keepFunc(req Request) discover.Keep {
 	}
 }
 
-// collector gathers a shard's nodes, deduplicated by (label, id), safely from many goroutines.
-type collector struct {
-	mu    sync.Mutex
-	nodes map[string]graph.Node
-	order []string
-	onRes func()
-}
-
-func newCollector(onResource func()) *collector {
-	return &collector{nodes: map[string]graph.Node{}, onRes: onResource}
-}
-
-func (c *collector) add(n graph.Node) {
-	if n.ID == "" {
-		return
-	}
-	k := string(n.Label) + "|" + n.ID
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.nodes[k]; !ok {
-		c.order = append(c.order, k)
-		if n.Label == graph.LabelResource && c.onRes != nil {
-			c.onRes()
-		}
-	}
-	c.nodes[k] = n
-}
-
-func (c *collector) has(label graph.Label, id string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	_, ok := c.nodes[string(label)+"|"+id]
-	return ok
-}
-
-func (c *collector) list() []graph.Node {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := make([]graph.Node, 0, len(c.order))
-	for _, k := range c.order {
-		out = append(out, c.nodes[k])
-	}
-	return out
-}
-
 // RunShard discovers one shard and writes its nodes (and the edges among them) to the store.
 // Discovery errors are returned as Failures in the result; the error return is for what stops
 // the shard as a whole (store unavailable, context cancelled). Running a shard twice changes
@@ -208,7 +163,12 @@ func (e *Engine) RunShard(ctx context.Context, p Plan, s Shard) (ShardResult, er
 	counter := &azure.Counter{}
 	ctx = azure.WithCounter(ctx, counter)
 	sink := &discover.Sink{}
-	col := newCollector(func() { e.live.resources.Add(1) })
+	// A shard's nodes go to the store in batches while discovery runs (peak memory is a batch,
+	// not the shard); a filtered scan keeps them too, to pull what they reference.
+	filtered := len(p.Request.Subscriptions) > 0 || keepFunc(p.Request) != nil
+	col := newCollector(func() { e.live.resources.Add(1) }, filtered, func(batch []graph.Node) error {
+		return e.upsertNodes(ctx, tenant, p.ScanID, append(batch, rules.SharedNodes(batch)...))
+	})
 	col.add(discover.TenantNode(tenant, p.TenantName, p.TenantDomain))
 	res := ShardResult{ShardID: s.ID, ByType: map[string]int{}, Labels: map[string]int{}}
 	log := e.Logger.With("scan_id", p.ScanID, "shard", s.ID)
@@ -232,27 +192,12 @@ func (e *Engine) RunShard(ctx context.Context, p Plan, s Shard) (ShardResult, er
 		return res, err
 	}
 	// Nodes only, with the shared Tag/Region nodes they use: Finalize derives every edge once,
-	// over all shards' nodes (writing the shard's edges here too would double the edge writes).
-	nodes := col.list()
-	derived := rules.ApplyAll(nodes, nil)
-	all := append(nodes, derived.Nodes...)
+	// over all shards' nodes.
 	failpoint.Hit(ctx, "scan.ingest")
-	if err := e.upsertNodes(ctx, tenant, p.ScanID, all); err != nil {
+	if err := col.close(); err != nil {
 		return res, fmt.Errorf("shard %s: %w", s.ID, err)
 	}
-	for _, n := range nodes {
-		res.Labels[string(n.Label)]++
-		if n.Label == graph.LabelResource {
-			if oos, _ := n.Props[graph.PropOutOfScope].(bool); oos {
-				continue
-			}
-			t, _ := n.Props[graph.PropType].(string)
-			res.ByType[t]++
-			res.Resources++
-		}
-	}
-	res.Nodes = len(all)
-	res.Edges = len(derived.Edges)
+	res.Labels, res.ByType, res.Resources, res.Nodes = col.counts()
 	res.Failures = sink.Failed()
 	sortFailures(res.Failures)
 	st := counter.Snapshot()
@@ -260,7 +205,7 @@ func (e *Engine) RunShard(ctx context.Context, p Plan, s Shard) (ShardResult, er
 	if s.Kind == ShardSubscription {
 		e.live.subsDone.Add(int64(len(s.SubscriptionIDs)))
 	}
-	log.Debug("shard done", "resources", res.Resources, "nodes", res.Nodes, "edges", res.Edges,
+	log.Debug("shard done", "resources", res.Resources, "nodes", res.Nodes,
 		"failures", len(res.Failures), "calls", st.Total(), "throttled", st.Throttled)
 	e.report("resources", 0, "shard "+s.ID+" done")
 	return res, nil
@@ -308,9 +253,9 @@ func (e *Engine) runSubscriptions(ctx context.Context, p Plan, s Shard, col *col
 	})
 	g.Go(func() error {
 		e.report("resources", 0, "querying Resource Graph")
-		var found []graph.Node
+		var found []graph.Node // parents for the child walk: stubs, not the full JSON
 		argTypes, err := e.disc.Resources(gctx, tenant, s.SubscriptionIDs, types, keep, func(n graph.Node) {
-			found = append(found, n)
+			found = append(found, discover.ParentStub(n))
 			col.add(n)
 		}, sink)
 		if err != nil {
@@ -467,13 +412,6 @@ func (e *Engine) Finalize(ctx context.Context, p Plan, results []ShardResult) (R
 	tenant := p.Request.TenantID
 	e.report("finalize", 95, "deriving relationships")
 	failpoint.Hit(ctx, "scan.finalize")
-	var nodes []graph.Node
-	if err := e.Store.Nodes(ctx, tenant, graph.NodeQuery{}, func(n graph.Node) error {
-		nodes = append(nodes, n)
-		return nil
-	}); err != nil {
-		return Result{}, fmt.Errorf("finalize: reading nodes: %w", err)
-	}
 	out := Result{TenantID: tenant, ScanID: p.ScanID, Subscriptions: len(p.Subscriptions), ByType: map[string]int{},
 		APICalls: map[string]int{}, Failures: []Failure{}}
 	for k, v := range p.APICalls {
@@ -534,14 +472,10 @@ func (e *Engine) Finalize(ctx context.Context, p Plan, results []ShardResult) (R
 	// Derive every edge from the nodes that stay: stale nodes about to be removed take no part
 	// (their edges and the Tag/Region nodes only they used go with them).
 	scopes := e.cleanupScopes(p, failedSubs, entraFailed, rgs)
-	live := nodes[:0:0]
-	for _, n := range nodes {
-		if n.LastSeen != p.ScanID && covered(scopes, n) {
-			continue
-		}
-		live = append(live, n)
+	derived, err := e.deriveEdges(ctx, tenant, p.ScanID, scopes, &out)
+	if err != nil {
+		return Result{}, err
 	}
-	derived := rules.ApplyAll(live, nil)
 	if err := e.upsertNodes(ctx, tenant, p.ScanID, derived.Nodes); err != nil {
 		return Result{}, fmt.Errorf("finalize: %w", err)
 	}
@@ -550,25 +484,6 @@ func (e *Engine) Finalize(ctx context.Context, p Plan, results []ShardResult) (R
 		return Result{}, fmt.Errorf("finalize: %w", err)
 	}
 	out.Relationships = len(derived.Edges) - skipped
-
-	// counts of what this scan refreshed, deduplicated by the store
-	for _, n := range nodes {
-		if n.LastSeen != p.ScanID {
-			continue
-		}
-		switch n.Label {
-		case graph.LabelUser:
-			out.Identities.Users++
-		case graph.LabelGroup:
-			out.Identities.Groups++
-		case graph.LabelServicePrincipal:
-			out.Identities.ServicePrincipals++
-		case graph.LabelApplication:
-			out.Identities.Applications++
-		case graph.LabelRoleAssignment:
-			out.RoleAssignments++
-		}
-	}
 
 	for _, sc := range scopes {
 		r, err := e.Store.DeleteStale(ctx, tenant, p.ScanID, sc)
@@ -586,6 +501,63 @@ func (e *Engine) Finalize(ctx context.Context, p Plan, results []ShardResult) (R
 	e.Logger.Debug("scan finalized", "scan_id", p.ScanID, "resources", out.Resources, "relationships", out.Relationships,
 		"failures", len(out.Failures), "removed_nodes", removed.Nodes, "removed_edges", removed.Edges)
 	return out, nil
+}
+
+// defaultFinalizeChunk is how many nodes Finalize holds at once while deriving edges: the
+// tenant's nodes are streamed from the store twice (index, then rules) instead of held whole,
+// so peak memory follows the derived edges, not the full JSON of every resource.
+const defaultFinalizeChunk = 2048
+
+// deriveEdges derives every edge from the nodes that stay — stale nodes about to be removed
+// take no part (their edges and the Tag/Region nodes only they used go with them) — and
+// counts what this scan refreshed (identities, role assignments) into out.
+func (e *Engine) deriveEdges(ctx context.Context, tenant, scanID string, scopes []graph.Scope, out *Result) (rules.Result, error) {
+	live := func(n graph.Node) bool { return n.LastSeen == scanID || !covered(scopes, n) }
+	idx := rules.NewIndex()
+	if err := e.Store.Nodes(ctx, tenant, graph.NodeQuery{}, func(n graph.Node) error {
+		if n.LastSeen == scanID { // counts of what this scan refreshed, deduplicated by the store
+			switch n.Label {
+			case graph.LabelUser:
+				out.Identities.Users++
+			case graph.LabelGroup:
+				out.Identities.Groups++
+			case graph.LabelServicePrincipal:
+				out.Identities.ServicePrincipals++
+			case graph.LabelApplication:
+				out.Identities.Applications++
+			case graph.LabelRoleAssignment:
+				out.RoleAssignments++
+			}
+		}
+		if live(n) {
+			idx.Add(n)
+		}
+		return nil
+	}); err != nil {
+		return rules.Result{}, fmt.Errorf("finalize: indexing nodes: %w", err)
+	}
+	st := rules.NewStreaming(idx)
+	size := e.FinalizeChunk
+	if size <= 0 {
+		size = defaultFinalizeChunk
+	}
+	chunk := make([]graph.Node, 0, size)
+	if err := e.Store.Nodes(ctx, tenant, graph.NodeQuery{}, func(n graph.Node) error {
+		if !live(n) {
+			return nil
+		}
+		chunk = append(chunk, n)
+		if len(chunk) == size {
+			st.Add(chunk)
+			clear(chunk) // drop the JSON before the next chunk is read
+			chunk = chunk[:0]
+		}
+		return ctx.Err()
+	}); err != nil {
+		return rules.Result{}, fmt.Errorf("finalize: reading nodes: %w", err)
+	}
+	st.Add(chunk)
+	return st.Result(), nil
 }
 
 // covered reports whether any cleanup scope covers node n.

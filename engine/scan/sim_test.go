@@ -75,7 +75,9 @@ func (e *simEnv) engine(t testing.TB) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Engine{Store: e.store, Azure: c, Logger: e.logger, Concurrency: 16}
+	// A small odd chunk: Finalize streams the graph in many chunks, so edges across chunk
+	// boundaries (and their deduplication) are exercised.
+	return &Engine{Store: e.store, Azure: c, Logger: e.logger, Concurrency: 16, FinalizeChunk: 97}
 }
 
 func (e *simEnv) truth(t testing.TB) truth {
