@@ -281,7 +281,14 @@ func TestValidationOtherTypes(t *testing.T) {
 			t.Errorf("%s: %d %s (want field %s)", body, r.code, r.body, field)
 		}
 	}
-	big := `{"spec":{"x":"` + strings.Repeat("a", 5<<20) + `"},` + sub + `}`
+	// a valid spec of 5 MiB is accepted (the body limit is 10 MiB); an invalid one is a 400 at its path
+	pad := trustSpec(t, func(m map[string]any) {
+		m["model"].(map[string]any)["resources"].([]any)[2].(map[string]any)["tags"] = map[string]any{"pad": strings.Repeat("a", 5<<20)}
+	})
+	if r := f.do("POST", "/api/v1/create-tenant", k, `{"spec":{"x":1},`+sub+`}`); r.code != 400 || !strings.Contains(string(r.body), `"spec.x"`) {
+		t.Errorf("invalid spec: %d %.300s", r.code, r.body)
+	}
+	big := `{"spec":` + pad + `,` + sub + `}`
 	if r := f.do("POST", "/api/v1/create-tenant", k, big); r.code != 202 {
 		t.Errorf("5 MiB spec: %d %.200s", r.code, r.body)
 	}

@@ -67,6 +67,9 @@ func (s *server) submitCreateTenant(w http.ResponseWriter, r *http.Request) erro
 	if err := validate(&req); err != nil {
 		return err
 	}
+	if err := checkSpec(r.Context(), &req); err != nil {
+		return err
+	}
 	return s.submit(w, r, jobs.TypeCreateTenant, req)
 }
 

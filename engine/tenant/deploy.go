@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -165,7 +166,7 @@ func Deploy(ctx context.Context, p *Plan, o Options) (*Report, error) {
 				if gctx.Err() != nil {
 					return nil
 				}
-				res := d.one(gctx, it)
+				res := d.safeOne(gctx, it)
 				if gctx.Err() != nil && (res.Action == ActionFail) {
 					return nil // cancelled mid-flight: neither done nor failed; a re-run picks it up
 				}
@@ -206,6 +207,18 @@ func (d *deployer) record(r Result) {
 		lvl = slog.LevelWarn
 	}
 	d.log.Log(context.Background(), lvl, "create-tenant: resource", "id", r.TargetID, "action", r.Action, "code", r.Code, "reason", r.Reason)
+}
+
+// safeOne is one under a recover: a panic (a bug) fails that resource, not the process.
+func (d *deployer) safeOne(ctx context.Context, it *Item) (res Result) {
+	defer func() {
+		if v := recover(); v != nil {
+			d.log.Error("create-tenant: panic deploying a resource", "key", it.Key, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			res = Result{Key: it.Key, SourceID: it.SourceID, TargetID: it.TargetID, Type: it.Type, Level: it.Level,
+				Action: ActionFail, Code: "InternalError", Message: "internal error (a bug); the log has the stack"}
+		}
+	}()
+	return d.one(ctx, it)
 }
 
 // one deploys (or plans) one resource.
