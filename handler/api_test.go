@@ -48,7 +48,11 @@ func newFixture(t testing.TB, mutate ...func(*Deps)) *fixture {
 	f := &fixture{keys: map[string]string{}, logs: &bytes.Buffer{}}
 	var entries []auth.Entry
 	for name, role := range map[string]auth.Role{"alice": auth.RoleUser, "bob": auth.RoleUser, "root": auth.RoleAdmin} {
-		k, e, err := auth.NewKey("dev", name, role)
+		var scope []string
+		if role == auth.RoleUser {
+			scope = []string{tenant}
+		}
+		k, e, err := auth.NewKey("dev", name, role, scope...)
 		if err != nil {
 			t.Fatal(err)
 		}

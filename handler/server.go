@@ -197,7 +197,7 @@ func (s *server) recoverer(next http.Handler) http.Handler {
 
 // auditInfo is filled in by inner layers and logged by audit.
 type auditInfo struct {
-	key, route, jobID, code string
+	key, route, jobID, code, tenant string
 }
 
 func auditFrom(ctx context.Context) *auditInfo {
@@ -235,6 +235,9 @@ func (s *server) audit(next http.Handler) http.Handler {
 		if info.code != "" {
 			attrs = append(attrs, "code", info.code)
 		}
+		if info.tenant != "" {
+			attrs = append(attrs, "tenant", info.tenant)
+		}
 		s.Logger.Info("audit", attrs...)
 	})
 }
@@ -266,6 +269,9 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 		}
 		if ok, wait := s.Limiter.Allow(p.Name); !ok {
 			return &apierr.Error{Code: apierr.RateLimited, Message: "rate limit exceeded for this key", RetryAfter: wait}
+		}
+		if err := requireScope(p); err != nil {
+			return err
 		}
 		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
 		return nil

@@ -39,6 +39,9 @@ func (s *server) submitScan(w http.ResponseWriter, r *http.Request) error {
 	if err := validate(&req); err != nil {
 		return err
 	}
+	if err := authorizeTenants(r, req.TenantID); err != nil {
+		return err
+	}
 	return s.submit(w, r, jobs.TypeScan, req)
 }
 
@@ -53,6 +56,9 @@ func (s *server) submitGenerateIaC(w http.ResponseWriter, r *http.Request) error
 	if err := validate(&req); err != nil {
 		return err
 	}
+	if err := authorizeTenants(r, req.TenantID); err != nil {
+		return err
+	}
 	return s.submit(w, r, jobs.TypeGenerateIaC, req)
 }
 
@@ -65,6 +71,13 @@ func (s *server) submitCreateTenant(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if err := validate(&req); err != nil {
+		return err
+	}
+	target := ""
+	if req.Target != nil {
+		target = req.Target.TenantID
+	}
+	if err := authorizeTenants(r, req.SourceTenantID, target); err != nil {
 		return err
 	}
 	if err := checkSpec(r.Context(), &req); err != nil {
