@@ -87,8 +87,10 @@ func TestTenantScopeMatrix(t *testing.T) {
 	h := f.router(t, nil)
 	const sub = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 	ops := map[string]func(x string) (string, string){
-		"scan":         func(x string) (string, string) { return "/api/v1/scan", `{"tenant_id":"` + x + `"}` },
-		"generate-iac": func(x string) (string, string) { return "/api/v1/generate-iac", `{"tenant_id":"` + x + `","format":"terraform"}` },
+		"scan": func(x string) (string, string) { return "/api/v1/scan", `{"tenant_id":"` + x + `"}` },
+		"generate-iac": func(x string) (string, string) {
+			return "/api/v1/generate-iac", `{"tenant_id":"` + x + `","format":"terraform"}`
+		},
 		"create-tenant source": func(x string) (string, string) {
 			return "/api/v1/create-tenant", fmt.Sprintf(`{"source_tenant_id":%q,"target":{"tenant_id":%q,"subscription_id":%q}}`, x, tenant, sub)
 		},

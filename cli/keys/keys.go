@@ -12,9 +12,9 @@ import (
 
 // NewOptions are the flags of `atg keys new`.
 type NewOptions struct {
-	IO   *cmdutil.IOStreams
-	JSON bool
-	Env  string
+	IO      *cmdutil.IOStreams
+	JSON    bool
+	Env     string
 	Name    string
 	Role    string
 	Tenants []string
