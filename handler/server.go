@@ -33,6 +33,12 @@ type Deps struct {
 	Backend     *jobs.Backend
 	Auth        *auth.Authenticator
 	Limiter     *auth.Limiter // nil: no rate limit
+	// AnonLimiter limits requests without a valid key per client address; nil: no limit.
+	AnonLimiter *auth.Limiter
+	// MaxActiveJobs caps the queued + running jobs of one key (429 beyond); 0: no cap.
+	MaxActiveJobs int
+	// StorageDeadline bounds a request until it answers (503 beyond); 0: StorageDeadline.
+	StorageDeadline time.Duration
 	Executors   *Registry     // job types that can run; others answer 501
 	Graph       Pinger        // nil: graph not configured (health "degraded")
 	Logger      *slog.Logger
@@ -49,8 +55,9 @@ type server struct {
 	Deps
 }
 
-// NewRouter returns the whole API: recover -> request id -> audit log -> routes, where
-// every route but /health sits behind the auth (and rate limit) subrouter.
+// NewRouter returns the whole API: recover -> request id -> audit log -> deadline -> routes,
+// where every route but /health sits behind the auth (and rate limit) subrouter. Paths are
+// routed as sent: an encoded slash (%2F) stays inside its segment.
 func NewRouter(d Deps) http.Handler {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
@@ -63,7 +70,7 @@ func NewRouter(d Deps) http.Handler {
 	}
 	s := &server{Deps: d}
 
-	r := mux.NewRouter().SkipClean(true) // no redirects: "../" never reaches a handler
+	r := mux.NewRouter().SkipClean(true).UseEncodedPath() // no redirects: "../" never reaches a handler
 	s.setFallbacks(r)
 	r.Use(s.routeTemplate)
 
@@ -76,7 +83,7 @@ func NewRouter(d Deps) http.Handler {
 	s.registerJobRoutes(authed)
 	s.registerBackupRoutes(authed)
 
-	return s.recoverer(s.requestID(s.audit(r)))
+	return s.recoverer(s.requestID(s.audit(s.deadline(r))))
 }
 
 // setFallbacks gives the router JSON 404s and 405s. gorilla loses method mismatches across
@@ -261,6 +268,9 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := s.Auth.Authenticate(auth.KeyFromRequest(r))
 		if err != nil {
+			if lerr := s.limitAnonymous(r); lerr != nil {
+				return lerr
+			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="atg"`)
 			return auth.AuthError(err)
 		}

@@ -120,7 +120,7 @@ func (s *server) submit(w http.ResponseWriter, r *http.Request, typ string, req 
 		existing, claimed, err := s.Backend.Idempotency.Claim(ctx, p.Name, idemKey,
 			jobs.IdempotencyRecord{BodyHash: hash, JobID: job.ID, CreatedAt: now})
 		if err != nil {
-			return err
+			return storageError("claiming the Idempotency-Key", err)
 		}
 		if !claimed {
 			if existing.BodyHash != hash {
@@ -145,6 +145,10 @@ func (s *server) submit(w http.ResponseWriter, r *http.Request, typ string, req 
 				s.Logger.Warn("releasing idempotency key", "request_id", requestIDFrom(ctx), "err", err)
 			}
 		}
+	}
+	if err := s.checkActiveJobs(ctx, p.Name); err != nil {
+		release()
+		return err
 	}
 	if err := s.Backend.Jobs.Create(ctx, job); err != nil {
 		release()
