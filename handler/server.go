@@ -30,21 +30,21 @@ type Pinger interface {
 
 // Deps are what the API needs.
 type Deps struct {
-	Backend     *jobs.Backend
-	Auth        *auth.Authenticator
-	Limiter     *auth.Limiter // nil: no rate limit
+	Backend *jobs.Backend
+	Auth    *auth.Authenticator
+	Limiter *auth.Limiter // nil: no rate limit
 	// AnonLimiter limits requests without a valid key per client address; nil: no limit.
 	AnonLimiter *auth.Limiter
 	// MaxActiveJobs caps the queued + running jobs of one key (429 beyond); 0: no cap.
 	MaxActiveJobs int
 	// StorageDeadline bounds a request until it answers (503 beyond); 0: StorageDeadline.
 	StorageDeadline time.Duration
-	Executors   *Registry     // job types that can run; others answer 501
-	Graph       Pinger        // nil: graph not configured (health "degraded")
-	Logger      *slog.Logger
-	Environment string
-	Version     string
-	Now         func() time.Time
+	Executors       *Registry // job types that can run; others answer 501
+	Graph           Pinger    // nil: graph not configured (health "degraded")
+	Logger          *slog.Logger
+	Environment     string
+	Version         string
+	Now             func() time.Time
 	// Graph backups (admin endpoints): nil answers 501.
 	Backups             BackupStore
 	BackupsContainer    string
