@@ -278,7 +278,9 @@ func ExpandStorage(s string) string {
 	return s
 }
 
-// Redacted returns the settings as key -> value with secrets masked, for `atg config list`.
+// Redacted returns the settings as key -> value with secrets masked, for `atg config list`:
+// secret settings entirely, passwords inside URLs (bolt://user:pw@host, https://user:pw@host)
+// of the others.
 func (c *Config) Redacted() map[string]string {
 	out := map[string]string{}
 	for _, s := range Settings {
@@ -286,9 +288,20 @@ func (c *Config) Redacted() map[string]string {
 		if s.Secret && v != "" {
 			v = "***"
 		}
-		out[s.Key] = v
+		out[s.Key] = MaskURLPasswords(v)
 	}
 	return out
+}
+
+// urlPasswordRE matches the user:password@ part of a URL (the password is group 2).
+var urlPasswordRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@]*):([^@\s]*)@`)
+
+// MaskURLPasswords replaces the password of every URL in s with ***.
+func MaskURLPasswords(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	return urlPasswordRE.ReplaceAllString(s, "${1}:***@")
 }
 
 // CurrentProfile returns the chosen profile (ATG_PROFILE, else active_profile) and its name.
