@@ -41,6 +41,7 @@ type Config struct {
 	CustomHandlerPort string // FUNCTIONS_CUSTOMHANDLER_PORT
 	APIRateLimit      string // requests per second per API key (0 = unlimited)
 	APIRateBurst      string // burst size of the per-key rate limit
+	APIMaxActiveJobs  string // queued + running jobs one API key may have (0 = unlimited)
 	StoragePrefix     string // prefix of the service's tables, queues and containers
 	BackupRetention   string // days graph backups are kept (0 = until the storage lifecycle rule deletes them)
 
@@ -126,12 +127,13 @@ var Settings = []Setting{
 	{Key: "storage", Env: []string{"AzureWebJobsStorage"}, Default: constant(""), Help: "storage connection string for queues, tables, blobs (UseDevelopmentStorage=true for Azurite)", Secret: true, Service: true, field: func(c *Config) *string { return &c.Storage }},
 	{Key: "storage_account", Env: []string{"AzureWebJobsStorage__accountName"}, Default: constant(""), Help: "storage account name for identity-based connections (managed identity)", Service: true, field: func(c *Config) *string { return &c.StorageAccount }},
 	{Key: "storage_client_id", Env: []string{"AzureWebJobsStorage__clientId"}, Default: constant(""), Help: "client id of the user-assigned managed identity for storage (empty: DefaultAzureCredential)", Service: true, field: func(c *Config) *string { return &c.StorageClientID }},
-	{Key: "api_keys", Env: []string{"ATG_API_KEYS"}, Default: constant(""), Help: "service API key entries name:role:sha256hex, comma-separated", Secret: true, Service: true, field: func(c *Config) *string { return &c.APIKeys }},
+	{Key: "api_keys", Env: []string{"ATG_API_KEYS"}, Default: constant(""), Help: "service API key entries name:role:sha256hex[:tenant+tenant…|*] (tenant scope; see atg keys new --tenant), comma-separated", Secret: true, Service: true, field: func(c *Config) *string { return &c.APIKeys }},
 	{Key: "service_addr", Env: []string{"ATG_SERVICE_ADDR"}, Default: constant("127.0.0.1:8080"), Help: "listen address of `atg serve`", field: func(c *Config) *string { return &c.ServiceAddr }},
 	{Key: "workers", Env: []string{"ATG_WORKERS"}, Default: constant("4"), Help: "concurrent queue workers in `atg serve`", field: func(c *Config) *string { return &c.Workers }},
 	{Key: "custom_handler_port", Env: []string{"FUNCTIONS_CUSTOMHANDLER_PORT"}, Default: constant(""), Help: "port the Functions host gives the custom handler", Service: true, field: func(c *Config) *string { return &c.CustomHandlerPort }},
 	{Key: "api_rate_limit", Env: []string{"ATG_API_RATE_LIMIT"}, Default: constant("10"), Help: "service: requests per second per API key (0 = unlimited)", Service: true, field: func(c *Config) *string { return &c.APIRateLimit }},
 	{Key: "api_rate_burst", Env: []string{"ATG_API_RATE_BURST"}, Default: constant("40"), Help: "service: burst size of the per-key rate limit", Service: true, field: func(c *Config) *string { return &c.APIRateBurst }},
+	{Key: "api_max_active_jobs", Env: []string{"ATG_API_MAX_ACTIVE_JOBS"}, Default: constant("20"), Help: "service: queued + running jobs one API key may have; beyond it submits answer 429 (0 = unlimited)", Service: true, field: func(c *Config) *string { return &c.APIMaxActiveJobs }},
 	{Key: "storage_prefix", Env: []string{"ATG_STORAGE_PREFIX"}, Default: constant("atg"), Help: "service: prefix of its tables, queues (<prefix>-jobs, <prefix>-shards) and containers; functions/*/function.json assume atg", Service: true, field: func(c *Config) *string { return &c.StoragePrefix }},
 	{Key: "backup_retention_days", Env: []string{"ATG_BACKUP_RETENTION_DAYS"}, Default: constant("30"), Help: "service: days graph backups (container <prefix>-backups) are kept; older ones are deleted after each backup (0 = never by the service)", Service: true, field: func(c *Config) *string { return &c.BackupRetention }},
 	{Key: "remote", Env: []string{"ATG_REMOTE"}, Default: constant(""), Help: "1 to run commands against the service", field: func(c *Config) *string { return &c.Remote }},
@@ -225,6 +227,9 @@ func (c *Config) Validate() error {
 	if f, err := strconv.ParseFloat(c.APIRateLimit, 64); err != nil || f < 0 {
 		return fmt.Errorf("invalid api_rate_limit %q: want a number >= 0", c.APIRateLimit)
 	}
+	if n, err := strconv.Atoi(c.APIMaxActiveJobs); c.APIMaxActiveJobs != "" && (err != nil || n < 0) {
+		return fmt.Errorf("invalid api_max_active_jobs %q: want an integer >= 0", c.APIMaxActiveJobs)
+	}
 	if f, err := strconv.ParseFloat(c.APIRateBurst, 64); err != nil || f < 1 {
 		return fmt.Errorf("invalid api_rate_burst %q: want a number >= 1", c.APIRateBurst)
 	}
@@ -273,7 +278,9 @@ func ExpandStorage(s string) string {
 	return s
 }
 
-// Redacted returns the settings as key -> value with secrets masked, for `atg config list`.
+// Redacted returns the settings as key -> value with secrets masked, for `atg config list`:
+// secret settings entirely, passwords inside URLs (bolt://user:pw@host, https://user:pw@host)
+// of the others.
 func (c *Config) Redacted() map[string]string {
 	out := map[string]string{}
 	for _, s := range Settings {
@@ -281,9 +288,20 @@ func (c *Config) Redacted() map[string]string {
 		if s.Secret && v != "" {
 			v = "***"
 		}
-		out[s.Key] = v
+		out[s.Key] = MaskURLPasswords(v)
 	}
 	return out
+}
+
+// urlPasswordRE matches the user:password@ part of a URL (the password is group 2).
+var urlPasswordRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@]*):([^@\s]*)@`)
+
+// MaskURLPasswords replaces the password of every URL in s with ***.
+func MaskURLPasswords(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	return urlPasswordRE.ReplaceAllString(s, "${1}:***@")
 }
 
 // CurrentProfile returns the chosen profile (ATG_PROFILE, else active_profile) and its name.

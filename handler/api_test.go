@@ -48,7 +48,11 @@ func newFixture(t testing.TB, mutate ...func(*Deps)) *fixture {
 	f := &fixture{keys: map[string]string{}, logs: &bytes.Buffer{}}
 	var entries []auth.Entry
 	for name, role := range map[string]auth.Role{"alice": auth.RoleUser, "bob": auth.RoleUser, "root": auth.RoleAdmin} {
-		k, e, err := auth.NewKey("dev", name, role)
+		var scope []string
+		if role == auth.RoleUser {
+			scope = []string{tenant}
+		}
+		k, e, err := auth.NewKey("dev", name, role, scope...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -281,7 +285,14 @@ func TestValidationOtherTypes(t *testing.T) {
 			t.Errorf("%s: %d %s (want field %s)", body, r.code, r.body, field)
 		}
 	}
-	big := `{"spec":{"x":"` + strings.Repeat("a", 5<<20) + `"},` + sub + `}`
+	// a valid spec of 5 MiB is accepted (the body limit is 10 MiB); an invalid one is a 400 at its path
+	pad := trustSpec(t, func(m map[string]any) {
+		m["model"].(map[string]any)["resources"].([]any)[2].(map[string]any)["tags"] = map[string]any{"pad": strings.Repeat("a", 5<<20)}
+	})
+	if r := f.do("POST", "/api/v1/create-tenant", k, `{"spec":{"x":1},`+sub+`}`); r.code != 400 || !strings.Contains(string(r.body), `"spec.x"`) {
+		t.Errorf("invalid spec: %d %.300s", r.code, r.body)
+	}
+	big := `{"spec":` + pad + `,` + sub + `}`
 	if r := f.do("POST", "/api/v1/create-tenant", k, big); r.code != 202 {
 		t.Errorf("5 MiB spec: %d %.200s", r.code, r.body)
 	}

@@ -117,7 +117,13 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 	case o.GraphErr != nil:
 		pinger = errPinger{o.GraphErr}
 	}
-	deps := Deps{Backend: az.Backend, Auth: authn, Limiter: auth.NewLimiter(rate, burst), Executors: reg,
+	maxActive := DefaultMaxActiveJobs
+	if cfg.APIMaxActiveJobs != "" {
+		if maxActive, err = strconv.Atoi(cfg.APIMaxActiveJobs); err != nil || maxActive < 0 {
+			return nil, fmt.Errorf("ATG_API_MAX_ACTIVE_JOBS %q: want an integer >= 0", cfg.APIMaxActiveJobs)
+		}
+	}
+	deps := Deps{Backend: az.Backend, Auth: authn, Limiter: auth.NewLimiter(rate, burst), AnonLimiter: NewAnonLimiter(), MaxActiveJobs: maxActive, Executors: reg,
 		Graph: pinger, Logger: log, Environment: cfg.Environment, Version: buildinfo.Get().Version, Now: time.Now,
 		Backups: backups, BackupsContainer: backupsContainer, BackupRetentionDays: retention}
 	return &App{

@@ -22,7 +22,7 @@ import (
 //	go test -run '^$' -bench JobStatusGET -benchtime 2000x ./handler/
 func BenchmarkJobStatusGET(b *testing.B) {
 	conn := testenv.RequireAzurite(b)
-	key, entry, _ := auth.NewKey("dev", "alice", auth.RoleUser)
+	key, entry, _ := auth.NewKey("dev", "alice", auth.RoleUser, tenant)
 	prefix := "b" + hex.EncodeToString(randBytes(5))
 	cfg := &config.Config{Storage: conn, StoragePrefix: prefix, APIKeys: entry.String(), Environment: "dev", APIRateLimit: "0", APIRateBurst: "1"}
 	ctx := context.Background()

@@ -51,7 +51,7 @@ func newServiceEnv(t *testing.T, opts sim.Options) *serviceEnv {
 	testenv.Integration(t)
 	conn := testenv.RequireAzurite(t)
 	s, srv := simtest.Start(t, opts)
-	key, entry, err := auth.NewKey("dev", "alice", auth.RoleUser)
+	key, entry, err := auth.NewKey("dev", "alice", auth.RoleUser, srv.TenantIDs...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -105,7 +105,7 @@ func invocation(name string, log *slog.Logger, fn func(context.Context, jobs.Mes
 				dc = n
 			}
 		}
-		if err := fn(r.Context(), m, dc); err != nil {
+		if err := guardMessage(log, m, func() error { return fn(r.Context(), m, dc) }); err != nil {
 			log.Warn("invocation failed", "function", name, "job_id", m.JobID, "dequeue_count", dc, "err", err,
 				"duration_ms", time.Since(start).Milliseconds())
 			reply(http.StatusInternalServerError, fmt.Sprintf("%s %s: %v", m.Kind, m.JobID, err))

@@ -12,7 +12,7 @@ import (
 )
 
 func (s *server) registerHealthRoutes(r *mux.Router) {
-	r.Handle("/health", s.handle(s.health)).Methods(http.MethodGet)
+	r.Handle("/health", s.cachedHealth(s.handle(s.health))).Methods(http.MethodGet)
 }
 
 // HealthResponse is GET /health.

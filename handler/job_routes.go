@@ -71,6 +71,9 @@ func (s *server) loadJob(ctx context.Context, r *http.Request) (jobs.Job, error)
 	if err != nil {
 		return jobs.Job{}, storageError("reading the job", err)
 	}
+	if err := authorizeTenants(r, jobTenants(j)...); err != nil {
+		return jobs.Job{}, err
+	}
 	return j, nil
 }
 
@@ -132,7 +135,9 @@ func (s *server) listJobs(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := ListResponse{Jobs: make([]JobView, 0, len(list)), NextCursor: next}
 	for _, j := range list {
-		out.Jobs = append(out.Jobs, viewOf(j))
+		if mayReadJob(p, j) { // a key whose scope was narrowed no longer sees the other tenants' jobs
+			out.Jobs = append(out.Jobs, viewOf(j))
+		}
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

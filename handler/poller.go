@@ -158,7 +158,7 @@ func (p *Poller) process(ctx context.Context, q PolledQueue, msg *azqueue.Dequeu
 	runCtx, cancel := context.WithCancel(ctx)
 	renewDone := make(chan struct{})
 	go p.renew(runCtx, q, l, log, renewDone)
-	err = q.Handle(runCtx, m, dc)
+	err = guardMessage(log, m, func() error { return q.Handle(runCtx, m, dc) })
 	cancel()
 	<-renewDone
 

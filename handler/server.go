@@ -30,15 +30,21 @@ type Pinger interface {
 
 // Deps are what the API needs.
 type Deps struct {
-	Backend     *jobs.Backend
-	Auth        *auth.Authenticator
-	Limiter     *auth.Limiter // nil: no rate limit
-	Executors   *Registry     // job types that can run; others answer 501
-	Graph       Pinger        // nil: graph not configured (health "degraded")
-	Logger      *slog.Logger
-	Environment string
-	Version     string
-	Now         func() time.Time
+	Backend *jobs.Backend
+	Auth    *auth.Authenticator
+	Limiter *auth.Limiter // nil: no rate limit
+	// AnonLimiter limits requests without a valid key per client address; nil: no limit.
+	AnonLimiter *auth.Limiter
+	// MaxActiveJobs caps the queued + running jobs of one key (429 beyond); 0: no cap.
+	MaxActiveJobs int
+	// StorageDeadline bounds a request until it answers (503 beyond); 0: StorageDeadline.
+	StorageDeadline time.Duration
+	Executors       *Registry // job types that can run; others answer 501
+	Graph           Pinger    // nil: graph not configured (health "degraded")
+	Logger          *slog.Logger
+	Environment     string
+	Version         string
+	Now             func() time.Time
 	// Graph backups (admin endpoints): nil answers 501.
 	Backups             BackupStore
 	BackupsContainer    string
@@ -49,8 +55,9 @@ type server struct {
 	Deps
 }
 
-// NewRouter returns the whole API: recover -> request id -> audit log -> routes, where
-// every route but /health sits behind the auth (and rate limit) subrouter.
+// NewRouter returns the whole API: recover -> request id -> audit log -> deadline -> routes,
+// where every route but /health sits behind the auth (and rate limit) subrouter. Paths are
+// routed as sent: an encoded slash (%2F) stays inside its segment.
 func NewRouter(d Deps) http.Handler {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
@@ -63,7 +70,7 @@ func NewRouter(d Deps) http.Handler {
 	}
 	s := &server{Deps: d}
 
-	r := mux.NewRouter().SkipClean(true) // no redirects: "../" never reaches a handler
+	r := mux.NewRouter().SkipClean(true).UseEncodedPath() // no redirects: "../" never reaches a handler
 	s.setFallbacks(r)
 	r.Use(s.routeTemplate)
 
@@ -76,7 +83,7 @@ func NewRouter(d Deps) http.Handler {
 	s.registerJobRoutes(authed)
 	s.registerBackupRoutes(authed)
 
-	return s.recoverer(s.requestID(s.audit(r)))
+	return s.recoverer(s.requestID(s.audit(s.deadline(r))))
 }
 
 // setFallbacks gives the router JSON 404s and 405s. gorilla loses method mismatches across
@@ -197,7 +204,7 @@ func (s *server) recoverer(next http.Handler) http.Handler {
 
 // auditInfo is filled in by inner layers and logged by audit.
 type auditInfo struct {
-	key, route, jobID, code string
+	key, route, jobID, code, tenant string
 }
 
 func auditFrom(ctx context.Context) *auditInfo {
@@ -235,6 +242,9 @@ func (s *server) audit(next http.Handler) http.Handler {
 		if info.code != "" {
 			attrs = append(attrs, "code", info.code)
 		}
+		if info.tenant != "" {
+			attrs = append(attrs, "tenant", info.tenant)
+		}
 		s.Logger.Info("audit", attrs...)
 	})
 }
@@ -258,6 +268,9 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := s.Auth.Authenticate(auth.KeyFromRequest(r))
 		if err != nil {
+			if lerr := s.limitAnonymous(r); lerr != nil {
+				return lerr
+			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="atg"`)
 			return auth.AuthError(err)
 		}
@@ -266,6 +279,9 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 		}
 		if ok, wait := s.Limiter.Allow(p.Name); !ok {
 			return &apierr.Error{Code: apierr.RateLimited, Message: "rate limit exceeded for this key", RetryAfter: wait}
+		}
+		if err := requireScope(p); err != nil {
+			return err
 		}
 		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
 		return nil

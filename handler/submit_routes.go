@@ -39,6 +39,9 @@ func (s *server) submitScan(w http.ResponseWriter, r *http.Request) error {
 	if err := validate(&req); err != nil {
 		return err
 	}
+	if err := authorizeTenants(r, req.TenantID); err != nil {
+		return err
+	}
 	return s.submit(w, r, jobs.TypeScan, req)
 }
 
@@ -53,6 +56,9 @@ func (s *server) submitGenerateIaC(w http.ResponseWriter, r *http.Request) error
 	if err := validate(&req); err != nil {
 		return err
 	}
+	if err := authorizeTenants(r, req.TenantID); err != nil {
+		return err
+	}
 	return s.submit(w, r, jobs.TypeGenerateIaC, req)
 }
 
@@ -65,6 +71,16 @@ func (s *server) submitCreateTenant(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if err := validate(&req); err != nil {
+		return err
+	}
+	target := ""
+	if req.Target != nil {
+		target = req.Target.TenantID
+	}
+	if err := authorizeTenants(r, req.SourceTenantID, target); err != nil {
+		return err
+	}
+	if err := checkSpec(r.Context(), &req); err != nil {
 		return err
 	}
 	return s.submit(w, r, jobs.TypeCreateTenant, req)
@@ -104,7 +120,7 @@ func (s *server) submit(w http.ResponseWriter, r *http.Request, typ string, req 
 		existing, claimed, err := s.Backend.Idempotency.Claim(ctx, p.Name, idemKey,
 			jobs.IdempotencyRecord{BodyHash: hash, JobID: job.ID, CreatedAt: now})
 		if err != nil {
-			return err
+			return storageError("claiming the Idempotency-Key", err)
 		}
 		if !claimed {
 			if existing.BodyHash != hash {
@@ -129,6 +145,10 @@ func (s *server) submit(w http.ResponseWriter, r *http.Request, typ string, req 
 				s.Logger.Warn("releasing idempotency key", "request_id", requestIDFrom(ctx), "err", err)
 			}
 		}
+	}
+	if err := s.checkActiveJobs(ctx, p.Name); err != nil {
+		release()
+		return err
 	}
 	if err := s.Backend.Jobs.Create(ctx, job); err != nil {
 		release()

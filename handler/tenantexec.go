@@ -9,7 +9,6 @@ import (
 
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/engine/spec"
 	deploy "github.com/atg-go/atg/engine/tenant"
 	"github.com/atg-go/atg/handler/apierr"
 	"github.com/atg-go/atg/handler/jobs"
@@ -37,9 +36,10 @@ func (x *TenantExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessa
 	t := req.Target
 	in := deploy.Input{TargetTenantID: t.TenantID, TargetSubscriptions: []string{t.SubscriptionID}, TargetLocation: t.Location, NameSuffix: t.NameSuffix}
 	if len(req.Spec) > 0 {
-		s, err := spec.Parse(req.Spec)
+		// the same check as at submit (a job stored before it existed is checked here)
+		s, err := deploy.CheckSpec(ctx, req.Spec, t.TenantID, []string{t.SubscriptionID})
 		if err != nil {
-			return nil, apierr.Wrap(apierr.InvalidRequest, err, "spec: "+err.Error())
+			return nil, specError(err)
 		}
 		in.Model, in.SourceTenantID = s.Model, s.Tenant.ID
 	} else {
@@ -89,7 +89,34 @@ func (x *TenantExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessa
 		return nil, fmt.Errorf("deploying: %w", derr)
 	}
 	if !rep.OK() {
-		return nil, fmt.Errorf("%d resources failed and %d were blocked (see create-tenant-report.md)", rep.Failed, rep.Blocked)
+		err := fmt.Errorf("%d resources failed and %d were blocked (see create-tenant-report.md)", rep.Failed, rep.Blocked)
+		if !transientFailures(rep) {
+			// bad references, invalid bodies: a redelivery would fail the same way. (A transient
+			// failure is retried; Deploy reads before it writes, so a retry resumes.)
+			return nil, Permanent(err)
+		}
+		return nil, err
 	}
 	return b, nil
+}
+
+// transientCodes are failure codes a later attempt may not see (throttling, outages,
+// cancellation, operations still settling).
+var transientCodes = map[string]bool{
+	"TooManyRequests": true, "Too Many Requests": true, "InternalServerError": true, "Internal Server Error": true,
+	"ServiceUnavailable": true, "Service Unavailable": true, "GatewayTimeout": true, "Gateway Timeout": true,
+	"Bad Gateway": true, "Timeout": true, "TransportError": true, "Canceled": true, "RetryableError": true,
+	"AnotherOperationInProgress": true, "PrincipalNotFound": true, "ReferencedResourceNotProvisioned": true,
+	"Conflict": true,
+}
+
+// transientFailures reports whether any failed resource of rep failed for a reason that can
+// go away.
+func transientFailures(rep *deploy.Report) bool {
+	for _, r := range rep.Results {
+		if r.Action == deploy.ActionFail && (r.Code == "" || transientCodes[r.Code]) {
+			return true
+		}
+	}
+	return false
 }

@@ -105,16 +105,17 @@ func (w *Worker) Process(ctx context.Context, m jobs.Message, dequeueCount int) 
 	defer stopWatch()
 	jc := w.jobContext(runCtx, j, log, cancel)
 
-	switch {
-	case m.Kind == jobs.KindStart && runner != nil:
-		err = w.runWhole(runCtx, jc, runner)
-	case m.Kind == jobs.KindStart && sharded != nil:
-		err = w.plan(runCtx, jc, sharded)
-	case m.Kind == jobs.KindShard && sharded != nil:
-		err = w.runShard(runCtx, jc, sharded, m.Shard)
-	default:
-		err = apierr.Errorf(apierr.InvalidRequest, "%s message does not fit %s jobs", m.Kind, j.Type)
-	}
+	err = guard(j.ID, log, func() error {
+		switch {
+		case m.Kind == jobs.KindStart && runner != nil:
+			return w.runWhole(runCtx, jc, runner)
+		case m.Kind == jobs.KindStart && sharded != nil:
+			return w.plan(runCtx, jc, sharded)
+		case m.Kind == jobs.KindShard && sharded != nil:
+			return w.runShard(runCtx, jc, sharded, m.Shard)
+		}
+		return apierr.Errorf(apierr.InvalidRequest, "%s message does not fit %s jobs", m.Kind, j.Type)
+	})
 	if err == nil {
 		return nil
 	}
@@ -141,6 +142,9 @@ func progressOf(phase string, percent int, msg string) jobs.Progress {
 // permanent reports whether retrying err cannot help (marked Permanent, or an application
 // error that is not about availability).
 func permanent(err error) bool {
+	if isPanic(err) {
+		return true
+	}
 	var pe permanentError
 	if errors.As(err, &pe) {
 		return true
@@ -157,6 +161,9 @@ func permanent(err error) bool {
 }
 
 func jobErrorOf(err error) *jobs.JobError {
+	if isPanic(err) {
+		return &jobs.JobError{Code: string(apierr.Internal), Message: err.Error()}
+	}
 	code := apierr.CodeOf(err)
 	var ae *apierr.Error
 	msg := err.Error()

@@ -84,7 +84,7 @@ variable name or a key file — never the key itself) and a default tenant.`,
 			}
 			active, _, _ := cfg.CurrentProfile()
 			if cmdutil.WantJSON(cfg) {
-				return cmdutil.PrintJSON(f.IO.Out, map[string]any{"file": cfg.File, "settings": cfg.Redacted(), "profiles": cfg.Profiles, "active_profile": active})
+				return cmdutil.PrintJSON(f.IO.Out, map[string]any{"file": cfg.File, "settings": cfg.Redacted(), "profiles": maskedProfiles(cfg.Profiles), "active_profile": active})
 			}
 			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
 			fmt.Fprintf(tw, "# %s\n", cfg.File)
@@ -134,8 +134,18 @@ variable name or a key file — never the key itself) and a default tenant.`,
 	return cmd
 }
 
+// maskedProfiles are the profiles with passwords inside their URLs masked.
+func maskedProfiles(ps map[string]config.Profile) map[string]config.Profile {
+	out := make(map[string]config.Profile, len(ps))
+	for n, p := range ps {
+		p.ServiceURL = config.MaskURLPasswords(p.ServiceURL)
+		out[n] = p
+	}
+	return out
+}
+
 func profileMap(p config.Profile) map[string]string {
-	return map[string]string{"service_url": p.ServiceURL, "api_key_env": p.APIKeyEnv, "api_key_file": p.APIKeyFile,
+	return map[string]string{"service_url": config.MaskURLPasswords(p.ServiceURL), "api_key_env": p.APIKeyEnv, "api_key_file": p.APIKeyFile,
 		"tenant_id": p.TenantID, "remote": strconv.FormatBool(p.Remote)}
 }
 

@@ -162,9 +162,9 @@ func runRemote(ctx context.Context, o *Options, cfg *config.Config) error {
 		if err != nil {
 			return fmt.Errorf("read spec: %w", err)
 		}
-		s, err := spec.Parse(b)
+		s, err := spec.Validate(b) // the service checks it again, with the plan
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", o.SpecFile, err)
 		}
 		if req.Spec, err = json.Marshal(s); err != nil {
 			return fmt.Errorf("encoding spec: %w", err)
@@ -234,9 +234,11 @@ func run(ctx context.Context, o *Options) error {
 		if err != nil {
 			return fmt.Errorf("read spec: %w", err)
 		}
-		s, err := spec.Parse(b)
+		// the same check the service runs at submit: schema, limits, cycles, and a plan that
+		// writes only under the target subscriptions
+		s, err := tenant.CheckSpec(ctx, b, o.TargetTenantID, o.TargetSubscriptions)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", o.SpecFile, err)
 		}
 		in.Model = s.Model
 		in.SourceTenantID = s.Tenant.ID

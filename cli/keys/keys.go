@@ -12,11 +12,12 @@ import (
 
 // NewOptions are the flags of `atg keys new`.
 type NewOptions struct {
-	IO   *cmdutil.IOStreams
-	JSON bool
-	Env  string
-	Name string
-	Role string
+	IO      *cmdutil.IOStreams
+	JSON    bool
+	Env     string
+	Name    string
+	Role    string
+	Tenants []string
 }
 
 // NewCmdKeys returns the `keys` command.
@@ -33,12 +34,16 @@ func NewCmdKeys(f *cmdutil.Factory) *cobra.Command {
 func NewCmdNew(f *cmdutil.Factory, runF func(*NewOptions) error) *cobra.Command {
 	o := &NewOptions{IO: f.IO}
 	cmd := &cobra.Command{
-		Use:   "new --env dev|int|prod --name NAME [--role user|admin]",
-		Short: "Generate an API key and its ATG_API_KEYS entry (name:role:sha256)",
+		Use:   "new --env dev|int|prod --name NAME [--role user|admin] --tenant TENANT_ID…",
+		Short: "Generate an API key and its ATG_API_KEYS entry (name:role:sha256:tenants)",
 		Long: `Generate a new API key. The key is printed once and stored nowhere: give it to its
-owner. Add the entry (name:role:sha256 of the key) to the service's ATG_API_KEYS setting
-(comma-separated; in Azure, the Key Vault secret it references). Revoke a key by removing
-its entry.`,
+owner. Add the entry (name:role:sha256 of the key:tenant scope) to the service's ATG_API_KEYS
+setting (comma-separated; in Azure, the Key Vault secret it references). Revoke a key by
+removing its entry.
+
+--tenant (repeatable) scopes the key: it may scan, generate from, deploy from or into, and read
+the jobs of only those tenants. A user key needs at least one; --tenant '*' (all tenants) is for
+admin keys only, and an admin key without --tenant gets '*'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.Name == "" {
@@ -55,6 +60,15 @@ its entry.`,
 			default:
 				return cmdutil.Usagef("--env %q: want dev, int or prod", o.Env)
 			}
+			if len(o.Tenants) == 0 {
+				if o.Role != string(auth.RoleAdmin) {
+					return cmdutil.Usagef("--tenant is required for a user key (repeatable; the tenants it may act on)")
+				}
+				o.Tenants = []string{auth.AllTenants}
+			}
+			if _, err := auth.ParseScope(auth.Role(o.Role), o.Tenants); err != nil {
+				return cmdutil.Usagef("--tenant: %v", err)
+			}
 			if cfg, err := f.Config(); err == nil {
 				o.JSON = cmdutil.WantJSON(cfg)
 			}
@@ -67,12 +81,13 @@ its entry.`,
 	cmd.Flags().StringVar(&o.Env, "env", "", "environment the key is for: dev, int or prod (required)")
 	cmd.Flags().StringVar(&o.Name, "name", "", "key name: the owner recorded on jobs (required)")
 	cmd.Flags().StringVar(&o.Role, "role", "user", "role: user (own jobs) or admin (all jobs)")
+	cmd.Flags().StringArrayVar(&o.Tenants, "tenant", nil, "tenant id the key may act on (repeatable; '*' = all, admin only)")
 	_ = cmd.MarkFlagRequired("env")
 	return cmd
 }
 
 func newRun(o *NewOptions) error {
-	key, entry, err := auth.NewKey(o.Env, o.Name, auth.Role(o.Role))
+	key, entry, err := auth.NewKey(o.Env, o.Name, auth.Role(o.Role), o.Tenants...)
 	if err != nil {
 		return err
 	}

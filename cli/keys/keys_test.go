@@ -19,6 +19,11 @@ func factory(out string) (*cmdutil.Factory, *bytes.Buffer, *bytes.Buffer) {
 	}, o, e
 }
 
+const (
+	tenantA = "11111111-2222-3333-4444-555555555555"
+	tenantB = "66666666-7777-8888-9999-000000000000"
+)
+
 func TestFlags(t *testing.T) {
 	f, _, _ := factory("text")
 	var got *NewOptions
@@ -30,7 +35,9 @@ func TestFlags(t *testing.T) {
 	if got.Env != "int" || got.Name != "alice" || got.Role != "admin" {
 		t.Fatalf("options: %+v", got)
 	}
-	for _, args := range [][]string{{"--env", "test", "--name", "a"}, {"--env", "dev"}, {"--env", "dev", "--name", "a", "--role", "root"}, {"--env", "dev", "--name", "a b"}} {
+	for _, args := range [][]string{{"--env", "test", "--name", "a", "--tenant", tenantA}, {"--env", "dev"}, {"--env", "dev", "--name", "a", "--role", "root"},
+		{"--env", "dev", "--name", "a b", "--tenant", tenantA}, {"--env", "dev", "--name", "a"}, {"--env", "dev", "--name", "a", "--tenant", "*"},
+		{"--env", "dev", "--name", "a", "--tenant", "not-a-guid"}} {
 		cmd := NewCmdNew(f, func(*NewOptions) error { return nil })
 		cmd.SetArgs(args)
 		cmd.SetErr(&bytes.Buffer{})
@@ -43,7 +50,7 @@ func TestFlags(t *testing.T) {
 func TestOutputJSONAndText(t *testing.T) {
 	f, out, _ := factory("json")
 	cmd := NewCmdNew(f, nil)
-	cmd.SetArgs([]string{"--env", "dev", "--name", "alice", "--role", "user"})
+	cmd.SetArgs([]string{"--env", "dev", "--name", "alice", "--role", "user", "--tenant", tenantA})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
@@ -56,17 +63,18 @@ func TestOutputJSONAndText(t *testing.T) {
 		t.Fatalf("entry %q: %v", res.Entry, err)
 	}
 	a, _ := auth.NewAuthenticator("dev", entries)
-	if p, err := a.Authenticate(res.Key); err != nil || p.Name != "alice" || p.Role != auth.RoleUser {
+	if p, err := a.Authenticate(res.Key); err != nil || p.Name != "alice" || p.Role != auth.RoleUser || !p.MayAccess(tenantA) || p.MayAccess(tenantB) {
 		t.Fatalf("generated key does not authenticate against its entry: %v", err)
 	}
 
 	f, out, errOut := factory("text")
 	cmd = NewCmdNew(f, nil)
-	cmd.SetArgs([]string{"--env", "prod", "--name", "ci-bot"})
+	cmd.SetArgs([]string{"--env", "prod", "--name", "ci-bot", "--tenant", tenantA, "--tenant", tenantB})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(out.String(), "key:   atg_prod_") || !strings.Contains(out.String(), "entry: ci-bot:user:") || errOut.Len() == 0 {
+	if !strings.HasPrefix(out.String(), "key:   atg_prod_") || !strings.Contains(out.String(), "entry: ci-bot:user:") ||
+		!strings.Contains(out.String(), ":"+tenantA+"+"+tenantB) || errOut.Len() == 0 {
 		t.Fatalf("text output: %q / %q", out, errOut)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/config"
+	"github.com/atg-go/atg/engine/azure"
 )
 
 // Flags are the per-command flags of the ExecutionDispatcher.
@@ -21,6 +22,8 @@ type Flags struct {
 	ServiceURL string
 	APIKeyFile string
 	APIKey     string // discouraged: visible in shell history and process lists
+	// Insecure allows sending the key over plain http:// to a host that is not loopback.
+	Insecure bool
 }
 
 // AddFlags registers --remote, --local, --service-url, --api-key-file and --api-key on cmd.
@@ -30,6 +33,7 @@ func AddFlags(cmd *cobra.Command, fl *Flags) {
 	cmd.Flags().StringVar(&fl.ServiceURL, "service-url", "", "service base URL for remote mode [ATG_SERVICE_URL]")
 	cmd.Flags().StringVar(&fl.APIKeyFile, "api-key-file", "", "file holding the API key [ATG_API_KEY_FILE]")
 	cmd.Flags().StringVar(&fl.APIKey, "api-key", "", "API key (avoid: prefer ATG_API_KEY or --api-key-file)")
+	cmd.Flags().BoolVar(&fl.Insecure, "insecure", false, "allow sending the API key over plain http:// to a non-loopback host")
 }
 
 // Mode validates the dispatcher flags and decides the mode (see IsRemote): --remote with
@@ -83,6 +87,9 @@ func (fl *Flags) Client(cfg *config.Config, errOut io.Writer, logger *slog.Logge
 	}
 	if !strings.HasPrefix(r.ServiceURL, "https://") && !strings.HasPrefix(r.ServiceURL, "http://") {
 		return nil, r, cmdutil.Usagef("service URL %q must start with https:// (or http:// for a local service)", r.ServiceURL)
+	}
+	if strings.HasPrefix(r.ServiceURL, "http://") && !azure.IsLoopback(r.ServiceURL) && !fl.Insecure {
+		return nil, r, cmdutil.Usagef("service URL %q is plain http:// on a non-loopback host: the API key would cross the network in clear text; use https:// (or --insecure if you must)", r.ServiceURL)
 	}
 	key, src, err := fl.apiKey(cfg, prof)
 	if err != nil {

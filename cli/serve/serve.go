@@ -133,9 +133,19 @@ func openApp(ctx context.Context, o *Options, cfg *config.Config, log *slog.Logg
 	return app, closeFn, nil
 }
 
+// Server timeouts: a client gets ReadHeaderTimeout for its request line and headers, ReadTimeout
+// for the whole request (a 10 MiB spec), WriteTimeout for the answer (artifact downloads), and an
+// idle keep-alive connection is closed after IdleTimeout. Slow clients cannot hold connections.
+var (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 60 * time.Second
+	WriteTimeout      = 10 * time.Minute
+	IdleTimeout       = 2 * time.Minute
+)
+
 func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
-	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	return &http.Server{Handler: h, ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout,
+		IdleTimeout: IdleTimeout, MaxHeaderBytes: 64 << 10, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 }
 
 func serveRun(ctx context.Context, o *Options) error {

@@ -114,26 +114,16 @@ func sdkVersion() string {
 // the same retry/throttle policy.
 func (c *Clients) ARMOptions() *arm.ClientOptions { o := *c.armOpts; return &o }
 
-// armURL resolves an ARM path (or an absolute nextLink, used verbatim) with an api-version.
+// armURL builds an ARM request URL from a path (BuildARMURL), or checks that an absolute
+// nextLink stays on the ARM endpoint before it is followed.
 func (c *Clients) armURL(pathOrURL, apiVersion string, query url.Values) (string, error) {
 	if strings.HasPrefix(pathOrURL, "http://") || strings.HasPrefix(pathOrURL, "https://") {
+		if err := SameOrigin(c.Endpoints.ARM, pathOrURL); err != nil {
+			return "", fmt.Errorf("following ARM link: %w", err)
+		}
 		return pathOrURL, nil
 	}
-	u, err := url.Parse(c.Endpoints.ARM + "/" + strings.TrimPrefix(pathOrURL, "/"))
-	if err != nil {
-		return "", fmt.Errorf("building ARM URL for %q: %w", pathOrURL, err)
-	}
-	q := u.Query()
-	for k, vs := range query {
-		for _, v := range vs {
-			q.Add(k, v)
-		}
-	}
-	if apiVersion != "" {
-		q.Set("api-version", apiVersion)
-	}
-	u.RawQuery = strings.ReplaceAll(q.Encode(), "+", "%20")
-	return u.String(), nil
+	return BuildARMURL(c.Endpoints.ARM, pathOrURL, apiVersion, query)
 }
 
 // do sends one request through a pipeline and decodes a 2xx JSON body into out. Any other status
@@ -225,7 +215,12 @@ func (c *Clients) ListARM(ctx context.Context, path, apiVersion string, query ur
 				return err
 			}
 		}
-		u = page.NextLink
+		u = ""
+		if page.NextLink != "" {
+			if u, err = c.armURL(page.NextLink, "", nil); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -243,6 +238,9 @@ func (c *Clients) ListGraph(ctx context.Context, path string, fn func(json.RawMe
 		u = c.Endpoints.MSGraph + "/" + strings.TrimPrefix(path, "/")
 	}
 	for u != "" {
+		if err := SameOrigin(c.Endpoints.MSGraph, u); err != nil {
+			return fmt.Errorf("MS Graph request: %w", err)
+		}
 		var page graphPage
 		if err := c.do(ctx, c.graph, http.MethodGet, u, nil, &page); err != nil {
 			return err

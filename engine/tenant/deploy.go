@@ -9,7 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -111,6 +111,11 @@ func Deploy(ctx context.Context, p *Plan, o Options) (*Report, error) {
 	if o.Azure == nil {
 		return nil, errors.New("deploy: target clients are required")
 	}
+	for _, it := range p.Items { // every id is parsed and under a target subscription before any request
+		if err := p.checkTarget(it); err != nil {
+			return nil, fmt.Errorf("deploy: %w", err)
+		}
+	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = 8
 	}
@@ -161,7 +166,7 @@ func Deploy(ctx context.Context, p *Plan, o Options) (*Report, error) {
 				if gctx.Err() != nil {
 					return nil
 				}
-				res := d.one(gctx, it)
+				res := d.safeOne(gctx, it)
 				if gctx.Err() != nil && (res.Action == ActionFail) {
 					return nil // cancelled mid-flight: neither done nor failed; a re-run picks it up
 				}
@@ -202,6 +207,18 @@ func (d *deployer) record(r Result) {
 		lvl = slog.LevelWarn
 	}
 	d.log.Log(context.Background(), lvl, "create-tenant: resource", "id", r.TargetID, "action", r.Action, "code", r.Code, "reason", r.Reason)
+}
+
+// safeOne is one under a recover: a panic (a bug) fails that resource, not the process.
+func (d *deployer) safeOne(ctx context.Context, it *Item) (res Result) {
+	defer func() {
+		if v := recover(); v != nil {
+			d.log.Error("create-tenant: panic deploying a resource", "key", it.Key, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			res = Result{Key: it.Key, SourceID: it.SourceID, TargetID: it.TargetID, Type: it.Type, Level: it.Level,
+				Action: ActionFail, Code: "InternalError", Message: "internal error (a bug); the log has the stack"}
+		}
+	}()
+	return d.one(ctx, it)
 }
 
 // one deploys (or plans) one resource.
@@ -325,11 +342,11 @@ func (d *deployer) rgClient(sub string) (*armresources.ResourceGroupsClient, err
 // get reads the target resource; exists is false on 404.
 func (d *deployer) get(ctx context.Context, it *Item) (map[string]any, bool, error) {
 	if it.res.IsResourceGroup() {
-		c, err := d.rgClient(it.res.Subscription)
+		c, err := d.rgClient(it.tid.Subscription)
 		if err != nil {
 			return nil, false, err
 		}
-		resp, err := c.Get(ctx, it.res.Name, nil)
+		resp, err := c.Get(ctx, it.tid.ResourceGroup, nil)
 		if err != nil {
 			if isNotFound(err) {
 				return nil, false, nil
@@ -372,7 +389,7 @@ func (d *deployer) put(ctx context.Context, it *Item, body map[string]any) (map[
 	d.writes++
 	d.mu.Unlock()
 	if it.res.IsResourceGroup() {
-		c, err := d.rgClient(it.res.Subscription)
+		c, err := d.rgClient(it.tid.Subscription)
 		if err != nil {
 			return nil, err
 		}
@@ -384,7 +401,7 @@ func (d *deployer) put(ctx context.Context, it *Item, body map[string]any) (map[
 				rg.Tags[k] = &s
 			}
 		}
-		if _, err := c.CreateOrUpdate(ctx, it.res.Name, rg, nil); err != nil {
+		if _, err := c.CreateOrUpdate(ctx, it.tid.ResourceGroup, rg, nil); err != nil {
 			return nil, err
 		}
 		return body, nil
@@ -396,6 +413,13 @@ func (d *deployer) put(ctx context.Context, it *Item, body map[string]any) (map[
 		}
 		if resp.Header.Get("Azure-AsyncOperation") == "" && resp.Header.Get("Location") == "" && resp.Header.Get("Operation-Location") == "" {
 			return nil
+		}
+		for _, h := range []string{"Azure-AsyncOperation", "Location", "Operation-Location"} {
+			if v := resp.Header.Get(h); v != "" {
+				if err := azure.SameOrigin(d.armEP, v); err != nil {
+					return fmt.Errorf("long-running operation %s header: %w", h, err)
+				}
+			}
 		}
 		poller, err := runtime.NewPoller[map[string]any](resp, d.pl, nil)
 		if err != nil {
@@ -429,7 +453,10 @@ var settleCodes = map[string]bool{
 // do sends one ARM request through the target pipeline. onResp, when set, sees a 2xx response
 // first (long-running operations); returning errHandled stops the default decoding.
 func (d *deployer) do(ctx context.Context, method, id, apiVersion string, body any, out any, onResp func(*http.Response) error) error {
-	u := d.armEP + id + "?api-version=" + url.QueryEscape(apiVersion)
+	u, err := azure.BuildARMURL(d.armEP, id, apiVersion, nil)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, id, err)
+	}
 	req, err := runtime.NewRequest(ctx, method, u)
 	if err != nil {
 		return fmt.Errorf("building %s %s: %w", method, id, err)

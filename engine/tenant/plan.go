@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/translate"
@@ -55,6 +56,7 @@ type Item struct {
 	DependsOn  []string `json:"depends_on,omitempty"`
 
 	res *model.Resource
+	tid armid.ID // TargetID parsed and checked (checkTarget)
 }
 
 // Unmapped is a principal a role assignment names that has no target identity.
@@ -114,6 +116,9 @@ func MakePlan(ctx context.Context, in Input) (*Plan, error) {
 	switch {
 	case in.Model != nil:
 		m = in.Model
+		if err := checkModel(m); err != nil {
+			return nil, fmt.Errorf("create-tenant: %w", err)
+		}
 		FilterModel(m, in.Filter)
 		if p.SourceTenantID == "" {
 			p.SourceTenantID = m.TenantID
@@ -481,9 +486,12 @@ func (p *Plan) order() error {
 	state := map[string]int{} // 0 unvisited, 1 visiting, 2 done
 	var visit func(it *Item, stack []string) error
 	visit = func(it *Item, stack []string) error {
+		if len(stack) > MaxDependencyDepth {
+			return &ResourceError{Key: it.Key, Err: fmt.Errorf("%w: dependency chain longer than %d at resource %s", ErrPlanLimit, MaxDependencyDepth, it.Key)}
+		}
 		switch state[it.Key] {
 		case 1:
-			return fmt.Errorf("dependency cycle: %s", strings.Join(append(stack, it.Key), " -> "))
+			return &ResourceError{Key: it.Key, Err: fmt.Errorf("dependency cycle: %s", strings.Join(append(stack, it.Key), " -> "))}
 		case 2:
 			return nil
 		}
@@ -516,11 +524,14 @@ func (p *Plan) order() error {
 		return p.Items[i].Key < p.Items[j].Key
 	})
 	for _, it := range p.Items {
-		id, err := p.targetID(it.res)
+		id, err := p.targetID(it.res, 0)
 		if err != nil {
 			return err
 		}
 		it.TargetID = id
+		if err := p.checkTarget(it); err != nil {
+			return err
+		}
 		p.Levels = max(p.Levels, it.Level)
 	}
 	return nil
@@ -541,8 +552,12 @@ func collectRefs(v any, into map[string]bool) {
 	}
 }
 
-// targetID is the ARM id r gets in the target.
-func (p *Plan) targetID(r *model.Resource) (string, error) {
+// targetID is the ARM id r gets in the target. depth counts the scopes followed to get here
+// (bounded by MaxScopeDepth: a scope chain never recurses without end).
+func (p *Plan) targetID(r *model.Resource, depth int) (string, error) {
+	if depth > MaxScopeDepth {
+		return "", &ResourceError{Key: r.Key, Field: "scope", Err: fmt.Errorf("%w: resource %s: scope chain deeper than %d", ErrPlanLimit, r.Key, MaxScopeDepth)}
+	}
 	sub := r.Subscription
 	if sub == "" {
 		for _, t := range p.Subscriptions {
@@ -558,7 +573,7 @@ func (p *Plan) targetID(r *model.Resource) (string, error) {
 		return "", err
 	}
 	if r.Scope != nil {
-		scope, err := p.scopeID(r, r.Scope)
+		scope, err := p.scopeID(r, r.Scope, depth)
 		if err != nil {
 			return "", err
 		}
@@ -587,15 +602,18 @@ func providerPath(r *model.Resource) (string, error) {
 }
 
 // scopeID resolves an extension resource's scope.
-func (p *Plan) scopeID(r *model.Resource, v any) (string, error) {
+func (p *Plan) scopeID(r *model.Resource, v any, depth int) (string, error) {
 	switch s := v.(type) {
 	case model.Ref:
+		if s.Target == r.Key {
+			return "", &ResourceError{Key: r.Key, Field: "scope", Err: fmt.Errorf("%w: resource %s: scope refers to the resource itself", ErrPlanLimit, r.Key)}
+		}
 		t := p.byKey[s.Target]
 		if t == nil {
 			return "", fmt.Errorf("resource %s: scope %s is not in the plan", r.Key, s.Target)
 		}
 		if t.TargetID == "" {
-			id, err := p.targetID(t.res)
+			id, err := p.targetID(t.res, depth+1)
 			if err != nil {
 				return "", err
 			}

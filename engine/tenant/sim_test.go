@@ -144,6 +144,10 @@ func TestRoundTripFromSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// the submit-time check accepts what generate-spec writes
+	if _, err := CheckSpec(context.Background(), md, e.dst, e.dstSubs); err != nil {
+		t.Fatalf("CheckSpec refuses a generated spec: %v", err)
+	}
 	roundTripEnv(t, e, func(in *Input) {
 		parsed, err := spec.Parse(md)
 		if err != nil {

@@ -1,8 +1,11 @@
 // Package auth authenticates API keys and rate-limits them.
 //
 // A key is `atg_<env>_<43+ url-safe random chars>`. The service never holds keys: its
-// configuration (ATG_API_KEYS) lists entries `name:role:sha256hex` separated by commas.
-// Presented keys are hashed and compared in constant time with every entry.
+// configuration (ATG_API_KEYS) lists entries `name:role:sha256hex[:scope]` separated by
+// commas, where scope is the tenant ids the key may act on joined by '+', or '*' (all tenants,
+// admin keys only). Presented keys are hashed and compared in constant time with every entry.
+// An entry without a scope (written before scopes existed) keeps working for an admin key
+// (all tenants); a user key without one is refused until it is re-issued with --tenant.
 package auth
 
 import (
@@ -16,6 +19,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -35,25 +39,82 @@ const (
 // Environments a key may belong to.
 var Environments = []string{"dev", "int", "prod"}
 
+// AllTenants is the scope of a key that may act on every tenant (admin keys only).
+const AllTenants = "*"
+
 // Principal is the authenticated caller.
 type Principal struct {
 	Name string
 	Role Role
+	// Tenants are the lower-cased tenant ids the key may act on; ["*"] is all tenants; nil is a
+	// user key without a scope (refused by the API).
+	Tenants []string
 }
 
 // IsAdmin reports whether p may see every job.
 func (p Principal) IsAdmin() bool { return p.Role == RoleAdmin }
 
-// Entry is one configured key: its owner name, role and the SHA-256 of the key.
-type Entry struct {
-	Name string
-	Role Role
-	Hash [sha256.Size]byte
+// Scoped reports whether p carries a tenant scope (every admin key does: an admin entry
+// without one means all tenants).
+func (p Principal) Scoped() bool { return len(p.Tenants) > 0 }
+
+// MayAccess reports whether p may act on tenant (scan it, read or generate from its graph,
+// use it as a create-tenant source or target, read its jobs).
+func (p Principal) MayAccess(tenant string) bool {
+	tenant = strings.ToLower(strings.TrimSpace(tenant))
+	for _, t := range p.Tenants {
+		if t == AllTenants || t == tenant {
+			return true
+		}
+	}
+	return false
 }
 
-// String renders the config form name:role:sha256hex.
+// Entry is one configured key: its owner name, role, the SHA-256 of the key and its tenant
+// scope (nil: none recorded).
+type Entry struct {
+	Name    string
+	Role    Role
+	Hash    [sha256.Size]byte
+	Tenants []string
+}
+
+// String renders the config form name:role:sha256hex[:scope].
 func (e Entry) String() string {
-	return e.Name + ":" + string(e.Role) + ":" + hex.EncodeToString(e.Hash[:])
+	s := e.Name + ":" + string(e.Role) + ":" + hex.EncodeToString(e.Hash[:])
+	if len(e.Tenants) > 0 {
+		s += ":" + strings.Join(e.Tenants, "+")
+	}
+	return s
+}
+
+var tenantRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+// ParseScope checks and normalises a key's tenant scope: tenant ids (GUIDs, lower-cased,
+// de-duplicated, sorted) or "*" alone, which only an admin key may have.
+func ParseScope(role Role, tenants []string) ([]string, error) {
+	set := map[string]bool{}
+	for _, t := range tenants {
+		t = strings.ToLower(strings.TrimSpace(t))
+		switch {
+		case t == AllTenants:
+			if role != RoleAdmin {
+				return nil, errors.New("tenant scope '*' (all tenants) is for admin keys only")
+			}
+		case !tenantRE.MatchString(t):
+			return nil, fmt.Errorf("tenant %q: want a tenant id (GUID) or '*'", t)
+		}
+		set[t] = true
+	}
+	if set[AllTenants] && len(set) > 1 {
+		return nil, errors.New("tenant scope '*' already covers every tenant; give it alone")
+	}
+	out := make([]string, 0, len(set))
+	for t := range set {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out, nil
 }
 
 var (
@@ -74,8 +135,8 @@ func ParseEntries(s string) ([]Entry, error) {
 			continue
 		}
 		parts := strings.Split(item, ":")
-		if len(parts) != 3 {
-			return nil, fmt.Errorf("api key entry %d: want name:role:sha256hex", i+1)
+		if len(parts) != 3 && len(parts) != 4 {
+			return nil, fmt.Errorf("api key entry %d: want name:role:sha256hex[:tenant+tenant…|*]", i+1)
 		}
 		name, role, hx := parts[0], Role(parts[1]), strings.ToLower(parts[2])
 		if !ValidName(name) {
@@ -94,13 +155,22 @@ func ParseEntries(s string) ([]Entry, error) {
 		seen[hx] = true
 		e := Entry{Name: name, Role: role}
 		copy(e.Hash[:], b)
+		if len(parts) == 4 {
+			if e.Tenants, err = ParseScope(role, strings.Split(parts[3], "+")); err != nil {
+				return nil, fmt.Errorf("api key entry %d (%s): %w", i+1, name, err)
+			}
+			if len(e.Tenants) == 0 {
+				return nil, fmt.Errorf("api key entry %d (%s): empty tenant scope", i+1, name)
+			}
+		}
 		out = append(out, e)
 	}
 	return out, nil
 }
 
-// NewKey generates a key for env and its entry.
-func NewKey(env, name string, role Role) (key string, entry Entry, err error) {
+// NewKey generates a key for env and its entry, scoped to tenants (tenant ids, or "*" for an
+// admin key). A user key needs at least one tenant to be usable.
+func NewKey(env, name string, role Role, tenants ...string) (key string, entry Entry, err error) {
 	if !validEnv(env) {
 		return "", Entry{}, fmt.Errorf("environment %q: want dev, int or prod", env)
 	}
@@ -114,8 +184,15 @@ func NewKey(env, name string, role Role) (key string, entry Entry, err error) {
 	if _, err := rand.Read(b); err != nil {
 		return "", Entry{}, fmt.Errorf("generating key: %w", err)
 	}
+	scope, err := ParseScope(role, tenants)
+	if err != nil {
+		return "", Entry{}, err
+	}
+	if len(scope) == 0 {
+		scope = nil
+	}
 	key = "atg_" + env + "_" + base64.RawURLEncoding.EncodeToString(b)
-	return key, Entry{Name: name, Role: role, Hash: sha256.Sum256([]byte(key))}, nil
+	return key, Entry{Name: name, Role: role, Hash: sha256.Sum256([]byte(key)), Tenants: scope}, nil
 }
 
 func validEnv(env string) bool {
@@ -182,7 +259,18 @@ func (a *Authenticator) Authenticate(key string) (Principal, error) {
 	if found < 0 {
 		return Principal{}, ErrUnknownKey
 	}
-	return Principal{Name: a.entries[found].Name, Role: a.entries[found].Role}, nil
+	e := a.entries[found]
+	p := Principal{Name: e.Name, Role: e.Role, Tenants: e.Tenants}
+	if p.Tenants == nil && p.Role == RoleAdmin {
+		p.Tenants = []string{AllTenants} // entries from before scopes: admin keys keep all tenants
+	}
+	return p, nil
+}
+
+// ErrUnscoped is the refusal of a user key whose entry has no tenant scope.
+func ErrUnscoped(name string) error {
+	return apierr.Errorf(apierr.Forbidden, "API key %s has no tenant scope (its entry predates key scopes); "+
+		"ask an admin to re-issue it with `atg keys new --name %s --tenant <tenant id>` and replace its ATG_API_KEYS entry", name, name)
 }
 
 // AuthError turns an authentication failure into the API error (one message for all reasons

@@ -16,6 +16,7 @@ var notSetByBicep = map[string]string{
 	"AzureWebJobsStorage":          "the service connects with the managed identity (AzureWebJobsStorage__accountName); shared keys are off",
 	"ATG_ARM_ENDPOINT":             "empty means Azure public cloud; set it by hand only for a sovereign cloud",
 	"ATG_MSGRAPH_ENDPOINT":         "empty means https://graph.microsoft.com; set it by hand only for a sovereign cloud",
+	"ATG_API_MAX_ACTIVE_JOBS":      "the default (20 queued + running jobs per key) fits; set it by hand to change the quota",
 }
 
 // Settings Flex Consumption rejects or that would bypass identity-based storage.

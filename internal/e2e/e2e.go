@@ -116,7 +116,7 @@ func Start(t testing.TB, o Options) *Env {
 	s, srv := simtest.Start(t, o.Sim)
 	e.Sim, e.SimServer, e.TenantID = s, srv, srv.TenantIDs[0]
 
-	key, entry, err := auth.NewKey(o.Environment, "e2e-user", auth.RoleUser)
+	key, entry, err := auth.NewKey(o.Environment, "e2e-user", auth.RoleUser, srv.TenantIDs...)
 	if err != nil {
 		t.Fatalf("api key: %v", err)
 	}
