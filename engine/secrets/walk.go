@@ -9,11 +9,12 @@ import (
 )
 
 // ReplaceFunc returns what stands in place of a secret string found at path by rule (a marker,
-// an IaC input variable). It never sees the value.
-type ReplaceFunc func(path, rule string) any
+// an IaC input variable). value is given only so that equal secrets can share one stand-in; a
+// ReplaceFunc must never store or print it.
+type ReplaceFunc func(path, rule, value string) any
 
 // MarkerFunc replaces every secret with its marker.
-func MarkerFunc(_, rule string) any { return Marker(rule) }
+func MarkerFunc(_, rule, _ string) any { return Marker(rule) }
 
 // Walker walks JSON values (maps, arrays, strings, strings holding JSON) and reports secrets.
 type Walker struct {
@@ -171,7 +172,7 @@ func (w *Walker) String(s, path, name string, setting bool) any {
 			f := w.Findings[before]
 			w.Findings = w.Findings[:before]
 			w.Findings = append(w.Findings, Finding{Path: path, Rule: f.Rule})
-			return w.Replace(path, f.Rule)
+			return w.Replace(path, f.Rule, s)
 		}
 		var b strings.Builder
 		enc := json.NewEncoder(&b)
@@ -194,7 +195,7 @@ func (w *Walker) String(s, path, name string, setting bool) any {
 	if w.Replace == nil {
 		return s
 	}
-	return w.Replace(path, rule)
+	return w.Replace(path, rule, s)
 }
 
 // jsonInside parses s when it holds a JSON object or array.
