@@ -67,19 +67,19 @@ func (f Files) Write(dir string) error {
 
 // Summary counts what a generation produced.
 type Summary struct {
-	Format    Format         `json:"format"`
-	Emitted   int            `json:"emitted"`
-	Typed     int            `json:"typed,omitempty"`   // Terraform: azurerm_* resources
-	Generic   int            `json:"generic,omitempty"` // Terraform: azapi_resource fallbacks
-	Skipped   int            `json:"skipped"`
-	Dropped   int            `json:"dropped_properties"`
-	Variables int            `json:"variables"`
-	Secrets   int            `json:"secret_variables"`
+	Format    Format `json:"format"`
+	Emitted   int    `json:"emitted"`
+	Typed     int    `json:"typed,omitempty"`   // Terraform: azurerm_* resources
+	Generic   int    `json:"generic,omitempty"` // Terraform: azapi_resource fallbacks
+	Skipped   int    `json:"skipped"`
+	Dropped   int    `json:"dropped_properties"`
+	Variables int    `json:"variables"`
+	Secrets   int    `json:"secret_variables"`
 	// SecretsFound counts the places a source secret was replaced or removed (secrets.json).
-	SecretsFound int `json:"secrets_found"`
-	Rewrites  int            `json:"translation_rewrites,omitempty"`
-	Files     []string       `json:"files"`
-	ByType    map[string]int `json:"emitted_by_type,omitempty"`
+	SecretsFound int            `json:"secrets_found"`
+	Rewrites     int            `json:"translation_rewrites,omitempty"`
+	Files        []string       `json:"files"`
+	ByType       map[string]int `json:"emitted_by_type,omitempty"`
 }
 
 // SkippedReport is the content of skipped.json.

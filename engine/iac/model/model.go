@@ -54,12 +54,12 @@ type Resource struct {
 	Parent string `json:"parent,omitempty"`
 	// Scope is set for extension resources (diagnostic settings, resource-scope role
 	// assignments): a Ref or Var naming the resource they extend.
-	Scope    any               `json:"scope,omitempty"`
-	Kind     string            `json:"kind,omitempty"`
-	SKU      map[string]any    `json:"sku,omitempty"`
-	Plan     map[string]any    `json:"plan,omitempty"`
-	Identity *Identity         `json:"identity,omitempty"`
-	Zones    []string          `json:"zones,omitempty"`
+	Scope    any            `json:"scope,omitempty"`
+	Kind     string         `json:"kind,omitempty"`
+	SKU      map[string]any `json:"sku,omitempty"`
+	Plan     map[string]any `json:"plan,omitempty"`
+	Identity *Identity      `json:"identity,omitempty"`
+	Zones    []string       `json:"zones,omitempty"`
 	// Tags are strings, or a Var where the source tag held a secret.
 	Tags map[string]any `json:"tags,omitempty"`
 	// Body holds the writable ARM properties; values are JSON values or Ref, Var, SubRel.
