@@ -30,8 +30,8 @@ import (
 	"github.com/atg-go/atg/cli/visualize"
 	"github.com/atg-go/atg/config"
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/engine/secrets"
 	"github.com/atg-go/atg/engine/graph/stores"
+	"github.com/atg-go/atg/engine/secrets"
 )
 
 // Main runs atg with the process arguments and returns the exit code. Nothing else exits.

@@ -57,7 +57,7 @@ var azureRules = []rule{
 		source: "Microsoft docs: Create a service SAS / account SAS — the signature field sig= " +
 			"(blob/queue/table/file SAS URLs, Logic Apps and Event Grid callback URLs carry sig= too)",
 		keywords: []string{"sig="},
-		re:       regexp.MustCompile(`(?i)(?:^|[?&;\s"'])sig=([A-Za-z0-9%+/=_\-]+)`),
+		re:       regexp.MustCompile(`(?i)(?:^|[?&;\s"']|\\u0026)sig=([A-Za-z0-9%+/=_\-]+)`),
 		group:    1, minLen: 10,
 	},
 	{
@@ -65,7 +65,7 @@ var azureRules = []rule{
 		source: "Microsoft docs: Azure Functions access keys in the URL (?code=), Logic Apps/webhook " +
 			"callback URLs; common API key query parameters (api-key=, access_token=, client_secret=)",
 		keywords: []string{"code=", "key=", "token=", "secret=", "signature=", "password="},
-		re: regexp.MustCompile(`(?i)\b(?:https?|wss?|sb|amqps?)://[^\s?#]+\?(?:[^\s#]*&)?` +
+		re: regexp.MustCompile(`(?i)\b(?:https?|wss?|sb|amqps?)://[^\s?#]+\?(?:[^\s#]*(?:&|\\u0026))?` +
 			`(?:code|signature|access_token|api[-_]?key|subscription-key|client_secret|password|secret|token)=([^&\s#"']+)`),
 		group: 1, minLen: 8, entropy: 2.5,
 	},

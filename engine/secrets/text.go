@@ -3,9 +3,14 @@ package secrets
 import (
 	"context"
 	"log/slog"
+	"regexp"
 	"sort"
 	"strings"
 )
+
+// namedValueRE finds name/value pairs in text: "name": "value", name=value, name: value.
+var namedValueRE = regexp.MustCompile(`(?i)["']?([A-Za-z0-9_.\-]{2,64})["']?\s*[:=]\s*"((?:[^"\\]|\\.){6,})"|` +
+	`(?i)\b([A-Za-z0-9_.\-]{2,64})=([^\s"'&;,]{6,})`)
 
 // RedactText replaces every secret inside free text (a log message, an error, a report line)
 // with its marker, leaving the rest readable.
@@ -62,6 +67,23 @@ func RedactText(s string) string {
 				continue
 			}
 			spans = append(spans, span{from, to, g.r.RuleID})
+		}
+	}
+	// name = value and "name": "value" pairs whose name says secret (JSON, query strings,
+	// command lines, config files)
+	if strings.ContainsAny(s, ":=") {
+		for _, m := range namedValueRE.FindAllStringSubmatchIndex(s, -1) {
+			g := 2 // "name": "value"
+			if m[g] < 0 {
+				g = 6 // name=value
+			}
+			if m[g] < 0 || m[g+2] < 0 {
+				continue
+			}
+			name, val := s[m[g]:m[g+1]], s[m[g+2]:m[g+3]]
+			if (strongNameRE.MatchString(name) || IsSecretKey(name)) && !describesSecretRE.MatchString(name) && nameSecret(name, val) {
+				spans = append(spans, span{m[g+2], m[g+3], RuleSecretName})
+			}
 		}
 	}
 	if len(spans) == 0 {
@@ -121,6 +143,9 @@ func redactAttr(a slog.Attr) slog.Attr {
 	case slog.KindAny:
 		var s string
 		switch x := v.Any().(type) {
+		case map[string]any, []any, map[string]string:
+			out, _ := Redact(x, a.Key)
+			return slog.Any(a.Key, out)
 		case error:
 			s = x.Error()
 		case interface{ String() string }:
