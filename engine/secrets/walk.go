@@ -9,12 +9,14 @@ import (
 )
 
 // ReplaceFunc returns what stands in place of a secret string found at path by rule (a marker,
-// an IaC input variable). value is given only so that equal secrets can share one stand-in; a
-// ReplaceFunc must never store or print it.
-type ReplaceFunc func(path, rule, value string) any
+// an IaC input variable). setting is the name of the setting the value belongs to (a tag key,
+// an app setting or environment variable name, a parameter name), "" for a plain property.
+// value is given only so that equal secrets can share one stand-in; a ReplaceFunc must never
+// store or print it.
+type ReplaceFunc func(path, rule, setting, value string) any
 
 // MarkerFunc replaces every secret with its marker.
-func MarkerFunc(_, rule, _ string) any { return Marker(rule) }
+func MarkerFunc(_, rule, _, _ string) any { return Marker(rule) }
 
 // Walker walks JSON values (maps, arrays, strings, strings holding JSON) and reports secrets.
 type Walker struct {
@@ -137,10 +139,14 @@ func (w *Walker) Map(m map[string]any, path string, settingKeys bool) any {
 			name, setting = settingName, true // {name: DB_PASSWORD, value: …}
 		case valueKeys[lk] && settingName == "":
 			// {value: …} under a named parameter: the parent's name judges it
+			parent := ""
 			if i := strings.LastIndexAny(path, ".]"); i >= 0 && i+1 < len(path) {
-				name, setting = path[i+1:], true
+				parent = path[i+1:]
 			} else if path != "" && !strings.HasSuffix(path, "]") {
-				name, setting = path, true
+				parent = path
+			}
+			if parent != "" && parent != "properties" {
+				name, setting = parent, true
 			}
 		}
 		var y any
@@ -172,7 +178,7 @@ func (w *Walker) String(s, path, name string, setting bool) any {
 			f := w.Findings[before]
 			w.Findings = w.Findings[:before]
 			w.Findings = append(w.Findings, Finding{Path: path, Rule: f.Rule})
-			return w.Replace(path, f.Rule, s)
+			return w.Replace(path, f.Rule, settingOf(name, setting), s)
 		}
 		var b strings.Builder
 		enc := json.NewEncoder(&b)
@@ -195,7 +201,14 @@ func (w *Walker) String(s, path, name string, setting bool) any {
 	if w.Replace == nil {
 		return s
 	}
-	return w.Replace(path, rule, s)
+	return w.Replace(path, rule, settingOf(name, setting), s)
+}
+
+func settingOf(name string, setting bool) string {
+	if setting {
+		return name
+	}
+	return ""
 }
 
 // jsonInside parses s when it holds a JSON object or array.

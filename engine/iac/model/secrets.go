@@ -38,12 +38,19 @@ const maxVarName = 64
 
 // replacer returns the ReplaceFunc for one resource.
 func (s *secretVars) replacer(r *Resource) secrets.ReplaceFunc {
-	return func(path, rule, value string) any {
+	return func(path, rule, setting, value string) any {
 		h := sha256.Sum256([]byte(value))
 		name, ok := s.byHash[h]
 		if !ok {
-			short := strings.TrimPrefix(path, "properties.")
-			name = Sanitize(r.Key + "_" + short)
+			// named after where it was found: the tag, the setting, or the property path
+			where := strings.TrimPrefix(path, "properties.")
+			switch {
+			case strings.HasPrefix(path, "tags") && setting != "":
+				where = "tag_" + setting
+			case setting != "":
+				where = setting
+			}
+			name = Sanitize(r.Key + "_" + where)
 			if len(name) > maxVarName {
 				name = strings.TrimRight(name[:maxVarName-9], "_") + "_" + ShortHash(name)
 			}
