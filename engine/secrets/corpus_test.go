@@ -16,7 +16,6 @@ import (
 	"github.com/atg-go/atg/engine/iac/iactest"
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/translate"
-	"github.com/atg-go/atg/engine/rules"
 	"github.com/atg-go/atg/engine/secrets"
 	"github.com/atg-go/atg/engine/spec"
 	"github.com/atg-go/atg/engine/visualize"
@@ -26,41 +25,17 @@ import (
 
 const corpusTenant = "15151515-1515-4515-8515-151515151515"
 
-// planted is one secret planted in testdata/secrets-corpus: where (resource id + JSON path), in
-// which form, and the text that must never appear in any output.
-type planted struct {
-	ID     string `json:"id"`
-	Path   string `json:"path"`
-	Form   string `json:"form"`
-	Secret string `json:"secret"`
-}
+type planted = iactest.Planted
 
 // corpusStore loads the corpus envelopes into a graph as the scan does (rules.NodeFromARM).
 func corpusStore(t *testing.T) (*iactest.MemStore, []planted) {
 	t.Helper()
-	dir := repotest.Testdata("secrets-corpus")
-	envs, err := iactest.LoadEnvelopes(dir)
+	nodes, p, err := iactest.LoadSecretsCorpus(corpusTenant)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var nodes []graph.Node
-	for _, e := range envs {
-		env := map[string]any{"apiVersion": e.APIVersion}
-		for k, v := range e.Body {
-			env[k] = v
-		}
-		nodes = append(nodes, rules.NodeFromARM(corpusTenant, env))
 	}
 	st := iactest.NewMemStore()
 	if err := st.UpsertNodes(context.Background(), corpusTenant, "scan-1", nodes); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "planted.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p []planted
-	if err := json.Unmarshal(b, &p); err != nil {
 		t.Fatal(err)
 	}
 	forms := map[string]bool{}
