@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/spf13/viper"
 	glconfig "github.com/zricethezav/gitleaks/v8/config"
 )
@@ -25,6 +27,64 @@ var excludedGitleaksRules = map[string]string{
 type glRule struct {
 	r        glconfig.Rule
 	keywords []string // lower-case
+}
+
+// glSet is the loaded rule set with its keyword prefilter: one Aho-Corasick pass over a value
+// finds the rules whose keywords occur (as gitleaks' detector does), so a value costs one scan
+// plus the few expressions that can match, not ~200 expressions.
+type glSet struct {
+	rules   []glRule
+	allow   []*glconfig.Allowlist
+	trie    *ahocorasick.Trie
+	byKW    [][]int // keyword pattern index -> rule indices
+	always  []int   // rules without keywords
+	nKW     int
+	seenBuf sync.Pool
+}
+
+func newGLSet(rules []glRule, allow []*glconfig.Allowlist) *glSet {
+	g := &glSet{rules: rules, allow: allow}
+	idx := map[string]int{}
+	var kws []string
+	for i, r := range rules {
+		if len(r.keywords) == 0 {
+			g.always = append(g.always, i)
+			continue
+		}
+		for _, k := range r.keywords {
+			j, ok := idx[k]
+			if !ok {
+				j = len(kws)
+				idx[k] = j
+				kws = append(kws, k)
+				g.byKW = append(g.byKW, nil)
+			}
+			g.byKW[j] = append(g.byKW[j], i)
+		}
+	}
+	g.trie = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
+	g.nKW = len(kws)
+	return g
+}
+
+// candidates returns, in rule order, the rules that may match lower (a lower-cased text).
+func (g *glSet) candidates(lower string) []int {
+	out := append([]int(nil), g.always...)
+	ms := g.trie.MatchString(lower)
+	if len(ms) == 0 {
+		return out
+	}
+	seen := map[int]bool{}
+	for _, m := range ms {
+		for _, i := range g.byKW[m.Pattern()] {
+			if !seen[i] {
+				seen[i] = true
+				out = append(out, i)
+			}
+		}
+	}
+	sort.Ints(out)
+	return out
 }
 
 // loadGitleaks parses gitleaks' embedded default configuration with viper, exactly as gitleaks

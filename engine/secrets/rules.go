@@ -3,6 +3,7 @@ package secrets
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Rule ids of the Azure-specific table. The other rule ids are gitleaks' own (github-pat, jwt,
@@ -73,8 +74,9 @@ var azureRules = []rule{
 		id: RuleStorageKey,
 		source: "Microsoft docs: Manage storage account access keys — 512-bit keys shown as 88 base64 " +
 			"characters (Cosmos DB and other shared keys use the same form)",
-		re:    regexp.MustCompile(`(?:^|[^A-Za-z0-9+/=])([A-Za-z0-9+/]{86}==)(?:$|[^A-Za-z0-9+/=])`),
-		group: 1, minLen: 88, entropy: 4.5,
+		keywords: []string{"=="},
+		re:       regexp.MustCompile(`(?:^|[^A-Za-z0-9+/=])([A-Za-z0-9+/]{86}==)(?:$|[^A-Za-z0-9+/=])`),
+		group:    1, minLen: 88, entropy: 4.5,
 	},
 	{
 		id: RuleDevOpsPAT,
@@ -131,12 +133,32 @@ var strongNameRE = regexp.MustCompile(`(?i)(password|passwd|pwd|secret|token|con
 // IsSecretKey reports whether a JSON property named k holds a secret whatever its value (a
 // password, a key, a connection string property).
 func IsSecretKey(k string) bool {
-	return k != "" && secretKeyRE.MatchString(k) && !notSecretSuffixRE.MatchString(k)
+	if k == "" {
+		return false
+	}
+	if v, ok := secretKeyCache.Load(k); ok {
+		return v.(bool)
+	}
+	secret := secretKeyRE.MatchString(k) && !notSecretSuffixRE.MatchString(k)
+	secretKeyCache.Store(k, secret)
+	return secret
 }
+
+// secretKeyCache and secretSettingCache memoise the name rules: names repeat across thousands
+// of resources (and the set of names is small).
+var secretKeyCache, secretSettingCache sync.Map // string -> bool
 
 // IsSecretSetting reports whether a setting named n (the name of a name/value pair: app
 // setting, environment variable) may hold a secret. Broad on purpose: the IaC model drops every
 // value of such a setting.
 func IsSecretSetting(n string) bool {
-	return n != "" && secretSettingRE.MatchString(n)
+	if n == "" {
+		return false
+	}
+	if v, ok := secretSettingCache.Load(n); ok {
+		return v.(bool)
+	}
+	secret := secretSettingRE.MatchString(n)
+	secretSettingCache.Store(n, secret)
+	return secret
 }

@@ -44,12 +44,20 @@ var (
 	loadOnce sync.Once
 	glRules  []glRule
 	glAllow  []*glconfig.Allowlist
+	glAll    *glSet
 	glErr    error
 )
 
 func gitleaks() ([]glRule, []*glconfig.Allowlist) {
-	loadOnce.Do(func() { glRules, glAllow, glErr = loadGitleaks() })
-	return glRules, glAllow
+	return gitleaksSet().rules, glAllow
+}
+
+func gitleaksSet() *glSet {
+	loadOnce.Do(func() {
+		glRules, glAllow, glErr = loadGitleaks()
+		glAll = newGLSet(glRules, glAllow)
+	})
+	return glAll
 }
 
 // LoadError reports whether gitleaks' rule set failed to load (the Azure table still runs).
@@ -147,16 +155,16 @@ func checkValue(s, name string, decode bool) string {
 			return r.id
 		}
 	}
-	rules, allow := gitleaks()
+	g := gitleaksSet()
 	// gitleaks' rules read source lines; give them the name as the line would
 	line, lowerLine := s, lower
 	if name != "" {
 		line = name + ` = "` + s + `"`
 		lowerLine = strings.ToLower(line)
 	}
-	for i := range rules {
-		if glMatch(&rules[i], allow, line, lowerLine, s) {
-			return rules[i].r.RuleID
+	for _, i := range g.candidates(lowerLine) {
+		if glMatch(&g.rules[i], g.allow, line, s) {
+			return g.rules[i].r.RuleID
 		}
 	}
 	if decode {
@@ -197,12 +205,9 @@ func anyContains(lower string, kws []string) bool {
 	return false
 }
 
-// glMatch applies one gitleaks rule like gitleaks' detector does: keywords, expression,
+// glMatch applies one gitleaks rule (its keywords already found) like gitleaks' detector does:
 // secret group, entropy, global and rule allowlists. The secret must lie in value.
-func glMatch(g *glRule, allow []*glconfig.Allowlist, line, lowerLine, value string) bool {
-	if len(g.keywords) > 0 && !anyContains(lowerLine, g.keywords) {
-		return false
-	}
+func glMatch(g *glRule, allow []*glconfig.Allowlist, line, value string) bool {
 	r := &g.r
 	for _, loc := range r.Regex.FindAllStringSubmatchIndex(line, -1) {
 		match := line[loc[0]:loc[1]]

@@ -41,12 +41,10 @@ func RedactText(s string) string {
 			spans = append(spans, span{m[g], m[g+1], r.id})
 		}
 	}
-	rules, allow := gitleaks()
-	for i := range rules {
-		g := &rules[i]
-		if len(g.keywords) > 0 && !anyContains(lower, g.keywords) {
-			continue
-		}
+	set := gitleaksSet()
+	allow := set.allow
+	for _, i := range set.candidates(lower) {
+		g := &set.rules[i]
 		for _, loc := range g.r.Regex.FindAllStringSubmatchIndex(s, -1) {
 			from, to := loc[0], loc[1]
 			if g.r.SecretGroup > 0 && 2*g.r.SecretGroup+1 < len(loc) && loc[2*g.r.SecretGroup] >= 0 {
