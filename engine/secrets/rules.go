@@ -128,7 +128,7 @@ var notSecretSettingRE = regexp.MustCompile(`(?i)(name|uri|url|id|type|version|e
 var describesSecretRE = regexp.MustCompile(`(?i)(hash|thumbprint|fingerprint|time|date|kind|format|algorithm|size|settings?|location|provider|set|changed|updated|created|expires|profile|complexity)$`)
 
 // strongNameRE picks names that only ever hold a secret: any non-placeholder value counts.
-var strongNameRE = regexp.MustCompile(`(?i)(password|passwd|pwd|secret|token|connectionstring|connstr|apikey|api_key|accountkey|sharedaccesskey|privatekey|credential|sas)`)
+var strongNameRE = regexp.MustCompile(`(?i)(password|passwd|pwd|secret|token|connectionstring|connstr|apikey|api_key|api-key|accountkey|sharedaccesskey|privatekey|credential|sas|authorization)`)
 
 // IsSecretKey reports whether a JSON property named k holds a secret whatever its value (a
 // password, a key, a connection string property).

@@ -128,6 +128,9 @@ func TestNameRule(t *testing.T) {
 		{"passwordAuthentication", "Disabled", false, false},
 		{"DB_PASSWORD", "<set-me>", true, false},
 		{"token", "********", true, false},
+		{"Authorization", "Basic dXNlcjpwYXNzd29yZA==", true, true},
+		{"x-functions-key", "q8Zr2Lk9Tw4Xb7Nc1Vm5Hs3Jd6", true, true},
+		{"Content-Type", "application/json; charset=utf-8", true, false},
 	} {
 		var got string
 		if c.setting {
@@ -152,11 +155,13 @@ func TestWalkPathsAndRedact(t *testing.T) {
 			"definition": `{"actions":{"http":{"inputs":{"uri":"https://h.example.com/x?sig=` + fake("Zq3Wk9Lp0X", "v7Rb2Tn5") + `"}}}}`,
 			"parameters": map[string]any{"apiKey": map[string]any{"type": "SecureString", "value": ghToken}},
 			"plain":      "hello world",
+			"namedValue": map[string]any{"displayName": "backend-api-key", "value": "Zk4mQ9rT2vX7pL1cW8nB", "secret": false},
 		},
 	}
 	out, f := Redact(doc, "")
 	want := []Finding{
 		{"properties.definition.actions.http.inputs.uri", RuleSASToken},
+		{"properties.namedValue.value", RuleSecretName},
 		{"properties.parameters.apiKey.value", "github-pat"},
 		{"properties.siteConfig.appSettings[1].value", RuleSecretName},
 		{"tags.conn", RuleConnectionString},

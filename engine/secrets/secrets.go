@@ -105,7 +105,7 @@ func CheckSetting(name, s string) string {
 	if r := checkValue(s, name, true); r != "" {
 		return r
 	}
-	if IsSecretSetting(name) && !notSecretSettingRE.MatchString(name) && !describesSecretRE.MatchString(name) && nameSecret(name, s) {
+	if (IsSecretSetting(name) || strongNameRE.MatchString(name)) && !notSecretSettingRE.MatchString(name) && !describesSecretRE.MatchString(name) && nameSecret(name, s) {
 		return RuleSecretName
 	}
 	return ""

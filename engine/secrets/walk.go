@@ -118,6 +118,10 @@ func (w *Walker) Value(v any, path, name string, setting bool) any {
 // valueKeys are the property names that hold the value of a name/value setting.
 var valueKeys = map[string]bool{"value": true, "securevalue": true, "secretvalue": true, "defaultvalue": true}
 
+// settingNameKeys name the setting a sibling value belongs to: app settings and env vars
+// {name, value}, App Configuration {key, value}, API Management named values {displayName, value}.
+var settingNameKeys = []string{"name", "key", "displayName", "variableName"}
+
 // settingMaps are property names whose members are settings named by their keys.
 var settingMaps = map[string]bool{"tags": true, "appsettings": true, "parameters": true, "environmentvariables": true,
 	"env": true, "variables": true, "settings": true, "protectedsettings": true, "connectionstrings": true, "headers": true,
@@ -125,7 +129,13 @@ var settingMaps = map[string]bool{"tags": true, "appsettings": true, "parameters
 
 // Map walks an object. settingKeys says its keys are setting names (a tags map).
 func (w *Walker) Map(m map[string]any, path string, settingKeys bool) any {
-	settingName, _ := m["name"].(string)
+	settingName := ""
+	for _, k := range settingNameKeys {
+		if n, ok := m[k].(string); ok && n != "" {
+			settingName = n
+			break
+		}
+	}
 	var out map[string]any
 	if w.Replace != nil {
 		out = make(map[string]any, len(m))
@@ -135,7 +145,7 @@ func (w *Walker) Map(m map[string]any, path string, settingKeys bool) any {
 		lk := strings.ToLower(k)
 		name, setting := k, settingKeys
 		switch {
-		case valueKeys[lk] && settingName != "" && k != "name":
+		case valueKeys[lk] && settingName != "":
 			name, setting = settingName, true // {name: DB_PASSWORD, value: …}
 		case valueKeys[lk] && settingName == "":
 			// {value: …} under a named parameter: the parent's name judges it
