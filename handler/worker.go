@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/atg-go/atg/engine/secrets"
 	"github.com/atg-go/atg/handler/apierr"
 	"github.com/atg-go/atg/handler/jobs"
 )
@@ -173,7 +174,25 @@ func jobErrorOf(err error) *jobs.JobError {
 	if code == apierr.Internal {
 		code = "execution_failed"
 	}
-	return &jobs.JobError{Code: string(code), Message: msg}
+	return &jobs.JobError{Code: string(code), Message: secrets.RedactText(msg)}
+}
+
+// redactResult keeps detected secrets out of a stored job result (engine/secrets markers); the
+// engine's outputs are already secret-free, this guards what any executor returns.
+func redactResult(result json.RawMessage) json.RawMessage {
+	var v any
+	if len(result) == 0 || json.Unmarshal(result, &v) != nil {
+		return result
+	}
+	out, found := secrets.Redact(v, "")
+	if len(found) == 0 {
+		return result
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return result
+	}
+	return b
 }
 
 // fail records a failed attempt. On the last attempt (or a permanent error) the job ends
@@ -333,7 +352,7 @@ func (w *Worker) succeed(ctx context.Context, j jobs.Job, result json.RawMessage
 		if j.Status.Terminal() {
 			return jobs.ErrNoChange // a concurrent finalizer got there first
 		}
-		j.Result = result
+		j.Result = redactResult(result)
 		p := jobs.Progress{Percent: 100, Phase: "done"}
 		if j.Progress != nil {
 			p.Counts = j.Progress.Counts

@@ -165,7 +165,9 @@ func NewCmdGenerateIaCWith(f *cmdutil.Factory, runF func(*IaCOptions) error) *co
 what they depend on) into Terraform (azurerm 5.x typed resources + azapi fallback), Bicep (a module
 per resource group) or an ARM template (a nested deployment per resource group). References between
 resources become symbolic references; ids outside the selection and secrets become input
-variables. skipped.json lists what was left out and why; with --target-* flags the code is
+variables: a secret found anywhere in the source (a connection string in a tag, a token in an app
+setting, a signed URL) becomes a sensitive input, listed in secrets.json by resource id, JSON path
+and rule, never by value. skipped.json lists what was left out and why; with --target-* flags the code is
 translated for another tenant/subscription/region and translation.json lists every rewrite.`,
 		Example: `  atg generate-iac --tenant-id $T --format terraform --output out/tf
   atg generate-iac --tenant-id $T --format bicep --output out/bicep --resource-group app-rg
@@ -297,6 +299,7 @@ func printSummary(w io.Writer, res iac.DirResult) error {
 	fmt.Fprintf(tw, "emitted\t%s\n", emitted)
 	fmt.Fprintf(tw, "skipped\t%d (see skipped.json)\n", s.Skipped)
 	fmt.Fprintf(tw, "secret properties removed\t%d\n", s.Dropped)
+	fmt.Fprintf(tw, "secrets found\t%d (see secrets.json)\n", s.SecretsFound)
 	fmt.Fprintf(tw, "variables\t%d (%d secret)\n", s.Variables, s.Secrets)
 	if s.Rewrites > 0 {
 		fmt.Fprintf(tw, "translation rewrites\t%d (see translation.json)\n", s.Rewrites)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/secrets"
 )
 
 // NewCmdGraph returns the `graph` command.
@@ -170,6 +171,10 @@ type ExportOptions struct {
 	common
 	Format string
 	Output string // file, or "-" for stdout
+	// Redact replaces secret values with <redacted:RULE> markers (engine/secrets). Default: on
+	// for graphml and cypher (for people and tools), off for json (the backup format that
+	// graph import restores).
+	Redact bool
 }
 
 // NewCmdExport returns `graph export`.
@@ -183,7 +188,12 @@ func NewCmdExport(f *cmdutil.Factory, runF func(*ExportOptions) error) *cobra.Co
   json     one JSON document {format, version, tenant_id, nodes, edges}; atg graph import reads it
   graphml  GraphML 1.0 for Gephi, yEd, NetworkX (props as a JSON string attribute)
   cypher   constraints + UNWIND … MERGE statements: cypher-shell -u neo4j -f FILE loads the graph
-           into Neo4j, where atg --graph bolt://… reads it like its own`,
+           into Neo4j, where atg --graph bolt://… reads it like its own
+
+--redact replaces every secret value (connection strings, keys, tokens, SAS and signed URLs,
+passwords — found by value or by name) with a <redacted:RULE> marker, for sharing. It is on by
+default for graphml and cypher and off for json, the backup format: a complete export says so in
+its header, and graph import refuses a redacted one (its secrets are gone).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !slices.Contains(graph.ExportFormats, opts.Format) {
@@ -191,6 +201,9 @@ func NewCmdExport(f *cmdutil.Factory, runF func(*ExportOptions) error) *cobra.Co
 			}
 			if err := fill(f, &opts.common, true); err != nil {
 				return err
+			}
+			if !cmd.Flags().Changed("redact") {
+				opts.Redact = opts.Format != graph.FormatJSON
 			}
 			if runF != nil {
 				return runF(opts)
@@ -200,6 +213,7 @@ func NewCmdExport(f *cmdutil.Factory, runF func(*ExportOptions) error) *cobra.Co
 	}
 	cmd.Flags().StringVar(&opts.TenantID, "tenant-id", "", "tenant id")
 	cmd.Flags().StringVar(&opts.Format, "format", graph.FormatJSON, "json, graphml or cypher")
+	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "replace secret values with <redacted:RULE> markers (default: on for graphml and cypher, off for json backups)")
 	cmd.Flags().StringVar(&opts.Output, "output-file", "-", "file to write (gzipped when it ends in .gz), - for stdout")
 	// --output is the global output-format flag, so the file flag is --output-file (alias --file).
 	cmd.Flags().StringVar(&opts.Output, "file", "-", "alias of --output-file")
@@ -207,11 +221,18 @@ func NewCmdExport(f *cmdutil.Factory, runF func(*ExportOptions) error) *cobra.Co
 }
 
 func exportRun(ctx context.Context, opts *ExportOptions) error {
+	var eo graph.ExportOptions
+	if opts.Redact {
+		eo.Redact = func(p map[string]any) map[string]any {
+			out, _ := secrets.RedactMap(p)
+			return out
+		}
+	}
 	return withStore(ctx, opts.common, func(s graph.Store) error {
 		if opts.Output == "" || opts.Output == "-" {
-			res, err := graph.Export(ctx, s, opts.TenantID, opts.Format, opts.IO.Out)
+			res, err := graph.ExportWith(ctx, s, opts.TenantID, opts.Format, opts.IO.Out, eo)
 			if err == nil {
-				fmt.Fprintf(opts.IO.ErrOut, "exported %d nodes, %d edges\n", res.Nodes, res.Edges)
+				fmt.Fprintf(opts.IO.ErrOut, "exported %d nodes, %d edges (%s)\n", res.Nodes, res.Edges, exportKind(opts.Redact))
 			}
 			return err
 		}
@@ -232,7 +253,7 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 			zw = gzip.NewWriter(tmp)
 			w = zw
 		}
-		res, err := graph.Export(ctx, s, opts.TenantID, opts.Format, w)
+		res, err := graph.ExportWith(ctx, s, opts.TenantID, opts.Format, w, eo)
 		if zw != nil {
 			if cerr := zw.Close(); err == nil {
 				err = cerr
@@ -247,9 +268,16 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 		if err := os.Rename(tmp.Name(), opts.Output); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
-		fmt.Fprintf(opts.IO.ErrOut, "exported %d nodes, %d edges to %s\n", res.Nodes, res.Edges, opts.Output)
+		fmt.Fprintf(opts.IO.ErrOut, "exported %d nodes, %d edges to %s (%s)\n", res.Nodes, res.Edges, opts.Output, exportKind(opts.Redact))
 		return nil
 	})
+}
+
+func exportKind(redacted bool) string {
+	if redacted {
+		return "secrets redacted"
+	}
+	return "complete, secrets included"
 }
 
 // --- import ---
@@ -257,8 +285,9 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 // ImportOptions are the inputs of `graph import`.
 type ImportOptions struct {
 	common
-	Input   string // file, or "-" for stdin
-	Replace bool
+	Input         string // file, or "-" for stdin
+	Replace       bool
+	AllowRedacted bool
 }
 
 // NewCmdImport returns `graph import`.
@@ -289,6 +318,7 @@ from another tenant id (restore elsewhere).`,
 	cmd.Flags().StringVar(&opts.TenantID, "tenant-id", "", "tenant id to import into")
 	cmd.Flags().StringVar(&opts.Input, "input", "", "JSON export to read, - for stdin")
 	cmd.Flags().BoolVar(&opts.Replace, "replace", false, "delete the tenant's existing graph first")
+	cmd.Flags().BoolVar(&opts.AllowRedacted, "allow-redacted", false, "import an export written with --redact (its secrets stay markers)")
 	return cmd
 }
 
@@ -313,7 +343,10 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 		r = zr
 	}
 	return withStore(ctx, opts.common, func(s graph.Store) error {
-		res, err := graph.Import(ctx, s, opts.TenantID, r, graph.ImportOptions{Replace: opts.Replace})
+		res, err := graph.Import(ctx, s, opts.TenantID, r, graph.ImportOptions{Replace: opts.Replace, AllowRedacted: opts.AllowRedacted})
+		if errors.Is(err, graph.ErrRedactedExport) {
+			return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("%w; pass --allow-redacted to import it anyway", err)}
+		}
 		if errors.Is(err, graph.ErrTenantNotEmpty) {
 			return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("%w; pass --replace to overwrite it", err)}
 		}

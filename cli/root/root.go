@@ -31,6 +31,7 @@ import (
 	"github.com/atg-go/atg/config"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/stores"
+	"github.com/atg-go/atg/engine/secrets"
 )
 
 // Main runs atg with the process arguments and returns the exit code. Nothing else exits.
@@ -96,7 +97,9 @@ func NewFactory(io *cmdutil.IOStreams) *cmdutil.Factory {
 			if c, err := f.Config(); err == nil {
 				_ = level.UnmarshalText([]byte(c.LogLevel))
 			}
-			logger = slog.New(slog.NewTextHandler(io.ErrOut, &slog.HandlerOptions{Level: level}))
+			// every record passes engine/secrets' detector: no detected secret reaches a log,
+			// at any level, in the CLI or the service (atg serve / atg handler log here too)
+			logger = slog.New(secrets.NewHandler(slog.NewTextHandler(io.ErrOut, &slog.HandlerOptions{Level: level})))
 		}
 		return logger
 	}

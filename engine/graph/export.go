@@ -37,17 +37,35 @@ type ExportResult struct {
 
 // Export writes a tenant's whole graph to w, deterministically (nodes in id order, edges in
 // (type, from, to) order, map keys sorted), streaming from the store.
+// The export is complete (a backup: every property as ARM returned it) and says so.
 func Export(ctx context.Context, s Store, tenantID, format string, w io.Writer) (ExportResult, error) {
+	return ExportWith(ctx, s, tenantID, format, w, ExportOptions{})
+}
+
+// ExportOptions tune ExportWith.
+type ExportOptions struct {
+	// Redact, when set, rewrites each node's and edge's props before they are written (the CLI
+	// passes engine/secrets' redactor: secrets become <redacted:RULE> markers). The export then
+	// says it is redacted, and Import refuses it unless told otherwise: restoring it would
+	// replace real values with markers.
+	Redact func(props map[string]any) map[string]any
+}
+
+// ExportWith is Export with options.
+func ExportWith(ctx context.Context, s Store, tenantID, format string, w io.Writer, o ExportOptions) (ExportResult, error) {
 	bw := bufio.NewWriterSize(w, 1<<16)
+	if o.Redact != nil {
+		s = redactingStore{Store: s, redact: o.Redact}
+	}
 	var res ExportResult
 	var err error
 	switch format {
 	case FormatJSON:
-		res, err = exportJSON(ctx, s, tenantID, bw)
+		res, err = exportJSON(ctx, s, tenantID, bw, o.Redact != nil)
 	case FormatGraphML:
-		res, err = exportGraphML(ctx, s, tenantID, bw)
+		res, err = exportGraphML(ctx, s, tenantID, bw, o.Redact != nil)
 	case FormatCypher:
-		res, err = exportCypher(ctx, s, tenantID, bw)
+		res, err = exportCypher(ctx, s, tenantID, bw, o.Redact != nil)
 	default:
 		return res, fmt.Errorf("graph export: unknown format %q (want one of %s)", format, strings.Join(ExportFormats, ", "))
 	}
@@ -60,6 +78,38 @@ func Export(ctx context.Context, s Store, tenantID, format string, w io.Writer) 
 	return res, nil
 }
 
+// redactingStore passes every node and edge read for an export through redact.
+type redactingStore struct {
+	Store
+	redact func(map[string]any) map[string]any
+}
+
+func (r redactingStore) Nodes(ctx context.Context, tenantID string, q NodeQuery, fn func(Node) error) error {
+	return r.Store.Nodes(ctx, tenantID, q, func(n Node) error {
+		if len(n.Props) > 0 {
+			n.Props = r.redact(n.Props)
+		}
+		return fn(n)
+	})
+}
+
+func (r redactingStore) Edges(ctx context.Context, tenantID string, q EdgeQuery, fn func(Edge) error) error {
+	return r.Store.Edges(ctx, tenantID, q, func(e Edge) error {
+		if len(e.Props) > 0 {
+			e.Props = r.redact(e.Props)
+		}
+		return fn(e)
+	})
+}
+
+// exportNote says whether an export is complete or redacted.
+func exportNote(redacted bool) string {
+	if redacted {
+		return "redacted for sharing: secret values are <redacted:RULE> markers; not a backup"
+	}
+	return "complete: every property as ARM returned it, secrets included; a backup, keep it private"
+}
+
 func marshalLine(v any) ([]byte, error) {
 	var sb strings.Builder
 	enc := json.NewEncoder(&sb)
@@ -70,13 +120,14 @@ func marshalLine(v any) ([]byte, error) {
 	return []byte(strings.TrimSuffix(sb.String(), "\n")), nil
 }
 
-func exportJSON(ctx context.Context, s Store, tenantID string, w *bufio.Writer) (ExportResult, error) {
+func exportJSON(ctx context.Context, s Store, tenantID string, w *bufio.Writer, redacted bool) (ExportResult, error) {
 	var res ExportResult
 	tid, err := marshalLine(NormalizeTenantID(tenantID))
 	if err != nil {
 		return res, err
 	}
-	fmt.Fprintf(w, "{\"format\":%q,\"version\":1,\"tenant_id\":%s,\n\"nodes\":[", ExportFormatName, tid)
+	fmt.Fprintf(w, "{\"format\":%q,\"version\":1,\"tenant_id\":%s,\"redacted\":%v,\"note\":%q,\n\"nodes\":[",
+		ExportFormatName, tid, redacted, exportNote(redacted))
 	sep := "\n"
 	err = s.Nodes(ctx, tenantID, NodeQuery{}, func(n Node) error {
 		b, err := marshalLine(n)
@@ -124,9 +175,10 @@ func xmlText(s string) string {
 	return sb.String()
 }
 
-func exportGraphML(ctx context.Context, s Store, tenantID string, w *bufio.Writer) (ExportResult, error) {
+func exportGraphML(ctx context.Context, s Store, tenantID string, w *bufio.Writer, redacted bool) (ExportResult, error) {
 	var res ExportResult
 	w.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<!-- ATG graph export, ` + exportNote(redacted) + ` -->
 <graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">
   <key id="label" for="node" attr.name="label" attr.type="string"/>
   <key id="name" for="node" attr.name="name" attr.type="string"/>
@@ -200,10 +252,11 @@ func exportGraphML(ctx context.Context, s Store, tenantID string, w *bufio.Write
 // cypherExportBatch is the rows per UNWIND statement in a Cypher export.
 const cypherExportBatch = 200
 
-func exportCypher(ctx context.Context, s Store, tenantID string, w *bufio.Writer) (ExportResult, error) {
+func exportCypher(ctx context.Context, s Store, tenantID string, w *bufio.Writer, redacted bool) (ExportResult, error) {
 	var res ExportResult
 	tenantID = NormalizeTenantID(tenantID)
-	fmt.Fprintf(w, "// ATG graph export of tenant %s: load with cypher-shell -f FILE (or paste into Neo4j Browser).\n// The ATG Neo4j store reads the result like its own writes.\n\n", strings.ReplaceAll(tenantID, "\n", " "))
+	fmt.Fprintf(w, "// ATG graph export of tenant %s: load with cypher-shell -f FILE (or paste into Neo4j Browser).\n// The ATG Neo4j store reads the result like its own writes.\n// Export %s.\n\n",
+		strings.ReplaceAll(tenantID, "\n", " "), exportNote(redacted))
 	for _, st := range AllSchemaCypher() {
 		fmt.Fprintf(w, "%s;\n", st)
 	}
@@ -391,7 +444,12 @@ type ImportOptions struct {
 	BatchSize int
 	// ScanID tags nodes/edges whose export has no last_seen (default "import").
 	ScanID string
+	// AllowRedacted imports an export written with redaction (its secrets are markers).
+	AllowRedacted bool
 }
+
+// ErrRedactedExport is returned by Import for a redacted export (without AllowRedacted).
+var ErrRedactedExport = errors.New("graph import: the export is redacted (secrets are markers), not a backup")
 
 // ImportResult counts what Import wrote.
 type ImportResult struct {
@@ -501,6 +559,14 @@ func Import(ctx context.Context, s Store, tenantID string, r io.Reader, opts Imp
 				}
 				if f != ExportFormatName {
 					return fmt.Errorf("format %q is not %q", f, ExportFormatName)
+				}
+			case "redacted":
+				var red bool
+				if err := dec.Decode(&red); err != nil {
+					return err
+				}
+				if red && !opts.AllowRedacted {
+					return fmt.Errorf("%w: import a complete export, or allow redacted values explicitly", ErrRedactedExport)
 				}
 			case "nodes":
 				if err := expect('['); err != nil {

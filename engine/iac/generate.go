@@ -68,6 +68,11 @@ func Generate(ctx context.Context, m *model.Model, f Format, opts Options) (File
 		return nil, Summary{}, fmt.Errorf("encode skipped.json: %w", err)
 	}
 	files["skipped.json"] = sk
+	sf, err := secretsFile(m)
+	if err != nil {
+		return nil, Summary{}, fmt.Errorf("encode secrets.json: %w", err)
+	}
+	files["secrets.json"] = sf
 	if opts.Translation != nil {
 		files["translation.json"] = opts.Translation
 	}

@@ -67,17 +67,19 @@ func (f Files) Write(dir string) error {
 
 // Summary counts what a generation produced.
 type Summary struct {
-	Format    Format         `json:"format"`
-	Emitted   int            `json:"emitted"`
-	Typed     int            `json:"typed,omitempty"`   // Terraform: azurerm_* resources
-	Generic   int            `json:"generic,omitempty"` // Terraform: azapi_resource fallbacks
-	Skipped   int            `json:"skipped"`
-	Dropped   int            `json:"dropped_properties"`
-	Variables int            `json:"variables"`
-	Secrets   int            `json:"secret_variables"`
-	Rewrites  int            `json:"translation_rewrites,omitempty"`
-	Files     []string       `json:"files"`
-	ByType    map[string]int `json:"emitted_by_type,omitempty"`
+	Format    Format `json:"format"`
+	Emitted   int    `json:"emitted"`
+	Typed     int    `json:"typed,omitempty"`   // Terraform: azurerm_* resources
+	Generic   int    `json:"generic,omitempty"` // Terraform: azapi_resource fallbacks
+	Skipped   int    `json:"skipped"`
+	Dropped   int    `json:"dropped_properties"`
+	Variables int    `json:"variables"`
+	Secrets   int    `json:"secret_variables"`
+	// SecretsFound counts the places a source secret was replaced or removed (secrets.json).
+	SecretsFound int            `json:"secrets_found"`
+	Rewrites     int            `json:"translation_rewrites,omitempty"`
+	Files        []string       `json:"files"`
+	ByType       map[string]int `json:"emitted_by_type,omitempty"`
 }
 
 // SkippedReport is the content of skipped.json.
@@ -85,6 +87,21 @@ type SkippedReport struct {
 	Skipped []model.Skipped `json:"skipped"`
 	// DroppedProperties lists properties removed as secrets (paths only, never values).
 	DroppedProperties []model.Dropped `json:"dropped_properties"`
+}
+
+// SecretsReport is the content of secrets.json: every place in the source where a secret was
+// found and replaced by an input variable (or removed), by resource id, JSON path and detector
+// rule. Never a value.
+type SecretsReport struct {
+	Secrets []model.SecretFinding `json:"secrets"`
+}
+
+func secretsFile(m *model.Model) ([]byte, error) {
+	r := SecretsReport{Secrets: m.Secrets}
+	if r.Secrets == nil {
+		r.Secrets = []model.SecretFinding{}
+	}
+	return MarshalJSONFile(r)
 }
 
 // MarshalJSONFile encodes v as indented JSON with a trailing newline, without HTML escaping.
@@ -112,7 +129,7 @@ func skippedFile(m *model.Model) ([]byte, error) {
 }
 
 func summarize(m *model.Model, f Format, files Files) Summary {
-	s := Summary{Format: f, Emitted: len(m.Resources), Skipped: len(m.Skipped), Dropped: len(m.Dropped),
+	s := Summary{Format: f, Emitted: len(m.Resources), Skipped: len(m.Skipped), Dropped: len(m.Dropped), SecretsFound: len(m.Secrets),
 		Variables: len(m.Variables), Files: files.Names(), ByType: map[string]int{}}
 	for _, v := range m.Variables {
 		if v.Kind == model.VarSecret {
@@ -147,5 +164,8 @@ func skippedDoc(m *model.Model) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n## Not generated\n\n%d resources were left out and %d secret properties removed; ", len(m.Skipped), len(m.Dropped))
 	b.WriteString("`skipped.json` lists each with its reason.\n")
+	fmt.Fprintf(&b, "\n## Secrets\n\n%d places in the source held a secret (found by value — connection strings, SAS, tokens, keys — "+
+		"or by name); each was replaced by a sensitive input or removed, and `secrets.json` lists them by resource id, "+
+		"JSON path and detector rule. No source secret is in these files.\n", len(m.Secrets))
 	return b.String()
 }

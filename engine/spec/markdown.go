@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/secrets"
 )
 
 // Markdown renders the spec as a document ending in one fenced json block.
@@ -145,6 +146,18 @@ func (s *Spec) Markdown() ([]byte, error) {
 			fmt.Fprintf(&b, "| %s | %s | %s |\n", md(sk.ID), sk.Type, md(sk.Reason))
 		}
 	}
+	if len(m.Secrets) > 0 {
+		b.WriteString("\n## Secrets\n\nValues the source held that are secrets (found by value or by name) are not in this " +
+			"document: each is `<redacted:RULE>` here and an input (generated or asked for by create-tenant) in the JSON.\n\n" +
+			"| resource | path | rule | input |\n|---|---|---|---|\n")
+		for _, f := range m.Secrets {
+			in := "removed"
+			if f.Variable != "" {
+				in = "`" + f.Variable + "`"
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", f.Key, md(f.Path), md(secrets.Marker(f.Rule)), in)
+		}
+	}
 	b.WriteString("\n## Machine-readable spec\n\nThe block below is what `atg create-tenant --spec` reads (format " + FormatVersion + ").\n\n```json\n")
 	b.Write(js)
 	b.WriteString("```\n")
@@ -179,10 +192,13 @@ func display(v any) string {
 		return "`" + t.Target + "`" + md(t.Suffix)
 	case model.Var:
 		return "var `" + t.Name + "`"
+	case string:
+		if r := secrets.CheckValue(t); r != "" {
+			return secrets.Marker(r)
+		}
+		return md(t)
 	case model.SubRel:
 		return "subscription" + md(t.Path)
-	case string:
-		return md(t)
 	case nil:
 		return ""
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	secretdet "github.com/atg-go/atg/engine/secrets"
 )
 
 // Report is the outcome of a deployment (the `atg create-tenant -o json` shape).
@@ -52,6 +53,10 @@ func newReport(p *Plan, dry bool) *Report {
 }
 
 func (r *Report) add(res Result) {
+	// an ARM error may echo what was sent (a generated secret) or read: the report carries no
+	// detected secret
+	res.Message = secretdet.RedactText(res.Message)
+	res.Reason = secretdet.RedactText(res.Reason)
 	r.Results = append(r.Results, res)
 	switch res.Action {
 	case ActionCreate:

@@ -129,16 +129,6 @@ func (rv *resolver) resolve(it *Item) (*desired, error) {
 	if r.Location != "" {
 		d.body["location"] = r.Location
 	}
-	if len(r.Tags) > 0 {
-		tags := map[string]any{}
-		for k, v := range r.Tags {
-			tags[k] = v
-		}
-		d.body["tags"] = tags
-	}
-	if r.IsResourceGroup() {
-		return d, nil
-	}
 	var err error
 	val := func(v any, path string) any {
 		if err != nil {
@@ -147,6 +137,17 @@ func (rv *resolver) resolve(it *Item) (*desired, error) {
 		var out any
 		out, err = rv.value(r, v, path, d)
 		return out
+	}
+	if len(r.Tags) > 0 {
+		tags := map[string]any{}
+		for k, v := range r.Tags {
+			tags[k] = v
+		}
+		// a tag that held a secret is a variable: generated, never copied
+		d.body["tags"] = val(tags, "tags")
+	}
+	if r.IsResourceGroup() {
+		return d, err
 	}
 	if r.Kind != "" {
 		d.body["kind"] = r.Kind

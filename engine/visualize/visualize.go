@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/secrets"
 )
 
 //go:embed assets/vendor.js
@@ -165,7 +166,7 @@ func Build(ctx context.Context, store graph.Store, tenantID string, f Filter, o 
 		if len(typeFilter) > 0 && n.Label == graph.LabelResource && !typeFilter[t] {
 			continue
 		}
-		r := NodeR{Key: n.ID, Name: displayName(n), Label: intern(tabs.labels, &d.Labels, string(n.Label)), Type: -1, RG: -1, Sub: subOf(n)}
+		r := NodeR{Key: n.ID, Name: secrets.RedactText(displayName(n)), Label: intern(tabs.labels, &d.Labels, string(n.Label)), Type: -1, RG: -1, Sub: subOf(n)}
 		if n.Label == graph.LabelResource {
 			r.Type = intern(tabs.types, &d.Types, t)
 		}
@@ -225,7 +226,8 @@ func displayName(n graph.Node) string {
 	return n.ID
 }
 
-// keyProps picks the few properties worth showing on click; never secrets, never whole JSON.
+// keyProps picks the few properties worth showing on click; never whole JSON, and never a secret
+// (each value passes engine/secrets' detector).
 func keyProps(n graph.Node) map[string]string {
 	p := map[string]string{}
 	for _, k := range []string{graph.PropID, graph.PropTypeDisplay, graph.PropLocation, graph.PropKind, "user_principal_name", "app_id", "principal_type", "scope", "state"} {
@@ -243,6 +245,11 @@ func keyProps(n graph.Node) map[string]string {
 	}
 	if len(p) == 0 {
 		return nil
+	}
+	for k, v := range p {
+		if r := secrets.CheckSetting(k, v); r != "" {
+			p[k] = secrets.Marker(r)
+		}
 	}
 	return p
 }

@@ -242,7 +242,7 @@ func (e *emitter) resource(r *model.Resource, inner bool) Obj {
 	if len(r.Tags) > 0 {
 		t := Obj{}
 		for _, k := range model.SortedKeys(r.Tags) {
-			t = append(t, KV{escape(k), escape(r.Tags[k])})
+			t = append(t, KV{escape(k), e.value(r.Tags[k])})
 		}
 		o = append(o, KV{"tags", t})
 	}

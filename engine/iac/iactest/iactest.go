@@ -252,3 +252,43 @@ func PlantSecrets(nodes []graph.Node) []string {
 	}
 	return nil
 }
+
+// SecretsCorpusDir holds envelopes with planted secrets (testdata/secrets-corpus): manifest.json
+// like the examples' plus planted.json.
+func SecretsCorpusDir() string { return repotest.Testdata("secrets-corpus") }
+
+// Planted is one secret planted in the corpus: where (resource id + JSON path), in which form,
+// and the text that must never appear in any output.
+type Planted struct {
+	ID     string `json:"id"`
+	Path   string `json:"path"`
+	Form   string `json:"form"`
+	Secret string `json:"secret"`
+}
+
+// LoadSecretsCorpus reads the corpus as graph nodes of tenantID (through rules.NodeFromARM, as
+// the scan builds them) and the planted secrets.
+func LoadSecretsCorpus(tenantID string) ([]graph.Node, []Planted, error) {
+	dir := SecretsCorpusDir()
+	envs, err := LoadEnvelopes(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	var nodes []graph.Node
+	for _, e := range envs {
+		env := map[string]any{"apiVersion": e.APIVersion}
+		for k, v := range e.Body {
+			env[k] = v
+		}
+		nodes = append(nodes, rules.NodeFromARM(tenantID, env))
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "planted.json"))
+	if err != nil {
+		return nil, nil, err
+	}
+	var p []Planted
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, nil, fmt.Errorf("parse planted.json: %w", err)
+	}
+	return nodes, p, nil
+}

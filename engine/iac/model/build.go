@@ -67,7 +67,7 @@ type rec struct {
 	id, lower, typ, ltype, api, name, location, rg, sub, kind, managedBy string
 	sku, plan, identity, props                                           map[string]any
 	zones                                                                []string
-	tags                                                                 map[string]string
+	tags                                                                 map[string]any
 	parsed                                                               ARMID
 	builtin                                                              bool
 	key                                                                  string
@@ -108,7 +108,7 @@ func recFromNode(n graph.Node) (*rec, string) {
 	}
 	r.rg = r.parsed.ResourceGroup
 	r.location = NormalizeLocation(str(p, graph.PropLocation))
-	r.tags = map[string]string{}
+	r.tags = map[string]any{}
 	if t, ok := p[graph.PropTags].(map[string]any); ok {
 		for k, v := range t {
 			r.tags[k] = fmt.Sprint(v)
@@ -443,7 +443,7 @@ func (b *builder) resourceGroups(keep []*rec) []*rec {
 			if rg == nil {
 				rgID := r.parsed.ResourceGroupID()
 				rg = &rec{id: rgID, lower: graph.NormalizeID(rgID), typ: TypeResourceGroup, ltype: "microsoft.resources/resourcegroups",
-					api: defaultAPIVersions["microsoft.resources/resourcegroups"], name: r.rg, sub: r.sub, tags: map[string]string{}}
+					api: defaultAPIVersions["microsoft.resources/resourcegroups"], name: r.rg, sub: r.sub, tags: map[string]any{}}
 				rg.parsed, _ = ParseID(rgID)
 				rgByName[ln] = rg
 				out = append(out, rg)
@@ -515,7 +515,10 @@ func (b *builder) assemble(keep []*rec) error {
 		out := &Resource{Key: r.key, ID: r.id, Type: r.typ, APIVersion: r.api, Name: r.name, Location: r.location,
 			ResourceGroup: r.rg, Subscription: r.sub, Kind: r.kind, Zones: r.zones}
 		if len(r.tags) > 0 {
-			out.Tags = r.tags
+			out.Tags = make(map[string]any, len(r.tags))
+			for k, v := range r.tags {
+				out.Tags[k] = v
+			}
 		}
 		if r.sku != nil {
 			out.SKU, _ = deepCopy(r.sku).(map[string]any)
@@ -572,6 +575,10 @@ func (b *builder) assemble(keep []*rec) error {
 			}
 		}
 	}
+	sv := newSecretVars(res)
+	for _, out := range b.m.Resources {
+		sv.tags(out)
+	}
 	for i, r := range keep {
 		out := b.m.Resources[i]
 		if r.props == nil {
@@ -585,6 +592,7 @@ func (b *builder) assemble(keep []*rec) error {
 			}
 		}
 		b.m.Dropped = append(b.m.Dropped, c.dropped...)
+		body = sv.body(out, body)
 		b.requiredSecrets(out, body, res)
 		if r.ltype == "microsoft.authorization/roleassignments" {
 			if k, ok := uaiPrincipals[strings.ToLower(str(body, "principalId"))]; ok {
@@ -636,6 +644,7 @@ func (b *builder) assemble(keep []*rec) error {
 		}
 		return b.m.Dropped[i].Path < b.m.Dropped[j].Path
 	})
+	sv.finish(b.m)
 	return nil
 }
 

@@ -5,7 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
+
+	"github.com/atg-go/atg/engine/secrets"
 )
 
 // readOnlyAnywhere are property names that ARM computes and never accepts, at any depth.
@@ -170,39 +171,20 @@ var forwardRefLists = map[string]bool{
 	"backendaddresspools": true, "sslcertificates": true, "rewriterulesets": true,
 }
 
-// secretKeyRE matches property names that hold secret values.
-var secretKeyRE = regexp.MustCompile(`(?i)(password|passwd|secret|connectionstring|sastoken|accesskey|accountkey|sharedkey|primarykey|secondarykey|apikey|masterkey|authkey|storagekey|privatekey|^key$|^keyvalue$|^token$|accesstoken|refreshtoken|clientsecret|^pfxblob$|^customdata$|^value$)`)
-
-// notSecretSuffixRE excludes names that merely describe a secret (its name, URI, id, type…).
-var notSecretSuffixRE = regexp.MustCompile(`(?i)(name|names|uri|url|id|ids|type|version|source|expiry|expiration|enabled|permissions|policy|policies|count|length|mode|required|status|state|rotation|path|auth|authentication|disabled|ref|refs|reference)$`)
-
-// secretValueRE matches values that carry a credential whatever their name.
-var secretValueRE = regexp.MustCompile(`(?i)(accountkey=|sharedaccesskey=|sharedaccesssignature=|password=|pwd=|clientsecret=|-----begin [a-z ]*private key|[?&]sig=[^&]+|@microsoft\.keyvault\(secret)`)
-
-// secretNameRE matches names of name/value settings (app settings, env vars) that hold secrets.
-var secretNameRE = regexp.MustCompile(`(?i)(password|passwd|pwd|secret|key|token|connectionstring|connstr|credential|sas)`)
-
-// secretKeyCache memoises isSecretKey: property names repeat across thousands of resources.
-var secretKeyCache sync.Map // string -> bool
-
-// isSecretKey reports whether a property named k with a string value is a secret.
+// isSecretKey reports whether a property named k with a string value is a secret (the names are
+// engine/secrets' table; "value" is judged with its sibling name).
 func isSecretKey(k string) bool {
-	if v, ok := secretKeyCache.Load(k); ok {
-		return v.(bool)
-	}
-	secret := !strings.EqualFold(k, "value") && // handled with its sibling name
-		secretKeyRE.MatchString(k) && !notSecretSuffixRE.MatchString(k)
-	secretKeyCache.Store(k, secret)
-	return secret
+	return !strings.EqualFold(k, "value") && secrets.IsSecretKey(k)
 }
 
-// isSecretValue reports whether a string carries a credential whatever its name. Every pattern
-// needs '=', '-----' or '@', so most strings are rejected without running the expression.
+// keyVaultRefRE matches App Service Key Vault references: not a secret, but a pointer into a
+// vault the target does not have.
+var keyVaultRefRE = regexp.MustCompile(`(?i)^@microsoft\.keyvault\(`)
+
+// isSecretValue reports whether a string must be removed whatever its name. Values that carry a
+// credential are not removed here: the model replaces them with input variables (secrets.go).
 func isSecretValue(s string) bool {
-	if !strings.ContainsAny(s, "=@") && !strings.Contains(s, "-----") {
-		return false
-	}
-	return secretValueRE.MatchString(s)
+	return strings.HasPrefix(s, "@") && keyVaultRefRE.MatchString(s)
 }
 
 // cleaner strips read-only fields and secrets from one resource's body.
@@ -285,8 +267,12 @@ func (c *cleaner) cleanMap(m map[string]any, path string, top bool) map[string]a
 			continue
 		}
 		if s, ok := v.(string); ok {
-			if s != "" && (isSecretKey(k) || isSecretValue(s)) {
+			if s != "" && isSecretKey(k) {
 				c.drop(p, "secret value")
+				continue
+			}
+			if isSecretValue(s) {
+				c.drop(p, "Key Vault reference (the vault's secret is not copied)")
 				continue
 			}
 			if lk == "value" && secretSetting && s != "" {
@@ -365,13 +351,4 @@ func deepCopy(v any) any {
 	}
 }
 
-var secretNameCache sync.Map // string -> bool
-
-func isSecretName(n string) bool {
-	if v, ok := secretNameCache.Load(n); ok {
-		return v.(bool)
-	}
-	secret := secretNameRE.MatchString(n)
-	secretNameCache.Store(n, secret)
-	return secret
-}
+func isSecretName(n string) bool { return secrets.IsSecretSetting(n) }

@@ -20,6 +20,9 @@ type Model struct {
 	Variables     []Variable  `json:"variables,omitempty"`     // sorted by Name
 	Skipped       []Skipped   `json:"skipped,omitempty"`       // sorted by ID
 	Dropped       []Dropped   `json:"dropped,omitempty"`       // properties removed as secrets, sorted
+	// Secrets lists every place a source secret was replaced by a variable or removed (paths
+	// and rules, never values), sorted by key and path.
+	Secrets []SecretFinding `json:"secrets,omitempty"`
 }
 
 // Level says where a resource is deployed.
@@ -51,13 +54,14 @@ type Resource struct {
 	Parent string `json:"parent,omitempty"`
 	// Scope is set for extension resources (diagnostic settings, resource-scope role
 	// assignments): a Ref or Var naming the resource they extend.
-	Scope    any               `json:"scope,omitempty"`
-	Kind     string            `json:"kind,omitempty"`
-	SKU      map[string]any    `json:"sku,omitempty"`
-	Plan     map[string]any    `json:"plan,omitempty"`
-	Identity *Identity         `json:"identity,omitempty"`
-	Zones    []string          `json:"zones,omitempty"`
-	Tags     map[string]string `json:"tags,omitempty"`
+	Scope    any            `json:"scope,omitempty"`
+	Kind     string         `json:"kind,omitempty"`
+	SKU      map[string]any `json:"sku,omitempty"`
+	Plan     map[string]any `json:"plan,omitempty"`
+	Identity *Identity      `json:"identity,omitempty"`
+	Zones    []string       `json:"zones,omitempty"`
+	// Tags are strings, or a Var where the source tag held a secret.
+	Tags map[string]any `json:"tags,omitempty"`
 	// Body holds the writable ARM properties; values are JSON values or Ref, Var, SubRel.
 	Body       map[string]any `json:"properties,omitempty"`
 	References []Reference    `json:"references,omitempty"` // sorted by Path
@@ -114,6 +118,9 @@ type Variable struct {
 	Kind        VarKind `json:"kind"`
 	Description string  `json:"description"`
 	Sensitive   bool    `json:"sensitive,omitempty"`
+	// Rule is the secret detector's rule for a variable that replaces a secret found in the
+	// source (engine/secrets), e.g. connection-string.
+	Rule string `json:"rule,omitempty"`
 	// Default is the value used when none is given (never set for secrets).
 	Default *string `json:"default,omitempty"`
 }

@@ -1,7 +1,7 @@
 package model
 
-// VarsUsed collects the names of the variables a set of resources uses (in bodies, scopes and
-// user-assigned identities), for emitters that declare only what their output needs.
+// VarsUsed collects the names of the variables a set of resources uses (in bodies, tags, scopes
+// and user-assigned identities), for emitters that declare only what their output needs.
 func VarsUsed(rs []*Resource) map[string]bool {
 	used := map[string]bool{}
 	var walk func(v any)
@@ -21,6 +21,7 @@ func VarsUsed(rs []*Resource) map[string]bool {
 	}
 	for _, r := range rs {
 		walk(r.Body)
+		walk(r.Tags)
 		walk(r.Scope)
 		if r.Identity != nil {
 			for _, u := range r.Identity.UserAssigned {

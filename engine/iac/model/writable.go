@@ -1,15 +1,22 @@
 package model
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/atg-go/atg/engine/secrets"
+)
 
 // WritableProperties returns the part of a resource's ARM properties that a PUT accepts, as the
 // model keeps it: read-only and derived fields, inline sub-resource ids, back-reference lists and
-// secrets removed. id is the resource's ARM id (inline sub-resources are recognised by it).
-// engine/fidelity compares exactly these properties.
+// secrets removed (secret-named properties dropped, secret values replaced by their
+// <redacted:RULE> marker). id is the resource's ARM id (inline sub-resources are recognised by
+// it). engine/fidelity compares and prints exactly these properties.
 func WritableProperties(armType, id string, props map[string]any) map[string]any {
 	if props == nil {
 		return nil
 	}
 	c := &cleaner{selfLower: strings.TrimSuffix(strings.ToLower(id), "/"), typ: strings.ToLower(armType)}
-	return c.cleanProperties(props)
+	out, _ := secrets.Redact(c.cleanProperties(props), "properties")
+	m, _ := out.(map[string]any)
+	return m
 }

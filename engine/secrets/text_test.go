@@ -1,0 +1,26 @@
+package secrets
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func TestHandlerRedactsLogs(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(NewHandler(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	conn := "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=" + b64key88
+	log.With("conn", conn).Debug("using "+conn, "token", ghToken, "err", errors.New("GET https://u:"+fake("pa55", "word9")+"@h.example.com/x failed"),
+		slog.Group("g", "password", "correcthorse"), "ok", "plain value")
+	out := buf.String()
+	for _, planted := range []string{b64key88, ghToken, "pa55word9", "correcthorse"} {
+		if strings.Contains(out, planted) {
+			t.Errorf("log line carries a secret: %s", out)
+		}
+	}
+	if !strings.Contains(out, "plain value") || !strings.Contains(out, Marker(RuleConnectionString)) {
+		t.Errorf("log line lost ordinary content or markers: %s", out)
+	}
+}
