@@ -73,7 +73,7 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 		return nil, errors.New("no storage configured: set AzureWebJobsStorage (UseDevelopmentStorage=true for Azurite) or AzureWebJobsStorage__accountName")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("opening storage: %w", err)
+		return nil, &StorageUnavailableError{fmt.Errorf("opening storage: %w", err)}
 	}
 	entries, err := auth.ParseEntries(cfg.APIKeys)
 	if err != nil {
@@ -98,7 +98,7 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 	backupsContainer := BackupsContainer(cfg.StoragePrefix)
 	backups, err := OpenBlobBackups(ctx, az.Blobs, backupsContainer)
 	if err != nil {
-		return nil, fmt.Errorf("opening storage: %w", err)
+		return nil, &StorageUnavailableError{fmt.Errorf("opening storage: %w", err)}
 	}
 
 	reg := NewRegistry()

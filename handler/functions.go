@@ -20,6 +20,8 @@ const (
 	FunctionJobsPoison   = "jobs_poison"
 	FunctionShardsPoison = "shards_poison"
 	QueueBinding         = "msg"
+	// InvocationIDHeader carries the host's invocation id on every request it sends.
+	InvocationIDHeader = "X-Azure-Functions-InvocationId"
 )
 
 // InvocationRequest is the host's payload for a non-HTTP trigger.

@@ -141,6 +141,9 @@ func progressOf(phase string, percent int, msg string) jobs.Progress {
 // permanent reports whether retrying err cannot help (marked Permanent, or an application
 // error that is not about availability).
 func permanent(err error) bool {
+	if errors.Is(err, ErrGraphUnavailable) {
+		return false // the store comes back: redeliver
+	}
 	var pe permanentError
 	if errors.As(err, &pe) {
 		return true
