@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -78,6 +79,12 @@ func TestHostingFilesMatchCode(t *testing.T) {
 	}
 	if host.Extensions.HTTP.RoutePrefix != "api" || host.FunctionTimeout == "" {
 		t.Errorf("host.json http/functionTimeout: %+v %q", host.Extensions.HTTP, host.FunctionTimeout)
+	}
+	var hh, mm, ss int
+	if _, err := fmt.Sscanf(host.FunctionTimeout, "%d:%d:%d", &hh, &mm, &ss); err != nil {
+		t.Errorf("host.json functionTimeout %q: %v", host.FunctionTimeout, err)
+	} else if ft := time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute + time.Duration(ss)*time.Second; DefaultInvocationTimeout > ft-2*time.Minute {
+		t.Errorf("invocation deadline %s must stay clearly below functionTimeout %s (the host restarts the process at it)", DefaultInvocationTimeout, ft)
 	}
 
 	names := jobs.Names{Prefix: jobs.DefaultPrefix}

@@ -26,7 +26,9 @@ type Worker struct {
 	MaxDequeueCount int           // default 5
 	ProgressEvery   time.Duration // minimum gap between progress writes per job; default 1s
 	CancelPoll      time.Duration // how often a running invocation checks for cancellation; default 3s
-	Now             func() time.Time
+	// InvocationTimeout bounds each Process call (deadline.go); 0 = none.
+	InvocationTimeout time.Duration
+	Now               func() time.Time
 
 	mu        sync.Mutex
 	lastWrite map[string]time.Time
@@ -63,6 +65,11 @@ func (w *Worker) init() {
 // with that error.
 func (w *Worker) Process(ctx context.Context, m jobs.Message, dequeueCount int) error {
 	w.init()
+	if w.InvocationTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = withInvocationDeadline(ctx, w.InvocationTimeout)
+		defer cancel()
+	}
 	log := w.Logger.With("job_id", m.JobID, "kind", m.Kind, "shard", m.Shard, "dequeue_count", dequeueCount)
 	j, err := w.Backend.Jobs.Get(ctx, m.Owner, m.JobID)
 	if apierr.Is(err, apierr.NotFound) {
@@ -121,6 +128,11 @@ func (w *Worker) Process(ctx context.Context, m jobs.Message, dequeueCount int) 
 	if errors.Is(context.Cause(runCtx), errJobCancelled) {
 		return w.markCancelled(ctx, j)
 	}
+	if de, ok := deadlineCause(ctx); ok { // this attempt ends here; the next delivery resumes
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		return w.fail(fctx, j, de, dequeueCount, log)
+	}
 	if ctx.Err() != nil { // shutting down: release the message, it will be redelivered
 		return fmt.Errorf("job %s interrupted: %w", j.ID, err)
 	}
@@ -166,7 +178,10 @@ func jobErrorOf(err error) *jobs.JobError {
 	if errors.As(err, &ae) && ae.Message != "" {
 		msg = ae.Message
 	}
-	if code == apierr.Internal {
+	switch {
+	case errors.Is(err, ErrInvocationDeadline):
+		code = "deadline_exceeded"
+	case code == apierr.Internal:
 		code = "execution_failed"
 	}
 	return &jobs.JobError{Code: string(code), Message: msg}
