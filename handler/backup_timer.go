@@ -140,8 +140,9 @@ func queueDailyBackupRetrying(ctx context.Context, b *jobs.Backend, now func() t
 // backupTimer answers the host's timer invocation: 200 with the response contract when the
 // day's backup job is queued (or already was), 500 otherwise (the host records the failed
 // run; the backup-missing alert follows).
-func backupTimer(b *jobs.Backend, log *slog.Logger, now func() time.Time) http.Handler {
+func backupTimer(b *jobs.Backend, base *slog.Logger, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		_, log := withInvocationLogger(r, base)
 		reply := func(status int, logs ...string) {
 			rw.Header().Set("Content-Type", "application/json")
 			rw.WriteHeader(status)

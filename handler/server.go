@@ -232,6 +232,9 @@ func (s *server) audit(next http.Handler) http.Handler {
 		if info.jobID != "" {
 			attrs = append(attrs, "job_id", info.jobID)
 		}
+		if id := r.Header.Get(InvocationIDHeader); id != "" && len(id) <= 64 { // forwarded by the Functions host
+			attrs = append(attrs, "invocation_id", id)
+		}
 		if info.code != "" {
 			attrs = append(attrs, "code", info.code)
 		}

@@ -70,7 +70,7 @@ func (w *Worker) Process(ctx context.Context, m jobs.Message, dequeueCount int) 
 		ctx, cancel = withInvocationDeadline(ctx, w.InvocationTimeout)
 		defer cancel()
 	}
-	log := w.Logger.With("job_id", m.JobID, "kind", m.Kind, "shard", m.Shard, "dequeue_count", dequeueCount)
+	log := loggerFrom(ctx, w.Logger).With("job_id", m.JobID, "kind", m.Kind, "shard", m.Shard, "dequeue_count", dequeueCount)
 	j, err := w.Backend.Jobs.Get(ctx, m.Owner, m.JobID)
 	if apierr.Is(err, apierr.NotFound) {
 		log.Warn("message for an unknown job; dropping it")

@@ -95,7 +95,19 @@ arguments ["handler"]). Listens on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT: forw
 requests reach the API at their original /api/v1 paths, queue triggers arrive as
 POST /<FunctionName>.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return handlerRun(cmd.Context(), o) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			// Under the host, logs go by level: INFO/DEBUG to stdout, WARN/ERROR to stderr
+			// (the host logs stderr lines as errors), as JSON lines. Every component that asks
+			// the factory for a logger (the graph store too) gets this one.
+			level := slog.LevelInfo
+			if cfg, err := f.Config(); err == nil {
+				_ = level.UnmarshalText([]byte(cfg.LogLevel))
+			}
+			hostLog := slog.New(handler.NewHostLogHandler(f.IO.Out, f.IO.ErrOut, level))
+			f.Logger = func() *slog.Logger { return hostLog }
+			o.Logger = f.Logger
+			return handlerRun(cmd.Context(), o)
+		},
 	}
 	cmd.Flags().StringVar(&o.Port, "port", "", "port to listen on (default: FUNCTIONS_CUSTOMHANDLER_PORT)")
 	cmd.Flags().DurationVar(&o.Grace, "grace", 30*time.Second, "shutdown grace period")
