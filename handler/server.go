@@ -49,7 +49,8 @@ type server struct {
 	Deps
 }
 
-// NewRouter returns the whole API: recover -> request id -> audit log -> routes, where
+// NewRouter returns the whole API: recover -> request id -> audit log -> Content-Length
+// required (411) -> routes, where
 // every route but /health sits behind the auth (and rate limit) subrouter.
 func NewRouter(d Deps) http.Handler {
 	if d.Logger == nil {
@@ -76,7 +77,20 @@ func NewRouter(d Deps) http.Handler {
 	s.registerJobRoutes(authed)
 	s.registerBackupRoutes(authed)
 
-	return s.recoverer(s.requestID(s.audit(r)))
+	return s.recoverer(s.requestID(s.audit(s.requireLength(r))))
+}
+
+// requireLength answers 411 to a request whose body has no Content-Length (chunked): the
+// Functions host forwards a body only when Content-Length > 0, so such a body would arrive
+// empty there; `atg serve` refuses it too, so both hostings behave alike.
+func (s *server) requireLength(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength < 0 {
+			s.writeError(w, r, apierr.Errorf(apierr.LengthRequired, "request bodies need a Content-Length (chunked transfer encoding is not supported)"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // setFallbacks gives the router JSON 404s and 405s. gorilla loses method mismatches across
