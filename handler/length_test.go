@@ -47,3 +47,20 @@ func TestChunkedBodyIs411(t *testing.T) {
 		srv.Close()
 	}
 }
+
+// The Functions host merges repeated query keys into one comma-joined value; both hostings
+// refuse a repeated key instead of reading one of the values.
+func TestRepeatedQueryKeysRefused(t *testing.T) {
+	f := newFixture(t)
+	r := f.do("GET", "/api/v1/jobs?status=running&status=queued", f.keys["alice"], "")
+	if r.code != 400 || !strings.Contains(string(r.body), "must be given once") {
+		t.Fatalf("repeated status: %d %s", r.code, r.body)
+	}
+	r = f.do("GET", "/api/v1/jobs?status=running,queued", f.keys["alice"], "") // what the host forwards
+	if r.code != 400 {
+		t.Fatalf("merged status: %d %s", r.code, r.body)
+	}
+	if r := f.do("GET", "/api/v1/jobs?status=running&limit=5", f.keys["alice"], ""); r.code != 200 {
+		t.Fatalf("single keys: %d %s", r.code, r.body)
+	}
+}

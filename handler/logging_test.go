@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -111,5 +114,13 @@ func TestHandlerLogRouting(t *testing.T) {
 	}
 	if e := find(stderr, "undecodable queue message"); e == nil || e["level"] != "ERROR" || e["invocation_id"] != "11111111-aaaa-4bbb-8ccc-000000000002" {
 		t.Errorf("error on stderr: %v\n%s", e, p.stderr)
+	}
+	// SIGTERM: in-flight work finishes, then a non-zero exit (a clean exit 0 would keep the
+	// host from restarting the handler)
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	err = p.cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 143 {
+		t.Errorf("exit after SIGTERM: %v, want code 143", err)
 	}
 }

@@ -43,6 +43,9 @@ type Deps struct {
 	Backups             BackupStore
 	BackupsContainer    string
 	BackupRetentionDays int
+	// StreamArtifacts streams artifact downloads even when the store can sign a URL to
+	// redirect to (artifact_redirect.go).
+	StreamArtifacts bool
 }
 
 type server struct {
