@@ -44,6 +44,7 @@ type Config struct {
 	APIMaxActiveJobs  string // queued + running jobs one API key may have (0 = unlimited)
 	StoragePrefix     string // prefix of the service's tables, queues and containers
 	BackupRetention   string // days graph backups are kept (0 = until the storage lifecycle rule deletes them)
+	InvocationTimeout string // deadline of one queue invocation, below host.json functionTimeout
 
 	// Remote (client) settings.
 	Remote     string // "1"/"true" to run commands against the service
@@ -136,6 +137,7 @@ var Settings = []Setting{
 	{Key: "api_max_active_jobs", Env: []string{"ATG_API_MAX_ACTIVE_JOBS"}, Default: constant("20"), Help: "service: queued + running jobs one API key may have; beyond it submits answer 429 (0 = unlimited)", Service: true, field: func(c *Config) *string { return &c.APIMaxActiveJobs }},
 	{Key: "storage_prefix", Env: []string{"ATG_STORAGE_PREFIX"}, Default: constant("atg"), Help: "service: prefix of its tables, queues (<prefix>-jobs, <prefix>-shards) and containers; functions/*/function.json assume atg", Service: true, field: func(c *Config) *string { return &c.StoragePrefix }},
 	{Key: "backup_retention_days", Env: []string{"ATG_BACKUP_RETENTION_DAYS"}, Default: constant("30"), Help: "service: days graph backups (container <prefix>-backups) are kept; older ones are deleted after each backup (0 = never by the service)", Service: true, field: func(c *Config) *string { return &c.BackupRetention }},
+	{Key: "invocation_timeout", Env: []string{"ATG_INVOCATION_TIMEOUT"}, Default: constant("25m"), Help: "service: deadline of one queue invocation (Go duration), kept below host.json functionTimeout (30m): a job reaching it fails that attempt and the next delivery resumes", Service: true, field: func(c *Config) *string { return &c.InvocationTimeout }},
 	{Key: "remote", Env: []string{"ATG_REMOTE"}, Default: constant(""), Help: "1 to run commands against the service", field: func(c *Config) *string { return &c.Remote }},
 	{Key: "service_url", Env: []string{"ATG_SERVICE_URL"}, Default: constant(""), Help: "service base URL for remote mode", field: func(c *Config) *string { return &c.ServiceURL }},
 	{Key: "api_key", Env: []string{"ATG_API_KEY"}, Default: constant(""), Help: "API key for remote mode (prefer ATG_API_KEY_FILE)", Secret: true, field: func(c *Config) *string { return &c.APIKey }},

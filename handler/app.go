@@ -73,7 +73,7 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 		return nil, errors.New("no storage configured: set AzureWebJobsStorage (UseDevelopmentStorage=true for Azurite) or AzureWebJobsStorage__accountName")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("opening storage: %w", err)
+		return nil, &StorageUnavailableError{fmt.Errorf("opening storage: %w", err)}
 	}
 	entries, err := auth.ParseEntries(cfg.APIKeys)
 	if err != nil {
@@ -95,10 +95,16 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 			return nil, fmt.Errorf("ATG_BACKUP_RETENTION_DAYS %q: want an integer >= 0", cfg.BackupRetention)
 		}
 	}
+	invTimeout := DefaultInvocationTimeout
+	if cfg.InvocationTimeout != "" {
+		if invTimeout, err = time.ParseDuration(cfg.InvocationTimeout); err != nil || invTimeout <= 0 {
+			return nil, fmt.Errorf("ATG_INVOCATION_TIMEOUT %q: want a positive duration such as 25m", cfg.InvocationTimeout)
+		}
+	}
 	backupsContainer := BackupsContainer(cfg.StoragePrefix)
 	backups, err := OpenBlobBackups(ctx, az.Blobs, backupsContainer)
 	if err != nil {
-		return nil, fmt.Errorf("opening storage: %w", err)
+		return nil, &StorageUnavailableError{fmt.Errorf("opening storage: %w", err)}
 	}
 
 	reg := NewRegistry()
@@ -129,7 +135,7 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 	return &App{
 		Azure:  az,
 		API:    NewRouter(deps),
-		Worker: &Worker{Backend: az.Backend, Executors: reg, Logger: log},
+		Worker: &Worker{Backend: az.Backend, Executors: reg, Logger: log, InvocationTimeout: invTimeout},
 		Deps:   deps,
 	}, nil
 }

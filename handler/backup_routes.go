@@ -71,6 +71,9 @@ func (s *server) listBackups(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
+	if len(q["tenant_id"]) > 1 { // the Functions host would merge them into "a,b"
+		return apierr.Invalid(map[string]string{"tenant_id": "must be given once"})
+	}
 	tenant := q.Get("tenant_id")
 	if tenant != "" {
 		if tenant, err = graph.CheckTenant(tenant); err != nil {

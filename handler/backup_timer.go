@@ -84,6 +84,14 @@ func QueueDailyBackup(ctx context.Context, b *jobs.Backend, now time.Time) (jobs
 	if !claimed {
 		id = existing.JobID
 		j, err := b.Jobs.Get(ctx, BackupTimerOwner, id)
+		if err == nil && j.Status == jobs.Queued && j.Attempts == 0 && now.Sub(j.CreatedAt) > staleQueuedBackup {
+			// Created by an earlier tick that never got its message through (it died between
+			// creating and queueing): queue it now, so the day's claim does not end the day.
+			if err := b.Queue.Enqueue(ctx, jobs.Message{JobID: j.ID, Owner: j.Owner, Type: j.Type, Kind: jobs.KindStart}); err != nil {
+				return jobs.Job{}, false, fmt.Errorf("re-queueing backup job %s: %w", j.ID, err)
+			}
+			return j, true, nil
+		}
 		if err == nil {
 			return j, false, nil // already created today
 		}
@@ -108,11 +116,37 @@ func QueueDailyBackup(ctx context.Context, b *jobs.Backend, now time.Time) (jobs
 	return job, true, nil
 }
 
+// staleQueuedBackup: a timer job still queued and never attempted after this long lost its
+// message; the next tick of the day queues it again.
+const staleQueuedBackup = 15 * time.Minute
+
+// timerRetryDelays are the waits between attempts to queue the day's backup job (the host
+// does not retry a failed timer invocation; storage hiccups must not cost the day's backup).
+var timerRetryDelays = []time.Duration{2 * time.Second, 5 * time.Second, 15 * time.Second, 30 * time.Second}
+
+// queueDailyBackupRetrying is QueueDailyBackup with bounded, logged retries.
+func queueDailyBackupRetrying(ctx context.Context, b *jobs.Backend, now func() time.Time, log *slog.Logger) (jobs.Job, bool, error) {
+	for attempt := 1; ; attempt++ {
+		job, created, err := QueueDailyBackup(ctx, b, now())
+		if err == nil || attempt > len(timerRetryDelays) || ctx.Err() != nil {
+			return job, created, err
+		}
+		delay := timerRetryDelays[attempt-1]
+		log.Warn("daily graph backup not queued yet; retrying", "function", FunctionBackupTimer, "attempt", attempt, "retry_in", delay.String(), "err", err)
+		select {
+		case <-ctx.Done():
+			return job, created, errors.Join(err, ctx.Err())
+		case <-time.After(delay):
+		}
+	}
+}
+
 // backupTimer answers the host's timer invocation: 200 with the response contract when the
 // day's backup job is queued (or already was), 500 otherwise (the host records the failed
 // run; the backup-missing alert follows).
-func backupTimer(b *jobs.Backend, log *slog.Logger, now func() time.Time) http.Handler {
+func backupTimer(b *jobs.Backend, base *slog.Logger, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		_, log := withInvocationLogger(r, base)
 		reply := func(status int, logs ...string) {
 			rw.Header().Set("Content-Type", "application/json")
 			rw.WriteHeader(status)
@@ -132,9 +166,9 @@ func backupTimer(b *jobs.Backend, log *slog.Logger, now func() time.Time) http.H
 			reply(http.StatusBadRequest, "undecodable invocation payload: "+err.Error())
 			return
 		}
-		job, created, err := QueueDailyBackup(r.Context(), b, now())
+		job, created, err := queueDailyBackupRetrying(r.Context(), b, now, log)
 		if err != nil {
-			log.Error("daily graph backup not queued", "function", FunctionBackupTimer, "err", err)
+			log.Error("daily graph backup not queued", "function", FunctionBackupTimer, "attempts", len(timerRetryDelays)+1, "err", err)
 			reply(http.StatusInternalServerError, "daily graph backup not queued: "+err.Error())
 			return
 		}
@@ -185,7 +219,7 @@ func RunDailyBackups(ctx context.Context, b *jobs.Backend, at time.Duration, now
 		now = time.Now
 	}
 	queue := func() {
-		job, created, err := QueueDailyBackup(ctx, b, now())
+		job, created, err := queueDailyBackupRetrying(ctx, b, now, log)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("daily graph backup not queued", "err", err)

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -200,12 +201,58 @@ func (c client) checkScan(t testing.TB, id string, tr sim.TenantTruth) scanResul
 		t.Fatalf("artifacts: %d %s", code, b)
 	}
 	a := arts.Artifacts[0]
-	code, hdr, body := c.do(t, "GET", strings.TrimPrefix(a.URL, ""), "")
+	code, hdr, body := c.download(t, a.URL)
 	sum := sha256.Sum256(body)
 	if code != 200 || hex.EncodeToString(sum[:]) != a.SHA256 || int64(len(body)) != a.Size || hdr.Get("X-Content-SHA256") != a.SHA256 {
 		t.Fatalf("download: %d, sha256 %x vs listed %s, %d bytes vs %d", code, sum, a.SHA256, len(body), a.Size)
 	}
 	return r
+}
+
+// download GETs an artifact: on Azure storage (Azurite) the service answers 302 to a
+// read-only SAS URL valid at most 15 minutes, fetched without the API key. The returned
+// header carries the service's X-Content-SHA256.
+func (c client) download(t testing.TB, path string) (int, http.Header, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", c.base+path, nil)
+	req.Header.Set("Authorization", "Bearer "+c.key)
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		return resp.StatusCode, resp.Header, b
+	}
+	hdr := resp.Header
+	loc, err := url.Parse(hdr.Get("Location"))
+	if err != nil {
+		t.Fatalf("redirect Location: %v", err)
+	}
+	q := loc.Query()
+	se, err := time.Parse(time.RFC3339, q.Get("se"))
+	if q.Get("sig") == "" || q.Get("sp") != "r" || err != nil || time.Until(se) > 15*time.Minute || time.Until(se) < time.Minute {
+		t.Fatalf("artifact redirect is not a read-only SAS valid <= 15 min: sp=%q se=%q sig? %v", q.Get("sp"), q.Get("se"), q.Get("sig") != "")
+	}
+	resp, err = http.Get(loc.String()) // no API key
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode == 200 { // read-only: writing through it is refused
+		put, _ := http.NewRequest("PUT", loc.String(), strings.NewReader("x"))
+		put.Header.Set("x-ms-blob-type", "BlockBlob")
+		if pr, err := http.DefaultClient.Do(put); err == nil {
+			pr.Body.Close()
+			if pr.StatusCode < 400 {
+				t.Errorf("PUT through the artifact URL answered %d", pr.StatusCode)
+			}
+		}
+	}
+	return resp.StatusCode, hdr, b
 }
 
 func openStore(t *testing.T, path string) graph.Store {

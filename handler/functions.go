@@ -20,6 +20,8 @@ const (
 	FunctionJobsPoison   = "jobs_poison"
 	FunctionShardsPoison = "shards_poison"
 	QueueBinding         = "msg"
+	// InvocationIDHeader carries the host's invocation id on every request it sends.
+	InvocationIDHeader = "X-Azure-Functions-InvocationId"
 )
 
 // InvocationRequest is the host's payload for a non-HTTP trigger.
@@ -66,8 +68,10 @@ func NewFunctionsHandler(api http.Handler, w *Worker, log *slog.Logger) http.Han
 // number or string), runs fn, and answers 200 with the response contract, or 500 so that the
 // host retries (and finally poisons) the message.
 func invocation(name string, log *slog.Logger, fn func(context.Context, jobs.Message, int) error, poison bool) http.Handler {
+	base := log
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		ctx, log := withInvocationLogger(r, base)
 		reply := func(status int, logs ...string) {
 			rw.Header().Set("Content-Type", "application/json")
 			rw.WriteHeader(status)
@@ -105,7 +109,7 @@ func invocation(name string, log *slog.Logger, fn func(context.Context, jobs.Mes
 				dc = n
 			}
 		}
-		if err := guardMessage(log, m, func() error { return fn(r.Context(), m, dc) }); err != nil {
+		if err := guardMessage(log, m, func() error { return fn(ctx, m, dc) }); err != nil {
 			log.Warn("invocation failed", "function", name, "job_id", m.JobID, "dequeue_count", dc, "err", err,
 				"duration_ms", time.Since(start).Milliseconds())
 			reply(http.StatusInternalServerError, fmt.Sprintf("%s %s: %v", m.Kind, m.JobID, err))

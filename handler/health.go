@@ -70,6 +70,9 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) error {
 		res.Status = "degraded"
 	case failed["graph"]:
 		res.Checks["graph"] = "unavailable"
+		if st, ok := s.Graph.(interface{ State() string }); ok && st.State() != GraphOK {
+			res.Checks["graph"] = st.State() // LazyStore not open yet: connecting | unavailable
+		}
 	default:
 		res.Checks["graph"] = "ok"
 	}

@@ -80,6 +80,12 @@ func TestHostingFilesMatchCode(t *testing.T) {
 	if host.Extensions.HTTP.RoutePrefix != "api" || host.FunctionTimeout == "" {
 		t.Errorf("host.json http/functionTimeout: %+v %q", host.Extensions.HTTP, host.FunctionTimeout)
 	}
+	var hh, mm, ss int
+	if _, err := fmt.Sscanf(host.FunctionTimeout, "%d:%d:%d", &hh, &mm, &ss); err != nil {
+		t.Errorf("host.json functionTimeout %q: %v", host.FunctionTimeout, err)
+	} else if ft := time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute + time.Duration(ss)*time.Second; DefaultInvocationTimeout > ft-2*time.Minute {
+		t.Errorf("invocation deadline %s must stay clearly below functionTimeout %s (the host restarts the process at it)", DefaultInvocationTimeout, ft)
+	}
 
 	names := jobs.Names{Prefix: jobs.DefaultPrefix}
 	wantQueues := map[string]string{
@@ -154,7 +160,8 @@ func TestHostingFilesMatchCode(t *testing.T) {
 // TestHandlerProcessAsHost runs the built `atg handler` as the Functions host would: it
 // waits for GET /, sends the API request forwarded raw, then plays the queue trigger —
 // dequeue from Azurite, base64-decode (messageEncoding), POST /<function> with the host's
-// payload (message double-encoded, DequeueCount a string) — until the scan is done.
+// payload (hostQueueInvocation: message encoded twice, metadata strings JSON-encoded, every
+// field of the message in Metadata) — until the scan is done.
 func TestHandlerProcessAsHost(t *testing.T) {
 	e := newServiceEnv(t, sim.Options{Resources: 200, Subscriptions: 2, Seed: 3, Throttle: "fast"})
 	bin := buildATG(t)
@@ -218,6 +225,7 @@ func TestHandlerProcessAsHost(t *testing.T) {
 	fns := map[string]*azqueue.QueueClient{
 		FunctionJobsWorker: svc.NewQueueClient(names.JobsQueue()), FunctionShardsWorker: svc.NewQueueClient(names.ShardsQueue()),
 	}
+	fixture := readHostFixture(t, "host-jobs-worker.json")
 	var mu sync.Mutex
 	invocations := 0
 	for {
@@ -252,10 +260,8 @@ func TestHandlerProcessAsHost(t *testing.T) {
 						t.Errorf("queue text is not base64: %q", *m.MessageText)
 						return
 					}
-					data, _ := json.Marshal(string(text)) // a JSON message arrives as a JSON string
-					body := fmt.Sprintf(`{"Data":{%q:%s},"Metadata":{"DequeueCount":"%d","Id":%q,"PopReceipt":%q,"sys":{"MethodName":%q}}}`,
-						QueueBinding, data, *m.DequeueCount, *m.MessageID, *m.PopReceipt, fn)
-					resp, err := http.Post(base+"/"+fn, "application/json", strings.NewReader(body))
+					body, _ := json.Marshal(hostQueueInvocation(fixture, text, m, fn))
+					resp, err := http.Post(base+"/"+fn, "application/json", bytes.NewReader(body))
 					if err != nil {
 						t.Errorf("invoke %s: %v", fn, err)
 						return
@@ -286,4 +292,18 @@ func TestHandlerProcessAsHost(t *testing.T) {
 	}
 	c.checkScan(t, id, e.truth())
 	t.Logf("scan done through %d queue invocations", invocations)
+}
+
+// hostQueueInvocation is the host's invocation body for dequeued message m (text: its
+// base64-decoded text), with m's real Id, PopReceipt, times and DequeueCount.
+func hostQueueInvocation(fixture map[string]any, text []byte, m *azqueue.DequeuedMessage, fn string) map[string]any {
+	v := hostEncodeText(fixture, text, int(*m.DequeueCount), fn)
+	meta := v["Metadata"].(map[string]any)
+	meta["Id"], meta["PopReceipt"] = hostEncodeString(*m.MessageID), hostEncodeString(*m.PopReceipt)
+	for k, tm := range map[string]*time.Time{"InsertionTime": m.InsertionTime, "ExpirationTime": m.ExpirationTime, "NextVisibleTime": m.TimeNextVisible} {
+		if tm != nil {
+			meta[k] = tm.UTC().Format("2006-01-02T15:04:05+00:00")
+		}
+	}
+	return v
 }

@@ -95,6 +95,9 @@ func (s *server) listJobs(w http.ResponseWriter, r *http.Request) error {
 	for k := range q {
 		switch k {
 		case "status", "type", "limit", "cursor":
+			if len(q[k]) > 1 { // the Functions host would merge them into "a,b": refuse in both hostings
+				f[k] = "must be given once"
+			}
 		default:
 			f[k] = "unknown query parameter"
 		}
@@ -188,6 +191,9 @@ func (s *server) getArtifact(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	name := mux.Vars(r)["name"]
+	if done, err := s.redirectArtifact(w, r, j.ID, name); done || err != nil {
+		return err
+	}
 	a, rc, err := s.Backend.Artifacts.Open(r.Context(), j.ID, name)
 	if err != nil {
 		return storageError("opening the artifact", err)

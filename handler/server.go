@@ -49,15 +49,19 @@ type Deps struct {
 	Backups             BackupStore
 	BackupsContainer    string
 	BackupRetentionDays int
+	// StreamArtifacts streams artifact downloads even when the store can sign a URL to
+	// redirect to (artifact_redirect.go).
+	StreamArtifacts bool
 }
 
 type server struct {
 	Deps
 }
 
-// NewRouter returns the whole API: recover -> request id -> audit log -> deadline -> routes,
-// where every route but /health sits behind the auth (and rate limit) subrouter. Paths are
-// routed as sent: an encoded slash (%2F) stays inside its segment.
+// NewRouter returns the whole API: recover -> request id -> audit log -> deadline ->
+// Content-Length required (411) -> routes, where every route but /health sits behind the auth
+// (and rate limit) subrouter. Paths are routed as sent: an encoded slash (%2F) stays inside
+// its segment.
 func NewRouter(d Deps) http.Handler {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
@@ -83,7 +87,20 @@ func NewRouter(d Deps) http.Handler {
 	s.registerJobRoutes(authed)
 	s.registerBackupRoutes(authed)
 
-	return s.recoverer(s.requestID(s.audit(s.deadline(r))))
+	return s.recoverer(s.requestID(s.audit(s.deadline(s.requireLength(r)))))
+}
+
+// requireLength answers 411 to a request whose body has no Content-Length (chunked): the
+// Functions host forwards a body only when Content-Length > 0, so such a body would arrive
+// empty there; `atg serve` refuses it too, so both hostings behave alike.
+func (s *server) requireLength(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength < 0 {
+			s.writeError(w, r, apierr.Errorf(apierr.LengthRequired, "request bodies need a Content-Length (chunked transfer encoding is not supported)"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // setFallbacks gives the router JSON 404s and 405s. gorilla loses method mismatches across
@@ -238,6 +255,9 @@ func (s *server) audit(next http.Handler) http.Handler {
 			"status", rec.status(), "duration_ms", float64(time.Since(start).Microseconds()) / 1000}
 		if info.jobID != "" {
 			attrs = append(attrs, "job_id", info.jobID)
+		}
+		if id := r.Header.Get(InvocationIDHeader); id != "" && len(id) <= 64 { // forwarded by the Functions host
+			attrs = append(attrs, "invocation_id", id)
 		}
 		if info.code != "" {
 			attrs = append(attrs, "code", info.code)

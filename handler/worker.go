@@ -27,7 +27,9 @@ type Worker struct {
 	MaxDequeueCount int           // default 5
 	ProgressEvery   time.Duration // minimum gap between progress writes per job; default 1s
 	CancelPoll      time.Duration // how often a running invocation checks for cancellation; default 3s
-	Now             func() time.Time
+	// InvocationTimeout bounds each Process call (deadline.go); 0 = none.
+	InvocationTimeout time.Duration
+	Now               func() time.Time
 
 	mu        sync.Mutex
 	lastWrite map[string]time.Time
@@ -64,7 +66,12 @@ func (w *Worker) init() {
 // with that error.
 func (w *Worker) Process(ctx context.Context, m jobs.Message, dequeueCount int) error {
 	w.init()
-	log := w.Logger.With("job_id", m.JobID, "kind", m.Kind, "shard", m.Shard, "dequeue_count", dequeueCount)
+	if w.InvocationTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = withInvocationDeadline(ctx, w.InvocationTimeout)
+		defer cancel()
+	}
+	log := loggerFrom(ctx, w.Logger).With("job_id", m.JobID, "kind", m.Kind, "shard", m.Shard, "dequeue_count", dequeueCount)
 	j, err := w.Backend.Jobs.Get(ctx, m.Owner, m.JobID)
 	if apierr.Is(err, apierr.NotFound) {
 		log.Warn("message for an unknown job; dropping it")
@@ -123,6 +130,11 @@ func (w *Worker) Process(ctx context.Context, m jobs.Message, dequeueCount int) 
 	if errors.Is(context.Cause(runCtx), errJobCancelled) {
 		return w.markCancelled(ctx, j)
 	}
+	if de, ok := deadlineCause(ctx); ok { // this attempt ends here; the next delivery resumes
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		return w.fail(fctx, j, de, dequeueCount, log)
+	}
 	if ctx.Err() != nil { // shutting down: release the message, it will be redelivered
 		return fmt.Errorf("job %s interrupted: %w", j.ID, err)
 	}
@@ -145,6 +157,9 @@ func progressOf(phase string, percent int, msg string) jobs.Progress {
 func permanent(err error) bool {
 	if isPanic(err) {
 		return true
+	}
+	if errors.Is(err, ErrGraphUnavailable) {
+		return false // the store comes back: redeliver
 	}
 	var pe permanentError
 	if errors.As(err, &pe) {
@@ -171,7 +186,10 @@ func jobErrorOf(err error) *jobs.JobError {
 	if errors.As(err, &ae) && ae.Message != "" {
 		msg = ae.Message
 	}
-	if code == apierr.Internal {
+	switch {
+	case errors.Is(err, ErrInvocationDeadline):
+		code = "deadline_exceeded"
+	case code == apierr.Internal:
 		code = "execution_failed"
 	}
 	return &jobs.JobError{Code: string(code), Message: secrets.RedactText(msg)}

@@ -118,6 +118,9 @@ func newHostFixture(t *testing.T) *hostFixture {
 // payload renders a testdata host payload for message m.
 func payload(t *testing.T, file string, m jobs.Message, dequeue int) string {
 	t.Helper()
+	if strings.HasPrefix(file, "host-") {
+		return hostPayload(t, file, m, dequeue)
+	}
 	b, err := os.ReadFile(filepath.Join("testdata", "host", file))
 	if err != nil {
 		t.Fatal(err)
@@ -168,12 +171,12 @@ func (h *hostFixture) job(t *testing.T, id string) jobs.Job {
 func TestHostFanOutAndDuplicates(t *testing.T) {
 	h := newHostFixture(t)
 	id := h.submitScan(t, "alice")
-	files := []string{"queue-double-encoded.json", "queue-string-message.json", "queue-object-message.json", "queue-dequeue-string.json"}
+	files := []string{"host-shards-worker.json", "queue-double-encoded.json", "queue-string-message.json", "queue-object-message.json", "queue-dequeue-string.json"}
 	start := h.q.Drain()
 	if len(start) != 1 {
 		t.Fatalf("start messages: %v", start)
 	}
-	if code, out := h.invoke(t, FunctionJobsWorker, payload(t, "queue-double-encoded.json", start[0], 1)); code != 200 {
+	if code, out := h.invoke(t, FunctionJobsWorker, payload(t, "host-jobs-worker.json", start[0], 1)); code != 200 {
 		t.Fatalf("start: %d %v", code, out.Logs)
 	}
 	shards := h.q.Drain()
@@ -231,12 +234,12 @@ func TestHostRetriesThenFails(t *testing.T) {
 	h.scan.failWith = errors.New("ARM said 500 for sub-a")
 	id := h.submitScan(t, "alice")
 	start := h.q.Drain()[0]
-	if code, _ := h.invoke(t, FunctionJobsWorker, payload(t, "queue-string-message.json", start, 1)); code != 200 {
+	if code, _ := h.invoke(t, FunctionJobsWorker, payload(t, "host-jobs-worker.json", start, 1)); code != 200 {
 		t.Fatal("plan failed")
 	}
 	shard := h.q.Drain()[0]
 	for dc := 1; dc <= 5; dc++ {
-		code, out := h.invoke(t, FunctionShardsWorker, payload(t, "queue-dequeue-string.json", shard, dc))
+		code, out := h.invoke(t, FunctionShardsWorker, payload(t, "host-shards-worker.json", shard, dc))
 		if code == 200 {
 			t.Fatalf("attempt %d succeeded: %v", dc, out.Logs)
 		}
@@ -250,7 +253,7 @@ func TestHostRetriesThenFails(t *testing.T) {
 		t.Fatalf("after 5 attempts: %s %+v attempts %d", j.Status, j.Error, j.Attempts)
 	}
 	// the host then moves it to poison: the poison function acknowledges, job stays failed
-	if code, _ := h.invoke(t, FunctionShardsPoison, payload(t, "poison-message.json", shard, 1)); code != 200 {
+	if code, _ := h.invoke(t, FunctionShardsPoison, payload(t, "host-shards-poison.json", shard, 1)); code != 200 {
 		t.Fatalf("poison: %d", code)
 	}
 	if j2 := h.job(t, id); j2.Status != jobs.Failed || j2.Error.Message != j.Error.Message {
@@ -263,14 +266,14 @@ func TestPoisonFailsJobWithLastError(t *testing.T) {
 	h.scan.failWith = errors.New("throttled forever")
 	id := h.submitScan(t, "bob")
 	start := h.q.Drain()[0]
-	h.invoke(t, FunctionJobsWorker, payload(t, "queue-string-message.json", start, 1))
+	h.invoke(t, FunctionJobsWorker, payload(t, "host-jobs-worker.json", start, 1))
 	shard := h.q.Drain()[0]
-	h.invoke(t, FunctionShardsWorker, payload(t, "queue-string-message.json", shard, 1)) // one failed attempt
+	h.invoke(t, FunctionShardsWorker, payload(t, "host-jobs-worker.json", shard, 1)) // one failed attempt
 	if j := h.job(t, id); j.Status != jobs.Running || j.LastError == nil {
 		t.Fatalf("after one failure: %+v", j)
 	}
 	// e.g. the host's own limit hit before the worker's (crashes): the poison function ends it
-	if code, _ := h.invoke(t, FunctionShardsPoison, payload(t, "poison-message.json", shard, 1)); code != 200 {
+	if code, _ := h.invoke(t, FunctionShardsPoison, payload(t, "host-shards-poison.json", shard, 1)); code != 200 {
 		t.Fatal("poison failed")
 	}
 	if j := h.job(t, id); j.Status != jobs.Failed || !strings.Contains(j.Error.Message, "throttled forever") {
@@ -282,13 +285,13 @@ func TestHostCancellation(t *testing.T) {
 	h := newHostFixture(t)
 	id := h.submitScan(t, "alice")
 	start := h.q.Drain()[0]
-	h.invoke(t, FunctionJobsWorker, payload(t, "queue-string-message.json", start, 1))
+	h.invoke(t, FunctionJobsWorker, payload(t, "host-jobs-worker.json", start, 1))
 	shards := h.q.Drain()
 	// cancel while a shard is running: the watcher stops it, the job ends cancelled
 	h.scan.block = make(chan struct{})
 	done := make(chan int)
 	go func() {
-		code, _ := h.invoke(t, FunctionShardsWorker, payload(t, "queue-string-message.json", shards[0], 1))
+		code, _ := h.invoke(t, FunctionShardsWorker, payload(t, "host-jobs-worker.json", shards[0], 1))
 		done <- code
 	}()
 	for h.job(t, id).Status == jobs.Running && func() bool { h.scan.mu.Lock(); defer h.scan.mu.Unlock(); return h.scan.runs[shards[0].Shard] == 0 }() {
@@ -311,7 +314,7 @@ func TestHostCancellation(t *testing.T) {
 	// remaining shards are acknowledged without running
 	close(h.scan.block)
 	for _, m := range shards[1:] {
-		if code, _ := h.invoke(t, FunctionShardsWorker, payload(t, "queue-string-message.json", m, 1)); code != 200 {
+		if code, _ := h.invoke(t, FunctionShardsWorker, payload(t, "host-jobs-worker.json", m, 1)); code != 200 {
 			t.Fatal("shard after cancel")
 		}
 		if h.scan.runs[m.Shard] != 0 {
@@ -355,7 +358,7 @@ func TestRunnerJobsAndPermanentErrors(t *testing.T) {
 	resp = h.do("POST", "/api/v1/generate-iac", h.keys["alice"], `{"tenant_id":"`+tenant+`","format":"bicep"}`)
 	id = resp.json(t)["id"].(string)
 	m = h.q.Drain()[0]
-	if code, _ := h.invoke(t, FunctionJobsWorker, payload(t, "queue-string-message.json", m, 1)); code != 200 {
+	if code, _ := h.invoke(t, FunctionJobsWorker, payload(t, "host-jobs-worker.json", m, 1)); code != 200 {
 		t.Fatal("permanent error should be acknowledged")
 	}
 	if j := h.job(t, id); j.Status != jobs.Failed || j.Error.Code != "not_found" || !strings.Contains(j.Error.Message, "scan it first") {
@@ -382,7 +385,7 @@ func TestInvocationDecoding(t *testing.T) {
 	}
 	// unknown job: acknowledged
 	m := jobs.Message{JobID: jobs.NewID(time.Now()), Owner: "alice", Type: "scan", Kind: jobs.KindStart}
-	if code, _ := h.invoke(t, FunctionJobsWorker, payload(t, "queue-string-message.json", m, 1)); code != 200 {
+	if code, _ := h.invoke(t, FunctionJobsWorker, payload(t, "host-jobs-worker.json", m, 1)); code != 200 {
 		t.Errorf("unknown job: %d", code)
 	}
 	_ = fmt.Sprint()

@@ -290,11 +290,27 @@ func (c *Client) Health(ctx context.Context) (Health, error) {
 	return h, c.do(ctx, http.MethodGet, "/health", nil, nil, "", &h)
 }
 
-// DownloadArtifact streams one artifact into w and returns its SHA-256 (hex). The service may
-// answer with the bytes or a redirect to a short-lived URL; net/http follows the redirect
-// (dropping the Authorization header for another host).
+// DownloadArtifact streams one artifact into w and returns its SHA-256 (hex); callers compare
+// it with the listed sha256. The service answers with the bytes or with a redirect to a
+// short-lived read-only storage URL (the Functions host buffers responses): the redirect is
+// followed without the API key (the URL is the credential; the key never goes to storage).
 func (c *Client) DownloadArtifact(ctx context.Context, id, name string, w io.Writer) (string, int64, error) {
-	resp, err := c.send(ctx, http.MethodGet, "/jobs/"+url.PathEscape(id)+"/artifacts/"+url.PathEscape(name), nil, nil, "")
+	dl := *c
+	hc := http.Client{Timeout: 30 * time.Minute} // a large artifact may take a while
+	if c.HTTP != nil {
+		hc = *c.HTTP
+		hc.Timeout = max(hc.Timeout, 30*time.Minute)
+	}
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 {
+			return fmt.Errorf("artifact %s: too many redirects", name)
+		}
+		req.Header.Del("Authorization")
+		req.Header.Del("Idempotency-Key")
+		return nil
+	}
+	dl.HTTP = &hc
+	resp, err := dl.send(ctx, http.MethodGet, "/jobs/"+url.PathEscape(id)+"/artifacts/"+url.PathEscape(name), nil, nil, "")
 	if err != nil {
 		return "", 0, err
 	}

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -96,39 +95,61 @@ arguments ["handler"]). Listens on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT: forw
 requests reach the API at their original /api/v1 paths, queue triggers arrive as
 POST /<FunctionName>.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return handlerRun(cmd.Context(), o) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			// Under the host, logs go by level: INFO/DEBUG to stdout, WARN/ERROR to stderr
+			// (the host logs stderr lines as errors), as JSON lines. Every component that asks
+			// the factory for a logger (the graph store too) gets this one.
+			level := slog.LevelInfo
+			if cfg, err := f.Config(); err == nil {
+				_ = level.UnmarshalText([]byte(cfg.LogLevel))
+			}
+			hostLog := slog.New(handler.NewHostLogHandler(f.IO.Out, f.IO.ErrOut, level))
+			f.Logger = func() *slog.Logger { return hostLog }
+			o.Logger = f.Logger
+			return handlerRun(cmd.Context(), o)
+		},
 	}
 	cmd.Flags().StringVar(&o.Port, "port", "", "port to listen on (default: FUNCTIONS_CUSTOMHANDLER_PORT)")
 	cmd.Flags().DurationVar(&o.Grace, "grace", 30*time.Second, "shutdown grace period")
 	return cmd
 }
 
-// openApp opens the graph store (tolerating failure: health reports it) and the service.
+// openApp builds the service over a lazily opened graph store (retried with backoff in the
+// background until ctx ends; jobs that need it fail their attempt retryably meanwhile, and
+// health reports its state) and opens storage.
 func openApp(ctx context.Context, o *Options, cfg *config.Config, log *slog.Logger) (*handler.App, func(), error) {
-	var (
-		store    graph.Store
-		graphErr error
-	)
+	var lazy *handler.LazyStore
 	if o.GraphStore != nil {
-		store, graphErr = o.GraphStore(ctx)
-		if graphErr != nil {
-			log.Error("graph store unavailable; scans are disabled until restart", "err", graphErr)
-			store = nil
-		}
+		lazy = &handler.LazyStore{Open: o.GraphStore, Logger: log}
 	}
-	app, err := handler.NewApp(ctx, handler.AppOptions{Config: cfg, Logger: log, Graph: store, GraphErr: graphErr})
+	opts := handler.AppOptions{Config: cfg, Logger: log}
+	if lazy != nil {
+		opts.Graph = lazy
+	}
+	octx, cancel := context.WithTimeout(ctx, 10*time.Second) // one attempt at storage (the SDK retries inside it)
+	app, err := handler.NewApp(octx, opts)
+	cancel()
+	if err != nil {
+		return nil, nil, err
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if lazy != nil {
+			lazy.Run(runCtx)
+		}
+	}()
 	closeFn := func() {
-		if store != nil {
+		stop()
+		<-done
+		if lazy != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			if err := store.Close(ctx); err != nil {
+			if err := lazy.Close(ctx); err != nil {
 				log.Warn("closing graph store", "err", err)
 			}
 		}
-	}
-	if err != nil {
-		closeFn()
-		return nil, nil, err
 	}
 	return app, closeFn, nil
 }
@@ -231,27 +252,14 @@ func handlerRun(ctx context.Context, o *Options) error {
 	if port == "" {
 		return cmdutil.Usagef("FUNCTIONS_CUSTOMHANDLER_PORT is not set (the Functions host sets it); use --port to run by hand")
 	}
-	// Listen first and answer the host's readiness probe at once; invocations wait for the app.
+	// Listen first; the gate holds the host's readiness probe and invocations until storage
+	// is open (handler.Gate), so the host releases no work the handler cannot do.
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", port))
 	if err != nil {
 		return fmt.Errorf("listening on port %s: %w", port, err)
 	}
-	var ready atomic.Pointer[http.Handler]
-	starting := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h := ready.Load(); h != nil {
-			(*h).ServeHTTP(w, r)
-			return
-		}
-		if r.Method == http.MethodGet && r.URL.Path == "/" {
-			_, _ = w.Write([]byte("starting\n"))
-			return
-		}
-		w.Header().Set("Retry-After", "5")
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = w.Write([]byte(`{"error":{"code":"unavailable","message":"the service is starting"}}` + "\n"))
-	})
-	srv := newHTTPServer(starting, log)
+	gate := &handler.Gate{Logger: log}
+	srv := newHTTPServer(gate, log)
 	errc := make(chan error, 1)
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -259,14 +267,13 @@ func handlerRun(ctx context.Context, o *Options) error {
 		}
 		close(errc)
 	}()
-	app, closeStore, err := openApp(ctx, o, cfg, log)
+	app, closeStore, err := openAppRetrying(ctx, o, cfg, log)
 	if err != nil {
 		_ = srv.Close()
 		return err
 	}
 	defer closeStore()
-	h := handler.NewFunctionsHandler(app.API, app.Worker, log)
-	ready.Store(&h)
+	gate.Open(handler.NewFunctionsHandler(app.API, app.Worker, log))
 	log.Info("atg handler ready", "addr", ln.Addr().String(), "environment", cfg.Environment)
 
 	select {
@@ -274,8 +281,39 @@ func handlerRun(ctx context.Context, o *Options) error {
 	case err = <-errc:
 		return err
 	}
+	log.Info("signal received: finishing in-flight invocations", "grace", o.Grace)
 	shCtx, cancel := context.WithTimeout(context.Background(), o.Grace)
 	defer cancel()
 	_ = srv.Shutdown(shCtx)
-	return nil
+	// Never exit 0 on a signal: the host treats a clean exit as final and does not restart
+	// the handler, so a stray SIGTERM would leave the instance without a worker.
+	return &cmdutil.ExitError{Code: ExitSignalled}
+}
+
+// ExitSignalled is `atg handler`'s exit code after SIGINT/SIGTERM (128+15).
+const ExitSignalled = 143
+
+// openAppRetrying is openApp, retried with backoff (1s doubling to 30s, logged) while storage
+// cannot be reached: under the Functions host the process must stay up and become ready
+// when storage does. Configuration errors and ctx's end return at once.
+func openAppRetrying(ctx context.Context, o *Options, cfg *config.Config, log *slog.Logger) (*handler.App, func(), error) {
+	for attempt := 1; ; attempt++ {
+		app, closeFn, err := openApp(ctx, o, cfg, log)
+		if err == nil {
+			if attempt > 1 {
+				log.Info("storage open", "after_attempts", attempt)
+			}
+			return app, closeFn, nil
+		}
+		if !handler.IsStorageUnavailable(err) || ctx.Err() != nil {
+			return nil, nil, err
+		}
+		delay := handler.Backoff(attempt, time.Second, 30*time.Second)
+		log.Warn("storage unavailable; holding the host's invocations and retrying", "attempt", attempt, "retry_in", delay.String(), "err", err)
+		select {
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		case <-time.After(delay):
+		}
+	}
 }

@@ -58,14 +58,14 @@ func TestCorpusSecretsNotCopied(t *testing.T) {
 	}
 	text := seen.String()
 	for _, x := range planted {
-		if strings.Contains(text, x.Secret) || strings.Contains(text, strings.Trim(mustJSON(x.Secret), `"`)) {
+		if strings.Contains(text, x.Secret) || strings.Contains(text, strings.Trim(jsonString(x.Secret), `"`)) {
 			t.Errorf("the secret planted at %s %s (%s) was copied to the target", x.ID, x.Path, x.Form)
 		}
 	}
 	t.Logf("corpus: %d of %d resources deployed, %d secret locations generated or left out", deployed, len(p.Items), len(m.Secrets))
 }
 
-func mustJSON(s string) string {
+func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }

@@ -28,6 +28,7 @@ const (
 	JobNotFinished       Code = "job_not_finished"
 	PayloadTooLarge      Code = "payload_too_large"
 	UnsupportedMediaType Code = "unsupported_media_type"
+	LengthRequired       Code = "length_required"
 	RateLimited          Code = "rate_limited"
 	Internal             Code = "internal"
 	NotImplemented       Code = "not_implemented"
@@ -45,6 +46,7 @@ var Status = map[Code]int{
 	JobNotFinished:       http.StatusConflict,
 	PayloadTooLarge:      http.StatusRequestEntityTooLarge,
 	UnsupportedMediaType: http.StatusUnsupportedMediaType,
+	LengthRequired:       http.StatusLengthRequired,
 	RateLimited:          http.StatusTooManyRequests,
 	Internal:             http.StatusInternalServerError,
 	NotImplemented:       http.StatusNotImplemented,

@@ -21,6 +21,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blockblob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azqueue"
 
 	"github.com/atg-go/atg/handler/apierr"
@@ -161,7 +162,7 @@ func openAzure(ctx context.Context, names Names, t *aztables.ServiceClient, q *a
 		Jobs:        &TableStore{c: t.NewClient(names.JobsTable()), blobs: blobs},
 		Shards:      &TableShards{c: t.NewClient(names.ShardsTable())},
 		Blobs:       blobs,
-		Artifacts:   &BlobArtifacts{c: b.ServiceClient().NewContainerClient(names.ArtifactsContainer())},
+		Artifacts:   &BlobArtifacts{c: b.ServiceClient().NewContainerClient(names.ArtifactsContainer()), svc: b.ServiceClient()},
 		Idempotency: &TableIdempotency{c: t.NewClient(names.IdempotencyTable())},
 		Queue:       &AzureQueue{jobs: q.NewQueueClient(names.JobsQueue()), shards: q.NewQueueClient(names.ShardsQueue())},
 	}
@@ -734,7 +735,10 @@ func ValidArtifactName(name string) error {
 
 // BlobArtifacts is ArtifactStore on a blob container: blob `<job id>/<name>`, content type
 // on the blob, sha256 as metadata.
-type BlobArtifacts struct{ c *container.Client }
+type BlobArtifacts struct {
+	c   *container.Client
+	svc *service.Client // for user delegation SAS (identity-based storage); see artifact_sas.go
+}
 
 // Put implements ArtifactStore: streams r to the blob, hashing as it goes, then records
 // the hash as metadata.

@@ -1,0 +1,37 @@
+package handler
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/atg-go/atg/handler/jobs"
+)
+
+// ArtifactURLTTL is the validity of the read-only URL an artifact download redirects to.
+const ArtifactURLTTL = 10 * time.Minute
+
+// redirectArtifact answers GET …/artifacts/{name} with 302 to a short-lived read-only URL of
+// the blob when the artifact store can sign one (the Functions host buffers whole responses
+// in memory; the client downloads from storage directly and still checks X-Content-SHA256).
+// It reports false when the caller should stream instead. The URL is a credential: it is
+// never logged.
+func (s *server) redirectArtifact(w http.ResponseWriter, r *http.Request, jobID, name string) (bool, error) {
+	l, ok := s.Backend.Artifacts.(jobs.ArtifactLinker)
+	if !ok || s.StreamArtifacts {
+		return false, nil
+	}
+	u, a, err := l.ReadURL(r.Context(), jobID, name, ArtifactURLTTL)
+	switch {
+	case errors.Is(err, jobs.ErrNoSignedURL):
+		s.Logger.Debug("artifact: no signed URL; streaming", "request_id", requestIDFrom(r.Context()), "job_id", jobID)
+		return false, nil
+	case err != nil:
+		return true, storageError("opening the artifact", err)
+	}
+	w.Header().Set("Location", u)
+	w.Header().Set("X-Content-SHA256", a.SHA256)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusFound)
+	return true, nil
+}
