@@ -12,8 +12,6 @@ import (
 	"time"
 )
 
-var argAPIVersions = []string{"2019-04-01", "2020-04-01-preview", "2021-03-01", "2022-10-01", "2024-04-01"}
-
 // argRow is one Resource Graph row, built lazily: filters read single columns and only the
 // returned page is materialised.
 type argRow struct {
@@ -442,12 +440,7 @@ func (s *Simulator) serveARG(c *call) {
 		armErr(c.w, http.StatusMethodNotAllowed, "MethodNotAllowed", "Resource Graph queries are POST requests.")
 		return
 	}
-	if av := c.r.URL.Query().Get("api-version"); !contains(argAPIVersions, av) {
-		if av == "" {
-			armErr(c.w, http.StatusBadRequest, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.")
-		} else {
-			armErr(c.w, http.StatusBadRequest, "InvalidApiVersionParameter", fmt.Sprintf("The api-version '%s' is invalid. The supported versions are '%s'.", av, strings.Join(argAPIVersions, ",")))
-		}
+	if !s.checkVersion(c, c.r.URL.Query().Get("api-version"), argAPIVersions, "Microsoft.ResourceGraph/resources") {
 		return
 	}
 	b, err := io.ReadAll(io.LimitReader(c.r.Body, 8<<20))

@@ -12,11 +12,6 @@ import (
 	"time"
 )
 
-var (
-	subsAPIVersions = []string{"2016-06-01", "2019-06-01", "2020-01-01", "2021-01-01", "2022-12-01"}
-	rmAPIVersions   = []string{"2019-10-01", "2020-06-01", "2020-10-01", "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01", "2024-11-01", "2025-04-01"}
-)
-
 func (s *Simulator) serveARM(c *call) {
 	r := c.r
 	path := strings.TrimSuffix(r.URL.Path, "/")
@@ -171,7 +166,7 @@ func (s *Simulator) serveARM(c *call) {
 	if strings.EqualFold(p.ns, "Microsoft.Authorization") && len(p.types) == 1 {
 		switch strings.ToLower(p.types[0]) {
 		case "roledefinitions":
-			if !s.checkVersion(c, apiVersion, vRoleDefs, "Microsoft.Authorization/roleDefinitions") {
+			if !s.checkVersion(c, apiVersion, versionsOf("Microsoft.Authorization/roleDefinitions", vRoleDefs...), "Microsoft.Authorization/roleDefinitions") {
 				return
 			}
 			if p.collection {
@@ -181,7 +176,7 @@ func (s *Simulator) serveARM(c *call) {
 			}
 			return
 		case "roleassignments":
-			if !s.checkVersion(c, apiVersion, vAuth, "Microsoft.Authorization/roleAssignments") {
+			if !s.checkVersion(c, apiVersion, versionsOf("Microsoft.Authorization/roleAssignments", vAuth...), "Microsoft.Authorization/roleAssignments") {
 				return
 			}
 			if p.collection {
@@ -196,7 +191,7 @@ func (s *Simulator) serveARM(c *call) {
 	info := s.st.types[strings.ToLower(typ)]
 	s.st.mu.RUnlock()
 	if info == nil {
-		armErr(c.w, http.StatusBadRequest, "NoRegisteredProviderFound", fmt.Sprintf("No registered resource provider found for location '%s' and API version '%s' for type '%s'.", "global", apiVersion, strings.Join(p.types, "/")))
+		s.unknownType(c, p, apiVersion)
 		return
 	}
 	if !s.checkVersion(c, apiVersion, info.APIVersions, info.Type) {
@@ -261,20 +256,6 @@ func (s *Simulator) armThrottle(c *call, sub, kind string) bool {
 		what = "tenant '" + c.t.id + "'"
 	}
 	armErr(c.w, http.StatusTooManyRequests, "SubscriptionRequestsThrottled", fmt.Sprintf("Number of '%s' requests for %s actor '%s' exceeded. Please try again after '%s' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling", strings.TrimSuffix(kinds, "s"), what, c.principal, retryAfterSeconds(v.wait)))
-	return false
-}
-
-func (s *Simulator) checkVersion(c *call, v string, allowed []string, typ string) bool {
-	if v == "" {
-		armErr(c.w, http.StatusBadRequest, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.")
-		return false
-	}
-	if slices.Contains(allowed, v) {
-		return true
-	}
-	rev := slices.Clone(allowed)
-	slices.Reverse(rev)
-	armErr(c.w, http.StatusBadRequest, "InvalidApiVersionParameter", fmt.Sprintf("The api-version '%s' is invalid. The supported versions are '%s' for type '%s'.", v, strings.Join(rev, ","), typ))
 	return false
 }
 
@@ -715,4 +696,24 @@ func (s *Simulator) listCollection(c *call, sub *subscription, p armPath, info *
 		}
 	}
 	s.writePage(c, keys, func(k string) any { return s.st.render(s.st.res[k]) }, c.pageSize(s.opts.PageSize))
+}
+
+// unknownType answers a request for a type the simulator does not know as ARM does for an
+// unknown namespace (400 InvalidResourceNamespace) or an unknown type of a known one (404
+// InvalidResourceType).
+func (s *Simulator) unknownType(c *call, p armPath, apiVersion string) {
+	s.st.mu.RLock()
+	known := false
+	for _, t := range s.st.types {
+		if strings.EqualFold(namespaceOf(t.Type), p.ns) {
+			known = true
+			break
+		}
+	}
+	s.st.mu.RUnlock()
+	if !known {
+		armErr(c.w, http.StatusBadRequest, "InvalidResourceNamespace", fmt.Sprintf("The resource namespace '%s' is invalid.", p.ns))
+		return
+	}
+	armErr(c.w, http.StatusNotFound, "InvalidResourceType", fmt.Sprintf("The resource type '%s' could not be found in the namespace '%s' for api version '%s'.", strings.Join(p.types, "/"), p.ns, apiVersion))
 }

@@ -117,6 +117,8 @@ func builtinTypes() map[string]*typeInfo {
 	}
 	m := make(map[string]*typeInfo, len(list))
 	for _, t := range list {
+		// Every version the specs publish for the type, plus the generator's own.
+		t.APIVersions = versionsOf(t.Type, t.APIVersions...)
 		m[strings.ToLower(t.Type)] = t
 	}
 	for _, k := range []string{"microsoft.compute/virtualmachines", "microsoft.containerservice/managedclusters", "microsoft.sql/servers/databases"} {
