@@ -143,6 +143,7 @@ func (s *Simulator) build() error {
 		return nil
 	}
 	generateTenant(s.st, t0, first, s.opts.Resources, s.opts.Seed)
+	generateDirectoryExtras(t0, s.opts.Seed)
 	s.log.Info("sim: generated tenant", "tenant", t0.id, "resources", s.opts.Resources, "subscriptions", len(first))
 	return nil
 }
