@@ -30,7 +30,9 @@ func generateDirectoryExtras(t *tenant, seed int64) {
 	if len(users) == 0 {
 		return
 	}
-	id := func(parts ...string) string { return uuidFrom(hash64(seed, append([]string{"entra", t.id}, parts...)...)) }
+	id := func(parts ...string) string {
+		return uuidFrom(hash64(seed, append([]string{"entra", t.id}, parts...)...))
+	}
 	for i, rt := range directoryRoleTemplates {
 		rid := id("role", rt.template)
 		t.addObject(&dirObject{kind: "directoryRole", id: rid, body: map[string]any{"id": rid, "displayName": rt.name,

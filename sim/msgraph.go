@@ -1,12 +1,12 @@
 package sim
 
 import (
-	"slices"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )

@@ -14,7 +14,9 @@ import (
 // GUIDs. $orderby and $search ("prop:term" joined by AND/OR) too.
 
 // odataExpr is a parsed $filter expression evaluated against an object's body.
-type odataExpr interface{ eval(body map[string]any, lambdaVar string, item any) bool }
+type odataExpr interface {
+	eval(body map[string]any, lambdaVar string, item any) bool
+}
 
 type odataErr struct{ msg string }
 
