@@ -90,6 +90,16 @@ func (s *Simulator) serveARM(c *call) {
 					return
 				}
 				writeJSON(c.w, http.StatusOK, s.subscriptionJSON(sub))
+			case rest == "locations" && method == http.MethodGet:
+				if !s.checkVersion(c, apiVersion, subsAPIVersions, "Microsoft.Resources/subscriptions") {
+					return
+				}
+				writeJSON(c.w, http.StatusOK, map[string]any{"value": locationsJSON(sub.id)})
+			case rest == "tagnames" && method == http.MethodGet:
+				if !s.checkVersion(c, apiVersion, rmAPIVersions, "Microsoft.Resources/tags") {
+					return
+				}
+				s.listTagNames(c, sub)
 			case rest == "resources" && method == http.MethodGet:
 				if !s.checkVersion(c, apiVersion, rmAPIVersions, "Microsoft.Resources/resources") {
 					return
@@ -158,8 +168,40 @@ func (s *Simulator) serveARM(c *call) {
 		return
 	}
 	// Async operation status: /subscriptions/{s}/providers/{ns}/locations/{l}/operations/{id}
-	if p.rg == "" && len(p.types) == 2 && strings.EqualFold(p.types[0], "locations") && (strings.EqualFold(p.types[1], "operations") || strings.EqualFold(p.types[1], "operationStatuses")) && !p.collection {
+	if p.rg == "" && len(p.types) == 2 && strings.EqualFold(p.types[0], "locations") && (strings.EqualFold(p.types[1], "operations") || strings.EqualFold(p.types[1], "operationStatuses") || strings.EqualFold(p.types[1], "asyncoperations")) && !p.collection {
 		s.asyncOperation(c, p.names[1])
+		return
+	}
+	if p.rg == "" && len(p.types) == 2 && strings.EqualFold(p.types[0], "locations") && strings.EqualFold(p.types[1], "operationResults") && !p.collection {
+		s.operationResult(c, p.names[1])
+		return
+	}
+	// Tags at a scope: {scope}/providers/Microsoft.Resources/tags/default.
+	if strings.EqualFold(p.ns, "Microsoft.Resources") && len(p.types) == 1 && strings.EqualFold(p.types[0], "tags") && !p.collection {
+		if !s.checkVersion(c, apiVersion, rmAPIVersions, "Microsoft.Resources/tags") {
+			return
+		}
+		s.scopeTags(c, sub, p, method)
+		return
+	}
+	// A VM's instance view.
+	if strings.EqualFold(p.ns, "Microsoft.Compute") && len(p.types) == 2 && p.collection && strings.EqualFold(p.types[0], "virtualMachines") && strings.EqualFold(p.types[1], "instanceView") && method == http.MethodGet {
+		if !s.checkVersion(c, apiVersion, versionsOf("Microsoft.Compute/virtualMachines", vCompute...), "Microsoft.Compute/virtualMachines") {
+			return
+		}
+		key := strings.ToLower(strings.TrimSuffix(p.raw[:len(p.raw)-len("/instanceView")], "/"))
+		s.st.mu.RLock()
+		r := s.st.res[key]
+		var iv map[string]any
+		if r != nil {
+			iv = vmInstanceView(r)
+		}
+		s.st.mu.RUnlock()
+		if r == nil {
+			s.notFound(c, armPath{ns: p.ns, types: p.types[:1], names: p.names, rg: p.rg, scope: p.scope})
+			return
+		}
+		writeJSON(c.w, http.StatusOK, iv)
 		return
 	}
 	// Authorization: role definitions and role assignments.
@@ -356,12 +398,28 @@ func rgJSON(rg *resourceGroup) map[string]any {
 	return m
 }
 
+// listResourceGroups serves GET /subscriptions/{s}/resourcegroups; $filter is ARM's for
+// resource groups: tagName eq 'n' [and tagValue eq 'v'] (anything else is 400).
 func (s *Simulator) listResourceGroups(c *call, sub *subscription) {
+	f, err := parseFilter(c.r.URL.Query().Get("$filter"))
+	if err == nil {
+		for _, x := range f {
+			if x.field != "tagname" && x.field != "tagvalue" {
+				err = fmt.Errorf("Invalid $filter '%s': resource groups can be filtered by tagName and tagValue only.", c.r.URL.Query().Get("$filter"))
+			}
+		}
+	}
+	if err != nil {
+		armErr(c.w, http.StatusBadRequest, "InvalidFilterInQueryString", err.Error())
+		return
+	}
 	s.st.mu.RLock()
 	defer s.st.mu.RUnlock()
 	keys := make([]string, 0, len(sub.rgs))
 	for k := range sub.rgs {
-		keys = append(keys, k)
+		if f.matchTags(sub.rgs[k].tags) {
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
 	s.writePage(c, keys, func(k string) any { return rgJSON(sub.rgs[k]) }, c.pageSize(s.opts.PageSize))
@@ -555,11 +613,11 @@ func parseFilter(s string) (filter, error) {
 	for _, part := range splitFold(s, " and ") {
 		fields := strings.SplitN(strings.TrimSpace(part), " ", 3)
 		if len(fields) != 3 || !strings.EqualFold(fields[1], "eq") {
-			return nil, fmt.Errorf("Invalid $filter '%s'. Supported: resourceType, resourceGroup, name, location with 'eq', joined by 'and'.", s)
+			return nil, fmt.Errorf("Invalid $filter '%s'. Supported: resourceType, resourceGroup, name, location, tagName, tagValue with 'eq', joined by 'and'.", s)
 		}
 		fld := strings.ToLower(fields[0])
 		switch fld {
-		case "resourcetype", "resourcegroup", "name", "location":
+		case "resourcetype", "resourcegroup", "name", "location", "tagname", "tagvalue":
 		default:
 			return nil, fmt.Errorf("Invalid $filter '%s': unsupported field '%s'.", s, fields[0])
 		}
@@ -581,10 +639,39 @@ func splitFold(s, sep string) []string {
 	}
 }
 
+// matchTags applies tagName/tagValue conditions: a tag with that name (and value) exists.
+func (f filter) matchTags(tags map[string]any) bool {
+	var name, value string
+	hasValue := false
+	for _, c := range f {
+		switch c.field {
+		case "tagname":
+			name = c.value
+		case "tagvalue":
+			value, hasValue = c.value, true
+		}
+	}
+	if name == "" {
+		return !hasValue
+	}
+	for k, v := range tags {
+		if strings.EqualFold(k, name) && (!hasValue || fmt.Sprint(v) == value) {
+			return true
+		}
+	}
+	return false
+}
+
 func (f filter) match(r *resource) bool {
+	tags, _ := r.body["tags"].(map[string]any)
+	if !f.matchTags(tags) {
+		return false
+	}
 	for _, c := range f {
 		var v string
 		switch c.field {
+		case "tagname", "tagvalue":
+			continue
 		case "resourcetype":
 			v = r.typ
 		case "resourcegroup":
@@ -604,6 +691,9 @@ func (f filter) match(r *resource) bool {
 // render returns the GET body of a resource: the stored body with inline child arrays
 // (subnets and peerings of VNets, as ARM embeds them).
 func (st *store) render(r *resource) map[string]any {
+	if r.ltyp == "microsoft.network/virtualnetworks/subnets" {
+		return st.renderSubnet(r)
+	}
 	m := make(map[string]any, len(r.body)+1)
 	for k, v := range r.body {
 		m[k] = v
@@ -622,7 +712,7 @@ func (st *store) render(r *resource) map[string]any {
 		kids := st.childrenOf(r.key, childType)
 		arr := make([]any, 0, len(kids))
 		for _, k := range kids {
-			arr = append(arr, k.body)
+			arr = append(arr, st.render(k))
 		}
 		props[prop] = arr
 	}
@@ -658,10 +748,22 @@ func (s *Simulator) getResource(c *call, p armPath) {
 	var body map[string]any
 	if r != nil {
 		body = s.st.render(r)
+		if r.ltyp == "microsoft.compute/virtualmachines" && strings.EqualFold(c.r.URL.Query().Get("$expand"), "instanceView") {
+			props := map[string]any{}
+			for k, v := range body["properties"].(map[string]any) {
+				props[k] = v
+			}
+			props["instanceView"] = vmInstanceView(r)
+			body["properties"] = props
+		}
 	}
 	s.st.mu.RUnlock()
 	if r == nil {
 		s.notFound(c, p)
+		return
+	}
+	if c.r.Method == http.MethodHead { // ARM's existence check: 204, no body
+		c.w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	writeJSON(c.w, http.StatusOK, body)

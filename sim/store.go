@@ -39,6 +39,7 @@ type subscription struct {
 	keys  []string
 	dirty bool
 	state string
+	tags  map[string]any
 }
 
 // dirObject is an Entra (MS Graph) object.

@@ -384,7 +384,7 @@ func TestVNetPutReplacesSubnets(t *testing.T) {
 	w.wantErr("DELETE", vnet+"/subnets/b", vmAPI, nil, 400, "InUseSubnetCannotBeDeleted")
 	w.wantErr("DELETE", vnet, vmAPI, nil, 400, "InUseSubnetCannotBeDeleted")
 	// absent deletes the unused one
-	w.must("DELETE", rg+"/providers/Microsoft.Network/networkInterfaces/nic-b", vmAPI, nil, 200)
+	w.must("DELETE", rg+"/providers/Microsoft.Network/networkInterfaces/nic-b", vmAPI, nil, 202)
 	w.must("PUT", vnet, vmAPI, map[string]any{"location": "westeurope", "properties": map[string]any{"addressSpace": space, "subnets": sn("a", "b")}}, 200)
 	w.must("PUT", vnet, vmAPI, map[string]any{"location": "westeurope", "tags": map[string]any{"x": "y"}, "properties": map[string]any{"addressSpace": space}}, 200)
 	if got := subnets(); len(got) != 0 {
