@@ -134,7 +134,7 @@ func (s *Simulator) identify(c *call) bool {
 		}
 		return false
 	}
-	if now := s.opts.Now(); claims.Expires != 0 && !now.Before(time.Unix(claims.Expires, 0)) {
+	if now := time.Now(); claims.Expires != 0 && !now.Before(time.Unix(claims.Expires, 0)) {
 		exp := time.Unix(claims.Expires, 0).UTC().Format("01/02/2006 15:04:05")
 		if c.api == "msgraph" {
 			s.unauthorized(c, t.id, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.")

@@ -177,7 +177,7 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 		s.st.syncPoolMembers(p.raw, ob, body, now)
 	}
 	status := http.StatusOK
-	if old == nil {
+	if old == nil && !createAnswers200[ltyp] {
 		status = http.StatusCreated
 	}
 	state := "Succeeded"
@@ -629,3 +629,7 @@ func (s *Simulator) asyncOperation(c *call, id string) {
 	}
 	writeJSON(c.w, http.StatusOK, out)
 }
+
+// createAnswers200 are types whose create answers 200, not 201 (their REST specs list 200 and
+// 202 only; clients generated from them reject a 201).
+var createAnswers200 = map[string]bool{"microsoft.storage/storageaccounts": true}
