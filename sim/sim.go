@@ -32,7 +32,10 @@ type Options struct {
 	LatencyJitter time.Duration
 	Faults        float64 // fraction of requests that fault (deterministic with Seed)
 
-	FromDir     string // load ARM envelopes from a directory instead of generating
+	FromDir     string // load ARM envelopes from a directory instead of generating (ids kept as they are)
+	// FromRehome re-homes FromDir's envelopes into the first subscription and resource group
+	// rg-imported (example payloads whose ids are placeholders).
+	FromRehome bool
 	GraphPrefix string // MS Graph path prefix, default "/v1.0"
 	PageSize    int    // ARM list page size (default 1000; subscriptions and child lists use it too)
 	GraphPage   int    // MS Graph default page size (default 100)
@@ -123,6 +126,9 @@ func (s *Simulator) build() error {
 		t := newTenant(tid, fmt.Sprintf("Contoso Sim %d", i), dom)
 		s.st.addTenant(t)
 		for j := 0; j < s.opts.Subscriptions; j++ {
+			if i == 0 && s.opts.FromDir != "" && !s.opts.FromRehome {
+				break // the loaded envelopes bring their own subscriptions
+			}
 			name := fmt.Sprintf("%s-sub-%d", []string{"prod", "nonprod", "shared", "sandbox"}[j%4], j)
 			if i > 0 {
 				name = fmt.Sprintf("target%d-sub-%d", i, j)
@@ -135,7 +141,11 @@ func (s *Simulator) build() error {
 	}
 	t0 := s.st.tenants[0]
 	if s.opts.FromDir != "" {
-		n, err := loadDir(s.st, t0, first[0], s.opts.FromDir)
+		var target *subscription
+		if len(first) > 0 {
+			target = first[0]
+		}
+		n, err := loadDir(s.st, t0, target, s.opts.FromDir, s.opts.FromRehome)
 		if err != nil {
 			return err
 		}
