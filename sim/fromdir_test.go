@@ -98,3 +98,32 @@ func TestFromDirReportsCollisions(t *testing.T) {
 		t.Fatalf("placeholder ids without --from-rehome: %v", err)
 	}
 }
+
+// TestFromGraphRejectsWhatIsNotAnExport: a missing file or JSON that is not an atg graph
+// export is a clear error (the round trip itself is engine/scan's TestReplayScannedTenant).
+func TestFromGraphRejectsWhatIsNotAnExport(t *testing.T) {
+	if _, err := New(Options{FromGraph: filepath.Join(t.TempDir(), "nope.json")}); err == nil || !strings.Contains(err.Error(), "--from-graph") {
+		t.Fatalf("missing file: %v", err)
+	}
+	dir := writeFiles(t, map[string]string{"x.json": `{"value":[]}`})
+	if _, err := New(Options{FromGraph: filepath.Join(dir, "x.json")}); err == nil || !strings.Contains(err.Error(), "not an atg graph export") {
+		t.Fatalf("not an export: %v", err)
+	}
+	ok := writeFiles(t, map[string]string{"g.json": `{"format":"atg-graph","version":1,"tenant_id":"aaaaaaaa-0000-4000-8000-000000000001","nodes":[
+{"label":"Tenant","id":"aaaaaaaa-0000-4000-8000-000000000001","props":{"display_name":"Fabrikam","default_domain":"fabrikam.onmicrosoft.com"}},
+{"label":"Subscription","id":"/subscriptions/` + subA + `","props":{"subscription_id":"` + subA + `","name":"prod"}},
+{"label":"ResourceGroup","id":"/subscriptions/` + subA + `/resourcegroups/rg-app","props":{"id":"/subscriptions/` + subA + `/resourceGroups/RG-App","name":"RG-App","location":"westeurope"}},
+{"label":"Resource","id":"x","props":{"id":"/subscriptions/` + subA + `/resourceGroups/RG-App/providers/Microsoft.Storage/storageAccounts/st1","name":"st1","type":"microsoft.storage/storageaccounts","type_display":"Microsoft.Storage/storageAccounts","location":"westeurope","properties":{"minimumTlsVersion":"TLS1_2"}}},
+{"label":"User","id":"bbbbbbbb-0000-4000-8000-000000000001","props":{"display_name":"Ada","user_principal_name":"ada@fabrikam.onmicrosoft.com"}}],"edges":[]}`})
+	s, err := New(Options{FromGraph: filepath.Join(ok, "g.json"), Tenants: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := s.Truth().Tenants[0]
+	if tr.TenantID != "aaaaaaaa-0000-4000-8000-000000000001" || tr.Resources != 1 || tr.Identities.Users != 1 || len(s.TenantIDs()) != 2 {
+		t.Fatalf("replay: %+v tenants %v", tr, s.TenantIDs())
+	}
+	if s.st.subs[subA].rgs["rg-app"].name != "RG-App" {
+		t.Fatal("resource group casing lost")
+	}
+}

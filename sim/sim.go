@@ -36,6 +36,8 @@ type Options struct {
 	// FromRehome re-homes FromDir's envelopes into the first subscription and resource group
 	// rg-imported (example payloads whose ids are placeholders).
 	FromRehome bool
+	// FromGraph replays a scanned tenant: an `atg graph export --format json` file (.gz too).
+	FromGraph string
 	GraphPrefix string // MS Graph path prefix, default "/v1.0"
 	PageSize    int    // ARM list page size (default 1000; subscriptions and child lists use it too)
 	GraphPage   int    // MS Graph default page size (default 100)
@@ -117,7 +119,23 @@ func New(opts Options) (*Simulator, error) {
 func (s *Simulator) build() error {
 	g := &gen{rng: newRand(s.opts.Seed, 1)}
 	var first []*subscription
-	for i := 0; i < s.opts.Tenants; i++ {
+	start := 0
+	if s.opts.FromGraph != "" {
+		if s.opts.FromDir != "" {
+			return errors.New("sim: --from and --from-graph are exclusive")
+		}
+		ex, err := readGraphExport(s.opts.FromGraph)
+		if err != nil {
+			return err
+		}
+		t, n, err := loadGraph(s.st, ex)
+		if err != nil {
+			return err
+		}
+		s.log.Info("sim: replaying a graph export", "file", s.opts.FromGraph, "tenant", t.id, "arm_objects", n, "identities", len(t.objects))
+		start = 1
+	}
+	for i := start; i < s.opts.Tenants; i++ {
 		tid := g.uuid()
 		dom := fmt.Sprintf("contoso%d.onmicrosoft.com", i)
 		if i == 0 {
@@ -140,6 +158,9 @@ func (s *Simulator) build() error {
 		}
 	}
 	t0 := s.st.tenants[0]
+	if s.opts.FromGraph != "" {
+		return nil
+	}
 	if s.opts.FromDir != "" {
 		var target *subscription
 		if len(first) > 0 {
