@@ -32,12 +32,12 @@ type Options struct {
 	LatencyJitter time.Duration
 	Faults        float64 // fraction of requests that fault (deterministic with Seed)
 
-	FromDir     string // load ARM envelopes from a directory instead of generating (ids kept as they are)
+	FromDir string // load ARM envelopes from a directory instead of generating (ids kept as they are)
 	// FromRehome re-homes FromDir's envelopes into the first subscription and resource group
 	// rg-imported (example payloads whose ids are placeholders).
 	FromRehome bool
 	// FromGraph replays a scanned tenant: an `atg graph export --format json` file (.gz too).
-	FromGraph string
+	FromGraph   string
 	GraphPrefix string // MS Graph path prefix, default "/v1.0"
 	PageSize    int    // ARM list page size (default 1000; subscriptions and child lists use it too)
 	GraphPage   int    // MS Graph default page size (default 100)
