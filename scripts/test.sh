@@ -10,13 +10,14 @@
 #   TEST_STEPS     run only these steps, e.g. "env services go_test"
 #   KEEP_SERVICES=1  leave the services this run started running afterwards
 #   IAC_TOOLS=0    do not build OpenTofu + providers (make iac-tools); their tests then skip
+#   PYTHON_SDK=0   skip the Python SDK conformance suite (sim/conformance)
 #   NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD  use another Neo4j 5 (not started here unless local)
 #   ATG_TEST_STORAGE  use another storage account instead of Azurite (Azurite is not started)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-STEPS=(tools env install iac_tools services vet fmt go_test)
+STEPS=(tools env install iac_tools services vet fmt python_sdk go_test)
 
 # --- service lifecycle: stop only what this run started ---------------------------------
 STARTED=()
@@ -87,6 +88,32 @@ step_iac_tools() { # OpenTofu + azurerm + azapi from Go modules, for the real `t
 	fi
 	# ~21 min cold on 2 cores, about a minute with warm Go caches; nothing when already built.
 	nice -n 5 ./scripts/iac-tools.sh
+}
+
+step_python_sdk() { # Microsoft's Python SDKs against `atg sim serve` (sim/conformance, pytest)
+	if [ "${PYTHON_SDK:-1}" = 0 ]; then
+		log "PYTHON_SDK=0: not running the Python SDK conformance suite"
+		return 0
+	fi
+	local req=sim/conformance/requirements.txt venv
+	venv=.tools/pysdk-$(sha256sum "$req" | cut -c1-12) # pinned versions: a new list, a new venv
+	if [ ! -f "$venv/.installed" ]; then
+		rm -rf "$venv"
+		log "installing the Python SDK suite into $venv"
+		if ! { command -v python3 >/dev/null && python3 -m venv "$venv" &&
+			"$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$req"; }; then
+			rm -rf "$venv"
+			if [ "${CI:-}" = true ]; then
+				log "cannot install the Python SDK suite (python3 -m venv, pip install -r $req)"
+				return 1
+			fi
+			log "warning: cannot install the Python SDK suite (python3 -m venv, pip); skipping it (CI fails here)"
+			return 0
+		fi
+		touch "$venv/.installed"
+	fi
+	go build -o .tools/atg-conformance .
+	ATG_BIN="$PWD/.tools/atg-conformance" "$venv/bin/python" -m pytest -p no:cacheprovider sim/conformance
 }
 
 step_services() {

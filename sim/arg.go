@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 )
-
-var argAPIVersions = []string{"2019-04-01", "2020-04-01-preview", "2021-03-01", "2022-10-01", "2024-04-01"}
 
 // argRow is one Resource Graph row, built lazily: filters read single columns and only the
 // returned page is materialised.
@@ -22,7 +21,8 @@ type argRow struct {
 	rg     *resourceGroup // resourcecontainers RG row
 	role   *builtinRole   // authorizationresources role definition row
 	tenant string
-	proj   map[string]any // set after project/summarize
+	proj   map[string]any // set after project/summarize/extend
+	st     *store         // renders properties as ARM's GET does (VNets with their subnets)
 }
 
 var argColumns = []string{"id", "name", "type", "tenantId", "kind", "location", "resourceGroup", "subscriptionId", "managedBy", "sku", "plan", "properties", "tags", "identity", "zones", "extendedLocation"}
@@ -52,6 +52,11 @@ func (a *argRow) get(col string) any {
 			return r.sub
 		case "kind", "location", "managedby":
 			return strOr(r.body[lowerFirstMatch(r.body, col)])
+		case "properties":
+			if a.st != nil && embedded[r.ltyp] != nil {
+				return a.st.render(r)["properties"]
+			}
+			return r.body["properties"]
 		default:
 			return r.body[lowerFirstMatch(r.body, col)]
 		}
@@ -263,6 +268,20 @@ func parseKQL(q string) (*kql, error) {
 				cols = append(cols, projCol{name: name, src: src})
 			}
 			k.stages = append(k.stages, stage{kind: "project", cols: cols})
+		case "extend":
+			var cols []projCol
+			for _, c := range strings.Split(rest, ",") {
+				name, src, ok := strings.Cut(strings.TrimSpace(c), "=")
+				name, src = strings.TrimSpace(name), strings.TrimSpace(src)
+				if !ok || !isIdent(name) {
+					return nil, &kqlError{msg: fmt.Sprintf("Unsupported extend column '%s' (name = column, 'literal', tostring(col), tolower(col) or toupper(col)).", c), token: c}
+				}
+				if _, err := extendValue(nil, src); err != nil {
+					return nil, err
+				}
+				cols = append(cols, projCol{name: name, src: src})
+			}
+			k.stages = append(k.stages, stage{kind: "extend", cols: cols})
 		case "order", "sort":
 			by, r2, _ := strings.Cut(rest, " ")
 			if !strings.EqualFold(by, "by") {
@@ -414,7 +433,19 @@ type argRequest struct {
 		SkipToken    string `json:"$skipToken"`
 		ResultFormat string `json:"resultFormat"`
 	} `json:"options"`
-	ManagementGroups []string `json:"managementGroups"`
+	ManagementGroups []string   `json:"managementGroups"`
+	Facets           []argFacet `json:"facets"`
+}
+
+// argFacet is a facet request: counts of the result's rows per value of an expression.
+type argFacet struct {
+	Expression string `json:"expression"`
+	Options    struct {
+		Top       *int   `json:"$top"`
+		SortBy    string `json:"sortBy"`
+		SortOrder string `json:"sortOrder"`
+		Filter    string `json:"filter"`
+	} `json:"options"`
 }
 
 func argBadRequest(c *call, code, msg string, details ...map[string]any) {
@@ -442,12 +473,7 @@ func (s *Simulator) serveARG(c *call) {
 		armErr(c.w, http.StatusMethodNotAllowed, "MethodNotAllowed", "Resource Graph queries are POST requests.")
 		return
 	}
-	if av := c.r.URL.Query().Get("api-version"); !contains(argAPIVersions, av) {
-		if av == "" {
-			armErr(c.w, http.StatusBadRequest, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.")
-		} else {
-			armErr(c.w, http.StatusBadRequest, "InvalidApiVersionParameter", fmt.Sprintf("The api-version '%s' is invalid. The supported versions are '%s'.", av, strings.Join(argAPIVersions, ",")))
-		}
+	if !s.checkVersion(c, c.r.URL.Query().Get("api-version"), argAPIVersions, "Microsoft.ResourceGraph/resources") {
 		return
 	}
 	b, err := io.ReadAll(io.LimitReader(c.r.Body, 8<<20))
@@ -472,8 +498,9 @@ func (s *Simulator) serveARG(c *call) {
 			return
 		}
 	}
-	if f := strings.ToLower(req.Options.ResultFormat); f != "" && f != "objectarray" {
-		argBadRequest(c, "UnsupportedResultFormat", "The simulator answers resultFormat objectArray only.")
+	format := strings.ToLower(req.Options.ResultFormat)
+	if format != "" && format != "objectarray" && format != "table" {
+		argBadRequest(c, "InvalidResultFormat", fmt.Sprintf("The result format '%s' is invalid. Valid formats are 'table' and 'objectArray'.", req.Options.ResultFormat))
 		return
 	}
 	q, err := parseKQL(req.Query)
@@ -483,7 +510,7 @@ func (s *Simulator) serveARG(c *call) {
 			map[string]any{"code": "ParserFailure", "message": ke.msg, "line": 1, "token": ke.token})
 		return
 	}
-	rows, idKept := s.runKQL(c.t, req.Subscriptions, q)
+	rows, idKept, cols := s.runKQL(c.t, req.Subscriptions, q)
 	skip := 0
 	if req.Options.Skip != nil && *req.Options.Skip > 0 {
 		skip = *req.Options.Skip
@@ -500,11 +527,15 @@ func (s *Simulator) serveARG(c *call) {
 	total := len(rows)
 	start := min(skip, total)
 	end := min(start+top, total)
-	data := make([]any, 0, end-start)
+	objs := make([]map[string]any, 0, end-start)
 	for _, r := range rows[start:end] {
-		data = append(data, r.full())
+		objs = append(objs, r.full())
 	}
-	out := map[string]any{"totalRecords": total, "count": len(data), "data": data, "facets": []any{}, "resultTruncated": "false"}
+	var data any = objs
+	if format == "table" {
+		data = argTable(cols, objs)
+	}
+	out := map[string]any{"totalRecords": total, "count": len(objs), "data": data, "facets": s.facets(rows, req.Facets, format), "resultTruncated": "false"}
 	if end < total {
 		if idKept {
 			out["$skipToken"] = base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(end)))
@@ -516,7 +547,7 @@ func (s *Simulator) serveARG(c *call) {
 }
 
 // runKQL evaluates q over the caller's tenant, restricted to subs when given.
-func (s *Simulator) runKQL(t *tenant, subs []string, q *kql) ([]*argRow, bool) {
+func (s *Simulator) runKQL(t *tenant, subs []string, q *kql) ([]*argRow, bool, []string) {
 	s.st.mu.Lock()
 	for _, sid := range t.subs {
 		s.st.ensureSorted(s.st.subs[sid])
@@ -548,7 +579,7 @@ func (s *Simulator) runKQL(t *tenant, subs []string, q *kql) ([]*argRow, bool) {
 				}
 				isRA := r.ltyp == "microsoft.authorization/roleassignments"
 				if q.table == "authorizationresources" && isRA || q.table == "resources" && s.st.listable(r) {
-					rows = append(rows, &argRow{r: r, tenant: t.id})
+					rows = append(rows, &argRow{r: r, tenant: t.id, st: s.st})
 				}
 			}
 		}
@@ -560,7 +591,25 @@ func (s *Simulator) runKQL(t *tenant, subs []string, q *kql) ([]*argRow, bool) {
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].sortKey() < rows[j].sortKey() })
 	idKept := true
+	cols := slices.Clone(argColumns)
 	for _, st := range q.stages {
+		switch st.kind {
+		case "project":
+			cols = cols[:0:0]
+			for _, c := range st.cols {
+				cols = append(cols, c.name)
+			}
+		case "extend":
+			for _, c := range st.cols {
+				if !slices.Contains(cols, c.name) {
+					cols = append(cols, c.name)
+				}
+			}
+		case "count":
+			cols = []string{"Count"}
+		case "summarize":
+			cols = []string{st.by[strings.LastIndexByte(st.by, '.')+1:], "count_"}
+		}
 		switch st.kind {
 		case "where":
 			kept := rows[:0:0]
@@ -590,6 +639,18 @@ func (s *Simulator) runKQL(t *tenant, subs []string, q *kql) ([]*argRow, bool) {
 					m[c.name] = r.get(c.src)
 				}
 				rows[i] = &argRow{proj: m}
+			}
+		case "extend":
+			for i, r := range rows {
+				m := r.full()
+				nm := make(map[string]any, len(m)+len(st.cols))
+				for k, v := range m {
+					nm[k] = v
+				}
+				for _, c := range st.cols {
+					nm[c.name], _ = extendValue(r, c.src)
+				}
+				rows[i] = &argRow{proj: nm}
 			}
 		case "order":
 			sort.SliceStable(rows, func(i, j int) bool {
@@ -628,5 +689,146 @@ func (s *Simulator) runKQL(t *tenant, subs []string, q *kql) ([]*argRow, bool) {
 			idKept = false
 		}
 	}
-	return rows, idKept
+	return rows, idKept, cols
+}
+
+// extendValue evaluates an extend expression: a column path, a string literal, or
+// tostring/tolower/toupper of a column path (row nil: only validates).
+func extendValue(r *argRow, src string) (any, error) {
+	if v, ok := unquote(src); ok {
+		return v, nil
+	}
+	if isPath(src) {
+		if r == nil {
+			return nil, nil
+		}
+		return r.get(src), nil
+	}
+	fn, arg, ok := strings.Cut(src, "(")
+	arg = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(arg), ")"))
+	fn = strings.ToLower(strings.TrimSpace(fn))
+	if !ok || !strings.HasSuffix(src, ")") || !isPath(arg) || (fn != "tostring" && fn != "tolower" && fn != "toupper") {
+		return nil, &kqlError{msg: fmt.Sprintf("Unsupported extend expression '%s'.", src), token: src}
+	}
+	if r == nil {
+		return nil, nil
+	}
+	v := r.get(arg)
+	if v == nil {
+		return "", nil
+	}
+	var str string
+	if sv, ok := v.(string); ok {
+		str = sv
+	} else {
+		b, _ := json.Marshal(v)
+		str = string(b)
+	}
+	switch fn {
+	case "tolower":
+		str = strings.ToLower(str)
+	case "toupper":
+		str = strings.ToUpper(str)
+	}
+	return str, nil
+}
+
+// argTable renders rows as ARG's table result format.
+func argTable(cols []string, objs []map[string]any) map[string]any {
+	columns := make([]any, 0, len(cols))
+	for _, c := range cols {
+		typ := "string"
+		for _, o := range objs {
+			switch o[c].(type) {
+			case nil:
+				continue
+			case bool:
+				typ = "boolean"
+			case int, int64, float64:
+				typ = "integer"
+			case map[string]any, []any, []string:
+				typ = "object"
+			}
+			break
+		}
+		columns = append(columns, map[string]any{"name": c, "type": typ})
+	}
+	rows := make([]any, 0, len(objs))
+	for _, o := range objs {
+		row := make([]any, 0, len(cols))
+		for _, c := range cols {
+			row = append(row, o[c])
+		}
+		rows = append(rows, row)
+	}
+	return map[string]any{"columns": columns, "rows": rows}
+}
+
+// facets computes ARG facets over the query's rows: count per value of the expression (a
+// column path), sorted by count (or the value) and cut to $top (default 10, 1..1000). An
+// invalid facet is a FacetError, as ARG reports it, without failing the query.
+func (s *Simulator) facets(rows []*argRow, reqs []argFacet, format string) []any {
+	out := []any{}
+	for _, f := range reqs {
+		fail := func(code, msg string) {
+			out = append(out, map[string]any{"expression": f.Expression, "resultType": "FacetError",
+				"errors": []any{map[string]any{"code": code, "message": msg}}})
+		}
+		expr := strings.TrimSpace(f.Expression)
+		if !isPath(expr) {
+			fail("InvalidFacetExpression", fmt.Sprintf("The facet expression '%s' is not supported: use a column.", f.Expression))
+			continue
+		}
+		if f.Options.Filter != "" {
+			fail("UnsupportedFacetOption", "Facet filters are not supported by the simulator.")
+			continue
+		}
+		top := 10
+		if f.Options.Top != nil {
+			top = *f.Options.Top
+		}
+		if top < 1 || top > 1000 {
+			fail("InvalidFacetOptions", fmt.Sprintf("The value of $top (%d) must be between 1 and 1000.", top))
+			continue
+		}
+		counts := map[string]int{}
+		vals := map[string]any{}
+		for _, r := range rows {
+			v := r.get(expr)
+			k := fmt.Sprint(v)
+			counts[k]++
+			vals[k] = v
+		}
+		keys := make([]string, 0, len(counts))
+		for k := range counts {
+			keys = append(keys, k)
+		}
+		byCount := f.Options.SortBy == "" || strings.EqualFold(f.Options.SortBy, "count")
+		desc := !strings.EqualFold(f.Options.SortOrder, "asc")
+		sort.Slice(keys, func(i, j int) bool {
+			a, b := keys[i], keys[j]
+			if byCount && counts[a] != counts[b] {
+				return (counts[a] < counts[b]) != desc
+			}
+			if !byCount {
+				return (a < b) != desc
+			}
+			return a < b
+		})
+		name := expr[strings.LastIndexByte(expr, '.')+1:]
+		total := len(keys)
+		if len(keys) > top {
+			keys = keys[:top]
+		}
+		objs := make([]map[string]any, 0, len(keys))
+		for _, k := range keys {
+			objs = append(objs, map[string]any{name: vals[k], "count": counts[k]})
+		}
+		var data any = objs
+		if format == "table" {
+			data = argTable([]string{name, "count"}, objs)
+		}
+		out = append(out, map[string]any{"expression": f.Expression, "resultType": "FacetResult", "totalRecords": total, "count": len(objs), "data": data})
+	}
+	return out
 }

@@ -12,11 +12,6 @@ import (
 	"time"
 )
 
-var (
-	subsAPIVersions = []string{"2016-06-01", "2019-06-01", "2020-01-01", "2021-01-01", "2022-12-01"}
-	rmAPIVersions   = []string{"2019-10-01", "2020-06-01", "2020-10-01", "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01", "2024-11-01", "2025-04-01"}
-)
-
 func (s *Simulator) serveARM(c *call) {
 	r := c.r
 	path := strings.TrimSuffix(r.URL.Path, "/")
@@ -95,6 +90,16 @@ func (s *Simulator) serveARM(c *call) {
 					return
 				}
 				writeJSON(c.w, http.StatusOK, s.subscriptionJSON(sub))
+			case rest == "locations" && method == http.MethodGet:
+				if !s.checkVersion(c, apiVersion, subsAPIVersions, "Microsoft.Resources/subscriptions") {
+					return
+				}
+				writeJSON(c.w, http.StatusOK, map[string]any{"value": locationsJSON(sub.id)})
+			case rest == "tagnames" && method == http.MethodGet:
+				if !s.checkVersion(c, apiVersion, rmAPIVersions, "Microsoft.Resources/tags") {
+					return
+				}
+				s.listTagNames(c, sub)
 			case rest == "resources" && method == http.MethodGet:
 				if !s.checkVersion(c, apiVersion, rmAPIVersions, "Microsoft.Resources/resources") {
 					return
@@ -163,15 +168,47 @@ func (s *Simulator) serveARM(c *call) {
 		return
 	}
 	// Async operation status: /subscriptions/{s}/providers/{ns}/locations/{l}/operations/{id}
-	if p.rg == "" && len(p.types) == 2 && strings.EqualFold(p.types[0], "locations") && (strings.EqualFold(p.types[1], "operations") || strings.EqualFold(p.types[1], "operationStatuses")) && !p.collection {
+	if p.rg == "" && len(p.types) == 2 && strings.EqualFold(p.types[0], "locations") && (strings.EqualFold(p.types[1], "operations") || strings.EqualFold(p.types[1], "operationStatuses") || strings.EqualFold(p.types[1], "asyncoperations")) && !p.collection {
 		s.asyncOperation(c, p.names[1])
+		return
+	}
+	if p.rg == "" && len(p.types) == 2 && strings.EqualFold(p.types[0], "locations") && strings.EqualFold(p.types[1], "operationResults") && !p.collection {
+		s.operationResult(c, p.names[1])
+		return
+	}
+	// Tags at a scope: {scope}/providers/Microsoft.Resources/tags/default.
+	if strings.EqualFold(p.ns, "Microsoft.Resources") && len(p.types) == 1 && strings.EqualFold(p.types[0], "tags") && !p.collection {
+		if !s.checkVersion(c, apiVersion, rmAPIVersions, "Microsoft.Resources/tags") {
+			return
+		}
+		s.scopeTags(c, sub, p, method)
+		return
+	}
+	// A VM's instance view.
+	if strings.EqualFold(p.ns, "Microsoft.Compute") && len(p.types) == 2 && p.collection && strings.EqualFold(p.types[0], "virtualMachines") && strings.EqualFold(p.types[1], "instanceView") && method == http.MethodGet {
+		if !s.checkVersion(c, apiVersion, versionsOf("Microsoft.Compute/virtualMachines", vCompute...), "Microsoft.Compute/virtualMachines") {
+			return
+		}
+		key := strings.ToLower(strings.TrimSuffix(p.raw[:len(p.raw)-len("/instanceView")], "/"))
+		s.st.mu.RLock()
+		r := s.st.res[key]
+		var iv map[string]any
+		if r != nil {
+			iv = vmInstanceView(r)
+		}
+		s.st.mu.RUnlock()
+		if r == nil {
+			s.notFound(c, armPath{ns: p.ns, types: p.types[:1], names: p.names, rg: p.rg, scope: p.scope})
+			return
+		}
+		writeJSON(c.w, http.StatusOK, iv)
 		return
 	}
 	// Authorization: role definitions and role assignments.
 	if strings.EqualFold(p.ns, "Microsoft.Authorization") && len(p.types) == 1 {
 		switch strings.ToLower(p.types[0]) {
 		case "roledefinitions":
-			if !s.checkVersion(c, apiVersion, vRoleDefs, "Microsoft.Authorization/roleDefinitions") {
+			if !s.checkVersion(c, apiVersion, versionsOf("Microsoft.Authorization/roleDefinitions", vRoleDefs...), "Microsoft.Authorization/roleDefinitions") {
 				return
 			}
 			if p.collection {
@@ -181,7 +218,7 @@ func (s *Simulator) serveARM(c *call) {
 			}
 			return
 		case "roleassignments":
-			if !s.checkVersion(c, apiVersion, vAuth, "Microsoft.Authorization/roleAssignments") {
+			if !s.checkVersion(c, apiVersion, versionsOf("Microsoft.Authorization/roleAssignments", vAuth...), "Microsoft.Authorization/roleAssignments") {
 				return
 			}
 			if p.collection {
@@ -196,7 +233,7 @@ func (s *Simulator) serveARM(c *call) {
 	info := s.st.types[strings.ToLower(typ)]
 	s.st.mu.RUnlock()
 	if info == nil {
-		armErr(c.w, http.StatusBadRequest, "NoRegisteredProviderFound", fmt.Sprintf("No registered resource provider found for location '%s' and API version '%s' for type '%s'.", "global", apiVersion, strings.Join(p.types, "/")))
+		s.unknownType(c, p, apiVersion)
 		return
 	}
 	if !s.checkVersion(c, apiVersion, info.APIVersions, info.Type) {
@@ -261,20 +298,6 @@ func (s *Simulator) armThrottle(c *call, sub, kind string) bool {
 		what = "tenant '" + c.t.id + "'"
 	}
 	armErr(c.w, http.StatusTooManyRequests, "SubscriptionRequestsThrottled", fmt.Sprintf("Number of '%s' requests for %s actor '%s' exceeded. Please try again after '%s' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling", strings.TrimSuffix(kinds, "s"), what, c.principal, retryAfterSeconds(v.wait)))
-	return false
-}
-
-func (s *Simulator) checkVersion(c *call, v string, allowed []string, typ string) bool {
-	if v == "" {
-		armErr(c.w, http.StatusBadRequest, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.")
-		return false
-	}
-	if slices.Contains(allowed, v) {
-		return true
-	}
-	rev := slices.Clone(allowed)
-	slices.Reverse(rev)
-	armErr(c.w, http.StatusBadRequest, "InvalidApiVersionParameter", fmt.Sprintf("The api-version '%s' is invalid. The supported versions are '%s' for type '%s'.", v, strings.Join(rev, ","), typ))
 	return false
 }
 
@@ -375,12 +398,28 @@ func rgJSON(rg *resourceGroup) map[string]any {
 	return m
 }
 
+// listResourceGroups serves GET /subscriptions/{s}/resourcegroups; $filter is ARM's for
+// resource groups: tagName eq 'n' [and tagValue eq 'v'] (anything else is 400).
 func (s *Simulator) listResourceGroups(c *call, sub *subscription) {
+	f, err := parseFilter(c.r.URL.Query().Get("$filter"))
+	if err == nil {
+		for _, x := range f {
+			if x.field != "tagname" && x.field != "tagvalue" {
+				err = fmt.Errorf("Invalid $filter '%s': resource groups can be filtered by tagName and tagValue only.", c.r.URL.Query().Get("$filter"))
+			}
+		}
+	}
+	if err != nil {
+		armErr(c.w, http.StatusBadRequest, "InvalidFilterInQueryString", err.Error())
+		return
+	}
 	s.st.mu.RLock()
 	defer s.st.mu.RUnlock()
 	keys := make([]string, 0, len(sub.rgs))
 	for k := range sub.rgs {
-		keys = append(keys, k)
+		if f.matchTags(sub.rgs[k].tags) {
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
 	s.writePage(c, keys, func(k string) any { return rgJSON(sub.rgs[k]) }, c.pageSize(s.opts.PageSize))
@@ -574,11 +613,11 @@ func parseFilter(s string) (filter, error) {
 	for _, part := range splitFold(s, " and ") {
 		fields := strings.SplitN(strings.TrimSpace(part), " ", 3)
 		if len(fields) != 3 || !strings.EqualFold(fields[1], "eq") {
-			return nil, fmt.Errorf("Invalid $filter '%s'. Supported: resourceType, resourceGroup, name, location with 'eq', joined by 'and'.", s)
+			return nil, fmt.Errorf("Invalid $filter '%s'. Supported: resourceType, resourceGroup, name, location, tagName, tagValue with 'eq', joined by 'and'.", s)
 		}
 		fld := strings.ToLower(fields[0])
 		switch fld {
-		case "resourcetype", "resourcegroup", "name", "location":
+		case "resourcetype", "resourcegroup", "name", "location", "tagname", "tagvalue":
 		default:
 			return nil, fmt.Errorf("Invalid $filter '%s': unsupported field '%s'.", s, fields[0])
 		}
@@ -600,10 +639,39 @@ func splitFold(s, sep string) []string {
 	}
 }
 
+// matchTags applies tagName/tagValue conditions: a tag with that name (and value) exists.
+func (f filter) matchTags(tags map[string]any) bool {
+	var name, value string
+	hasValue := false
+	for _, c := range f {
+		switch c.field {
+		case "tagname":
+			name = c.value
+		case "tagvalue":
+			value, hasValue = c.value, true
+		}
+	}
+	if name == "" {
+		return !hasValue
+	}
+	for k, v := range tags {
+		if strings.EqualFold(k, name) && (!hasValue || fmt.Sprint(v) == value) {
+			return true
+		}
+	}
+	return false
+}
+
 func (f filter) match(r *resource) bool {
+	tags, _ := r.body["tags"].(map[string]any)
+	if !f.matchTags(tags) {
+		return false
+	}
 	for _, c := range f {
 		var v string
 		switch c.field {
+		case "tagname", "tagvalue":
+			continue
 		case "resourcetype":
 			v = r.typ
 		case "resourcegroup":
@@ -623,6 +691,9 @@ func (f filter) match(r *resource) bool {
 // render returns the GET body of a resource: the stored body with inline child arrays
 // (subnets and peerings of VNets, as ARM embeds them).
 func (st *store) render(r *resource) map[string]any {
+	if r.ltyp == "microsoft.network/virtualnetworks/subnets" {
+		return st.renderSubnet(r)
+	}
 	m := make(map[string]any, len(r.body)+1)
 	for k, v := range r.body {
 		m[k] = v
@@ -641,7 +712,7 @@ func (st *store) render(r *resource) map[string]any {
 		kids := st.childrenOf(r.key, childType)
 		arr := make([]any, 0, len(kids))
 		for _, k := range kids {
-			arr = append(arr, k.body)
+			arr = append(arr, st.render(k))
 		}
 		props[prop] = arr
 	}
@@ -677,10 +748,22 @@ func (s *Simulator) getResource(c *call, p armPath) {
 	var body map[string]any
 	if r != nil {
 		body = s.st.render(r)
+		if r.ltyp == "microsoft.compute/virtualmachines" && strings.EqualFold(c.r.URL.Query().Get("$expand"), "instanceView") {
+			props := map[string]any{}
+			for k, v := range body["properties"].(map[string]any) {
+				props[k] = v
+			}
+			props["instanceView"] = vmInstanceView(r)
+			body["properties"] = props
+		}
 	}
 	s.st.mu.RUnlock()
 	if r == nil {
 		s.notFound(c, p)
+		return
+	}
+	if c.r.Method == http.MethodHead { // ARM's existence check: 204, no body
+		c.w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	writeJSON(c.w, http.StatusOK, body)
@@ -715,4 +798,24 @@ func (s *Simulator) listCollection(c *call, sub *subscription, p armPath, info *
 		}
 	}
 	s.writePage(c, keys, func(k string) any { return s.st.render(s.st.res[k]) }, c.pageSize(s.opts.PageSize))
+}
+
+// unknownType answers a request for a type the simulator does not know as ARM does for an
+// unknown namespace (400 InvalidResourceNamespace) or an unknown type of a known one (404
+// InvalidResourceType).
+func (s *Simulator) unknownType(c *call, p armPath, apiVersion string) {
+	s.st.mu.RLock()
+	known := false
+	for _, t := range s.st.types {
+		if strings.EqualFold(namespaceOf(t.Type), p.ns) {
+			known = true
+			break
+		}
+	}
+	s.st.mu.RUnlock()
+	if !known {
+		armErr(c.w, http.StatusBadRequest, "InvalidResourceNamespace", fmt.Sprintf("The resource namespace '%s' is invalid.", p.ns))
+		return
+	}
+	armErr(c.w, http.StatusNotFound, "InvalidResourceType", fmt.Sprintf("The resource type '%s' could not be found in the namespace '%s' for api version '%s'.", strings.Join(p.types, "/"), p.ns, apiVersion))
 }

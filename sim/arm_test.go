@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -142,9 +143,13 @@ func TestResourcesPagerAndGetByID(t *testing.T) {
 	}
 	// errors: unknown version, unknown type, missing resource
 	_, err = c.GetByID(ctx, ids[0], "1999-01-01", nil)
+	wantCode(t, err, http.StatusBadRequest, "NoRegisteredProviderFound")
+	_, err = c.GetByID(ctx, ids[0], "latest", nil)
 	wantCode(t, err, http.StatusBadRequest, "InvalidApiVersionParameter")
 	_, err = c.GetByID(ctx, "/subscriptions/"+f.subs[0]+"/resourceGroups/x/providers/Microsoft.Nope/things/a", "2020-01-01", nil)
-	wantCode(t, err, http.StatusBadRequest, "NoRegisteredProviderFound")
+	wantCode(t, err, http.StatusBadRequest, "InvalidResourceNamespace")
+	_, err = c.GetByID(ctx, "/subscriptions/"+f.subs[0]+"/resourceGroups/x/providers/Microsoft.Network/nopes/a", "2024-07-01", nil)
+	wantCode(t, err, http.StatusNotFound, "InvalidResourceType")
 	_, err = c.GetByID(ctx, "/subscriptions/"+f.subs[0]+"/resourceGroups/nope/providers/Microsoft.Network/virtualNetworks/a", "2024-07-01", nil)
 	wantCode(t, err, http.StatusNotFound, "ResourceGroupNotFound")
 	rgs := f.sim.st.subs[f.subs[0]].rgs
@@ -253,4 +258,32 @@ func TestPutGetRoundTripAndDanglingReference(t *testing.T) {
 	c0, _ := armresources.NewClient(sub, f.cred, f.opts)
 	_, err = c0.GetByID(ctx, vmID, "2024-07-01", nil)
 	wantCode(t, err, http.StatusUnauthorized, "InvalidAuthenticationTokenTenant")
+}
+
+// TestPublishedAPIVersions: every version the specs publish for a type is accepted (the Python
+// SDKs' defaults among them); an unpublished one names the supported versions.
+func TestPublishedAPIVersions(t *testing.T) {
+	for typ, v := range map[string]string{
+		"Microsoft.Network/virtualNetworks":   "2026-03-01",
+		"Microsoft.Network/networkInterfaces": "2018-08-01",
+		"Microsoft.Compute/virtualMachines":   "2026-04-01",
+		"Microsoft.Compute/disks":             "2026-03-02",
+		"Microsoft.Storage/storageAccounts":   "2026-09-01",
+		"Microsoft.Resources/resourceGroups":  "2025-04-01",
+		"Microsoft.Resources/subscriptions":   "2016-06-01",
+		"Microsoft.ResourceGraph/resources":   "2021-03-01",
+	} {
+		if !slices.Contains(versionsOf(typ), v) {
+			t.Errorf("%s: %s not accepted (have %v)", typ, v, versionsOf(typ))
+		}
+	}
+	types := builtinTypes()
+	for k, ti := range types {
+		if len(published[k]) > 0 && len(ti.APIVersions) < len(published[k]) {
+			t.Errorf("%s: %d versions, published %d", k, len(ti.APIVersions), len(published[k]))
+		}
+	}
+	if !slices.IsSorted(types["microsoft.network/bastionhosts"].APIVersions) {
+		t.Error("versions must be ascending")
+	}
 }

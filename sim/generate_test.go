@@ -100,7 +100,7 @@ func BenchmarkTruthAndARG100k(b *testing.B) {
 	})
 	b.Run("arg-query", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if rows, _ := s.runKQL(t, nil, q); len(rows) == 0 {
+			if rows, _, _ := s.runKQL(t, nil, q); len(rows) == 0 {
 				b.Fatal("no rows")
 			}
 		}

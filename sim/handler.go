@@ -21,6 +21,20 @@ type call struct {
 	principal string
 	base      string // scheme://host of this request, for absolute nextLinks
 	api       string // arm | arg | msgraph
+	// graphPrefix is the MS Graph version prefix of this request (/v1.0, /beta or Options.GraphPrefix).
+	graphPrefix string
+}
+
+// graphPrefixOf returns the MS Graph prefix path starts with ("" for ARM): Options.GraphPrefix,
+// and Graph's own /v1.0 and /beta, so clients calling the beta endpoint (AzureHound) are
+// served (and throttled) as Graph.
+func (s *Simulator) graphPrefixOf(path string) string {
+	for _, p := range []string{s.opts.GraphPrefix, "/v1.0", "/beta"} {
+		if path == p || strings.HasPrefix(path, p+"/") {
+			return p
+		}
+	}
+	return ""
 }
 
 // Handler returns the simulator's HTTP handler (ARM, Resource Graph and MS Graph on one mux).
@@ -41,8 +55,9 @@ func (s *Simulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &call{w: w, r: r, base: baseURL(r)}
 	switch {
-	case path == s.opts.GraphPrefix || strings.HasPrefix(path, s.opts.GraphPrefix+"/"):
+	case s.graphPrefixOf(path) != "":
 		c.api = "msgraph"
+		c.graphPrefix = s.graphPrefixOf(path)
 	case strings.EqualFold(path, "/providers/Microsoft.ResourceGraph/resources"):
 		c.api = "arg"
 	default:
@@ -83,32 +98,56 @@ func (s *Simulator) requestID(r *http.Request) string {
 	return fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", uint32(h), uint16(h>>32), uint16(h>>48)&0xfff, n&0xfff, h>>16&0xffffffffffff)
 }
 
-// identify reads tid/oid from the bearer token (unverified, as the loopback simulator does).
+// identify reads tid/oid from the bearer token (its signature is not verified, as the loopback
+// simulator does) and checks what Azure checks without a key: expiry and audience. Every 401
+// carries WWW-Authenticate, which clients' token refresh (CAE, azure-identity) reads.
 func (s *Simulator) identify(c *call) bool {
 	auth := c.r.Header.Get("Authorization")
 	tok, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || tok == "" {
 		if c.api == "msgraph" {
-			graphErr(c.w, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty.")
+			s.unauthorized(c, "", "InvalidAuthenticationToken", "Access token is empty.")
 		} else {
-			armErr(c.w, http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
+			s.unauthorized(c, "", "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
 		}
 		return false
 	}
 	s.st.mu.RLock()
-	defer s.st.mu.RUnlock()
 	claims, isJWT := azure.ParseUnverified(tok)
+	var t *tenant
 	if !isJWT {
-		c.t = s.st.tenants[0]
+		t = s.st.tenants[0]
+	} else {
+		t = s.st.tenantBy[strings.ToLower(claims.TenantID)]
+	}
+	s.st.mu.RUnlock()
+	if !isJWT {
+		c.t = t
 		c.principal = tok
 		return true
 	}
-	t := s.st.tenantBy[strings.ToLower(claims.TenantID)]
 	if t == nil {
 		if c.api == "msgraph" {
-			graphErr(c.w, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.")
+			s.unauthorized(c, "", "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.")
 		} else {
-			armErr(c.w, http.StatusUnauthorized, "InvalidAuthenticationTokenTenant", fmt.Sprintf("The access token is from the wrong issuer 'https://sts.windows.net/%s/'. It must match one of the tenants known to this cloud.", claims.TenantID))
+			s.unauthorized(c, "", "InvalidAuthenticationTokenTenant", fmt.Sprintf("The access token is from the wrong issuer 'https://sts.windows.net/%s/'. It must match one of the tenants known to this cloud.", claims.TenantID))
+		}
+		return false
+	}
+	if now := time.Now(); claims.Expires != 0 && !now.Before(time.Unix(claims.Expires, 0)) {
+		exp := time.Unix(claims.Expires, 0).UTC().Format("01/02/2006 15:04:05")
+		if c.api == "msgraph" {
+			s.unauthorized(c, t.id, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.")
+		} else {
+			s.unauthorized(c, t.id, "ExpiredAuthenticationToken", fmt.Sprintf("The access token expiry UTC time '%s' is earlier than current UTC time '%s'.", exp, now.UTC().Format("01/02/2006 15:04:05")))
+		}
+		return false
+	}
+	if claims.Audience != "" && !s.audienceOK(c, claims.Audience) {
+		if c.api == "msgraph" {
+			s.unauthorized(c, t.id, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.")
+		} else {
+			s.unauthorized(c, t.id, "InvalidAuthenticationTokenAudience", fmt.Sprintf("The access token has been obtained for wrong audience or resource '%s'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.", claims.Audience))
 		}
 		return false
 	}
@@ -118,6 +157,36 @@ func (s *Simulator) identify(c *call) bool {
 		c.principal = "anonymous"
 	}
 	return true
+}
+
+// audienceOK: ARM accepts tokens for Azure Resource Manager, MS Graph for Graph; both accept a
+// token for the simulator itself (any loopback URL, as custom-cloud clients ask for their endpoint).
+func (s *Simulator) audienceOK(c *call, aud string) bool {
+	a := strings.TrimSuffix(strings.ToLower(aud), "/")
+	if azure.IsLoopback(a) {
+		return true
+	}
+	switch c.api {
+	case "msgraph":
+		return a == "https://graph.microsoft.com" || a == "00000003-0000-0000-c000-000000000000"
+	default:
+		return a == "https://management.azure.com" || a == "https://management.core.windows.net" || a == "797f4846-ba00-4fd7-ba43-dac1f8f63013"
+	}
+}
+
+// unauthorized writes a 401 with Azure's WWW-Authenticate challenge.
+func (s *Simulator) unauthorized(c *call, tenantID, code, msg string) {
+	authority := "https://login.microsoftonline.com/common"
+	if tenantID != "" {
+		authority = "https://login.microsoftonline.com/" + tenantID
+	}
+	if c.api == "msgraph" {
+		c.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="", authorization_uri="%s/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000", error="invalid_token", error_description=%q`, authority, msg))
+		graphErr(c.w, http.StatusUnauthorized, code, msg)
+		return
+	}
+	c.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer authorization_uri="%s", error="invalid_token", error_description=%q`, authority, msg))
+	armErr(c.w, http.StatusUnauthorized, code, msg)
 }
 
 // delay sleeps the configured latency ± jitter (deterministic per request identity).
@@ -167,13 +236,11 @@ func (s *Simulator) fault(c *call) bool {
 	case "500":
 		s.errFor(c, http.StatusInternalServerError, "InternalServerError", "Encountered internal server error. Diagnostic information: timestamp '"+time.Now().UTC().Format(time.RFC3339)+"'.")
 	case "503":
-		w.Header().Set("Retry-After", "1")
-		if s.opts.Throttle == "fast" {
-			w.Header().Set("retry-after-ms", "20")
-		}
+		s.retryHeaders(w, time.Second)
 		s.errFor(c, http.StatusServiceUnavailable, "ServiceUnavailable", "The service is temporarily unavailable. Please try again later.")
 	case "429":
-		// Throttled without Retry-After: clients must back off on their own.
+		// Azure's 429s always say when to come back (the Python SDK does not retry a POST's 429 without it).
+		s.retryHeaders(w, time.Second)
 		s.errFor(c, http.StatusTooManyRequests, "TooManyRequests", "The request is being throttled.")
 	case "reset":
 		if hj, ok := w.(http.Hijacker); ok {
@@ -208,13 +275,18 @@ func (s *Simulator) errFor(c *call, status int, code, msg string) {
 	armErr(c.w, status, code, msg)
 }
 
-// throttled sets the retry headers for a 429 and counts it.
+// retryHeaders sets Retry-After (whole seconds) for a simulated wait. With --throttle fast the
+// clock runs FastFactor times faster, so both headers carry the wall-clock wait: Retry-After
+// rounded up to whole seconds (clients such as the Python SDK honour it first) and
+// retry-after-ms exactly (azcore honours it first).
 func (s *Simulator) retryHeaders(w http.ResponseWriter, wait time.Duration) {
-	w.Header().Set("Retry-After", retryAfterSeconds(wait))
 	if s.opts.Throttle == "fast" {
-		ms := s.clk.realDuration(wait).Milliseconds() + 1
-		w.Header().Set("retry-after-ms", fmt.Sprint(ms))
+		real := s.clk.realDuration(wait)
+		w.Header().Set("Retry-After", retryAfterSeconds(real))
+		w.Header().Set("retry-after-ms", fmt.Sprint(real.Milliseconds()+1))
+		return
 	}
+	w.Header().Set("Retry-After", retryAfterSeconds(wait))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -6,14 +6,31 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-var graphCollections = map[string]string{"users": "user", "groups": "group", "serviceprincipals": "servicePrincipal", "applications": "application"}
+var graphCollections = map[string]string{"users": "user", "groups": "group", "serviceprincipals": "servicePrincipal",
+	"applications": "application", "devices": "device", "directoryroles": "directoryRole"}
 
 var graphODataType = map[string]string{"user": "#microsoft.graph.user", "group": "#microsoft.graph.group",
-	"servicePrincipal": "#microsoft.graph.servicePrincipal", "application": "#microsoft.graph.application"}
+	"servicePrincipal": "#microsoft.graph.servicePrincipal", "application": "#microsoft.graph.application",
+	"device": "#microsoft.graph.device", "directoryRole": "#microsoft.graph.directoryRole"}
+
+// graphNavs: the navigation properties each kind has (GET {col}/{id}/{nav}, $expand=nav).
+var graphNavs = map[string][]string{
+	"user":             {"memberOf", "transitiveMemberOf", "ownedObjects", "registeredDevices", "ownedDevices"},
+	"group":            {"members", "transitiveMembers", "memberOf", "transitiveMemberOf", "owners"},
+	"servicePrincipal": {"memberOf", "transitiveMemberOf", "owners", "ownedObjects"},
+	"application":      {"owners"},
+	"device":           {"memberOf", "transitiveMemberOf", "registeredOwners", "registeredUsers"},
+	"directoryRole":    {"members"},
+}
+
+func notFoundGraph(c *call, id string) {
+	graphErr(c.w, http.StatusNotFound, "Request_ResourceNotFound", fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", id))
+}
 
 func (s *Simulator) serveGraph(c *call) {
 	write := c.r.Method != http.MethodGet && c.r.Method != http.MethodHead
@@ -25,13 +42,32 @@ func (s *Simulator) serveGraph(c *call) {
 		graphErr(c.w, http.StatusTooManyRequests, "TooManyRequests", "Too many requests. Please try again later.")
 		return
 	}
-	rest := strings.Trim(strings.TrimPrefix(c.r.URL.Path, s.opts.GraphPrefix), "/")
+	rest := strings.Trim(strings.TrimPrefix(c.r.URL.Path, c.graphPrefix), "/")
 	segs := strings.Split(rest, "/")
 	col := strings.ToLower(segs[0])
-	if col == "organization" && len(segs) == 1 && !write {
-		writeJSON(c.w, http.StatusOK, map[string]any{"@odata.context": c.base + s.opts.GraphPrefix + "/$metadata#organization",
+	if col == "me" {
+		// /me is the signed-in user: only delegated (user) tokens have one.
+		s.st.mu.RLock()
+		o := c.t.objects[strings.ToLower(c.principal)]
+		s.st.mu.RUnlock()
+		if o == nil || o.kind != "user" {
+			graphErr(c.w, http.StatusBadRequest, "BadRequest", "/me request is only valid with delegated authentication flow.")
+			return
+		}
+		segs = append([]string{"users", o.id}, segs[1:]...)
+		col = "users"
+	}
+	switch {
+	case col == "organization" && len(segs) == 1 && !write:
+		writeJSON(c.w, http.StatusOK, map[string]any{"@odata.context": c.base + c.graphPrefix + "/$metadata#organization",
 			"value": []any{map[string]any{"id": c.t.id, "displayName": c.t.name, "tenantType": "AAD",
 				"verifiedDomains": []any{map[string]any{"name": c.t.domain, "isDefault": true, "isInitial": true, "type": "Managed", "capabilities": "Email, OfficeCommunicationsOnline"}}}}})
+		return
+	case col == "directoryobjects" && len(segs) == 2 && !write:
+		s.graphGet(c, "", segs[0], segs[1])
+		return
+	case col == "rolemanagement" && len(segs) == 3 && strings.EqualFold(segs[1], "directory") && !write:
+		s.graphRoleManagement(c, segs[2])
 		return
 	}
 	kind, ok := graphCollections[col]
@@ -41,43 +77,92 @@ func (s *Simulator) serveGraph(c *call) {
 	}
 	switch {
 	case len(segs) == 1 && !write:
-		s.graphList(c, kind, segs[0], nil)
-	case len(segs) == 1 && c.r.Method == http.MethodPost:
+		s.st.mu.RLock()
+		ids := slices.Clone(c.t.order[kind])
+		s.st.mu.RUnlock()
+		s.graphList(c, kind, segs[0], ids)
+	case len(segs) == 1 && c.r.Method == http.MethodPost && kind != "device" && kind != "directoryRole":
 		s.graphCreate(c, kind, segs[0])
+	case len(segs) == 2 && strings.EqualFold(segs[1], "delta") && !write:
+		s.graphDelta(c, kind, segs[0])
+	case len(segs) == 2 && segs[1] == "$count" && !write:
+		if !s.needEventual(c, "$count") {
+			return
+		}
+		s.st.mu.RLock()
+		n := len(c.t.order[kind])
+		s.st.mu.RUnlock()
+		c.w.Header().Set("Content-Type", "text/plain")
+		c.w.WriteHeader(http.StatusOK)
+		fmt.Fprint(c.w, n)
 	case len(segs) == 2 && !write:
+		s.graphGet(c, kind, segs[0], segs[1])
+	case len(segs) == 3 && !write:
 		s.st.mu.RLock()
 		o := c.t.objects[strings.ToLower(segs[1])]
-		var body map[string]any
-		if o != nil && o.kind == kind {
-			body = selectFields(o, c.r.URL.Query().Get("$select"), false)
-			body["@odata.context"] = c.base + s.opts.GraphPrefix + "/$metadata#" + segs[0] + "/$entity"
-		}
 		s.st.mu.RUnlock()
-		if body == nil {
-			graphErr(c.w, http.StatusNotFound, "Request_ResourceNotFound", fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", segs[1]))
+		if o == nil || o.kind != kind {
+			notFoundGraph(c, segs[1])
 			return
 		}
-		writeJSON(c.w, http.StatusOK, body)
-	case len(segs) == 3 && kind == "group" && strings.EqualFold(segs[2], "members") && !write:
+		nav, ok := navName(kind, segs[2])
+		if !ok {
+			graphErr(c.w, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", segs[2]))
+			return
+		}
 		s.st.mu.RLock()
-		o := c.t.objects[strings.ToLower(segs[1])]
-		var ids []string
-		if o != nil && o.kind == "group" {
-			for _, m := range c.t.members[o.id] {
-				ids = append(ids, m.id)
-			}
-		}
+		ids := s.st.navIDs(c.t, o, nav)
 		s.st.mu.RUnlock()
-		if o == nil || o.kind != "group" {
-			graphErr(c.w, http.StatusNotFound, "Request_ResourceNotFound", fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", segs[1]))
-			return
-		}
 		s.graphList(c, "", "directoryObjects", ids)
-	case len(segs) == 4 && kind == "group" && strings.EqualFold(segs[2], "members") && segs[3] == "$ref" && c.r.Method == http.MethodPost:
-		s.graphAddMember(c, segs[1])
+	case len(segs) == 4 && (kind == "group" && strings.EqualFold(segs[2], "members") || strings.EqualFold(segs[2], "owners") && (kind == "group" || kind == "application" || kind == "servicePrincipal")) && segs[3] == "$ref" && c.r.Method == http.MethodPost:
+		s.graphAddMember(c, kind, segs[1], strings.ToLower(segs[2]))
 	default:
 		graphErr(c.w, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Unsupported request: %s %s", c.r.Method, c.r.URL.Path))
 	}
+}
+
+func navName(kind, seg string) (string, bool) {
+	for _, n := range graphNavs[kind] {
+		if strings.EqualFold(n, seg) {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+// needEventual enforces Graph's advanced-query rule: $count and $search on directory objects
+// need the ConsistencyLevel: eventual header.
+func (s *Simulator) needEventual(c *call, what string) bool {
+	if strings.EqualFold(c.r.Header.Get("ConsistencyLevel"), "eventual") {
+		return true
+	}
+	if what == "$search" {
+		graphErr(c.w, http.StatusBadRequest, "Request_UnsupportedQuery", "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'")
+	} else {
+		graphErr(c.w, http.StatusBadRequest, "Request_BadRequest", "$count is not currently supported without the ConsistencyLevel: eventual header.")
+	}
+	return false
+}
+
+// graphGet serves GET {col}/{id} (kind "" for directoryObjects: any kind) with $select and $expand.
+func (s *Simulator) graphGet(c *call, kind, segment, id string) {
+	q := c.r.URL.Query()
+	s.st.mu.RLock()
+	defer s.st.mu.RUnlock()
+	o := c.t.objects[strings.ToLower(id)]
+	if o == nil || kind != "" && o.kind != kind {
+		notFoundGraph(c, id)
+		return
+	}
+	body := selectFields(o, q.Get("$select"), kind == "")
+	if e := q.Get("$expand"); e != "" {
+		if err := s.st.expand(c.t, o, body, e); err != nil {
+			graphErr(c.w, http.StatusBadRequest, "BadRequest", err.Error())
+			return
+		}
+	}
+	body["@odata.context"] = c.base + c.graphPrefix + "/$metadata#" + segment + "/$entity"
+	writeJSON(c.w, http.StatusOK, body)
 }
 
 // selectFields renders an object with $select applied (id is always returned, as Graph does).
@@ -104,26 +189,151 @@ func selectFields(o *dirObject, sel string, withType bool) map[string]any {
 	return out
 }
 
-func (s *Simulator) graphList(c *call, kind, segment string, ids []string) {
+// graphQuery is a list request's parsed OData options.
+type graphQuery struct {
+	top       int
+	filter    odataExpr
+	search    [][]searchClause
+	orderBy   []odataOrder
+	count     bool
+	expand    string
+	sel       string
+	offset    int
+	hasFilter bool
+}
+
+// parseGraphQuery reads $top, $filter, $search, $orderby, $count, $expand, $select and
+// $skiptoken; it writes Graph's error and returns false for what Graph would refuse.
+func (s *Simulator) parseGraphQuery(c *call) (graphQuery, bool) {
 	q := c.r.URL.Query()
-	top := s.opts.GraphPage
+	gq := graphQuery{top: s.opts.GraphPage, sel: q.Get("$select"), expand: q.Get("$expand")}
 	if t := q.Get("$top"); t != "" {
 		n, err := strconv.Atoi(t)
 		if err != nil || n < 1 || n > 999 {
 			graphErr(c.w, http.StatusBadRequest, "Request_UnsupportedQuery", fmt.Sprintf("Invalid page size specified: '%s'. Must be between 1 and 999 inclusive.", t))
-			return
+			return gq, false
 		}
-		top = n
+		gq.top = n
 	}
-	var fltField, fltValue string
 	if f := q.Get("$filter"); f != "" {
-		parts := strings.SplitN(f, " ", 3)
-		v, ok := unquote(strings.TrimSpace(partsOr(parts, 2)))
-		if len(parts) != 3 || !strings.EqualFold(parts[1], "eq") || !ok {
-			graphErr(c.w, http.StatusBadRequest, "Request_UnsupportedQuery", "Unsupported query: the simulator supports $filter=<property> eq '<value>' only.")
+		e, err := parseFilterOData(f)
+		if err != nil {
+			graphErr(c.w, http.StatusBadRequest, "BadRequest", "Invalid filter clause: "+err.Error())
+			return gq, false
+		}
+		gq.filter, gq.hasFilter = e, true
+	}
+	if sr := q.Get("$search"); sr != "" {
+		if !s.needEventual(c, "$search") {
+			return gq, false
+		}
+		g, err := parseSearch(sr)
+		if err != nil {
+			graphErr(c.w, http.StatusBadRequest, "Request_UnsupportedQuery", err.Error())
+			return gq, false
+		}
+		gq.search = g
+	}
+	if ob := q.Get("$orderby"); ob != "" {
+		keys, err := parseOrderBy(ob)
+		if err != nil {
+			graphErr(c.w, http.StatusBadRequest, "BadRequest", err.Error())
+			return gq, false
+		}
+		if gq.hasFilter && !strings.EqualFold(c.r.Header.Get("ConsistencyLevel"), "eventual") {
+			graphErr(c.w, http.StatusBadRequest, "Request_UnsupportedQuery", "Sorting not supported for current query.")
+			return gq, false
+		}
+		gq.orderBy = keys
+	}
+	switch strings.ToLower(q.Get("$count")) {
+	case "":
+	case "true":
+		if !s.needEventual(c, "$count") {
+			return gq, false
+		}
+		gq.count = true
+	case "false":
+	default:
+		graphErr(c.w, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Invalid $count value '%s'.", q.Get("$count")))
+		return gq, false
+	}
+	if tok := q.Get("$skiptoken"); tok != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(tok)
+		n, err2 := strconv.Atoi(string(raw))
+		if err != nil || err2 != nil || n < 0 {
+			graphErr(c.w, http.StatusBadRequest, "Request_BadRequest", "Invalid $skiptoken.")
+			return gq, false
+		}
+		gq.offset = n
+	}
+	return gq, true
+}
+
+// graphList pages the objects ids (kind "" renders @odata.type, as directoryObjects lists do).
+func (s *Simulator) graphList(c *call, kind, segment string, ids []string) {
+	gq, ok := s.parseGraphQuery(c)
+	if !ok {
+		return
+	}
+	s.st.mu.RLock()
+	defer s.st.mu.RUnlock()
+	var objs []*dirObject
+	for _, id := range ids {
+		o := c.t.objects[id]
+		if o == nil {
+			continue
+		}
+		if gq.filter != nil && !gq.filter.eval(o.body, "", nil) {
+			continue
+		}
+		if gq.search != nil && !searchMatch(o.body, gq.search) {
+			continue
+		}
+		objs = append(objs, o)
+	}
+	if gq.orderBy != nil {
+		sortObjects(objs, gq.orderBy)
+	}
+	start := min(gq.offset, len(objs))
+	end := min(start+gq.top, len(objs))
+	value := make([]any, 0, end-start)
+	for _, o := range objs[start:end] {
+		m := selectFields(o, gq.sel, kind == "")
+		if gq.expand != "" {
+			if err := s.st.expand(c.t, o, m, gq.expand); err != nil {
+				graphErr(c.w, http.StatusBadRequest, "BadRequest", err.Error())
+				return
+			}
+		}
+		value = append(value, m)
+	}
+	out := map[string]any{"@odata.context": c.base + c.graphPrefix + "/$metadata#" + segment, "value": value}
+	if gq.count {
+		out["@odata.count"] = len(objs)
+	}
+	if end < len(objs) {
+		nq := c.r.URL.Query()
+		nq.Set("$skiptoken", base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end))))
+		out["@odata.nextLink"] = c.base + c.r.URL.Path + "?" + nq.Encode()
+	}
+	writeJSON(c.w, http.StatusOK, out)
+}
+
+// graphDelta serves {col}/delta: the first round pages every object and ends with an
+// @odata.deltaLink; a $deltatoken round returns the objects created since (deletions and
+// updates are not tracked).
+func (s *Simulator) graphDelta(c *call, kind, segment string) {
+	q := c.r.URL.Query()
+	var since uint64
+	if dt := q.Get("$deltatoken"); dt != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(dt)
+		n, err2 := strconv.ParseUint(string(raw), 10, 64)
+		if err != nil || err2 != nil {
+			graphErr(c.w, http.StatusBadRequest, "Request_BadRequest", "Invalid $deltatoken.")
 			return
 		}
-		fltField, fltValue = parts[0], v
+		since = n
 	}
 	offset := 0
 	if tok := q.Get("$skiptoken"); tok != "" {
@@ -136,32 +346,32 @@ func (s *Simulator) graphList(c *call, kind, segment string, ids []string) {
 		offset = n
 	}
 	s.st.mu.RLock()
-	if ids == nil {
-		ids = c.t.order[kind]
-	}
+	defer s.st.mu.RUnlock()
 	var objs []*dirObject
-	for _, id := range ids {
-		o := c.t.objects[id]
-		if o == nil {
-			continue
+	for _, id := range c.t.order[kind] {
+		if o := c.t.objects[id]; o != nil && o.seq > since {
+			objs = append(objs, o)
 		}
-		if fltField != "" && !strings.EqualFold(fmt.Sprint(o.body[lowerFirstMatch(o.body, fltField)]), fltValue) {
-			continue
-		}
-		objs = append(objs, o)
 	}
 	start := min(offset, len(objs))
-	end := min(start+top, len(objs))
+	end := min(start+s.opts.GraphPage, len(objs))
 	value := make([]any, 0, end-start)
 	for _, o := range objs[start:end] {
-		value = append(value, selectFields(o, q.Get("$select"), kind == ""))
+		value = append(value, selectFields(o, q.Get("$select"), false))
 	}
-	s.st.mu.RUnlock()
-	out := map[string]any{"@odata.context": c.base + s.opts.GraphPrefix + "/$metadata#" + segment, "value": value}
+	out := map[string]any{"@odata.context": c.base + c.graphPrefix + "/$metadata#" + segment, "value": value}
+	nq := c.r.URL.Query()
+	nq.Del("$skiptoken")
+	nq.Del("$deltatoken")
 	if end < len(objs) {
-		nq := c.r.URL.Query()
 		nq.Set("$skiptoken", base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end))))
+		if since > 0 {
+			nq.Set("$deltatoken", base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatUint(since, 10))))
+		}
 		out["@odata.nextLink"] = c.base + c.r.URL.Path + "?" + nq.Encode()
+	} else {
+		nq.Set("$deltatoken", base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatUint(c.t.seq, 10))))
+		out["@odata.deltaLink"] = c.base + c.r.URL.Path + "?" + nq.Encode()
 	}
 	writeJSON(c.w, http.StatusOK, out)
 }
@@ -233,11 +443,12 @@ func (s *Simulator) graphCreate(c *call, kind, segment string) {
 	o := &dirObject{kind: kind, id: id, body: in}
 	t.addObject(o)
 	out := selectFields(o, "", false)
-	out["@odata.context"] = c.base + s.opts.GraphPrefix + "/$metadata#" + segment + "/$entity"
+	out["@odata.context"] = c.base + c.graphPrefix + "/$metadata#" + segment + "/$entity"
 	writeJSON(c.w, http.StatusCreated, out)
 }
 
-func (s *Simulator) graphAddMember(c *call, groupID string) {
+// graphAddMember serves POST {groups|applications|servicePrincipals}/{id}/{members|owners}/$ref.
+func (s *Simulator) graphAddMember(c *call, kind, targetID, nav string) {
 	var in struct {
 		ID string `json:"@odata.id"`
 	}
@@ -250,26 +461,33 @@ func (s *Simulator) graphAddMember(c *call, groupID string) {
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
 	t := c.t
-	g := t.objects[strings.ToLower(groupID)]
+	g := t.objects[strings.ToLower(targetID)]
 	m := t.objects[mid]
-	if g == nil || g.kind != "group" || m == nil {
-		missing := groupID
+	if g == nil || g.kind != kind || m == nil {
+		missing := targetID
 		if g != nil {
 			missing = mid
 		}
-		graphErr(c.w, http.StatusNotFound, "Request_ResourceNotFound", fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", missing))
+		notFoundGraph(c, missing)
 		return
 	}
-	if m.kind == "application" {
+	list := t.members
+	if nav == "owners" {
+		list = t.owners
+		if m.kind != "user" && m.kind != "servicePrincipal" {
+			graphErr(c.w, http.StatusBadRequest, "Request_BadRequest", "Only users and service principals can be owners.")
+			return
+		}
+	} else if m.kind == "application" || m.kind == "directoryRole" {
 		graphErr(c.w, http.StatusBadRequest, "Request_BadRequest", "Applications cannot be group members.")
 		return
 	}
-	for _, x := range t.members[g.id] {
+	for _, x := range list[g.id] {
 		if x.id == m.id {
-			graphErr(c.w, http.StatusBadRequest, "Request_BadRequest", "One or more added object references already exist for the following modified properties: 'members'.")
+			graphErr(c.w, http.StatusBadRequest, "Request_BadRequest", fmt.Sprintf("One or more added object references already exist for the following modified properties: '%s'.", nav))
 			return
 		}
 	}
-	t.members[g.id] = append(t.members[g.id], memberRef{id: m.id, kind: m.kind})
+	list[g.id] = append(list[g.id], memberRef{id: m.id, kind: m.kind})
 	c.w.WriteHeader(http.StatusNoContent)
 }

@@ -395,7 +395,7 @@ func TestFaultsDeterministicAndSurvivable(t *testing.T) {
 
 func TestFromDirRehomesExamples(t *testing.T) {
 	dir := repotest.ARMExamplesDir()
-	f := startSim(t, Options{FromDir: dir, Seed: 1, Throttle: "off"})
+	f := startSim(t, Options{FromDir: dir, FromRehome: true, Seed: 1, Throttle: "off"})
 	truth := f.sim.Truth().Tenants[0]
 	if truth.Resources < 60 {
 		t.Fatalf("loaded %d resources", truth.Resources)

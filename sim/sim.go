@@ -32,7 +32,12 @@ type Options struct {
 	LatencyJitter time.Duration
 	Faults        float64 // fraction of requests that fault (deterministic with Seed)
 
-	FromDir     string // load ARM envelopes from a directory instead of generating
+	FromDir string // load ARM envelopes from a directory instead of generating (ids kept as they are)
+	// FromRehome re-homes FromDir's envelopes into the first subscription and resource group
+	// rg-imported (example payloads whose ids are placeholders).
+	FromRehome bool
+	// FromGraph replays a scanned tenant: an `atg graph export --format json` file (.gz too).
+	FromGraph   string
 	GraphPrefix string // MS Graph path prefix, default "/v1.0"
 	PageSize    int    // ARM list page size (default 1000; subscriptions and child lists use it too)
 	GraphPage   int    // MS Graph default page size (default 100)
@@ -114,7 +119,23 @@ func New(opts Options) (*Simulator, error) {
 func (s *Simulator) build() error {
 	g := &gen{rng: newRand(s.opts.Seed, 1)}
 	var first []*subscription
-	for i := 0; i < s.opts.Tenants; i++ {
+	start := 0
+	if s.opts.FromGraph != "" {
+		if s.opts.FromDir != "" {
+			return errors.New("sim: --from and --from-graph are exclusive")
+		}
+		ex, err := readGraphExport(s.opts.FromGraph)
+		if err != nil {
+			return err
+		}
+		t, n, err := loadGraph(s.st, ex)
+		if err != nil {
+			return err
+		}
+		s.log.Info("sim: replaying a graph export", "file", s.opts.FromGraph, "tenant", t.id, "arm_objects", n, "identities", len(t.objects))
+		start = 1
+	}
+	for i := start; i < s.opts.Tenants; i++ {
 		tid := g.uuid()
 		dom := fmt.Sprintf("contoso%d.onmicrosoft.com", i)
 		if i == 0 {
@@ -123,6 +144,9 @@ func (s *Simulator) build() error {
 		t := newTenant(tid, fmt.Sprintf("Contoso Sim %d", i), dom)
 		s.st.addTenant(t)
 		for j := 0; j < s.opts.Subscriptions; j++ {
+			if i == 0 && s.opts.FromDir != "" && !s.opts.FromRehome {
+				break // the loaded envelopes bring their own subscriptions
+			}
 			name := fmt.Sprintf("%s-sub-%d", []string{"prod", "nonprod", "shared", "sandbox"}[j%4], j)
 			if i > 0 {
 				name = fmt.Sprintf("target%d-sub-%d", i, j)
@@ -134,8 +158,15 @@ func (s *Simulator) build() error {
 		}
 	}
 	t0 := s.st.tenants[0]
+	if s.opts.FromGraph != "" {
+		return nil
+	}
 	if s.opts.FromDir != "" {
-		n, err := loadDir(s.st, t0, first[0], s.opts.FromDir)
+		var target *subscription
+		if len(first) > 0 {
+			target = first[0]
+		}
+		n, err := loadDir(s.st, t0, target, s.opts.FromDir, s.opts.FromRehome)
 		if err != nil {
 			return err
 		}
@@ -143,6 +174,7 @@ func (s *Simulator) build() error {
 		return nil
 	}
 	generateTenant(s.st, t0, first, s.opts.Resources, s.opts.Seed)
+	generateDirectoryExtras(t0, s.opts.Seed)
 	s.log.Info("sim: generated tenant", "tenant", t0.id, "resources", s.opts.Resources, "subscriptions", len(first))
 	return nil
 }

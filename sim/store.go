@@ -39,13 +39,15 @@ type subscription struct {
 	keys  []string
 	dirty bool
 	state string
+	tags  map[string]any
 }
 
 // dirObject is an Entra (MS Graph) object.
 type dirObject struct {
-	kind string // user | group | servicePrincipal | application
+	kind string // user | group | servicePrincipal | application | device | directoryRole
 	id   string
 	body map[string]any
+	seq  uint64 // creation order in the tenant (MS Graph delta tokens)
 }
 
 type memberRef struct {
@@ -58,14 +60,19 @@ type tenant struct {
 	objects          map[string]*dirObject
 	order            map[string][]string // kind -> ids in creation order
 	members          map[string][]memberRef
+	owners           map[string][]memberRef // object id -> owners (groups, applications, SPs, devices)
+	roleMembers      map[string][]memberRef // directory role id -> members
+	seq              uint64
 }
 
 func newTenant(id, name, domain string) *tenant {
 	return &tenant{id: id, name: name, domain: domain, objects: map[string]*dirObject{},
-		order: map[string][]string{}, members: map[string][]memberRef{}}
+		order: map[string][]string{}, members: map[string][]memberRef{}, owners: map[string][]memberRef{}, roleMembers: map[string][]memberRef{}}
 }
 
 func (t *tenant) addObject(o *dirObject) {
+	t.seq++
+	o.seq = t.seq
 	t.objects[o.id] = o
 	t.order[o.kind] = append(t.order[o.kind], o.id)
 }

@@ -12,6 +12,7 @@ type typeInfo struct {
 	Tracked     bool     // top-level tracked resource: location required
 	InARG       bool     // listed by Resource Graph's resources table (and by /resources list)
 	LRO         bool     // PUT answers 201 + Azure-AsyncOperation
+	AsyncDelete bool     // DELETE answers 202 + Azure-AsyncOperation + Location
 	Extension   bool     // extension resource ({scope}/providers/NS/type/name)
 }
 
@@ -117,10 +118,18 @@ func builtinTypes() map[string]*typeInfo {
 	}
 	m := make(map[string]*typeInfo, len(list))
 	for _, t := range list {
+		// Every version the specs publish for the type, plus the generator's own.
+		t.APIVersions = versionsOf(t.Type, t.APIVersions...)
 		m[strings.ToLower(t.Type)] = t
 	}
 	for _, k := range []string{"microsoft.compute/virtualmachines", "microsoft.containerservice/managedclusters", "microsoft.sql/servers/databases"} {
 		m[k].LRO = true
+	}
+	// Microsoft.Network PUTs and DELETEs are async operations (Azure-AsyncOperation).
+	for k, t := range m {
+		if strings.HasPrefix(k, "microsoft.network/") && k != "microsoft.network/dnszones" && !strings.HasPrefix(k, "microsoft.network/privatednszones") {
+			t.LRO, t.AsyncDelete = true, true
+		}
 	}
 	for _, k := range []string{"microsoft.insights/diagnosticsettings", "microsoft.authorization/roleassignments", "microsoft.authorization/roledefinitions"} {
 		m[k].Extension = true

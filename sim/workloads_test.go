@@ -151,7 +151,7 @@ func TestWorkloadWrites(t *testing.T) {
 		t.Fatalf("pool members after the NIC left: %v", m)
 	}
 	w.must("PUT", nic, vmAPI, nicBody("pool1"), 200)
-	w.must("DELETE", nic, vmAPI, nil, 200)
+	w.must("DELETE", nic, vmAPI, nil, 202)
 	if m := members(); len(m) != 0 {
 		t.Fatalf("pool members after the NIC was deleted: %v", m)
 	}
@@ -174,7 +174,7 @@ func TestWorkloadWrites(t *testing.T) {
 		"requestRoutingRules": []any{map[string]any{"name": "r", "properties": map[string]any{"ruleType": "Basic", "priority": 10,
 			"httpListener": id("httpListeners", "l"), "backendAddressPool": id("backendAddressPools", "pool"), "backendHttpSettings": id("backendHttpSettingsCollection", "bhs")}}}}}
 	w.wantErr("PUT", agw, vmAPI, agwBody, 400, "ApplicationGatewaySubnetCannotBeUsedByOtherResources")
-	w.must("DELETE", rg+"/providers/Microsoft.Network/networkInterfaces/nic2", vmAPI, nil, 200)
+	w.must("DELETE", rg+"/providers/Microsoft.Network/networkInterfaces/nic2", vmAPI, nil, 202)
 	w.must("PUT", agw, vmAPI, agwBody, 201)
 
 	// Cosmos DB: offer type and locations

@@ -96,6 +96,13 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 	if ltyp == "microsoft.network/loadbalancers" {
 		keepPoolMembers(old, props)
 	}
+	if ltyp == "microsoft.network/networkinterfaces" {
+		var ob map[string]any
+		if old != nil {
+			ob = old.body
+		}
+		s.st.allocateNICAddresses(key, body, ob)
+	}
 	var disks []*resource
 	if ltyp == "microsoft.compute/virtualmachines" {
 		var e *apiError
@@ -170,12 +177,12 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 		s.st.syncPoolMembers(p.raw, ob, body, now)
 	}
 	status := http.StatusOK
-	if old == nil {
+	if old == nil && !createAnswers200[ltyp] {
 		status = http.StatusCreated
 	}
 	state := "Succeeded"
 	if info.LRO {
-		state = ifs(old == nil, "Creating", "Updating")
+		state = ifs(old == nil && !strings.HasPrefix(ltyp, "microsoft.network/"), "Creating", "Updating")
 	}
 	props["provisioningState"] = state
 	s.mintIdentity(t, body, info)
@@ -187,11 +194,10 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 			loc = "global"
 		}
 		c.w.Header().Set("Azure-AsyncOperation", fmt.Sprintf("%s/subscriptions/%s/providers/%s/locations/%v/operations/%s?api-version=%s", c.base, sub.id, namespaceOf(info.Type), loc, op.id, apiVersion))
-		c.w.Header().Set("Retry-After", "1")
-		if s.opts.Throttle == "fast" || s.opts.Throttle == "off" {
-			c.w.Header().Set("retry-after-ms", "10")
+		s.pollHeaders(c)
+		if old == nil {
+			status = http.StatusCreated
 		}
-		status = http.StatusCreated
 	}
 	out := s.st.render(r)
 	writeJSON(c.w, status, out)
@@ -530,7 +536,56 @@ func (s *Simulator) deleteResource(c *call, p armPath) {
 	if r.ltyp == "microsoft.compute/virtualmachines" {
 		s.st.vmDeleted(r, s.clk.now().UTC())
 	}
+	if info := s.st.types[r.ltyp]; info != nil && info.AsyncDelete {
+		// 202 + Azure-AsyncOperation (InProgress once, then Succeeded) + Location (202, then 204).
+		now := s.clk.now().UTC()
+		op := &asyncOp{id: fmt.Sprintf("%016x", hash64(s.opts.Seed, "op", key, fmt.Sprint(s.opSeq.Add(1)))), status: "InProgress", startTime: now}
+		s.st.ops[op.id] = op
+		loc := mstr(r.body, "location")
+		if loc == "" {
+			loc = "global"
+		}
+		base := fmt.Sprintf("%s/subscriptions/%s/providers/%s/locations/%s/", c.base, r.sub, namespaceOf(info.Type), loc)
+		av := c.r.URL.Query().Get("api-version")
+		c.w.Header().Set("Azure-AsyncOperation", base+"operations/"+op.id+"?api-version="+av)
+		c.w.Header().Set("Location", base+"operationResults/"+op.id+"?api-version="+av)
+		s.pollHeaders(c)
+		c.w.WriteHeader(http.StatusAccepted)
+		return
+	}
 	c.w.WriteHeader(http.StatusOK)
+}
+
+// pollHeaders tells a client when to poll an async operation (1 s; 10 ms in fast/off mode
+// through retry-after-ms, which azcore reads first).
+func (s *Simulator) pollHeaders(c *call) {
+	c.w.Header().Set("Retry-After", "1")
+	if s.opts.Throttle == "fast" || s.opts.Throttle == "off" {
+		c.w.Header().Set("retry-after-ms", "10")
+	}
+}
+
+// operationResult answers a Location poll of an async DELETE: 202 while the operation runs, then 204.
+func (s *Simulator) operationResult(c *call, id string) {
+	s.st.mu.Lock()
+	op := s.st.ops[id]
+	if op != nil {
+		op.polls++
+		if op.polls > 1 {
+			op.status = "Succeeded"
+		}
+	}
+	s.st.mu.Unlock()
+	switch {
+	case op == nil:
+		armErr(c.w, http.StatusNotFound, "OperationNotFound", fmt.Sprintf("The operation '%s' could not be found.", id))
+	case op.status == "InProgress":
+		s.pollHeaders(c)
+		c.w.Header().Set("Location", c.base+c.r.URL.RequestURI())
+		c.w.WriteHeader(http.StatusAccepted)
+	default:
+		c.w.WriteHeader(http.StatusNoContent)
+	}
 }
 
 // asyncOperation answers an Azure-AsyncOperation poll: InProgress once, then Succeeded.
@@ -570,10 +625,11 @@ func (s *Simulator) asyncOperation(c *call, id string) {
 	}
 	s.st.mu.Unlock()
 	if op.status == "InProgress" {
-		c.w.Header().Set("Retry-After", "1")
-		if s.opts.Throttle == "fast" || s.opts.Throttle == "off" {
-			c.w.Header().Set("retry-after-ms", "10")
-		}
+		s.pollHeaders(c)
 	}
 	writeJSON(c.w, http.StatusOK, out)
 }
+
+// createAnswers200 are types whose create answers 200, not 201 (their REST specs list 200 and
+// 202 only; clients generated from them reject a 201).
+var createAnswers200 = map[string]bool{"microsoft.storage/storageaccounts": true}

@@ -384,7 +384,7 @@ func TestVNetPutReplacesSubnets(t *testing.T) {
 	w.wantErr("DELETE", vnet+"/subnets/b", vmAPI, nil, 400, "InUseSubnetCannotBeDeleted")
 	w.wantErr("DELETE", vnet, vmAPI, nil, 400, "InUseSubnetCannotBeDeleted")
 	// absent deletes the unused one
-	w.must("DELETE", rg+"/providers/Microsoft.Network/networkInterfaces/nic-b", vmAPI, nil, 200)
+	w.must("DELETE", rg+"/providers/Microsoft.Network/networkInterfaces/nic-b", vmAPI, nil, 202)
 	w.must("PUT", vnet, vmAPI, map[string]any{"location": "westeurope", "properties": map[string]any{"addressSpace": space, "subnets": sn("a", "b")}}, 200)
 	w.must("PUT", vnet, vmAPI, map[string]any{"location": "westeurope", "tags": map[string]any{"x": "y"}, "properties": map[string]any{"addressSpace": space}}, 200)
 	if got := subnets(); len(got) != 0 {
@@ -487,11 +487,11 @@ func TestGlobalNamesTaken(t *testing.T) {
 	if !strings.Contains(msg, strings.ToUpper(taken)) {
 		t.Errorf("message %q", msg)
 	}
-	w.must("PUT", st(subs[0], "stmine1"), vStorage[0], body, 201)
+	w.must("PUT", st(subs[0], "stmine1"), vStorage[0], body, 200)
 	w.must("PUT", st(subs[0], "stmine1"), vStorage[0], body, 200) // the holder updates it
 	w.wantErr("PUT", st(subs[1], "stmine1"), vStorage[0], body, 409, "StorageAccountAlreadyTaken")
 	kv := "/subscriptions/" + subs[1] + "/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/stmine1" // another type: free
 	w.must("PUT", kv, vKV[0], map[string]any{"location": "westeurope", "properties": map[string]any{"tenantId": f.srv.TenantIDs[1], "sku": map[string]any{"family": "A", "name": "standard"}}}, 201)
 	w.must("DELETE", st(subs[0], "stmine1"), vStorage[0], nil, 200)
-	w.must("PUT", st(subs[1], "stmine1"), vStorage[0], body, 201)
+	w.must("PUT", st(subs[1], "stmine1"), vStorage[0], body, 200)
 }

@@ -85,11 +85,15 @@ and serves until SIGINT or SIGTERM.`,
 	fl.StringVar(&opts.Sim.Throttle, "throttle", "real", "throttling: real, off, or fast (Azure's limits on a sped-up clock)")
 	fl.DurationVar(&opts.Sim.Latency, "latency", 0, "added latency per request")
 	fl.DurationVar(&opts.Sim.LatencyJitter, "latency-jitter", 0, "latency jitter (±)")
-	fl.Float64Var(&opts.Sim.Faults, "faults", 0, "fraction of requests that fault (500/503/429 without Retry-After/reset/slow)")
-	fl.StringVar(&opts.Sim.FromDir, "from", "", "load ARM JSON envelopes from this directory instead of generating")
+	fl.Float64Var(&opts.Sim.Faults, "faults", 0, "fraction of requests that fault (500/503/429 with Retry-After, reset, slow)")
+	fl.StringVar(&opts.Sim.FromDir, "from", "", "serve the ARM JSON envelopes of this directory (their subscriptions, resource groups and ids) instead of generating")
+	fl.StringVar(&opts.Sim.FromGraph, "from-graph", "", "replay a scanned tenant: an 'atg graph export --format json' file (.json or .json.gz)")
+	fl.BoolVar(&opts.Sim.FromRehome, "from-rehome", false, "with --from: re-home every envelope into one subscription and resource group rg-imported (example payloads with placeholder ids)")
 	fl.StringVar(&opts.TruthFile, "truth", "", "write the ground truth JSON to this file")
 	fl.BoolVar(&opts.Sim.TLS, "tls", false, "serve HTTPS with a generated self-signed certificate")
-	fl.StringVar(&opts.Sim.GraphPrefix, "graph-prefix", "/v1.0", "MS Graph path prefix")
+	fl.StringVar(&opts.Sim.GraphPrefix, "graph-prefix", "/v1.0", "MS Graph path prefix (/v1.0 and /beta are always Graph)")
+	fl.IntVar(&opts.Sim.PageSize, "page-size", 1000, "ARM list page size (subscriptions page at <= 100)")
+	fl.IntVar(&opts.Sim.GraphPage, "graph-page-size", 100, "MS Graph default page size")
 	return cmd
 }
 

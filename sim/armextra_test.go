@@ -1,0 +1,125 @@
+package sim
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestARMAsAzureAnswers: HEAD is 204, locations, tag names, scope tags, RG $filter by tag (and
+// 400 for what it does not support), VM instance view, subnet back-references, dynamic NIC
+// addresses, network PUT/DELETE as async operations, ARG subnets/extend/facets/table.
+func TestARMAsAzureAnswers(t *testing.T) {
+	f := startSim(t, Options{Resources: 200, Seed: 3, Throttle: "off"})
+	pl := pipeline(f.cred, f.srv.ARMEndpoint+"/.default")
+	base := f.srv.ARMEndpoint + "/subscriptions/" + f.subs[0]
+	must := func(method, path string, body any, status int) map[string]any {
+		t.Helper()
+		resp, m := do(t, pl, method, path, body)
+		if resp.StatusCode != status {
+			t.Fatalf("%s %s: %d %v (want %d)", method, path, resp.StatusCode, m, status)
+		}
+		if m == nil {
+			m = map[string]any{}
+		}
+		m["_headers"] = resp.Header
+		return m
+	}
+	must("PUT", base+"/resourcegroups/rg-x?api-version=2025-04-01", map[string]any{"location": "westeurope", "tags": map[string]any{"env": "test"}}, 201)
+	must("HEAD", base+"/resourcegroups/rg-x?api-version=2025-04-01", nil, 204)
+	if m := must("GET", base+"/resourcegroups?api-version=2025-04-01&$filter="+strings.ReplaceAll("tagName eq 'env' and tagValue eq 'test'", " ", "%20"), nil, 200); len(m["value"].([]any)) != 1 {
+		t.Fatalf("rg tag filter: %v", m)
+	}
+	must("GET", base+"/resourcegroups?api-version=2025-04-01&$filter=location%20eq%20'x'", nil, 400)
+	if m := must("GET", base+"/locations?api-version=2022-12-01", nil, 200); len(m["value"].([]any)) == 0 {
+		t.Fatal("no locations")
+	}
+	if m := must("GET", base+"/tagNames?api-version=2025-04-01", nil, 200); !strings.Contains(strings.ToLower(strings.Join(names(m["value"]), ",")), "env") {
+		t.Fatalf("tagNames: %v", m)
+	}
+	rg := base + "/resourceGroups/rg-x"
+	vnet := rg + "/providers/Microsoft.Network/virtualNetworks/vnet1"
+	m := must("PUT", vnet+"?api-version=2026-03-01", map[string]any{"location": "westeurope", "properties": map[string]any{
+		"addressSpace": map[string]any{"addressPrefixes": []any{"10.1.0.0/16"}},
+		"subnets":      []any{map[string]any{"name": "a", "properties": map[string]any{"addressPrefix": "10.1.0.0/24"}}}}}, 201)
+	if h := m["_headers"].(http.Header); h.Get("Azure-AsyncOperation") == "" {
+		t.Fatalf("network PUT without Azure-AsyncOperation: %v", h)
+	}
+	must("HEAD", vnet+"?api-version=2026-03-01", nil, 204)
+	must("HEAD", rg+"/providers/Microsoft.Network/virtualNetworks/nope?api-version=2026-03-01", nil, 404)
+	nic := rg + "/providers/Microsoft.Network/networkInterfaces/nic1"
+	m = must("PUT", nic+"?api-version=2026-03-01", map[string]any{"location": "westeurope", "properties": map[string]any{"ipConfigurations": []any{
+		map[string]any{"name": "ipconfig1", "properties": map[string]any{"subnet": map[string]any{"id": strings.TrimPrefix(vnet, f.srv.ARMEndpoint) + "/subnets/a"}}}}}}, 201)
+	if ip := lookupPath(m, "properties.ipConfigurations"); !strings.Contains(jsonString(ip), `"privateIPAddress":"10.1.0.4"`) {
+		t.Fatalf("dynamic NIC address: %s", jsonString(ip))
+	}
+	m = must("GET", vnet+"/subnets/a?api-version=2026-03-01", nil, 200)
+	if !strings.Contains(jsonString(m["properties"]), "nic1/ipConfigurations/ipconfig1") {
+		t.Fatalf("subnet lacks its NIC: %v", m)
+	}
+	// ARG: VNet rows carry their subnets; extend; facets; table format
+	arg := f.srv.ARMEndpoint + "/providers/Microsoft.ResourceGraph/resources?api-version=2021-03-01"
+	m = must("POST", arg, map[string]any{"query": "resources | where type =~ 'microsoft.network/virtualnetworks' and name == 'vnet1' | extend sn = properties.subnets, up = toupper(name) | project id, sn, up"}, 200)
+	if s := jsonString(m["data"]); !strings.Contains(s, `"up":"VNET1"`) || !strings.Contains(s, "ipconfig1") {
+		t.Fatalf("ARG vnet row: %s", s)
+	}
+	m = must("POST", arg, map[string]any{"query": "resources", "facets": []any{map[string]any{"expression": "location", "options": map[string]any{"$top": 2}}, map[string]any{"expression": "tolower(x)"}},
+		"options": map[string]any{"resultFormat": "table", "$top": 5}}, 200)
+	if s := jsonString(m); !strings.Contains(s, `"resultType":"FacetResult"`) || !strings.Contains(s, `"resultType":"FacetError"`) || !strings.Contains(s, `"columns":[`) {
+		t.Fatalf("facets/table: %s", s)
+	}
+	for _, q := range []string{"resources | join (resourcecontainers) on subscriptionId", "resources | mv-expand properties.subnets", "resources | extend x = strcat(a, b)"} {
+		must("POST", arg, map[string]any{"query": q}, 400)
+	}
+	// VM instance view
+	vm := firstOfType(t, f, "microsoft.compute/virtualmachines")
+	if m := must("GET", f.srv.ARMEndpoint+vm+"/instanceView?api-version=2026-04-01", nil, 200); !strings.Contains(jsonString(m), "PowerState/running") {
+		t.Fatalf("instance view: %v", m)
+	}
+	if m := must("GET", f.srv.ARMEndpoint+vm+"?api-version=2026-04-01&$expand=instanceView", nil, 200); lookupPath(m, "properties.instanceView") == nil {
+		t.Fatal("$expand=instanceView ignored")
+	}
+	// scope tags
+	must("PATCH", f.srv.ARMEndpoint+vm+"/providers/Microsoft.Resources/tags/default?api-version=2025-04-01", map[string]any{"operation": "Merge", "properties": map[string]any{"tags": map[string]any{"owner": "me"}}}, 200)
+	if m := must("GET", f.srv.ARMEndpoint+vm+"?api-version=2026-04-01", nil, 200); lookupPath(m, "tags.owner") != "me" {
+		t.Fatalf("tags merge: %v", m["tags"])
+	}
+	// async network DELETE: 202, the operation, then the Location answers 204
+	m = must("DELETE", nic+"?api-version=2026-03-01", nil, 202)
+	h := m["_headers"].(http.Header)
+	if h.Get("Azure-AsyncOperation") == "" || h.Get("Location") == "" {
+		t.Fatalf("async delete headers: %v", h)
+	}
+	must("GET", h.Get("Azure-AsyncOperation"), nil, 200)
+	must("GET", h.Get("Location"), nil, 204)
+}
+
+func names(v any) []string {
+	var out []string
+	arr, _ := v.([]any)
+	for _, x := range arr {
+		out = append(out, jsonString(x))
+	}
+	return out
+}
+
+func firstOfType(t *testing.T, f *fixture, ltyp string) string {
+	t.Helper()
+	f.sim.st.mu.RLock()
+	defer f.sim.st.mu.RUnlock()
+	for _, sid := range f.subs {
+		for _, k := range f.sim.st.subs[sid].keys {
+			if r := f.sim.st.res[k]; r != nil && r.ltyp == ltyp {
+				return r.id
+			}
+		}
+	}
+	t.Fatalf("no %s", ltyp)
+	return ""
+}
+
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

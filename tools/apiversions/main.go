@@ -1,0 +1,275 @@
+// Command apiversions regenerates sim/apiversions.txt, the simulator's per-type list of published
+// api-versions, from a checkout of Azure's REST API specs (github.com/Azure/azure-rest-api-specs).
+//
+//	go run ./tools/apiversions -specs /path/to/azure-rest-api-specs [-out sim/apiversions.txt]
+//
+// -specs is a work tree or a git directory (then files are read with git ls-tree / cat-file at
+// -rev, default HEAD). Every OpenAPI file under specification/*/resource-manager/**/
+// {stable,preview}/<api-version>/ contributes its version to each resource type its paths
+// address (…/providers/Microsoft.X/type/{name}[/child/{name}]; Microsoft.Resources' own
+// /subscriptions, /resourcegroups, /resources, /tenants paths too). Only the namespaces in
+// -namespaces (default: those the simulator serves) are written, one line per type:
+// "Microsoft.Network/virtualNetworks 2015-06-15 … 2026-03-01" (versions ascending).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// defaultNamespaces are the providers the simulator serves (sim/types.go).
+const defaultNamespaces = "Microsoft.Network,Microsoft.Compute,Microsoft.Storage,Microsoft.KeyVault,Microsoft.Web,Microsoft.Sql," +
+	"Microsoft.ContainerService,Microsoft.ContainerRegistry,Microsoft.ManagedIdentity,Microsoft.OperationalInsights,Microsoft.Insights," +
+	"Microsoft.Authorization,Microsoft.ApiManagement,Microsoft.AppConfiguration,Microsoft.App,Microsoft.Automation,Microsoft.Cache," +
+	"Microsoft.CognitiveServices,Microsoft.ContainerInstance,Microsoft.DBforMySQL,Microsoft.DBforPostgreSQL,Microsoft.DataFactory," +
+	"Microsoft.Databricks,Microsoft.DocumentDB,Microsoft.EventGrid,Microsoft.EventHub,Microsoft.Logic,Microsoft.MachineLearningServices," +
+	"Microsoft.RecoveryServices,Microsoft.Search,Microsoft.ServiceBus,Microsoft.Resources,Microsoft.Subscription,Microsoft.ResourceGraph,Microsoft.Management"
+
+var specPath = regexp.MustCompile(`^specification/[^/]+/resource-manager/(?:.*/)?(?:stable|preview)/(\d{4}-\d{2}-\d{2}(?:-[A-Za-z0-9]+)?)/[^/]+\.json$`)
+
+func main() {
+	specs := flag.String("specs", "", "azure-rest-api-specs work tree or git directory (required)")
+	rev := flag.String("rev", "HEAD", "revision to read when -specs is a git directory")
+	out := flag.String("out", "sim/apiversions.txt", "file to write ('-' for stdout)")
+	nss := flag.String("namespaces", defaultNamespaces, "comma-separated provider namespaces to keep")
+	flag.Parse()
+	if *specs == "" {
+		fmt.Fprintln(os.Stderr, "apiversions: -specs is required")
+		os.Exit(2)
+	}
+	src, err := openSource(context.Background(), *specs, *rev)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "apiversions:", err)
+		os.Exit(1)
+	}
+	types, err := collect(src, strings.Split(*nss, ","))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "apiversions:", err)
+		os.Exit(1)
+	}
+	var buf bytes.Buffer
+	write(&buf, types, fmt.Sprintf("go run ./tools/apiversions -specs <azure-rest-api-specs> (rev %s)", *rev))
+	if *out == "-" {
+		_, err = os.Stdout.Write(buf.Bytes())
+	} else {
+		err = os.WriteFile(*out, buf.Bytes(), 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "apiversions:", err)
+		os.Exit(1)
+	}
+}
+
+// source lists spec files and reads them.
+type source interface {
+	files() ([]string, error)
+	read(path string) ([]byte, error)
+}
+
+type dirSource struct{ root string }
+
+func (d dirSource) files() ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(filepath.Join(d.root, "specification"), func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !e.IsDir() {
+			rel, _ := filepath.Rel(d.root, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (d dirSource) read(p string) ([]byte, error) { return os.ReadFile(filepath.Join(d.root, p)) }
+
+// gitSource reads a bare or non-bare git directory at a revision.
+type gitSource struct {
+	ctx    context.Context
+	gitDir string
+	rev    string
+}
+
+func (g gitSource) git(args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(g.ctx, "git", append([]string{"--git-dir", g.gitDir}, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	b, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("git %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	return b, nil
+}
+
+func (g gitSource) files() ([]string, error) {
+	b, err := g.git("ls-tree", "-r", "--name-only", g.rev, "--", "specification")
+	if err != nil {
+		return nil, err
+	}
+	return strings.Split(strings.TrimSpace(string(b)), "\n"), nil
+}
+
+func (g gitSource) read(p string) ([]byte, error) { return g.git("cat-file", "blob", g.rev+":"+p) }
+
+func openSource(ctx context.Context, path, rev string) (source, error) {
+	if st, err := os.Stat(filepath.Join(path, "specification")); err == nil && st.IsDir() {
+		return dirSource{root: path}, nil
+	}
+	if _, err := os.Stat(filepath.Join(path, "HEAD")); err == nil {
+		return gitSource{ctx: ctx, gitDir: path, rev: rev}, nil
+	}
+	if _, err := os.Stat(filepath.Join(path, ".git")); err == nil {
+		return gitSource{ctx: ctx, gitDir: filepath.Join(path, ".git"), rev: rev}, nil
+	}
+	return nil, fmt.Errorf("%s is neither a specs work tree (no specification/) nor a git directory", path)
+}
+
+// collect maps canonical type -> set of versions, for the given namespaces.
+func collect(src source, namespaces []string) (map[string]map[string]bool, error) {
+	keep := map[string]string{}
+	for _, ns := range namespaces {
+		if ns = strings.TrimSpace(ns); ns != "" {
+			keep[strings.ToLower(ns)] = ns
+		}
+	}
+	files, err := src.files()
+	if err != nil {
+		return nil, err
+	}
+	types := map[string]map[string]bool{}
+	canon := map[string]string{} // lower type -> first-seen casing
+	for _, f := range files {
+		m := specPath.FindStringSubmatch(f)
+		if m == nil || strings.Contains(f, "/examples/") {
+			continue
+		}
+		b, err := src.read(f)
+		if err != nil {
+			return nil, err
+		}
+		var doc struct {
+			Paths  map[string]json.RawMessage `json:"paths"`
+			XPaths map[string]json.RawMessage `json:"x-ms-paths"`
+		}
+		if json.Unmarshal(b, &doc) != nil {
+			continue // not an OpenAPI document
+		}
+		// Paths without /providers/ are Microsoft.Resources' own, only in its specs.
+		armSpec := strings.HasPrefix(f, "specification/resources/") || strings.HasPrefix(f, "specification/subscription/")
+		for p := range doc.Paths {
+			addType(types, canon, keep, typeOfPath(p, armSpec), m[1])
+		}
+		for p := range doc.XPaths {
+			addType(types, canon, keep, typeOfPath(strings.SplitN(p, "?", 2)[0], armSpec), m[1])
+		}
+	}
+	if len(types) == 0 {
+		return nil, errors.New("no resource types found: is -specs an azure-rest-api-specs tree?")
+	}
+	return types, nil
+}
+
+func addType(types map[string]map[string]bool, canon, keep map[string]string, typ, version string) {
+	if typ == "" {
+		return
+	}
+	ns := typ[:strings.IndexByte(typ, '/')]
+	nsCanon, ok := keep[strings.ToLower(ns)]
+	if !ok {
+		return
+	}
+	typ = nsCanon + typ[len(ns):]
+	lt := strings.ToLower(typ)
+	if c, ok := canon[lt]; ok {
+		typ = c
+	} else {
+		canon[lt] = typ
+	}
+	if types[typ] == nil {
+		types[typ] = map[string]bool{}
+	}
+	types[typ][version] = true
+}
+
+// resourcesPaths are Microsoft.Resources' own endpoints, which have no /providers/ segment.
+var resourcesPaths = map[string]string{"subscriptions": "subscriptions", "resourcegroups": "resourceGroups", "resources": "resources",
+	"tenants": "tenants", "tagnames": "tags", "locations": "locations", "deployments": "deployments", "providers": "providers"}
+
+// typeOfPath returns the resource type an OpenAPI path addresses ("" when none): the literal
+// type segments after the last /providers/{Namespace}/, each followed by a name ({param} or a
+// singleton's literal such as blobServices/default); a trailing action or collection segment is
+// not a type.
+func typeOfPath(p string, armSpec bool) string {
+	segs := strings.Split(strings.Trim(p, "/"), "/")
+	last := -1
+	for i, s := range segs {
+		if strings.EqualFold(s, "providers") && i+1 < len(segs) && !isParam(segs[i+1]) {
+			last = i
+		}
+	}
+	if last < 0 && !armSpec {
+		return ""
+	}
+	if last < 0 {
+		// Microsoft.Resources: /subscriptions/{s}/resourcegroups/{rg}, /subscriptions/{s}/resources, /tenants …
+		for i := len(segs) - 1; i >= 0; i-- {
+			if isParam(segs[i]) {
+				continue
+			}
+			if t, ok := resourcesPaths[strings.ToLower(segs[i])]; ok {
+				return "Microsoft.Resources/" + t
+			}
+			return ""
+		}
+		return ""
+	}
+	ns := segs[last+1]
+	var types []string
+	for i := last + 2; i+1 < len(segs); i += 2 {
+		if isParam(segs[i]) {
+			break
+		}
+		types = append(types, segs[i])
+	}
+	if len(types) == 0 {
+		return ""
+	}
+	return ns + "/" + strings.Join(types, "/")
+}
+
+func isParam(s string) bool { return strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") }
+
+// write renders the list: a header, then "Type v1 v2 …" sorted by type, versions ascending.
+func write(w io.Writer, types map[string]map[string]bool, how string) {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "# Published api-versions per resource type, from Azure's REST API specs.\n# Generated by %s; do not edit.\n", how)
+	names := make([]string, 0, len(types))
+	for t := range types {
+		names = append(names, t)
+	}
+	sort.Slice(names, func(i, j int) bool { return strings.ToLower(names[i]) < strings.ToLower(names[j]) })
+	for _, t := range names {
+		vs := make([]string, 0, len(types[t]))
+		for v := range types[t] {
+			vs = append(vs, v)
+		}
+		sort.Strings(vs)
+		fmt.Fprintf(bw, "%s %s\n", t, strings.Join(vs, " "))
+	}
+	bw.Flush()
+}
