@@ -161,7 +161,9 @@ var ruleTable = []Rule{
 		},
 		Fix: "Delete the orphaned disk, or set networkAccessPolicy to DenyAll (or AllowPrivate with a disk access resource)."},
 	{ID: "ATG-DP-013", Title: "Managed disk encryption settings disabled", Severity: Medium, STRIDE: InformationDisclosure, MCSB: "DP-4", Category: CatData,
-		Types: []string{tDisk}, Check: func(c *Context, n *graph.Node) *Hit { return isFalse(n, "properties.encryptionSettingsCollection.enabled") },
+		Types: []string{tDisk}, Check: func(c *Context, n *graph.Node) *Hit {
+			return isFalse(n, "properties.encryptionSettingsCollection.enabled")
+		},
 		Fix: "Enable Azure Disk Encryption or encryption at host, or use a disk encryption set with a customer-managed key."},
 	{ID: "ATG-DP-014", Title: "SQL server allows SQL authentication (Entra-only authentication off)", Severity: Medium, STRIDE: Spoofing, MCSB: "IM-1", Category: CatData,
 		Types: []string{tSQL}, Check: func(c *Context, n *graph.Node) *Hit {

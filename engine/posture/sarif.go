@@ -33,10 +33,10 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool               sarifTool                  `json:"tool"`
-	Results            []sarifResult              `json:"results"`
+	Tool               sarifTool                   `json:"tool"`
+	Results            []sarifResult               `json:"results"`
 	OriginalURIBaseIDs map[string]sarifArtifactLoc `json:"originalUriBaseIds,omitempty"`
-	Properties         map[string]any             `json:"properties,omitempty"`
+	Properties         map[string]any              `json:"properties,omitempty"`
 }
 
 type sarifTool struct {
