@@ -58,6 +58,7 @@ type tenant struct {
 	objects          map[string]*dirObject
 	order            map[string][]string // kind -> ids in creation order
 	members          map[string][]memberRef
+	posture          *PostureTruth // planted posture ground truth (Options.PlantPosture)
 }
 
 func newTenant(id, name, domain string) *tenant {
