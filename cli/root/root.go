@@ -23,6 +23,7 @@ import (
 	"github.com/atg-go/atg/cli/graphcmd"
 	"github.com/atg-go/atg/cli/jobs"
 	"github.com/atg-go/atg/cli/keys"
+	mcpcmd "github.com/atg-go/atg/cli/mcp"
 	posturecmd "github.com/atg-go/atg/cli/posture"
 	"github.com/atg-go/atg/cli/scan"
 	"github.com/atg-go/atg/cli/serve"
@@ -176,6 +177,7 @@ Local mode (default) runs the engine in-process; --remote sends the work to the 
 		graphcmd.NewCmdGraph(f),
 		visualize.NewCmdVisualize(f),
 		posturecmd.NewCmdPosture(f),
+		mcpcmd.NewCmdMCP(f),
 		demo.NewCmdDemo(f),
 		sim.NewCmdSim(f),
 		serve.NewCmdServe(f),

@@ -1,6 +1,8 @@
 package posture
 
 import (
+	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/atg-go/atg/engine/graph"
@@ -184,4 +186,79 @@ func (x *rbacIndex) identitiesOf(n *graph.Node) [][2]string {
 		}
 	}
 	return out
+}
+
+// Access is one principal's effective role on a scope.
+type Access struct {
+	PrincipalID   string `json:"principal_id"`
+	PrincipalName string `json:"principal_name,omitempty"`
+	PrincipalType string `json:"principal_type"`
+	Role          string `json:"role"`
+	Scope         string `json:"scope"`         // the assignment's scope
+	Inherited     bool   `json:"inherited"`     // assigned at a parent scope
+	AssignmentID  string `json:"assignment_id"` // node key of the role assignment
+	// ViaGroup is the group the principal holds the role through ("" when assigned directly).
+	ViaGroup     string `json:"via_group,omitempty"`
+	ViaGroupName string `json:"via_group_name,omitempty"`
+}
+
+// WhoCanAccess returns the effective role assignments on a node: assignments at its scope and
+// every parent scope (inheritance), with each group's transitive members expanded. The
+// node's own key must exist in the snapshot.
+func (g *Graph) WhoCanAccess(id string) ([]Access, error) {
+	n := g.Node(id)
+	if n == nil {
+		return nil, fmt.Errorf("no node %q in tenant %s: %w", id, g.TenantID, graph.ErrNotFound)
+	}
+	x := buildRBACIndex(g)
+	var out []Access
+	name := func(pid string) (string, string) {
+		if p := g.Node(pid); p != nil {
+			return displayName(p), string(p.Label)
+		}
+		return "", ""
+	}
+	for _, a := range x.all {
+		if !covers(a.scope, n.ID) {
+			continue
+		}
+		pn, pl := name(a.principal)
+		if pl == "" {
+			pl = a.ptype
+		}
+		base := Access{PrincipalID: a.principal, PrincipalName: pn, PrincipalType: pl, Role: a.roleName,
+			Inherited: a.scope != n.ID, AssignmentID: a.node.ID}
+		base.Scope = a.scope
+		out = append(out, base)
+		if pl != string(graph.LabelGroup) {
+			continue
+		}
+		// transitive members of the group
+		seen := map[string]bool{a.principal: true}
+		queue := []string{a.principal}
+		for len(queue) > 0 {
+			gid := queue[0]
+			queue = queue[1:]
+			for _, m := range g.In(gid, graph.EdgeMemberOf) {
+				if seen[m.ID] {
+					continue
+				}
+				seen[m.ID] = true
+				acc := base
+				acc.PrincipalID, acc.PrincipalName, acc.PrincipalType = m.ID, displayName(m), string(m.Label)
+				acc.ViaGroup, acc.ViaGroupName = a.principal, pn
+				out = append(out, acc)
+				if m.Label == graph.LabelGroup {
+					queue = append(queue, m.ID)
+				}
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].PrincipalID != out[j].PrincipalID {
+			return out[i].PrincipalID < out[j].PrincipalID
+		}
+		return out[i].AssignmentID < out[j].AssignmentID
+	})
+	return out, nil
 }
