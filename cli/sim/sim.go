@@ -89,6 +89,7 @@ and serves until SIGINT or SIGTERM.`,
 	fl.StringVar(&opts.Sim.FromDir, "from", "", "load ARM JSON envelopes from this directory instead of generating")
 	fl.StringVar(&opts.TruthFile, "truth", "", "write the ground truth JSON to this file")
 	fl.BoolVar(&opts.Sim.TLS, "tls", false, "serve HTTPS with a generated self-signed certificate")
+	fl.BoolVar(&opts.Sim.PlantPosture, "plant-posture", false, "plant posture misconfigurations, compliant counterparts and attack paths (truth: posture)")
 	fl.StringVar(&opts.Sim.GraphPrefix, "graph-prefix", "/v1.0", "MS Graph path prefix")
 	return cmd
 }

@@ -80,7 +80,7 @@ func buildAttackGraph(c *Context) *attackGraph {
 			via = "forwards to"
 		}
 		if prev != id {
-			a.add(prev, id, fmt.Sprintf("reaches port %s", portName(exp.port)))
+			a.add(prev, id, "reaches "+portName(exp.port))
 		}
 	}
 	// internet -> web/container apps served publicly
@@ -172,11 +172,13 @@ func buildAttackGraph(c *Context) *attackGraph {
 	return a
 }
 
+var targetRank = map[string]int{TargetSubscriptionOwner: 0, TargetKeyVaultSecrets: 1, TargetStorageData: 2}
+
 func portName(p int) string {
 	if p == allPorts {
-		return "any"
+		return "any port"
 	}
-	return fmt.Sprint(p)
+	return fmt.Sprint("port ", p)
 }
 
 // findPaths returns shortest paths to every reachable high-value target: from the internet,
@@ -193,7 +195,8 @@ func findPaths(c *Context, max int) []Path {
 	out = append(out, bfsPaths(c, a, users, "principal")...)
 	sort.SliceStable(out, func(i, j int) bool {
 		x, y := out[i], out[j]
-		return cmp.Or(cmp.Compare(x.Severity.rank(), y.Severity.rank()), cmp.Compare(len(x.Steps), len(y.Steps)),
+		return cmp.Or(cmp.Compare(x.Severity.rank(), y.Severity.rank()), cmp.Compare(targetRank[x.TargetKind], targetRank[y.TargetKind]),
+			cmp.Compare(len(x.Steps), len(y.Steps)),
 			cmp.Compare(x.Target, y.Target), cmp.Compare(x.Source, y.Source)) < 0
 	})
 	if len(out) > max {
