@@ -110,6 +110,7 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 		reg.RegisterSharded(jobs.TypeScan, &ScanExecutor{Store: o.Graph, Logger: log, Identity: ident,
 			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
 		reg.RegisterRunner(jobs.TypeGenerateIaC, &IaCExecutor{Store: o.Graph})
+		reg.RegisterRunner(jobs.TypePosture, &PostureExecutor{Store: o.Graph})
 		reg.RegisterRunner(jobs.TypeCreateTenant, &TenantExecutor{Store: o.Graph, Logger: log, Identity: ident,
 			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
 		reg.RegisterRunner(JobTypeBackup, &BackupExecutor{Container: backupsContainer,

@@ -4,9 +4,11 @@ package posture
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +17,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/atg-go/atg/cli/cmdutil"
+	"github.com/atg-go/atg/cli/remote"
+	"github.com/atg-go/atg/config"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/posture"
 )
@@ -30,13 +34,18 @@ type Options struct {
 	Rules     []string
 	MaxPaths  int
 	ListRules bool
+	// Remote mode (--remote): the job runs on the ATG service (POST /posture); the reports
+	// come back as artifacts into --output-dir.
+	Remote    remote.Flags
+	RemoteRun remote.RunOptions
+	Logger    func() *slog.Logger
 }
 
 // NewCmdPosture returns the `posture` command.
 func NewCmdPosture(f *cmdutil.Factory) *cobra.Command { return newCmdPosture(f, nil) }
 
 func newCmdPosture(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	o := &Options{IO: f.IO, Store: f.GraphStore}
+	o := &Options{IO: f.IO, Store: f.GraphStore, Logger: f.Logger}
 	var format string
 	cmd := &cobra.Command{
 		Use:   "posture --tenant-id T [--format md|json|sarif] [--output-dir DIR] [--iac DIR]",
@@ -51,6 +60,8 @@ vault secrets and storage data. Works on the embedded store and on Neo4j.
   --iac DIR                map findings to the Terraform written by 'atg generate-iac' (file:line in
                            the report, physical locations in SARIF)
   --list-rules             print the rule table and exit
+  --remote                 run on the ATG service (POST /api/v1/posture); the three reports are
+                           downloaded into --output-dir
 
 Evidence values pass through secret redaction; nothing secret reaches a report.`,
 		Args: cobra.NoArgs,
@@ -97,12 +108,24 @@ Evidence values pass through secret redaction; nothing secret reaches a report.`
 					return cmdutil.Usagef("--iac %q: not a directory", o.IaCDir)
 				}
 			}
+			isRemote, err := o.Remote.Mode(cfg)
+			if err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(o)
+			}
+			if isRemote {
+				return postureRemote(cmd.Context(), o, cfg)
+			}
+			if err := remote.CheckLocalRunFlags(o.RemoteRun); err != nil {
+				return err
 			}
 			return run(cmd.Context(), o)
 		},
 	}
+	remote.AddFlags(cmd, &o.Remote)
+	remote.AddRunFlags(cmd, &o.RemoteRun)
 	fl := cmd.Flags()
 	fl.StringVar(&o.TenantID, "tenant-id", "", "tenant to assess [ATG_TENANT_ID]")
 	fl.StringVar(&format, "format", "md", "md, json or sarif (comma-separated with --output-dir)")
@@ -112,6 +135,50 @@ Evidence values pass through secret redaction; nothing secret reaches a report.`
 	fl.IntVar(&o.MaxPaths, "max-paths", 200, "attack paths to report at most (-1: no path search)")
 	fl.BoolVar(&o.ListRules, "list-rules", false, "print the rule table and exit")
 	return cmd
+}
+
+// postureRemote runs the assessment on the service: the three reports come back as artifacts
+// into --output-dir (required in remote mode), then the summary prints as in local mode.
+func postureRemote(ctx context.Context, o *Options, cfg *config.Config) error {
+	if o.IaCDir != "" {
+		return cmdutil.Usagef("--iac is local-only; run without --remote")
+	}
+	if o.OutputDir == "" && !o.RemoteRun.NoWait {
+		return cmdutil.Usagef("remote mode writes the reports as files: give --output-dir")
+	}
+	req := remote.PostureRequest{TenantID: o.TenantID, Rules: o.Rules, MaxPaths: o.MaxPaths}
+	run := o.RemoteRun
+	run.OutputDir = o.OutputDir
+	var logger *slog.Logger
+	if o.Logger != nil {
+		logger = o.Logger()
+	}
+	return remote.RunJob(ctx, o.IO, cfg, &o.Remote, logger, remote.JobSpec{
+		Submit: func(ctx context.Context, c *remote.Client, key string) (remote.Job, error) {
+			return c.SubmitPosture(ctx, req, key)
+		},
+		Run: run,
+		Render: func(ios *cmdutil.IOStreams, result json.RawMessage, asJSON bool) error {
+			var res struct {
+				Findings  int                      `json:"findings"`
+				Summary   map[posture.Severity]int `json:"summary"`
+				Paths     int                      `json:"attack_paths"`
+				Artifacts []string                 `json:"artifacts"`
+			}
+			if err := json.Unmarshal(result, &res); err != nil {
+				return fmt.Errorf("decoding the service's result: %w", err)
+			}
+			if asJSON {
+				return cmdutil.PrintJSON(ios.Out, json.RawMessage(result))
+			}
+			for _, a := range res.Artifacts {
+				fmt.Fprintf(ios.Out, "wrote %s\n", filepath.Join(o.OutputDir, a))
+			}
+			fmt.Fprintf(ios.ErrOut, "%d findings (critical %d, high %d, medium %d, low %d), %d attack paths\n", res.Findings,
+				res.Summary[posture.Critical], res.Summary[posture.High], res.Summary[posture.Medium], res.Summary[posture.Low], res.Paths)
+			return nil
+		},
+	})
 }
 
 func listRules(w io.Writer) error {
