@@ -119,7 +119,7 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 		pinger = errPinger{o.GraphErr}
 	}
 	deps := Deps{Backend: az.Backend, Auth: authn, Limiter: auth.NewLimiter(rate, burst), Executors: reg,
-		Graph: pinger, Logger: log, Environment: cfg.Environment, Version: buildinfo.Get().Version, Now: time.Now,
+		Graph: pinger, GraphStore: o.Graph, Logger: log, Environment: cfg.Environment, Version: buildinfo.Get().Version, Now: time.Now,
 		Backups: backups, BackupsContainer: backupsContainer, BackupRetentionDays: retention}
 	return &App{
 		Azure:  az,

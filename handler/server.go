@@ -18,6 +18,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/handler/apierr"
 	"github.com/atg-go/atg/handler/auth"
 	"github.com/atg-go/atg/handler/jobs"
@@ -35,6 +36,8 @@ type Deps struct {
 	Limiter     *auth.Limiter // nil: no rate limit
 	Executors   *Registry     // job types that can run; others answer 501
 	Graph       Pinger        // nil: graph not configured (health "degraded")
+	// GraphStore serves the MCP endpoint (/api/v1/mcp); nil answers 501.
+	GraphStore graph.Store
 	Logger      *slog.Logger
 	Environment string
 	Version     string
@@ -75,6 +78,7 @@ func NewRouter(d Deps) http.Handler {
 	s.registerSubmitRoutes(authed)
 	s.registerJobRoutes(authed)
 	s.registerBackupRoutes(authed)
+	s.registerMCPRoutes(authed)
 
 	return s.recoverer(s.requestID(s.audit(r)))
 }
