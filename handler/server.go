@@ -31,13 +31,11 @@ type Pinger interface {
 
 // Deps are what the API needs.
 type Deps struct {
-	Backend   *jobs.Backend
-	Auth      *auth.Authenticator
-	Limiter   *auth.Limiter // nil: no rate limit
-	Executors *Registry     // job types that can run; others answer 501
-	Graph     Pinger        // nil: graph not configured (health "degraded")
-	// GraphStore serves the MCP endpoint (/api/v1/mcp); nil answers 501.
-	GraphStore  graph.Store
+	Backend     *jobs.Backend
+	Auth        *auth.Authenticator
+	Limiter     *auth.Limiter // nil: no rate limit
+	Executors   *Registry     // job types that can run; others answer 501
+	Graph       Pinger        // nil: graph not configured (health "degraded")
 	Logger      *slog.Logger
 	Environment string
 	Version     string
@@ -46,6 +44,8 @@ type Deps struct {
 	Backups             BackupStore
 	BackupsContainer    string
 	BackupRetentionDays int
+	// GraphStore serves the MCP endpoint (/api/v1/mcp); nil answers 501.
+	GraphStore graph.Store
 }
 
 type server struct {
