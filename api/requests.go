@@ -41,6 +41,14 @@ type GenerateIaCRequest struct {
 	Target         *Target  `json:"target,omitempty"`
 }
 
+// PostureRequest is POST /posture: evaluate the posture rules and attack paths over a scanned
+// tenant's graph; the job stores posture.md, posture.json and posture.sarif as artifacts.
+type PostureRequest struct {
+	TenantID string   `json:"tenant_id"`
+	Rules    []string `json:"rules,omitempty"`     // rule ids (default all)
+	MaxPaths int      `json:"max_paths,omitempty"` // attack paths reported at most (default 200; -1: no path search)
+}
+
 // CreateTenantRequest is POST /create-tenant.
 type CreateTenantRequest struct {
 	Spec           json.RawMessage `json:"spec,omitempty"`
@@ -55,6 +63,7 @@ var (
 	armTypeRE  = regexp.MustCompile(`^[A-Za-z0-9]+\.[A-Za-z0-9.]+(/[A-Za-z0-9]+)+$`)
 	locationRE = regexp.MustCompile(`^[a-z0-9]{2,40}$`)
 	suffixRE   = regexp.MustCompile(`^[a-z0-9-]{0,24}$`)
+	ruleIDRE   = regexp.MustCompile(`(?i)^ATG-[A-Z]+-[0-9]{3}$`)
 )
 
 // MaxListItems bounds every list in a request.
@@ -187,6 +196,17 @@ func (q *GenerateIaCRequest) Validate() error {
 	q.ResourceGroups = f.list("resource_groups", q.ResourceGroups, rgRE, "a resource group name", nil)
 	q.Types = f.list("types", q.Types, armTypeRE, "an ARM type such as Microsoft.Network/virtualNetworks", nil)
 	q.Target = f.target(q.Target, false)
+	return f.err()
+}
+
+// Validate checks and normalises the request.
+func (q *PostureRequest) Validate() error {
+	f := fieldErrors{}
+	q.TenantID = f.guid("tenant_id", q.TenantID, true)
+	q.Rules = f.list("rules", q.Rules, ruleIDRE, "a rule id such as ATG-NET-001", strings.ToUpper)
+	if q.MaxPaths < -1 || q.MaxPaths > 5000 {
+		f["max_paths"] = "must be -1 (no path search), 0 (default 200) or up to 5000"
+	}
 	return f.err()
 }
 

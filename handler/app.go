@@ -116,6 +116,7 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 		reg.RegisterSharded(jobs.TypeScan, &ScanExecutor{Store: o.Graph, Logger: log, Identity: ident,
 			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
 		reg.RegisterRunner(jobs.TypeGenerateIaC, &IaCExecutor{Store: o.Graph})
+		reg.RegisterRunner(jobs.TypePosture, &PostureExecutor{Store: o.Graph})
 		reg.RegisterRunner(jobs.TypeCreateTenant, &TenantExecutor{Store: o.Graph, Logger: log, Identity: ident,
 			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
 		reg.RegisterRunner(JobTypeBackup, &BackupExecutor{Container: backupsContainer,
@@ -130,7 +131,7 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 		}
 	}
 	deps := Deps{Backend: az.Backend, Auth: authn, Limiter: auth.NewLimiter(rate, burst), AnonLimiter: NewAnonLimiter(), MaxActiveJobs: maxActive, Executors: reg,
-		Graph: pinger, Logger: log, Environment: cfg.Environment, Version: buildinfo.Get().Version, Now: time.Now,
+		Graph: pinger, GraphStore: o.Graph, Logger: log, Environment: cfg.Environment, Version: buildinfo.Get().Version, Now: time.Now,
 		Backups: backups, BackupsContainer: backupsContainer, BackupRetentionDays: retention}
 	return &App{
 		Azure:  az,

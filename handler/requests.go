@@ -14,6 +14,7 @@ type (
 	Target              = api.Target
 	GenerateIaCRequest  = api.GenerateIaCRequest
 	CreateTenantRequest = api.CreateTenantRequest
+	PostureRequest      = api.PostureRequest
 )
 
 // IaCFormats are the accepted generate-iac formats.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/handler/apierr"
 	"github.com/atg-go/atg/handler/auth"
 	"github.com/atg-go/atg/handler/jobs"
@@ -52,6 +53,8 @@ type Deps struct {
 	// StreamArtifacts streams artifact downloads even when the store can sign a URL to
 	// redirect to (artifact_redirect.go).
 	StreamArtifacts bool
+	// GraphStore serves the MCP endpoint (/api/v1/mcp); nil answers 501.
+	GraphStore graph.Store
 }
 
 type server struct {
@@ -86,6 +89,7 @@ func NewRouter(d Deps) http.Handler {
 	s.registerSubmitRoutes(authed)
 	s.registerJobRoutes(authed)
 	s.registerBackupRoutes(authed)
+	s.registerMCPRoutes(authed)
 
 	return s.recoverer(s.requestID(s.audit(s.deadline(s.requireLength(r)))))
 }

@@ -19,6 +19,7 @@ func (s *server) registerSubmitRoutes(r *mux.Router) {
 	r.Handle("/scan", s.handle(s.submitScan)).Methods(http.MethodPost)
 	r.Handle("/generate-iac", s.handle(s.submitGenerateIaC)).Methods(http.MethodPost)
 	r.Handle("/create-tenant", s.handle(s.submitCreateTenant)).Methods(http.MethodPost)
+	r.Handle("/posture", s.handle(s.submitPosture)).Methods(http.MethodPost)
 }
 
 func (s *server) requireExecutor(typ string) error {
@@ -84,6 +85,20 @@ func (s *server) submitCreateTenant(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	return s.submit(w, r, jobs.TypeCreateTenant, req)
+}
+
+func (s *server) submitPosture(w http.ResponseWriter, r *http.Request) error {
+	if err := s.requireExecutor(jobs.TypePosture); err != nil {
+		return err
+	}
+	var req PostureRequest
+	if err := decodeJSON(w, r, MaxBodyBytes, &req); err != nil {
+		return err
+	}
+	if err := validate(&req); err != nil {
+		return err
+	}
+	return s.submit(w, r, jobs.TypePosture, req)
 }
 
 func validIdempotencyKey(k string) bool {

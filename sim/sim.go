@@ -25,6 +25,9 @@ type Options struct {
 	Subscriptions int   // subscriptions per tenant (default 1)
 	Seed          int64 // generator, fault and jitter seed
 	Tenants       int   // >= 1; tenants after the first start empty (deployment targets)
+	// PlantPosture adds a resource group of planted misconfigurations, compliant counterparts
+	// and attack paths, listed in the truth file (posture_plant.go).
+	PlantPosture bool
 
 	Throttle      string // "real" | "off" | "fast" (default "real")
 	FastFactor    float64
@@ -175,6 +178,9 @@ func (s *Simulator) build() error {
 	}
 	generateTenant(s.st, t0, first, s.opts.Resources, s.opts.Seed)
 	generateDirectoryExtras(t0, s.opts.Seed)
+	if s.opts.PlantPosture {
+		t0.posture = plantPosture(s.st, t0, first[0], s.opts.Seed)
+	}
 	s.log.Info("sim: generated tenant", "tenant", t0.id, "resources", s.opts.Resources, "subscriptions", len(first))
 	return nil
 }

@@ -63,6 +63,7 @@ type tenant struct {
 	owners           map[string][]memberRef // object id -> owners (groups, applications, SPs, devices)
 	roleMembers      map[string][]memberRef // directory role id -> members
 	seq              uint64
+	posture          *PostureTruth // planted posture ground truth (Options.PlantPosture)
 }
 
 func newTenant(id, name, domain string) *tenant {

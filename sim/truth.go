@@ -29,6 +29,7 @@ type TenantTruth struct {
 	Identities      IdentityCounts `json:"identities"`
 	RoleAssignments int            `json:"role_assignments"`
 	Edges           []TruthEdge    `json:"edges"`
+	Posture         *PostureTruth  `json:"posture,omitempty"` // Options.PlantPosture
 }
 
 // IdentityCounts counts a tenant's Entra objects.
@@ -75,6 +76,7 @@ const raType = "microsoft.authorization/roleassignments"
 func (st *store) tenantTruth(t *tenant) TenantTruth {
 	tt := TenantTruth{TenantID: t.id, Subscriptions: append([]string{}, t.subs...), ByType: map[string]int{}, ResourceIDs: []string{}, Edges: []TruthEdge{}}
 	sort.Strings(tt.Subscriptions)
+	tt.Posture = t.posture
 	tt.Identities = IdentityCounts{Users: len(t.order["user"]), Groups: len(t.order["group"]),
 		ServicePrincipals: len(t.order["servicePrincipal"]), Applications: len(t.order["application"])}
 	nodes := map[string]bool{t.id: true}

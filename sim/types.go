@@ -80,6 +80,7 @@ func builtinTypes() map[string]*typeInfo {
 		ti("Microsoft.Web/staticSites", vWeb, true, true),
 		ti("Microsoft.Sql/servers", vSQL, true, true),
 		ti("Microsoft.Sql/servers/databases", vSQL, true, false),
+		ti("Microsoft.Sql/servers/firewallRules", vSQL, false, false),
 		ti("Microsoft.ContainerService/managedClusters", vAKS, true, true),
 		ti("Microsoft.ContainerService/managedClusters/agentPools", vAKS, false, false),
 		ti("Microsoft.ContainerRegistry/registries", vACR, true, true),

@@ -238,6 +238,12 @@ func (c *Client) SubmitCreateTenant(ctx context.Context, r CreateTenantRequest, 
 	return j, c.do(ctx, http.MethodPost, "/create-tenant", nil, r, idemKey, &j)
 }
 
+// SubmitPosture posts a posture job.
+func (c *Client) SubmitPosture(ctx context.Context, r PostureRequest, idemKey string) (Job, error) {
+	var j Job
+	return j, c.do(ctx, http.MethodPost, "/posture", nil, r, idemKey, &j)
+}
+
 // ListJobs lists the caller's jobs.
 func (c *Client) ListJobs(ctx context.Context, o ListOptions) (JobList, error) {
 	q := url.Values{}

@@ -81,6 +81,7 @@ type (
 	Target              = api.Target
 	GenerateIaCRequest  = api.GenerateIaCRequest
 	CreateTenantRequest = api.CreateTenantRequest
+	PostureRequest      = api.PostureRequest
 )
 
 // ListOptions filters GET /jobs.

@@ -23,6 +23,8 @@ import (
 	"github.com/atg-go/atg/cli/graphcmd"
 	"github.com/atg-go/atg/cli/jobs"
 	"github.com/atg-go/atg/cli/keys"
+	mcpcmd "github.com/atg-go/atg/cli/mcp"
+	posturecmd "github.com/atg-go/atg/cli/posture"
 	"github.com/atg-go/atg/cli/scan"
 	"github.com/atg-go/atg/cli/serve"
 	"github.com/atg-go/atg/cli/sim"
@@ -177,6 +179,8 @@ Local mode (default) runs the engine in-process; --remote sends the work to the 
 		fidelity.NewCmdFidelity(f),
 		graphcmd.NewCmdGraph(f),
 		visualize.NewCmdVisualize(f),
+		posturecmd.NewCmdPosture(f),
+		mcpcmd.NewCmdMCP(f),
 		demo.NewCmdDemo(f),
 		sim.NewCmdSim(f),
 		serve.NewCmdServe(f),

@@ -11,6 +11,7 @@ import (
 
 	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/posture"
 	"github.com/atg-go/atg/engine/visualize"
 )
 
@@ -23,6 +24,8 @@ type Options struct {
 	Filter   visualize.Filter
 	Collapse int
 	JSON     bool
+	// Posture overlays security findings and attack paths (atg posture) on the page.
+	Posture bool
 }
 
 // NewCmdVisualize returns the `visualize` command.
@@ -63,6 +66,7 @@ func newCmdVisualize(f *cmdutil.Factory, runF func(*Options) error) *cobra.Comma
 	fl.StringSliceVar(&o.Filter.Subscriptions, "subscription", nil, "only these subscriptions (repeatable)")
 	fl.StringSliceVar(&o.Filter.ResourceGroups, "resource-group", nil, "only these resource groups (repeatable)")
 	fl.StringSliceVar(&o.Filter.Types, "type", nil, "only these resource types, e.g. Microsoft.Network/virtualNetworks (repeatable)")
+	fl.BoolVar(&o.Posture, "posture", false, "highlight nodes with security findings (by severity) and list attack paths to select")
 	fl.IntVar(&o.Collapse, "collapse-above", 3000, "start with resource groups collapsed when more nodes than this are drawn")
 	return cmd
 }
@@ -79,6 +83,13 @@ func run(ctx context.Context, o *Options) error {
 	}
 	if len(d.Nodes) == 0 {
 		return fmt.Errorf("tenant %s has nothing to draw (scan it first, or loosen the filters)", o.TenantID)
+	}
+	if o.Posture {
+		rep, err := posture.Assess(ctx, store, o.TenantID, posture.Options{})
+		if err != nil {
+			return err
+		}
+		visualize.ApplyPosture(d, rep)
 	}
 	if err := os.MkdirAll(filepath.Dir(o.Output), 0o755); err != nil {
 		return fmt.Errorf("creating output directory: %w", err)
@@ -101,6 +112,9 @@ func run(ctx context.Context, o *Options) error {
 	_ = os.Chmod(o.Output, 0o644)
 	st, _ := os.Stat(o.Output)
 	summary := map[string]any{"output": o.Output, "nodes": len(d.Nodes), "edges": len(d.Edges), "bytes": st.Size()}
+	if d.Posture != nil {
+		summary["posture_nodes"], summary["attack_paths"] = len(d.Posture.Findings), len(d.Posture.Paths)
+	}
 	if o.JSON {
 		return cmdutil.PrintJSON(o.IO.Out, summary)
 	}

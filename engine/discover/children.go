@@ -31,6 +31,7 @@ var Children = []ChildCollection{
 	{"microsoft.network/virtualnetworks", "virtualNetworkPeerings", "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", "2024-05-01"},
 	{"microsoft.network/privatednszones", "virtualNetworkLinks", "Microsoft.Network/privateDnsZones/virtualNetworkLinks", "2024-06-01"},
 	{"microsoft.sql/servers", "databases", "Microsoft.Sql/servers/databases", "2023-08-01"},
+	{"microsoft.sql/servers", "firewallRules", "Microsoft.Sql/servers/firewallRules", "2023-08-01"},
 	{"microsoft.compute/virtualmachines", "extensions", "Microsoft.Compute/virtualMachines/extensions", "2024-07-01"},
 	{"microsoft.storage/storageaccounts", "blobServices", "Microsoft.Storage/storageAccounts/blobServices", "2023-05-01"},
 	{"microsoft.storage/storageaccounts/blobservices", "containers", "Microsoft.Storage/storageAccounts/blobServices/containers", "2023-05-01"},

@@ -16,7 +16,7 @@ const (
 	UsersQuery             = "/v1.0/users?$select=id,displayName,userPrincipalName,mail,accountEnabled,userType&$top=999"
 	GroupsQuery            = "/v1.0/groups?$select=id,displayName,mailNickname,description,securityEnabled,mailEnabled&$top=999"
 	ServicePrincipalsQuery = "/v1.0/servicePrincipals?$select=id,displayName,appId,servicePrincipalType,accountEnabled&$top=999"
-	ApplicationsQuery      = "/v1.0/applications?$select=id,displayName,appId&$top=999"
+	ApplicationsQuery      = "/v1.0/applications?$select=id,displayName,appId,passwordCredentials,keyCredentials&$top=999"
 )
 
 // GroupMembersQuery is the member list of one group.

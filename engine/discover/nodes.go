@@ -98,6 +98,29 @@ func ApplicationNode(tenantID string, a map[string]any) (graph.Node, bool) {
 		return graph.Node{}, false
 	}
 	props := map[string]any{"display_name": a["displayName"], "app_id": a["appId"]}
+	if creds := credentialMetadata(a); len(creds) > 0 {
+		props["credentials"] = creds
+	}
 	dropNil(props)
 	return graph.Node{Label: graph.LabelApplication, ID: strings.ToLower(id), TenantID: tenantID, Props: props}, true
+}
+
+// credentialMetadata keeps an application's credential metadata (kind, key id, display name,
+// validity) and never a secret: secretText, hint and certificate keys are dropped.
+func credentialMetadata(a map[string]any) []any {
+	var out []any
+	for _, kind := range []struct{ field, typ string }{{"passwordCredentials", "password"}, {"keyCredentials", "certificate"}} {
+		list, _ := a[kind.field].([]any)
+		for _, c := range list {
+			m, ok := c.(map[string]any)
+			if !ok {
+				continue
+			}
+			md := map[string]any{"type": kind.typ, "key_id": m["keyId"], "display_name": m["displayName"],
+				"start_date_time": m["startDateTime"], "end_date_time": m["endDateTime"]}
+			dropNil(md)
+			out = append(out, md)
+		}
+	}
+	return out
 }

@@ -14,7 +14,7 @@ package graph
 //	Group             ID = object id                          props: display_name, mail_nickname, description, security_enabled, mail_enabled,
 //	                                                          members: [{"id": oid, "type": "user"|"group"|"servicePrincipal"}]
 //	ServicePrincipal  ID = object id                          props: display_name, app_id, service_principal_type, account_enabled
-//	Application       ID = object id                          props: display_name, app_id
+//	Application       ID = object id                          props: display_name, app_id, credentials: [{type, key_id, display_name, start_date_time, end_date_time}] (metadata only)
 //	RoleDefinition    ID = lower-cased ARM id                 props: id, name (GUID), role_name, role_type (BuiltInRole|CustomRole),
 //	                                                          description, permissions, assignable_scopes
 //	RoleAssignment    ID = lower-cased ARM id                 props: id, name, principal_id, principal_type, role_definition_id, scope,

@@ -11,10 +11,12 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/posture"
 	"github.com/atg-go/atg/engine/secrets"
 )
 
@@ -60,6 +62,8 @@ type Data struct {
 	Edges     [][3]int `json:"edges"` // [from node index, to node index, edge type index]
 	Collapse  int      `json:"collapse"`
 	Skipped   int      `json:"skippedEdges"`
+	// Posture overlays findings and attack paths (ApplyPosture); nil without --posture.
+	Posture *PostureData `json:"posture,omitempty"`
 }
 
 // RG is a resource group in the page model.
@@ -291,4 +295,80 @@ func safeJSON(b []byte) string {
 	s = strings.ReplaceAll(s, ">", `\u003e`)
 	s = strings.ReplaceAll(s, "&", `\u0026`)
 	return s
+}
+
+// PostureData overlays security findings and attack paths on the page (atg visualize --posture).
+type PostureData struct {
+	Findings []PostureNode `json:"findings"`
+	Paths    []PosturePath `json:"paths"`
+}
+
+// PostureNode is one drawn node with findings: its index, worst severity and rule ids.
+type PostureNode struct {
+	Node     int      `json:"n"`
+	Severity string   `json:"sev"`
+	Rules    []string `json:"rules"`
+}
+
+// PosturePath is one attack path over drawn nodes (-1 stands for the internet).
+type PosturePath struct {
+	Title    string `json:"title"`
+	Severity string `json:"sev"`
+	Nodes    []int  `json:"nodes"`
+}
+
+// ApplyPosture attaches a posture report to the page model: every drawn node a finding names
+// (its resource or a related one) is marked with its worst severity, and the attack paths whose
+// nodes are all drawn become selectable in the side panel.
+func ApplyPosture(d *Data, rep *posture.Report) {
+	idx := make(map[string]int, len(d.Nodes))
+	for i, n := range d.Nodes {
+		idx[n.Key] = i
+	}
+	rank := func(s posture.Severity) int { return slices.Index(posture.Severities, s) }
+	byNode := map[int]*PostureNode{}
+	var order []int
+	for _, f := range rep.Findings {
+		i, ok := idx[f.Key]
+		if !ok {
+			continue
+		}
+		pn := byNode[i]
+		if pn == nil {
+			pn = &PostureNode{Node: i, Severity: string(f.Severity)}
+			byNode[i] = pn
+			order = append(order, i)
+		}
+		if rank(f.Severity) < rank(posture.Severity(pn.Severity)) {
+			pn.Severity = string(f.Severity)
+		}
+		if !slices.Contains(pn.Rules, f.RuleID) {
+			pn.Rules = append(pn.Rules, f.RuleID)
+		}
+	}
+	pd := &PostureData{Findings: []PostureNode{}, Paths: []PosturePath{}}
+	sort.Ints(order)
+	for _, i := range order {
+		pd.Findings = append(pd.Findings, *byNode[i])
+	}
+	for _, p := range rep.Paths {
+		pp := PosturePath{Severity: string(p.Severity), Title: p.Steps[0].Name + " → " + p.Steps[len(p.Steps)-1].Name + " (" + p.TargetKind + ")"}
+		drawn := true
+		for _, s := range p.Steps {
+			if s.ID == posture.InternetID {
+				pp.Nodes = append(pp.Nodes, -1)
+				continue
+			}
+			i, ok := idx[graph.NormalizeID(s.ID)]
+			if !ok {
+				drawn = false
+				break
+			}
+			pp.Nodes = append(pp.Nodes, i)
+		}
+		if drawn {
+			pd.Paths = append(pd.Paths, pp)
+		}
+	}
+	d.Posture = pd
 }

@@ -62,6 +62,7 @@ const (
 	TypeScan         = "scan"
 	TypeGenerateIaC  = "generate-iac"
 	TypeCreateTenant = "create-tenant"
+	TypePosture      = "posture"
 )
 
 // Progress is what a running job reports.

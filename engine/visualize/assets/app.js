@@ -55,6 +55,14 @@
   var collapsed = {}, hiddenLabels = {}, hiddenTypes = {}, hiddenEtypes = {}, subFilter = "", rgText = "";
   var selected = null, pathNodes = null, pathEdges = null, pathStart = null, visible = {};
   var startCollapsed = D.nodes.length > D.collapse;
+  // ---- posture overlay (atg visualize --posture): nodes with findings coloured by severity ----
+  var SEV_COLORS = { critical: "#dc2626", high: "#ea580c", medium: "#d97706", low: "#65a30d" }, postureOf = {};
+  if (D.posture) {
+    D.posture.findings.forEach(function (f) {
+      postureOf[f.n] = f;
+      graph.mergeNodeAttributes(String(f.n), { color: SEV_COLORS[f.sev] || "#dc2626", baseColor: SEV_COLORS[f.sev], size: (graph.getNodeAttribute(String(f.n), "size") || 3) * 1.8 });
+    });
+  }
   Object.keys(rgMembers).forEach(function (g) { collapsed[g] = startCollapsed && rgMembers[g].length > 0; });
 
   function nodeVisible(i) {
@@ -127,6 +135,8 @@
     if (n.g >= 0) rows += "<tr><td>resource group</td><td>" + esc(D.rgs[n.g].n) + "</td></tr>";
     if (n.s >= 0) rows += "<tr><td>subscription</td><td>" + esc(D.subs[n.s]) + "</td></tr>";
     Object.keys(n.p || {}).sort().forEach(function (k) { rows += "<tr><td>" + esc(k) + "</td><td>" + esc(n.p[k]) + "</td></tr>"; });
+    var pf = postureOf[+key];
+    if (pf) rows += "<tr><td>findings</td><td class=sev-" + esc(pf.sev) + ">" + esc(pf.sev) + ": " + esc(pf.rules.join(", ")) + "</td></tr>";
     var nbs = "";
     graph.forEachEdge(key, function (e, a, s, t) {
       var other = s === key ? t : s, dir = s === key ? "→" : "←";
@@ -162,6 +172,30 @@
     body.dataset.pathLength = String(p.length - 1);
     document.getElementById("summary").textContent = "Path of " + (p.length - 1) + " hops: " + p.map(function (k) { return D.nodes[+k].n; }).join(" → ");
     renderer.refresh();
+  }
+  function showAttackPath(i) {
+    var p = D.posture.paths[i], keys = p.nodes.filter(function (n) { return n >= 0; }).map(String);
+    pathNodes = {}; pathEdges = {}; selected = null;
+    keys.forEach(function (k) { pathNodes[k] = true; expandFor(k); });
+    for (var j = 0; j + 1 < keys.length; j++) {
+      var e = graph.edge(keys[j], keys[j + 1]) || graph.edge(keys[j + 1], keys[j]);
+      if (e) pathEdges[e] = true;
+    }
+    body.dataset.attackPath = String(i);
+    document.getElementById("summary").textContent = "Attack path (" + p.sev + "): " + (p.nodes[0] < 0 ? "Internet → " : "") + keys.map(function (k) { return D.nodes[+k].n; }).join(" → ");
+    renderer.refresh();
+  }
+  if (D.posture) {
+    var pbox = document.getElementById("posture-box"), counts = {};
+    D.posture.findings.forEach(function (f) { counts[f.sev] = (counts[f.sev] || 0) + 1; });
+    var html = "<p>" + D.posture.findings.length + " nodes with findings: " + ["critical", "high", "medium", "low"].filter(function (s) { return counts[s]; }).map(function (s) {
+      return "<span class=sev-" + s + " style=\"color:" + SEV_COLORS[s] + "\">" + counts[s] + " " + s + "</span>"; }).join(", ") + "</p>";
+    html += "<ol class=paths>" + D.posture.paths.map(function (p, i) { return "<li data-i=" + i + " style=\"cursor:pointer;color:" + (SEV_COLORS[p.sev] || "#111") + "\">" + esc(p.title) + "</li>"; }).join("") + "</ol>";
+    document.getElementById("posture").innerHTML = html;
+    pbox.hidden = false;
+    pbox.querySelectorAll("li").forEach(function (li) { li.addEventListener("click", function () { showAttackPath(+li.dataset.i); }); });
+    body.dataset.postureNodes = String(D.posture.findings.length);
+    body.dataset.posturePaths = String(D.posture.paths.length);
   }
   renderer.on("clickNode", function (ev) {
     var key = ev.node, n = D.nodes[+key];
@@ -230,5 +264,7 @@
   if (D.nodes.length <= 1500) runLayout(2500);
   var m = /[#&]q=([^&]*)/.exec(location.hash);
   if (m) { var q = decodeURIComponent(m[1]); sInput.value = q; var h = search(q); if (h.length) focus(String(h[0])); }
-  window.atg = { search: search, focus: focus, path: showPath, stats: function () { return { drawn: +body.dataset.nodesDrawn, total: D.nodes.length, edges: graph.size }; } };
+  var pm = /[#&]path=(\d+)/.exec(location.hash);
+  if (pm && D.posture && D.posture.paths[+pm[1]]) showAttackPath(+pm[1]);
+  window.atg = { search: search, focus: focus, path: showPath, attackPath: function (i) { if (D.posture) showAttackPath(i); }, stats: function () { return { drawn: +body.dataset.nodesDrawn, total: D.nodes.length, edges: graph.size }; } };
 })();
