@@ -75,14 +75,7 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening storage: %w", err)
 	}
-	entries, err := auth.ParseEntries(cfg.APIKeys)
-	if err != nil {
-		return nil, fmt.Errorf("ATG_API_KEYS: %w", err)
-	}
-	if len(entries) == 0 {
-		log.Warn("no API keys configured (ATG_API_KEYS): every endpoint but /health answers 401")
-	}
-	authn, err := auth.NewAuthenticator(cfg.Environment, entries)
+	keys, err := openKeys(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +110,7 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 	case o.GraphErr != nil:
 		pinger = errPinger{o.GraphErr}
 	}
-	deps := Deps{Backend: az.Backend, Auth: authn, Limiter: auth.NewLimiter(rate, burst), Executors: reg,
+	deps := Deps{Backend: az.Backend, Auth: keys, Keys: keys, Limiter: auth.NewLimiter(rate, burst), Executors: reg,
 		Graph: pinger, Logger: log, Environment: cfg.Environment, Version: buildinfo.Get().Version, Now: time.Now,
 		Backups: backups, BackupsContainer: backupsContainer, BackupRetentionDays: retention}
 	return &App{

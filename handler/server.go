@@ -31,7 +31,9 @@ type Pinger interface {
 // Deps are what the API needs.
 type Deps struct {
 	Backend     *jobs.Backend
-	Auth        *auth.Authenticator
+	Auth        KeyAuthenticator
+	// Keys, when set, reports the key entries' state to /health and lists them for admins.
+	Keys *auth.Keys
 	Limiter     *auth.Limiter // nil: no rate limit
 	Executors   *Registry     // job types that can run; others answer 501
 	Graph       Pinger        // nil: graph not configured (health "degraded")
@@ -43,6 +45,12 @@ type Deps struct {
 	Backups             BackupStore
 	BackupsContainer    string
 	BackupRetentionDays int
+}
+
+// KeyAuthenticator turns a presented API key into its principal (*auth.Authenticator for fixed
+// entries, *auth.Keys for entries re-read while the service runs).
+type KeyAuthenticator interface {
+	Authenticate(key string) (auth.Principal, error)
 }
 
 type server struct {
