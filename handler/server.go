@@ -30,10 +30,10 @@ type Pinger interface {
 
 // Deps are what the API needs.
 type Deps struct {
-	Backend     *jobs.Backend
-	Auth        KeyAuthenticator
+	Backend *jobs.Backend
+	Auth    KeyAuthenticator
 	// Keys, when set, reports the key entries' state to /health and lists them for admins.
-	Keys *auth.Keys
+	Keys        *auth.Keys
 	Limiter     *auth.Limiter // nil: no rate limit
 	Executors   *Registry     // job types that can run; others answer 501
 	Graph       Pinger        // nil: graph not configured (health "degraded")
