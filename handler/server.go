@@ -30,10 +30,8 @@ type Pinger interface {
 
 // Deps are what the API needs.
 type Deps struct {
-	Backend *jobs.Backend
-	Auth    KeyAuthenticator
-	// Keys, when set, reports the key entries' state to /health and lists them for admins.
-	Keys        *auth.Keys
+	Backend     *jobs.Backend
+	Auth        KeyAuthenticator
 	Limiter     *auth.Limiter // nil: no rate limit
 	Executors   *Registry     // job types that can run; others answer 501
 	Graph       Pinger        // nil: graph not configured (health "degraded")
@@ -45,6 +43,8 @@ type Deps struct {
 	Backups             BackupStore
 	BackupsContainer    string
 	BackupRetentionDays int
+	// Keys, when set, reports the key entries' state to /health and lists them for admins.
+	Keys *auth.Keys
 }
 
 // KeyAuthenticator turns a presented API key into its principal (*auth.Authenticator for fixed
