@@ -107,6 +107,7 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
 		reg.RegisterRunner(JobTypeBackup, &BackupExecutor{Container: backupsContainer,
 			Backuper: Backuper{Graph: o.Graph, Store: backups, RetentionDays: retention, Logger: log}})
+		reg.RegisterRunner(JobTypeRestore, &RestoreExecutor{Graph: o.Graph, Store: backups, Logger: log})
 	case o.GraphErr != nil:
 		pinger = errPinger{o.GraphErr}
 	}

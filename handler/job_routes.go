@@ -108,8 +108,8 @@ func (s *server) listJobs(w http.ResponseWriter, r *http.Request) error {
 	}
 	if v := q.Get("type"); v != "" {
 		lq.Type = v
-		if v != jobs.TypeScan && v != jobs.TypeGenerateIaC && v != jobs.TypeCreateTenant && v != JobTypeBackup {
-			f["type"] = "must be one of scan, generate-iac, create-tenant, backup"
+		if v != jobs.TypeScan && v != jobs.TypeGenerateIaC && v != jobs.TypeCreateTenant && v != JobTypeBackup && v != JobTypeRestore {
+			f["type"] = "must be one of scan, generate-iac, create-tenant, backup, restore"
 		}
 	}
 	if v := q.Get("limit"); v != "" {

@@ -56,3 +56,5 @@ func openKeys(ctx context.Context, cfg *config.Config, log *slog.Logger) (*auth.
 }
 
 func isFileSource(s string) bool { return len(s) >= 5 && s[:5] == "file:" }
+
+func fingerprint(e auth.Entry) string { return fmt.Sprintf("%x", e.Hash[:6]) }

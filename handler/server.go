@@ -83,6 +83,7 @@ func NewRouter(d Deps) http.Handler {
 	s.registerSubmitRoutes(authed)
 	s.registerJobRoutes(authed)
 	s.registerBackupRoutes(authed)
+	s.registerAdminRoutes(authed)
 
 	return s.recoverer(s.requestID(s.audit(r)))
 }

@@ -270,10 +270,11 @@ func (k *Keys) Refresh(ctx context.Context) error {
 		switch {
 		case errors.Is(err, ErrSecretNotFound) && prev.state.Entries == 0:
 			// Still no keys: an unresolved reference stays degraded, an empty setting stays "none".
-			if st.Status != "unresolved_reference" {
-				st.Status = "none"
+			if st.Status == "unresolved_reference" {
+				st.Reason = "ATG_API_KEYS is an unresolved Key Vault reference and the secret " + k.src.String() + " does not exist yet: every API call answers 401 until it has entries"
+			} else {
+				st.Status, st.Reason = "none", "the API key secret "+k.src.String()+" does not exist yet: every API call answers 401"
 			}
-			st.Reason = "the API key secret " + k.src.String() + " does not exist yet: every API call answers 401"
 		default:
 			st.Status = "stale"
 			st.Reason = fmt.Sprintf("cannot re-read API key entries from %s (%v); using the %d entries read at %s", k.src, err, prev.state.Entries, prev.state.Loaded.UTC().Format(time.RFC3339))

@@ -155,7 +155,7 @@ func TestMissingSecretThenEmpty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st := k.State(); st.Status != "unresolved_reference" || !strings.Contains(st.Reason, "does not exist yet") {
+	if st := k.State(); st.Status != "unresolved_reference" || !strings.Contains(st.Reason, "does not exist yet") || !strings.Contains(st.Reason, "unresolved Key Vault reference") {
 		t.Errorf("missing secret: %+v", st)
 	}
 	if err := os.WriteFile(path, []byte(","), 0o600); err != nil {
