@@ -78,16 +78,16 @@ type Env struct {
 	ServiceURL string // base URL without /api/v1
 	APIKey     string // a fresh user key (never printed by the harness)
 	KeyName    string
-	AdminKey   string // a fresh admin key when Options.AdminKey
-	// AdminKeyFile holds AdminKey (0600).
-	AdminKeyFile string
-	// Entries are the ATG_API_KEYS entries of the issued keys (comma-separated).
-	Entries string
 	KeyFile    string // 0600 file holding APIKey, for --api-key-file
 	Storage    string // the storage connection string
 	Prefix     string // the storage prefix of this environment
 	Graph      string // the service's graph (file path or bolt:// URI)
 	Dir        string // the test's temp dir (config, keys, graphs)
+
+	AdminKey     string // a fresh admin key when Options.AdminKey
+	AdminKeyFile string // 0600 file holding AdminKey
+	// Entries are the ATG_API_KEYS entries of the issued keys (comma-separated).
+	Entries string
 
 	// ClientConfig is the (initially missing) config file the CLI reads (ATG_CONFIG).
 	ClientConfig string
