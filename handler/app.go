@@ -105,7 +105,7 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 		reg.RegisterRunner(jobs.TypeGenerateIaC, &IaCExecutor{Store: o.Graph})
 		reg.RegisterRunner(jobs.TypeCreateTenant, &TenantExecutor{Store: o.Graph, Logger: log, Identity: ident,
 			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
-		reg.RegisterRunner(JobTypeBackup, &BackupExecutor{Container: backupsContainer,
+		reg.RegisterRunner(JobTypeBackup, &BackupExecutor{Container: backupsContainer, RestoreEmpty: true,
 			Backuper: Backuper{Graph: o.Graph, Store: backups, RetentionDays: retention, Logger: log}})
 		reg.RegisterRunner(JobTypeRestore, &RestoreExecutor{Graph: o.Graph, Store: backups, Logger: log})
 	case o.GraphErr != nil:

@@ -586,6 +586,9 @@ func TestBackupTimerInvocation(t *testing.T) {
 	f, w, s, _ := backupFixture(t)
 	seedGraph(t, s, "t1")
 	now := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
+	if mi, ok := f.b.Idempotency.(*jobs.MemIdempotency); ok {
+		mi.Now = func() time.Time { return now } // the claim window runs on the test's clock
+	}
 	h := backupTimer(f.b, f.deps.Logger, func() time.Time { return now })
 	post := func(body []byte) resp {
 		req, _ := http.NewRequest("POST", "/"+FunctionBackupTimer, bytes.NewReader(body))
@@ -608,7 +611,7 @@ func TestBackupTimerInvocation(t *testing.T) {
 	tv, _ := json.Marshal(payload["Data"].(map[string]any)["timer"])
 	payload["Data"] = map[string]any{"timer": string(tv)}
 	again, _ := json.Marshal(payload)
-	now = now.Add(20 * time.Hour)
+	now = now.Add(20 * time.Minute) // the same UTC hour
 	if r := post(again); r.code != 200 || !strings.Contains(string(r.body), "already exists") {
 		t.Errorf("second run: %d %s", r.code, r.body)
 	}

@@ -102,9 +102,19 @@ func (x *RestoreExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMess
 	if err := json.Unmarshal(jc.Request, &req); err != nil {
 		return nil, apierr.Wrap(apierr.InvalidRequest, err, "stored restore request is unreadable")
 	}
-	all, err := x.Store.List(ctx, "")
+	res, err := restoreBackups(ctx, x.Graph, x.Store, req, jc.Progress, x.Logger)
 	if err != nil {
-		return nil, storageError("listing backups", err)
+		return nil, err
+	}
+	return json.Marshal(res)
+}
+
+// restoreBackups restores what req selects (see RestoreRequest).
+func restoreBackups(ctx context.Context, g graph.Store, st BackupStore, req RestoreRequest, progress func(jobs.Progress), log *slog.Logger) (RestoreResult, error) {
+	res := RestoreResult{Tenants: []RestoredTenant{}}
+	all, err := st.List(ctx, "")
+	if err != nil {
+		return res, storageError("listing backups", err)
 	}
 	newest := map[string]Backup{} // List is by tenant then time: the last one wins
 	byName := map[string]Backup{}
@@ -116,7 +126,7 @@ func (x *RestoreExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMess
 	for _, n := range req.Backups {
 		b, ok := byName[n]
 		if !ok {
-			return nil, apierr.Errorf(apierr.NotFound, "no backup %s", n)
+			return res, apierr.Errorf(apierr.NotFound, "no backup %s", n)
 		}
 		plan = append(plan, b)
 	}
@@ -130,33 +140,34 @@ func (x *RestoreExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMess
 	for _, t := range tenants {
 		b, ok := newest[t]
 		if !ok {
-			return nil, apierr.Errorf(apierr.NotFound, "no backup of tenant %s", t)
+			return res, apierr.Errorf(apierr.NotFound, "no backup of tenant %s", t)
 		}
 		plan = append(plan, b)
 	}
-	res := RestoreResult{Tenants: []RestoredTenant{}}
 	for i, b := range plan {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return res, err
 		}
-		jc.Progress(jobs.Progress{Percent: 5 + 90*i/max(len(plan), 1), Phase: "restore",
-			Message: fmt.Sprintf("tenant %d/%d", i+1, len(plan)), Counts: map[string]int{"tenants_done": i, "tenants_total": len(plan)}})
+		if progress != nil {
+			progress(jobs.Progress{Percent: 5 + 90*i/max(len(plan), 1), Phase: "restore",
+				Message: fmt.Sprintf("tenant %d/%d", i+1, len(plan)), Counts: map[string]int{"tenants_done": i, "tenants_total": len(plan)}})
+		}
 		rt := RestoredTenant{TenantID: b.TenantID, Backup: b.Name, ExpectedNodes: b.Nodes, ExpectedEdges: b.Edges}
-		ir, err := Restore(ctx, x.Graph, x.Store, b.Name, b.TenantID, req.Replace)
+		ir, err := Restore(ctx, g, st, b.Name, b.TenantID, req.Replace)
 		switch {
 		case errors.Is(err, graph.ErrTenantNotEmpty):
 			rt.Skipped = "the tenant already has a graph (restore with replace to overwrite it)"
 		case err != nil:
-			return nil, fmt.Errorf("restoring %s from %s: %w", b.TenantID, b.Name, err)
+			return res, fmt.Errorf("restoring %s from %s: %w", b.TenantID, b.Name, err)
 		default:
 			rt.Nodes, rt.Edges = ir.Nodes, ir.Edges
 		}
-		if x.Logger != nil {
-			x.Logger.Info("graph restored from backup", "tenant_id", b.TenantID, "backup", b.Name, "nodes", rt.Nodes, "edges", rt.Edges, "skipped", rt.Skipped != "")
+		if log != nil {
+			log.Info("graph restored from backup", "tenant_id", b.TenantID, "backup", b.Name, "nodes", rt.Nodes, "edges", rt.Edges, "skipped", rt.Skipped != "")
 		}
 		res.Tenants = append(res.Tenants, rt)
 	}
-	return json.Marshal(res)
+	return res, nil
 }
 
 func (s *server) submitRestore(w http.ResponseWriter, r *http.Request) error {

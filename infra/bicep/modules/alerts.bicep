@@ -8,7 +8,7 @@
 //   Neo4j unavailable  — activity log (Resource Health) of the container group: unavailable or
 //                        degraded (a restart, a host move — after which its local disk is empty)
 //   backup missing     — log query over StorageBlobLogs: no blob written to the backups container
-//                        in the last day (the graph export did not run)
+//                        in 3 hours (the hourly graph export did not run: Neo4j's recovery point)
 // docs/operations.md ("Reading alerts") says what each one means and what to do.
 //
 // Every log alert reads unsampled data: resource logs (StorageQueueLogs, StorageBlobLogs) are
@@ -122,10 +122,10 @@ var logAlerts = [
   }
   {
     name: 'atg-${environmentName}-backup-missing'
-    displayName: 'ATG ${environmentName}: no graph backup for a day'
-    description: 'Nothing was written to ${backupsContainerName} in 24 hours: the daily graph export did not run. See docs/operations.md#backup-missing.'
+    displayName: 'ATG ${environmentName}: no graph backup for 3 hours'
+    description: 'Nothing was written to ${backupsContainerName} in 3 hours: the hourly graph export did not run, so the recovery point of Neo4j is slipping. See docs/operations.md#backup-missing.'
     query: 'StorageBlobLogs | where OperationName in ("PutBlob", "PutBlockList") and Uri has "/${backupsContainerName}/"'
-    window: 'P1D'
+    window: 'PT3H'
     frequency: 'PT1H'
     aggregation: 'Count'
     measure: ''
