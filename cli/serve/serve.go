@@ -19,6 +19,7 @@ import (
 	"github.com/atg-go/atg/config"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/handler"
+	"github.com/atg-go/atg/handler/jobs"
 )
 
 // Options are the flags and dependencies of `atg serve` and `atg handler`.
@@ -112,7 +113,7 @@ func openApp(ctx context.Context, o *Options, cfg *config.Config, log *slog.Logg
 	if o.GraphStore != nil {
 		store, graphErr = o.GraphStore(ctx)
 		if graphErr != nil {
-			log.Error("graph store unavailable; scans are disabled until restart", "err", graphErr)
+			log.Error("graph store unavailable; scans are disabled until it opens (atg handler retries)", "err", graphErr)
 			store = nil
 		}
 	}
@@ -258,6 +259,25 @@ func handlerRun(ctx context.Context, o *Options) error {
 	h := handler.NewFunctionsHandler(app.API, app.Worker, log)
 	ready.Store(&h)
 	log.Info("atg handler ready", "addr", ln.Addr().String(), "environment", cfg.Environment)
+	if app.Deps.Graph != nil && o.GraphStore != nil && !app.Deps.Executors.Has(jobs.TypeScan) {
+		// Started during a Neo4j outage: keep retrying and swap in a full service when it opens.
+		reopened := make(chan func(), 1)
+		go func() {
+			reopened <- reopenGraph(ctx, o, cfg, log, 5*time.Second, time.Minute, func(a *handler.App) {
+				nh := handler.NewFunctionsHandler(a.API, a.Worker, log)
+				ready.Store(&nh)
+			})
+		}()
+		defer func() {
+			select {
+			case c := <-reopened:
+				if c != nil {
+					c()
+				}
+			default:
+			}
+		}()
+	}
 
 	select {
 	case <-ctx.Done():
