@@ -367,6 +367,9 @@ output registryName string = registry.outputs.name
 @description('Subnet for the operators\' temporary shell (docs/operations.md, "A shell in the VNet").')
 output opsSubnetName string = network.outputs.opsSubnetName
 
+@description('Public IP all outbound traffic of the environment leaves from (NAT gateway).')
+output outboundIp string = network.outputs.outboundIp
+
 @description('Bolt URI the service uses (private DNS name).')
 output neo4jBoltUri string = neo4j.outputs.boltUri
 

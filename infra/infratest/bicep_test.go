@@ -262,6 +262,8 @@ func TestSecurityBaseline(t *testing.T) {
 		},
 		"modules/network.bicep#ops": {
 			`name: 'allow-bolt-http-from-ops'`, `sourceAddressPrefix: opsPrefix`, `name: opsSubnetName`,
+			// ACI in a VNet supports only a NAT gateway for outbound; new subnets have no default outbound.
+			`'Microsoft.Network/natGateways@`, `natGateway: {`,
 		},
 	}
 	for file, needles := range must {
@@ -276,6 +278,10 @@ func TestSecurityBaseline(t *testing.T) {
 	aci := mustRead(t, filepath.Join(bicepDir(t), "modules", "neo4j-aci.bicep"))
 	if strings.Contains(aci.Code, "'Public'") || strings.Contains(aci.Code, "dnsNameLabel") {
 		t.Error("neo4j-aci.bicep: Neo4j must have no public IP or DNS label")
+	}
+	net := mustRead(t, filepath.Join(bicepDir(t), "modules", "network.bicep"))
+	if n := strings.Count(net.Code, "natGateway: {"); n != 3 {
+		t.Errorf("network.bicep: %d subnets use the NAT gateway, want all 3 (func, neo4j, ops)", n)
 	}
 	// Neo4j supports only local EXT4/XFS disks: never its store on an SMB share.
 	if strings.Contains(aci.Code, "azureFile") {

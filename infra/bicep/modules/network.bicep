@@ -4,6 +4,11 @@
 // zone linked to the VNet so the Function App reaches Neo4j by name (neo4j.<env>.atg.internal).
 // Neo4j has no public IP: the VNet is the only way in, and its NSG admits Bolt/HTTP only from the
 // Function subnet and the ops subnet.
+//
+// Outbound: a NAT gateway on every subnet. ACI in a VNet supports only a NAT gateway for outbound
+// connectivity, and new subnets get no default outbound access; the Function App (all its traffic
+// goes through the VNet) reaches Storage, Key Vault and Application Insights, Neo4j's group pulls
+// its image from the registry, and the ops shell downloads its tools — all through it.
 
 @description('VNet name.')
 param vnetName string
@@ -26,6 +31,36 @@ var opsSubnetName = 'snet-ops'
 var functionPrefix = cidrSubnet(addressPrefix, 24, 0)
 var aciPrefix = cidrSubnet(addressPrefix, 24, 1)
 var opsPrefix = cidrSubnet(addressPrefix, 24, 2)
+
+resource natIp 'Microsoft.Network/publicIPAddresses@2024-05-01' = {
+  name: '${vnetName}-nat-ip'
+  location: location
+  tags: tags
+  sku: {
+    name: 'Standard'
+  }
+  properties: {
+    publicIPAllocationMethod: 'Static'
+    publicIPAddressVersion: 'IPv4'
+  }
+}
+
+resource nat 'Microsoft.Network/natGateways@2024-05-01' = {
+  name: '${vnetName}-nat'
+  location: location
+  tags: tags
+  sku: {
+    name: 'Standard'
+  }
+  properties: {
+    idleTimeoutInMinutes: 10
+    publicIpAddresses: [
+      {
+        id: natIp.id
+      }
+    ]
+  }
+}
 
 resource functionNsg 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
   name: '${vnetName}-${functionSubnetName}-nsg'
@@ -133,6 +168,9 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
           networkSecurityGroup: {
             id: functionNsg.id
           }
+          natGateway: {
+            id: nat.id
+          }
           delegations: [
             {
               name: 'flex-consumption'
@@ -150,6 +188,9 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
           networkSecurityGroup: {
             id: aciNsg.id
           }
+          natGateway: {
+            id: nat.id
+          }
           delegations: [
             {
               name: 'aci'
@@ -166,6 +207,9 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
           addressPrefix: opsPrefix
           networkSecurityGroup: {
             id: opsNsg.id
+          }
+          natGateway: {
+            id: nat.id
           }
           delegations: [
             {
@@ -211,6 +255,9 @@ output aciSubnetId string = resourceId('Microsoft.Network/virtualNetworks/subnet
 
 @description('Subnet for the operators\' temporary shell container (docs/operations.md).')
 output opsSubnetName string = opsSubnetName
+
+@description('Public IP all outbound traffic of the VNet leaves from (allow-list it where needed).')
+output outboundIp string = natIp.properties.ipAddress
 
 @description('Private DNS zone name (linked to the VNet).')
 output privateDnsZoneName string = zone.name
