@@ -39,9 +39,9 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b - a) / 1000 }'; }
 
 current=$(az container show -g "$rg" -n "$group" --query 'tags."atg-neo4j-spec"' -o tsv)
-params=$(NEO4J_PASSWORD=unused az bicep build-params --file "$bicep/env/$env.bicepparam" --stdout | jq -r .parametersJson)
+NEO4J_PASSWORD=unused az bicep build-params --file "$bicep/env/$env.bicepparam" --outfile "$work/params.json"
 echo "Neo4j $group now: $current"
-echo "wanted: cpu $(jq .parameters.neo4jCpu.value <<<"$params"), memory $(jq .parameters.neo4jMemoryGB.value <<<"$params") GB"
+echo "wanted: cpu $(jq .parameters.neo4jCpu.value "$work/params.json"), memory $(jq .parameters.neo4jMemoryGB.value "$work/params.json") GB"
 if [ "$yes" != --yes ]; then
 	read -r -p "Back up, delete and recreate $group in $rg (graph unavailable meanwhile)? [y/N] " ok
 	[ "$ok" = y ] || die "aborted"

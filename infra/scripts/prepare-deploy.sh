@@ -61,9 +61,11 @@ if [ -z "$running" ]; then
 	emit NEO4J_DEPLOY true
 	exit 0
 fi
-params=$(az bicep build-params --file "$bicep/env/$env.bicepparam" --stdout | jq -r '.parametersJson')
-cpu=$(jq -r '.parameters.neo4jCpu.value' <<<"$params")
-mem=$(jq -r '.parameters.neo4jMemoryGB.value' <<<"$params")
+params=$(mktemp)
+trap 'rm -f "$params"' EXIT
+az bicep build-params --file "$bicep/env/$env.bicepparam" --outfile "$params" # an ARM parameters file
+cpu=$(jq -r '.parameters.neo4jCpu.value' "$params")
+mem=$(jq -r '.parameters.neo4jMemoryGB.value' "$params")
 server=$(az acr list --resource-group "$rg" --query "[0].loginServer" --output tsv)
 want="$server/$image|$cpu|$mem"
 if [ "$running" != "$want" ]; then
