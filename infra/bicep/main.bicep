@@ -91,17 +91,17 @@ param vnetAddressPrefix string
 @description('Neo4j container image, pinned to an exact 5.26 LTS community release (same as tools/neo4j/pom.xml). The deploy workflow imports docker.io/library/<this> into the environment registry; ACI pulls it from there.')
 param neo4jImage string = 'neo4j:5.26.30-community'
 
-@description('vCPUs for the Neo4j container. ACI allows at most 4 vCPU per Linux container group (VNet included); changing it needs scripts/neo4j-resize.sh.')
+@description('vCPUs for the Neo4j container. ACI allows at most 4 vCPU per Linux container group (VNet included); changing it needs infra/scripts/neo4j-resize.sh.')
 @minValue(1)
 @maxValue(4)
 param neo4jCpu int
 
-@description('Memory in GB for the Neo4j container (heap = 1/4, page cache = 1/2 of it). ACI allows at most 16 GB per Linux container group (VNet included; quota requests do not lift it); changing it needs scripts/neo4j-resize.sh.')
+@description('Memory in GB for the Neo4j container (heap = 1/4, page cache = 1/2 of it). ACI allows at most 16 GB per Linux container group (VNet included; quota requests do not lift it); changing it needs infra/scripts/neo4j-resize.sh.')
 @minValue(2)
 @maxValue(16)
 param neo4jMemoryGB int
 
-@description('Write the Neo4j container group. The deploy workflow sets it (ATG_NEO4J_DEPLOY) only when the group is missing: any update restarts the group, and a resize must delete it first (scripts/neo4j-resize.sh).')
+@description('Write the Neo4j container group. The deploy workflow passes true (infra/scripts/prepare-deploy.sh) only when the group is missing: any update restarts the group, and a resize must delete it first (infra/scripts/neo4j-resize.sh).')
 param neo4jDeploy bool = true
 
 @description('Neo4j password. The deploy workflow reads it from Key Vault (secret neo4j-password) and passes it here; it is written back to the same secret and given to ACI as a secure value.')

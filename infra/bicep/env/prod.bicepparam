@@ -12,7 +12,7 @@ param backupRetentionDays = 35
 param logRetentionDays = 90
 param vnetAddressPrefix = '10.62.0.0/16'
 // Neo4j size: ACI allows at most 4 vCPU and 16 GB per Linux container group; a change needs
-// scripts/neo4j-resize.sh (ACI cannot resize a group in place).
+// infra/scripts/neo4j-resize.sh (ACI cannot resize a group in place).
 param neo4jCpu = 4
 param neo4jMemoryGB = 16
 // Client id of the multi-tenant app registration that scans this environment's target tenant
