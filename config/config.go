@@ -36,6 +36,8 @@ type Config struct {
 	StorageAccount    string // identity-based storage connection (AzureWebJobsStorage__accountName)
 	StorageClientID   string // user-assigned managed identity for storage (AzureWebJobsStorage__clientId)
 	APIKeys           string // comma-separated key entries (name:role:sha256), never keys
+	APIKeysSource     string // where the service re-reads the entries: a Key Vault secret URL or file:<path>
+	APIKeysTTL        string // seconds between re-reads of APIKeysSource
 	ServiceAddr       string // listen address for `atg serve`
 	Workers           string // concurrent queue workers in `atg serve`
 	CustomHandlerPort string // FUNCTIONS_CUSTOMHANDLER_PORT
@@ -129,6 +131,8 @@ var Settings = []Setting{
 	{Key: "storage_account", Env: []string{"AzureWebJobsStorage__accountName"}, Default: constant(""), Help: "storage account name for identity-based connections (managed identity)", Service: true, field: func(c *Config) *string { return &c.StorageAccount }},
 	{Key: "storage_client_id", Env: []string{"AzureWebJobsStorage__clientId"}, Default: constant(""), Help: "client id of the user-assigned managed identity for storage (empty: DefaultAzureCredential)", Service: true, field: func(c *Config) *string { return &c.StorageClientID }},
 	{Key: "api_keys", Env: []string{"ATG_API_KEYS"}, Default: constant(""), Help: "service API key entries name:role:sha256hex[:tenant+tenant…|*] (tenant scope; see atg keys new --tenant), comma-separated", Secret: true, Service: true, field: func(c *Config) *string { return &c.APIKeys }},
+	{Key: "api_keys_source", Env: []string{"ATG_API_KEYS_SOURCE"}, Default: constant(""), Help: "service: where API key entries are re-read every api_keys_ttl (a Key Vault secret URL https://<vault>.vault.azure.net/secrets/<name>, read with the managed identity, or file:<path>); empty: api_keys only, read once", Service: true, field: func(c *Config) *string { return &c.APIKeysSource }},
+	{Key: "api_keys_ttl", Env: []string{"ATG_API_KEYS_TTL"}, Default: constant("60"), Help: "service: seconds between re-reads of api_keys_source (a new or revoked key takes effect within this time)", Service: true, field: func(c *Config) *string { return &c.APIKeysTTL }},
 	{Key: "service_addr", Env: []string{"ATG_SERVICE_ADDR"}, Default: constant("127.0.0.1:8080"), Help: "listen address of `atg serve`", field: func(c *Config) *string { return &c.ServiceAddr }},
 	{Key: "workers", Env: []string{"ATG_WORKERS"}, Default: constant("4"), Help: "concurrent queue workers in `atg serve`", field: func(c *Config) *string { return &c.Workers }},
 	{Key: "custom_handler_port", Env: []string{"FUNCTIONS_CUSTOMHANDLER_PORT"}, Default: constant(""), Help: "port the Functions host gives the custom handler", Service: true, field: func(c *Config) *string { return &c.CustomHandlerPort }},

@@ -75,14 +75,7 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 	if err != nil {
 		return nil, &StorageUnavailableError{fmt.Errorf("opening storage: %w", err)}
 	}
-	entries, err := auth.ParseEntries(cfg.APIKeys)
-	if err != nil {
-		return nil, fmt.Errorf("ATG_API_KEYS: %w", err)
-	}
-	if len(entries) == 0 {
-		log.Warn("no API keys configured (ATG_API_KEYS): every endpoint but /health answers 401")
-	}
-	authn, err := auth.NewAuthenticator(cfg.Environment, entries)
+	keys, err := openKeys(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -119,8 +112,9 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 		reg.RegisterRunner(jobs.TypePosture, &PostureExecutor{Store: o.Graph})
 		reg.RegisterRunner(jobs.TypeCreateTenant, &TenantExecutor{Store: o.Graph, Logger: log, Identity: ident,
 			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
-		reg.RegisterRunner(JobTypeBackup, &BackupExecutor{Container: backupsContainer,
+		reg.RegisterRunner(JobTypeBackup, &BackupExecutor{Container: backupsContainer, RestoreEmpty: true,
 			Backuper: Backuper{Graph: o.Graph, Store: backups, RetentionDays: retention, Logger: log}})
+		reg.RegisterRunner(JobTypeRestore, &RestoreExecutor{Graph: o.Graph, Store: backups, Logger: log})
 	case o.GraphErr != nil:
 		pinger = errPinger{o.GraphErr}
 	}
@@ -130,7 +124,7 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 			return nil, fmt.Errorf("ATG_API_MAX_ACTIVE_JOBS %q: want an integer >= 0", cfg.APIMaxActiveJobs)
 		}
 	}
-	deps := Deps{Backend: az.Backend, Auth: authn, Limiter: auth.NewLimiter(rate, burst), AnonLimiter: NewAnonLimiter(), MaxActiveJobs: maxActive, Executors: reg,
+	deps := Deps{Backend: az.Backend, Auth: keys, Keys: keys, Limiter: auth.NewLimiter(rate, burst), AnonLimiter: NewAnonLimiter(), MaxActiveJobs: maxActive, Executors: reg,
 		Graph: pinger, GraphStore: o.Graph, Logger: log, Environment: cfg.Environment, Version: buildinfo.Get().Version, Now: time.Now,
 		Backups: backups, BackupsContainer: backupsContainer, BackupRetentionDays: retention}
 	return &App{

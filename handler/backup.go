@@ -414,6 +414,9 @@ type BackupResult struct {
 	Pruned        []string `json:"pruned"`
 	RetentionDays int      `json:"retention_days"`
 	Container     string   `json:"container,omitempty"`
+	// Restored is set when a timer job found the graph empty while backups exist (Neo4j lost its
+	// store) and restored the newest backup of every tenant instead of backing up nothing.
+	Restored []RestoredTenant `json:"restored,omitempty"`
 }
 
 // BackupExecutor runs backup jobs: every requested tenant (default: every tenant in the
@@ -422,6 +425,9 @@ type BackupResult struct {
 type BackupExecutor struct {
 	Backuper
 	Container string // for the result
+	// RestoreEmpty: a timer job that finds no tenant in the graph while backups exist restores
+	// them (Neo4j's store lives on the container's local disk and is lost when ACI recreates it).
+	RestoreEmpty bool
 }
 
 // Run implements Runner.
@@ -433,6 +439,16 @@ func (x *BackupExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessa
 	tenants, err := x.Graph.Tenants(ctx)
 	if err != nil {
 		return nil, &apierr.Error{Code: apierr.Unavailable, Message: "graph store unavailable", Err: err}
+	}
+	if len(tenants) == 0 && x.RestoreEmpty && req.Trigger == "timer" && len(req.TenantIDs) == 0 {
+		restored, err := restoreBackups(ctx, x.Graph, x.Store, RestoreRequest{}, jc.Progress, x.log())
+		if err != nil {
+			return nil, err
+		}
+		if len(restored.Tenants) > 0 {
+			x.log().Warn("the graph was empty while backups exist: restored the newest backup of every tenant", "tenants", len(restored.Tenants))
+			return json.Marshal(BackupResult{Backups: []Backup{}, Pruned: []string{}, RetentionDays: x.RetentionDays, Container: x.Container, Restored: restored.Tenants})
+		}
 	}
 	if len(req.TenantIDs) > 0 {
 		var missing []string

@@ -586,8 +586,7 @@ func TestBackupTimerInvocation(t *testing.T) {
 	fastTimerRetries(t)
 	f, w, s, _ := backupFixture(t)
 	seedGraph(t, s, "t1")
-	// today's 02:30 UTC: the idempotency window (24 h) runs on the real clock
-	now := todaysRun(time.Now(), 2*time.Hour+30*time.Minute)
+	now := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC) // any date: the claim runs on the test's clock
 	h := backupTimer(f.b, f.deps.Logger, func() time.Time { return now })
 	post := func(body []byte) resp {
 		req, _ := http.NewRequest("POST", "/"+FunctionBackupTimer, bytes.NewReader(body))
@@ -611,7 +610,7 @@ func TestBackupTimerInvocation(t *testing.T) {
 	tv, _ := json.Marshal(payload["Data"].(map[string]any)["timer"])
 	payload["Data"] = map[string]any{"timer": string(tv)}
 	again, _ := json.Marshal(payload)
-	now = now.Add(20 * time.Hour)
+	now = now.Add(20 * time.Minute) // the same UTC hour
 	if r := post(again); r.code != 200 || !strings.Contains(string(r.body), "already exists") {
 		t.Errorf("second run: %d %s", r.code, r.body)
 	}
@@ -824,26 +823,25 @@ func TestRunDailyBackupsCatchesUp(t *testing.T) {
 	}
 }
 
-// The daily claim is keyed by the UTC day of the run and ends with that day: a run 23 h later
-// on the same UTC day finds it, a run 2 minutes later on the next UTC day does not, and
-// neither depends on the wall clock.
-func TestDailyBackupClaimFollowsTheUTCDay(t *testing.T) {
+// The backup claim is keyed by the UTC hour of the run and ends with that hour: a run 59
+// minutes later in the same UTC hour finds it, a run in the next hour does not, and neither
+// depends on the wall clock.
+func TestBackupClaimFollowsTheUTCHour(t *testing.T) {
 	for name, now := range clockCases(t) {
 		t.Run(name, func(t *testing.T) {
 			b, q := jobs.NewMemoryBackend()
-			u := now.UTC()
-			first := time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 30, 0, time.UTC)
+			first := now.UTC().Truncate(time.Hour).Add(30 * time.Second)
 			j1, created, err := QueueDailyBackup(context.Background(), b, first)
 			if err != nil || !created {
 				t.Fatalf("first run: %v %v", created, err)
 			}
-			j2, created, err := QueueDailyBackup(context.Background(), b, first.Add(23*time.Hour+59*time.Minute))
+			j2, created, err := QueueDailyBackup(context.Background(), b, first.Add(59*time.Minute))
 			if err != nil || created || j2.ID != j1.ID {
-				t.Fatalf("same UTC day: created=%v id=%s/%s %v", created, j2.ID, j1.ID, err)
+				t.Fatalf("same UTC hour: created=%v id=%s/%s %v", created, j2.ID, j1.ID, err)
 			}
-			j3, created, err := QueueDailyBackup(context.Background(), b, first.Add(24*time.Hour))
+			j3, created, err := QueueDailyBackup(context.Background(), b, first.Add(time.Hour))
 			if err != nil || !created || j3.ID == j1.ID {
-				t.Fatalf("next UTC day: created=%v %v", created, err)
+				t.Fatalf("next UTC hour: created=%v %v", created, err)
 			}
 			if n := len(q.Drain()); n != 2 {
 				t.Errorf("queued %d messages, want 2", n)

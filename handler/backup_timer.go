@@ -16,12 +16,14 @@ import (
 	"github.com/atg-go/atg/handler/jobs"
 )
 
-// The daily backup timer: functions/backup_timer/function.json (a timerTrigger named "timer").
+// The backup timer: functions/backup_timer/function.json (a timerTrigger named "timer", hourly at
+// :15 — the recovery point of Neo4j's local-disk store, docs/operations.md "Neo4j durability").
 // The host POSTs /backup_timer with {"Data": {"timer": {"Schedule": …, "ScheduleStatus": …,
 // "IsPastDue": …}}, "Metadata": {"sys": {"MethodName", "UtcNow", "RandGuid"}}}. The handler
-// creates one backup job per UTC day (an Idempotency record, so a repeated or late-running
-// trigger on the same day changes nothing) and queues it; the jobs worker runs it with the
-// usual retries, and admins see it in GET /api/v1/jobs.
+// creates one backup job per UTC hour (an Idempotency record, so a repeated or late-running
+// trigger in the same hour changes nothing) and queues it; the jobs worker runs it with the
+// usual retries, and admins see it in GET /api/v1/jobs. A timer job that finds the graph empty
+// while backups exist restores them instead (Neo4j lost its store: BackupExecutor).
 const (
 	FunctionBackupTimer = "backup_timer"
 	TimerBinding        = "timer"
@@ -69,14 +71,16 @@ func QueueDailyBackup(ctx context.Context, b *jobs.Backend, now time.Time) (jobs
 	if err != nil {
 		return jobs.Job{}, false, err
 	}
-	day := now.Format("2006-01-02")
+	// One job per UTC hour: the timer fires hourly in Functions (functions/backup_timer), daily
+	// in `atg serve --daily-backup`; a repeated or late run within the hour changes nothing.
+	day := now.Truncate(time.Hour).Format("2006-01-02T15")
 	sum := sha256.Sum256(append([]byte(JobTypeBackup+"\n"), body...))
-	// The claim stands for the UTC day its key names and ends with that day, whatever the
-	// wall-clock age: a second run the same day finds it, the next day's run has its own key.
-	dayStart := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	// The claim stands for the UTC hour its key names and ends with that hour, whatever the
+	// wall-clock age: a second run the same hour finds it, the next hour's run has its own key.
+	hourStart := now.Truncate(time.Hour)
 	rec := jobs.IdempotencyRecord{BodyHash: hex.EncodeToString(sum[:]), JobID: jobs.NewID(now), CreatedAt: now,
-		ExpiresAt: dayStart.AddDate(0, 0, 1)}
-	existing, claimed, err := b.Idempotency.Claim(ctx, BackupTimerOwner, "daily-backup-"+day, rec)
+		ExpiresAt: hourStart.Add(time.Hour)}
+	existing, claimed, err := b.Idempotency.Claim(ctx, BackupTimerOwner, "graph-backup-"+day, rec)
 	if err != nil {
 		return jobs.Job{}, false, fmt.Errorf("claiming the daily backup of %s: %w", day, err)
 	}
@@ -93,7 +97,7 @@ func QueueDailyBackup(ctx context.Context, b *jobs.Backend, now time.Time) (jobs
 			return j, true, nil
 		}
 		if err == nil {
-			return j, false, nil // already created today
+			return j, false, nil // already created this hour
 		}
 		if !apierr.Is(err, apierr.NotFound) {
 			return jobs.Job{}, false, fmt.Errorf("reading backup job %s: %w", id, err)
@@ -110,7 +114,7 @@ func QueueDailyBackup(ctx context.Context, b *jobs.Backend, now time.Time) (jobs
 			j.Error = &jobs.JobError{Code: string(apierr.Unavailable), Message: "the backup job could not be queued"}
 			return j.Transition(jobs.Failed, now)
 		})
-		rerr := b.Idempotency.Release(ctx, BackupTimerOwner, "daily-backup-"+day)
+		rerr := b.Idempotency.Release(ctx, BackupTimerOwner, "graph-backup-"+day)
 		return jobs.Job{}, false, errors.Join(fmt.Errorf("queueing backup job %s: %w", job.ID, err), uerr, rerr)
 	}
 	return job, true, nil
@@ -174,7 +178,7 @@ func backupTimer(b *jobs.Backend, base *slog.Logger, now func() time.Time) http.
 		}
 		msg := fmt.Sprintf("backup job %s queued", job.ID)
 		if !created {
-			msg = fmt.Sprintf("backup job %s already exists for today (%s)", job.ID, job.Status)
+			msg = fmt.Sprintf("backup job %s already exists for this hour (%s)", job.ID, job.Status)
 		}
 		log.Info("backup timer", "function", FunctionBackupTimer, "job_id", job.ID, "created", created, "past_due", ti.IsPastDue)
 		reply(http.StatusOK, msg)

@@ -21,6 +21,8 @@ type HealthResponse struct {
 	Version     string            `json:"version"`
 	Environment string            `json:"environment"`
 	Checks      map[string]string `json:"checks"`
+	// Warnings say why the status is degraded (no secrets, no entries).
+	Warnings []string `json:"warnings,omitempty"`
 	// Error is set with 503, so the body is also a valid API error document.
 	Error *apierr.BodyError `json:"error,omitempty"`
 }
@@ -75,6 +77,18 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) error {
 		}
 	default:
 		res.Checks["graph"] = "ok"
+	}
+	if s.Keys != nil {
+		// api_keys: ok | none (no entries: every call 401, e.g. a new environment) |
+		// unresolved_reference | stale (degraded: see warnings).
+		st := s.Keys.State()
+		res.Checks["api_keys"] = st.Status
+		if st.Reason != "" {
+			res.Warnings = append(res.Warnings, st.Reason)
+		}
+		if st.Degraded() && res.Status == "ok" {
+			res.Status = "degraded"
+		}
 	}
 	if len(failed) > 0 {
 		res.Status = "unavailable"

@@ -114,8 +114,8 @@ func (s *server) listJobs(w http.ResponseWriter, r *http.Request) error {
 	}
 	if v := q.Get("type"); v != "" {
 		lq.Type = v
-		if v != jobs.TypeScan && v != jobs.TypeGenerateIaC && v != jobs.TypeCreateTenant && v != jobs.TypePosture && v != JobTypeBackup {
-			f["type"] = "must be one of scan, generate-iac, create-tenant, posture, backup"
+		if v != jobs.TypeScan && v != jobs.TypeGenerateIaC && v != jobs.TypeCreateTenant && v != jobs.TypePosture && v != JobTypeBackup && v != JobTypeRestore {
+			f["type"] = "must be one of scan, generate-iac, create-tenant, posture, backup, restore"
 		}
 	}
 	if v := q.Get("limit"); v != "" {

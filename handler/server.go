@@ -32,7 +32,7 @@ type Pinger interface {
 // Deps are what the API needs.
 type Deps struct {
 	Backend *jobs.Backend
-	Auth    *auth.Authenticator
+	Auth    KeyAuthenticator
 	Limiter *auth.Limiter // nil: no rate limit
 	// AnonLimiter limits requests without a valid key per client address; nil: no limit.
 	AnonLimiter *auth.Limiter
@@ -55,6 +55,14 @@ type Deps struct {
 	StreamArtifacts bool
 	// GraphStore serves the MCP endpoint (/api/v1/mcp); nil answers 501.
 	GraphStore graph.Store
+	// Keys, when set, reports the key entries' state to /health and lists them for admins.
+	Keys *auth.Keys
+}
+
+// KeyAuthenticator turns a presented API key into its principal (*auth.Authenticator for fixed
+// entries, *auth.Keys for entries re-read while the service runs).
+type KeyAuthenticator interface {
+	Authenticate(key string) (auth.Principal, error)
 }
 
 type server struct {
@@ -90,6 +98,7 @@ func NewRouter(d Deps) http.Handler {
 	s.registerJobRoutes(authed)
 	s.registerBackupRoutes(authed)
 	s.registerMCPRoutes(authed)
+	s.registerAdminRoutes(authed)
 
 	return s.recoverer(s.requestID(s.audit(s.deadline(s.requireLength(r)))))
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/atg-go/atg/cli/admin"
 	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/cli/configcmd"
 	"github.com/atg-go/atg/cli/createtenant"
@@ -187,6 +188,7 @@ Local mode (default) runs the engine in-process; --remote sends the work to the 
 		serve.NewCmdHandler(f),
 		keys.NewCmdKeys(f),
 		jobs.NewCmdJobs(f),
+		admin.NewCmdAdmin(f),
 		configcmd.NewCmdConfig(f),
 	)
 	// Unknown subcommands and bad args are usage errors.

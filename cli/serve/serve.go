@@ -275,7 +275,6 @@ func handlerRun(ctx context.Context, o *Options) error {
 	defer closeStore()
 	gate.Open(handler.NewFunctionsHandler(app.API, app.Worker, log))
 	log.Info("atg handler ready", "addr", ln.Addr().String(), "environment", cfg.Environment)
-
 	select {
 	case <-ctx.Done():
 	case err = <-errc:

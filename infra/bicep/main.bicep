@@ -1,9 +1,11 @@
 // ATG service infrastructure for one environment (dev, int or prod), deployed into one resource group:
 //   user-assigned identity, VNet (+ private DNS), Storage (queues, tables, blobs, Flex deployment
-//   container), Key Vault, Log Analytics + Application Insights, Neo4j on ACI (private only),
-//   the Flex Consumption Function App running `atg handler`, role assignments and alerts.
+//   container), Key Vault, Log Analytics + Application Insights, a container registry holding
+//   the Neo4j image, Neo4j on ACI (private only, local disk), the Flex Consumption Function App
+//   running `atg handler`, role assignments and alerts.
 //
-// Deploy with the environment's parameter file:
+// The deploy workflow (.github/workflows/deploy.yml) runs it; by hand, first deploy
+// modules/registry.bicep and import the image (docs/deploy.md, "First deployment"), then:
 //   az deployment group create -g rg-atg-dev -f infra/bicep/main.bicep -p infra/bicep/env/dev.bicepparam
 // Reader in the scanned tenant's subscriptions is granted separately: see target-reader.bicep.
 targetScope = 'resourceGroup'
@@ -86,29 +88,21 @@ param logRetentionDays int
 @description('Address space of the environment VNet (a /16; the subnets are /24s carved from it).')
 param vnetAddressPrefix string
 
-@description('Neo4j container image, pinned to an exact 5.26 LTS community release (same as tools/neo4j/pom.xml).')
+@description('Neo4j container image, pinned to an exact 5.26 LTS community release (same as tools/neo4j/pom.xml). The deploy workflow imports docker.io/library/<this> into the environment registry; ACI pulls it from there.')
 param neo4jImage string = 'neo4j:5.26.30-community'
 
-@description('vCPUs for the Neo4j container.')
+@description('vCPUs for the Neo4j container. ACI allows at most 4 vCPU per Linux container group (VNet included); changing it needs infra/scripts/neo4j-resize.sh.')
 @minValue(1)
 @maxValue(4)
 param neo4jCpu int
 
-@description('Memory in GB for the Neo4j container (heap = 1/4, page cache = 1/2 of it).')
+@description('Memory in GB for the Neo4j container (heap = 1/4, page cache = 1/2 of it). ACI allows at most 16 GB per Linux container group (VNet included; quota requests do not lift it); changing it needs infra/scripts/neo4j-resize.sh.')
 @minValue(2)
+@maxValue(16)
 param neo4jMemoryGB int
 
-@description('SKU of the storage account holding the Neo4j data share (Premium_LRS = premium files).')
-@allowed([
-  'Standard_LRS'
-  'Standard_ZRS'
-  'Premium_LRS'
-])
-param neo4jDataSkuName string
-
-@description('Quota of the Azure Files share mounted at /data in GiB (premium shares need at least 100).')
-@minValue(16)
-param neo4jDataShareQuotaGiB int
+@description('Write the Neo4j container group. The deploy workflow passes true (infra/scripts/prepare-deploy.sh) only when the group is missing: any update restarts the group, and a resize must delete it first (infra/scripts/neo4j-resize.sh).')
+param neo4jDeploy bool = true
 
 @description('Neo4j password. The deploy workflow reads it from Key Vault (secret neo4j-password) and passes it here; it is written back to the same secret and given to ACI as a secure value.')
 @secure()
@@ -127,6 +121,9 @@ param scanAppClientId string = ''
 @description('Object id of the principal running the deployment; it gets Key Vault Secrets Officer on the vault to seed neo4j-password and atg-api-keys. Empty: no assignment.')
 param deployerPrincipalId string = ''
 
+@description('Object ids of the operators, comma-separated (an Entra group is best): Key Vault Secrets Officer on the vault, Storage Queue and Blob Data Contributor on the service storage account — what docs/operations.md needs. Empty: none.')
+param operatorObjectIds string = ''
+
 // ---------------------------------------------------------------------------------------------
 // Names
 // ---------------------------------------------------------------------------------------------
@@ -137,7 +134,6 @@ var names = {
   identity: 'id-${prefix}'
   vnet: 'vnet-${prefix}'
   storage: toLower(take('st${baseName}${environmentName}${suffix}', 24))
-  neo4jData: toLower(take('st${baseName}${environmentName}db${suffix}', 24))
   keyVault: take('kv-${prefix}-${suffix}', 24)
   logAnalytics: 'log-${prefix}'
   appInsights: 'appi-${prefix}'
@@ -176,6 +172,7 @@ var containerNames = [
 ]
 
 var alertEmailList = empty(trim(alertEmails)) ? [] : map(split(alertEmails, ','), e => trim(e))
+var operatorList = empty(trim(operatorObjectIds)) ? [] : map(split(operatorObjectIds, ','), o => trim(o))
 
 var allTags = union(tags, {
   application: 'atg'
@@ -190,6 +187,17 @@ module identity 'modules/identity.bicep' = {
   name: 'atg-identity'
   params: {
     name: names.identity
+    location: location
+    tags: allTags
+  }
+}
+
+// Also deployed on its own by the workflow before this template, to import the image first.
+module registry 'modules/registry.bicep' = {
+  name: 'atg-registry'
+  params: {
+    environmentName: environmentName
+    baseName: baseName
     location: location
     tags: allTags
   }
@@ -253,6 +261,7 @@ module roles 'modules/roles.bicep' = {
     storageAccountName: storage.outputs.name
     keyVaultName: keyVault.outputs.name
     deployerPrincipalId: deployerPrincipalId
+    operatorPrincipalIds: operatorList
   }
 }
 
@@ -262,14 +271,14 @@ module neo4j 'modules/neo4j-aci.bicep' = {
     name: names.neo4j
     location: location
     tags: allTags
-    image: neo4jImage
+    image: '${registry.outputs.loginServer}/${neo4jImage}'
+    registryServer: registry.outputs.loginServer
+    pullIdentityId: registry.outputs.pullIdentityId
     cpu: neo4jCpu
     memoryGB: neo4jMemoryGB
+    deployGroup: neo4jDeploy
     neo4jPassword: neo4jPassword
     subnetId: network.outputs.aciSubnetId
-    dataStorageAccountName: names.neo4jData
-    dataSkuName: neo4jDataSkuName
-    shareQuotaGiB: neo4jDataShareQuotaGiB
     privateDnsZoneName: network.outputs.privateDnsZoneName
     dnsRecordName: neo4jRecordName
     logAnalyticsWorkspaceName: monitoring.outputs.workspaceName
@@ -318,7 +327,7 @@ module alerts 'modules/alerts.bicep' = {
     alertEmails: alertEmailList
     workspaceId: monitoring.outputs.workspaceId
     storageAccountName: storage.outputs.name
-    neo4jContainerGroupName: neo4j.outputs.containerGroupName
+    neo4jContainerGroupId: neo4j.outputs.containerGroupId
     functionAppName: functionApp.outputs.name
     backupsContainerName: backupsContainer
   }
@@ -348,6 +357,18 @@ output backupsContainerName string = backupsContainer
 
 @description('Neo4j container group.')
 output neo4jContainerGroupName string = neo4j.outputs.containerGroupName
+
+@description('Spec of the Neo4j group (image|cpu|memory); the workflow compares it with the running group\'s atg-neo4j-spec tag.')
+output neo4jSpec string = neo4j.outputs.spec
+
+@description('Environment container registry (holds the Neo4j image).')
+output registryName string = registry.outputs.name
+
+@description('Subnet for the operators\' temporary shell (docs/operations.md, "A shell in the VNet").')
+output opsSubnetName string = network.outputs.opsSubnetName
+
+@description('Public IP all outbound traffic of the environment leaves from (NAT gateway).')
+output outboundIp string = network.outputs.outboundIp
 
 @description('Bolt URI the service uses (private DNS name).')
 output neo4jBoltUri string = neo4j.outputs.boltUri

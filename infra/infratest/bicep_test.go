@@ -236,8 +236,9 @@ func TestSecurityBaseline(t *testing.T) {
 		},
 		"modules/neo4j-aci.bicep": {
 			`type: 'Private'`, `restartPolicy: 'Always'`, `livenessProbe:`, `readinessProbe:`, `port: 7474`,
-			`7687`, `mountPath: '/data'`, `azureFile:`, `secureValue: 'neo4j/${neo4jPassword}'`, `subnetIds:`,
-			`'Microsoft.Network/privateDnsZones/A@`,
+			`7687`, `mountPath: '/data'`, `emptyDir: {}`, `secureValue: 'neo4j/${neo4jPassword}'`, `subnetIds:`,
+			`'Microsoft.Network/privateDnsZones/A@`, `imageRegistryCredentials:`, `identity: pullIdentityId`,
+			`= if (deployGroup)`, `'atg-neo4j-spec': spec`,
 		},
 		"modules/keyvault.bicep": {
 			`enableRbacAuthorization: true`, `enablePurgeProtection: enablePurgeProtection ? true : null`,
@@ -250,11 +251,23 @@ func TestSecurityBaseline(t *testing.T) {
 			`'Microsoft.OperationalInsights/workspaces@`, `'Microsoft.Insights/components@`, `WorkspaceResourceId: workspace.id`,
 		},
 		"modules/alerts.bicep": {
-			`job failed`, `ResultCode`, `-poison`, `ContainerEvent_CL`, `QueueMessageCount`, `StorageBlobLogs`,
-			`skipQueryValidation: true`,
+			`job failed`, `ResultCode`, `-poison`, `QueueMessageCount`, `StorageBlobLogs`,
+			`'Microsoft.Insights/activityLogAlerts@`, `equals: 'ResourceHealth'`,
+		},
+		"modules/registry.bicep": {
+			`'Microsoft.ContainerRegistry/registries@`, `adminUserEnabled: false`, `anonymousPullEnabled: false`,
+		},
+		"modules/roles.bicep": {
+			`param operatorPrincipalIds array`, `for p in operatorPrincipalIds`, `for a in operatorStorageAssignments`,
+		},
+		"modules/network.bicep#ops": {
+			`name: 'allow-bolt-http-from-ops'`, `sourceAddressPrefix: opsPrefix`, `name: opsSubnetName`,
+			// ACI in a VNet supports only a NAT gateway for outbound; new subnets have no default outbound.
+			`'Microsoft.Network/natGateways@`, `natGateway: {`,
 		},
 	}
 	for file, needles := range must {
+		file, _, _ = strings.Cut(file, "#")
 		f := mustRead(t, filepath.Join(bicepDir(t), file))
 		for _, n := range needles {
 			if !strings.Contains(f.Text, n) {
@@ -263,8 +276,20 @@ func TestSecurityBaseline(t *testing.T) {
 		}
 	}
 	aci := mustRead(t, filepath.Join(bicepDir(t), "modules", "neo4j-aci.bicep"))
-	if strings.Contains(aci.Text, "'Public'") || strings.Contains(aci.Text, "dnsNameLabel") {
+	if strings.Contains(aci.Code, "'Public'") || strings.Contains(aci.Code, "dnsNameLabel") {
 		t.Error("neo4j-aci.bicep: Neo4j must have no public IP or DNS label")
+	}
+	net := mustRead(t, filepath.Join(bicepDir(t), "modules", "network.bicep"))
+	if n := strings.Count(net.Code, "natGateway: {"); n != 3 {
+		t.Errorf("network.bicep: %d subnets use the NAT gateway, want all 3 (func, neo4j, ops)", n)
+	}
+	// Neo4j supports only local EXT4/XFS disks: never its store on an SMB share.
+	if strings.Contains(aci.Code, "azureFile") {
+		t.Error("neo4j-aci.bicep: Neo4j's store must not be on Azure Files (SMB)")
+	}
+	// The image comes from the environment's registry, never straight from Docker Hub.
+	if strings.Contains(aci.Code, "docker.io") || !strings.Contains(aci.Code, "server: registryServer") {
+		t.Error("neo4j-aci.bicep: the image must be pulled from the environment registry with credentials")
 	}
 	fa := mustRead(t, filepath.Join(bicepDir(t), "modules", "functionapp.bicep"))
 	for _, v := range []string{"'@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${neo4jPasswordSecretName})'", "'@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${apiKeysSecretName})'"} {
@@ -281,13 +306,16 @@ func TestRoleAssignmentsAreLeastPrivilege(t *testing.T) {
 		"974c5e8b-45b9-4653-ba55-5f855dd0fb88": "Storage Queue Data Contributor",
 		"0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3": "Storage Table Data Contributor",
 		"4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
-		"b86a8fe4-44ce-4948-aee5-eccb2c155cd7": "Key Vault Secrets Officer (deployer only)",
+		"b86a8fe4-44ce-4948-aee5-eccb2c155cd7": "Key Vault Secrets Officer (deployer and operators)",
+		"ba92f5b4-2d11-453d-a403-e96b0029c9fe": "Storage Blob Data Contributor (operators)",
+		"7f951dda-4ed3-4680-a7ca-43fe172d538d": "AcrPull (Neo4j image pull identity)",
 		"acdd72a7-3c48-4fb6-9b1e-c27b31a9b6e9": "Reader",
 	}
 	guid := regexp.MustCompile(`'([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'`)
 	want := map[string][]string{
-		"modules/roles.bicep": {"Storage Blob Data Owner", "Storage Queue Data Contributor", "Storage Table Data Contributor", "Key Vault Secrets User", "Key Vault Secrets Officer (deployer only)"},
-		"target-reader.bicep": {"Reader"},
+		"modules/roles.bicep":    {"Storage Blob Data Owner", "Storage Queue Data Contributor", "Storage Table Data Contributor", "Key Vault Secrets User", "Key Vault Secrets Officer (deployer and operators)", "Storage Blob Data Contributor (operators)"},
+		"modules/registry.bicep": {"AcrPull (Neo4j image pull identity)"},
+		"target-reader.bicep":    {"Reader"},
 	}
 	for _, path := range bicepFiles(t) {
 		f := mustRead(t, path)
@@ -303,7 +331,7 @@ func TestRoleAssignmentsAreLeastPrivilege(t *testing.T) {
 			got = append(got, role)
 		}
 		if strings.Contains(f.Text, "Microsoft.Authorization/roleAssignments@") && want[name] == nil {
-			t.Errorf("%s assigns roles: role assignments belong in modules/roles.bicep or target-reader.bicep", name)
+			t.Errorf("%s assigns roles: role assignments belong in modules/roles.bicep, modules/registry.bicep (AcrPull) or target-reader.bicep", name)
 		}
 		if w, ok := want[name]; ok {
 			slices.Sort(got)

@@ -1,6 +1,7 @@
 package infratest
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -124,7 +125,8 @@ func TestAlertRunbookAnchors(t *testing.T) {
 			t.Errorf("alerts.bicep links docs/operations.md#%s, which has no such heading", l[1])
 		}
 	}
-	for _, want := range []string{"key-rotation", "backups-and-restore", "scaling-knobs", "reading-alerts", "draining-the-queues", "gradual-rollout-to-remote-mode"} {
+	for _, want := range []string{"key-rotation", "backups-and-restore", "scaling-knobs", "reading-alerts", "draining-the-queues", "gradual-rollout-to-remote-mode",
+		"neo4j-durability", "resizing-neo4j", "a-shell-in-the-vnet"} {
 		if !anchors[want] {
 			t.Errorf("docs/operations.md has no section #%s", want)
 		}
@@ -192,5 +194,55 @@ func TestDrainingRunbookNamesFunctions(t *testing.T) {
 		if !strings.Contains(name, "poison") && !strings.Contains(ops, "AzureWebJobs."+name+".Disabled") {
 			t.Errorf("docs/operations.md does not say how to disable %s (AzureWebJobs.%s.Disabled)", name, name)
 		}
+	}
+}
+
+// The runbooks use the scripts and commands that exist: the resize and drill scripts, the
+// operators' atg admin commands, the ops subnet the NSG admits; and no longer the curl calls,
+// the restart after a key change or the Neo4j share.
+func TestRunbooksMatchScriptsAndTemplates(t *testing.T) {
+	ops := readDoc(t, "operations.md")
+	deploy := readDoc(t, "deploy.md")
+	for _, script := range []string{"infra/scripts/neo4j-resize.sh", "infra/scripts/neo4j-restore-drill.sh", "infra/scripts/prepare-deploy.sh", "infra/scripts/bicep-check.sh"} {
+		if _, err := os.Stat(filepath.Join(root(t), script)); err != nil {
+			t.Errorf("%s: %v", script, err)
+		}
+		if !strings.Contains(ops+deploy, script) {
+			t.Errorf("docs do not mention %s", script)
+		}
+	}
+	for _, cmd := range []string{"atg admin keys", "atg admin backups create", "atg admin backups list", "atg admin backups download", "atg admin backups restore --all", "--subnet snet-ops"} {
+		if !strings.Contains(ops, cmd) {
+			t.Errorf("docs/operations.md does not use %q", cmd)
+		}
+	}
+	keys := ops[strings.Index(ops, "### API keys"):strings.Index(ops, "### Neo4j password")]
+	if strings.Contains(keys, "az functionapp restart") {
+		t.Error("docs/operations.md: API key changes need no restart (the service re-reads the secret)")
+	}
+	for _, gone := range []string{"curl -sS -X POST", "neo4jDataShareQuotaGiB", "--subnet snet-neo4j", "neo4j-data"} {
+		if strings.Contains(ops, gone) {
+			t.Errorf("docs/operations.md still says %q", gone)
+		}
+	}
+	net := mustRead(t, filepath.Join(bicepDir(t), "modules", "network.bicep"))
+	if !strings.Contains(net.Text, "var opsSubnetName = 'snet-ops'") {
+		t.Error("network.bicep: the runbooks' shell subnet snet-ops is gone")
+	}
+	// The recovery point the docs state is the backup timer's schedule.
+	var fn struct {
+		Bindings []struct {
+			Schedule string `json:"schedule"`
+		} `json:"bindings"`
+	}
+	b, err := os.ReadFile(filepath.Join(root(t), "functions", "backup_timer", "function.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &fn); err != nil || len(fn.Bindings) == 0 {
+		t.Fatalf("functions/backup_timer/function.json: %v", err)
+	}
+	if !strings.Contains(ops, "schedule `"+fn.Bindings[0].Schedule+"`") || !strings.Contains(ops, "at most one hour") {
+		t.Errorf("docs/operations.md must state the backup schedule %q and the recovery point it gives", fn.Bindings[0].Schedule)
 	}
 }

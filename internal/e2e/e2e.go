@@ -58,6 +58,13 @@ type Options struct {
 	Binary bool
 	// Environment is the service's environment (default dev); keys are issued for it.
 	Environment string
+	// AdminKey also issues an admin key (Env.AdminKey, Env.AdminKeyFile).
+	AdminKey bool
+	// APIKeys, when set, replaces the service's api_keys setting (the issued keys' entries are
+	// then in Env.Entries only, e.g. to write them to an api_keys_source file).
+	APIKeys string
+	// ServiceSettings are extra settings of the service's config file (key -> value).
+	ServiceSettings map[string]string
 }
 
 // Env is one running environment.
@@ -76,6 +83,11 @@ type Env struct {
 	Prefix     string // the storage prefix of this environment
 	Graph      string // the service's graph (file path or bolt:// URI)
 	Dir        string // the test's temp dir (config, keys, graphs)
+
+	AdminKey     string // a fresh admin key when Options.AdminKey
+	AdminKeyFile string // 0600 file holding AdminKey
+	// Entries are the ATG_API_KEYS entries of the issued keys (comma-separated).
+	Entries string
 
 	// ClientConfig is the (initially missing) config file the CLI reads (ATG_CONFIG).
 	ClientConfig string
@@ -126,6 +138,23 @@ func Start(t testing.TB, o Options) *Env {
 		t.Fatal(err)
 	}
 
+	e.Entries = entry.String()
+	if o.AdminKey {
+		akey, aentry, err := auth.NewKey(o.Environment, "e2e-admin", auth.RoleAdmin)
+		if err != nil {
+			t.Fatalf("admin key: %v", err)
+		}
+		e.AdminKey, e.Entries = akey, e.Entries+","+aentry.String()
+		e.AdminKeyFile = filepath.Join(e.Dir, "admin-key")
+		if err := os.WriteFile(e.AdminKeyFile, []byte(akey+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apiKeys := e.Entries
+	if o.APIKeys != "" {
+		apiKeys = o.APIKeys
+	}
+
 	// The CLI under test and an in-process service read the process environment: pin what
 	// this environment decides, clear what would leak in from the developer's shell.
 	e.ClientConfig = filepath.Join(e.Dir, "client-config.yaml")
@@ -135,16 +164,21 @@ func Start(t testing.TB, o Options) *Env {
 	t.Setenv("AzureWebJobsStorage", conn)
 	for _, k := range []string{"ATG_REMOTE", "ATG_SERVICE_URL", "ATG_API_KEY", "ATG_API_KEY_FILE", "ATG_PROFILE",
 		"ATG_OUTPUT", "ATG_TENANT_ID", "ATG_LOG_LEVEL", "ATG_STORAGE_PREFIX", "ATG_API_KEYS", "ATG_ENVIRONMENT",
-		"ATG_ARM_ENDPOINT", "ATG_MSGRAPH_ENDPOINT", "ATG_API_RATE_LIMIT", "ATG_API_RATE_BURST", "ATG_WORKERS", "ATG_SERVICE_ADDR"} {
+		"ATG_ARM_ENDPOINT", "ATG_MSGRAPH_ENDPOINT", "ATG_API_RATE_LIMIT", "ATG_API_RATE_BURST", "ATG_WORKERS", "ATG_SERVICE_ADDR",
+		"ATG_API_KEYS_SOURCE", "ATG_API_KEYS_TTL"} {
 		t.Setenv(k, "")
 	}
 
 	svcCfg := filepath.Join(e.Dir, "service-config.yaml")
-	b, err := yaml.Marshal(map[string]string{
-		"storage": conn, "storage_prefix": e.Prefix, "api_keys": entry.String(), "environment": o.Environment,
+	settings := map[string]string{
+		"storage": conn, "storage_prefix": e.Prefix, "api_keys": apiKeys, "environment": o.Environment,
 		"arm_endpoint": srv.ARMEndpoint, "msgraph_endpoint": srv.MSGraphEndpoint, "api_rate_limit": "0",
 		"log_level": "info", // audit lines, so tests can check what is (not) logged
-	})
+	}
+	for k, v := range o.ServiceSettings {
+		settings[k] = v
+	}
+	b, err := yaml.Marshal(settings)
 	if err != nil {
 		t.Fatal(err)
 	}

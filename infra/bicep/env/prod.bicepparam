@@ -11,10 +11,10 @@ param artifactRetentionDays = 30
 param backupRetentionDays = 35
 param logRetentionDays = 90
 param vnetAddressPrefix = '10.62.0.0/16'
-param neo4jCpu = 2
-param neo4jMemoryGB = 32
-param neo4jDataSkuName = 'Premium_LRS'
-param neo4jDataShareQuotaGiB = 256
+// Neo4j size: ACI allows at most 4 vCPU and 16 GB per Linux container group; a change needs
+// infra/scripts/neo4j-resize.sh (ACI cannot resize a group in place).
+param neo4jCpu = 4
+param neo4jMemoryGB = 16
 // Client id of the multi-tenant app registration that scans this environment's target tenant
 // (docs/deploy.md, "Scanning another tenant"); empty until it exists.
 param scanAppClientId = ''
@@ -24,3 +24,4 @@ param keyVaultPurgeProtection = true
 param neo4jPassword = readEnvironmentVariable('NEO4J_PASSWORD')
 param deployerPrincipalId = readEnvironmentVariable('ATG_DEPLOYER_OBJECT_ID', '')
 param alertEmails = readEnvironmentVariable('ATG_ALERT_EMAILS', '')
+param operatorObjectIds = readEnvironmentVariable('ATG_OPERATOR_OBJECT_IDS', '')

@@ -1,13 +1,22 @@
 // Alerts for one environment, all sent to one action group (e-mail):
 //   failed jobs        — log query: the handler logs "job failed" (handler/worker.go; the host puts
 //                        the handler's stdout and invocation logs in AppTraces) when a job ends failed
-//   5xx rate           — log query over AppRequests: share of 5xx answers of the HTTP API
+//   5xx rate           — log query over AppRequests of the `api` function only (queue and timer
+//                        invocations are requests too): share of 5xx answers of the HTTP API
 //   poison queue       — log query over StorageQueueLogs: messages written to any *-poison queue
 //   queue backlog      — metric: QueueMessageCount (account-wide; storage has no per-queue metric)
-//   Neo4j restarts     — log query over ContainerEvent_CL: kills, back-offs, failed probes
+//   Neo4j unavailable  — activity log (Resource Health) of the container group: unavailable or
+//                        degraded (a restart, a host move — after which its local disk is empty)
 //   backup missing     — log query over StorageBlobLogs: no blob written to the backups container
-//                        in the last day (the daily graph export did not run)
+//                        in 3 hours (the hourly graph export did not run: Neo4j's recovery point)
 // docs/operations.md ("Reading alerts") says what each one means and what to do.
+//
+// Every log alert reads unsampled data: resource logs (StorageQueueLogs, StorageBlobLogs) are
+// never sampled, and host.json excludes Request, Exception and Trace from Application Insights
+// sampling, so AppRequests and AppTraces hold every record (infra/infratest checks both). The
+// queries are validated when the rules are created (no skipQueryValidation): they read only
+// tables every workspace has (the Storage and Application Insights tables are built in), which is
+// why the Neo4j alert is an activity log alert and not a query over ACI's custom ContainerEvent_CL.
 
 @description('Action group name.')
 param actionGroupName string
@@ -30,8 +39,8 @@ param workspaceId string
 @description('Service storage account.')
 param storageAccountName string
 
-@description('Neo4j container group name.')
-param neo4jContainerGroupName string
+@description('Neo4j container group resource id.')
+param neo4jContainerGroupId string
 
 @description('Function App name (used in descriptions).')
 param functionAppName string
@@ -89,7 +98,7 @@ var logAlerts = [
     name: 'atg-${environmentName}-http-5xx'
     displayName: 'ATG ${environmentName}: API 5xx rate'
     description: 'More than ${http5xxPercentThreshold}% of API requests answered 5xx (at least 20 requests). See docs/operations.md#5xx-rate.'
-    query: 'AppRequests | summarize Total = count(), Failed = countif(toint(ResultCode) >= 500) | where Total >= 20 | extend FailedPercent = 100.0 * Failed / Total'
+    query: 'AppRequests | where Name == "api" | summarize Total = count(), Failed = countif(toint(ResultCode) >= 500) | where Total >= 20 | extend FailedPercent = 100.0 * Failed / Total'
     window: 'PT15M'
     frequency: 'PT5M'
     aggregation: 'Maximum'
@@ -112,24 +121,11 @@ var logAlerts = [
     enabled: true
   }
   {
-    name: 'atg-${environmentName}-neo4j-restarts'
-    displayName: 'ATG ${environmentName}: Neo4j container restarted'
-    description: 'The Neo4j container was killed, backed off or failed a probe. See docs/operations.md#neo4j-restarts.'
-    query: 'ContainerEvent_CL | where ContainerGroup_s == "${neo4jContainerGroupName}" | where Reason_s in ("Killing", "BackOff", "Unhealthy", "Failed")'
-    window: 'PT15M'
-    frequency: 'PT5M'
-    aggregation: 'Count'
-    measure: ''
-    operator: 'GreaterThan'
-    threshold: 0
-    enabled: true
-  }
-  {
     name: 'atg-${environmentName}-backup-missing'
-    displayName: 'ATG ${environmentName}: no graph backup for a day'
-    description: 'Nothing was written to ${backupsContainerName} in 24 hours: the daily graph export did not run. See docs/operations.md#backup-missing.'
+    displayName: 'ATG ${environmentName}: no graph backup for 3 hours'
+    description: 'Nothing was written to ${backupsContainerName} in 3 hours: the hourly graph export did not run, so the recovery point of Neo4j is slipping. See docs/operations.md#backup-missing.'
     query: 'StorageBlobLogs | where OperationName in ("PutBlob", "PutBlockList") and Uri has "/${backupsContainerName}/"'
-    window: 'P1D'
+    window: 'PT3H'
     frequency: 'PT1H'
     aggregation: 'Count'
     measure: ''
@@ -156,9 +152,6 @@ resource logAlertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
       evaluationFrequency: a.frequency
       windowSize: a.window
       autoMitigate: true
-      // Custom tables (ContainerEvent_CL) and diagnostic tables exist only after their first
-      // record; without this the rule could not be created on a fresh workspace.
-      skipQueryValidation: true
       criteria: {
         allOf: [
           {
@@ -219,8 +212,48 @@ resource queueBacklog 'Microsoft.Insights/metricAlerts@2018-03-01' = {
   }
 }
 
+resource neo4jHealth 'Microsoft.Insights/activityLogAlerts@2020-10-01' = {
+  name: 'atg-${environmentName}-neo4j-unavailable'
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'The Neo4j container group became unavailable or degraded (Resource Health). See docs/operations.md#neo4j-unavailable.'
+    enabled: true
+    scopes: [
+      neo4jContainerGroupId
+    ]
+    condition: {
+      allOf: [
+        {
+          field: 'category'
+          equals: 'ResourceHealth'
+        }
+        {
+          anyOf: [
+            {
+              field: 'properties.currentHealthStatus'
+              equals: 'Unavailable'
+            }
+            {
+              field: 'properties.currentHealthStatus'
+              equals: 'Degraded'
+            }
+          ]
+        }
+      ]
+    }
+    actions: {
+      actionGroups: [
+        {
+          actionGroupId: actionGroup.id
+        }
+      ]
+    }
+  }
+}
+
 @description('Action group id.')
 output actionGroupId string = actionGroup.id
 
 @description('Names of every alert rule.')
-output alertNames array = concat(map(logAlerts, a => a.name), [queueBacklog.name])
+output alertNames array = concat(map(logAlerts, a => a.name), [queueBacklog.name, neo4jHealth.name])

@@ -114,6 +114,11 @@ var appSettings = {
   NEO4J_USER: 'neo4j'
   NEO4J_PASSWORD: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${neo4jPasswordSecretName})'
   ATG_API_KEYS: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${apiKeysSecretName})'
+  // The service re-reads the entries from the secret itself (managed identity, AZURE_CLIENT_ID)
+  // every ATG_API_KEYS_TTL seconds, so adding or revoking a key needs no restart; the reference
+  // above is only the value it starts with (still the literal reference while the secret is missing).
+  ATG_API_KEYS_SOURCE: 'https://${keyVaultName}${environment().suffixes.keyvaultDns}/secrets/${apiKeysSecretName}'
+  ATG_API_KEYS_TTL: '60'
   ATG_API_RATE_LIMIT: string(apiRateLimit)
   ATG_API_RATE_BURST: string(apiRateBurst)
   ATG_STORAGE_PREFIX: storagePrefix

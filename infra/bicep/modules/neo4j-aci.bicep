@@ -1,13 +1,21 @@
-// Neo4j 5 community on Azure Container Instances: pinned image, private IP only (delegated subnet,
-// no public IP), data on an Azure Files share mounted at /data, password from Key Vault (passed in
-// as a secure parameter and set as a secure environment value), restart policy Always, a liveness
-// probe on the HTTP port 7474 and a readiness probe on the Bolt port 7687, container events and
-// logs to Log Analytics (the restart alert reads them), and an A record in the private DNS zone.
+// Neo4j 5 community on Azure Container Instances: private IP only (delegated subnet, no public IP),
+// image pulled from the environment's own container registry with a pull-only identity, data on
+// the container group's local disk (an emptyDir volume at /data), password from Key Vault (passed
+// in as a secure parameter and set as a secure environment value), restart policy Always, a
+// liveness probe on the HTTP port 7474 and a readiness probe on the Bolt port 7687, container
+// events and logs to Log Analytics, and an A record in the private DNS zone.
 //
-// ACI mounts Azure Files with the account key only, so the data share lives in its own storage
-// account with shared-key access on; the service storage account keeps shared keys off.
-// The private IP of a container group can change when ACI moves it: every deployment rewrites the
-// A record (TTL 30 s); docs/operations.md says what to do between deployments.
+// Durability (docs/operations.md, "Neo4j durability"): Neo4j supports only local EXT4/XFS disks,
+// so the store is on the host's local disk, never on an SMB share. emptyDir survives container
+// crashes and restarts; it is lost when the group is deleted, recreated or moved to another host.
+// The graph then comes back from the latest Blob backup (hourly; the next timer job restores an
+// empty graph by itself, `atg admin backups restore --all` at once) (restore drill: infra/scripts/neo4j-restore-drill.sh).
+//
+// ACI cannot change CPU, memory, ports or the restart policy in place, and any update of a group
+// restarts it. So the group is only written when deployGroup is true: the deploy workflow sets
+// it when the group is missing or its spec tag (image|cpu|memory) differs, and a resize goes
+// through infra/scripts/neo4j-resize.sh, which deletes the group first. Otherwise the existing group is
+// only read, to keep the A record on its current private IP.
 
 @description('Container group name.')
 param name string
@@ -18,14 +26,27 @@ param location string
 @description('Tags.')
 param tags object = {}
 
-@description('Neo4j image, pinned (neo4j:<x.y.z>-community).')
+@description('Neo4j image in the environment registry (<login server>/neo4j:<x.y.z>-community).')
 param image string
 
-@description('vCPUs.')
+@description('Login server of the environment registry the image is pulled from.')
+param registryServer string
+
+@description('Resource id of the user-assigned identity with AcrPull on the registry.')
+param pullIdentityId string
+
+@description('vCPUs (ACI: at most 4 per Linux container group).')
+@minValue(1)
+@maxValue(4)
 param cpu int
 
-@description('Memory in GB.')
+@description('Memory in GB (ACI: at most 16 per Linux container group).')
+@minValue(2)
+@maxValue(16)
 param memoryGB int
+
+@description('Write the container group (create, or recreate after infra/scripts/neo4j-resize.sh deleted it). False: leave the running group alone and only refresh the DNS record.')
+param deployGroup bool = true
 
 @description('Neo4j password (from Key Vault).')
 @secure()
@@ -33,17 +54,6 @@ param neo4jPassword string
 
 @description('Delegated subnet for the container group.')
 param subnetId string
-
-@description('Name of the storage account holding the data share.')
-@minLength(3)
-@maxLength(24)
-param dataStorageAccountName string
-
-@description('SKU of the data storage account (Premium_LRS = premium file shares).')
-param dataSkuName string
-
-@description('Share quota in GiB.')
-param shareQuotaGiB int
 
 @description('Private DNS zone (already linked to the VNet).')
 param privateDnsZoneName string
@@ -56,7 +66,8 @@ param logAnalyticsWorkspaceName string
 
 var heapGB = max(1, memoryGB / 4)
 var pageCacheGB = max(1, memoryGB / 2)
-var shareName = 'neo4j-data'
+// What a deployment cannot change in place; the workflow compares it with the running group's tag.
+var spec = '${image}|${cpu}|${memoryGB}'
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
   name: logAnalyticsWorkspaceName
@@ -66,47 +77,18 @@ resource zone 'Microsoft.Network/privateDnsZones@2024-06-01' existing = {
   name: privateDnsZoneName
 }
 
-resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
-  name: dataStorageAccountName
-  location: location
-  tags: tags
-  kind: dataSkuName == 'Premium_LRS' ? 'FileStorage' : 'StorageV2'
-  sku: {
-    name: dataSkuName
-  }
-  properties: {
-    allowSharedKeyAccess: true // required: ACI mounts Azure Files with the account key
-    allowBlobPublicAccess: false
-    allowCrossTenantReplication: false
-    minimumTlsVersion: 'TLS1_2'
-    supportsHttpsTrafficOnly: true
-  }
-}
-
-resource fileService 'Microsoft.Storage/storageAccounts/fileServices@2023-05-01' = {
-  parent: dataStorage
-  name: 'default'
-  properties: {
-    shareDeleteRetentionPolicy: {
-      enabled: true
-      days: 14
-    }
-  }
-}
-
-resource share 'Microsoft.Storage/storageAccounts/fileServices/shares@2023-05-01' = {
-  parent: fileService
-  name: shareName
-  properties: {
-    shareQuota: shareQuotaGiB
-    enabledProtocols: 'SMB'
-  }
-}
-
-resource containerGroup 'Microsoft.ContainerInstance/containerGroups@2023-05-01' = {
+resource containerGroup 'Microsoft.ContainerInstance/containerGroups@2023-05-01' = if (deployGroup) {
   name: name
   location: location
-  tags: tags
+  tags: union(tags, {
+    'atg-neo4j-spec': spec
+  })
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${pullIdentityId}': {}
+    }
+  }
   properties: {
     sku: 'Standard'
     osType: 'Linux'
@@ -114,6 +96,12 @@ resource containerGroup 'Microsoft.ContainerInstance/containerGroups@2023-05-01'
     subnetIds: [
       {
         id: subnetId
+      }
+    ]
+    imageRegistryCredentials: [
+      {
+        server: registryServer
+        identity: pullIdentityId
       }
     ]
     ipAddress: {
@@ -139,12 +127,7 @@ resource containerGroup 'Microsoft.ContainerInstance/containerGroups@2023-05-01'
     volumes: [
       {
         name: 'data'
-        azureFile: {
-          shareName: share.name
-          storageAccountName: dataStorage.name
-          storageAccountKey: dataStorage.listKeys().keys[0].value
-          readOnly: false
-        }
+        emptyDir: {}
       }
     ]
     containers: [
@@ -232,6 +215,11 @@ resource containerGroup 'Microsoft.ContainerInstance/containerGroups@2023-05-01'
   }
 }
 
+// The running group, written above or left alone: its current private IP feeds the A record.
+resource running 'Microsoft.ContainerInstance/containerGroups@2023-05-01' existing = {
+  name: name
+}
+
 resource record 'Microsoft.Network/privateDnsZones/A@2024-06-01' = {
   parent: zone
   name: dnsRecordName
@@ -239,17 +227,23 @@ resource record 'Microsoft.Network/privateDnsZones/A@2024-06-01' = {
     ttl: 30
     aRecords: [
       {
-        ipv4Address: containerGroup.properties.ipAddress.ip
+        ipv4Address: running.properties.ipAddress.ip
       }
     ]
   }
+  dependsOn: [
+    containerGroup
+  ]
 }
 
 @description('Container group name.')
-output containerGroupName string = containerGroup.name
+output containerGroupName string = name
 
-@description('Private IP of the container group (at deployment time).')
-output privateIp string = containerGroup.properties.ipAddress.ip
+@description('Container group resource id (the resource health alert watches it).')
+output containerGroupId string = running.id
+
+@description('Spec the deploy workflow compares with the running group\'s atg-neo4j-spec tag.')
+output spec string = spec
 
 @description('Private DNS name of Neo4j.')
 output fqdn string = '${record.name}.${zone.name}'
