@@ -252,3 +252,7 @@ func PlantSecrets(nodes []graph.Node) []string {
 	}
 	return nil
 }
+
+// CorpusDir returns <repo root>/testdata/arm-corpus: one Microsoft example GET response per ARM
+// type (see its README.md).
+func CorpusDir() string { return filepath.Join(repotest.Root(), "testdata", "arm-corpus") }

@@ -106,7 +106,13 @@ var readOnlyByType = map[string][]string{
 	"microsoft.network/azurefirewalls":         {"hubIPAddresses"},
 	"microsoft.network/firewallpolicies":       {"firewalls", "childPolicies", "ruleCollectionGroups"},
 	"microsoft.network/virtualnetworkgateways": {"inboundDnsForwardingEndpoint"},
-	"microsoft.keyvault/vaults":                {"vaultUri", "hsmPoolResourceId", "privateEndpointConnections"},
+	// read-only lists of what points at the resource (each names it in a writable property)
+	"microsoft.network/virtualwans":             {"vpnSites", "virtualHubs"},
+	"microsoft.network/vpnserverconfigurations": {"p2SVpnGateways"},
+	"microsoft.network/privatelinkservices":     {"networkInterfaces", "alias"},
+	"microsoft.network/virtualhubs":             {"vpnGateway", "p2SVpnGateway", "expressRouteGateway", "azureFirewall", "securityPartnerProvider", "bgpConnections", "ipConfigurations", "routeMaps", "virtualRouterIps"},
+	"microsoft.network/expressroutecircuits":    {"stag", "serviceProviderProvisioningState"},
+	"microsoft.keyvault/vaults":                 {"vaultUri", "hsmPoolResourceId", "privateEndpointConnections"},
 	"microsoft.compute/disks": {"diskState", "uniqueId", "diskSizeBytes", "timeCreated", "shareInfo", "propertyUpdatesInProgress",
 		"lastOwnershipUpdateTime", "diskIOPSReadOnly", "diskMBpsReadOnly"},
 	"microsoft.compute/snapshots":               {"diskState", "uniqueId", "diskSizeBytes", "timeCreated", "completionPercent"},
@@ -156,6 +162,10 @@ var readOnlyByType = map[string][]string{
 	"microsoft.authorization/roleassignments":        {"createdOn", "updatedOn", "createdBy", "updatedBy", "scope"},
 	"microsoft.authorization/roledefinitions":        {"createdOn", "updatedOn", "createdBy", "updatedBy"},
 }
+
+// readOnlyTopLevel are top-level property names that are read-only for every type that has them:
+// lists of what is attached to the resource (each a resource of its own, pointing back here).
+var readOnlyTopLevel = map[string]bool{"privateendpointconnections": true}
 
 // nestedBackRefs are names of nested arrays that list resources pointing back (read-only).
 var nestedBackRefs = map[string]bool{
@@ -222,6 +232,11 @@ func (c *cleaner) cleanProperties(props map[string]any) map[string]any {
 	out := c.cleanMap(props, "properties", true)
 	for _, p := range readOnlyPaths[c.typ] {
 		removePath(out, strings.Split(p, "."))
+	}
+	for kk := range out {
+		if readOnlyTopLevel[strings.ToLower(kk)] {
+			delete(out, kk)
+		}
 	}
 	for _, k := range readOnlyByType[c.typ] {
 		for kk := range out {
