@@ -68,6 +68,33 @@ var stateWritable = map[string]bool{
 	"microsoft.sql/servers/databases/securityalertpolicies": true,
 }
 
+// writableNested are nested properties (dotted, from properties, no indexes) that share a name
+// with readOnlyAnywhere but are writable — required, even — for their type.
+var writableNested = map[string]map[string]bool{
+	"microsoft.machinelearningservices/workspaces": {"encryption.status": true},
+}
+
+// plainPath turns properties.a[0].b into a.b.
+func plainPath(p string) string {
+	p = strings.TrimPrefix(p, "properties.")
+	if !strings.Contains(p, "[") {
+		return p
+	}
+	var b strings.Builder
+	skip := false
+	for _, r := range p {
+		switch {
+		case r == '[':
+			skip = true
+		case r == ']':
+			skip = false
+		case !skip:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 // readOnlyByType are top-level property names that a type's GET returns but a PUT does not take
 // (or that point back at resources that reference this one, which would make cycles).
 var readOnlyByType = map[string][]string{
@@ -281,7 +308,7 @@ func (c *cleaner) cleanMap(m map[string]any, path string, top bool) map[string]a
 		lk := strings.ToLower(k)
 		p := path + "." + k
 		if readOnlyAnywhere[lk] {
-			if (lk == "state" || lk == "status") && top && stateWritable[c.typ] {
+			if (lk == "state" || lk == "status") && top && stateWritable[c.typ] || writableNested[c.typ][plainPath(p)] {
 				// writable here
 			} else {
 				continue
