@@ -7,7 +7,8 @@
 // An example qualifies when a swagger file's GET operation on a single resource (a path whose
 // segments after the last /providers/ are namespace, then type/name pairs) lists it in
 // x-ms-examples and its response "200" body is one resource (an object with an id or a name,
-// not a list), at most 64 KB pretty-printed, with an id under a subscription. Per type the newest
+// not a list), at most 64 KB pretty-printed, with an id under a subscription whose type is the
+// GET path's. Per type the newest
 // stable api-version wins (the newest preview when the type has no stable one). Bodies are copied
 // unchanged except that a missing "type" (from the path) or "id" (from the path and the example's
 // parameters) is added; the manifest records every such change.
@@ -264,6 +265,9 @@ func consider(g *git, commit, ex, tmpl, typ, version string, preview bool) *cand
 	p, ok := armid.Parse(id)
 	if !ok || p.Subscription == "" {
 		return nil
+	}
+	if !strings.EqualFold(p.Type(), typ) {
+		return nil // the id names another resource type: Microsoft's example is inconsistent
 	}
 	bt, _ := body["type"].(string)
 	switch {

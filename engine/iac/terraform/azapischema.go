@@ -200,3 +200,17 @@ func joinPaths(ps []string) string {
 	sort.Strings(out)
 	return strings.Join(out, ", ")
 }
+
+// azapiTakes reports whether the azapi schema of r's type takes a top-level field (location,
+// tags); when it does not (or only returns it), the field is left out and the note says so.
+func (e *emitter) azapiTakes(r *model.Resource, field string) bool {
+	s := azapiSchemaFor(r.Type)
+	if s == nil {
+		return true
+	}
+	if n, ok := s.root.children[field]; ok && !n.readOnly {
+		return true
+	}
+	e.notes[r.Key] = appendNote(e.notes[r.Key], field+" left out: azapi's schema of "+s.version+" does not take it")
+	return false
+}

@@ -51,3 +51,13 @@ func (e *emitter) mapping() []MappingEntry {
 	}
 	return out
 }
+
+// appendNote appends a note once.
+func appendNote(notes []string, n string) []string {
+	for _, x := range notes {
+		if x == n {
+			return notes
+		}
+	}
+	return append(notes, n)
+}

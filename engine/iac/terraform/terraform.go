@@ -265,7 +265,7 @@ func (e *emitter) azapi(r *model.Resource) error {
 		e.set(b, "name", r.Name)
 	}
 	e.setExpr(b, "parent_id", e.parentExpr(r))
-	if r.Location != "" {
+	if r.Location != "" && e.azapiTakes(r, "location") {
 		e.set(b, "location", r.Location)
 	}
 	body := map[string]any{}
@@ -296,7 +296,9 @@ func (e *emitter) azapi(r *model.Resource) error {
 	if len(body) > 0 {
 		e.setExpr(b, "body", e.value(body, ""))
 	}
-	e.tags(b, r)
+	if len(r.Tags) > 0 && e.azapiTakes(r, "tags") {
+		e.tags(b, r)
+	}
 	if !schema {
 		e.set(b, "schema_validation_enabled", false)
 	}
@@ -319,8 +321,15 @@ func (e *emitter) identity(b *hclwrite.Body, r *model.Resource, azapi bool) {
 	if r.Identity == nil {
 		return
 	}
-	ib := b.AppendNewBlock("identity", nil).Body()
 	t := normalizeIdentityType(r.Identity.Type)
+	switch t {
+	case "SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned":
+	default:
+		// neither provider takes it (a placeholder, a retired kind): reported, not written
+		e.notes[r.Key] = appendNote(e.notes[r.Key], "identity type "+r.Identity.Type+" is not one the providers take: identity left out")
+		return
+	}
+	ib := b.AppendNewBlock("identity", nil).Body()
 	e.set(ib, "type", t)
 	if len(r.Identity.UserAssigned) > 0 {
 		e.set(ib, "identity_ids", r.Identity.UserAssigned)
