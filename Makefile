@@ -54,5 +54,10 @@ iac-tools:
 iac-validate:
 	./scripts/iac-validate.sh "$(IAC_DIR)"
 
+# Regenerate testdata/arm-corpus from a local azure-rest-api-specs clone (SPECS=<dir>).
+arm-corpus:
+	@test -n "$(SPECS)" || { echo "usage: make arm-corpus SPECS=/path/to/azure-rest-api-specs"; exit 2; }
+	go run ./tools/armcorpus -specs "$(SPECS)" -out testdata/arm-corpus
+
 clean:
 	rm -rf bin dist

@@ -29,6 +29,11 @@ func emitTerraform(m *model.Model, opts Options) (Files, int, int, error) {
 		files[k] = v
 	}
 	files["README.md"] = []byte(terraformReadme(m, res))
+	mapping, err := MarshalJSONFile(map[string]any{"resources": res.Mapping})
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	files["mapping.json"] = mapping
 	return files, res.Typed, res.Generic, nil
 }
 

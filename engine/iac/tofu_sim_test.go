@@ -69,6 +69,11 @@ func TestTofuValidateSimulatedTenant(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := out.Summary
+	if m, err := model.Build(ctx, st, tenant, model.Filter{}); err != nil {
+		t.Fatal(err)
+	} else if c := model.FindCycle(m); c != nil {
+		t.Errorf("dependency cycle in the simulated tenant: %s", strings.Join(c, " -> "))
+	}
 	if sum.Emitted+sum.Skipped < res.Resources {
 		t.Errorf("emitted %d + skipped %d < %d scanned resources", sum.Emitted, sum.Skipped, res.Resources)
 	}

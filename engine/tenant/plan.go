@@ -73,12 +73,15 @@ type Plan struct {
 	Subscriptions map[string]string `json:"subscriptions"`
 	// RenamedResourceGroups lists groups renamed to keep same-named groups of different source
 	// subscriptions apart in one target subscription: "sub/rg" -> new name.
-	RenamedResourceGroups map[string]string   `json:"renamed_resource_groups,omitempty"`
-	Levels                int                 `json:"levels"`
-	Items                 []*Item             `json:"items"`
-	Skipped               []model.Skipped     `json:"skipped"`
-	Rewrites              []translate.Rewrite `json:"rewrites,omitempty"`
-	SSHPublicKey          string              `json:"-"`
+	RenamedResourceGroups map[string]string `json:"renamed_resource_groups,omitempty"`
+	Levels                int               `json:"levels"`
+	Items                 []*Item           `json:"items"`
+	Skipped               []model.Skipped   `json:"skipped"`
+	// BrokenReferences lists read-only back-references left out because they would make a
+	// dependency cycle (one such pair must never block the rest of the tenant).
+	BrokenReferences []model.Dropped     `json:"broken_references,omitempty"`
+	Rewrites         []translate.Rewrite `json:"rewrites,omitempty"`
+	SSHPublicKey     string              `json:"-"`
 
 	model     *model.Model
 	byKey     map[string]*Item
@@ -452,6 +455,15 @@ func lookupPath(v any, path string) any {
 // order computes target ids and dependency levels. A cycle is an error.
 func (p *Plan) order() error {
 	m := p.model
+	// The model is acyclic when built; filtering and translation keep it so, but a cycle here
+	// must never refuse the whole tenant: break it and report it.
+	model.BreakCycles(m)
+	p.BrokenReferences = nil
+	for _, d := range m.Dropped {
+		if model.IsCycleBreak(d) {
+			p.BrokenReferences = append(p.BrokenReferences, d)
+		}
+	}
 	idx := m.Index()
 	p.byKey = map[string]*Item{}
 	for _, r := range m.Resources {

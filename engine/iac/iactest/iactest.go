@@ -292,3 +292,7 @@ func LoadSecretsCorpus(tenantID string) ([]graph.Node, []Planted, error) {
 	}
 	return nodes, p, nil
 }
+
+// CorpusDir returns <repo root>/testdata/arm-corpus: one Microsoft example GET response per ARM
+// type (see its README.md).
+func CorpusDir() string { return filepath.Join(repotest.Root(), "testdata", "arm-corpus") }

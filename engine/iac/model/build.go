@@ -638,6 +638,7 @@ func (b *builder) assemble(keep []*rec) error {
 		}
 		sort.Slice(r.References, func(i, j int) bool { return r.References[i].Path < r.References[j].Path })
 	}
+	BreakCycles(b.m)
 	sort.SliceStable(b.m.Dropped, func(i, j int) bool {
 		if b.m.Dropped[i].Key != b.m.Dropped[j].Key {
 			return b.m.Dropped[i].Key < b.m.Dropped[j].Key

@@ -69,6 +69,33 @@ var stateWritable = map[string]bool{
 	"microsoft.sql/servers/databases/securityalertpolicies": true,
 }
 
+// writableNested are nested properties (dotted, from properties, no indexes) that share a name
+// with readOnlyAnywhere but are writable — required, even — for their type.
+var writableNested = map[string]map[string]bool{
+	"microsoft.machinelearningservices/workspaces": {"encryption.status": true},
+}
+
+// plainPath turns properties.a[0].b into a.b.
+func plainPath(p string) string {
+	p = strings.TrimPrefix(p, "properties.")
+	if !strings.Contains(p, "[") {
+		return p
+	}
+	var b strings.Builder
+	skip := false
+	for _, r := range p {
+		switch {
+		case r == '[':
+			skip = true
+		case r == ']':
+			skip = false
+		case !skip:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 // readOnlyByType are top-level property names that a type's GET returns but a PUT does not take
 // (or that point back at resources that reference this one, which would make cycles).
 var readOnlyByType = map[string][]string{
@@ -107,7 +134,13 @@ var readOnlyByType = map[string][]string{
 	"microsoft.network/azurefirewalls":         {"hubIPAddresses"},
 	"microsoft.network/firewallpolicies":       {"firewalls", "childPolicies", "ruleCollectionGroups"},
 	"microsoft.network/virtualnetworkgateways": {"inboundDnsForwardingEndpoint"},
-	"microsoft.keyvault/vaults":                {"vaultUri", "hsmPoolResourceId", "privateEndpointConnections"},
+	// read-only lists of what points at the resource (each names it in a writable property)
+	"microsoft.network/virtualwans":             {"vpnSites", "virtualHubs"},
+	"microsoft.network/vpnserverconfigurations": {"p2SVpnGateways"},
+	"microsoft.network/privatelinkservices":     {"networkInterfaces", "alias"},
+	"microsoft.network/virtualhubs":             {"vpnGateway", "p2SVpnGateway", "expressRouteGateway", "azureFirewall", "securityPartnerProvider", "bgpConnections", "ipConfigurations", "routeMaps", "virtualRouterIps"},
+	"microsoft.network/expressroutecircuits":    {"stag", "serviceProviderProvisioningState"},
+	"microsoft.keyvault/vaults":                 {"vaultUri", "hsmPoolResourceId", "privateEndpointConnections"},
 	"microsoft.compute/disks": {"diskState", "uniqueId", "diskSizeBytes", "timeCreated", "shareInfo", "propertyUpdatesInProgress",
 		"lastOwnershipUpdateTime", "diskIOPSReadOnly", "diskMBpsReadOnly"},
 	"microsoft.compute/snapshots":               {"diskState", "uniqueId", "diskSizeBytes", "timeCreated", "completionPercent"},
@@ -158,6 +191,10 @@ var readOnlyByType = map[string][]string{
 	"microsoft.authorization/roledefinitions":        {"createdOn", "updatedOn", "createdBy", "updatedBy"},
 }
 
+// readOnlyTopLevel are top-level property names that are read-only for every type that has them:
+// lists of what is attached to the resource (each a resource of its own, pointing back here).
+var readOnlyTopLevel = map[string]bool{"privateendpointconnections": true}
+
 // nestedBackRefs are names of nested arrays that list resources pointing back (read-only).
 var nestedBackRefs = map[string]bool{
 	"backendipconfigurations": true, "ipconfigurations": false,
@@ -205,6 +242,11 @@ func (c *cleaner) cleanProperties(props map[string]any) map[string]any {
 	for _, p := range readOnlyPaths[c.typ] {
 		removePath(out, strings.Split(p, "."))
 	}
+	for kk := range out {
+		if readOnlyTopLevel[strings.ToLower(kk)] {
+			delete(out, kk)
+		}
+	}
 	for _, k := range readOnlyByType[c.typ] {
 		for kk := range out {
 			if strings.EqualFold(kk, k) {
@@ -248,7 +290,7 @@ func (c *cleaner) cleanMap(m map[string]any, path string, top bool) map[string]a
 		lk := strings.ToLower(k)
 		p := path + "." + k
 		if readOnlyAnywhere[lk] {
-			if (lk == "state" || lk == "status") && top && stateWritable[c.typ] {
+			if (lk == "state" || lk == "status") && top && stateWritable[c.typ] || writableNested[c.typ][plainPath(p)] {
 				// writable here
 			} else {
 				continue

@@ -63,6 +63,9 @@ var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 var hclKeywords = map[string]bool{"true": true, "false": true, "null": true, "for": true, "in": true, "if": true, "endif": true, "endfor": true}
 
 func objKey(k string) string {
+	if strings.HasPrefix(k, exprKeyPrefix) {
+		return "(" + k[len(exprKeyPrefix):] + ")" // an expression as key
+	}
 	if identRE.MatchString(k) && !hclKeywords[k] {
 		return k
 	}

@@ -40,6 +40,8 @@ type Result struct {
 	Generic int
 	// Types maps each model key to the Terraform resource type it became.
 	Types map[string]string
+	// Mapping is the mapping report (mapping.json): per resource, what it became and why.
+	Mapping []MappingEntry
 }
 
 type emitter struct {
@@ -58,11 +60,17 @@ type emitter struct {
 	// default node pool) to that parent's key: it gets no block of its own.
 	within   map[string]string
 	children map[string][]*model.Resource // parent key -> child resources, in model order
+	// notes explain per key why a resource is not typed or was emitted differently (mapping.json)
+	notes map[string][]string
+	// apiVersions is the api-version each azapi_resource is emitted with (see AzapiVersion)
+	apiVersions map[string]string
+	unchecked   map[string]bool // azapi_resource keys whose body azapi cannot check
 }
 
 func newEmitter(m *model.Model, azapiOnly bool) *emitter {
 	e := &emitter{m: m, idx: m.Index(), rgKeys: map[string]string{}, tfType: map[string]string{}, usedVar: map[string]bool{},
-		subs: map[string]string{}, subUsed: map[string]bool{}, within: map[string]string{}, children: map[string][]*model.Resource{}}
+		subs: map[string]string{}, subUsed: map[string]bool{}, within: map[string]string{}, children: map[string][]*model.Resource{},
+		notes: map[string][]string{}, apiVersions: map[string]string{}, unchecked: map[string]bool{}}
 	for _, r := range m.Resources {
 		if r.IsResourceGroup() {
 			e.rgKeys[strings.ToLower(r.Name)] = r.Key
@@ -70,7 +78,11 @@ func newEmitter(m *model.Model, azapiOnly bool) *emitter {
 		if r.Parent != "" {
 			e.children[r.Parent] = append(e.children[r.Parent], r)
 		}
-		e.tfType[r.Key] = resolveType(r)
+		var why string
+		e.tfType[r.Key], why = resolveTypeWhy(r)
+		if why != "" && !azapiOnly {
+			e.notes[r.Key] = append(e.notes[r.Key], why)
+		}
 		if azapiOnly {
 			e.tfType[r.Key] = "azapi_resource"
 		}
@@ -125,6 +137,7 @@ func Emit(m *model.Model, opts Options) (Result, error) {
 		}
 		blocks[i] = b
 	}
+	res.Mapping = e.mapping()
 	res.Files["main.tf"] = formatBlocks(blocks)
 	res.Files["providers.tf"] = providers(opts.AzapiOnly)
 	res.Files["variables.tf"] = e.variables()
@@ -138,17 +151,27 @@ func Emit(m *model.Model, opts Options) (Result, error) {
 // resolveType picks the Terraform type for a resource: a typed azurerm_* from the table (through
 // its resolver for ambiguous ARM types) or azapi_resource.
 func resolveType(r *model.Resource) string {
+	t, _ := resolveTypeWhy(r)
+	return t
+}
+
+// resolveTypeWhy is resolveType with the reason a type of the table falls back to azapi.
+func resolveTypeWhy(r *model.Resource) (string, string) {
 	t, ok := Table[r.LowerType()]
-	if !ok || !plainName(r.LastName()) {
-		return "azapi_resource" // azurerm validates names; unusual ones go through azapi as they are
+	if !ok {
+		return "azapi_resource", ""
+	}
+	if !plainName(r.LastName()) {
+		// azurerm validates names; unusual ones go through azapi as they are
+		return "azapi_resource", "name " + r.LastName() + " is outside what " + t.Types[0] + " accepts"
 	}
 	if t.Resolve != nil {
 		if typ := t.Resolve(r); typ != "" {
-			return typ
+			return typ, ""
 		}
-		return "azapi_resource"
+		return "azapi_resource", strings.Join(t.Types, "/") + " cannot express this resource's properties (kind, settings or shape): azapi keeps all of them"
 	}
-	return t.Types[0]
+	return t.Types[0], ""
 }
 
 func (e *emitter) address(r *model.Resource) string { return e.tfType[r.Key] + "." + r.Key }
@@ -235,16 +258,16 @@ func (e *emitter) setExpr(b *hclwrite.Body, name, expr string) { b.SetAttributeR
 func (e *emitter) azapi(r *model.Resource) error {
 	blk := e.body.AppendNewBlock("resource", []string{"azapi_resource", r.Key})
 	b := blk.Body()
-	e.set(b, "type", r.Type+"@"+r.APIVersion)
+	version, schema := e.azapiVersion(r)
+	e.set(b, "type", r.Type+"@"+version)
 	e.set(b, "name", r.LastName())
 	if r.IsResourceGroup() {
 		e.set(b, "name", r.Name)
 	}
 	e.setExpr(b, "parent_id", e.parentExpr(r))
-	if r.Location != "" {
+	if r.Location != "" && e.azapiTakes(r, "location") {
 		e.set(b, "location", r.Location)
 	}
-	e.identity(b, r, true)
 	body := map[string]any{}
 	if len(r.Body) > 0 {
 		body["properties"] = r.Body
@@ -265,10 +288,20 @@ func (e *emitter) azapi(r *model.Resource) error {
 		}
 		body["zones"] = z
 	}
+	withIdentity := true
+	body, withIdentity = e.fitAzapiBody(r, version, body)
+	if withIdentity {
+		e.identity(b, r, true)
+	}
 	if len(body) > 0 {
 		e.setExpr(b, "body", e.value(body, ""))
 	}
-	e.tags(b, r)
+	if len(r.Tags) > 0 && e.azapiTakes(r, "tags") {
+		e.tags(b, r)
+	}
+	if !schema {
+		e.set(b, "schema_validation_enabled", false)
+	}
 	e.dependsOn(b, r)
 	return nil
 }
@@ -288,8 +321,15 @@ func (e *emitter) identity(b *hclwrite.Body, r *model.Resource, azapi bool) {
 	if r.Identity == nil {
 		return
 	}
-	ib := b.AppendNewBlock("identity", nil).Body()
 	t := normalizeIdentityType(r.Identity.Type)
+	switch t {
+	case "SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned":
+	default:
+		// neither provider takes it (a placeholder, a retired kind): reported, not written
+		e.notes[r.Key] = appendNote(e.notes[r.Key], "identity type "+r.Identity.Type+" is not one the providers take: identity left out")
+		return
+	}
+	ib := b.AppendNewBlock("identity", nil).Body()
 	e.set(ib, "type", t)
 	if len(r.Identity.UserAssigned) > 0 {
 		e.set(ib, "identity_ids", r.Identity.UserAssigned)
@@ -397,7 +437,8 @@ func (e *emitter) imports() []byte {
 		ib.SetAttributeRaw("to", raw(e.address(r)))
 		id := r.ID
 		if e.tfType[k] == "azapi_resource" {
-			id = r.ID + "?api-version=" + r.APIVersion
+			v, _ := e.azapiVersion(r)
+			id = r.ID + "?api-version=" + v
 		}
 		ib.SetAttributeRaw("id", raw(quote(id)))
 	}

@@ -90,7 +90,7 @@ import {
 
 import {
   to = azapi_resource.testsf6141
-  id = "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/testrg123/providers/Microsoft.Web/serverfarms/testsf6141?api-version=2024-04-01"
+  id = "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/testrg123/providers/Microsoft.Web/serverfarms/testsf6141?api-version=2023-12-01"
 }
 
 import {
@@ -110,5 +110,5 @@ import {
 
 import {
   to = azapi_resource.vnetname_subnet1
-  id = "/subscriptions/subId/resourceGroups/subnet-test/providers/Microsoft.Network/virtualNetworks/vnetname/subnets/subnet1?api-version=2024-07-01"
+  id = "/subscriptions/subId/resourceGroups/subnet-test/providers/Microsoft.Network/virtualNetworks/vnetname/subnets/subnet1?api-version=2024-01-01"
 }

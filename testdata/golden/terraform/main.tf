@@ -106,7 +106,7 @@ resource "azurerm_resource_group" "testrg123" {
 }
 
 resource "azapi_resource" "testsf6141" {
-  type      = "Microsoft.Web/serverfarms@2024-04-01"
+  type      = "Microsoft.Web/serverfarms@2023-12-01"
   name      = "testsf6141"
   parent_id = azurerm_resource_group.testrg123.id
   location  = "eastus"
@@ -246,7 +246,7 @@ resource "azurerm_resource_group" "subnet_test" {
 }
 
 resource "azapi_resource" "vnetname_subnet1" {
-  type      = "Microsoft.Network/virtualNetworks/subnets@2024-07-01"
+  type      = "Microsoft.Network/virtualNetworks/subnets@2024-01-01"
   name      = "subnet1"
   parent_id = "${azurerm_resource_group.subnet_test.id}/providers/Microsoft.Network/virtualNetworks/vnetname"
   body = {
@@ -256,7 +256,6 @@ resource "azapi_resource" "vnetname_subnet1" {
         {
           name = "myDelegation"
           properties = {
-            actions     = []
             serviceName = "Microsoft.Provider/resourceType"
           }
         },
