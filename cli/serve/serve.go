@@ -260,6 +260,10 @@ func handlerRun(ctx context.Context, o *Options) error {
 	}
 	gate := &handler.Gate{Logger: log}
 	srv := newHTTPServer(gate, log)
+	// The host is the handler's only client (loopback) and a queue invocation may run up to
+	// the invocation deadline (ATG_INVOCATION_TIMEOUT, 25 min): no write timeout may cut it
+	// short; the deadline bounds the work instead.
+	srv.WriteTimeout = 0
 	errc := make(chan error, 1)
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
