@@ -206,7 +206,7 @@ func TestMicrosoftExamples(t *testing.T) {
 	if err := st.Init(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	_, srv := simtest.Start(t, sim.Options{FromDir: repotest.ARMExamplesDir(), Seed: 1, Throttle: "off"})
+	_, srv := simtest.Start(t, sim.Options{FromDir: repotest.ARMExamplesDir(), FromRehome: true, Seed: 1, Throttle: "off"})
 	tenant := srv.TenantIDs[0]
 	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint}, TenantID: tenant,
 		Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond, Throttled: 50 * time.Millisecond}})
