@@ -193,6 +193,8 @@ type KeyInfo struct {
 	// Fingerprint is the first 12 hex digits of the entry's SHA-256 (tells two keys of one
 	// owner apart; useless to authenticate).
 	Fingerprint string `json:"fingerprint"`
+	// Scopes are the tenants the key may act on ("*": all tenants; empty: an unscoped entry).
+	Scopes []string `json:"scopes,omitempty"`
 }
 
 // KeyList is GET /admin/keys.
@@ -212,7 +214,7 @@ func (s *server) listKeys(w http.ResponseWriter, r *http.Request) error {
 		out.Warnings = []string{st.Reason}
 	}
 	for _, e := range s.Keys.Entries() {
-		out.Keys = append(out.Keys, KeyInfo{Name: e.Name, Role: string(e.Role), Fingerprint: fingerprint(e)})
+		out.Keys = append(out.Keys, KeyInfo{Name: e.Name, Role: string(e.Role), Fingerprint: fingerprint(e), Scopes: e.Tenants})
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
