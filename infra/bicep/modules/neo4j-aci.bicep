@@ -8,14 +8,16 @@
 // Durability (docs/operations.md, "Neo4j durability"): Neo4j supports only local EXT4/XFS disks,
 // so the store is on the host's local disk, never on an SMB share. emptyDir survives container
 // crashes and restarts; it is lost when the group is deleted, recreated or moved to another host.
-// The graph then comes back from the latest Blob backup (hourly; the next timer job restores an
-// empty graph by itself, `atg admin backups restore --all` at once) (restore drill: infra/scripts/neo4j-restore-drill.sh).
+// The graph then comes back from the latest Blob backup (hourly): the next timer job restores an
+// empty graph by itself, `atg admin backups restore --all` does it at once. Restore drill:
+// infra/scripts/neo4j-restore-drill.sh.
 //
 // ACI cannot change CPU, memory, ports or the restart policy in place, and any update of a group
-// restarts it. So the group is only written when deployGroup is true: the deploy workflow sets
-// it when the group is missing or its spec tag (image|cpu|memory) differs, and a resize goes
-// through infra/scripts/neo4j-resize.sh, which deletes the group first. Otherwise the existing group is
-// only read, to keep the A record on its current private IP.
+// restarts it. So the group is written only when deployGroup is true, which the deploy workflow
+// (infra/scripts/prepare-deploy.sh) passes only when the group is missing; when its spec tag
+// (image|cpu|memory) differs from the wanted one the workflow stops before deploying, and
+// infra/scripts/neo4j-resize.sh backs up, deletes the group, redeploys and restores. Otherwise
+// the running group is only read, to keep the A record on its current private IP.
 
 @description('Container group name.')
 param name string
