@@ -5,7 +5,7 @@ BIN := bin/atg
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/atg-go/atg/internal/buildinfo.Version=$(VERSION)
 
-.PHONY: build demo test test-unit vet fmt bench azurite-up azurite-down neo4j-up neo4j-down services-up services-down package iac-tools iac-validate clean
+.PHONY: build demo test test-unit vet fmt bench azurite-up azurite-down neo4j-up neo4j-down services-up services-down package iac-tools iac-validate restore-drill clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -53,6 +53,10 @@ iac-tools:
 
 iac-validate:
 	./scripts/iac-validate.sh "$(IAC_DIR)"
+
+## restore-drill: back a simulated tenant up through `atg serve` on Azurite, restore it into an empty store, compare
+restore-drill: azurite-up
+	./infra/scripts/neo4j-restore-drill.sh
 
 clean:
 	rm -rf bin dist
