@@ -219,8 +219,13 @@ func NewKeys(ctx context.Context, o KeysOptions) (*Keys, error) {
 	return k, nil
 }
 
-// State returns the current key state.
-func (k *Keys) State() KeyState { return k.cur.Load().state }
+// State returns the current key state. Like Authenticate it starts a re-read in the background
+// when the TTL has passed, so /health (polled without a key, e.g. by the deploy smoke test) sees
+// a secret that appeared since.
+func (k *Keys) State() KeyState {
+	k.maybeRefresh()
+	return k.cur.Load().state
+}
 
 // Authenticate checks key against the current entries, starting a re-read in the background
 // when the TTL has passed (the request is answered with the entries in hand).
