@@ -162,9 +162,9 @@ type Keys struct {
 	now    func() time.Time
 	log    *slog.Logger
 	cur    atomic.Pointer[keySnapshot]
-	mu     sync.Mutex // one refresh at a time
+	mu     sync.Mutex // one refresh at a time (never held by Authenticate or State)
 	busy   atomic.Bool
-	loaded time.Time // last refresh attempt (guarded by mu)
+	tried  atomic.Int64 // unix nanoseconds of the last refresh attempt
 }
 
 // KeysOptions configure NewKeys.
@@ -247,9 +247,7 @@ func (k *Keys) maybeRefresh() {
 }
 
 func (k *Keys) due() bool {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return k.now().Sub(k.loaded) >= k.ttl
+	return k.now().Sub(time.Unix(0, k.tried.Load())) >= k.ttl
 }
 
 // Refresh re-reads the source now. On failure the entries in use stay and the state says why.
@@ -259,7 +257,8 @@ func (k *Keys) Refresh(ctx context.Context) error {
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.loaded = k.now()
+	loaded := k.now()
+	k.tried.Store(loaded.UnixNano())
 	prev := k.cur.Load()
 	raw, err := k.src.Load(ctx)
 	var entries []Entry
@@ -288,7 +287,7 @@ func (k *Keys) Refresh(ctx context.Context) error {
 		k.log.Error("re-reading API key entries failed; keeping the last good ones", "source", k.src.String(), "entries", prev.state.Entries, "err", err)
 		return err
 	}
-	st := KeyState{Status: "ok", Entries: len(entries), Loaded: k.loaded}
+	st := KeyState{Status: "ok", Entries: len(entries), Loaded: loaded}
 	if len(entries) == 0 {
 		st.Status, st.Reason = "none", "no API key entries configured: every API call answers 401"
 	}
