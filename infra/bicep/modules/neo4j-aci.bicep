@@ -6,8 +6,9 @@
 // events and logs to Log Analytics, and an A record in the private DNS zone.
 //
 // Durability (docs/operations.md, "Neo4j durability"): Neo4j supports only local EXT4/XFS disks,
-// so the store is on the host's local disk, never on an SMB share. emptyDir survives container
-// crashes and restarts; it is lost when the group is deleted, recreated or moved to another host.
+// so the store is on the host's local disk, never on an SMB share (emptyDir, at most 50 GB). ACI
+// keeps emptyDir data through container crashes, not guaranteed across restarts, and loses it when
+// the group is stopped, deleted, recreated or moved to another host.
 // The graph then comes back from the latest Blob backup (hourly): the next timer job restores an
 // empty graph by itself, `atg admin backups restore --all` does it at once. Restore drill:
 // infra/scripts/neo4j-restore-drill.sh.
