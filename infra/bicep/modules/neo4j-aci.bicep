@@ -242,7 +242,7 @@ resource record 'Microsoft.Network/privateDnsZones/A@2024-06-01' = {
 @description('Container group name.')
 output containerGroupName string = name
 
-@description('Container group resource id (the resource health alert watches it).')
+@description('Container group resource id.')
 output containerGroupId string = running.id
 
 @description('Spec the deploy workflow compares with the running group\'s atg-neo4j-spec tag.')
