@@ -156,15 +156,15 @@ func (k *Keys) snapshot(entries []Entry, st KeyState) *keySnapshot {
 
 // Keys authenticates against key entries that may change while the service runs.
 type Keys struct {
-	env    string
-	src    Source // nil: the initial entries only
-	ttl    time.Duration
-	now    func() time.Time
-	log    *slog.Logger
-	cur    atomic.Pointer[keySnapshot]
-	mu     sync.Mutex // one refresh at a time (never held by Authenticate or State)
-	busy   atomic.Bool
-	tried  atomic.Int64 // unix nanoseconds of the last refresh attempt
+	env   string
+	src   Source // nil: the initial entries only
+	ttl   time.Duration
+	now   func() time.Time
+	log   *slog.Logger
+	cur   atomic.Pointer[keySnapshot]
+	mu    sync.Mutex // one refresh at a time (never held by Authenticate or State)
+	busy  atomic.Bool
+	tried atomic.Int64 // unix nanoseconds of the last refresh attempt
 }
 
 // KeysOptions configure NewKeys.
