@@ -5,7 +5,7 @@ BIN := bin/atg
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/atg-go/atg/internal/buildinfo.Version=$(VERSION)
 
-.PHONY: build demo test test-unit vet fmt bench azurite-up azurite-down neo4j-up neo4j-down services-up services-down package iac-tools iac-validate clean
+.PHONY: build demo test test-unit vet fmt bench azurite-up azurite-down neo4j-up neo4j-down services-up services-down package iac-tools iac-validate restore-drill clean arm-corpus
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -58,6 +58,10 @@ iac-validate:
 arm-corpus:
 	@test -n "$(SPECS)" || { echo "usage: make arm-corpus SPECS=/path/to/azure-rest-api-specs"; exit 2; }
 	go run ./tools/armcorpus -specs "$(SPECS)" -out testdata/arm-corpus
+
+## restore-drill: back a simulated tenant up through `atg serve` on Azurite, restore it into an empty store, compare
+restore-drill: azurite-up
+	./infra/scripts/neo4j-restore-drill.sh
 
 clean:
 	rm -rf bin dist

@@ -156,15 +156,15 @@ func (k *Keys) snapshot(entries []Entry, st KeyState) *keySnapshot {
 
 // Keys authenticates against key entries that may change while the service runs.
 type Keys struct {
-	env    string
-	src    Source // nil: the initial entries only
-	ttl    time.Duration
-	now    func() time.Time
-	log    *slog.Logger
-	cur    atomic.Pointer[keySnapshot]
-	mu     sync.Mutex // one refresh at a time
-	busy   atomic.Bool
-	loaded time.Time // last refresh attempt (guarded by mu)
+	env   string
+	src   Source // nil: the initial entries only
+	ttl   time.Duration
+	now   func() time.Time
+	log   *slog.Logger
+	cur   atomic.Pointer[keySnapshot]
+	mu    sync.Mutex // one refresh at a time (never held by Authenticate or State)
+	busy  atomic.Bool
+	tried atomic.Int64 // unix nanoseconds of the last refresh attempt
 }
 
 // KeysOptions configure NewKeys.
@@ -219,8 +219,13 @@ func NewKeys(ctx context.Context, o KeysOptions) (*Keys, error) {
 	return k, nil
 }
 
-// State returns the current key state.
-func (k *Keys) State() KeyState { return k.cur.Load().state }
+// State returns the current key state. Like Authenticate it starts a re-read in the background
+// when the TTL has passed, so /health (polled without a key, e.g. by the deploy smoke test) sees
+// a secret that appeared since.
+func (k *Keys) State() KeyState {
+	k.maybeRefresh()
+	return k.cur.Load().state
+}
 
 // Authenticate checks key against the current entries, starting a re-read in the background
 // when the TTL has passed (the request is answered with the entries in hand).
@@ -242,9 +247,7 @@ func (k *Keys) maybeRefresh() {
 }
 
 func (k *Keys) due() bool {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return k.now().Sub(k.loaded) >= k.ttl
+	return k.now().Sub(time.Unix(0, k.tried.Load())) >= k.ttl
 }
 
 // Refresh re-reads the source now. On failure the entries in use stay and the state says why.
@@ -254,7 +257,8 @@ func (k *Keys) Refresh(ctx context.Context) error {
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.loaded = k.now()
+	loaded := k.now()
+	k.tried.Store(loaded.UnixNano())
 	prev := k.cur.Load()
 	raw, err := k.src.Load(ctx)
 	var entries []Entry
@@ -283,7 +287,7 @@ func (k *Keys) Refresh(ctx context.Context) error {
 		k.log.Error("re-reading API key entries failed; keeping the last good ones", "source", k.src.String(), "entries", prev.state.Entries, "err", err)
 		return err
 	}
-	st := KeyState{Status: "ok", Entries: len(entries), Loaded: k.loaded}
+	st := KeyState{Status: "ok", Entries: len(entries), Loaded: loaded}
 	if len(entries) == 0 {
 		st.Status, st.Reason = "none", "no API key entries configured: every API call answers 401"
 	}

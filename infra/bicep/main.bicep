@@ -327,7 +327,7 @@ module alerts 'modules/alerts.bicep' = {
     alertEmails: alertEmailList
     workspaceId: monitoring.outputs.workspaceId
     storageAccountName: storage.outputs.name
-    neo4jContainerGroupId: neo4j.outputs.containerGroupId
+    neo4jContainerGroupName: neo4j.outputs.containerGroupName
     functionAppName: functionApp.outputs.name
     backupsContainerName: backupsContainer
   }

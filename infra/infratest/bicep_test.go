@@ -252,7 +252,7 @@ func TestSecurityBaseline(t *testing.T) {
 		},
 		"modules/alerts.bicep": {
 			`job failed`, `ResultCode`, `-poison`, `QueueMessageCount`, `StorageBlobLogs`,
-			`'Microsoft.Insights/activityLogAlerts@`, `equals: 'ResourceHealth'`,
+			`ContainerEvent_CL`, `union isfuzzy=true (datatable(`,
 		},
 		"modules/registry.bicep": {
 			`'Microsoft.ContainerRegistry/registries@`, `adminUserEnabled: false`, `anonymousPullEnabled: false`,

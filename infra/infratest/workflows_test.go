@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/atg-go/atg/internal/testenv"
 )
 
 func workflowPath(t *testing.T, name string) string {
@@ -93,7 +95,7 @@ func TestCIWorkflow(t *testing.T) {
 	if dig(on, "push") == nil {
 		t.Error("ci.yml does not run on pushes")
 	}
-	for _, want := range []string{"bash .ci/run", "actions/setup-go@", "actions/setup-java@", "actions/setup-node@", "make package", "rhysd/actionlint/cmd/actionlint@", "az bicep install", "bash infra/scripts/bicep-check.sh"} {
+	for _, want := range []string{"bash .ci/run", "actions/setup-go@", "actions/setup-java@", "actions/setup-node@", "make package", "rhysd/actionlint/cmd/actionlint@", "az bicep install", "bash infra/scripts/bicep-check.sh", "shellcheck -x infra/scripts/*.sh"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("ci.yml: missing %q", want)
 		}
@@ -228,5 +230,24 @@ func checkDeployOrder(t *testing.T, text string, doc map[string]any) {
 	}
 	if !strings.Contains(deploy, "neo4jDeploy=$NEO4J_DEPLOY") || !strings.Contains(whatif, "neo4jDeploy=$NEO4J_DEPLOY") {
 		t.Error("deploy.yml: what-if and deploy must pass neo4jDeploy from prepare-deploy.sh")
+	}
+}
+
+// The deployment scripts pass shellcheck (ci.yml runs it too).
+func TestScriptsShellcheck(t *testing.T) {
+	if _, err := exec.LookPath("shellcheck"); err != nil {
+		if testenv.InCI() {
+			t.Fatal("shellcheck not installed")
+		}
+		t.Skip("shellcheck not installed")
+	}
+	files, _ := filepath.Glob(filepath.Join(root(t), "infra", "scripts", "*.sh"))
+	if len(files) < 4 {
+		t.Fatalf("found %v under infra/scripts", files)
+	}
+	cmd := exec.Command("shellcheck", append([]string{"-x"}, files...)...)
+	cmd.Dir = root(t)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("shellcheck: %v\n%s", err, out)
 	}
 }

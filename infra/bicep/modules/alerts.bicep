@@ -5,18 +5,20 @@
 //                        invocations are requests too): share of 5xx answers of the HTTP API
 //   poison queue       — log query over StorageQueueLogs: messages written to any *-poison queue
 //   queue backlog      — metric: QueueMessageCount (account-wide; storage has no per-queue metric)
-//   Neo4j unavailable  — activity log (Resource Health) of the container group: unavailable or
-//                        degraded (a restart, a host move — after which its local disk is empty)
+//   Neo4j unavailable  — log query over ACI's ContainerEvent_CL: the Neo4j container was killed,
+//                        backed off or failed a probe (a restart may have emptied its local disk)
 //   backup missing     — log query over StorageBlobLogs: no blob written to the backups container
 //                        in 3 hours (the hourly graph export did not run: Neo4j's recovery point)
 // docs/operations.md ("Reading alerts") says what each one means and what to do.
 //
-// Every log alert reads unsampled data: resource logs (StorageQueueLogs, StorageBlobLogs) are
-// never sampled, and host.json excludes Request, Exception and Trace from Application Insights
-// sampling, so AppRequests and AppTraces hold every record (infra/infratest checks both). The
-// queries are validated when the rules are created (no skipQueryValidation): they read only
-// tables every workspace has (the Storage and Application Insights tables are built in), which is
-// why the Neo4j alert is an activity log alert and not a query over ACI's custom ContainerEvent_CL.
+// Every log alert reads unsampled data: resource logs (StorageQueueLogs, StorageBlobLogs) and ACI's
+// container events are never sampled, and host.json excludes Request, Exception and Trace from
+// Application Insights sampling, so AppRequests and AppTraces hold every record (infra/infratest
+// checks both). The queries are validated when the rules are created (no skipQueryValidation):
+// the Storage and Application Insights tables are built into every workspace, and ACI's custom
+// table ContainerEvent_CL, which exists only after the first event, is read through
+// `union isfuzzy=true` with an empty datatable of the same columns, so the query is valid on a
+// fresh workspace too.
 
 @description('Action group name.')
 param actionGroupName string
@@ -39,8 +41,8 @@ param workspaceId string
 @description('Service storage account.')
 param storageAccountName string
 
-@description('Neo4j container group resource id.')
-param neo4jContainerGroupId string
+@description('Neo4j container group name.')
+param neo4jContainerGroupName string
 
 @description('Function App name (used in descriptions).')
 param functionAppName string
@@ -112,6 +114,19 @@ var logAlerts = [
     displayName: 'ATG ${environmentName}: messages in poison queues'
     description: 'The Functions host moved messages to a -poison queue after 5 failed attempts. See docs/operations.md#poison-queue.'
     query: 'StorageQueueLogs | where OperationName == "PutMessage" and Uri has "-poison"'
+    window: 'PT15M'
+    frequency: 'PT5M'
+    aggregation: 'Count'
+    measure: ''
+    operator: 'GreaterThan'
+    threshold: 0
+    enabled: true
+  }
+  {
+    name: 'atg-${environmentName}-neo4j-unavailable'
+    displayName: 'ATG ${environmentName}: Neo4j container restarted or failing'
+    description: 'The Neo4j container was killed, backed off or failed a probe; its local disk may be empty afterwards. See docs/operations.md#neo4j-unavailable.'
+    query: 'union isfuzzy=true (datatable(TimeGenerated: datetime, ContainerGroup_s: string, Reason_s: string)[]), ContainerEvent_CL | where ContainerGroup_s == "${neo4jContainerGroupName}" | where Reason_s in ("Killing", "BackOff", "Unhealthy", "Failed")'
     window: 'PT15M'
     frequency: 'PT5M'
     aggregation: 'Count'
@@ -212,48 +227,8 @@ resource queueBacklog 'Microsoft.Insights/metricAlerts@2018-03-01' = {
   }
 }
 
-resource neo4jHealth 'Microsoft.Insights/activityLogAlerts@2020-10-01' = {
-  name: 'atg-${environmentName}-neo4j-unavailable'
-  location: 'global'
-  tags: tags
-  properties: {
-    description: 'The Neo4j container group became unavailable or degraded (Resource Health). See docs/operations.md#neo4j-unavailable.'
-    enabled: true
-    scopes: [
-      neo4jContainerGroupId
-    ]
-    condition: {
-      allOf: [
-        {
-          field: 'category'
-          equals: 'ResourceHealth'
-        }
-        {
-          anyOf: [
-            {
-              field: 'properties.currentHealthStatus'
-              equals: 'Unavailable'
-            }
-            {
-              field: 'properties.currentHealthStatus'
-              equals: 'Degraded'
-            }
-          ]
-        }
-      ]
-    }
-    actions: {
-      actionGroups: [
-        {
-          actionGroupId: actionGroup.id
-        }
-      ]
-    }
-  }
-}
-
 @description('Action group id.')
 output actionGroupId string = actionGroup.id
 
 @description('Names of every alert rule.')
-output alertNames array = concat(map(logAlerts, a => a.name), [queueBacklog.name, neo4jHealth.name])
+output alertNames array = concat(map(logAlerts, a => a.name), [queueBacklog.name])

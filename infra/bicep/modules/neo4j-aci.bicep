@@ -6,16 +6,19 @@
 // events and logs to Log Analytics, and an A record in the private DNS zone.
 //
 // Durability (docs/operations.md, "Neo4j durability"): Neo4j supports only local EXT4/XFS disks,
-// so the store is on the host's local disk, never on an SMB share. emptyDir survives container
-// crashes and restarts; it is lost when the group is deleted, recreated or moved to another host.
-// The graph then comes back from the latest Blob backup (hourly; the next timer job restores an
-// empty graph by itself, `atg admin backups restore --all` at once) (restore drill: infra/scripts/neo4j-restore-drill.sh).
+// so the store is on the host's local disk, never on an SMB share (emptyDir, at most 50 GB). ACI
+// keeps emptyDir data through container crashes, not guaranteed across restarts, and loses it when
+// the group is stopped, deleted, recreated or moved to another host.
+// The graph then comes back from the latest Blob backup (hourly): the next timer job restores an
+// empty graph by itself, `atg admin backups restore --all` does it at once. Restore drill:
+// infra/scripts/neo4j-restore-drill.sh.
 //
 // ACI cannot change CPU, memory, ports or the restart policy in place, and any update of a group
-// restarts it. So the group is only written when deployGroup is true: the deploy workflow sets
-// it when the group is missing or its spec tag (image|cpu|memory) differs, and a resize goes
-// through infra/scripts/neo4j-resize.sh, which deletes the group first. Otherwise the existing group is
-// only read, to keep the A record on its current private IP.
+// restarts it. So the group is written only when deployGroup is true, which the deploy workflow
+// (infra/scripts/prepare-deploy.sh) passes only when the group is missing; when its spec tag
+// (image|cpu|memory) differs from the wanted one the workflow stops before deploying, and
+// infra/scripts/neo4j-resize.sh backs up, deletes the group, redeploys and restores. Otherwise
+// the running group is only read, to keep the A record on its current private IP.
 
 @description('Container group name.')
 param name string
@@ -239,7 +242,7 @@ resource record 'Microsoft.Network/privateDnsZones/A@2024-06-01' = {
 @description('Container group name.')
 output containerGroupName string = name
 
-@description('Container group resource id (the resource health alert watches it).')
+@description('Container group resource id.')
 output containerGroupId string = running.id
 
 @description('Spec the deploy workflow compares with the running group\'s atg-neo4j-spec tag.')

@@ -26,13 +26,6 @@ param deployerPrincipalId string = ''
 @description('Object ids of the operators (users or groups) that get the runbooks\' data-plane roles.')
 param operatorPrincipalIds array = []
 
-@description('Principal type of operatorPrincipalIds: Group (recommended) or User.')
-@allowed([
-  'Group'
-  'User'
-])
-param operatorPrincipalType string = 'Group'
-
 var roleIds = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
@@ -104,8 +97,7 @@ resource operatorSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04
     scope: vault
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsOfficer)
-      principalId: p
-      principalType: operatorPrincipalType
+      principalId: p // a user or a group: type left to ARM (they exist long before)
     }
   }
 ]
@@ -117,7 +109,6 @@ resource operatorStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', a.roleId)
       principalId: a.principalId
-      principalType: operatorPrincipalType
     }
   }
 ]
