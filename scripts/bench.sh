@@ -11,6 +11,8 @@
 #   scan-rl      the same 10,000 resources in 2 subscriptions, where the ARM read limit (250 burst,
 #                25/s per subscription) is the floor: the step that measures pacing (about a
 #                minute; BENCH_RATE_LIMITED=0 skips it too).
+#   scan-100k    100,000 resources / 20 subscriptions, throttling off: the memory step (peak RSS
+#                of `atg scan` into the embedded store; goal ≤ 1 GiB) and the time of a big scan.
 #   neo4j        Neo4j ingest: the store (UNWIND … MERGE) beside a bare UNWIND … CREATE loader,
 #                20k nodes + 40k edges (./engine/graph/neo4jstore). Starts Neo4j with
 #                scripts/neo4j.sh up when it is down, and stops it again afterwards.
@@ -30,7 +32,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GO=${GO:-go}
-ALL_STEPS="scan scan-rl neo4j embedded rules terraform jobstatus sim backup"
+ALL_STEPS="scan scan-rl scan-100k neo4j embedded rules terraform jobstatus sim backup"
 STEPS=${BENCH_STEPS:-$ALL_STEPS}
 if [[ "${BENCH_RATE_LIMITED:-1}" == 0 ]]; then BENCH_SKIP="${BENCH_SKIP:-} scan-rl"; fi
 for s in $STEPS ${BENCH_SKIP:-}; do
@@ -128,7 +130,7 @@ scan_bench() {
 	echo
 }
 
-if want scan || want scan-rl; then
+if want scan || want scan-rl || want scan-100k; then
 	mkdir -p bin
 	$GO build -o bin/atg .
 fi
@@ -137,6 +139,9 @@ if want scan; then
 fi
 if want scan-rl; then
 	scan_bench scan-rl 10000 2 real 0s
+fi
+if want scan-100k; then
+	scan_bench scan-100k 100000 20 off 0s
 fi
 
 if want neo4j; then
