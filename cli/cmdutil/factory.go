@@ -30,17 +30,22 @@ type IOStreams struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
-	// IsTTY reports whether ErrOut is a terminal (progress bars only then).
-	IsTTY bool
+	// StdoutTTY reports whether Out is a terminal: it alone decides how data is formatted
+	// (aligned tables with headers for a person, tab-separated rows for a pipe).
+	StdoutTTY bool
+	// StderrTTY reports whether ErrOut is a terminal: progress bars only then.
+	StderrTTY bool
 }
 
-// System returns the process's streams.
+// System returns the process's streams, each checked for a terminal on its own (cli/cli's
+// iostreams): `atg jobs list | cut -f1` gets rows even when stderr is a terminal.
 func System() *IOStreams {
-	tty := false
-	if fi, err := os.Stderr.Stat(); err == nil {
-		tty = fi.Mode()&os.ModeCharDevice != 0
-	}
-	return &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, IsTTY: tty}
+	return &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, StdoutTTY: isTerminal(os.Stdout), StderrTTY: isTerminal(os.Stderr)}
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // Factory builds dependencies lazily; tests build a Factory literal.

@@ -355,7 +355,7 @@ func newProgress(ios *cmdutil.IOStreams, total int, dry bool) *progress {
 	if dry {
 		p.verb = "plan"
 	}
-	if ios.IsTTY {
+	if ios.StderrTTY {
 		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(ios.ErrOut), progressbar.OptionSetWidth(24),
 			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish(), progressbar.OptionShowCount(),
 			progressbar.OptionShowDescriptionAtLineEnd(), progressbar.OptionSetDescription(p.verb))

@@ -28,7 +28,7 @@ import (
 func testFactory(cfg *config.Config, tty bool, store graph.Store) (*cmdutil.Factory, *bytes.Buffer, *bytes.Buffer) {
 	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
 	return &cmdutil.Factory{
-		IO:         &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, IsTTY: tty},
+		IO:         &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, StdoutTTY: tty, StderrTTY: tty},
 		Config:     func() (*config.Config, error) { return cfg, nil },
 		Logger:     func() *slog.Logger { return slog.New(slog.DiscardHandler) },
 		GraphStore: func(context.Context) (graph.Store, error) { return nopClose{store}, nil },

@@ -194,7 +194,7 @@ func demoRun(ctx context.Context, o *Options) error {
 
 	var progress func(enginescan.Progress)
 	var bar *clscan.Bar
-	if o.IO.IsTTY {
+	if o.IO.StderrTTY {
 		bar = clscan.NewBar(o.IO.ErrOut)
 		progress = bar.Update
 	}
@@ -229,7 +229,7 @@ func demoRun(ctx context.Context, o *Options) error {
 		}
 	}
 
-	clscan.PrintSummary(o.IO.Out, res, o.IO.IsTTY)
+	clscan.PrintSummary(o.IO.Out, res, o.IO.StdoutTTY)
 	fmt.Fprintln(o.IO.Out)
 	for _, f := range files {
 		fmt.Fprintf(o.IO.Out, "%s\t%s\n", f[0], f[1])

@@ -4,7 +4,6 @@ package jobs
 import (
 	"encoding/json"
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -89,22 +88,18 @@ func newCmdList(o *Options) *cobra.Command {
 }
 
 func printJobs(o *Options, jobs []remote.Job) error {
-	if o.IO.IsTTY {
-		tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tTYPE\tSTATUS\tPROGRESS\tCREATED")
-		for _, j := range jobs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.ID, j.Type, j.Status, progress(j), relTime(o.Now(), j.CreatedAt))
-		}
-		return tw.Flush()
-	}
+	t := cmdutil.NewTable(o.IO, "ID", "TYPE", "STATUS", "PROGRESS", "CREATED")
 	for _, j := range jobs {
 		created := ""
 		if j.CreatedAt != nil {
 			created = j.CreatedAt.UTC().Format(time.RFC3339)
 		}
-		fmt.Fprintf(o.IO.Out, "%s\t%s\t%s\t%s\t%s\n", j.ID, j.Type, j.Status, progress(j), created)
+		if o.IO.StdoutTTY {
+			created = relTime(o.Now(), j.CreatedAt)
+		}
+		t.Row(j.ID, j.Type, j.Status, progress(j), created)
 	}
-	return nil
+	return t.Render()
 }
 
 func progress(j remote.Job) string {
@@ -217,7 +212,7 @@ its result and the downloads.`,
 					var res enginescan.Result
 					if jerr := json.Unmarshal(out.Result, &res); jerr == nil {
 						fmt.Fprintln(o.IO.Out)
-						scan.PrintSummary(o.IO.Out, res, o.IO.IsTTY)
+						scan.PrintSummary(o.IO.Out, res, o.IO.StdoutTTY)
 					}
 				}
 			}
@@ -303,14 +298,11 @@ func newCmdArtifacts(o *Options) *cobra.Command {
 			if o.JSON() {
 				return cmdutil.PrintJSON(o.IO.Out, map[string]any{"artifacts": arts})
 			}
-			tw := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
-			if o.IO.IsTTY {
-				fmt.Fprintln(tw, "NAME\tSIZE\tTYPE\tSHA256")
-			}
+			t := cmdutil.NewTable(o.IO, "NAME", "SIZE", "TYPE", "SHA256")
 			for _, a := range arts {
-				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", a.Name, a.Size, a.ContentType, a.SHA256)
+				t.Row(a.Name, a.Size, a.ContentType, a.SHA256)
 			}
-			return tw.Flush()
+			return t.Render()
 		},
 	}
 	cmd.Flags().StringVar(&dir, "download", "", "download every artifact into this directory")

@@ -64,9 +64,15 @@ func service(t *testing.T, artifact []byte, listedSHA string) *httptest.Server {
 
 func run(t *testing.T, srv *httptest.Server, output string, tty bool, args ...string) (string, string, error) {
 	t.Helper()
+	return runIO(t, srv, output, tty, tty, args...)
+}
+
+// runIO runs with stdout and stderr terminals chosen separately.
+func runIO(t *testing.T, srv *httptest.Server, output string, stdoutTTY, stderrTTY bool, args ...string) (string, string, error) {
+	t.Helper()
 	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
 	cfg := &config.Config{ServiceURL: srv.URL, APIKey: "atg_dev_k", Output: output}
-	f := &cmdutil.Factory{IO: &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, IsTTY: tty},
+	f := &cmdutil.Factory{IO: &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, StdoutTTY: stdoutTTY, StderrTTY: stderrTTY},
 		Config: func() (*config.Config, error) { return cfg, nil },
 		Logger: func() *slog.Logger { return slog.New(slog.DiscardHandler) }}
 	cmd := NewCmdJobs(f)
@@ -86,6 +92,20 @@ func TestList(t *testing.T) {
 	out, _, err = run(t, srv, "text", true, "list")
 	if err != nil || !strings.HasPrefix(out, "ID ") || !strings.Contains(out, "job_ok   scan") {
 		t.Fatalf("tty: %q %v", out, err)
+	}
+	// `atg jobs list 2>/dev/tty | cat`: stdout is a pipe, stderr a terminal — stdout decides:
+	// tab-separated rows, no header.
+	out, _, err = runIO(t, srv, "text", false, true, "list")
+	if err != nil || out != "job_ok\tscan\tsucceeded\t100% done\t2026-11-25T12:00:00Z\njob_bad\tgenerate-iac\tfailed\t-\t2026-11-25T12:00:00Z\n" {
+		t.Fatalf("stdout piped, stderr a terminal: %q %v", out, err)
+	}
+	// And the other way round: stdout a terminal gets the table whatever stderr is.
+	if out, _, err = runIO(t, srv, "text", true, false, "list"); err != nil || !strings.HasPrefix(out, "ID ") {
+		t.Fatalf("stdout a terminal, stderr piped: %q %v", out, err)
+	}
+	// artifacts: the header row only on a terminal stdout
+	if out, _, err = runIO(t, srv, "text", false, true, "artifacts", "job_ok"); err != nil || strings.Contains(out, "NAME") || !strings.HasPrefix(out, "scan-summary.json\t") {
+		t.Fatalf("artifacts piped: %q %v", out, err)
 	}
 	out, _, err = run(t, srv, "json", false, "list")
 	var l remote.JobList

@@ -61,7 +61,7 @@ type Reporter struct {
 
 // NewReporter returns a Reporter writing to io.ErrOut.
 func NewReporter(ios *cmdutil.IOStreams) *Reporter {
-	return &Reporter{w: ios.ErrOut, tty: ios.IsTTY}
+	return &Reporter{w: ios.ErrOut, tty: ios.StderrTTY}
 }
 
 // Update renders a job's state.

@@ -247,7 +247,7 @@ func scanRun(ctx context.Context, o *Options) error {
 	}
 	var progress func(enginescan.Progress)
 	var bar *Bar
-	if o.IO.IsTTY {
+	if o.IO.StderrTTY {
 		bar = NewBar(o.IO.ErrOut)
 		progress = bar.Update
 	}
@@ -326,7 +326,7 @@ func report(ios *cmdutil.IOStreams, asJSON bool, res enginescan.Result) error {
 			return err
 		}
 	} else {
-		PrintSummary(ios.Out, res, ios.IsTTY)
+		PrintSummary(ios.Out, res, ios.StdoutTTY)
 	}
 	if len(res.Failures) > 0 {
 		if !asJSON {

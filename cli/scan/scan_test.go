@@ -18,7 +18,7 @@ import (
 func testFactory(cfg *config.Config, tty bool) (*cmdutil.Factory, *bytes.Buffer, *bytes.Buffer) {
 	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
 	return &cmdutil.Factory{
-		IO:     &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, IsTTY: tty},
+		IO:     &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, StdoutTTY: tty, StderrTTY: tty},
 		Config: func() (*config.Config, error) { return cfg, nil },
 		Logger: func() *slog.Logger { return slog.New(slog.DiscardHandler) },
 	}, out, errOut
