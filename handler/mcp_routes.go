@@ -45,6 +45,9 @@ func (s *server) registerMCPRoutes(r *mux.Router) {
 		if err := validate(q); err != nil {
 			return err
 		}
+		if err := authorizeTenants(req, q.TenantID); err != nil {
+			return err // the tools read one tenant's graph: only a key scoped to it may ask
+		}
 		h.ServeHTTP(w, req.WithContext(context.WithValue(req.Context(), mcpTenantContextKey{}, q.TenantID)))
 		return nil
 	})).Methods(http.MethodPost, http.MethodGet, http.MethodDelete)

@@ -98,6 +98,9 @@ func (s *server) submitPosture(w http.ResponseWriter, r *http.Request) error {
 	if err := validate(&req); err != nil {
 		return err
 	}
+	if err := authorizeTenants(r, req.TenantID); err != nil {
+		return err
+	}
 	return s.submit(w, r, jobs.TypePosture, req)
 }
 
