@@ -189,7 +189,7 @@ func TestPlantedGroundTruthNeo4j(t *testing.T) {
 	if err := st.Init(ctx); err != nil {
 		t.Fatal(err)
 	}
-	tenant, pt := scanPlanted(t, st, 11)
+	tenant, pt := scanPlanted(t, st, 3105)
 	t.Cleanup(func() { _ = st.DeleteTenant(context.Background(), tenant) })
 	score(t, assessPlanted(t, st, tenant, pt), pt)
 }
