@@ -9,7 +9,7 @@ import (
 	"github.com/atg-go/atg/handler/jobs"
 )
 
-var fuzzPaths = []string{"/api/v1/scan", "/api/v1/generate-iac", "/api/v1/create-tenant", "/api/v1/jobs/x/cancel"}
+var fuzzPaths = []string{"/api/v1/scan", "/api/v1/generate-iac", "/api/v1/create-tenant", "/api/v1/posture", "/api/v1/jobs/x/cancel"}
 
 // FuzzSubmitBodies: no request body, on any submit endpoint, yields a 5xx or a response that
 // is not the API's JSON. Corpus: testdata/fuzz/FuzzSubmitBodies (run with -fuzz to extend).
