@@ -25,6 +25,7 @@ func FuzzSubmitBodies(f *testing.F) {
 	fx := newFixture(f, func(d *Deps) {
 		d.Executors.RegisterRunner(jobs.TypeGenerateIaC, fakeRunner{})
 		d.Executors.RegisterRunner(jobs.TypeCreateTenant, fakeRunner{})
+		d.Executors.RegisterRunner(jobs.TypePosture, fakeRunner{})
 	})
 	f.Fuzz(func(t *testing.T, body []byte, which uint8) {
 		req := httptest.NewRequest("POST", fuzzPaths[int(which)%len(fuzzPaths)], bytes.NewReader(body))
