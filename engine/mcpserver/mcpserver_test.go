@@ -2,7 +2,9 @@ package mcpserver_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -82,5 +84,40 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	defer st.Close(context.Background())
 	if _, err := mcpserver.New(mcpserver.Options{Store: st, TenantID: "bad|tenant"}); err == nil {
 		t.Error("a bad tenant id accepted")
+	}
+}
+
+// TestConcurrentCalls: tools sharing the snapshot are safe to call in parallel (run with -race).
+func TestConcurrentCalls(t *testing.T) {
+	st, err := boltstore.Open(filepath.Join(t.TempDir(), "g.db"), boltstore.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	if err := st.Init(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	su := mcptest.Prepare(t, st, 3106, false)
+	cs := connect(t, st, su.Tenant)
+	var wg sync.WaitGroup
+	errs := make(chan error, 32)
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			name := []string{"posture_findings", "exposure_paths", "stats", "search_resources"}[i%4]
+			res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: name, Arguments: map[string]any{}})
+			if err == nil && res.IsError {
+				err = fmt.Errorf("%s: tool error", name)
+			}
+			errs <- err
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
 	}
 }
