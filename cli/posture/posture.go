@@ -178,14 +178,17 @@ func postureRemote(ctx context.Context, o *Options, cfg *config.Config) error {
 				return fmt.Errorf("decoding the service's result: %w", err)
 			}
 			if asJSON {
-				return cmdutil.PrintJSON(ios.Out, json.RawMessage(result))
+				if err := cmdutil.PrintJSON(ios.Out, json.RawMessage(result)); err != nil {
+					return err
+				}
+				return failOn(res.Summary, o.FailOn)
 			}
 			for _, a := range res.Artifacts {
 				fmt.Fprintf(ios.Out, "wrote %s\n", filepath.Join(o.OutputDir, a))
 			}
 			fmt.Fprintf(ios.ErrOut, "%d findings (critical %d, high %d, medium %d, low %d), %d attack paths\n", res.Findings,
 				res.Summary[posture.Critical], res.Summary[posture.High], res.Summary[posture.Medium], res.Summary[posture.Low], res.Paths)
-			return nil
+			return failOn(res.Summary, o.FailOn)
 		},
 	})
 }
@@ -233,7 +236,7 @@ func run(ctx context.Context, o *Options) error {
 		if err := write(o.IO.Out, o.Formats[0]); err != nil {
 			return err
 		}
-		return failOn(rep, o.FailOn)
+		return failOn(rep.Summary, o.FailOn)
 	}
 	if err := os.MkdirAll(o.OutputDir, 0o755); err != nil {
 		return fmt.Errorf("posture: %w", err)
@@ -247,17 +250,17 @@ func run(ctx context.Context, o *Options) error {
 	}
 	fmt.Fprintf(o.IO.ErrOut, "%d findings (critical %d, high %d, medium %d, low %d), %d attack paths\n", len(rep.Findings),
 		rep.Summary[posture.Critical], rep.Summary[posture.High], rep.Summary[posture.Medium], rep.Summary[posture.Low], len(rep.Paths))
-	return failOn(rep, o.FailOn)
+	return failOn(rep.Summary, o.FailOn)
 }
 
 // failOn returns an exit-1 error when the report has a finding at or above the severity.
-func failOn(rep *posture.Report, sev string) error {
+func failOn(summary map[posture.Severity]int, sev string) error {
 	if sev == "" {
 		return nil
 	}
 	n := 0
 	for _, s := range posture.Severities {
-		n += rep.Summary[s]
+		n += summary[s]
 		if string(s) == sev {
 			break
 		}
