@@ -9,7 +9,7 @@ import (
 	"github.com/atg-go/atg/handler/jobs"
 )
 
-var fuzzPaths = []string{"/api/v1/scan", "/api/v1/generate-iac", "/api/v1/create-tenant", "/api/v1/jobs/x/cancel"}
+var fuzzPaths = []string{"/api/v1/scan", "/api/v1/generate-iac", "/api/v1/create-tenant", "/api/v1/posture", "/api/v1/jobs/x/cancel"}
 
 // FuzzSubmitBodies: no request body, on any submit endpoint, yields a 5xx or a response that
 // is not the API's JSON. Corpus: testdata/fuzz/FuzzSubmitBodies (run with -fuzz to extend).
@@ -25,6 +25,7 @@ func FuzzSubmitBodies(f *testing.F) {
 	fx := newFixture(f, func(d *Deps) {
 		d.Executors.RegisterRunner(jobs.TypeGenerateIaC, fakeRunner{})
 		d.Executors.RegisterRunner(jobs.TypeCreateTenant, fakeRunner{})
+		d.Executors.RegisterRunner(jobs.TypePosture, fakeRunner{})
 	})
 	f.Fuzz(func(t *testing.T, body []byte, which uint8) {
 		req := httptest.NewRequest("POST", fuzzPaths[int(which)%len(fuzzPaths)], bytes.NewReader(body))

@@ -14,9 +14,13 @@ import (
 	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/cli/root"
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/graph/boltstore"
 	"github.com/atg-go/atg/engine/graph/graphtest"
+	"github.com/atg-go/atg/engine/graph/neo4jstore"
 	"github.com/atg-go/atg/engine/graph/stores"
 	"github.com/atg-go/atg/engine/mcpserver"
+	"github.com/atg-go/atg/engine/mcpserver/mcptest"
+	"github.com/atg-go/atg/internal/testenv"
 )
 
 // TestMain runs the real atg command tree when re-executed as the MCP child process, so the
@@ -90,6 +94,63 @@ func TestStdio(t *testing.T) {
 	if strings.Contains(strings.ToLower(stderr.String()), "panic") {
 		t.Errorf("child stderr: %s", stderr.String())
 	}
+}
+
+// startChild runs `atg mcp args…` as a child process over real stdin/stdout pipes.
+func startChild(t *testing.T, env []string, args ...string) *sdk.ClientSession {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(append(os.Environ(), env...), "ATG_MCP_TEST_ARGS="+strings.Join(append([]string{"mcp"}, args...), "\x1f"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cs, err := sdk.NewClient(&sdk.Implementation{Name: "stdio-conformance", Version: "0"}, nil).Connect(context.Background(), &sdk.CommandTransport{Command: cmd}, nil)
+	if err != nil {
+		t.Fatalf("connect: %v (stderr: %s)", err, stderr.String())
+	}
+	t.Cleanup(func() {
+		if err := cs.Close(); err != nil {
+			t.Errorf("close: %v (stderr: %s)", err, stderr.String())
+		}
+		if strings.Contains(strings.ToLower(stderr.String()), "panic") {
+			t.Errorf("child stderr: %s", stderr.String())
+		}
+	})
+	return cs
+}
+
+// TestStdioConformanceBolt drives the whole conformance suite through the real command over
+// stdio on the embedded store (the parent closes the file before the child opens it).
+func TestStdioConformanceBolt(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "graph.db")
+	st, err := boltstore.Open(path, boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Init(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	su := mcptest.Prepare(t, st, 3103, false)
+	if err := st.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mcptest.Run(t, startChild(t, nil, "--tenant-id", su.Tenant, "--graph", path), su)
+}
+
+// TestStdioConformanceNeo4j is the same over Neo4j.
+func TestStdioConformanceNeo4j(t *testing.T) {
+	uri, user, pw := testenv.RequireNeo4j(t)
+	ctx := context.Background()
+	st, err := neo4jstore.Open(ctx, neo4jstore.Options{URI: uri, User: user, Password: pw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(ctx)
+	if err := st.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	su := mcptest.Prepare(t, st, 3104, true)
+	defer su.Cleanup(st)
+	mcptest.Run(t, startChild(t, []string{"NEO4J_USER=" + user, "NEO4J_PASSWORD=" + pw}, "--tenant-id", su.Tenant, "--graph", uri), su)
 }
 
 func TestUsage(t *testing.T) {

@@ -34,6 +34,8 @@ type Options struct {
 	Rules     []string
 	MaxPaths  int
 	ListRules bool
+	// FailOn makes the command exit 1 when a finding of this severity or above exists (CI gate).
+	FailOn string
 	// Remote mode (--remote): the job runs on the ATG service (POST /posture); the reports
 	// come back as artifacts into --output-dir.
 	Remote    remote.Flags
@@ -60,6 +62,8 @@ vault secrets and storage data. Works on the embedded store and on Neo4j.
   --iac DIR                map findings to the Terraform written by 'atg generate-iac' (file:line in
                            the report, physical locations in SARIF)
   --list-rules             print the rule table and exit
+  --fail-on SEVERITY       exit 1 when a finding of that severity or above exists (CI gate;
+                           the reports are written first)
   --remote                 run on the ATG service (POST /api/v1/posture); the three reports are
                            downloaded into --output-dir
 
@@ -98,6 +102,10 @@ Evidence values pass through secret redaction; nothing secret reaches a report.`
 			if len(o.Formats) > 1 && o.OutputDir == "" {
 				return cmdutil.Usagef("several formats need --output-dir")
 			}
+			if o.FailOn != "" && !slices.Contains(posture.Severities, posture.Severity(strings.ToLower(o.FailOn))) {
+				return cmdutil.Usagef("--fail-on %q: want critical, high, medium or low", o.FailOn)
+			}
+			o.FailOn = strings.ToLower(o.FailOn)
 			for _, id := range o.Rules {
 				if _, ok := posture.RuleByID(id); !ok {
 					return cmdutil.Usagef("--rule %q: no such rule (see --list-rules)", id)
@@ -134,6 +142,7 @@ Evidence values pass through secret redaction; nothing secret reaches a report.`
 	fl.StringSliceVar(&o.Rules, "rule", nil, "run only these rule ids (repeatable)")
 	fl.IntVar(&o.MaxPaths, "max-paths", 200, "attack paths to report at most (-1: no path search)")
 	fl.BoolVar(&o.ListRules, "list-rules", false, "print the rule table and exit")
+	fl.StringVar(&o.FailOn, "fail-on", "", "exit 1 when a finding of this severity or above exists (critical, high, medium, low)")
 	return cmd
 }
 
@@ -169,14 +178,17 @@ func postureRemote(ctx context.Context, o *Options, cfg *config.Config) error {
 				return fmt.Errorf("decoding the service's result: %w", err)
 			}
 			if asJSON {
-				return cmdutil.PrintJSON(ios.Out, json.RawMessage(result))
+				if err := cmdutil.PrintJSON(ios.Out, json.RawMessage(result)); err != nil {
+					return err
+				}
+				return failOn(res.Summary, o.FailOn)
 			}
 			for _, a := range res.Artifacts {
 				fmt.Fprintf(ios.Out, "wrote %s\n", filepath.Join(o.OutputDir, a))
 			}
 			fmt.Fprintf(ios.ErrOut, "%d findings (critical %d, high %d, medium %d, low %d), %d attack paths\n", res.Findings,
 				res.Summary[posture.Critical], res.Summary[posture.High], res.Summary[posture.Medium], res.Summary[posture.Low], res.Paths)
-			return nil
+			return failOn(res.Summary, o.FailOn)
 		},
 	})
 }
@@ -221,7 +233,10 @@ func run(ctx context.Context, o *Options) error {
 		return rep.Write(w, format)
 	}
 	if o.OutputDir == "" {
-		return write(o.IO.Out, o.Formats[0])
+		if err := write(o.IO.Out, o.Formats[0]); err != nil {
+			return err
+		}
+		return failOn(rep.Summary, o.FailOn)
 	}
 	if err := os.MkdirAll(o.OutputDir, 0o755); err != nil {
 		return fmt.Errorf("posture: %w", err)
@@ -235,6 +250,24 @@ func run(ctx context.Context, o *Options) error {
 	}
 	fmt.Fprintf(o.IO.ErrOut, "%d findings (critical %d, high %d, medium %d, low %d), %d attack paths\n", len(rep.Findings),
 		rep.Summary[posture.Critical], rep.Summary[posture.High], rep.Summary[posture.Medium], rep.Summary[posture.Low], len(rep.Paths))
+	return failOn(rep.Summary, o.FailOn)
+}
+
+// failOn returns an exit-1 error when the report has a finding at or above the severity.
+func failOn(summary map[posture.Severity]int, sev string) error {
+	if sev == "" {
+		return nil
+	}
+	n := 0
+	for _, s := range posture.Severities {
+		n += summary[s]
+		if string(s) == sev {
+			break
+		}
+	}
+	if n > 0 {
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("%d findings of severity %s or above (--fail-on)", n, sev)}
+	}
 	return nil
 }
 

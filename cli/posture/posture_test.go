@@ -75,6 +75,7 @@ func TestArgsToOptions(t *testing.T) {
 		{"--tenant-id", "T", "--format", "md,json"},
 		{"--tenant-id", "T", "--rule", "ATG-NOPE"},
 		{"--tenant-id", "T", "--iac", filepath.Join(t.TempDir(), "missing")},
+		{"--tenant-id", "T", "--fail-on", "severe"},
 	} {
 		err := e.run(t, capture, bad...)
 		if cmdutil.ExitCodeFor(err) != cmdutil.ExitUsage {
@@ -146,11 +147,15 @@ func TestEndToEnd(t *testing.T) {
 	if !strings.Contains(string(sarif), `"version": "2.1.0"`) || !strings.Contains(string(sarif), `"IACROOT"`) {
 		t.Errorf("posture.sarif lacks the version or IaC locations")
 	}
-	// stdout, one format
-	if err := e.run(t, nil, "--tenant-id", tenant, "--format", "json", "--rule", "ATG-DP-001", "--max-paths", "-1"); err != nil {
-		t.Fatal(err)
+	// stdout, one format; --fail-on gates on severity
+	if err := e.run(t, nil, "--tenant-id", tenant, "--format", "json", "--rule", "ATG-DP-001", "--max-paths", "-1", "--fail-on", "critical"); err != nil {
+		t.Fatal(err) // ATG-DP-001 is high: no critical finding
 	}
 	if !strings.Contains(e.out.String(), `"rule_id": "ATG-DP-001"`) || strings.Contains(e.out.String(), "ATG-NET-001") {
 		t.Errorf("--rule filter: %.400s", e.out.String())
+	}
+	err = e.run(t, nil, "--tenant-id", tenant, "--format", "sarif", "--rule", "ATG-DP-001", "--fail-on", "high")
+	if cmdutil.ExitCodeFor(err) != cmdutil.ExitFailure || !strings.Contains(e.out.String(), `"version": "2.1.0"`) {
+		t.Errorf("--fail-on high with a high finding: %v (the report is still written)", err)
 	}
 }

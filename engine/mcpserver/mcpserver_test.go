@@ -1,226 +1,43 @@
-package mcpserver
+package mcpserver_test
 
 import (
 	"context"
-	"encoding/json"
+	"fmt"
 	"path/filepath"
-	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
 	"github.com/atg-go/atg/engine/graph/neo4jstore"
-	"github.com/atg-go/atg/engine/scan"
+	"github.com/atg-go/atg/engine/mcpserver"
+	"github.com/atg-go/atg/engine/mcpserver/mcptest"
 	"github.com/atg-go/atg/internal/testenv"
-	"github.com/atg-go/atg/sim"
-	"github.com/atg-go/atg/sim/simtest"
 )
 
-// fixture scans a simulated tenant with planted posture truth into st.
-func fixture(t *testing.T, st graph.Store) (string, *sim.PostureTruth) {
-	t.Helper()
-	s, srv := simtest.Start(t, sim.Options{Resources: 80, Seed: 3, Throttle: "off", PlantPosture: true})
-	tenant := srv.TenantIDs[0]
-	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint}, TenantID: tenant,
-		Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond, Throttled: 50 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := (&scan.Engine{Store: st, Azure: c, Concurrency: 8}).Run(context.Background(),
-		scan.Request{TenantID: tenant, IncludeIdentities: true, IncludeRBAC: true}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.DeleteTenant(context.Background(), tenant) })
-	return tenant, s.Truth().Tenants[0].Posture
-}
-
+// connect serves the tools for tenant over an in-memory transport and returns the client.
 func connect(t *testing.T, st graph.Store, tenant string) *mcp.ClientSession {
 	t.Helper()
-	srv, err := New(Options{Store: st, TenantID: tenant, Now: func() time.Time { return time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC) }})
+	srv, err := mcpserver.New(mcpserver.Options{Store: st, TenantID: tenant, Now: func() time.Time { return time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	st1, st2 := mcp.NewInMemoryTransports()
-	ss, err := srv.Connect(ctx, st1, nil)
+	t1, t2 := mcp.NewInMemoryTransports()
+	ss, err := srv.Connect(ctx, t1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ss.Close() })
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "atg-test", Version: "0"}, nil).Connect(ctx, st2, nil)
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "atg-test", Version: "0"}, nil).Connect(ctx, t2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cs.Close() })
 	return cs
-}
-
-// call invokes a tool and returns its text content and whether it was a tool error; a
-// protocol error fails the test (bad arguments must be tool errors).
-func call(t *testing.T, cs *mcp.ClientSession, name string, args any) (string, bool) {
-	t.Helper()
-	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: name, Arguments: args})
-	if err != nil {
-		t.Fatalf("%s(%v): protocol error %v", name, args, err)
-	}
-	var b strings.Builder
-	for _, c := range res.Content {
-		if tc, ok := c.(*mcp.TextContent); ok {
-			b.WriteString(tc.Text)
-		}
-	}
-	return b.String(), res.IsError
-}
-
-type toolCase struct {
-	tool string
-	args any
-	ok   bool
-	want []string // substrings of the text result
-	not  []string // substrings that must not appear
-}
-
-// Conformance drives every tool with good and bad arguments.
-func Conformance(t *testing.T, st graph.Store, neo4j bool) {
-	tenant, pt := fixture(t, st)
-	cs := connect(t, st, tenant)
-	ctx := context.Background()
-	if cs.InitializeResult() == nil || cs.InitializeResult().ServerInfo.Name != "atg" {
-		t.Fatalf("initialize: %+v", cs.InitializeResult())
-	}
-	lt, err := cs.ListTools(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, tl := range lt.Tools {
-		names = append(names, tl.Name)
-		if tl.InputSchema == nil || tl.Description == "" {
-			t.Errorf("tool %s lacks a schema or description", tl.Name)
-		}
-	}
-	if strings.Join(names, ",") != strings.Join(sortedCopy(ToolNames), ",") {
-		t.Errorf("tools/list = %v, want %v", names, ToolNames)
-	}
-
-	var kvWeak, vmSSH, guest string
-	for _, f := range pt.Findings {
-		switch {
-		case f.Rule == "ATG-DP-001":
-			kvWeak = f.Resource
-		case f.Rule == "ATG-NET-001" && strings.Contains(f.Resource, "vm-ssh-"):
-			vmSSH = f.Resource
-		}
-	}
-	for _, p := range pt.Paths {
-		if p.SourceKind == "principal" {
-			guest = p.Steps[0]
-		}
-	}
-	var site string
-	_ = st.Nodes(ctx, tenant, graph.NodeQuery{Types: []string{"microsoft.web/sites"}}, func(n graph.Node) error {
-		if site == "" && strings.Contains(mustJSON(n.Props), "STORAGE_CONNECTION_STRING") {
-			site = n.ID
-		}
-		return nil
-	})
-	if kvWeak == "" || vmSSH == "" || guest == "" || site == "" {
-		t.Fatalf("planted truth incomplete: kv %q vm %q guest %q site %q", kvWeak, vmSSH, guest, site)
-	}
-	cases := []toolCase{
-		{tool: "stats", args: map[string]any{}, ok: true, want: []string{`"Resource"`, "USES_IDENTITY"}},
-		{tool: "stats", args: map[string]any{"bogus": 1}, ok: false},
-		{tool: "search_resources", args: map[string]any{"type": "Microsoft.KeyVault/vaults", "name": "kv-weak"}, ok: true, want: []string{kvWeak}},
-		{tool: "search_resources", args: map[string]any{"tag": "purpose=posture-ground-truth"}, ok: true, want: []string{`"count":0`}},
-		{tool: "search_resources", args: map[string]any{"limit": -1}, ok: false},
-		{tool: "search_resources", args: map[string]any{"limit": "ten"}, ok: false},
-		{tool: "get_resource", args: map[string]any{"id": strings.ToUpper(kvWeak)}, ok: true, want: []string{"enableSoftDelete"}},
-		{tool: "get_resource", args: map[string]any{"id": "/subscriptions/nope"}, ok: false, want: []string{"no node"}},
-		{tool: "get_resource", args: map[string]any{}, ok: false},
-		{tool: "neighbours", args: map[string]any{"id": vmSSH, "direction": "out"}, ok: true, want: []string{"USES_IDENTITY", "USES"}},
-		{tool: "neighbours", args: map[string]any{"id": vmSSH, "direction": "sideways"}, ok: false},
-		{tool: "neighbours", args: map[string]any{"id": vmSSH, "edge_types": []string{"NOT_AN_EDGE"}}, ok: false},
-		{tool: "shortest_path", args: map[string]any{"from": guest, "to": kvWeak}, ok: true, want: []string{`"found":true`, "MEMBER_OF"}},
-		{tool: "shortest_path", args: map[string]any{"from": guest, "to": "missing"}, ok: false},
-		{tool: "shortest_path", args: map[string]any{"from": guest, "to": kvWeak, "max_depth": -2}, ok: false},
-		{tool: "who_can_access", args: map[string]any{"scope": kvWeak}, ok: true, want: []string{guest, "Key Vault Secrets User", `"via_group"`}},
-		{tool: "who_can_access", args: map[string]any{"scope": "/subscriptions/x/resourceGroups/none"}, ok: false},
-		{tool: "exposure_paths", args: map[string]any{"source_kind": "internet"}, ok: true, want: []string{"subscription-owner", "storage-data"}},
-		{tool: "exposure_paths", args: map[string]any{"target_kind": "moon"}, ok: false},
-		{tool: "posture_findings", args: map[string]any{"rule": "ATG-NET-001"}, ok: true, want: []string{vmSSH, "NS-1"}},
-		{tool: "posture_findings", args: map[string]any{"severity": "apocalyptic"}, ok: false},
-		{tool: "posture_findings", args: map[string]any{"rule": "ATG-NOPE"}, ok: false},
-		{tool: "generate_iac", args: map[string]any{"ids": []string{kvWeak}}, ok: true, want: []string{"main.tf", "kv-weak"}},
-		{tool: "generate_iac", args: map[string]any{"ids": []string{kvWeak}, "format": "cobol"}, ok: false},
-		{tool: "generate_iac", args: map[string]any{}, ok: false},
-		{tool: "cypher", args: map[string]any{"query": "CREATE (n:AtgProbe) RETURN n"}, ok: false},
-		{tool: "cypher", args: map[string]any{}, ok: false},
-	}
-	cases = append(cases, toolCase{tool: "get_resource", args: map[string]any{"id": site}, ok: true,
-		want: []string{"STORAGE_CONNECTION_STRING"}, not: []string{sim.FakeSecretAccountKey}})
-	if neo4j {
-		cases = append(cases,
-			toolCase{tool: "cypher", args: map[string]any{"query": "MATCH (n:Resource) WHERE n.uid STARTS WITH $prefix AND n.type = $t RETURN n.name AS name ORDER BY name", "params": map[string]any{"t": "microsoft.keyvault/vaults"}}, ok: true, want: []string{"kv-weak"}},
-			toolCase{tool: "cypher", args: map[string]any{"query": "MATCH (n:Resource) WHERE n.uid STARTS WITH $prefix RETURN n.name LIMIT 50", "limit": 3}, ok: true, want: []string{`"truncated":true`}},
-			toolCase{tool: "cypher", args: map[string]any{"query": "MATCH (n) WHERE n.tenant_id = 'other-tenant-mcp' RETURN n"}, ok: false, want: []string{"another tenant"}},
-			toolCase{tool: "cypher", args: map[string]any{"query": "MATCH (n RETURN n"}, ok: false},
-			toolCase{tool: "cypher", args: map[string]any{"query": "match (n) detach delete n"}, ok: false, want: []string{"read-only"}},
-		)
-	} else {
-		cases = append(cases, toolCase{tool: "cypher", args: map[string]any{"query": "MATCH (n) RETURN n LIMIT 1"}, ok: false, want: []string{"Neo4j"}})
-	}
-	seen := map[string]bool{}
-	for _, c := range cases {
-		text, isErr := call(t, cs, c.tool, c.args)
-		seen[c.tool] = true
-		if isErr == c.ok {
-			t.Errorf("%s(%v): tool error = %v, want %v: %.300s", c.tool, c.args, isErr, !c.ok, text)
-			continue
-		}
-		for _, w := range c.want {
-			if !strings.Contains(strings.ToLower(text), strings.ToLower(w)) {
-				t.Errorf("%s(%v): result lacks %q: %.500s", c.tool, c.args, w, text)
-			}
-		}
-		for _, w := range c.not {
-			if strings.Contains(text, w) {
-				t.Errorf("%s(%v): result contains %q", c.tool, c.args, w)
-			}
-		}
-	}
-	for _, n := range ToolNames {
-		if !seen[n] {
-			t.Errorf("tool %s not exercised", n)
-		}
-	}
-	// unknown tools are protocol errors, and the session survives them
-	if _, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "drop_database", Arguments: map[string]any{}}); err == nil {
-		t.Error("an unknown tool was accepted")
-	}
-	if _, isErr := call(t, cs, "stats", map[string]any{}); isErr {
-		t.Error("the session broke after an unknown tool")
-	}
-}
-
-func sortedCopy(s []string) []string {
-	out := append([]string{}, s...)
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if out[j] < out[i] {
-				out[i], out[j] = out[j], out[i]
-			}
-		}
-	}
-	return out
-}
-
-func mustJSON(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }
 
 func TestConformanceBolt(t *testing.T) {
@@ -232,7 +49,8 @@ func TestConformanceBolt(t *testing.T) {
 	if err := st.Init(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	Conformance(t, st, false)
+	su := mcptest.Prepare(t, st, 3101, false)
+	mcptest.Run(t, connect(t, st, su.Tenant), su)
 }
 
 func TestConformanceNeo4j(t *testing.T) {
@@ -246,15 +64,60 @@ func TestConformanceNeo4j(t *testing.T) {
 	if err := st.Init(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// another tenant's node, which the cypher tool must refuse to return
-	other := graph.Node{Label: graph.LabelResource, ID: "/subscriptions/x/resourcegroups/y/providers/a.b/c/other", Props: map[string]any{"name": "other"}}
-	if err := st.UpsertNodes(ctx, "other-tenant-mcp", "scan-1", []graph.Node{other}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.DeleteTenant(context.Background(), "other-tenant-mcp") })
+	su := mcptest.Prepare(t, st, 3102, true)
+	defer su.Cleanup(st)
 	// the read transaction refuses writes even when the clause check is bypassed
 	if _, err := st.ReadQuery(ctx, "CREATE (n:AtgWriteProbe) RETURN n", nil, 5*time.Second, 10, nil); err == nil {
 		t.Error("a write ran in the read transaction")
 	}
-	Conformance(t, st, true)
+	mcptest.Run(t, connect(t, st, su.Tenant), su)
+}
+
+func TestNewRejectsBadOptions(t *testing.T) {
+	if _, err := mcpserver.New(mcpserver.Options{TenantID: "t"}); err == nil {
+		t.Error("no store accepted")
+	}
+	st, err := boltstore.Open(filepath.Join(t.TempDir(), "g.db"), boltstore.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	if _, err := mcpserver.New(mcpserver.Options{Store: st, TenantID: "bad|tenant"}); err == nil {
+		t.Error("a bad tenant id accepted")
+	}
+}
+
+// TestConcurrentCalls: tools sharing the snapshot are safe to call in parallel (run with -race).
+func TestConcurrentCalls(t *testing.T) {
+	st, err := boltstore.Open(filepath.Join(t.TempDir(), "g.db"), boltstore.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	if err := st.Init(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	su := mcptest.Prepare(t, st, 3106, false)
+	cs := connect(t, st, su.Tenant)
+	var wg sync.WaitGroup
+	errs := make(chan error, 32)
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			name := []string{"posture_findings", "exposure_paths", "stats", "search_resources"}[i%4]
+			res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: name, Arguments: map[string]any{}})
+			if err == nil && res.IsError {
+				err = fmt.Errorf("%s: tool error", name)
+			}
+			errs <- err
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
 }

@@ -440,7 +440,11 @@ func portHit(c *Context, n *graph.Node, port int) *Hit {
 			h.Related = append(h.Related, f.owner.ID)
 		}
 		h.Related = append(h.Related, ids...)
-		h.Evidence = append(h.Evidence, Evidence{Resource: displayID(e.via[0]), Path: "properties.ipAddress", Value: get(e.via[0], "properties.ipAddress")})
+		if typeOf(e.via[0]) == tPIP {
+			h.Evidence = append(h.Evidence, Evidence{Resource: displayID(e.via[0]), Path: "properties.ipAddress", Value: get(e.via[0], "properties.ipAddress")})
+		} else {
+			h.Evidence = append(h.Evidence, Evidence{Path: "properties.virtualMachineProfile.networkProfile.networkInterfaceConfigurations", Value: "publicIPAddressConfiguration set"})
+		}
 		return h
 	}
 	return nil

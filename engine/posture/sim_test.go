@@ -22,9 +22,10 @@ import (
 )
 
 // scanPlanted scans a simulated tenant with planted posture ground truth into store.
-func scanPlanted(t *testing.T, store graph.Store, seed int64) (string, *sim.PostureTruth) {
+func scanPlanted(t *testing.T, store graph.Store, o sim.Options) (string, *sim.PostureTruth) {
 	t.Helper()
-	s, srv := simtest.Start(t, sim.Options{Resources: 120, Seed: seed, Throttle: "off", PlantPosture: true})
+	o.Throttle, o.PlantPosture = "off", true
+	s, srv := simtest.Start(t, o)
 	tenant := srv.TenantIDs[0]
 	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint}, TenantID: tenant,
 		Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond, Throttled: 50 * time.Millisecond}})
@@ -150,8 +151,9 @@ func assessPlanted(t *testing.T, store graph.Store, tenant string, pt *sim.Postu
 }
 
 func TestPlantedGroundTruthBolt(t *testing.T) {
-	for _, seed := range []int64{7, 20261207} {
-		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+	for _, o := range []sim.Options{{Seed: 7, Resources: 120}, {Seed: 20261207, Resources: 120}, {Seed: 99, Resources: 0, Subscriptions: 2},
+		{Seed: 5, Resources: 600, Subscriptions: 3}} {
+		t.Run(fmt.Sprintf("seed%d-%dres-%dsubs", o.Seed, o.Resources, max(1, o.Subscriptions)), func(t *testing.T) {
 			st, err := boltstore.Open(filepath.Join(t.TempDir(), "g.db"), boltstore.Options{NoSync: true})
 			if err != nil {
 				t.Fatal(err)
@@ -160,7 +162,7 @@ func TestPlantedGroundTruthBolt(t *testing.T) {
 			if err := st.Init(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			tenant, pt := scanPlanted(t, st, seed)
+			tenant, pt := scanPlanted(t, st, o)
 			rep := assessPlanted(t, st, tenant, pt)
 			score(t, rep, pt)
 			rules := map[string]bool{}
@@ -189,7 +191,7 @@ func TestPlantedGroundTruthNeo4j(t *testing.T) {
 	if err := st.Init(ctx); err != nil {
 		t.Fatal(err)
 	}
-	tenant, pt := scanPlanted(t, st, 11)
+	tenant, pt := scanPlanted(t, st, sim.Options{Seed: 3105, Resources: 120})
 	t.Cleanup(func() { _ = st.DeleteTenant(context.Background(), tenant) })
 	score(t, assessPlanted(t, st, tenant, pt), pt)
 }
