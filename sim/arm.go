@@ -42,6 +42,13 @@ func (s *Simulator) serveARM(c *call) {
 				"tenantCategory": "Home", "displayName": c.t.name, "defaultDomain": c.t.domain, "domains": []any{c.t.domain}}}})
 		case strings.HasPrefix(lp, "/providers/microsoft.authorization/roledefinitions/") && method == http.MethodGet:
 			s.getRoleDefinition(c, "", path[strings.LastIndexByte(path, '/')+1:])
+		case (lp == "/providers/microsoft.management/managementgroups" || strings.HasPrefix(lp, "/providers/microsoft.management/managementgroups/")) && method == http.MethodGet:
+			rest := strings.Trim(path[len("/providers/Microsoft.Management/managementGroups"):], "/")
+			var segs []string
+			if rest != "" {
+				segs = strings.Split(rest, "/")
+			}
+			s.serveManagementGroups(c, segs)
 		case lp == "/providers" && method == http.MethodGet:
 			s.st.mu.RLock()
 			v := providersJSON(s.st.types, "")

@@ -123,3 +123,26 @@ func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestManagementGroups: the Tenant Root Group holds the tenant's subscriptions.
+func TestManagementGroups(t *testing.T) {
+	f := startSim(t, Options{Resources: 20, Subscriptions: 3, Seed: 3, Throttle: "off"})
+	pl := pipeline(f.cred, f.srv.ARMEndpoint+"/.default")
+	base := f.srv.ARMEndpoint + "/providers/Microsoft.Management/managementGroups"
+	tid := f.srv.TenantIDs[0]
+	resp, m := do(t, pl, "GET", base+"?api-version=2020-05-01", nil)
+	if resp.StatusCode != 200 || !strings.Contains(jsonString(m), "Tenant Root Group") {
+		t.Fatalf("list: %d %v", resp.StatusCode, m)
+	}
+	resp, m = do(t, pl, "GET", base+"/"+tid+"?api-version=2020-05-01&$expand=children&$recurse=true", nil)
+	if resp.StatusCode != 200 || len(lookupPath(m, "properties.children").([]any)) != 3 {
+		t.Fatalf("get: %d %v", resp.StatusCode, m)
+	}
+	resp, m = do(t, pl, "GET", base+"/"+tid+"/descendants?api-version=2020-05-01", nil)
+	if resp.StatusCode != 200 || len(m["value"].([]any)) != 3 {
+		t.Fatalf("descendants: %d %v", resp.StatusCode, m)
+	}
+	if resp, _ = do(t, pl, "GET", base+"/nope?api-version=2020-05-01", nil); resp.StatusCode != 404 {
+		t.Fatalf("unknown group: %d", resp.StatusCode)
+	}
+}
