@@ -136,6 +136,12 @@ func (s *Simulator) serveARM(c *call) {
 			switch rest {
 			case "":
 				s.resourceGroupOp(c, sub, p.rg, method)
+			case "/exporttemplate":
+				if method != http.MethodPost {
+					armErr(c.w, http.StatusMethodNotAllowed, "MethodNotAllowed", "The requested method is not allowed.")
+					return
+				}
+				s.exportTemplate(c, sub, p.rg)
 			case "/resources":
 				s.st.mu.RLock()
 				rg := sub.rgs[strings.ToLower(p.rg)]
@@ -181,6 +187,14 @@ func (s *Simulator) serveARM(c *call) {
 	}
 	if p.rg == "" && len(p.types) == 2 && strings.EqualFold(p.types[0], "locations") && strings.EqualFold(p.types[1], "operationResults") && !p.collection {
 		s.operationResult(c, p.names[1])
+		return
+	}
+	// Template deployments at resource group scope.
+	if strings.EqualFold(p.ns, "Microsoft.Resources") && len(p.types) == 1 && strings.EqualFold(p.types[0], "deployments") && p.rg != "" && !strings.Contains(strings.ToLower(p.scope), "/providers/") {
+		if !s.checkVersion(c, apiVersion, rmAPIVersions, "Microsoft.Resources/deployments") {
+			return
+		}
+		s.serveDeployment(c, sub, p, method)
 		return
 	}
 	// Tags at a scope: {scope}/providers/Microsoft.Resources/tags/default.

@@ -146,3 +146,47 @@ func TestManagementGroups(t *testing.T) {
 		t.Fatalf("unknown group: %d", resp.StatusCode)
 	}
 }
+
+// TestTemplateExportAndDeployment: a group's template exports; a template deploys its
+// resources through ARM's own validation (parameters, variables, resourceGroup(), resourceId);
+// an expression the simulator does not evaluate fails the deployment instead of deploying
+// something else.
+func TestTemplateExportAndDeployment(t *testing.T) {
+	f := startSim(t, Options{Resources: 20, Seed: 3, Throttle: "off"})
+	pl := pipeline(f.cred, f.srv.ARMEndpoint+"/.default")
+	base := f.srv.ARMEndpoint + "/subscriptions/" + f.subs[0]
+	if resp, m := do(t, pl, "PUT", base+"/resourcegroups/rg-dep?api-version=2025-04-01", map[string]any{"location": "westeurope"}); resp.StatusCode != 201 {
+		t.Fatalf("rg: %v", m)
+	}
+	tmpl := map[string]any{
+		"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+		"parameters": map[string]any{"vnetName": map[string]any{"type": "string", "defaultValue": "vnet-default"}},
+		"variables":  map[string]any{"prefix": "10.50.0.0/16"},
+		"resources": []any{
+			map[string]any{"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01", "name": "[parameters('vnetName')]", "location": "[resourceGroup().location]",
+				"properties": map[string]any{"addressSpace": map[string]any{"addressPrefixes": []any{"[variables('prefix')]"}}}},
+			map[string]any{"type": "Microsoft.Network/virtualNetworks/subnets", "apiVersion": "2024-05-01", "name": "[concat(parameters('vnetName'), '/a')]",
+				"properties": map[string]any{"addressPrefix": "10.50.1.0/24"}},
+		},
+	}
+	dep := base + "/resourcegroups/rg-dep/providers/Microsoft.Resources/deployments/d1?api-version=2025-04-01"
+	resp, m := do(t, pl, "PUT", dep, map[string]any{"properties": map[string]any{"mode": "Incremental", "template": tmpl, "parameters": map[string]any{"vnetName": map[string]any{"value": "vnet-dep"}}}})
+	if resp.StatusCode != 400 || !strings.Contains(jsonString(m), "concat") {
+		t.Fatalf("unsupported expression: %d %v", resp.StatusCode, m)
+	}
+	tmpl["resources"].([]any)[1].(map[string]any)["name"] = "vnet-dep/a"
+	resp, m = do(t, pl, "PUT", dep, map[string]any{"properties": map[string]any{"mode": "Incremental", "template": tmpl, "parameters": map[string]any{"vnetName": map[string]any{"value": "vnet-dep"}}}})
+	if resp.StatusCode != 201 || lookupPath(m, "properties.provisioningState") != "Succeeded" {
+		t.Fatalf("deployment: %d %v", resp.StatusCode, m)
+	}
+	if resp, m = do(t, pl, "GET", base+"/resourceGroups/rg-dep/providers/Microsoft.Network/virtualNetworks/vnet-dep/subnets/a?api-version=2024-05-01", nil); resp.StatusCode != 200 {
+		t.Fatalf("deployed subnet: %d %v", resp.StatusCode, m)
+	}
+	if resp, m = do(t, pl, "GET", base+"/resourcegroups/rg-dep/providers/Microsoft.Resources/deployments?api-version=2025-04-01", nil); len(m["value"].([]any)) != 1 {
+		t.Fatalf("deployments list: %v", m)
+	}
+	resp, m = do(t, pl, "POST", base+"/resourcegroups/rg-dep/exportTemplate?api-version=2025-04-01", map[string]any{"resources": []any{"*"}})
+	if resp.StatusCode != 200 || !strings.Contains(jsonString(m), `"name":"vnet-dep/a"`) {
+		t.Fatalf("export: %d %v", resp.StatusCode, m)
+	}
+}

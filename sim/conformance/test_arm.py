@@ -173,3 +173,9 @@ def test_expired_and_wrong_audience_tokens_are_401_with_challenge(sim):
                                       credential_scopes=[sim.endpoint + "/.default"], connection_verify=sim.cert)
     with pytest.raises(ClientAuthenticationError):
         list(client.resource_groups.list())
+
+
+def test_export_template(rm, rg):
+    # item 5: a 200 where Azure answers, not a 404
+    res = rm.resource_groups.begin_export_template(rg, {"resources": ["*"]}, polling_interval=0).result()
+    assert res.template["contentVersion"] == "1.0.0.0"
