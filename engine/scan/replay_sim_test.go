@@ -19,7 +19,7 @@ func TestReplayScannedTenant(t *testing.T) {
 		t.Skip("integration")
 	}
 	ctx := context.Background()
-	orig := startSim(t, sim.Options{Resources: 400, Subscriptions: 2, Seed: 21, Throttle: "off"})
+	orig := startSim(t, sim.Options{Resources: 2000, Subscriptions: 4, Seed: 21, Throttle: "off"})
 	if _, err := orig.engine(t).Run(ctx, fullRequest(orig.tenant)); err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestReplayScannedTenant(t *testing.T) {
 			resources++
 		}
 	}
-	if resources < 300 || len(e1) == 0 {
+	if resources < 2000 || len(e1) == 0 {
 		t.Fatalf("too small a scan to compare: %d resources, %d edges", resources, len(e1))
 	}
 	t.Logf("replayed %d nodes (%d resources), %d edges", len(n1), resources, len(e1))
