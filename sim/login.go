@@ -159,14 +159,17 @@ func (s *Simulator) oauthToken(w http.ResponseWriter, r *http.Request, tenantNam
 	writeJSON(w, http.StatusOK, out)
 }
 
-// msiToken serves the managed-identity endpoint (IMDS shape): GET with Metadata: true and
-// ?resource=; client_id / object_id / msi_res_id pick the identity.
+// msiToken serves the managed-identity endpoint in the shapes azidentity and the providers
+// speak: IMDS (GET, Metadata: true), App Service (GET, X-IDENTITY-HEADER; IDENTITY_ENDPOINT) and
+// Cloud Shell (POST form, Metadata: true; MSI_ENDPOINT); ?resource= (or the form's);
+// client_id / object_id / msi_res_id pick the identity.
 func (s *Simulator) msiToken(w http.ResponseWriter, r *http.Request) {
-	if !strings.EqualFold(r.Header.Get("Metadata"), "true") {
+	if !strings.EqualFold(r.Header.Get("Metadata"), "true") && r.Header.Get("X-IDENTITY-HEADER") == "" {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_request", "error_description": "Required metadata header not specified"})
 		return
 	}
-	q := r.URL.Query()
+	_ = r.ParseForm() // query and, for POST, the form body
+	q := r.Form
 	resource := q.Get("resource")
 	if resource == "" {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_request", "error_description": "Required query variable 'resource' is missing"})
