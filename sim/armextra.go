@@ -210,7 +210,11 @@ func vmInstanceView(r *resource) map[string]any {
 // its subscriptions. GET …/managementGroups, …/managementGroups/{id} ($expand=children,
 // $recurse), …/managementGroups/{id}/descendants and …/managementGroups/{id}/subscriptions.
 func (s *Simulator) serveManagementGroups(c *call, rest []string) {
-	if !s.checkVersion(c, c.r.URL.Query().Get("api-version"), versionsOf("Microsoft.Management/managementGroups"), "Microsoft.Management/managementGroups") {
+	typ := "Microsoft.Management/managementGroups"
+	if len(rest) == 4 && strings.EqualFold(rest[1], "providers") {
+		typ = rest[2] + "/" + rest[3]
+	}
+	if !s.checkVersion(c, c.r.URL.Query().Get("api-version"), versionsOf(typ, vAuth...), typ) {
 		return
 	}
 	t := c.t
@@ -244,6 +248,10 @@ func (s *Simulator) serveManagementGroups(c *call, rest []string) {
 			props["children"] = children
 		}
 		writeJSON(c.w, http.StatusOK, root)
+	case len(rest) == 4 && strings.EqualFold(rest[1], "providers") && strings.EqualFold(rest[2], "Microsoft.Authorization") &&
+		(strings.EqualFold(rest[3], "roleAssignments") || strings.EqualFold(rest[3], "roleDefinitions")):
+		// nothing is assigned at management group scope in simulated tenants
+		writeJSON(c.w, http.StatusOK, map[string]any{"value": []any{}})
 	case len(rest) == 2 && strings.EqualFold(rest[1], "descendants"):
 		value := make([]any, 0, len(subs))
 		for _, sub := range subs {

@@ -142,6 +142,9 @@ func TestManagementGroups(t *testing.T) {
 	if resp.StatusCode != 200 || len(m["value"].([]any)) != 3 {
 		t.Fatalf("descendants: %d %v", resp.StatusCode, m)
 	}
+	if resp, m = do(t, pl, "GET", base+"/"+tid+"/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01", nil); resp.StatusCode != 200 {
+		t.Fatalf("role assignments at the root group: %d %v", resp.StatusCode, m)
+	}
 	if resp, _ = do(t, pl, "GET", base+"/nope?api-version=2020-05-01", nil); resp.StatusCode != 404 {
 		t.Fatalf("unknown group: %d", resp.StatusCode)
 	}
