@@ -214,7 +214,7 @@ func (s *Simulator) serveManagementGroups(c *call, rest []string) {
 	if len(rest) == 4 && strings.EqualFold(rest[1], "providers") {
 		typ = rest[2] + "/" + rest[3]
 	}
-	if !s.checkVersion(c, c.r.URL.Query().Get("api-version"), versionsOf(typ, vAuth...), typ) {
+	if !s.checkVersion(c, c.r.URL.Query().Get("api-version"), versionsOf(typ), typ) {
 		return
 	}
 	t := c.t
