@@ -136,6 +136,12 @@ func (s *Simulator) serveARM(c *call) {
 			switch rest {
 			case "":
 				s.resourceGroupOp(c, sub, p.rg, method)
+			case "/moveresources", "/validatemoveresources":
+				if method != http.MethodPost {
+					armErr(c.w, http.StatusMethodNotAllowed, "MethodNotAllowed", "The requested method is not allowed.")
+					return
+				}
+				s.moveResources(c, sub, p.rg, rest == "/validatemoveresources")
 			case "/exporttemplate":
 				if method != http.MethodPost {
 					armErr(c.w, http.StatusMethodNotAllowed, "MethodNotAllowed", "The requested method is not allowed.")

@@ -193,3 +193,35 @@ func TestTemplateExportAndDeployment(t *testing.T) {
 		t.Fatalf("export: %d %v", resp.StatusCode, m)
 	}
 }
+
+// TestMoveResources: a storage account moves with its children to another group (and
+// subscription); the old id is gone, the new one answers; a resource not in the source group
+// is a 400.
+func TestMoveResources(t *testing.T) {
+	f := startSim(t, Options{Resources: 300, Subscriptions: 2, Seed: 3, Throttle: "off"})
+	pl := pipeline(f.cred, f.srv.ARMEndpoint+"/.default")
+	st := firstOfType(t, f, "microsoft.storage/storageaccounts")
+	p, _ := parsePath(st)
+	target := "/subscriptions/" + f.subs[1] + "/resourceGroups/rg-moved"
+	if resp, m := do(t, pl, "PUT", f.srv.ARMEndpoint+target+"?api-version=2025-04-01", map[string]any{"location": "westeurope"}); resp.StatusCode != 201 {
+		t.Fatalf("target rg: %v", m)
+	}
+	src := f.srv.ARMEndpoint + "/subscriptions/" + p.sub + "/resourceGroups/" + p.rg
+	if resp, m := do(t, pl, "POST", src+"/moveResources?api-version=2025-04-01", map[string]any{"resources": []any{st + "x"}, "targetResourceGroup": target}); resp.StatusCode != 400 {
+		t.Fatalf("unknown resource: %d %v", resp.StatusCode, m)
+	}
+	resp, m := do(t, pl, "POST", src+"/moveResources?api-version=2025-04-01", map[string]any{"resources": []any{st}, "targetResourceGroup": target})
+	if resp.StatusCode != 202 || resp.Header.Get("Location") == "" {
+		t.Fatalf("move: %d %v", resp.StatusCode, m)
+	}
+	if resp, _ := do(t, pl, "GET", f.srv.ARMEndpoint+st+"?api-version=2024-01-01", nil); resp.StatusCode != 404 {
+		t.Fatalf("old id after the move: %d", resp.StatusCode)
+	}
+	moved := f.srv.ARMEndpoint + target + "/providers/Microsoft.Storage/storageAccounts/" + p.names[0]
+	if resp, m := do(t, pl, "GET", moved+"?api-version=2024-01-01", nil); resp.StatusCode != 200 || !strings.EqualFold(m["id"].(string), strings.TrimPrefix(moved, f.srv.ARMEndpoint)) {
+		t.Fatalf("moved id: %d %v", resp.StatusCode, m)
+	}
+	if resp, m := do(t, pl, "GET", moved+"/blobServices/default/containers?api-version=2024-01-01", nil); resp.StatusCode != 200 || len(m["value"].([]any)) == 0 {
+		t.Fatalf("moved children: %d %v", resp.StatusCode, m)
+	}
+}
