@@ -260,6 +260,9 @@ func (s *Simulator) serveARM(c *call) {
 	info := s.st.types[strings.ToLower(typ)]
 	s.st.mu.RUnlock()
 	if info == nil {
+		info = s.st.publishedType(p)
+	}
+	if info == nil {
 		s.unknownType(c, p, apiVersion)
 		return
 	}

@@ -225,3 +225,25 @@ func TestMoveResources(t *testing.T) {
 		t.Fatalf("moved children: %d %v", resp.StatusCode, m)
 	}
 }
+
+// TestPublishedTypesTheSimulatorDoesNotModel: a real type outside the built-in list (from
+// apiversions.txt) is served as a plain resource: 404 ResourceNotFound when absent, PUT/GET/list.
+func TestPublishedTypesTheSimulatorDoesNotModel(t *testing.T) {
+	f := startSim(t, Options{Resources: 20, Seed: 3, Throttle: "off"})
+	pl := pipeline(f.cred, f.srv.ARMEndpoint+"/.default")
+	rg := f.srv.ARMEndpoint + "/subscriptions/" + f.subs[0] + "/resourceGroups/rg-x"
+	do(t, pl, "PUT", rg+"?api-version=2025-04-01", map[string]any{"location": "westeurope"})
+	ddos := rg + "/providers/Microsoft.Network/ddosProtectionPlans/ddos1"
+	if resp, m := do(t, pl, "GET", ddos+"?api-version=2023-09-01", nil); resp.StatusCode != 404 || lookupPath(m, "error.code") != "ResourceNotFound" {
+		t.Fatalf("absent: %d %v", resp.StatusCode, m)
+	}
+	if resp, m := do(t, pl, "PUT", ddos+"?api-version=2023-09-01", map[string]any{"location": "westeurope", "properties": map[string]any{}}); resp.StatusCode != 201 {
+		t.Fatalf("put: %d %v", resp.StatusCode, m)
+	}
+	if resp, m := do(t, pl, "GET", rg+"/providers/Microsoft.Network/ddosProtectionPlans?api-version=2023-09-01", nil); resp.StatusCode != 200 || len(m["value"].([]any)) != 1 {
+		t.Fatalf("list: %d %v", resp.StatusCode, m)
+	}
+	if resp, m := do(t, pl, "GET", ddos+"?api-version=1999-01-01", nil); resp.StatusCode != 400 || lookupPath(m, "error.code") != "NoRegisteredProviderFound" {
+		t.Fatalf("bad version: %d %v", resp.StatusCode, m)
+	}
+}
