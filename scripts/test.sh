@@ -113,7 +113,7 @@ step_python_sdk() { # Microsoft's Python SDKs against `atg sim serve` (sim/confo
 		touch "$venv/.installed"
 	fi
 	go build -o .tools/atg-conformance .
-	ATG_BIN="$PWD/.tools/atg-conformance" "$venv/bin/python" -m pytest -p no:cacheprovider sim/conformance
+	PYTHONDONTWRITEBYTECODE=1 ATG_BIN="$PWD/.tools/atg-conformance" "$venv/bin/python" -m pytest -p no:cacheprovider sim/conformance
 }
 
 step_services() {

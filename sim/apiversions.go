@@ -15,19 +15,44 @@ import (
 //go:embed apiversions.txt
 var publishedVersionsTxt string
 
-// published maps a lower-cased type ("microsoft.network/virtualnetworks") to its versions, ascending.
-var published = parsePublished(publishedVersionsTxt)
+// published maps a lower-cased type ("microsoft.network/virtualnetworks") to its versions,
+// ascending; publishedName to its original casing.
+var published, publishedName = parsePublished(publishedVersionsTxt)
 
-func parsePublished(txt string) map[string][]string {
-	m := map[string][]string{}
+func parsePublished(txt string) (map[string][]string, map[string]string) {
+	m, names := map[string][]string{}, map[string]string{}
 	for _, line := range strings.Split(txt, "\n") {
 		f := strings.Fields(line)
 		if len(f) < 2 || strings.HasPrefix(f[0], "#") {
 			continue
 		}
 		m[strings.ToLower(f[0])] = f[1:]
+		names[strings.ToLower(f[0])] = f[0]
 	}
-	return m
+	return m, names
+}
+
+// publishedType returns a type the simulator does not model but Azure publishes, registered
+// on first use as a plain resource type (no location required, listed by Resource Graph when
+// top-level in a resource group): GET of an absent one is 404 ResourceNotFound, PUT stores it.
+func (st *store) publishedType(p armPath) *typeInfo {
+	lt := strings.ToLower(p.fullType())
+	vs := published[lt]
+	if len(vs) == 0 {
+		return nil
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if info := st.types[lt]; info != nil {
+		return info
+	}
+	ext := strings.Contains(strings.ToLower(p.scope), "/providers/")
+	info := &typeInfo{Type: publishedName[lt], APIVersions: slices.Clone(vs), InARG: len(p.types) == 1 && !ext, Extension: ext && len(p.types) == 1}
+	if strings.HasPrefix(lt, "microsoft.network/") && !strings.Contains(lt, "dnszones") {
+		info.LRO, info.AsyncDelete = true, true // as the built-in Microsoft.Network types
+	}
+	st.types[lt] = info
+	return info
 }
 
 // versionsOf returns the published versions of a type merged with extra (ascending, unique).

@@ -42,6 +42,13 @@ func (s *Simulator) serveARM(c *call) {
 				"tenantCategory": "Home", "displayName": c.t.name, "defaultDomain": c.t.domain, "domains": []any{c.t.domain}}}})
 		case strings.HasPrefix(lp, "/providers/microsoft.authorization/roledefinitions/") && method == http.MethodGet:
 			s.getRoleDefinition(c, "", path[strings.LastIndexByte(path, '/')+1:])
+		case (lp == "/providers/microsoft.management/managementgroups" || strings.HasPrefix(lp, "/providers/microsoft.management/managementgroups/")) && method == http.MethodGet:
+			rest := strings.Trim(path[len("/providers/Microsoft.Management/managementGroups"):], "/")
+			var segs []string
+			if rest != "" {
+				segs = strings.Split(rest, "/")
+			}
+			s.serveManagementGroups(c, segs)
 		case lp == "/providers" && method == http.MethodGet:
 			s.st.mu.RLock()
 			v := providersJSON(s.st.types, "")
@@ -129,6 +136,18 @@ func (s *Simulator) serveARM(c *call) {
 			switch rest {
 			case "":
 				s.resourceGroupOp(c, sub, p.rg, method)
+			case "/moveresources", "/validatemoveresources":
+				if method != http.MethodPost {
+					armErr(c.w, http.StatusMethodNotAllowed, "MethodNotAllowed", "The requested method is not allowed.")
+					return
+				}
+				s.moveResources(c, sub, p.rg, rest == "/validatemoveresources")
+			case "/exporttemplate":
+				if method != http.MethodPost {
+					armErr(c.w, http.StatusMethodNotAllowed, "MethodNotAllowed", "The requested method is not allowed.")
+					return
+				}
+				s.exportTemplate(c, sub, p.rg)
 			case "/resources":
 				s.st.mu.RLock()
 				rg := sub.rgs[strings.ToLower(p.rg)]
@@ -174,6 +193,14 @@ func (s *Simulator) serveARM(c *call) {
 	}
 	if p.rg == "" && len(p.types) == 2 && strings.EqualFold(p.types[0], "locations") && strings.EqualFold(p.types[1], "operationResults") && !p.collection {
 		s.operationResult(c, p.names[1])
+		return
+	}
+	// Template deployments at resource group scope.
+	if strings.EqualFold(p.ns, "Microsoft.Resources") && len(p.types) == 1 && strings.EqualFold(p.types[0], "deployments") && p.rg != "" && !strings.Contains(strings.ToLower(p.scope), "/providers/") {
+		if !s.checkVersion(c, apiVersion, rmAPIVersions, "Microsoft.Resources/deployments") {
+			return
+		}
+		s.serveDeployment(c, sub, p, method)
 		return
 	}
 	// Tags at a scope: {scope}/providers/Microsoft.Resources/tags/default.
@@ -232,6 +259,9 @@ func (s *Simulator) serveARM(c *call) {
 	s.st.mu.RLock()
 	info := s.st.types[strings.ToLower(typ)]
 	s.st.mu.RUnlock()
+	if info == nil {
+		info = s.st.publishedType(p)
+	}
 	if info == nil {
 		s.unknownType(c, p, apiVersion)
 		return

@@ -205,3 +205,68 @@ func vmInstanceView(r *resource) map[string]any {
 		},
 	}
 }
+
+// Management groups: every tenant has its Tenant Root Group (named by the tenant id) holding
+// its subscriptions. GET …/managementGroups, …/managementGroups/{id} ($expand=children,
+// $recurse), …/managementGroups/{id}/descendants and …/managementGroups/{id}/subscriptions.
+func (s *Simulator) serveManagementGroups(c *call, rest []string) {
+	typ := "Microsoft.Management/managementGroups"
+	if len(rest) == 4 && strings.EqualFold(rest[1], "providers") {
+		typ = rest[2] + "/" + rest[3]
+	}
+	if !s.checkVersion(c, c.r.URL.Query().Get("api-version"), versionsOf(typ), typ) {
+		return
+	}
+	t := c.t
+	rootID := "/providers/Microsoft.Management/managementGroups/" + t.id
+	root := map[string]any{"id": rootID, "type": "Microsoft.Management/managementGroups", "name": t.id,
+		"properties": map[string]any{"tenantId": t.id, "displayName": "Tenant Root Group"}}
+	s.st.mu.RLock()
+	var subs []map[string]any
+	for _, sid := range t.subs {
+		sub := s.st.subs[sid]
+		subs = append(subs, map[string]any{"id": "/subscriptions/" + sub.id, "type": "/subscriptions", "name": sub.id, "displayName": sub.name})
+	}
+	s.st.mu.RUnlock()
+	if len(rest) == 0 {
+		writeJSON(c.w, http.StatusOK, map[string]any{"value": []any{root}})
+		return
+	}
+	if !strings.EqualFold(rest[0], t.id) {
+		armErr(c.w, http.StatusNotFound, "NotFound", fmt.Sprintf("'%s' not found", rest[0]))
+		return
+	}
+	switch {
+	case len(rest) == 1:
+		props := root["properties"].(map[string]any)
+		props["details"] = map[string]any{"version": 1, "updatedTime": "2025-01-15T09:00:00Z", "updatedBy": "00000000-0000-0000-0000-000000000000"}
+		if strings.Contains(strings.ToLower(c.r.URL.Query().Get("$expand")), "children") {
+			children := make([]any, 0, len(subs))
+			for _, s := range subs {
+				children = append(children, s)
+			}
+			props["children"] = children
+		}
+		writeJSON(c.w, http.StatusOK, root)
+	case len(rest) == 4 && strings.EqualFold(rest[1], "providers") && strings.EqualFold(rest[2], "Microsoft.Authorization") &&
+		(strings.EqualFold(rest[3], "roleAssignments") || strings.EqualFold(rest[3], "roleDefinitions")):
+		// nothing is assigned at management group scope in simulated tenants
+		writeJSON(c.w, http.StatusOK, map[string]any{"value": []any{}})
+	case len(rest) == 2 && strings.EqualFold(rest[1], "descendants"):
+		value := make([]any, 0, len(subs))
+		for _, sub := range subs {
+			value = append(value, map[string]any{"id": sub["id"], "type": "Microsoft.Management/managementGroups/subscriptions", "name": sub["name"],
+				"properties": map[string]any{"displayName": sub["displayName"], "parent": map[string]any{"id": rootID}}})
+		}
+		writeJSON(c.w, http.StatusOK, map[string]any{"value": value})
+	case len(rest) == 2 && strings.EqualFold(rest[1], "subscriptions"):
+		value := make([]any, 0, len(subs))
+		for _, sub := range subs {
+			value = append(value, map[string]any{"id": rootID + "/subscriptions/" + fmt.Sprint(sub["name"]), "type": "Microsoft.Management/managementGroups/subscriptions",
+				"name": sub["name"], "properties": map[string]any{"tenant": t.id, "displayName": sub["displayName"], "parent": map[string]any{"id": rootID}, "state": "Active"}})
+		}
+		writeJSON(c.w, http.StatusOK, map[string]any{"value": value})
+	default:
+		armErr(c.w, http.StatusNotFound, "NotFound", fmt.Sprintf("The requested path '%s' is not supported by the simulator.", c.r.URL.Path))
+	}
+}

@@ -123,3 +123,127 @@ func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestManagementGroups: the Tenant Root Group holds the tenant's subscriptions.
+func TestManagementGroups(t *testing.T) {
+	f := startSim(t, Options{Resources: 20, Subscriptions: 3, Seed: 3, Throttle: "off"})
+	pl := pipeline(f.cred, f.srv.ARMEndpoint+"/.default")
+	base := f.srv.ARMEndpoint + "/providers/Microsoft.Management/managementGroups"
+	tid := f.srv.TenantIDs[0]
+	resp, m := do(t, pl, "GET", base+"?api-version=2020-05-01", nil)
+	if resp.StatusCode != 200 || !strings.Contains(jsonString(m), "Tenant Root Group") {
+		t.Fatalf("list: %d %v", resp.StatusCode, m)
+	}
+	resp, m = do(t, pl, "GET", base+"/"+tid+"?api-version=2020-05-01&$expand=children&$recurse=true", nil)
+	if resp.StatusCode != 200 || len(lookupPath(m, "properties.children").([]any)) != 3 {
+		t.Fatalf("get: %d %v", resp.StatusCode, m)
+	}
+	resp, m = do(t, pl, "GET", base+"/"+tid+"/descendants?api-version=2020-05-01", nil)
+	if resp.StatusCode != 200 || len(m["value"].([]any)) != 3 {
+		t.Fatalf("descendants: %d %v", resp.StatusCode, m)
+	}
+	if resp, m = do(t, pl, "GET", base+"/"+tid+"/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01", nil); resp.StatusCode != 200 {
+		t.Fatalf("role assignments at the root group: %d %v", resp.StatusCode, m)
+	}
+	if resp, _ = do(t, pl, "GET", base+"/nope?api-version=2020-05-01", nil); resp.StatusCode != 404 {
+		t.Fatalf("unknown group: %d", resp.StatusCode)
+	}
+}
+
+// TestTemplateExportAndDeployment: a group's template exports; a template deploys its
+// resources through ARM's own validation (parameters, variables, resourceGroup(), resourceId);
+// an expression the simulator does not evaluate fails the deployment instead of deploying
+// something else.
+func TestTemplateExportAndDeployment(t *testing.T) {
+	f := startSim(t, Options{Resources: 20, Seed: 3, Throttle: "off"})
+	pl := pipeline(f.cred, f.srv.ARMEndpoint+"/.default")
+	base := f.srv.ARMEndpoint + "/subscriptions/" + f.subs[0]
+	if resp, m := do(t, pl, "PUT", base+"/resourcegroups/rg-dep?api-version=2025-04-01", map[string]any{"location": "westeurope"}); resp.StatusCode != 201 {
+		t.Fatalf("rg: %v", m)
+	}
+	tmpl := map[string]any{
+		"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+		"parameters": map[string]any{"vnetName": map[string]any{"type": "string", "defaultValue": "vnet-default"}},
+		"variables":  map[string]any{"prefix": "10.50.0.0/16"},
+		"resources": []any{
+			map[string]any{"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01", "name": "[parameters('vnetName')]", "location": "[resourceGroup().location]",
+				"properties": map[string]any{"addressSpace": map[string]any{"addressPrefixes": []any{"[variables('prefix')]"}}}},
+			map[string]any{"type": "Microsoft.Network/virtualNetworks/subnets", "apiVersion": "2024-05-01", "name": "[concat(parameters('vnetName'), '/a')]",
+				"properties": map[string]any{"addressPrefix": "10.50.1.0/24"}},
+		},
+	}
+	dep := base + "/resourcegroups/rg-dep/providers/Microsoft.Resources/deployments/d1?api-version=2025-04-01"
+	resp, m := do(t, pl, "PUT", dep, map[string]any{"properties": map[string]any{"mode": "Incremental", "template": tmpl, "parameters": map[string]any{"vnetName": map[string]any{"value": "vnet-dep"}}}})
+	if resp.StatusCode != 400 || !strings.Contains(jsonString(m), "concat") {
+		t.Fatalf("unsupported expression: %d %v", resp.StatusCode, m)
+	}
+	tmpl["resources"].([]any)[1].(map[string]any)["name"] = "vnet-dep/a"
+	resp, m = do(t, pl, "PUT", dep, map[string]any{"properties": map[string]any{"mode": "Incremental", "template": tmpl, "parameters": map[string]any{"vnetName": map[string]any{"value": "vnet-dep"}}}})
+	if resp.StatusCode != 201 || lookupPath(m, "properties.provisioningState") != "Succeeded" {
+		t.Fatalf("deployment: %d %v", resp.StatusCode, m)
+	}
+	if resp, m = do(t, pl, "GET", base+"/resourceGroups/rg-dep/providers/Microsoft.Network/virtualNetworks/vnet-dep/subnets/a?api-version=2024-05-01", nil); resp.StatusCode != 200 {
+		t.Fatalf("deployed subnet: %d %v", resp.StatusCode, m)
+	}
+	if resp, m = do(t, pl, "GET", base+"/resourcegroups/rg-dep/providers/Microsoft.Resources/deployments?api-version=2025-04-01", nil); len(m["value"].([]any)) != 1 {
+		t.Fatalf("deployments list: %v", m)
+	}
+	resp, m = do(t, pl, "POST", base+"/resourcegroups/rg-dep/exportTemplate?api-version=2025-04-01", map[string]any{"resources": []any{"*"}})
+	if resp.StatusCode != 200 || !strings.Contains(jsonString(m), `"name":"vnet-dep/a"`) {
+		t.Fatalf("export: %d %v", resp.StatusCode, m)
+	}
+}
+
+// TestMoveResources: a storage account moves with its children to another group (and
+// subscription); the old id is gone, the new one answers; a resource not in the source group
+// is a 400.
+func TestMoveResources(t *testing.T) {
+	f := startSim(t, Options{Resources: 300, Subscriptions: 2, Seed: 3, Throttle: "off"})
+	pl := pipeline(f.cred, f.srv.ARMEndpoint+"/.default")
+	st := firstOfType(t, f, "microsoft.storage/storageaccounts")
+	p, _ := parsePath(st)
+	target := "/subscriptions/" + f.subs[1] + "/resourceGroups/rg-moved"
+	if resp, m := do(t, pl, "PUT", f.srv.ARMEndpoint+target+"?api-version=2025-04-01", map[string]any{"location": "westeurope"}); resp.StatusCode != 201 {
+		t.Fatalf("target rg: %v", m)
+	}
+	src := f.srv.ARMEndpoint + "/subscriptions/" + p.sub + "/resourceGroups/" + p.rg
+	if resp, m := do(t, pl, "POST", src+"/moveResources?api-version=2025-04-01", map[string]any{"resources": []any{st + "x"}, "targetResourceGroup": target}); resp.StatusCode != 400 {
+		t.Fatalf("unknown resource: %d %v", resp.StatusCode, m)
+	}
+	resp, m := do(t, pl, "POST", src+"/moveResources?api-version=2025-04-01", map[string]any{"resources": []any{st}, "targetResourceGroup": target})
+	if resp.StatusCode != 202 || resp.Header.Get("Location") == "" {
+		t.Fatalf("move: %d %v", resp.StatusCode, m)
+	}
+	if resp, _ := do(t, pl, "GET", f.srv.ARMEndpoint+st+"?api-version=2024-01-01", nil); resp.StatusCode != 404 {
+		t.Fatalf("old id after the move: %d", resp.StatusCode)
+	}
+	moved := f.srv.ARMEndpoint + target + "/providers/Microsoft.Storage/storageAccounts/" + p.names[0]
+	if resp, m := do(t, pl, "GET", moved+"?api-version=2024-01-01", nil); resp.StatusCode != 200 || !strings.EqualFold(m["id"].(string), strings.TrimPrefix(moved, f.srv.ARMEndpoint)) {
+		t.Fatalf("moved id: %d %v", resp.StatusCode, m)
+	}
+	if resp, m := do(t, pl, "GET", moved+"/blobServices/default/containers?api-version=2024-01-01", nil); resp.StatusCode != 200 || len(m["value"].([]any)) == 0 {
+		t.Fatalf("moved children: %d %v", resp.StatusCode, m)
+	}
+}
+
+// TestPublishedTypesTheSimulatorDoesNotModel: a real type outside the built-in list (from
+// apiversions.txt) is served as a plain resource: 404 ResourceNotFound when absent, PUT/GET/list.
+func TestPublishedTypesTheSimulatorDoesNotModel(t *testing.T) {
+	f := startSim(t, Options{Resources: 20, Seed: 3, Throttle: "off"})
+	pl := pipeline(f.cred, f.srv.ARMEndpoint+"/.default")
+	rg := f.srv.ARMEndpoint + "/subscriptions/" + f.subs[0] + "/resourceGroups/rg-x"
+	do(t, pl, "PUT", rg+"?api-version=2025-04-01", map[string]any{"location": "westeurope"})
+	ddos := rg + "/providers/Microsoft.Network/ddosProtectionPlans/ddos1"
+	if resp, m := do(t, pl, "GET", ddos+"?api-version=2023-09-01", nil); resp.StatusCode != 404 || lookupPath(m, "error.code") != "ResourceNotFound" {
+		t.Fatalf("absent: %d %v", resp.StatusCode, m)
+	}
+	if resp, m := do(t, pl, "PUT", ddos+"?api-version=2023-09-01", map[string]any{"location": "westeurope", "properties": map[string]any{}}); resp.StatusCode != 201 {
+		t.Fatalf("put: %d %v", resp.StatusCode, m)
+	}
+	if resp, m := do(t, pl, "GET", rg+"/providers/Microsoft.Network/ddosProtectionPlans?api-version=2023-09-01", nil); resp.StatusCode != 200 || len(m["value"].([]any)) != 1 {
+		t.Fatalf("list: %d %v", resp.StatusCode, m)
+	}
+	if resp, m := do(t, pl, "GET", ddos+"?api-version=1999-01-01", nil); resp.StatusCode != 400 || lookupPath(m, "error.code") != "NoRegisteredProviderFound" {
+		t.Fatalf("bad version: %d %v", resp.StatusCode, m)
+	}
+}

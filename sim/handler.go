@@ -53,6 +53,9 @@ func (s *Simulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Stats())
 		return
 	}
+	if s.serveUnauthenticated(w, r) { // ARM metadata, login and managed-identity token endpoints
+		return
+	}
 	c := &call{w: w, r: r, base: baseURL(r)}
 	switch {
 	case s.graphPrefixOf(path) != "":

@@ -19,10 +19,11 @@ var graphODataType = map[string]string{"user": "#microsoft.graph.user", "group":
 	"device": "#microsoft.graph.device", "directoryRole": "#microsoft.graph.directoryRole"}
 
 // graphNavs: the navigation properties each kind has (GET {col}/{id}/{nav}, $expand=nav).
+// appRoleAssignments / appRoleAssignedTo are always empty: app roles are not modelled.
 var graphNavs = map[string][]string{
-	"user":             {"memberOf", "transitiveMemberOf", "ownedObjects", "registeredDevices", "ownedDevices"},
-	"group":            {"members", "transitiveMembers", "memberOf", "transitiveMemberOf", "owners"},
-	"servicePrincipal": {"memberOf", "transitiveMemberOf", "owners", "ownedObjects"},
+	"user":             {"memberOf", "transitiveMemberOf", "ownedObjects", "registeredDevices", "ownedDevices", "appRoleAssignments"},
+	"group":            {"members", "transitiveMembers", "memberOf", "transitiveMemberOf", "owners", "appRoleAssignments"},
+	"servicePrincipal": {"memberOf", "transitiveMemberOf", "owners", "ownedObjects", "appRoleAssignments", "appRoleAssignedTo"},
 	"application":      {"owners"},
 	"device":           {"memberOf", "transitiveMemberOf", "registeredOwners", "registeredUsers"},
 	"directoryRole":    {"members"},

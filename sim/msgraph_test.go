@@ -100,6 +100,7 @@ func TestGraphODataAsGraph(t *testing.T) {
 		"/v1.0/users/" + user + "?$expand=memberOf":    `"memberOf":[`,
 		"/v1.0/directoryObjects/" + user:               "#microsoft.graph.user",
 		"/beta/users/" + user + "/transitiveMemberOf":  "Global Administrator",
+		"/v1.0/users/" + user + "/appRoleAssignments":  `"value":[]`,
 	} {
 		resp, body := rawGet(t, f, path, ut)
 		if resp.StatusCode != 200 || !strings.Contains(body, want) {

@@ -40,12 +40,15 @@ type Options struct {
 	// rg-imported (example payloads whose ids are placeholders).
 	FromRehome bool
 	// FromGraph replays a scanned tenant: an `atg graph export --format json` file (.gz too).
-	FromGraph   string
-	GraphPrefix string // MS Graph path prefix, default "/v1.0"
-	PageSize    int    // ARM list page size (default 1000; subscriptions and child lists use it too)
-	GraphPage   int    // MS Graph default page size (default 100)
-	TLS         bool   // Start serves HTTPS with a generated self-signed certificate
-	Logger      *slog.Logger
+	FromGraph string
+	// PlatformResources adds what Azure creates itself (private endpoint NICs, AKS node resource
+	// groups with their scale sets, load balancers and public IPs) on top of Resources.
+	PlatformResources bool
+	GraphPrefix       string // MS Graph path prefix, default "/v1.0"
+	PageSize          int    // ARM list page size (default 1000; subscriptions and child lists use it too)
+	GraphPage         int    // MS Graph default page size (default 100)
+	TLS               bool   // Start serves HTTPS with a generated self-signed certificate
+	Logger            *slog.Logger
 	// Now is the time source for throttling (tests inject a fake clock); default time.Now.
 	Now func() time.Time
 }
@@ -178,6 +181,9 @@ func (s *Simulator) build() error {
 	}
 	generateTenant(s.st, t0, first, s.opts.Resources, s.opts.Seed)
 	generateDirectoryExtras(t0, s.opts.Seed)
+	if s.opts.PlatformResources {
+		addPlatformResources(s.st, t0, s.opts.Seed)
+	}
 	if s.opts.PlantPosture {
 		t0.posture = plantPosture(s.st, t0, first[0], s.opts.Seed)
 	}

@@ -91,6 +91,8 @@ type store struct {
 	// global indexes the top-level resources whose names are global DNS names
 	// (globalNames): "type|lower name" -> resource key.
 	global map[string]string
+	// deployments holds template deployments by lower-cased id.
+	deployments map[string]*deploymentRec
 }
 
 type asyncOp struct {
@@ -104,7 +106,7 @@ type asyncOp struct {
 func newStore() *store {
 	return &store{tenantBy: map[string]*tenant{}, subs: map[string]*subscription{},
 		res: map[string]*resource{}, children: map[string][]string{}, types: builtinTypes(), ops: map[string]*asyncOp{},
-		global: map[string]string{}}
+		global: map[string]string{}, deployments: map[string]*deploymentRec{}}
 }
 
 func (s *store) addTenant(t *tenant) {

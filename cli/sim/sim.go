@@ -87,6 +87,7 @@ and serves until SIGINT or SIGTERM.`,
 	fl.DurationVar(&opts.Sim.LatencyJitter, "latency-jitter", 0, "latency jitter (±)")
 	fl.Float64Var(&opts.Sim.Faults, "faults", 0, "fraction of requests that fault (500/503/429 with Retry-After, reset, slow)")
 	fl.StringVar(&opts.Sim.FromDir, "from", "", "serve the ARM JSON envelopes of this directory (their subscriptions, resource groups and ids) instead of generating")
+	fl.BoolVar(&opts.Sim.PlatformResources, "platform-resources", false, "add what Azure creates itself: private endpoint NICs, AKS MC_ node resource groups (scale set, load balancer, public IP, NSG); on top of --resources")
 	fl.StringVar(&opts.Sim.FromGraph, "from-graph", "", "replay a scanned tenant: an 'atg graph export --format json' file (.json or .json.gz)")
 	fl.BoolVar(&opts.Sim.FromRehome, "from-rehome", false, "with --from: re-home every envelope into one subscription and resource group rg-imported (example payloads with placeholder ids)")
 	fl.StringVar(&opts.TruthFile, "truth", "", "write the ground truth JSON to this file")

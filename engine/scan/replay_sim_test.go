@@ -19,7 +19,7 @@ func TestReplayScannedTenant(t *testing.T) {
 		t.Skip("integration")
 	}
 	ctx := context.Background()
-	orig := startSim(t, sim.Options{Resources: 400, Subscriptions: 2, Seed: 21, Throttle: "off"})
+	orig := startSim(t, sim.Options{Resources: 2000, Subscriptions: 4, Seed: 21, Throttle: "off"})
 	if _, err := orig.engine(t).Run(ctx, fullRequest(orig.tenant)); err != nil {
 		t.Fatal(err)
 	}
@@ -73,8 +73,44 @@ func TestReplayScannedTenant(t *testing.T) {
 			resources++
 		}
 	}
-	if resources < 300 || len(e1) == 0 {
+	if resources < 2000 || len(e1) == 0 {
 		t.Fatalf("too small a scan to compare: %d resources, %d edges", resources, len(e1))
 	}
 	t.Logf("replayed %d nodes (%d resources), %d edges", len(n1), resources, len(e1))
+}
+
+// TestScanFromDirKeepsIDs: atg sim serve --from DIR with same-named resources in two groups of
+// two subscriptions: a scan finds every one under its original id (casing kept).
+func TestScanFromDirKeepsIDs(t *testing.T) {
+	subs := []string{"11111111-aaaa-4aaa-8aaa-111111111111", "22222222-bbbb-4bbb-8bbb-222222222222"}
+	dir := t.TempDir()
+	var want []string
+	for i, sub := range subs {
+		var items []string
+		for _, rg := range []string{"RG-Prod", "rg-Dev"} {
+			id := "/subscriptions/" + sub + "/resourceGroups/" + rg + "/providers/Microsoft.Storage/storageAccounts/stshared"
+			want = append(want, id)
+			items = append(items, `{"id":"`+id+`","name":"stshared","type":"Microsoft.Storage/storageAccounts","location":"westeurope","kind":"StorageV2","sku":{"name":"Standard_LRS"},"properties":{"minimumTlsVersion":"TLS1_2"}}`)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "sub"+string(rune('a'+i))+".json"), []byte(`{"value":[`+strings.Join(items, ",")+`]}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := startSim(t, sim.Options{FromDir: dir, Throttle: "off"})
+	if _, err := env.engine(t).Run(context.Background(), fullRequest(env.tenant)); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	_ = env.store.Nodes(context.Background(), env.tenant, graph.NodeQuery{Labels: []graph.Label{graph.LabelResource}}, func(n graph.Node) error {
+		got[n.Props[graph.PropID].(string)] = true
+		return nil
+	})
+	for _, id := range want {
+		if !got[id] {
+			t.Errorf("scan lacks %s (has %v)", id, got)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("scan found %d resources, want %d", len(got), len(want))
+	}
 }

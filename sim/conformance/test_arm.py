@@ -173,3 +173,18 @@ def test_expired_and_wrong_audience_tokens_are_401_with_challenge(sim):
                                       credential_scopes=[sim.endpoint + "/.default"], connection_verify=sim.cert)
     with pytest.raises(ClientAuthenticationError):
         list(client.resource_groups.list())
+
+
+def test_export_template(rm, rg):
+    # item 5: a 200 where Azure answers, not a 404
+    res = rm.resource_groups.begin_export_template(rg, {"resources": ["*"]}, polling_interval=0).result()
+    assert res.template["contentVersion"] == "1.0.0.0"
+
+
+def test_move_resources(sim, rm, rg):
+    rm.resource_groups.create_or_update("rg-move-target", {"location": LOC})
+    st = sim.client(StorageManagementClient, sim.subs[0])
+    acct = st.storage_accounts.begin_create(rg, "stpymove01", {"location": LOC, "kind": "StorageV2", "sku": {"name": "Standard_LRS"}}, polling_interval=0).result()
+    target = "/subscriptions/%s/resourceGroups/rg-move-target" % sim.subs[0]
+    rm.resources.begin_move_resources(rg, {"resources": [acct.id], "targetResourceGroup": target}, polling_interval=0).result()
+    assert [a.name for a in st.storage_accounts.list_by_resource_group("rg-move-target")] == ["stpymove01"]

@@ -3,6 +3,15 @@
 //
 //	go run ./tools/apiversions -specs /path/to/azure-rest-api-specs [-out sim/apiversions.txt]
 //
+// Without a specs checkout, -index FILE reads "Namespace/type@version" lines instead, such as the
+// bicep-types index (generated from the same specs) that the azapi provider embeds:
+//
+//	strings -n 12 terraform-provider-azapi | grep -oE '[Mm]icrosoft\.[A-Za-z]+/[A-Za-z/]+@[0-9]{4}-[0-9]{2}-[0-9]{2}(-[a-z]+)?' | sort -u > index.txt
+//	go run ./tools/apiversions -index index.txt -extra sim/apiversions.txt
+//
+// -extra FILE (a previous list) adds, per type, only versions newer than the newest the specs or
+// index have (versions published after the index was built); types the index lacks keep theirs.
+//
 // -specs is a work tree or a git directory (then files are read with git ls-tree / cat-file at
 // -rev, default HEAD). Every OpenAPI file under specification/*/resource-manager/**/
 // {stable,preview}/<api-version>/ contributes its version to each resource type its paths
@@ -41,27 +50,52 @@ const defaultNamespaces = "Microsoft.Network,Microsoft.Compute,Microsoft.Storage
 var specPath = regexp.MustCompile(`^specification/[^/]+/resource-manager/(?:.*/)?(?:stable|preview)/(\d{4}-\d{2}-\d{2}(?:-[A-Za-z0-9]+)?)/[^/]+\.json$`)
 
 func main() {
-	specs := flag.String("specs", "", "azure-rest-api-specs work tree or git directory (required)")
+	specs := flag.String("specs", "", "azure-rest-api-specs work tree or git directory")
+	index := flag.String("index", "", "file of Namespace/type@version lines (instead of, or with, -specs)")
+	extra := flag.String("extra", "", "a previous list: its versions newer than the specs' or index's are kept")
 	rev := flag.String("rev", "HEAD", "revision to read when -specs is a git directory")
 	out := flag.String("out", "sim/apiversions.txt", "file to write ('-' for stdout)")
 	nss := flag.String("namespaces", defaultNamespaces, "comma-separated provider namespaces to keep")
 	flag.Parse()
-	if *specs == "" {
-		fmt.Fprintln(os.Stderr, "apiversions: -specs is required")
+	if *specs == "" && *index == "" {
+		fmt.Fprintln(os.Stderr, "apiversions: -specs or -index is required")
 		os.Exit(2)
 	}
-	src, err := openSource(context.Background(), *specs, *rev)
-	if err != nil {
+	fail := func(err error) {
 		fmt.Fprintln(os.Stderr, "apiversions:", err)
 		os.Exit(1)
 	}
-	types, err := collect(src, strings.Split(*nss, ","))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "apiversions:", err)
-		os.Exit(1)
+	types := map[string]map[string]bool{}
+	how := "go run ./tools/apiversions"
+	if *specs != "" {
+		src, err := openSource(context.Background(), *specs, *rev)
+		if err != nil {
+			fail(err)
+		}
+		if types, err = collect(src, strings.Split(*nss, ",")); err != nil {
+			fail(err)
+		}
+		how += fmt.Sprintf(" -specs <azure-rest-api-specs> (rev %s)", *rev)
+	}
+	if *index != "" {
+		b, err := os.ReadFile(*index)
+		if err != nil {
+			fail(err)
+		}
+		mergeIndex(types, string(b), strings.Split(*nss, ","))
+		how += " -index <Namespace/type@version lines>"
+	}
+	if *extra != "" {
+		b, err := os.ReadFile(*extra)
+		if err != nil {
+			fail(err)
+		}
+		mergeNewer(types, string(b))
+		how += " -extra <previous list>"
 	}
 	var buf bytes.Buffer
-	write(&buf, types, fmt.Sprintf("go run ./tools/apiversions -specs <azure-rest-api-specs> (rev %s)", *rev))
+	write(&buf, types, how)
+	var err error
 	if *out == "-" {
 		_, err = os.Stdout.Write(buf.Bytes())
 	} else {
@@ -272,4 +306,59 @@ func write(w io.Writer, types map[string]map[string]bool, how string) {
 		fmt.Fprintf(bw, "%s %s\n", t, strings.Join(vs, " "))
 	}
 	bw.Flush()
+}
+
+// mergeIndex adds "Namespace/type@version" lines of the kept namespaces.
+func mergeIndex(types map[string]map[string]bool, text string, namespaces []string) {
+	keep := map[string]string{}
+	for _, ns := range namespaces {
+		if ns = strings.TrimSpace(ns); ns != "" {
+			keep[strings.ToLower(ns)] = ns
+		}
+	}
+	canon := map[string]string{}
+	for t := range types {
+		canon[strings.ToLower(t)] = t
+	}
+	for _, line := range strings.Split(text, "\n") {
+		typ, ver, ok := strings.Cut(strings.TrimSpace(line), "@")
+		if !ok || !strings.Contains(typ, "/") {
+			continue
+		}
+		addType(types, canon, keep, typ, ver)
+	}
+}
+
+// mergeNewer adds the versions of a previous list that are newer than the newest already known
+// for the type (all of them for types not known at all).
+func mergeNewer(types map[string]map[string]bool, text string) {
+	canon := map[string]string{}
+	for t := range types {
+		canon[strings.ToLower(t)] = t
+	}
+	for _, line := range strings.Split(text, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		t, ok := canon[strings.ToLower(f[0])]
+		if !ok {
+			types[f[0]] = map[string]bool{}
+			for _, v := range f[1:] {
+				types[f[0]][v] = true
+			}
+			continue
+		}
+		newest := ""
+		for v := range types[t] {
+			if v[:10] > newest {
+				newest = v[:10]
+			}
+		}
+		for _, v := range f[1:] {
+			if v[:10] > newest {
+				types[t][v] = true
+			}
+		}
+	}
 }

@@ -79,3 +79,18 @@ func TestTypeOfPath(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexAndExtra: an index supplies versions per type; a previous list adds only the
+// versions published after the index's newest (and types the index lacks).
+func TestIndexAndExtra(t *testing.T) {
+	types := map[string]map[string]bool{}
+	mergeIndex(types, "Microsoft.Network/virtualNetworks@2024-01-01\nmicrosoft.network/virtualNetworks@2023-11-01\nMicrosoft.Web/sites@2020-01-01\n", []string{"Microsoft.Network"})
+	mergeNewer(types, "# c\nMicrosoft.Network/virtualNetworks 2015-06-15 2024-01-01 2026-03-01\nMicrosoft.Network/bastionHosts 2019-04-01\n")
+	var buf bytes.Buffer
+	write(&buf, types, "test")
+	_, got, _ := strings.Cut(buf.String(), "do not edit.\n")
+	want := "Microsoft.Network/bastionHosts 2019-04-01\nMicrosoft.Network/virtualNetworks 2023-11-01 2024-01-01 2026-03-01\n"
+	if got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+}

@@ -1,0 +1,135 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/atg-go/atg/internal/repotest"
+	"github.com/atg-go/atg/internal/testenv"
+)
+
+// TestAzapiProviderAgainstTheSimulator: the real azapi provider (OpenTofu) applies a resource
+// group and a VNet to the simulator over HTTPS (its certificate trusted through SSL_CERT_FILE),
+// signed in through the simulator's managed-identity endpoint (IDENTITY_ENDPOINT), then plans
+// clean and destroys, polling the async operations as against Azure. Needs the Terraform tools
+// (make iac-tools); skipped without them, failed under CI.
+func TestAzapiProviderAgainstTheSimulator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	missing := t.Skipf
+	if testenv.InCI() {
+		missing = t.Fatalf
+	}
+	out, err := exec.Command(filepath.Join(repotest.Root(), "scripts", "iac-tools.sh"), "--print").Output()
+	if err != nil {
+		missing("iac-tools.sh --print: %v", err)
+	}
+	tools := strings.TrimSpace(string(out))
+	for _, f := range []string{"bin/tofu", "bin/terraform-provider-azapi"} {
+		if _, err := os.Stat(filepath.Join(tools, f)); err != nil {
+			missing("Terraform tools not built (%s missing): run make iac-tools", f)
+		}
+	}
+	s, err := New(Options{Resources: 50, Seed: 4, Throttle: "fast", TLS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = srv.Close(ctx)
+	})
+	dir := t.TempDir()
+	sub := s.SubscriptionIDs(srv.TenantIDs[0])[0]
+	files := map[string]string{
+		"sim.pem": string(srv.CertPEM),
+		"tofurc":  fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.opentofu.org/azure/azapi\" = %q\n  }\n  direct {}\n}\n", filepath.Join(tools, "bin")),
+		"main.tf": fmt.Sprintf(`terraform {
+  required_providers {
+    azapi = { source = "azure/azapi" }
+  }
+}
+provider "azapi" {
+  endpoint = [{
+    resource_manager_endpoint       = "%[1]s/"
+    resource_manager_audience       = "%[1]s/"
+    active_directory_authority_host = "%[1]s/"
+  }]
+  tenant_id                  = "%[2]s"
+  subscription_id            = "%[3]s"
+  use_msi                    = true
+  skip_provider_registration = true
+}
+resource "azapi_resource" "rg" {
+  type      = "Microsoft.Resources/resourceGroups@2021-04-01"
+  name      = "rg-tofu"
+  location  = "westeurope"
+  parent_id = "/subscriptions/%[3]s"
+}
+resource "azapi_resource" "vnet" {
+  type      = "Microsoft.Network/virtualNetworks@2024-01-01"
+  name      = "vnet-tofu"
+  parent_id = azapi_resource.rg.id
+  location  = "westeurope"
+  body = {
+    properties = {
+      addressSpace = { addressPrefixes = ["10.9.0.0/16"] }
+      subnets      = [{ name = "a", properties = { addressPrefix = "10.9.1.0/24" } }]
+    }
+  }
+}
+`, srv.ARMEndpoint, srv.TenantIDs[0], sub),
+	}
+	for n, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE=" + filepath.Join(dir, "tofurc"),
+		"SSL_CERT_FILE=" + filepath.Join(dir, "sim.pem"), "IDENTITY_ENDPOINT=" + srv.ARMEndpoint + "/metadata/identity/oauth2/token", "IDENTITY_HEADER=sim"}
+	run := func(args ...string) (string, int) {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, filepath.Join(tools, "bin", "tofu"), args...)
+		cmd.Dir, cmd.Env = dir, env
+		b, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatalf("tofu %v: %v", args, err)
+		}
+		return string(b), code
+	}
+	if out, code := run("apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("tofu apply: %d\n%s", code, out)
+	}
+	got := s.Truth().Tenants[0]
+	found := false
+	for _, id := range got.ResourceIDs {
+		found = found || strings.HasSuffix(id, "/resourcegroups/rg-tofu/providers/microsoft.network/virtualnetworks/vnet-tofu/subnets/a")
+	}
+	if !found {
+		t.Fatal("the applied subnet is not in the simulator")
+	}
+	if out, code := run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 {
+		t.Fatalf("tofu plan after apply is not clean (exit %d):\n%s", code, out)
+	}
+	if out, code := run("destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("tofu destroy: %d\n%s", code, out)
+	}
+	if err := s.DeleteResource("/subscriptions/" + sub + "/resourceGroups/rg-tofu"); err == nil {
+		t.Fatal("destroy left the resource group")
+	}
+}
