@@ -73,14 +73,26 @@ func (s *server) deadline(next http.Handler) http.Handler {
 		sw := &startedWriter{ResponseWriter: w}
 		ctx, cancel := context.WithCancelCause(r.Context())
 		defer cancel(nil)
-		t := time.AfterFunc(s.storageDeadline(), func() {
+		d := s.storageDeadline()
+		t := time.AfterFunc(d, func() {
 			if !sw.started.Load() {
 				cancel(errDeadline)
 			}
 		})
 		defer t.Stop()
+		ctx = context.WithValue(ctx, deadlineKey{}, func() { t.Reset(d) })
 		next.ServeHTTP(sw, r.WithContext(ctx))
 	})
+}
+
+type deadlineKey struct{}
+
+// restartDeadline gives the storage calls that follow a full StorageDeadline: called after
+// CPU-bound work (reading and checking a large spec) that is not storage time.
+func restartDeadline(ctx context.Context) {
+	if f, ok := ctx.Value(deadlineKey{}).(func()); ok && ctx.Err() == nil {
+		f()
+	}
 }
 
 func (s *server) storageDeadline() time.Duration {
