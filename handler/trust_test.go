@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/atg-go/atg/engine/azure"
+	"github.com/atg-go/atg/engine/safego"
 	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/internal/repotest"
 )
@@ -178,5 +179,41 @@ func TestExecutorPanicFailsOnlyThatJob(t *testing.T) {
 	}
 	if !strings.Contains(h.logs.String(), "panic in job executor") || !strings.Contains(h.logs.String(), "goroutine") {
 		t.Fatal("the stack is not in the log")
+	}
+}
+
+// panickyShards panics inside an engine goroutine (safego) of its only shard.
+type panickyShards struct{ nopSharded }
+
+func (panickyShards) Plan(context.Context, *JobContext) (json.RawMessage, []string, error) {
+	return json.RawMessage(`{}`), []string{"s1"}, nil
+}
+
+func (panickyShards) RunShard(ctx context.Context, _ *JobContext, _ json.RawMessage, _ string) (json.RawMessage, map[string]int, error) {
+	g, _ := safego.WithContext(ctx)
+	g.Go(func() error {
+		var p *struct{ x int }
+		return fmt.Errorf("%d", p.x) // nil dereference in a worker goroutine
+	})
+	return nil, nil, g.Wait()
+}
+
+// TestEngineGoroutinePanicFailsJob: a panic in a goroutine the engine started (a scan shard)
+// fails the job once with internal, and the process is still there to say so.
+func TestEngineGoroutinePanicFailsJob(t *testing.T) {
+	h := newHostFixture(t)
+	h.deps.Executors.RegisterSharded(jobs.TypeScan, panickyShards{})
+	id := h.submitScan(t, "alice")
+	for i := 0; i < 3; i++ {
+		for _, m := range h.q.Drain() {
+			h.invoke(t, functionFor(m), payload(t, "queue-double-encoded.json", m, 1))
+		}
+	}
+	j := h.job(t, id)
+	if j.Status != jobs.Failed || j.Error == nil || j.Error.Code != "internal" || j.Attempts != 1 {
+		t.Fatalf("job: %s %+v attempts %d", j.Status, j.Error, j.Attempts)
+	}
+	if !strings.Contains(h.logs.String(), "nil pointer") {
+		t.Fatal("the panic is not in the log")
 	}
 }
