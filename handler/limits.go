@@ -132,6 +132,18 @@ func (s *server) limitAnonymous(r *http.Request) error {
 	return nil
 }
 
+// limitProbe applies the per-address limit to a request for an unknown path without a valid
+// key (probing).
+func (s *server) limitProbe(r *http.Request) error {
+	if s.AnonLimiter == nil || s.Auth == nil {
+		return nil
+	}
+	if _, err := s.Auth.Authenticate(auth.KeyFromRequest(r)); err == nil {
+		return nil
+	}
+	return s.limitAnonymous(r)
+}
+
 // checkActiveJobs refuses a submit when the key already has MaxActiveJobs queued or running.
 func (s *server) checkActiveJobs(ctx context.Context, owner string) error {
 	limit := s.MaxActiveJobs
