@@ -27,8 +27,8 @@ const (
 	// Queue and Blob storage and the graph store).
 	HealthCacheTTL = 3 * time.Second
 	// AnonRate and AnonBurst limit requests without a valid key, per client address.
-	AnonRate  = 2.0
-	AnonBurst = 20.0
+	AnonRate  = 5.0
+	AnonBurst = 50.0
 	// DefaultMaxActiveJobs is api_max_active_jobs' default.
 	DefaultMaxActiveJobs = 20
 	// retryAfterBusy is the Retry-After of a refused submit (too many active jobs).
