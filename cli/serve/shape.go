@@ -53,3 +53,12 @@ func (c *shapedConn) Write(b []byte) (int, error) {
 	}
 	return len(b), nil
 }
+
+// CloseWrite lets net/http half-close the connection after an error answer (so the client
+// reads it before the close), as it does on a bare *net.TCPConn.
+func (c *shapedConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
