@@ -70,29 +70,54 @@ var errDeadline = errors.New("request deadline: storage did not answer in time")
 // cancellation as 503 + Retry-After.
 func (s *server) deadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &startedWriter{ResponseWriter: w}
-		ctx, cancel := context.WithCancelCause(r.Context())
-		defer cancel(nil)
-		d := s.storageDeadline()
-		t := time.AfterFunc(d, func() {
-			if !sw.started.Load() {
-				cancel(errDeadline)
-			}
-		})
-		defer t.Stop()
-		ctx = context.WithValue(ctx, deadlineKey{}, func() { t.Reset(d) })
-		next.ServeHTTP(sw, r.WithContext(ctx))
+		ctl := &deadlineCtl{parent: r.Context(), sw: &startedWriter{ResponseWriter: w}, d: s.storageDeadline()}
+		defer ctl.stop()
+		next.ServeHTTP(ctl.sw, r.WithContext(ctl.fresh(r.Context())))
 	})
+}
+
+// deadlineCtl hands out request contexts that end when the client goes away, or when the
+// response has not started StorageDeadline after they were made.
+type deadlineCtl struct {
+	parent context.Context // the request's own context: the client's lifetime
+	sw     *startedWriter
+	d      time.Duration
+	mu     sync.Mutex
+	stops  []func()
 }
 
 type deadlineKey struct{}
 
-// restartDeadline gives the storage calls that follow a full StorageDeadline: called after
-// CPU-bound work (reading and checking a large spec) that is not storage time.
-func restartDeadline(ctx context.Context) {
-	if f, ok := ctx.Value(deadlineKey{}).(func()); ok && ctx.Err() == nil {
+// fresh returns a context with cur's values, the client's lifetime and a new deadline.
+func (c *deadlineCtl) fresh(cur context.Context) context.Context {
+	ctx, cancel := context.WithCancelCause(context.WithoutCancel(cur))
+	unlink := context.AfterFunc(c.parent, func() { cancel(context.Cause(c.parent)) })
+	t := time.AfterFunc(c.d, func() {
+		if !c.sw.started.Load() {
+			cancel(errDeadline)
+		}
+	})
+	c.mu.Lock()
+	c.stops = append(c.stops, func() { t.Stop(); unlink(); cancel(nil) })
+	c.mu.Unlock()
+	return context.WithValue(ctx, deadlineKey{}, c)
+}
+
+func (c *deadlineCtl) stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, f := range c.stops {
 		f()
 	}
+}
+
+// withFreshDeadline returns ctx with a full StorageDeadline for the storage calls that follow:
+// reading a large body and checking it is not storage time.
+func withFreshDeadline(ctx context.Context) context.Context {
+	if c, ok := ctx.Value(deadlineKey{}).(*deadlineCtl); ok {
+		return c.fresh(ctx)
+	}
+	return ctx
 }
 
 func (s *server) storageDeadline() time.Duration {

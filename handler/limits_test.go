@@ -2,6 +2,7 @@ package handler
 
 import (
 	"context"
+	"io"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
@@ -115,4 +116,50 @@ func TestClientAddr(t *testing.T) {
 			t.Errorf("clientAddr(%s, %q) = %q, want %q", c.remote, c.xff, got, c.want)
 		}
 	}
+}
+
+type slowReader struct {
+	r     io.Reader
+	delay time.Duration
+	slept bool
+}
+
+func (s *slowReader) Read(p []byte) (int, error) {
+	if !s.slept {
+		time.Sleep(s.delay)
+		s.slept = true
+	}
+	return s.r.Read(p)
+}
+
+// TestSlowUploadNotCountedAsStorageTime: a body that takes longer than the storage deadline to
+// arrive still gets its job; the deadline covers the storage calls after it.
+func TestSlowUploadNotCountedAsStorageTime(t *testing.T) {
+	f := newFixture(t, func(d *Deps) { d.StorageDeadline = 100 * time.Millisecond; d.MaxActiveJobs = 5 })
+	f.b.Jobs = ctxStore{f.b.Jobs}
+	req := httptest.NewRequest("POST", "/api/v1/scan", &slowReader{r: strings.NewReader(`{"tenant_id":"` + tenant + `"}`), delay: 300 * time.Millisecond})
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+f.keys["alice"])
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, req)
+	if rec.Code != 202 {
+		t.Fatalf("slow upload: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// ctxStore is the memory store honouring cancellation like a real one.
+type ctxStore struct{ jobs.Store }
+
+func (c ctxStore) Create(ctx context.Context, j jobs.Job) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return c.Store.Create(ctx, j)
+}
+
+func (c ctxStore) List(ctx context.Context, q jobs.ListQuery) ([]jobs.Job, string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
+	return c.Store.List(ctx, q)
 }
