@@ -97,6 +97,9 @@ func (s *server) getBackup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return apierr.Errorf(apierr.NotFound, "backup not found")
 	}
+	if err := authorizeTenants(r, tenant); err != nil { // an admin key scoped to some tenants
+		return err
+	}
 	name := backupDir(tenant) + "/" + v["file"]
 	b, rc, err := st.Open(r.Context(), name)
 	if err != nil {

@@ -27,8 +27,8 @@ const (
 	// Queue and Blob storage and the graph store).
 	HealthCacheTTL = 3 * time.Second
 	// AnonRate and AnonBurst limit requests without a valid key, per client address.
-	AnonRate  = 2.0
-	AnonBurst = 20.0
+	AnonRate  = 5.0
+	AnonBurst = 50.0
 	// DefaultMaxActiveJobs is api_max_active_jobs' default.
 	DefaultMaxActiveJobs = 20
 	// retryAfterBusy is the Retry-After of a refused submit (too many active jobs).
@@ -70,17 +70,54 @@ var errDeadline = errors.New("request deadline: storage did not answer in time")
 // cancellation as 503 + Retry-After.
 func (s *server) deadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &startedWriter{ResponseWriter: w}
-		ctx, cancel := context.WithCancelCause(r.Context())
-		defer cancel(nil)
-		t := time.AfterFunc(s.storageDeadline(), func() {
-			if !sw.started.Load() {
-				cancel(errDeadline)
-			}
-		})
-		defer t.Stop()
-		next.ServeHTTP(sw, r.WithContext(ctx))
+		ctl := &deadlineCtl{parent: r.Context(), sw: &startedWriter{ResponseWriter: w}, d: s.storageDeadline()}
+		defer ctl.stop()
+		next.ServeHTTP(ctl.sw, r.WithContext(ctl.fresh(r.Context())))
 	})
+}
+
+// deadlineCtl hands out request contexts that end when the client goes away, or when the
+// response has not started StorageDeadline after they were made.
+type deadlineCtl struct {
+	parent context.Context // the request's own context: the client's lifetime
+	sw     *startedWriter
+	d      time.Duration
+	mu     sync.Mutex
+	stops  []func()
+}
+
+type deadlineKey struct{}
+
+// fresh returns a context with cur's values, the client's lifetime and a new deadline.
+func (c *deadlineCtl) fresh(cur context.Context) context.Context {
+	ctx, cancel := context.WithCancelCause(context.WithoutCancel(cur))
+	unlink := context.AfterFunc(c.parent, func() { cancel(context.Cause(c.parent)) })
+	t := time.AfterFunc(c.d, func() {
+		if !c.sw.started.Load() {
+			cancel(errDeadline)
+		}
+	})
+	c.mu.Lock()
+	c.stops = append(c.stops, func() { t.Stop(); unlink(); cancel(nil) })
+	c.mu.Unlock()
+	return context.WithValue(ctx, deadlineKey{}, c)
+}
+
+func (c *deadlineCtl) stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, f := range c.stops {
+		f()
+	}
+}
+
+// withFreshDeadline returns ctx with a full StorageDeadline for the storage calls that follow:
+// reading a large body and checking it is not storage time.
+func withFreshDeadline(ctx context.Context) context.Context {
+	if c, ok := ctx.Value(deadlineKey{}).(*deadlineCtl); ok {
+		return c.fresh(ctx)
+	}
+	return ctx
 }
 
 func (s *server) storageDeadline() time.Duration {
@@ -118,6 +155,18 @@ func (s *server) limitAnonymous(r *http.Request) error {
 		return &apierr.Error{Code: apierr.RateLimited, Message: "too many requests without a valid API key from this address", RetryAfter: wait}
 	}
 	return nil
+}
+
+// limitProbe applies the per-address limit to a request for an unknown path without a valid
+// key (probing).
+func (s *server) limitProbe(r *http.Request) error {
+	if s.AnonLimiter == nil || s.Auth == nil {
+		return nil
+	}
+	if _, err := s.Auth.Authenticate(auth.KeyFromRequest(r)); err == nil {
+		return nil
+	}
+	return s.limitAnonymous(r)
 }
 
 // checkActiveJobs refuses a submit when the key already has MaxActiveJobs queued or running.

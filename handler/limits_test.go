@@ -2,6 +2,8 @@ package handler
 
 import (
 	"context"
+	"io"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -96,4 +98,68 @@ func TestEncodedSlashNotRouted(t *testing.T) {
 	if r := f.do("GET", "/api/v1/jobs/"+id, f.keys["alice"], ""); r.code != 200 {
 		t.Fatalf("plain path: %d", r.code)
 	}
+}
+
+func TestClientAddr(t *testing.T) {
+	for _, c := range []struct{ remote, xff, want string }{
+		{"203.0.113.9:5555", "", "203.0.113.9"},
+		{"203.0.113.9:5555", "198.51.100.1", "203.0.113.9"}, // a direct client cannot pick its bucket
+		{"127.0.0.1:4000", "198.51.100.1, 198.51.100.2:1234", "198.51.100.2"},
+		{"[::1]:4000", "", "::1"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = c.remote
+		if c.xff != "" {
+			r.Header.Set("X-Forwarded-For", c.xff)
+		}
+		if got := clientAddr(r); got != c.want {
+			t.Errorf("clientAddr(%s, %q) = %q, want %q", c.remote, c.xff, got, c.want)
+		}
+	}
+}
+
+type slowReader struct {
+	r     io.Reader
+	delay time.Duration
+	slept bool
+}
+
+func (s *slowReader) Read(p []byte) (int, error) {
+	if !s.slept {
+		time.Sleep(s.delay)
+		s.slept = true
+	}
+	return s.r.Read(p)
+}
+
+// TestSlowUploadNotCountedAsStorageTime: a body that takes longer than the storage deadline to
+// arrive still gets its job; the deadline covers the storage calls after it.
+func TestSlowUploadNotCountedAsStorageTime(t *testing.T) {
+	f := newFixture(t, func(d *Deps) { d.StorageDeadline = 100 * time.Millisecond; d.MaxActiveJobs = 5 })
+	f.b.Jobs = ctxStore{f.b.Jobs}
+	req := httptest.NewRequest("POST", "/api/v1/scan", &slowReader{r: strings.NewReader(`{"tenant_id":"` + tenant + `"}`), delay: 300 * time.Millisecond})
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+f.keys["alice"])
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, req)
+	if rec.Code != 202 {
+		t.Fatalf("slow upload: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// ctxStore is the memory store honouring cancellation like a real one.
+type ctxStore struct{ jobs.Store }
+
+func (c ctxStore) Create(ctx context.Context, j jobs.Job) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return c.Store.Create(ctx, j)
+}
+
+func (c ctxStore) List(ctx context.Context, q jobs.ListQuery) ([]jobs.Job, string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
+	return c.Store.List(ctx, q)
 }

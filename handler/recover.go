@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 
+	"github.com/atg-go/atg/engine/safego"
 	"github.com/atg-go/atg/handler/jobs"
 )
 
@@ -29,7 +30,13 @@ func guard(jobID string, log *slog.Logger, fn func() error) (err error) {
 			err = &panicError{jobID: jobID, value: v}
 		}
 	}()
-	return fn()
+	err = fn()
+	var pe *safego.PanicError // recovered in one of the engine's goroutines
+	if errors.As(err, &pe) {
+		log.Error("panic in job executor", "job_id", jobID, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
+		err = &panicError{jobID: jobID, value: pe.Value}
+	}
+	return err
 }
 
 // guardMessage is the last line of defence around a whole queue message (poller, Functions

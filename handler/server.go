@@ -120,6 +120,9 @@ func (s *server) requireLength(next http.Handler) http.Handler {
 // sibling subrouters, so the 404 handler probes the other methods itself.
 func (s *server) setFallbacks(root *mux.Router) {
 	root.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if err := s.limitProbe(r); err != nil {
+			return err
+		}
 		var allow []string
 		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 			if m == r.Method {

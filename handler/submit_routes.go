@@ -119,7 +119,7 @@ func validIdempotencyKey(k string) bool {
 // submit creates the job for a validated request and enqueues its start message, honouring
 // Idempotency-Key: the same key and body within 24 h return the same job; another body is 409.
 func (s *server) submit(w http.ResponseWriter, r *http.Request, typ string, req any) error {
-	ctx := r.Context()
+	ctx := withFreshDeadline(r.Context()) // reading and checking the request is not storage time
 	p, _ := auth.FromContext(ctx)
 	body, err := json.Marshal(req)
 	if err != nil {

@@ -8,12 +8,16 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/atg-go/atg/engine/azure"
+	"github.com/atg-go/atg/engine/safego"
 	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/internal/repotest"
+	"github.com/atg-go/atg/sim"
 )
 
 const trustSub = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
@@ -178,5 +182,80 @@ func TestExecutorPanicFailsOnlyThatJob(t *testing.T) {
 	}
 	if !strings.Contains(h.logs.String(), "panic in job executor") || !strings.Contains(h.logs.String(), "goroutine") {
 		t.Fatal("the stack is not in the log")
+	}
+}
+
+// panickyShards panics inside an engine goroutine (safego) of its only shard.
+type panickyShards struct{ nopSharded }
+
+func (panickyShards) Plan(context.Context, *JobContext) (json.RawMessage, []string, error) {
+	return json.RawMessage(`{}`), []string{"s1"}, nil
+}
+
+func (panickyShards) RunShard(ctx context.Context, _ *JobContext, _ json.RawMessage, _ string) (json.RawMessage, map[string]int, error) {
+	g, _ := safego.WithContext(ctx)
+	g.Go(func() error {
+		var p *struct{ x int }
+		return fmt.Errorf("%d", p.x) // nil dereference in a worker goroutine
+	})
+	return nil, nil, g.Wait()
+}
+
+// TestEngineGoroutinePanicFailsJob: a panic in a goroutine the engine started (a scan shard)
+// fails the job once with internal, and the process is still there to say so.
+func TestEngineGoroutinePanicFailsJob(t *testing.T) {
+	h := newHostFixture(t)
+	h.deps.Executors.RegisterSharded(jobs.TypeScan, panickyShards{})
+	id := h.submitScan(t, "alice")
+	for i := 0; i < 3; i++ {
+		for _, m := range h.q.Drain() {
+			h.invoke(t, functionFor(m), payload(t, "queue-double-encoded.json", m, 1))
+		}
+	}
+	j := h.job(t, id)
+	if j.Status != jobs.Failed || j.Error == nil || j.Error.Code != "internal" || j.Attempts != 1 {
+		t.Fatalf("job: %s %+v attempts %d", j.Status, j.Error, j.Attempts)
+	}
+	if !strings.Contains(h.logs.String(), "nil pointer") {
+		t.Fatal("the panic is not in the log")
+	}
+}
+
+// TestServePanicFailsOneJob: under `atg serve`'s poller (Azurite queues), a panic injected in an
+// executor fails that job at once (internal) and the next job in the same process succeeds.
+func TestServePanicFailsOneJob(t *testing.T) {
+	e := newServiceEnv(t, sim.Options{Resources: 5, Subscriptions: 1, Seed: 1, Throttle: "off"})
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	app, err := NewApp(ctx, AppOptions{Config: e.config()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.Deps.Executors.RegisterRunner(jobs.TypeGenerateIaC, &panicky{})
+	api := httptest.NewServer(NewRouter(app.Deps))
+	defer api.Close()
+	p := app.Poller(1, 5*time.Second)
+	p.RetryDelay = time.Millisecond
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = p.Run(ctx) }()
+	defer func() { cancel(); wg.Wait() }()
+	c := client{base: api.URL, key: e.key}
+	var states []JobView
+	for i := 0; i < 2; i++ {
+		code, _, b := c.do(t, "POST", "/api/v1/generate-iac", `{"tenant_id":"`+e.tenant+`","format":"terraform"}`)
+		if code != 202 {
+			t.Fatalf("submit: %d %s", code, b)
+		}
+		var jv JobView
+		_ = json.Unmarshal(b, &jv)
+		j, _ := c.wait(t, jv.ID, 30*time.Second, nil)
+		states = append(states, j)
+	}
+	if j := states[0]; j.Status != jobs.Failed || j.Error == nil || j.Error.Code != "internal" || j.Attempts != 1 {
+		t.Fatalf("panicking job: %s %+v attempts %d", j.Status, j.Error, j.Attempts)
+	}
+	if j := states[1]; j.Status != jobs.Succeeded {
+		t.Fatalf("next job: %s %+v", j.Status, j.Error)
 	}
 }

@@ -43,6 +43,7 @@ func NewCmdJobs(f *cmdutil.Factory) *cobra.Command {
 	cmd.PersistentFlags().StringVar(&fl.ServiceURL, "service-url", "", "service base URL [ATG_SERVICE_URL]")
 	cmd.PersistentFlags().StringVar(&fl.APIKeyFile, "api-key-file", "", "file holding the API key [ATG_API_KEY_FILE]")
 	cmd.PersistentFlags().StringVar(&fl.APIKey, "api-key", "", "API key (avoid: prefer ATG_API_KEY or --api-key-file)")
+	cmd.PersistentFlags().BoolVar(&fl.Insecure, "insecure", false, "allow sending the API key over plain http:// to a non-loopback host")
 	cmd.AddCommand(newCmdList(opts), newCmdShow(opts), newCmdWait(opts), newCmdCancel(opts), newCmdResult(opts), newCmdArtifacts(opts))
 	return cmd
 }

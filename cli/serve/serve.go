@@ -155,8 +155,10 @@ func openApp(ctx context.Context, o *Options, cfg *config.Config, log *slog.Logg
 }
 
 // Server timeouts: a client gets ReadHeaderTimeout for its request line and headers, ReadTimeout
-// for the whole request (a 10 MiB spec), WriteTimeout for the answer (artifact downloads), and an
-// idle keep-alive connection is closed after IdleTimeout. Slow clients cannot hold connections.
+// for the whole request (a 10 MiB spec), and an idle keep-alive connection is closed after
+// IdleTimeout. Slow clients cannot hold connections. `atg serve` also bounds each answer by
+// WriteTimeout (artifact downloads); `atg handler` does not, since a queue invocation from the
+// Functions host may run up to host.json's functionTimeout.
 var (
 	ReadHeaderTimeout = 10 * time.Second
 	ReadTimeout       = 60 * time.Second
@@ -165,7 +167,7 @@ var (
 )
 
 func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
-	return &http.Server{Handler: h, ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout,
+	return &http.Server{Handler: h, ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout,
 		IdleTimeout: IdleTimeout, MaxHeaderBytes: 64 << 10, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 }
 
@@ -195,12 +197,13 @@ func serveRun(ctx context.Context, o *Options) error {
 	defer closeStore()
 
 	srv := newHTTPServer(app.API, log)
+	srv.WriteTimeout = WriteTimeout
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := srv.Serve(shapedListener{ln}); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errc <- fmt.Errorf("http server: %w", err)
 		}
 	}()

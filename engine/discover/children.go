@@ -8,10 +8,9 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/safego"
 )
 
 // ChildCollection is one ARM child collection the walk lists: for every resource of Parent type,
@@ -135,7 +134,7 @@ func (d *Discoverer) WalkChildren(ctx context.Context, tenantID string, types ma
 		for _, tk := range tasks {
 			subs[tk.sub] = true
 		}
-		g, gctx := errgroup.WithContext(ctx)
+		g, gctx := safego.WithContext(ctx)
 		// each subscription has its own ARM budget: enough workers to keep every one busy
 		g.SetLimit(min(d.Concurrency*max(len(subs), 1), 4*d.Concurrency))
 		for _, tk := range tasks {

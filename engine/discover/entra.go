@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"sync"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/safego"
 )
 
 // MS Graph collection queries ($select keeps pages small; $top=999 is the maximum).
@@ -41,7 +40,7 @@ func (d *Discoverer) Entra(ctx context.Context, tenantID string, emit func(graph
 		query string
 		shape func(string, map[string]any) (graph.Node, bool)
 	}
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx)
 	g.SetLimit(d.Concurrency)
 	for _, c := range []coll{{UsersQuery, UserNode}, {ServicePrincipalsQuery, ServicePrincipalNode}, {ApplicationsQuery, ApplicationNode}} {
 		g.Go(func() error {

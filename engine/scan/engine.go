@@ -14,13 +14,13 @@ import (
 	"time"
 
 	"github.com/oklog/ulid/v2"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/discover"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/rules"
+	"github.com/atg-go/atg/engine/safego"
 	"github.com/atg-go/atg/internal/failpoint"
 )
 
@@ -234,7 +234,7 @@ func (e *Engine) runSubscriptions(ctx context.Context, p Plan, s Shard, col *col
 	}
 	var rgMu sync.Mutex
 	rgs := map[string][]string{}
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx)
 	g.Go(func() error {
 		err := e.disc.ResourceGroups(gctx, tenant, s.SubscriptionIDs, keep, func(n graph.Node) {
 			sub, _ := n.Props[graph.PropSubscription].(string)
@@ -342,7 +342,7 @@ func (e *Engine) pullReferenced(ctx context.Context, p Plan, s Shard, types map[
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx)
 	g.SetLimit(e.Concurrency)
 	for _, id := range ids {
 		g.Go(func() error {
@@ -632,7 +632,7 @@ func (e *Engine) Run(ctx context.Context, req Request) (Result, error) {
 	}
 	var mu sync.Mutex
 	var results []ShardResult
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := safego.WithContext(ctx)
 	g.SetLimit(max(2, e.Concurrency/4))
 	for _, s := range p.Shards {
 		g.Go(func() error {

@@ -174,3 +174,26 @@ func TestCheckSpecAcceptsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestMinimalSpecLandsInTarget: a hand-written spec without subscriptions plans into the first
+// target subscription (and passes the submit check).
+func TestMinimalSpecLandsInTarget(t *testing.T) {
+	b := []byte(`{"format":"atg-spec/v1","model":{"resources":[
+	 {"key":"rg","type":"Microsoft.Resources/resourceGroups","api_version":"2022-09-01","name":"rg1","location":"westeurope","level":"subscription"},
+	 {"key":"vnet","type":"Microsoft.Network/virtualNetworks","api_version":"2023-05-01","name":"v1","resource_group":"rg1","location":"westeurope",
+	  "properties":{"addressSpace":{"addressPrefixes":["10.0.0.0/16"]}}},
+	 {"key":"lock","type":"Microsoft.Authorization/locks","api_version":"2020-05-01","name":"l1","scope":{"$ref":"vnet"},"properties":{"level":"CanNotDelete"}}]}}`)
+	s, err := CheckSpec(context.Background(), b, guardTenant, []string{guardSub})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := MakePlan(context.Background(), Input{Model: s.Model, TargetTenantID: guardTenant, TargetSubscriptions: []string{guardSub}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range p.Items {
+		if !strings.HasPrefix(it.TargetID, "/subscriptions/"+guardSub+"/resourceGroups/rg1") {
+			t.Errorf("%s: %s", it.Key, it.TargetID)
+		}
+	}
+}

@@ -243,6 +243,9 @@ func (g *graphClient) do(ctx context.Context, method, path string, body, out any
 	if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 		u = g.ep + path
 	}
+	if err := azure.SameOrigin(g.ep, u); err != nil { // a nextLink or a crafted id never carries the token elsewhere
+		return fmt.Errorf("%s %s: %w", method, strings.SplitN(path, "?", 2)[0], err)
+	}
 	req, err := runtime.NewRequest(ctx, method, u)
 	if err != nil {
 		return fmt.Errorf("building %s %s: %w", method, path, err)

@@ -93,7 +93,10 @@ type Plan struct {
 	publicKeys  map[string]string
 	varDefaults map[string]string // variable name -> source default (before translation)
 	targets     map[string]bool   // lower target subscription ids
-	sources     map[string]bool   // lower source subscription ids
+	// defaultTarget is the first target subscription: where resources without a (mapped)
+	// source subscription go.
+	defaultTarget string
+	sources       map[string]bool // lower source subscription ids
 }
 
 // Model returns the translated model the plan deploys.
@@ -183,6 +186,9 @@ func MakePlan(ctx context.Context, in Input) (*Plan, error) {
 	if _, t, ok := strings.Cut(first, "="); ok {
 		first = t
 	}
+	first = strings.TrimPrefix(strings.TrimSpace(first), "/subscriptions/")
+	p.defaultTarget = first
+	p.targets[strings.ToLower(first)] = true
 	rep, err := translate.Apply(m, translate.Options{TargetTenantID: in.TargetTenantID, TargetSubscription: first,
 		TargetLocation: in.TargetLocation, NameSuffix: in.NameSuffix, IdentityMap: idmap, UniqueNames: true})
 	if err != nil {
@@ -570,13 +576,7 @@ func (p *Plan) targetID(r *model.Resource, depth int) (string, error) {
 	if depth > MaxScopeDepth {
 		return "", &ResourceError{Key: r.Key, Field: "scope", Err: fmt.Errorf("%w: resource %s: scope chain deeper than %d", ErrPlanLimit, r.Key, MaxScopeDepth)}
 	}
-	sub := r.Subscription
-	if sub == "" {
-		for _, t := range p.Subscriptions {
-			sub = t
-			break
-		}
-	}
+	sub := p.subscriptionOf(r)
 	if r.IsResourceGroup() {
 		return "/subscriptions/" + sub + "/resourceGroups/" + r.Name, nil
 	}
@@ -595,6 +595,15 @@ func (p *Plan) targetID(r *model.Resource, depth int) (string, error) {
 		return "/subscriptions/" + sub + tail, nil
 	}
 	return "/subscriptions/" + sub + "/resourceGroups/" + r.ResourceGroup + tail, nil
+}
+
+// subscriptionOf is r's target subscription; a resource of no (or an unmapped) source
+// subscription goes to the first target.
+func (p *Plan) subscriptionOf(r *model.Resource) string {
+	if r.Subscription != "" {
+		return r.Subscription
+	}
+	return p.defaultTarget
 }
 
 // providerPath is /providers/NS/type1/name1[/type2/name2…].
@@ -635,7 +644,7 @@ func (p *Plan) scopeID(r *model.Resource, v any, depth int) (string, error) {
 	case model.Var:
 		return p.variable(s.Name, r), nil
 	case model.SubRel:
-		return "/subscriptions/" + r.Subscription + s.Path, nil
+		return "/subscriptions/" + p.subscriptionOf(r) + s.Path, nil
 	case string:
 		return s, nil
 	}
@@ -652,7 +661,7 @@ func (p *Plan) variable(name string, r *model.Resource) string {
 	case model.VarTenant:
 		return p.TargetTenantID
 	case model.VarSubscription:
-		return r.Subscription
+		return p.subscriptionOf(r)
 	case model.VarReference:
 		src := p.varDefaults[name]
 		if id, ok := model.ParseID(src); ok && id.Subscription != "" {
