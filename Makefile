@@ -5,7 +5,7 @@ BIN := bin/atg
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/atg-go/atg/internal/buildinfo.Version=$(VERSION)
 
-.PHONY: build demo test test-unit fuzz vet lint fmt bench azurite-up azurite-down neo4j-up neo4j-down services-up services-down package iac-tools iac-validate restore-drill clean arm-corpus
+.PHONY: build demo test test-unit fuzz vet fmt bench azurite-up azurite-down neo4j-up neo4j-down services-up services-down package iac-tools iac-validate restore-drill clean arm-corpus
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -27,7 +27,7 @@ fuzz:
 	$(GO) test ./engine/tenant -run '^$$' -fuzz FuzzSpec -fuzztime $${FUZZTIME:-60s} -fuzzminimizetime 5s
 
 vet:
-	$(GO) vet ./...
+	TEST_STEPS=vet ./scripts/test.sh
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 
 fmt:

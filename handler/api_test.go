@@ -190,8 +190,7 @@ func TestAuthMatrix(t *testing.T) {
 }
 
 func TestSubmitValidation(t *testing.T) {
-	f := newFixture(t, func(d *Deps) { d.Executors.RegisterRunner(jobs.TypeGenerateIaC, nil) })
-	f = newFixture(t)
+	f := newFixture(t)
 	k := f.keys["alice"]
 	cases := []struct {
 		name, path, body, ct string

@@ -382,7 +382,7 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 }
 
-type alwaysFail struct{ calls int32 }
+type alwaysFail struct{}
 
 func (a *alwaysFail) Run(context.Context, *JobContext) (json.RawMessage, error) {
 	return nil, errors.New("engine exploded: disk full")

@@ -128,10 +128,9 @@ func (p *Poller) loop(ctx, workCtx context.Context, q PolledQueue, slots chan st
 }
 
 type lease struct {
-	mu         sync.Mutex
-	id, pop    string
-	text       string
-	visibility time.Duration
+	mu      sync.Mutex
+	id, pop string
+	text    string
 }
 
 func (l *lease) receipt() string { l.mu.Lock(); defer l.mu.Unlock(); return l.pop }

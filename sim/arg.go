@@ -175,9 +175,8 @@ func (a *argRow) full() map[string]any {
 
 // kql is the parsed query subset.
 type kql struct {
-	table   string
-	stages  []stage
-	project []projCol
+	table  string
+	stages []stage
 }
 
 type stage struct {

@@ -185,7 +185,7 @@ func TestTemplateExportAndDeployment(t *testing.T) {
 	if resp, m = do(t, pl, "GET", base+"/resourceGroups/rg-dep/providers/Microsoft.Network/virtualNetworks/vnet-dep/subnets/a?api-version=2024-05-01", nil); resp.StatusCode != 200 {
 		t.Fatalf("deployed subnet: %d %v", resp.StatusCode, m)
 	}
-	if resp, m = do(t, pl, "GET", base+"/resourcegroups/rg-dep/providers/Microsoft.Resources/deployments?api-version=2025-04-01", nil); len(m["value"].([]any)) != 1 {
+	if _, m = do(t, pl, "GET", base+"/resourcegroups/rg-dep/providers/Microsoft.Resources/deployments?api-version=2025-04-01", nil); len(m["value"].([]any)) != 1 {
 		t.Fatalf("deployments list: %v", m)
 	}
 	resp, m = do(t, pl, "POST", base+"/resourcegroups/rg-dep/exportTemplate?api-version=2025-04-01", map[string]any{"resources": []any{"*"}})

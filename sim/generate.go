@@ -49,7 +49,6 @@ type gen struct {
 
 	users, groups, sps []string
 	firstSite          bool
-	siteCount          int
 	raCount            int
 }
 
@@ -233,14 +232,13 @@ func ifs(c bool, a, b string) string {
 }
 
 type hub struct {
-	rg         *resourceGroup
-	vnet       *resource
-	workspace  *resource
-	zones      []*resource
-	peSubnet   *resource
-	kv         *resource
-	location   string
-	spokeCount int
+	rg        *resourceGroup
+	vnet      *resource
+	workspace *resource
+	zones     []*resource
+	peSubnet  *resource
+	kv        *resource
+	location  string
 }
 
 func (g *gen) tags(env, app string) map[string]any {

@@ -377,13 +377,6 @@ func (s *Simulator) graphDelta(c *call, kind, segment string) {
 	writeJSON(c.w, http.StatusOK, out)
 }
 
-func partsOr(p []string, i int) string {
-	if i < len(p) {
-		return p[i]
-	}
-	return ""
-}
-
 func (s *Simulator) graphCreate(c *call, kind, segment string) {
 	b, err := io.ReadAll(io.LimitReader(c.r.Body, 1<<20))
 	var in map[string]any

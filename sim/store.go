@@ -204,14 +204,6 @@ func (s *store) ensureSorted(sub *subscription) {
 	}
 }
 
-// tenantOfSub returns the tenant owning a subscription GUID.
-func (s *store) tenantOfSub(sub string) *tenant {
-	if x := s.subs[strings.ToLower(sub)]; x != nil {
-		return s.tenantBy[x.tenant]
-	}
-	return nil
-}
-
 // armPath is a parsed ARM path.
 type armPath struct {
 	sub   string // as given

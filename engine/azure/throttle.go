@@ -30,9 +30,8 @@ const (
 // Counter counts HTTP attempts per API, throttled (429) responses and retries. It is safe for
 // concurrent use. A scan attaches one to a context (WithCounter) to count only its own calls.
 type Counter struct {
-	arm, arg, msgraph    atomic.Int64
-	throttled, retries   atomic.Int64
-	transient, permanent atomic.Int64
+	arm, arg, msgraph  atomic.Int64
+	throttled, retries atomic.Int64
 }
 
 // CallStats is a snapshot of a Counter.

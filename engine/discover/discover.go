@@ -97,12 +97,3 @@ func str(m map[string]any, k string) string {
 	s, _ := m[k].(string)
 	return s
 }
-
-// obj reads an object field of a JSON object.
-func obj(m map[string]any, k string) map[string]any {
-	if m == nil {
-		return nil
-	}
-	o, _ := m[k].(map[string]any)
-	return o
-}

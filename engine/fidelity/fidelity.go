@@ -80,11 +80,6 @@ var ignoredKeys = map[string]bool{
 	"connectionstrings": true, "appsettings": true, "state": true, "lastusertime": true,
 }
 
-type res struct {
-	node graph.Node
-	key  string
-}
-
 // Compare loads both tenants from the store and compares them.
 func Compare(ctx context.Context, store graph.Store, o Options) (Report, error) {
 	src, err := load(ctx, store, o.SourceTenantID, o.SourceSubscriptions, o.IgnoreTypes)

@@ -71,9 +71,7 @@ func buildNetIndex(g *Graph) *netIndex {
 	x := &netIndex{g: g, pipOf: map[string][]*graph.Node{}, ifaces: map[string][]iface{}, exposed: map[string]exposure{}}
 	for _, t := range []string{tNIC, tLB, tAppGW} {
 		for _, n := range g.OfType(t) {
-			for _, p := range g.Out(n.ID, graph.EdgeHasPublicIP) {
-				x.pipOf[n.ID] = append(x.pipOf[n.ID], p)
-			}
+			x.pipOf[n.ID] = append(x.pipOf[n.ID], g.Out(n.ID, graph.EdgeHasPublicIP)...)
 		}
 	}
 	for _, vm := range g.OfType(tVM) {

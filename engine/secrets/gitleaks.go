@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/spf13/viper"
@@ -33,13 +32,12 @@ type glRule struct {
 // finds the rules whose keywords occur (as gitleaks' detector does), so a value costs one scan
 // plus the few expressions that can match, not ~200 expressions.
 type glSet struct {
-	rules   []glRule
-	allow   []*glconfig.Allowlist
-	trie    *ahocorasick.Trie
-	byKW    [][]int // keyword pattern index -> rule indices
-	always  []int   // rules without keywords
-	nKW     int
-	seenBuf sync.Pool
+	rules  []glRule
+	allow  []*glconfig.Allowlist
+	trie   *ahocorasick.Trie
+	byKW   [][]int // keyword pattern index -> rule indices
+	always []int   // rules without keywords
+	nKW    int
 }
 
 func newGLSet(rules []glRule, allow []*glconfig.Allowlist) *glSet {

@@ -63,14 +63,6 @@ func sharedRGTenant(t *testing.T) graph.Store {
 	)
 }
 
-func targetIDs(p *Plan) map[string]string {
-	out := map[string]string{}
-	for _, it := range p.Items {
-		out[strings.ToLower(it.SourceID)] = it.TargetID
-	}
-	return out
-}
-
 // One target takes both source subscriptions: the second "rg-shared" is renamed and the
 // reference into it follows.
 func TestPlanOneTargetKeepsResourceGroupsApart(t *testing.T) {

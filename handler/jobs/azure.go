@@ -67,12 +67,11 @@ func PoisonQueue(q string) string { return q + "-poison" }
 
 // Azure holds the storage clients of a service instance.
 type Azure struct {
-	Names    Names
-	Tables   *aztables.ServiceClient
-	Queues   *azqueue.ServiceClient
-	Blobs    *azblob.Client
-	Backend  *Backend
-	services []func(context.Context) error
+	Names   Names
+	Tables  *aztables.ServiceClient
+	Queues  *azqueue.ServiceClient
+	Blobs   *azblob.Client
+	Backend *Backend
 }
 
 // QueueClient returns the client of queue name.

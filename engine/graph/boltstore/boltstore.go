@@ -26,6 +26,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/atg-go/atg/engine/graph"
 )
@@ -88,7 +89,7 @@ func Open(path string, opts Options) (*Store, error) {
 		// every dirty page, while a big scan writes.
 		InitialMmapSize: 512 << 20,
 	})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("embedded graph %s: %w (waited %s; close the other atg or use another --graph)", path, ErrLocked, opts.Timeout)
 	}
 	if err != nil {
@@ -792,7 +793,7 @@ func (s *Store) DeleteTenant(ctx context.Context, tenantID string) error {
 		if root == nil {
 			return nil
 		}
-		if err := root.DeleteBucket([]byte(tenantID)); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+		if err := root.DeleteBucket([]byte(tenantID)); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
 			return err
 		}
 		return nil

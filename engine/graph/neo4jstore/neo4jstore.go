@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/atg-go/atg/engine/graph"
@@ -81,7 +82,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
-	d, err := neo4j.NewDriverWithContext(opts.URI, neo4j.BasicAuth(opts.User, opts.Password, ""), func(c *neo4j.Config) {
+	d, err := neo4j.NewDriverWithContext(opts.URI, neo4j.BasicAuth(opts.User, opts.Password, ""), func(c *config.Config) {
 		c.MaxTransactionRetryTime = 30 * time.Second
 		c.ConnectionAcquisitionTimeout = time.Minute
 	})

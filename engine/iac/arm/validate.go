@@ -256,14 +256,15 @@ func (v *validator) resolves(d, rg string) bool {
 	if !strings.HasPrefix(d, "[") {
 		return false
 	}
-	for _, loc := range idFuncRE.FindAllStringSubmatchIndex(d, -1) {
-		args, ok := callArgs(d[loc[1]:])
-		if !ok {
-			return true // computed: cannot be checked statically
-		}
-		return v.resolveCall(d[loc[2]:loc[3]], args, rg)
+	loc := idFuncRE.FindStringSubmatchIndex(d) // the entry's first id function decides
+	if loc == nil {
+		return false
 	}
-	return false
+	args, ok := callArgs(d[loc[1]:])
+	if !ok {
+		return true // computed: cannot be checked statically
+	}
+	return v.resolveCall(d[loc[2]:loc[3]], args, rg)
 }
 
 // cycles reports dependency cycles between the top-level resources (resource groups, nested

@@ -365,15 +365,13 @@ func (e *emitter) poolArgs(b *hclwrite.Body, p map[string]any, inline bool) {
 		if t := s(p["type"]); t != "" {
 			e.set(b, "type", t)
 		}
-		var keep []any
+		// Only the critical-addons taint has an attribute on a default pool; azurerm cannot
+		// express other taints there.
 		for _, t := range taints {
 			if t == "CriticalAddonsOnly=true:NoSchedule" {
 				e.set(b, "only_critical_addons_enabled", true)
-			} else {
-				keep = append(keep, t)
 			}
 		}
-		taints = keep // other taints on a default pool: azurerm cannot express them
 	} else {
 		if v := s(p["mode"]); v == "System" || v == "User" || v == "Gateway" {
 			e.set(b, "mode", v)

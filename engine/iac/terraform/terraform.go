@@ -148,13 +148,6 @@ func Emit(m *model.Model, opts Options) (Result, error) {
 	return res, nil
 }
 
-// resolveType picks the Terraform type for a resource: a typed azurerm_* from the table (through
-// its resolver for ambiguous ARM types) or azapi_resource.
-func resolveType(r *model.Resource) string {
-	t, _ := resolveTypeWhy(r)
-	return t
-}
-
 // resolveTypeWhy is resolveType with the reason a type of the table falls back to azapi.
 func resolveTypeWhy(r *model.Resource) (string, string) {
 	t, ok := Table[r.LowerType()]
