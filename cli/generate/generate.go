@@ -72,7 +72,7 @@ with stable pseudonyms.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.TenantID, "tenant-id", "", "tenant whose graph to describe")
-	out = cmdutil.AddOutputPathFlag(cmd, "FILE to write instead of stdout")
+	out = cmdutil.AddOutputFileFlag(cmd, "FILE to write instead of stdout")
 	cmd.Flags().BoolVar(&o.Anonymize, "anonymize", false, "replace names, ids, principals and domains with stable pseudonyms")
 	filterFlags(cmd, &o.Filter)
 	return cmd
@@ -224,7 +224,7 @@ translated for another tenant/subscription/region and translation.json lists eve
 	}
 	cmd.Flags().StringVar(&o.TenantID, "tenant-id", "", "tenant whose graph to generate from")
 	cmd.Flags().StringVar(&format, "format", "terraform", "terraform, bicep or arm")
-	out = cmdutil.AddOutputPathFlag(cmd, "output DIRECTORY")
+	out = cmdutil.AddOutputDirFlag(cmd, "output DIRECTORY")
 	filterFlags(cmd, &o.Filter)
 	cmd.Flags().StringVar(&o.Translate.TargetTenantID, "target-tenant-id", "", "translate for this tenant")
 	cmd.Flags().StringVar(&o.Translate.TargetSubscription, "target-subscription", "", "translate for this subscription")

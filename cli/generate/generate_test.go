@@ -37,11 +37,25 @@ func TestGenerateIaCFlags(t *testing.T) {
 	var got *IaCOptions
 	f := factory(t, &bytes.Buffer{}, "text")
 	cmd := NewCmdGenerateIaCWith(f, func(o *IaCOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--tenant-id", "T", "--format", "ARM", "--output", "d", "--resource-group", "a,b", "--type", "X/y",
+	cmd.SetArgs([]string{"--tenant-id", "T", "--format", "ARM", "-d", "d", "--resource-group", "a,b", "--type", "X/y",
 		"--target-subscription", "S2", "--target-location", "westeurope", "--name-suffix", "dr"})
 	cmd.SetOut(&bytes.Buffer{})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
+	}
+	// The old spelling (-o DIR) still works for a release, with a warning naming the new flag;
+	// -o json beside it is still the format.
+	var legacy *IaCOptions
+	var stderr bytes.Buffer
+	old := NewCmdGenerateIaCWith(f, func(o *IaCOptions) error { legacy = o; return nil })
+	old.SetArgs([]string{"--tenant-id", "T", "--format", "arm", "-o", "olddir", "-o", "json"})
+	old.SetOut(&bytes.Buffer{})
+	old.SetErr(&stderr)
+	if err := old.Execute(); err != nil || legacy.OutputDir != "olddir" {
+		t.Fatalf("legacy -o DIR: %v %+v", err, legacy)
+	}
+	if !strings.Contains(stderr.String(), "deprecated") || !strings.Contains(stderr.String(), "--output-dir olddir") {
+		t.Errorf("no deprecation warning: %q", stderr.String())
 	}
 	if got.Format != iac.FormatARM || got.OutputDir != "d" || len(got.Filter.ResourceGroups) != 2 || got.Filter.Types[0] != "X/y" ||
 		got.Translate.TargetSubscription != "S2" || got.Translate.NameSuffix != "dr" || !got.Translate.UniqueNames {
@@ -65,7 +79,7 @@ func TestGenerateIaCWritesFiles(t *testing.T) {
 		var out bytes.Buffer
 		dir := t.TempDir()
 		cmd := NewCmdGenerateIaC(factory(t, &out, "json"))
-		cmd.SetArgs([]string{"--tenant-id", iactest.TenantID, "--format", string(f), "--output", dir, "--target-location", "westeurope"})
+		cmd.SetArgs([]string{"--tenant-id", iactest.TenantID, "--format", string(f), "--output-dir", dir, "--target-location", "westeurope"})
 		if err := cmd.Execute(); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
@@ -88,7 +102,7 @@ func TestGenerateSpec(t *testing.T) {
 	var out bytes.Buffer
 	file := filepath.Join(t.TempDir(), "spec.md")
 	cmd := NewCmdGenerateSpec(factory(t, &out, "text"))
-	cmd.SetArgs([]string{"--tenant-id", iactest.TenantID, "--output", file})
+	cmd.SetArgs([]string{"--tenant-id", iactest.TenantID, "--output-file", file})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}

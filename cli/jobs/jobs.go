@@ -186,12 +186,7 @@ verified. A scan job's summary is printed like atg scan prints it; -o json print
 its result and the downloads.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if outFlag.Path != "" {
-				if ro.OutputDir != "" && ro.OutputDir != outFlag.Path {
-					return cmdutil.Usagef("--output and --output-dir name different directories")
-				}
-				ro.OutputDir = outFlag.Path
-			}
+			ro.OutputDir = outFlag.Path
 			c, err := o.Client()
 			if err != nil {
 				return err
@@ -220,8 +215,7 @@ its result and the downloads.`,
 			return err
 		},
 	}
-	outFlag = cmdutil.AddOutputPathFlag(cmd, "download the artifacts into this directory when the job succeeds")
-	cmd.Flags().StringVar(&ro.OutputDir, "output-dir", "", "same as --output DIR")
+	outFlag = cmdutil.AddOutputDirFlag(cmd, "download the artifacts into this directory when the job succeeds")
 	cmd.Flags().BoolVar(&ro.CancelOnInterrupt, "cancel-on-interrupt", false, "cancel the job on Ctrl-C instead of leaving it running")
 	return cmd
 }

@@ -88,8 +88,7 @@ func NewCmdScan(f *cmdutil.Factory) *cobra.Command { return NewCmdScanWith(f, ni
 func NewCmdScanWith(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	o := &Options{IO: f.IO, Config: f.Config, Logger: f.Logger, GraphStore: f.GraphStore}
 	var (
-		outFlag   *cmdutil.OutputValue
-		outputDir string
+		outFlag *cmdutil.OutputValue
 	)
 	cmd := &cobra.Command{
 		Use:   "scan --tenant-id T [--subscription S]... [--resource-group GLOB]...",
@@ -123,12 +122,6 @@ the active profile's tenant_id. Exit status: 0 succeeded, 1 failed, 2 usage, 130
 			}
 			fl := cmd.Flags()
 			o.OutputDir = outFlag.Path
-			if fl.Changed("output-dir") {
-				if outFlag.Path != "" && outFlag.Path != outputDir {
-					return cmdutil.Usagef("--output and --output-dir name different directories")
-				}
-				o.OutputDir = outputDir
-			}
 			if o.IsRemote, err = o.Remote.Mode(cfg); err != nil {
 				return err
 			}
@@ -173,8 +166,7 @@ the active profile's tenant_id. Exit status: 0 succeeded, 1 failed, 2 usage, 130
 	fl.StringVar(&o.ARMEndpoint, "arm-endpoint", "", "ARM endpoint (default Azure public cloud; a loopback URL for the simulator) [ATG_ARM_ENDPOINT]")
 	fl.StringVar(&o.MSGraphEndpoint, "msgraph-endpoint", "", "Microsoft Graph endpoint (default https://graph.microsoft.com) [ATG_MSGRAPH_ENDPOINT]")
 	fl.IntVar(&o.Concurrency, "concurrency", 16, "concurrent list calls")
-	outFlag = cmdutil.AddOutputPathFlag(cmd, "directory for scan-summary.json (remote: the job's artifacts, sha256 verified)")
-	fl.StringVar(&outputDir, "output-dir", "", "same as --output `DIR` (as in atg jobs wait --output-dir)")
+	outFlag = cmdutil.AddOutputDirFlag(cmd, "directory for scan-summary.json (remote: the job's artifacts, sha256 verified)")
 	remote.AddFlags(cmd, &o.Remote)
 	remote.AddRunFlags(cmd, &o.Follow)
 	return cmd

@@ -62,7 +62,7 @@ func newCmdVisualize(f *cmdutil.Factory, runF func(*Options) error) *cobra.Comma
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.TenantID, "tenant-id", "", "tenant to draw [ATG_TENANT_ID]")
-	out = cmdutil.AddOutputPathFlag(cmd, "HTML file to write")
+	out = cmdutil.AddOutputFileFlag(cmd, "HTML file to write")
 	fl.StringSliceVar(&o.Filter.Subscriptions, "subscription", nil, "only these subscriptions (repeatable)")
 	fl.StringSliceVar(&o.Filter.ResourceGroups, "resource-group", nil, "only these resource groups (repeatable)")
 	fl.StringSliceVar(&o.Filter.Types, "type", nil, "only these resource types, e.g. Microsoft.Network/virtualNetworks (repeatable)")

@@ -384,10 +384,10 @@ func TestRemoteGenerateIaCByteIdentical(t *testing.T) {
 	}
 	for _, format := range []string{"terraform", "bicep"} {
 		localDir, remoteDir := filepath.Join(e.Dir, "local-"+format), filepath.Join(e.Dir, "remote-"+format)
-		if r := e.Run(ctx, "generate-iac", "--tenant-id", e.TenantID, "--format", format, "--output", localDir, "--graph", localGraph, "--log-level", "warn"); r.Code != 0 {
+		if r := e.Run(ctx, "generate-iac", "--tenant-id", e.TenantID, "--format", format, "--output-dir", localDir, "--graph", localGraph, "--log-level", "warn"); r.Code != 0 {
 			t.Fatalf("local generate-iac: %s", r)
 		}
-		rem := e.Run(ctx, append([]string{"generate-iac", "--tenant-id", e.TenantID, "--format", format, "--output", remoteDir}, e.RemoteArgs()...)...)
+		rem := e.Run(ctx, append([]string{"generate-iac", "--tenant-id", e.TenantID, "--format", format, "--output-dir", remoteDir}, e.RemoteArgs()...)...)
 		if rem.Code != 0 {
 			t.Fatalf("remote generate-iac: %s\nservice log:\n%s", rem, e.ServiceLog())
 		}
