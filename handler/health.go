@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/atg-go/atg/api"
 	"github.com/atg-go/atg/handler/apierr"
 )
 
@@ -15,17 +16,8 @@ func (s *server) registerHealthRoutes(r *mux.Router) {
 	r.Handle("/health", s.cachedHealth(s.handle(s.health))).Methods(http.MethodGet)
 }
 
-// HealthResponse is GET /health.
-type HealthResponse struct {
-	Status      string            `json:"status"` // ok | degraded | unavailable
-	Version     string            `json:"version"`
-	Environment string            `json:"environment"`
-	Checks      map[string]string `json:"checks"`
-	// Warnings say why the status is degraded (no secrets, no entries).
-	Warnings []string `json:"warnings,omitempty"`
-	// Error is set with 503, so the body is also a valid API error document.
-	Error *apierr.BodyError `json:"error,omitempty"`
-}
+// HealthResponse is GET /health (api.Health).
+type HealthResponse = api.Health
 
 // health checks Table, Queue and Blob storage and the graph store concurrently. Failures
 // are logged; the response names only which dependency is down.
@@ -92,7 +84,7 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(failed) > 0 {
 		res.Status = "unavailable"
-		res.Error = &apierr.BodyError{Code: apierr.Unavailable, Message: "a dependency is unavailable", Details: map[string]any{"checks": res.Checks}}
+		res.Error = &apierr.BodyError{Code: string(apierr.Unavailable), Message: "a dependency is unavailable", Details: map[string]any{"checks": res.Checks}}
 		w.Header().Set("Retry-After", "30")
 		return writeJSON(w, http.StatusServiceUnavailable, res)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/atg-go/atg/api"
 	"github.com/atg-go/atg/handler/apierr"
 	"github.com/atg-go/atg/handler/auth"
 	"github.com/atg-go/atg/handler/jobs"
@@ -26,29 +27,29 @@ func (s *server) registerJobRoutes(r *mux.Router) {
 	r.Handle("/jobs/{id}/cancel", s.handle(s.cancelJob)).Methods(http.MethodPost)
 }
 
-// JobView is the API's job object: the job plus links.
-type JobView struct {
-	jobs.Job
-	Links map[string]string `json:"links"`
-}
+// JobView is the API's job object (api.Job), built from the stored job by viewOf.
+type JobView = api.Job
 
-// ListResponse is GET /jobs.
-type ListResponse struct {
-	Jobs       []JobView `json:"jobs"`
-	NextCursor string    `json:"next_cursor,omitempty"`
-}
+// ListResponse is GET /jobs (api.JobList).
+type ListResponse = api.JobList
 
-// ArtifactView is one entry of GET /jobs/{id}/artifacts.
-type ArtifactView struct {
-	jobs.Artifact
-	URL string `json:"url"`
-}
+// ArtifactView is one entry of GET /jobs/{id}/artifacts (api.Artifact).
+type ArtifactView = api.Artifact
 
 func jobURL(id string) string { return "/api/v1/jobs/" + id }
 
+// viewOf is the one conversion from the storage model to the wire form.
 func viewOf(j jobs.Job) JobView {
 	u := jobURL(j.ID)
-	return JobView{Job: j, Links: map[string]string{"self": u, "result": u + "/result", "artifacts": u + "/artifacts"}}
+	created := j.CreatedAt
+	return JobView{ID: j.ID, Type: j.Type, Status: j.Status, Owner: j.Owner, Request: j.Request, Progress: j.Progress,
+		Attempts: j.Attempts, Error: j.Error, CreatedAt: &created, StartedAt: j.StartedAt, FinishedAt: j.FinishedAt,
+		Links: map[string]string{"self": u, "result": u + "/result", "artifacts": u + "/artifacts"}}
+}
+
+// artifactView is the wire form of a stored artifact.
+func artifactView(a jobs.Artifact, url string) ArtifactView {
+	return ArtifactView{Name: a.Name, Size: a.Size, ContentType: a.ContentType, SHA256: a.SHA256, URL: url}
 }
 
 // loadJob returns the caller's job: a user sees only their own (others are 404), an admin all.
@@ -176,11 +177,9 @@ func (s *server) listArtifacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return storageError("listing artifacts", err)
 	}
-	out := struct {
-		Artifacts []ArtifactView `json:"artifacts"`
-	}{Artifacts: make([]ArtifactView, 0, len(list))}
+	out := api.ArtifactList{Artifacts: make([]ArtifactView, 0, len(list))}
 	for _, a := range list {
-		out.Artifacts = append(out.Artifacts, ArtifactView{Artifact: a, URL: jobURL(j.ID) + "/artifacts/" + url.PathEscape(a.Name)})
+		out.Artifacts = append(out.Artifacts, artifactView(a, jobURL(j.ID)+"/artifacts/"+url.PathEscape(a.Name)))
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

@@ -137,7 +137,9 @@ func (s *slowReader) Read(p []byte) (int, error) {
 func TestSlowUploadNotCountedAsStorageTime(t *testing.T) {
 	f := newFixture(t, func(d *Deps) { d.StorageDeadline = 100 * time.Millisecond; d.MaxActiveJobs = 5 })
 	f.b.Jobs = ctxStore{f.b.Jobs}
-	req := httptest.NewRequest("POST", "/api/v1/scan", &slowReader{r: strings.NewReader(`{"tenant_id":"` + tenant + `"}`), delay: 300 * time.Millisecond})
+	body := `{"tenant_id":"` + tenant + `"}`
+	req := httptest.NewRequest("POST", "/api/v1/scan", &slowReader{r: strings.NewReader(body), delay: 300 * time.Millisecond})
+	req.ContentLength = int64(len(body)) // a slow upload still declares its length (chunked bodies are 411)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+f.keys["alice"])
 	rec := httptest.NewRecorder()

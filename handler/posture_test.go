@@ -68,8 +68,12 @@ func TestPostureJob(t *testing.T) {
 	if sarif.code != 200 || !strings.Contains(string(sarif.body), `"ATG-DP-001"`) {
 		t.Errorf("sarif artifact: %d %.200s", sarif.code, sarif.body)
 	}
-	// a tenant without a graph fails permanently
-	resp = h.do("POST", "/api/v1/posture", h.keys["alice"], `{"tenant_id":"99999999-2222-3333-4444-555555555555"}`)
+	// another tenant is outside alice's scope (403); an admin's job on a tenant without a
+	// graph fails permanently
+	if r := h.do("POST", "/api/v1/posture", h.keys["alice"], `{"tenant_id":"99999999-2222-3333-4444-555555555555"}`); r.code != 403 {
+		t.Errorf("posture of a tenant outside the key's scope: %d %s", r.code, r.body)
+	}
+	resp = h.do("POST", "/api/v1/posture", h.keys["root"], `{"tenant_id":"99999999-2222-3333-4444-555555555555"}`)
 	id = resp.json(t)["id"].(string)
 	if code, _ := h.invoke(t, FunctionJobsWorker, payload(t, "queue-double-encoded.json", h.q.Drain()[0], 1)); code != 200 {
 		t.Fatal("a permanent failure must be acknowledged")

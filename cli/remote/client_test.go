@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atg-go/atg/api"
 	"github.com/atg-go/atg/cli/cmdutil"
 )
 
@@ -92,7 +93,7 @@ func TestFollowDownloadsAndVerifiesSHA(t *testing.T) {
 		if polls >= 3 {
 			st = "succeeded"
 		}
-		_ = json.NewEncoder(w).Encode(Job{ID: "job_1", Status: st, Progress: &Progress{Percent: polls * 30, Phase: "discover"}})
+		_ = json.NewEncoder(w).Encode(Job{ID: "job_1", Status: api.JobStatus(st), Progress: &Progress{Percent: polls * 30, Phase: "discover"}})
 	})
 	mux.HandleFunc("GET /api/v1/jobs/job_1/result", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(body) })
 	mux.HandleFunc("GET /api/v1/jobs/job_1/artifacts", func(w http.ResponseWriter, r *http.Request) {

@@ -36,7 +36,7 @@ func (c *Client) Wait(ctx context.Context, id string, onUpdate func(Job)) (Job, 
 		if j.Finished() {
 			return j, nil
 		}
-		sig := j.Status
+		sig := string(j.Status)
 		if j.Progress != nil {
 			sig += fmt.Sprintf("|%d|%s|%s", j.Progress.Percent, j.Progress.Phase, j.Progress.Message)
 		}
@@ -66,7 +66,7 @@ func NewReporter(ios *cmdutil.IOStreams) *Reporter {
 
 // Update renders a job's state.
 func (r *Reporter) Update(j Job) {
-	desc := j.Status
+	desc := string(j.Status)
 	pct := 0
 	if p := j.Progress; p != nil {
 		pct = p.Percent
@@ -209,7 +209,7 @@ func Follow(ctx context.Context, ios *cmdutil.IOStreams, c *Client, id string, o
 		}
 	}
 	if j.Status != "succeeded" {
-		msg := "job " + id + " " + j.Status
+		msg := "job " + id + " " + string(j.Status)
 		if j.Error != nil {
 			msg += ": " + j.Error.Code + ": " + j.Error.Message
 		}

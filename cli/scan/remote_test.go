@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atg-go/atg/api"
 	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/cli/remote"
 	"github.com/atg-go/atg/config"
@@ -140,7 +141,7 @@ func (s *fakeService) handler(t *testing.T) http.Handler {
 		j := remote.Job{ID: "job_1", Type: "scan", Status: "running", Progress: &remote.Progress{Percent: 30 * s.polls, Phase: "discover",
 			Counts: map[string]int{"resources": 2 * s.polls}}}
 		if s.polls >= 3 {
-			j.Status = s.status
+			j.Status = api.JobStatus(s.status)
 			if s.status == "failed" {
 				j.Error = &remote.JobError{Code: "internal", Message: "engine exploded"}
 			}

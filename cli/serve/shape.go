@@ -41,7 +41,7 @@ func (c *shapedConn) Write(b []byte) (int, error) {
 		return c.Conn.Write(b)
 	}
 	status, _ := strconv.Atoi(string(m[1]))
-	body, err := json.Marshal(apierr.Body{Error: apierr.BodyError{Code: apierr.CodeForStatus(status), Message: "malformed HTTP request: " + string(m[3])}})
+	body, err := json.Marshal(apierr.Body{Error: apierr.BodyError{Code: string(apierr.CodeForStatus(status)), Message: "malformed HTTP request: " + string(m[3])}})
 	if err != nil {
 		return c.Conn.Write(b)
 	}

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/atg-go/atg/api"
 )
 
 // Code is a stable, snake_case error code (API.md "Errors").
@@ -132,17 +134,11 @@ func CodeForStatus(status int) Code {
 	return InvalidRequest
 }
 
-// Body is the wire form: {"error": {"code", "message", "details"}}.
-type Body struct {
-	Error BodyError `json:"error"`
-}
+// Body is the wire form: {"error": {"code", "message", "details"}} (api.ErrorBody).
+type Body = api.ErrorBody
 
-// BodyError is the inner object of Body.
-type BodyError struct {
-	Code    Code           `json:"code"`
-	Message string         `json:"message"`
-	Details map[string]any `json:"details,omitempty"`
-}
+// BodyError is the inner object of Body (api.ErrorDetail).
+type BodyError = api.ErrorDetail
 
 // Write renders err as the API error body. Internal (and unknown) errors are logged with
 // requestID and the client sees only a generic message and the request id.
@@ -155,7 +151,7 @@ func Write(w http.ResponseWriter, log *slog.Logger, requestID string, err error)
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	body := BodyError{Code: ae.Code, Message: ae.Message, Details: ae.Details}
+	body := BodyError{Code: string(ae.Code), Message: ae.Message, Details: ae.Details}
 	if status >= 500 && ae.Code != NotImplemented {
 		if log != nil {
 			log.Error("request failed", "request_id", requestID, "code", string(ae.Code), "err", err)
@@ -184,7 +180,7 @@ func Decode(resp *http.Response) *Error {
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	var body Body
 	if err := json.Unmarshal(b, &body); err == nil && body.Error.Code != "" {
-		e := &Error{Code: body.Error.Code, Message: body.Error.Message, Details: body.Error.Details}
+		e := &Error{Code: Code(body.Error.Code), Message: body.Error.Message, Details: body.Error.Details}
 		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil {
 			e.RetryAfter = time.Duration(s) * time.Second
 		}

@@ -19,27 +19,26 @@ import (
 
 	"github.com/oklog/ulid/v2"
 
+	"github.com/atg-go/atg/api"
 	"github.com/atg-go/atg/handler/apierr"
 )
 
-// Status is a job's lifecycle state.
-type Status string
+// Status is a job's lifecycle state (the API's JobStatus: one set of values everywhere).
+type Status = api.JobStatus
 
 // Statuses.
 const (
-	Queued     Status = "queued"
-	Running    Status = "running"
-	Succeeded  Status = "succeeded"
-	Failed     Status = "failed"
-	Cancelling Status = "cancelling"
-	Cancelled  Status = "cancelled"
+	Queued     = api.JobQueued
+	Running    = api.JobRunning
+	Succeeded  = api.JobSucceeded
+	Failed     = api.JobFailed
+	Cancelling = api.JobCancelling
+	Cancelled  = api.JobCancelled
 )
 
 // Statuses lists every status.
 var Statuses = []Status{Queued, Running, Succeeded, Failed, Cancelling, Cancelled}
 
-// Terminal reports whether s is final.
-func (s Status) Terminal() bool { return s == Succeeded || s == Failed || s == Cancelled }
 
 var transitions = map[Status][]Status{
 	Queued:     {Running, Cancelled, Failed, Cancelling},
@@ -65,42 +64,34 @@ const (
 	TypePosture      = "posture"
 )
 
-// Progress is what a running job reports.
-type Progress struct {
-	Percent int            `json:"percent"`
-	Phase   string         `json:"phase,omitempty"`
-	Message string         `json:"message,omitempty"`
-	Counts  map[string]int `json:"counts,omitempty"`
-}
+// Progress is what a running job reports (stored as the API's progress object).
+type Progress = api.Progress
 
-// JobError is a job's failure reason (safe to show to its owner).
-type JobError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
+// JobError is a job's failure reason (safe to show to its owner; the API's error object).
+type JobError = api.JobError
 
-// Job is one job. Result and the internal fields are not part of the API job object.
+// Job is one stored job: the storage model (api.Job is its wire form, built by the handler).
 type Job struct {
-	ID         string          `json:"id"`
-	Type       string          `json:"type"`
-	Status     Status          `json:"status"`
-	Owner      string          `json:"owner"`
-	Request    json.RawMessage `json:"request,omitempty"`
-	Progress   *Progress       `json:"progress,omitempty"`
-	Attempts   int             `json:"attempts"`
-	Error      *JobError       `json:"error,omitempty"`
-	CreatedAt  time.Time       `json:"created_at"`
-	StartedAt  *time.Time      `json:"started_at,omitempty"`
-	FinishedAt *time.Time      `json:"finished_at,omitempty"`
+	ID         string
+	Type       string
+	Status     Status
+	Owner      string
+	Request    json.RawMessage
+	Progress   *Progress
+	Attempts   int
+	Error      *JobError
+	CreatedAt  time.Time
+	StartedAt  *time.Time
+	FinishedAt *time.Time
 
-	Result      json.RawMessage `json:"-"`
-	LastError   *JobError       `json:"-"` // error of the latest failed attempt (for poison handling)
-	ShardsTotal int             `json:"-"`
+	Result      json.RawMessage
+	LastError   *JobError // error of the latest failed attempt (for poison handling)
+	ShardsTotal int
 	// Finalizer is the shard whose invocation claimed the finalize step (a scan's last step runs
 	// once: a concurrent last shard sees the claim and leaves; a redelivery of the claiming
 	// shard's message takes it up again).
-	Finalizer string `json:"-"`
-	ETag      string `json:"-"`
+	Finalizer string
+	ETag      string
 }
 
 // Transition moves j to status to at now, validating the move and stamping times.

@@ -46,10 +46,10 @@ type Blobs interface {
 
 // Artifact describes one artifact of a job.
 type Artifact struct {
-	Name        string `json:"name"`
-	Size        int64  `json:"size"`
-	ContentType string `json:"content_type"`
-	SHA256      string `json:"sha256"`
+	Name        string
+	Size        int64
+	ContentType string
+	SHA256      string
 }
 
 // ArtifactStore stores job artifacts under a per-job prefix.

@@ -21,18 +21,28 @@ func (e *Env) adminArgs() []string {
 	return []string{"--service-url", e.ServiceURL, "--api-key-file", e.AdminKeyFile}
 }
 
+// health answers GET /health once the graph store has opened (the service opens it in the
+// background; until then health is 503 with checks.graph "connecting").
 func health(t *testing.T, e *Env) map[string]any {
 	t.Helper()
-	resp, err := http.Get(e.ServiceURL + "/api/v1/health")
-	if err != nil {
-		t.Fatal(err)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(e.ServiceURL + "/api/v1/health")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var h map[string]any
+		derr := json.NewDecoder(resp.Body).Decode(&h)
+		resp.Body.Close()
+		checks, _ := h["checks"].(map[string]any)
+		if derr == nil && resp.StatusCode == 200 {
+			return h
+		}
+		if derr != nil || checks["graph"] != "connecting" || time.Now().After(deadline) {
+			t.Fatalf("health: %d %v %v", resp.StatusCode, derr, h)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	defer resp.Body.Close()
-	var h map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&h); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("health: %d %v", resp.StatusCode, err)
-	}
-	return h
 }
 
 func statusOf(err error) int {

@@ -90,6 +90,17 @@ func NewProxy(t testing.TB, target string) *Proxy {
 			resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
 			resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
 		case f.Corrupt:
+			if loc := resp.Header.Get("Location"); resp.StatusCode/100 == 3 && loc != "" {
+				// The service redirects downloads to a SAS URL: corrupt what that URL serves,
+				// as a man in the middle of the download would.
+				resp.Body.Close()
+				r2, err := http.Get(loc)
+				if err != nil {
+					return err
+				}
+				resp.Body, resp.StatusCode, resp.Status = r2.Body, r2.StatusCode, r2.Status
+				resp.Header.Del("Location")
+			}
 			b, err := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			if err != nil {
