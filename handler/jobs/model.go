@@ -39,7 +39,6 @@ const (
 // Statuses lists every status.
 var Statuses = []Status{Queued, Running, Succeeded, Failed, Cancelling, Cancelled}
 
-
 var transitions = map[Status][]Status{
 	Queued:     {Running, Cancelled, Failed, Cancelling},
 	Running:    {Running, Succeeded, Failed, Cancelling, Cancelled},
