@@ -12,8 +12,8 @@ import (
 
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/iac/model"
-	"github.com/atg-go/atg/engine/secrets"
 	"github.com/atg-go/atg/engine/iac/translate"
+	"github.com/atg-go/atg/engine/secrets"
 )
 
 // Options controls matching.
