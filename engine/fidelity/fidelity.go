@@ -13,6 +13,7 @@ import (
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/translate"
+	"github.com/atg-go/atg/engine/secrets"
 )
 
 // Options controls matching.
@@ -420,6 +421,9 @@ func compareProps(a, b graph.Node, translate func(string) (string, bool)) (total
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		if isSecretLeaf(k, fa[k]) {
+			continue // a secret is generated in the copy, never copied: not comparable
+		}
 		total++
 		if equalValue(fa[k], fb[k], translate) {
 			equal++
@@ -428,6 +432,22 @@ func compareProps(a, b graph.Node, translate func(string) (string, bool)) (total
 		}
 	}
 	return total, equal, diffs
+}
+
+// isSecretLeaf reports whether a flattened source value is a secret (already a marker from
+// WritableProperties, or a tag holding one).
+func isSecretLeaf(key string, v any) bool {
+	s, ok := v.(string)
+	if !ok {
+		return false
+	}
+	if secrets.IsMarker(s) {
+		return true
+	}
+	if tag, ok := strings.CutPrefix(key, graph.PropTags+"."); ok {
+		return secrets.CheckSetting(tag, s) != ""
+	}
+	return false
 }
 
 func flatten(prefix string, v any, out map[string]any) {

@@ -260,3 +260,39 @@ func tofuValidate(t *testing.T, dir string) {
 	}
 	t.Logf("tofu validate: %s", strings.SplitN(string(b), "\n", 2)[0])
 }
+
+// TestCorpusSpecRoundTrip: the spec of the corpus parses back with every secret still an input
+// variable (tags included), so create-tenant --spec generates them too.
+func TestCorpusSpecRoundTrip(t *testing.T) {
+	st, _ := corpusStore(t)
+	sp, err := spec.Build(context.Background(), st, corpusTenant, spec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := sp.Markdown()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := spec.Parse(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := 0
+	for _, r := range back.Model.Resources {
+		for k, v := range r.Tags {
+			if _, isString := v.(string); isString {
+				continue
+			}
+			if _, ok := v.(model.Var); !ok {
+				t.Errorf("%s tag %s decodes as %T, want a string or model.Var", r.Key, k, v)
+			}
+			vars++
+		}
+	}
+	if vars == 0 {
+		t.Error("no secret tag came back as a variable")
+	}
+	if len(back.Model.Secrets) != len(sp.Model.Secrets) {
+		t.Errorf("spec round trip: %d secret locations, want %d", len(back.Model.Secrets), len(sp.Model.Secrets))
+	}
+}

@@ -24,3 +24,21 @@ func TestHandlerRedactsLogs(t *testing.T) {
 		t.Errorf("log line lost ordinary content or markers: %s", out)
 	}
 }
+
+// The detector is used from many goroutines (loggers, workers): run it concurrently (-race).
+func TestConcurrentUse(t *testing.T) {
+	done := make(chan bool)
+	for i := 0; i < 8; i++ {
+		go func() {
+			for j := 0; j < 50; j++ {
+				_ = RedactText("token " + ghToken + " and AccountKey=" + b64key88)
+				_ = Check("password", "correcthorse")
+				_, _ = Redact(map[string]any{"tags": map[string]any{"k": jwt}}, "")
+			}
+			done <- true
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		<-done
+	}
+}

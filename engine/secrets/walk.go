@@ -124,8 +124,7 @@ var settingNameKeys = []string{"name", "key", "displayName", "variableName"}
 
 // settingMaps are property names whose members are settings named by their keys.
 var settingMaps = map[string]bool{"tags": true, "appsettings": true, "parameters": true, "environmentvariables": true,
-	"env": true, "variables": true, "settings": true, "protectedsettings": true, "connectionstrings": true, "headers": true,
-	"properties": false}
+	"env": true, "variables": true, "settings": true, "protectedsettings": true, "connectionstrings": true, "headers": true}
 
 // Map walks an object. settingKeys says its keys are setting names (a tags map).
 func (w *Walker) Map(m map[string]any, path string, settingKeys bool) any {

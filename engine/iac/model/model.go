@@ -287,6 +287,9 @@ func (r *Resource) UnmarshalJSON(b []byte) error {
 	if aux.Body != nil {
 		r.Body, _ = DecodeValue(aux.Body).(map[string]any)
 	}
+	if r.Tags != nil {
+		r.Tags, _ = DecodeValue(r.Tags).(map[string]any) // a tag that held a secret is a Var
+	}
 	if aux.Identity != nil {
 		r.Identity = &Identity{Type: aux.Identity.Type}
 		for _, u := range aux.Identity.UserAssigned {

@@ -55,7 +55,7 @@ func (s *secretVars) replacer(r *Resource) secrets.ReplaceFunc {
 				name = strings.TrimRight(name[:maxVarName-9], "_") + "_" + ShortHash(name)
 			}
 			base := name
-			for i := 2; s.used[name]; i++ {
+			for i := 2; s.used[name] || s.res.vars[name] != nil; i++ {
 				name = base + "_" + itoa(i)
 			}
 			s.used[name] = true

@@ -1,0 +1,121 @@
+package handler
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/atg-go/atg/engine/iac/iactest"
+	"github.com/atg-go/atg/engine/secrets"
+	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/sim"
+)
+
+// TestServeSecretsCorpus: the service generates IaC from a graph holding the secrets corpus
+// (testdata/secrets-corpus) with a debug-level logger (wrapped as the CLI wraps it): no planted
+// secret is in any job result, artifact or log line, and each artifact's secrets.json lists every
+// planted location.
+func TestServeSecretsCorpus(t *testing.T) {
+	e := newServiceEnv(t, sim.Options{Resources: 5, Subscriptions: 1, Seed: 3, Throttle: "fast"})
+	const tenant = "15151515-1515-4515-8515-151515151515"
+	nodes, planted, err := iactest.LoadSecretsCorpus(tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := openStore(t, filepath.Join(t.TempDir(), "graph.db"))
+	defer st.Close(context.Background())
+	if err := st.UpsertNodes(context.Background(), tenant, "scan-1", nodes); err != nil {
+		t.Fatal(err)
+	}
+	var logMu sync.Mutex
+	var logs bytes.Buffer
+	log := slog.New(secrets.NewHandler(slog.NewJSONHandler(lockedWriter{&logMu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	app, err := NewApp(ctx, AppOptions{Config: e.config(), Graph: st, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := httptest.NewServer(app.API)
+	defer api.Close()
+	p := app.Poller(2, 10*time.Second)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = p.Run(ctx) }()
+	defer func() { cancel(); wg.Wait() }()
+	c := client{base: api.URL, key: e.key}
+
+	var seen bytes.Buffer
+	for _, format := range []string{"terraform", "bicep", "arm"} {
+		code, _, b := c.do(t, "POST", "/api/v1/generate-iac", `{"tenant_id":"`+tenant+`","format":"`+format+`"}`)
+		if code != 202 {
+			t.Fatalf("generate-iac: %d %s", code, b)
+		}
+		var jv JobView
+		_ = json.Unmarshal(b, &jv)
+		ji, _ := c.wait(t, jv.ID, 90*time.Second, nil)
+		if ji.Status != jobs.Succeeded {
+			t.Fatalf("generate-iac %s: %s %+v", format, ji.Status, ji.Error)
+		}
+		_, _, rb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/result", "")
+		seen.Write(rb)
+		var ir IaCResult
+		if err := json.Unmarshal(rb, &ir); err != nil {
+			t.Fatalf("result: %s", rb)
+		}
+		code, _, zb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/artifacts/"+ir.Artifact, "")
+		zr, err := zip.NewReader(bytes.NewReader(zb), int64(len(zb)))
+		if code != 200 || err != nil {
+			t.Fatalf("artifact: %d %v", code, err)
+		}
+		var secretsJSON []byte
+		for _, f := range zr.File {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			fb, _ := io.ReadAll(rc)
+			rc.Close()
+			seen.Write(fb)
+			if filepath.Base(f.Name) == "secrets.json" {
+				secretsJSON = fb
+			}
+		}
+		listed := string(secretsJSON)
+		for _, x := range planted {
+			if !strings.Contains(listed, `"path": "`+x.Path+`"`) || !strings.Contains(listed, x.ID) {
+				t.Errorf("%s artifact: secrets.json does not list %s %s", format, x.ID, x.Path)
+			}
+		}
+	}
+	logMu.Lock()
+	seen.Write(logs.Bytes())
+	t.Logf("checked 3 job results and artifacts and %d bytes of debug log", logs.Len())
+	logMu.Unlock()
+	for _, x := range planted {
+		b, _ := json.Marshal(x.Secret)
+		if strings.Contains(seen.String(), x.Secret) || strings.Contains(seen.String(), strings.Trim(string(b), `"`)) {
+			t.Errorf("a job result, artifact or log line carries the secret planted at %s %s (%s)", x.ID, x.Path, x.Form)
+		}
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
