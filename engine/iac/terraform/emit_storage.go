@@ -71,13 +71,7 @@ func emitStorageContainer(e *emitter, r *model.Resource, t string) error {
 	e.set(b, "name", r.LastName())
 	// the account is the grandparent (…/storageAccounts/a/blobServices/default/containers/c)
 	acct := r.ID[:strings.Index(strings.ToLower(r.ID), "/blobservices/")]
-	var target *model.Resource
-	for _, x := range e.m.Resources {
-		if strings.EqualFold(x.ID, acct) {
-			target = x
-		}
-	}
-	if target != nil {
+	if target := e.resourceByID(acct); target != nil {
 		e.setExpr(b, "storage_account_id", e.address(target)+".id")
 	} else {
 		e.setExpr(b, "storage_account_id", joinExpr(e.base(r), "/providers/Microsoft.Storage/storageAccounts/"+r.NameSegments()[0]))

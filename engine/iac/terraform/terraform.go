@@ -64,7 +64,20 @@ type emitter struct {
 	notes map[string][]string
 	// apiVersions is the api-version each azapi_resource is emitted with (see AzapiVersion)
 	apiVersions map[string]string
-	unchecked   map[string]bool // azapi_resource keys whose body azapi cannot check
+	unchecked   map[string]bool            // azapi_resource keys whose body azapi cannot check
+	byID        map[string]*model.Resource // lower-cased ARM id -> resource (built on first use)
+}
+
+// resourceByID finds the model resource with this ARM id (case-insensitive; the last one when
+// several share it), in O(1) after one pass over the model.
+func (e *emitter) resourceByID(id string) *model.Resource {
+	if e.byID == nil {
+		e.byID = make(map[string]*model.Resource, len(e.m.Resources))
+		for _, r := range e.m.Resources {
+			e.byID[strings.ToLower(r.ID)] = r
+		}
+	}
+	return e.byID[strings.ToLower(id)]
 }
 
 func newEmitter(m *model.Model, azapiOnly bool) *emitter {
