@@ -15,11 +15,25 @@ import (
 	"github.com/atg-go/atg/handler/jobs"
 )
 
+// registerSubmitRoutes: one row per job type — body limit, the tenants the request acts on
+// (checked against the key's scope), and any check beyond the fields' own validation.
 func (s *server) registerSubmitRoutes(r *mux.Router) {
-	r.Handle("/scan", s.handle(s.submitScan)).Methods(http.MethodPost)
-	r.Handle("/generate-iac", s.handle(s.submitGenerateIaC)).Methods(http.MethodPost)
-	r.Handle("/create-tenant", s.handle(s.submitCreateTenant)).Methods(http.MethodPost)
-	r.Handle("/posture", s.handle(s.submitPosture)).Methods(http.MethodPost)
+	one := func(t string) []string { return []string{t} }
+	r.Handle("/scan", s.handle(submitRoute(s, jobs.TypeScan, MaxBodyBytes,
+		func(q *ScanRequest) []string { return one(q.TenantID) }, nil))).Methods(http.MethodPost)
+	r.Handle("/generate-iac", s.handle(submitRoute(s, jobs.TypeGenerateIaC, MaxBodyBytes,
+		func(q *GenerateIaCRequest) []string { return one(q.TenantID) }, nil))).Methods(http.MethodPost)
+	r.Handle("/create-tenant", s.handle(submitRoute(s, jobs.TypeCreateTenant, MaxSpecBytes,
+		func(q *CreateTenantRequest) []string {
+			target := ""
+			if q.Target != nil {
+				target = q.Target.TenantID
+			}
+			return []string{q.SourceTenantID, target}
+		},
+		func(r *http.Request, q *CreateTenantRequest) error { return checkSpec(r.Context(), q) }))).Methods(http.MethodPost)
+	r.Handle("/posture", s.handle(submitRoute(s, jobs.TypePosture, MaxBodyBytes,
+		func(q *PostureRequest) []string { return one(q.TenantID) }, nil))).Methods(http.MethodPost)
 }
 
 func (s *server) requireExecutor(typ string) error {
@@ -29,79 +43,34 @@ func (s *server) requireExecutor(typ string) error {
 	return nil
 }
 
-func (s *server) submitScan(w http.ResponseWriter, r *http.Request) error {
-	if err := s.requireExecutor(jobs.TypeScan); err != nil {
-		return err
+// submitRoute is every submit endpoint: an executor for the type must exist (501), the body is
+// decoded within limit and validated (400), the key must reach every tenant it names (403),
+// check runs last (the create-tenant spec gate), then the job is created and queued (202).
+func submitRoute[T any, P interface {
+	*T
+	Validate() error
+}](s *server, typ string, limit int64, tenants func(P) []string, check func(*http.Request, P) error) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := s.requireExecutor(typ); err != nil {
+			return err
+		}
+		req := P(new(T))
+		if err := decodeJSON(w, r, limit, req); err != nil {
+			return err
+		}
+		if err := validate(req); err != nil {
+			return err
+		}
+		if err := authorizeTenants(r, tenants(req)...); err != nil {
+			return err
+		}
+		if check != nil {
+			if err := check(r, req); err != nil {
+				return err
+			}
+		}
+		return s.submit(w, r, typ, *req)
 	}
-	var req ScanRequest
-	if err := decodeJSON(w, r, MaxBodyBytes, &req); err != nil {
-		return err
-	}
-	if err := validate(&req); err != nil {
-		return err
-	}
-	if err := authorizeTenants(r, req.TenantID); err != nil {
-		return err
-	}
-	return s.submit(w, r, jobs.TypeScan, req)
-}
-
-func (s *server) submitGenerateIaC(w http.ResponseWriter, r *http.Request) error {
-	if err := s.requireExecutor(jobs.TypeGenerateIaC); err != nil {
-		return err
-	}
-	var req GenerateIaCRequest
-	if err := decodeJSON(w, r, MaxBodyBytes, &req); err != nil {
-		return err
-	}
-	if err := validate(&req); err != nil {
-		return err
-	}
-	if err := authorizeTenants(r, req.TenantID); err != nil {
-		return err
-	}
-	return s.submit(w, r, jobs.TypeGenerateIaC, req)
-}
-
-func (s *server) submitCreateTenant(w http.ResponseWriter, r *http.Request) error {
-	if err := s.requireExecutor(jobs.TypeCreateTenant); err != nil {
-		return err
-	}
-	var req CreateTenantRequest
-	if err := decodeJSON(w, r, MaxSpecBytes, &req); err != nil {
-		return err
-	}
-	if err := validate(&req); err != nil {
-		return err
-	}
-	target := ""
-	if req.Target != nil {
-		target = req.Target.TenantID
-	}
-	if err := authorizeTenants(r, req.SourceTenantID, target); err != nil {
-		return err
-	}
-	if err := checkSpec(r.Context(), &req); err != nil {
-		return err
-	}
-	return s.submit(w, r, jobs.TypeCreateTenant, req)
-}
-
-func (s *server) submitPosture(w http.ResponseWriter, r *http.Request) error {
-	if err := s.requireExecutor(jobs.TypePosture); err != nil {
-		return err
-	}
-	var req PostureRequest
-	if err := decodeJSON(w, r, MaxBodyBytes, &req); err != nil {
-		return err
-	}
-	if err := validate(&req); err != nil {
-		return err
-	}
-	if err := authorizeTenants(r, req.TenantID); err != nil {
-		return err
-	}
-	return s.submit(w, r, jobs.TypePosture, req)
 }
 
 func validIdempotencyKey(k string) bool {
