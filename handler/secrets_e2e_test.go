@@ -16,6 +16,7 @@ import (
 
 	"github.com/atg-go/atg/engine/iac/iactest"
 	"github.com/atg-go/atg/engine/secrets"
+	"github.com/atg-go/atg/handler/auth"
 	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/sim"
 )
@@ -27,6 +28,11 @@ import (
 func TestServeSecretsCorpus(t *testing.T) {
 	e := newServiceEnv(t, sim.Options{Resources: 5, Subscriptions: 1, Seed: 3, Throttle: "fast"})
 	const tenant = "15151515-1515-4515-8515-151515151515"
+	key, entry, err := auth.NewKey("dev", "alice", auth.RoleUser, tenant) // scoped to the corpus tenant
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.key, e.entry = key, entry.String()
 	nodes, planted, err := iactest.LoadSecretsCorpus(tenant)
 	if err != nil {
 		t.Fatal(err)
