@@ -227,6 +227,10 @@ func (s *Simulator) serveARM(c *call) {
 			}
 		}
 	}
+	// DNS record sets of every type under one list.
+	if s.serveRecordSets(c, p, method, apiVersion) {
+		return
+	}
 	// Generic resources: instance or collection.
 	typ := p.fullType()
 	s.st.mu.RLock()
@@ -700,6 +704,7 @@ func (st *store) render(r *resource) map[string]any {
 	}
 	emb := embedded[r.ltyp]
 	if emb == nil {
+		st.mergeInline(r, m)
 		return m
 	}
 	props := map[string]any{}

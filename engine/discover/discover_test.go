@@ -10,12 +10,13 @@ import (
 	"testing"
 
 	"github.com/atg-go/atg/engine/azure"
+	"github.com/atg-go/atg/engine/discover/childtree"
 	"github.com/atg-go/atg/engine/graph"
 )
 
 func TestChildrenTableInvariants(t *testing.T) {
 	seen := map[string]bool{}
-	for _, c := range Children {
+	for _, c := range childtree.All() {
 		if c.Parent != strings.ToLower(c.Parent) {
 			t.Errorf("%+v: parent type must be lower-case", c)
 		}
@@ -26,7 +27,10 @@ func TestChildrenTableInvariants(t *testing.T) {
 		if !strings.HasPrefix(c.Path, "providers/") && !strings.HasPrefix(strings.ToLower(c.Type), c.Parent+"/") {
 			t.Errorf("%+v: child type does not extend the parent type", c)
 		}
-		k := c.Parent + "|" + c.Path
+		if c.Inline && c.Required != "" {
+			t.Errorf("%+v: an inline collection needs no list parameters", c)
+		}
+		k := c.Key()
 		if seen[k] {
 			t.Errorf("%+v: duplicate row", c)
 		}
