@@ -173,17 +173,28 @@ func (d *Discoverer) WalkChildren(ctx context.Context, tenantID string, types ma
 			g.Go(func() error {
 				var found []graph.Node
 				path := pid + "/" + c.Path
-				err := d.Azure.ListARM(gctx, path, ti.APIVersion, nil, func(raw json.RawMessage) error {
-					var env map[string]any
-					if err := json.Unmarshal(raw, &env); err != nil {
-						return fmt.Errorf("decoding child of %s: %w", pid, err)
-					}
+				add := func(env map[string]any) {
 					if str(env, "id") != "" {
 						found = append(found, ARMNode(tenantID, env, ti))
 						found = append(found, InlineChildren(tenantID, env, types)...)
 					}
-					return nil
-				})
+				}
+				var err error
+				if c.Singleton {
+					var env map[string]any
+					if err = d.Azure.GetARM(gctx, path, ti.APIVersion, &env); err == nil {
+						add(env)
+					}
+				} else {
+					err = d.Azure.ListARM(gctx, path, ti.APIVersion, nil, func(raw json.RawMessage) error {
+						var env map[string]any
+						if err := json.Unmarshal(raw, &env); err != nil {
+							return fmt.Errorf("decoding child of %s: %w", pid, err)
+						}
+						add(env)
+						return nil
+					})
+				}
 				if gctx.Err() != nil {
 					return gctx.Err()
 				}

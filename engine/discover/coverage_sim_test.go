@@ -19,8 +19,9 @@ import (
 )
 
 // coverageFloor is the measured share (in per mille) of corpus resources whose parents are
-// present that a scan discovers; the test fails below it.
-const coverageFloor = 0
+// present that a scan discovers (983‰ when set: 613 of 623; 475‰ with the hand-kept table
+// alone); the test fails below it.
+const coverageFloor = 980
 
 // TypeCoverage is one type's line of the coverage report.
 type TypeCoverage struct {
@@ -111,7 +112,8 @@ func corpusCoverage(t *testing.T) ([]TypeCoverage, int, int) {
 		out = append(out, *tc)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Type < out[j].Type })
-	return out, eligible, discovered + 0*counter.Snapshot().Total()
+	t.Logf("api calls: %v", counter.Snapshot().Map())
+	return out, eligible, discovered
 }
 
 // ancestorsPresent reports whether every parent of a resource (nested parents and the scope of
@@ -145,11 +147,13 @@ func inlineIn(n graph.Node, key string) bool {
 	if n.Props == nil {
 		return false
 	}
-	b, err := json.Marshal(n.Props)
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(n.Props) != nil {
 		return false
 	}
-	return strings.Contains(strings.ToLower(string(b)), `"id":"`+key+`"`)
+	return strings.Contains(strings.ToLower(b.String()), `"id":"`+key+`"`)
 }
 
 // TestCorpusCoverage scans the ARM corpus loaded into the simulator and reports per type how

@@ -48,7 +48,21 @@ type collection struct {
 	swagger                  string // file holding the list operation
 	parentGet                string // path template of the parent's GET in that file ("" when absent)
 	required                 []string
-	inline                   bool
+	inline, singleton        bool
+}
+
+// hasSingleGet reports whether a collection path (normalised) has a GET of one item under it.
+func hasSingleGet(paths map[string]any, norm string) bool {
+	for p, v := range paths {
+		n := strings.ToLower(paramRE.ReplaceAllString(p, "{}"))
+		if !strings.HasPrefix(n, norm+"/") || strings.Contains(n[len(norm)+1:], "/") {
+			continue
+		}
+		if ops, _ := v.(map[string]any); ops != nil && ops["get"] != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func main() {
@@ -67,39 +81,69 @@ func main() {
 	}
 }
 
-// splitPath returns the segments after the resource-group scope's /providers/.
+// splitPath returns the segments after the resource-group scope's /providers/. An extension
+// collection of a concrete resource type (…/virtualMachines/{vm}/providers/NS/type) keeps its
+// second providers segment.
 func splitPath(p string) ([]string, bool) {
 	loc := rgScopeRE.FindStringIndex(p)
 	if loc == nil {
 		return nil, false
 	}
-	rest := strings.Trim(p[loc[1]:], "/")
-	if strings.Contains(strings.ToLower(rest), "providers/") {
-		return nil, false // extension resources and nested providers are kept by hand
-	}
-	return strings.Split(rest, "/"), true
+	return strings.Split(strings.Trim(p[loc[1]:], "/"), "/"), true
 }
 
 func isParam(s string) bool { return strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") }
 
-// collectionOf returns the parent type and child segment of a nested collection path.
-func collectionOf(p string) (parent, segment string, ok bool) {
+// collectionOf returns the parent type and child path of a nested collection path, or of a
+// singleton (a fixed name: …/throughputSettings/default) when singleton is set. An extension
+// collection of a concrete parent (…/{vm}/providers/Microsoft.GuestConfiguration/x) has the
+// path providers/NS/x; below an extension resource the parent is the extension's own type.
+func collectionOf(p string, singleton bool) (parent, child string, ok bool) {
 	segs, ok := splitPath(p)
-	if !ok || len(segs) < 4 || len(segs)%2 != 0 || isParam(segs[0]) {
+	if !ok || len(segs) < 3 || isParam(segs[0]) {
+		return "", "", false
+	}
+	if singleton {
+		if len(segs)%2 == 0 || isParam(segs[len(segs)-1]) || strings.ContainsAny(segs[len(segs)-1], "{}") {
+			return "", "", false
+		}
+	} else if len(segs)%2 != 0 && !(len(segs) >= 5 && strings.EqualFold(segs[len(segs)-3], "providers")) {
 		return "", "", false
 	}
 	parent = segs[0]
-	for i := 1; i < len(segs)-1; i += 2 {
+	i := 1
+	last := len(segs) - 1
+	if singleton {
+		last = len(segs) - 2
+	}
+	for ; i < last; i += 2 {
+		if strings.EqualFold(segs[i], "providers") && i+2 <= last && !isParam(segs[i+1]) {
+			if i+2 == last {
+				// extension collection of the resource so far
+				if singleton || isParam(segs[i+2]) || strings.ContainsAny(segs[i+2], "{}") {
+					return "", "", false
+				}
+				return parent, "providers/" + segs[i+1] + "/" + segs[i+2], true
+			}
+			parent = segs[i+1] // below an extension resource: its own type (the pair is providers/NS)
+			continue
+		}
 		if isParam(segs[i]) || strings.ContainsAny(segs[i], "{}") || !isParam(segs[i+1]) {
 			return "", "", false
 		}
 		parent += "/" + segs[i]
 	}
-	segment = segs[len(segs)-1]
-	if strings.ContainsAny(segment, "{}") {
+	if i != last {
 		return "", "", false
 	}
-	return parent, segment, true
+	child = segs[last]
+	if strings.ContainsAny(child, "{}") {
+		return "", "", false
+	}
+	if singleton {
+		child += "/" + segs[len(segs)-1]
+	}
+	return parent, child, true
 }
 
 func run(ctx context.Context, specs, rev, repo, out string) error {
@@ -125,7 +169,9 @@ func run(ctx context.Context, specs, rev, repo, out string) error {
 	}
 	sort.Strings(swaggers)
 	r := &resolver{g: g, commit: commit, docs: map[string]map[string]any{}}
-	best := map[string]*collection{} // lower parent|segment -> newest
+	best := map[string]*collection{}      // lower parent|segment -> newest
+	listed := map[string]bool{}           // lower parent|segment with a list operation (any version)
+	singles := map[string][]*collection{} // lower parent|segment -> singleton GETs (fixed names)
 	for _, sw := range swaggers {
 		m := swaggerRE.FindStringSubmatch(sw)
 		preview, version := m[2] == "preview", m[3]
@@ -144,23 +190,38 @@ func run(ctx context.Context, specs, rev, repo, out string) error {
 			if !ok {
 				continue
 			}
-			parent, segment, ok := collectionOf(p)
-			if !ok {
-				continue
-			}
 			norm := strings.ToLower(paramRE.ReplaceAllString(p, "{}"))
-			single, ok := lowerPaths[norm+"/{}"]
+			if parent, child, ok := collectionOf(p, true); ok {
+				seg := child[:strings.Index(child, "/")]
+				k := strings.ToLower(parent + "|" + seg)
+				singles[k] = append(singles[k], &collection{parent: parent, segment: child, version: version, preview: preview, swagger: sw,
+					singleton: true, required: r.requiredQuery(sw, get, ops)})
+				continue
+			}
+			parent, segment, ok := collectionOf(p, false)
 			if !ok {
 				continue
 			}
-			if sops, _ := paths[single].(map[string]any); sops == nil || sops["get"] == nil {
+			if !hasSingleGet(paths, norm) {
 				continue
 			}
 			c := &collection{parent: parent, segment: segment, version: version, preview: preview, swagger: sw,
 				parentGet: lowerPaths[norm[:strings.LastIndex(norm, "/")]], required: r.requiredQuery(sw, get, ops)}
 			k := strings.ToLower(parent + "|" + segment)
+			listed[k] = true
 			if prev := best[k]; prev == nil || better(c, prev) {
 				best[k] = c
+			}
+		}
+	}
+	for k, cs := range singles {
+		if listed[k] {
+			continue // the list returns them
+		}
+		for _, c := range cs {
+			sk := strings.ToLower(c.parent + "|" + c.segment)
+			if prev := best[sk]; prev == nil || better(c, prev) {
+				best[sk] = c
 			}
 		}
 	}
@@ -190,14 +251,24 @@ func write(out, repo, commit string, best map[string]*collection) error {
 	buf.WriteString("// Generated is every nested collection with a list operation in the Azure REST API\n")
 	buf.WriteString("// specifications (resource-group scope), newest stable api-version first.\n")
 	buf.WriteString("var Generated = []Collection{\n")
-	n, inline := 0, 0
+	n, inline, singletons := 0, 0, 0
 	for _, k := range sortedKeys(best) {
 		c := best[k]
 		typ := c.parent + "/" + c.segment
+		if c.singleton {
+			typ = c.parent + "/" + c.segment[:strings.Index(c.segment, "/")]
+		}
+		if strings.HasPrefix(c.segment, "providers/") {
+			typ = strings.TrimPrefix(c.segment, "providers/")
+		}
 		fmt.Fprintf(&buf, "\t{Parent: %q, Path: %q, Type: %q, APIVersion: %q", strings.ToLower(c.parent), c.segment, typ, c.version)
 		if c.inline {
 			buf.WriteString(", Inline: true")
 			inline++
+		}
+		if c.singleton {
+			buf.WriteString(", Singleton: true")
+			singletons++
 		}
 		if len(c.required) > 0 {
 			fmt.Fprintf(&buf, ", Required: %q", strings.Join(c.required, ","))
@@ -213,7 +284,7 @@ func write(out, repo, commit string, best map[string]*collection) error {
 	if err := os.WriteFile(out, src, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", out, err)
 	}
-	slog.Info("child tree written", "collections", n, "inline", inline, "commit", commit, "out", out)
+	slog.Info("child tree written", "collections", n, "inline", inline, "singletons", singletons, "commit", commit, "out", out)
 	return nil
 }
 

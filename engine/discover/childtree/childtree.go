@@ -22,6 +22,9 @@ type Collection struct {
 	// Required names query parameters the list needs besides api-version (comma-separated);
 	// the walk cannot supply them and skips the collection.
 	Required string
+	// Singleton: Path names one object of a fixed name (throughputSettings/default) that has no
+	// list; the walk GETs it (a 404 means the parent has none).
+	Singleton bool
 	// Always: list it even when the providers API does not name the child type (hand-kept rows).
 	Always bool
 }
