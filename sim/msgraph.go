@@ -66,6 +66,9 @@ func (s *Simulator) serveGraph(c *call) {
 	case col == "directoryobjects" && len(segs) == 2 && !write:
 		s.graphGet(c, "", segs[0], segs[1])
 		return
+	case col == "oauth2permissiongrants" && len(segs) == 1 && !write:
+		s.graphGrants(c)
+		return
 	case col == "rolemanagement" && len(segs) == 3 && strings.EqualFold(segs[1], "directory") && !write:
 		s.graphRoleManagement(c, segs[2])
 		return

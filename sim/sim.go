@@ -178,6 +178,7 @@ func (s *Simulator) build() error {
 	}
 	generateTenant(s.st, t0, first, s.opts.Resources, s.opts.Seed)
 	generateDirectoryExtras(t0, s.opts.Seed)
+	generateGrants(s.st, t0, s.opts.Seed)
 	if s.opts.PlantPosture {
 		t0.posture = plantPosture(s.st, t0, first[0], s.opts.Seed)
 	}

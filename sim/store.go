@@ -83,9 +83,10 @@ type store struct {
 	mu       sync.RWMutex
 	tenants  []*tenant
 	tenantBy map[string]*tenant
-	subs     map[string]*subscription // lower GUID
-	res      map[string]*resource     // lower id -> resource (incl. role assignments)
-	children map[string][]string      // parent key -> child keys
+	grants   map[string]*directoryGrants // tenant id -> eligible role assignments and OAuth2 grants (entra_grants.go)
+	subs     map[string]*subscription    // lower GUID
+	res      map[string]*resource        // lower id -> resource (incl. role assignments)
+	children map[string][]string         // parent key -> child keys
 	types    map[string]*typeInfo
 	ops      map[string]*asyncOp
 	// global indexes the top-level resources whose names are global DNS names

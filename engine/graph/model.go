@@ -24,12 +24,18 @@ const (
 	LabelRoleAssignment   Label = "RoleAssignment"
 	LabelTag              Label = "Tag"
 	LabelRegion           Label = "Region"
+	LabelDevice           Label = "Device"
+	LabelDirectoryRole    Label = "DirectoryRole"
 )
 
 // Labels lists every label, in a stable order.
 var Labels = []Label{LabelTenant, LabelSubscription, LabelResourceGroup, LabelResource, LabelUser,
 	LabelGroup, LabelServicePrincipal, LabelApplication, LabelRoleDefinition, LabelRoleAssignment,
-	LabelTag, LabelRegion}
+	LabelTag, LabelRegion, LabelDevice, LabelDirectoryRole}
+
+// EntraLabels are the labels of Entra (MS Graph) objects: keyed by object id (role template id
+// for directory roles), refreshed by the identities part of a scan.
+var EntraLabels = []Label{LabelUser, LabelGroup, LabelServicePrincipal, LabelApplication, LabelDevice, LabelDirectoryRole}
 
 // EdgeType is a relationship type (GRAPH.md). Types come only from these constants.
 type EdgeType string
@@ -55,13 +61,17 @@ const (
 	EdgeTaggedWith         EdgeType = "TAGGED_WITH"
 	EdgeLocatedIn          EdgeType = "LOCATED_IN"
 	EdgeReferences         EdgeType = "REFERENCES"
+	EdgeOwns               EdgeType = "OWNS"
+	EdgeEligibleFor        EdgeType = "ELIGIBLE_FOR"
+	EdgeGranted            EdgeType = "GRANTED"
 )
 
 // EdgeTypes lists every edge type, in a stable order.
 var EdgeTypes = []EdgeType{EdgeContains, EdgeConnectedTo, EdgeUses, EdgeSecuredBy, EdgeRoutesVia,
 	EdgeHasPublicIP, EdgePrivateEndpointFor, EdgePeeredWith, EdgeLinkedTo, EdgeHostedOn,
 	EdgeUsesIdentity, EdgeAssignedTo, EdgeHasRole, EdgeAppliesTo, EdgeMemberOf,
-	EdgeSendsDiagnosticsTo, EdgeUsesKeyVault, EdgeTaggedWith, EdgeLocatedIn, EdgeReferences}
+	EdgeSendsDiagnosticsTo, EdgeUsesKeyVault, EdgeTaggedWith, EdgeLocatedIn, EdgeReferences,
+	EdgeOwns, EdgeEligibleFor, EdgeGranted}
 
 // Well-known property names. Resource nodes keep the whole ARM envelope under these keys.
 const (

@@ -107,6 +107,8 @@ var nodeSchemas = map[Label]NodeSchema{
 	LabelRoleAssignment:   {Label: LabelRoleAssignment, Owner: OwnedBySubscription, SubscriptionProp: PropSubscription, Indexed: []string{PropSubscription}},
 	LabelTag:              {Label: LabelTag, Owner: SharedInTenant},
 	LabelRegion:           {Label: LabelRegion, Owner: SharedInTenant},
+	LabelDevice:           {Label: LabelDevice, Owner: OwnedByTenant},
+	LabelDirectoryRole:    {Label: LabelDirectoryRole, Owner: OwnedByTenant},
 }
 
 // NodeSchemaFor returns the schema of a label.

@@ -615,7 +615,7 @@ func (e *Engine) cleanupScopes(p Plan, failedSubs map[string]bool, entraFailed b
 		scopes = append(scopes, graph.Scope{Labels: tl})
 	}
 	if req.IncludeIdentities && !entraFailed {
-		scopes = append(scopes, graph.Scope{Labels: []graph.Label{graph.LabelUser, graph.LabelGroup, graph.LabelServicePrincipal, graph.LabelApplication}})
+		scopes = append(scopes, graph.Scope{Labels: graph.EntraLabels})
 	}
 	if len(failedSubs) > 0 || entraFailed {
 		e.Logger.Warn("stale cleanup skipped where discovery failed", "subscriptions", len(failedSubs), "entra", entraFailed)
