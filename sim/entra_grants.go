@@ -29,6 +29,7 @@ type grant struct {
 type directoryGrants struct {
 	eligible []eligibility
 	grants   []grant
+	appRoles []appRoleAssignment
 }
 
 // generateGrants adds eligible role assignments and OAuth2 grants to a generated tenant
@@ -73,6 +74,7 @@ func generateGrants(st *store, t *tenant, seed int64) {
 		st.grants = map[string]*directoryGrants{}
 	}
 	st.grants[t.id] = dg
+	generateUnits(st, t, seed)
 }
 
 // graphEligibility serves roleManagement/directory/roleEligibilitySchedules (caller holds the
@@ -172,6 +174,9 @@ func (s *Simulator) DirectoryTruth(tenantID string) (edges []DirectoryEdge, devi
 		for _, g := range dg.grants {
 			add(DirectoryEdge{"GRANTED", g.clientID, g.resourceID})
 		}
+		for _, e := range dg.appRoleEdges() {
+			add(e)
+		}
 	}
 	sort.Slice(edges, func(i, j int) bool {
 		a, b := edges[i], edges[j]
@@ -256,4 +261,5 @@ func replayDirectoryExtras(st *store, t *tenant, byLabel map[graph.Label][]graph
 		st.grants = map[string]*directoryGrants{}
 	}
 	st.grants[t.id] = dg
+	replayUnits(st, t, byLabel)
 }

@@ -73,6 +73,9 @@ func (s *Simulator) serveGraph(c *call) {
 		s.graphRoleManagement(c, segs[2])
 		return
 	}
+	if s.serveUnits(c, segs, write) {
+		return
+	}
 	kind, ok := graphCollections[col]
 	if !ok {
 		graphErr(c.w, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", segs[0]))

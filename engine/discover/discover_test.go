@@ -157,8 +157,13 @@ func TestEntraGroupsWithMembers(t *testing.T) {
 		"GET /v1.0/groups": map[string]any{"value": []any{map[string]any{"id": "G1", "displayName": "g",
 			"owners": []any{map[string]any{"id": "U2", "@odata.type": "#microsoft.graph.user"}}}}},
 		"GET /v1.0/groups/G1/members": map[string]any{"value": []any{map[string]any{"id": "U1", "@odata.type": "#microsoft.graph.user"}}},
-		"GET /v1.0/servicePrincipals": map[string]any{"value": []any{map[string]any{"id": "S1"}, map[string]any{"id": "S2"}}},
-		"GET /v1.0/applications":      map[string]any{"value": []any{map[string]any{"id": "A1", "appId": "x", "owners": twentyOwners()}}},
+		"GET /v1.0/servicePrincipals": map[string]any{"value": []any{map[string]any{"id": "S1", "appRoles": []any{map[string]any{"id": "R"}}}, map[string]any{"id": "S2"}}},
+		"GET /v1.0/servicePrincipals/S1/appRoleAssignedTo": map[string]any{"value": []any{
+			map[string]any{"id": "a1", "principalId": "S2", "principalType": "ServicePrincipal", "resourceId": "S1", "appRoleId": "R"}}},
+		"GET /v1.0/directory/administrativeUnits": map[string]any{"value": []any{map[string]any{"id": "AU1", "displayName": "Europe"}}},
+		"GET /v1.0/directory/administrativeUnits/AU1/members": map[string]any{"value": []any{
+			map[string]any{"id": "U2", "@odata.type": "#microsoft.graph.user"}}},
+		"GET /v1.0/applications": map[string]any{"value": []any{map[string]any{"id": "A1", "appId": "x", "owners": twentyOwners()}}},
 		"GET /v1.0/applications/A1/owners": map[string]any{"value": append(twentyOwners(),
 			map[string]any{"id": "S1", "@odata.type": "#microsoft.graph.servicePrincipal"})},
 		"GET /v1.0/devices": map[string]any{"value": []any{map[string]any{"id": "D1",
@@ -184,7 +189,7 @@ func TestEntraGroupsWithMembers(t *testing.T) {
 	if len(members) != 1 || members[0].(map[string]any)["type"] != "user" || members[0].(map[string]any)["id"] != "u1" {
 		t.Fatalf("members = %v", members)
 	}
-	if len(sink.Failed()) != 0 || calls.Load() != 12 {
+	if len(sink.Failed()) != 0 || calls.Load() != 15 {
 		t.Fatalf("failures %v calls %d", sink.Failed(), calls.Load())
 	}
 	var nodes []graph.Node
@@ -197,7 +202,7 @@ func TestEntraGroupsWithMembers(t *testing.T) {
 	}
 	// owners expanded (groups), past the expansion limit read in full (applications: the 21st
 	// owner), registered owners of devices; active and eligible directory roles; consent grants
-	for _, want := range []string{"OWNS u2 g1", "OWNS s1 a1", "OWNS u1 d1", "HAS_ROLE u1 r1", "ELIGIBLE_FOR g1 r1", "GRANTED s2 s1", "MEMBER_OF u1 g1"} {
+	for _, want := range []string{"OWNS u2 g1", "OWNS s1 a1", "OWNS u1 d1", "HAS_ROLE u1 r1", "ELIGIBLE_FOR g1 r1", "GRANTED s2 s1", "MEMBER_OF u1 g1", "HAS_APP_ROLE s2 s1", "MEMBER_OF u2 au1"} {
 		if !edges[want] {
 			t.Errorf("edge %s missing; have %v", want, edges)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -16,7 +17,7 @@ import (
 const (
 	UsersQuery             = "/v1.0/users?$select=id,displayName,userPrincipalName,mail,accountEnabled,userType&$top=999"
 	GroupsQuery            = "/v1.0/groups?$select=id,displayName,mailNickname,description,securityEnabled,mailEnabled&$top=999" + ownersExpand
-	ServicePrincipalsQuery = "/v1.0/servicePrincipals?$select=id,displayName,appId,servicePrincipalType,accountEnabled&$top=999" + ownersExpand
+	ServicePrincipalsQuery = "/v1.0/servicePrincipals?$select=id,displayName,appId,servicePrincipalType,accountEnabled,appRoles&$top=999" + ownersExpand
 	ApplicationsQuery      = "/v1.0/applications?$select=id,displayName,appId,passwordCredentials,keyCredentials&$top=999" + ownersExpand
 )
 
@@ -80,15 +81,23 @@ func (d *Discoverer) Entra(ctx context.Context, tenantID string, emit func(graph
 		d.directoryRoles(gctx, tenantID, safeEmit, sink)
 		return nil
 	})
+	g.Go(func() error {
+		d.units(gctx, tenantID, safeEmit, sink)
+		return nil
+	})
 	// grants are read before service principals are shaped (they are props of the client SP)
 	grants = d.oauth2Grants(gctx, sink)
 	for _, c := range colls {
 		g.Go(func() error {
 			var found []graph.Node
+			withRoles := map[string]string{} // node key -> object id as listed
 			err := d.Azure.ListGraph(gctx, c.query, func(raw json.RawMessage) error {
 				m, err := decodeObj(raw)
 				if err != nil {
 					return err
+				}
+				if roles, _ := m["appRoles"].([]any); len(roles) > 0 {
+					withRoles[strings.ToLower(str(m, "id"))] = str(m, "id")
 				}
 				var owners []any
 				if c.ownersNav != "" {
@@ -105,6 +114,9 @@ func (d *Discoverer) Entra(ctx context.Context, tenantID string, emit func(graph
 			if err != nil {
 				sink.Fail(FailureFrom("entra", c.query, err))
 				return nil
+			}
+			if c.collection == "servicePrincipals" {
+				d.attachAppRoles(gctx, found, withRoles, sink)
 			}
 			for _, n := range found {
 				safeEmit(n)

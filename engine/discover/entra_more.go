@@ -194,3 +194,83 @@ func (d *Discoverer) oauth2Grants(ctx context.Context, sink *Sink) map[string][]
 	}
 	return out
 }
+
+// Administrative units and app role assignments.
+const AdministrativeUnitsQuery = "/v1.0/directory/administrativeUnits?$select=id,displayName,description,visibility&$top=999"
+
+// AdministrativeUnitMembersQuery is the member list of one administrative unit.
+func AdministrativeUnitMembersQuery(id string) string {
+	return "/v1.0/directory/administrativeUnits/" + id + "/members?$select=id&$top=999"
+}
+
+// AppRoleAssignedToQuery lists the assignments of a resource service principal's app roles.
+func AppRoleAssignedToQuery(id string) string {
+	return "/v1.0/servicePrincipals/" + id + "/appRoleAssignedTo?$top=999"
+}
+
+// AdministrativeUnitNode shapes an administrative unit and its members.
+func AdministrativeUnitNode(tenantID string, au map[string]any, members []any) (graph.Node, bool) {
+	id := str(au, "id")
+	if id == "" {
+		return graph.Node{}, false
+	}
+	props := map[string]any{"display_name": au["displayName"], "description": au["description"], "visibility": au["visibility"],
+		"members": nonNil(members)}
+	dropNil(props)
+	return graph.Node{Label: graph.LabelAdministrativeUnit, ID: strings.ToLower(id), TenantID: tenantID, Props: props}, true
+}
+
+// units lists administrative units, then each unit's members, and emits them.
+func (d *Discoverer) units(ctx context.Context, tenantID string, emit func(graph.Node), sink *Sink) {
+	aus, _ := d.listObjects(ctx, AdministrativeUnitsQuery, sink)
+	for _, au := range aus {
+		members, ok := d.listObjects(ctx, AdministrativeUnitMembersQuery(str(au, "id")), sink)
+		var ms []any
+		for _, m := range members {
+			ms = append(ms, m)
+		}
+		if !ok {
+			ms = nil // the unit without members; the failure is recorded
+		}
+		if n, ok := AdministrativeUnitNode(tenantID, au, refs(ms)); ok {
+			emit(n)
+		}
+	}
+}
+
+// attachAppRoles reads, for the service principals that define app roles (only those can have
+// assignments), who holds them, and stores them as app_role_assigned_to; at most Concurrency
+// calls at once.
+func (d *Discoverer) attachAppRoles(ctx context.Context, sps []graph.Node, withRoles map[string]string, sink *Sink) {
+	sem := make(chan struct{}, d.Concurrency)
+	done := make(chan struct{})
+	pending := 0
+	for i := range sps {
+		objectID := withRoles[sps[i].ID]
+		if objectID == "" {
+			continue
+		}
+		pending++
+		go func(n *graph.Node) {
+			sem <- struct{}{}
+			defer func() { <-sem; done <- struct{}{} }()
+			list, ok := d.listObjects(ctx, AppRoleAssignedToQuery(objectID), sink)
+			if !ok {
+				return
+			}
+			var out []any
+			for _, a := range list {
+				m := map[string]any{"id": a["id"], "principal_id": strings.ToLower(str(a, "principalId")),
+					"principal_type": a["principalType"], "app_role_id": a["appRoleId"]}
+				dropNil(m)
+				out = append(out, m)
+			}
+			if len(out) > 0 {
+				n.Props["app_role_assigned_to"] = out
+			}
+		}(&sps[i])
+	}
+	for ; pending > 0; pending-- {
+		<-done
+	}
+}

@@ -14,7 +14,8 @@ import (
 )
 
 // TestEntraEqualsSimulatorTruth: owners (groups, applications, service principals, devices),
-// active and PIM-eligible directory roles and OAuth2 consent grants discovered from the
+// active and PIM-eligible directory roles, OAuth2 consent grants, app role assignments and
+// group and administrative-unit memberships discovered from the
 // simulator, turned into edges by the rules, equal the simulator's directory truth; every
 // device is a node.
 func TestEntraEqualsSimulatorTruth(t *testing.T) {
@@ -40,8 +41,14 @@ func TestEntraEqualsSimulatorTruth(t *testing.T) {
 	got := map[string]bool{}
 	for _, e := range rules.ApplyAll(nodes, rules.NewIndex(nodes...)).Edges {
 		switch e.Type {
-		case graph.EdgeOwns, graph.EdgeHasRole, graph.EdgeEligibleFor, graph.EdgeGranted:
+		case graph.EdgeOwns, graph.EdgeHasRole, graph.EdgeEligibleFor, graph.EdgeGranted, graph.EdgeHasAppRole, graph.EdgeMemberOf:
 			got[string(e.Type)+" "+e.From+" "+e.To] = true
+		}
+	}
+	// memberships of groups and administrative units are the simulator's MEMBER_OF truth edges
+	for _, e := range s.Truth().Tenants[0].Edges {
+		if e.Type == graph.EdgeMemberOf {
+			want = append(want, sim.DirectoryEdge{Type: string(e.Type), From: e.From, To: e.To})
 		}
 	}
 	wantSet := map[string]bool{}
@@ -67,7 +74,16 @@ func TestEntraEqualsSimulatorTruth(t *testing.T) {
 	if len(missing)+len(extra) > 0 {
 		t.Errorf("directory edges differ from the truth: missing %d %v, extra %d %v", len(missing), head(missing), len(extra), head(extra))
 	}
-	for _, k := range []string{"OWNS", "HAS_ROLE", "ELIGIBLE_FOR", "GRANTED"} {
+	units := 0
+	for _, nd := range nodes {
+		if nd.Label == graph.LabelAdministrativeUnit {
+			units++
+		}
+	}
+	if units == 0 {
+		t.Error("no administrative unit discovered")
+	}
+	for _, k := range []string{"OWNS", "HAS_ROLE", "ELIGIBLE_FOR", "GRANTED", "HAS_APP_ROLE", "MEMBER_OF"} {
 		if kinds[k] == 0 {
 			t.Errorf("truth has no %s edge: the test would not see it missing", k)
 		}

@@ -12,30 +12,31 @@ import (
 type Label string
 
 const (
-	LabelTenant           Label = "Tenant"
-	LabelSubscription     Label = "Subscription"
-	LabelResourceGroup    Label = "ResourceGroup"
-	LabelResource         Label = "Resource"
-	LabelUser             Label = "User"
-	LabelGroup            Label = "Group"
-	LabelServicePrincipal Label = "ServicePrincipal"
-	LabelApplication      Label = "Application"
-	LabelRoleDefinition   Label = "RoleDefinition"
-	LabelRoleAssignment   Label = "RoleAssignment"
-	LabelTag              Label = "Tag"
-	LabelRegion           Label = "Region"
-	LabelDevice           Label = "Device"
-	LabelDirectoryRole    Label = "DirectoryRole"
+	LabelTenant             Label = "Tenant"
+	LabelSubscription       Label = "Subscription"
+	LabelResourceGroup      Label = "ResourceGroup"
+	LabelResource           Label = "Resource"
+	LabelUser               Label = "User"
+	LabelGroup              Label = "Group"
+	LabelServicePrincipal   Label = "ServicePrincipal"
+	LabelApplication        Label = "Application"
+	LabelRoleDefinition     Label = "RoleDefinition"
+	LabelRoleAssignment     Label = "RoleAssignment"
+	LabelTag                Label = "Tag"
+	LabelRegion             Label = "Region"
+	LabelDevice             Label = "Device"
+	LabelDirectoryRole      Label = "DirectoryRole"
+	LabelAdministrativeUnit Label = "AdministrativeUnit"
 )
 
 // Labels lists every label, in a stable order.
 var Labels = []Label{LabelTenant, LabelSubscription, LabelResourceGroup, LabelResource, LabelUser,
 	LabelGroup, LabelServicePrincipal, LabelApplication, LabelRoleDefinition, LabelRoleAssignment,
-	LabelTag, LabelRegion, LabelDevice, LabelDirectoryRole}
+	LabelTag, LabelRegion, LabelDevice, LabelDirectoryRole, LabelAdministrativeUnit}
 
 // EntraLabels are the labels of Entra (MS Graph) objects: keyed by object id (role template id
 // for directory roles), refreshed by the identities part of a scan.
-var EntraLabels = []Label{LabelUser, LabelGroup, LabelServicePrincipal, LabelApplication, LabelDevice, LabelDirectoryRole}
+var EntraLabels = []Label{LabelUser, LabelGroup, LabelServicePrincipal, LabelApplication, LabelDevice, LabelDirectoryRole, LabelAdministrativeUnit}
 
 // EdgeType is a relationship type (GRAPH.md). Types come only from these constants.
 type EdgeType string
@@ -64,6 +65,7 @@ const (
 	EdgeOwns               EdgeType = "OWNS"
 	EdgeEligibleFor        EdgeType = "ELIGIBLE_FOR"
 	EdgeGranted            EdgeType = "GRANTED"
+	EdgeHasAppRole         EdgeType = "HAS_APP_ROLE"
 )
 
 // EdgeTypes lists every edge type, in a stable order.
@@ -71,7 +73,7 @@ var EdgeTypes = []EdgeType{EdgeContains, EdgeConnectedTo, EdgeUses, EdgeSecuredB
 	EdgeHasPublicIP, EdgePrivateEndpointFor, EdgePeeredWith, EdgeLinkedTo, EdgeHostedOn,
 	EdgeUsesIdentity, EdgeAssignedTo, EdgeHasRole, EdgeAppliesTo, EdgeMemberOf,
 	EdgeSendsDiagnosticsTo, EdgeUsesKeyVault, EdgeTaggedWith, EdgeLocatedIn, EdgeReferences,
-	EdgeOwns, EdgeEligibleFor, EdgeGranted}
+	EdgeOwns, EdgeEligibleFor, EdgeGranted, EdgeHasAppRole}
 
 // Well-known property names. Resource nodes keep the whole ARM envelope under these keys.
 const (

@@ -41,3 +41,21 @@ func grantedOAuth2(c *ctx) {
 		c.edge(graph.EdgeGranted, graph.LabelServicePrincipal, c.self, graph.LabelServicePrincipal, id)
 	}
 }
+
+// memberOfUnit: every member of an administrative unit is MEMBER_OF it.
+func memberOfUnit(c *ctx) {
+	for _, m := range list(c.n.Props["members"]) {
+		if id, l, ok := c.principal(str(field(m, "id")), str(field(m, "type"))); ok {
+			c.edge(graph.EdgeMemberOf, l, id, graph.LabelAdministrativeUnit, c.self)
+		}
+	}
+}
+
+// hasAppRole: every principal assigned one of a resource service principal's app roles.
+func hasAppRole(c *ctx) {
+	for _, a := range list(c.n.Props["app_role_assigned_to"]) {
+		if id, l, ok := c.principal(str(field(a, "principal_id")), str(field(a, "principal_type"))); ok {
+			c.edge(graph.EdgeHasAppRole, l, id, graph.LabelServicePrincipal, c.self)
+		}
+	}
+}

@@ -17,12 +17,13 @@ type Directory struct {
 	Devices        []Principal    `json:"devices,omitempty"`
 	Roles          []Principal    `json:"roles,omitempty"`
 	Applications   []Principal    `json:"applications,omitempty"`
-	Relationships  []Relationship `json:"relationships,omitempty"` // OWNS, HAS_ROLE, ELIGIBLE_FOR, GRANTED, MEMBER_OF
+	Units          []Principal    `json:"administrative_units,omitempty"`
+	Relationships  []Relationship `json:"relationships,omitempty"` // OWNS, HAS_ROLE, ELIGIBLE_FOR, GRANTED, HAS_APP_ROLE, MEMBER_OF
 	directoryNames map[string]string
 }
 
 // directoryEdges are the Entra relationship types the spec lists.
-var directoryEdges = []graph.EdgeType{graph.EdgeOwns, graph.EdgeHasRole, graph.EdgeEligibleFor, graph.EdgeGranted, graph.EdgeMemberOf}
+var directoryEdges = []graph.EdgeType{graph.EdgeOwns, graph.EdgeHasRole, graph.EdgeEligibleFor, graph.EdgeGranted, graph.EdgeHasAppRole, graph.EdgeMemberOf}
 
 // buildDirectory collects the directory part of the spec (nil when the graph has none).
 func buildDirectory(nodes []graph.Node, edges []graph.Edge) *Directory {
@@ -40,6 +41,8 @@ func buildDirectory(nodes []graph.Node, edges []graph.Edge) *Directory {
 			d.Roles = append(d.Roles, p)
 		case graph.LabelApplication:
 			d.Applications = append(d.Applications, p)
+		case graph.LabelAdministrativeUnit:
+			d.Units = append(d.Units, p)
 		}
 	}
 	for _, e := range edges {
@@ -48,10 +51,10 @@ func buildDirectory(nodes []graph.Node, edges []graph.Edge) *Directory {
 		}
 		d.Relationships = append(d.Relationships, Relationship{From: e.From, Type: string(e.Type), To: e.To})
 	}
-	if len(d.Devices)+len(d.Roles)+len(d.Applications)+len(d.Relationships) == 0 {
+	if len(d.Devices)+len(d.Roles)+len(d.Applications)+len(d.Units)+len(d.Relationships) == 0 {
 		return nil
 	}
-	for _, l := range [][]Principal{d.Devices, d.Roles, d.Applications} {
+	for _, l := range [][]Principal{d.Devices, d.Roles, d.Applications, d.Units} {
 		sort.Slice(l, func(i, j int) bool { return l[i].ID < l[j].ID })
 	}
 	sort.Slice(d.Relationships, func(i, j int) bool {
@@ -71,9 +74,9 @@ func markdownDirectory(b *strings.Builder, d *Directory) {
 		count[r.Type]++
 	}
 	b.WriteString("\n## Directory (Entra)\n\n")
-	fmt.Fprintf(b, "- %d applications, %d devices, %d directory roles\n", len(d.Applications), len(d.Devices), len(d.Roles))
-	fmt.Fprintf(b, "- %d ownerships, %d active and %d eligible (PIM) role assignments, %d consent grants, %d memberships\n\n",
-		count["OWNS"], count["HAS_ROLE"], count["ELIGIBLE_FOR"], count["GRANTED"], count["MEMBER_OF"])
+	fmt.Fprintf(b, "- %d applications, %d devices, %d directory roles, %d administrative units\n", len(d.Applications), len(d.Devices), len(d.Roles), len(d.Units))
+	fmt.Fprintf(b, "- %d ownerships, %d active and %d eligible (PIM) role assignments, %d consent grants, %d app role assignments, %d memberships\n\n",
+		count["OWNS"], count["HAS_ROLE"], count["ELIGIBLE_FOR"], count["GRANTED"], count["HAS_APP_ROLE"], count["MEMBER_OF"])
 	name := func(id string) string {
 		if n := d.directoryNames[id]; n != "" {
 			return md(n) + " (`" + id + "`)"
@@ -82,8 +85,8 @@ func markdownDirectory(b *strings.Builder, d *Directory) {
 	}
 	b.WriteString("| principal | relationship | object |\n|---|---|---|\n")
 	for _, r := range d.Relationships {
-		if r.Type == string(graph.EdgeMemberOf) {
-			continue // group membership is in the groups' counts
+		if r.Type == string(graph.EdgeMemberOf) && !slices.ContainsFunc(d.Units, func(p Principal) bool { return p.ID == r.To }) {
+			continue // group membership is in the groups' counts; unit membership is listed
 		}
 		fmt.Fprintf(b, "| %s | %s | %s |\n", name(r.From), r.Type, name(r.To))
 	}
