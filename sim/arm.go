@@ -42,6 +42,7 @@ func (s *Simulator) serveARM(c *call) {
 				"tenantCategory": "Home", "displayName": c.t.name, "defaultDomain": c.t.domain, "domains": []any{c.t.domain}}}})
 		case strings.HasPrefix(lp, "/providers/microsoft.authorization/roledefinitions/") && method == http.MethodGet:
 			s.getRoleDefinition(c, "", path[strings.LastIndexByte(path, '/')+1:])
+		case s.serveManagementGroups(c, lp):
 		case lp == "/providers" && method == http.MethodGet:
 			s.st.mu.RLock()
 			v := providersJSON(s.st.types, "")
@@ -202,6 +203,10 @@ func (s *Simulator) serveARM(c *call) {
 			return
 		}
 		writeJSON(c.w, http.StatusOK, iv)
+		return
+	}
+	// Governance: policy assignments and locks of a subscription.
+	if s.serveGovernance(c, sub, p, method) {
 		return
 	}
 	// Authorization: role definitions and role assignments.

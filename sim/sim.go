@@ -28,6 +28,9 @@ type Options struct {
 	// PlantPosture adds a resource group of planted misconfigurations, compliant counterparts
 	// and attack paths, listed in the truth file (posture_plant.go).
 	PlantPosture bool
+	// Governance adds two management groups under the tenant root group (the first
+	// subscription in one, the rest in the other), policy assignments and resource locks.
+	Governance bool
 
 	Throttle      string // "real" | "off" | "fast" (default "real")
 	FastFactor    float64

@@ -27,12 +27,14 @@ const (
 	LabelDevice             Label = "Device"
 	LabelDirectoryRole      Label = "DirectoryRole"
 	LabelAdministrativeUnit Label = "AdministrativeUnit"
+	LabelManagementGroup    Label = "ManagementGroup"
 )
 
 // Labels lists every label, in a stable order.
 var Labels = []Label{LabelTenant, LabelSubscription, LabelResourceGroup, LabelResource, LabelUser,
 	LabelGroup, LabelServicePrincipal, LabelApplication, LabelRoleDefinition, LabelRoleAssignment,
-	LabelTag, LabelRegion, LabelDevice, LabelDirectoryRole, LabelAdministrativeUnit}
+	LabelTag, LabelRegion, LabelDevice, LabelDirectoryRole, LabelAdministrativeUnit,
+	LabelManagementGroup}
 
 // EntraLabels are the labels of Entra (MS Graph) objects: keyed by object id (role template id
 // for directory roles), refreshed by the identities part of a scan.
@@ -66,6 +68,7 @@ const (
 	EdgeEligibleFor        EdgeType = "ELIGIBLE_FOR"
 	EdgeGranted            EdgeType = "GRANTED"
 	EdgeHasAppRole         EdgeType = "HAS_APP_ROLE"
+	EdgeLocks              EdgeType = "LOCKS"
 )
 
 // EdgeTypes lists every edge type, in a stable order.
@@ -73,7 +76,7 @@ var EdgeTypes = []EdgeType{EdgeContains, EdgeConnectedTo, EdgeUses, EdgeSecuredB
 	EdgeHasPublicIP, EdgePrivateEndpointFor, EdgePeeredWith, EdgeLinkedTo, EdgeHostedOn,
 	EdgeUsesIdentity, EdgeAssignedTo, EdgeHasRole, EdgeAppliesTo, EdgeMemberOf,
 	EdgeSendsDiagnosticsTo, EdgeUsesKeyVault, EdgeTaggedWith, EdgeLocatedIn, EdgeReferences,
-	EdgeOwns, EdgeEligibleFor, EdgeGranted, EdgeHasAppRole}
+	EdgeOwns, EdgeEligibleFor, EdgeGranted, EdgeHasAppRole, EdgeLocks}
 
 // Well-known property names. Resource nodes keep the whole ARM envelope under these keys.
 const (

@@ -110,6 +110,7 @@ var nodeSchemas = map[Label]NodeSchema{
 	LabelDevice:             {Label: LabelDevice, Owner: OwnedByTenant},
 	LabelDirectoryRole:      {Label: LabelDirectoryRole, Owner: OwnedByTenant},
 	LabelAdministrativeUnit: {Label: LabelAdministrativeUnit, Owner: OwnedByTenant},
+	LabelManagementGroup:    {Label: LabelManagementGroup, Owner: OwnedByTenant},
 }
 
 // NodeSchemaFor returns the schema of a label.

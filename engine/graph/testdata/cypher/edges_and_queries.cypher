@@ -286,6 +286,18 @@ ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_s
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
+// LOCKS (owned by from)
+CREATE INDEX atg_rel_locks_uid IF NOT EXISTS FOR ()-[r:`LOCKS`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+MERGE (a)-[r:`LOCKS`]->(b)
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
+RETURN count(*) AS written
+
 // nodes page
 CALL {
   MATCH (n:`Tenant`) WHERE n.uid > $after AND n.uid < $end
@@ -332,6 +344,9 @@ CALL {
   UNION ALL
   MATCH (n:`AdministrativeUnit`) WHERE n.uid > $after AND n.uid < $end
   RETURN n ORDER BY n.uid LIMIT $limit
+  UNION ALL
+  MATCH (n:`ManagementGroup`) WHERE n.uid > $after AND n.uid < $end
+  RETURN n ORDER BY n.uid LIMIT $limit
 }
 RETURN n ORDER BY n.uid LIMIT $limit
 
@@ -365,6 +380,8 @@ UNION ALL
 MATCH (n:`DirectoryRole` {uid: $uid}) RETURN n
 UNION ALL
 MATCH (n:`AdministrativeUnit` {uid: $uid}) RETURN n
+UNION ALL
+MATCH (n:`ManagementGroup` {uid: $uid}) RETURN n
 
 // edges page
 MATCH (a)-[r:`CONTAINS`]->(b)
@@ -402,6 +419,8 @@ UNION ALL
 MATCH (n:`DirectoryRole`) WHERE n.uid STARTS WITH $prefix RETURN "DirectoryRole" AS k, count(n) AS c
 UNION ALL
 MATCH (n:`AdministrativeUnit`) WHERE n.uid STARTS WITH $prefix RETURN "AdministrativeUnit" AS k, count(n) AS c
+UNION ALL
+MATCH (n:`ManagementGroup`) WHERE n.uid STARTS WITH $prefix RETURN "ManagementGroup" AS k, count(n) AS c
 
 // stats types
 MATCH (n:`Resource`) WHERE n.uid STARTS WITH $prefix AND size(n.`type`) > 0
@@ -455,6 +474,8 @@ UNION ALL
 MATCH ()-[r:`GRANTED`]->() WHERE r.uid STARTS WITH $prefix RETURN "GRANTED" AS k, count(r) AS c
 UNION ALL
 MATCH ()-[r:`HAS_APP_ROLE`]->() WHERE r.uid STARTS WITH $prefix RETURN "HAS_APP_ROLE" AS k, count(r) AS c
+UNION ALL
+MATCH ()-[r:`LOCKS`]->() WHERE r.uid STARTS WITH $prefix RETURN "LOCKS" AS k, count(r) AS c
 
 // tenants
 MATCH (n:`Tenant`) WHERE n.tenant_id IS NOT NULL RETURN DISTINCT n.tenant_id AS t
@@ -486,4 +507,6 @@ UNION
 MATCH (n:`DirectoryRole`) WHERE n.tenant_id IS NOT NULL RETURN DISTINCT n.tenant_id AS t
 UNION
 MATCH (n:`AdministrativeUnit`) WHERE n.tenant_id IS NOT NULL RETURN DISTINCT n.tenant_id AS t
+UNION
+MATCH (n:`ManagementGroup`) WHERE n.tenant_id IS NOT NULL RETURN DISTINCT n.tenant_id AS t
 
