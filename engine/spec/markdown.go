@@ -141,6 +141,7 @@ func (s *Spec) Markdown() ([]byte, error) {
 			display(r.Body["roleDefinitionId"]), md(scope))
 	}
 	markdownDirectory(&b, s.Directory)
+	markdownGovernance(&b, s.Governance)
 	if len(m.Skipped) > 0 {
 		b.WriteString("\n## Not included\n\n| id | type | reason |\n|---|---|---|\n")
 		for _, sk := range m.Skipped {

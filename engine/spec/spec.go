@@ -32,6 +32,8 @@ type Spec struct {
 	Relationships []Relationship `json:"relationships,omitempty"`
 	// Directory holds devices, directory roles, applications and the Entra relationships.
 	Directory *Directory `json:"directory,omitempty"`
+	// Governance holds management groups, policy assignments and locks.
+	Governance *Governance `json:"governance,omitempty"`
 }
 
 // Tenant summarises the source tenant.
@@ -181,6 +183,7 @@ func FromGraph(tenantID string, nodes []graph.Node, edges []graph.Edge, opts Opt
 		}
 	}
 	sp.Directory = buildDirectory(nodes, edges)
+	sp.Governance = buildGovernance(nodes, edges)
 	sort.Slice(sp.Relationships, func(i, j int) bool {
 		a, b := sp.Relationships[i], sp.Relationships[j]
 		if a.From != b.From {
