@@ -33,7 +33,7 @@ type TypeCoverage struct {
 // corpusCoverage loads the ARM corpus into the simulator, discovers it as a scan does (Resource
 // Graph, then the child walk) and returns per type how many resources whose parents are present
 // were found, with the API calls made.
-func corpusCoverage(t *testing.T) ([]TypeCoverage, int, int) {
+func corpusCoverage(t *testing.T) ([]TypeCoverage, int, int, int) {
 	t.Helper()
 	s, srv := simtest.Start(t, sim.Options{FromDir: repotest.Testdata("arm-corpus"), FromRehome: true, Seed: 1, Throttle: "off"})
 	tenant := srv.TenantIDs[0]
@@ -112,8 +112,7 @@ func corpusCoverage(t *testing.T) ([]TypeCoverage, int, int) {
 		out = append(out, *tc)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Type < out[j].Type })
-	t.Logf("api calls: %v", counter.Snapshot().Map())
-	return out, eligible, discovered
+	return out, eligible, discovered, counter.Snapshot().Total()
 }
 
 // ancestorsPresent reports whether every parent of a resource (nested parents and the scope of
@@ -162,7 +161,7 @@ func TestCorpusCoverage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scans 1,200 types")
 	}
-	cov, eligible, discovered := corpusCoverage(t)
+	cov, eligible, discovered, calls := corpusCoverage(t)
 	var missed []string
 	for _, tc := range cov {
 		if tc.Discovered < tc.Eligible {
@@ -170,8 +169,8 @@ func TestCorpusCoverage(t *testing.T) {
 		}
 	}
 	pm := discovered * 1000 / max(eligible, 1)
-	summary := fmt.Sprintf("corpus coverage: %d of %d resources whose parents are present discovered (%d.%d%%), %d types missed",
-		discovered, eligible, pm/10, pm%10, len(missed))
+	summary := fmt.Sprintf("corpus coverage: %d of %d resources whose parents are present discovered (%d.%d%%), %d types missed; %d API calls (%.2f per resource)",
+		discovered, eligible, pm/10, pm%10, len(missed), calls, float64(calls)/float64(max(eligible, 1)))
 	t.Log(summary)
 	if os.Getenv("ATG_COVERAGE_REPORT") != "" {
 		fmt.Println(summary)
