@@ -49,8 +49,8 @@ var Overrides = []Collection{
 	{Parent: "microsoft.servicebus/namespaces", Path: "topics", Type: "Microsoft.ServiceBus/namespaces/topics", APIVersion: "2021-11-01", Always: true},
 	{Parent: "microsoft.eventhub/namespaces", Path: "eventhubs", Type: "Microsoft.EventHub/namespaces/eventhubs", APIVersion: "2024-01-01", Always: true},
 	{Parent: "microsoft.containerservice/managedclusters", Path: "agentPools", Type: "Microsoft.ContainerService/managedClusters/agentPools", APIVersion: "2024-09-01", Always: true},
-	{Parent: "microsoft.web/sites", Path: "slots", Type: "Microsoft.Web/sites/slots", APIVersion: "2023-12-01", Always: true},
-	{Parent: "microsoft.managedidentity/userassignedidentities", Path: "federatedIdentityCredentials", Type: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials", APIVersion: "2023-01-31", Always: true},
+	// newer than the specification commit the tree was generated from: listed when registered
+	{Parent: "microsoft.managedidentity/userassignedidentities", Path: "federatedIdentityCredentials", Type: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials", APIVersion: "2023-01-31"},
 	// diagnostic settings (extension resources) of the types that commonly carry them
 	{Parent: "microsoft.keyvault/vaults", Path: DiagPath, Type: DiagType, APIVersion: DiagVersion, Always: true},
 	{Parent: "microsoft.network/networksecuritygroups", Path: DiagPath, Type: DiagType, APIVersion: DiagVersion, Always: true},
