@@ -31,6 +31,10 @@ type Options struct {
 	// Governance adds two management groups under the tenant root group (the first
 	// subscription in one, the rest in the other), policy assignments and resource locks.
 	Governance bool
+	// RichChildren adds a staging slot to every web app, an A record set to every private DNS
+	// zone, a federated credential to every user-assigned identity and a SQL database to every
+	// Cosmos DB account (truth resources beyond Resources).
+	RichChildren bool
 
 	Throttle      string // "real" | "off" | "fast" (default "real")
 	FastFactor    float64
@@ -182,6 +186,9 @@ func (s *Simulator) build() error {
 	generateTenant(s.st, t0, first, s.opts.Resources, s.opts.Seed)
 	generateDirectoryExtras(t0, s.opts.Seed)
 	generateGrants(s.st, t0, s.opts.Seed)
+	if s.opts.RichChildren {
+		addRichChildren(s.st, t0)
+	}
 	if s.opts.PlantPosture {
 		t0.posture = plantPosture(s.st, t0, first[0], s.opts.Seed)
 	}
