@@ -221,6 +221,9 @@ func (s *Simulator) parseGraphQuery(c *call) (graphQuery, bool) {
 		}
 		gq.top = n
 	}
+	if gq.expand != "" && gq.top > 100 {
+		gq.top = 100 // $expand on directory objects: at most 100 objects a page, whatever $top says
+	}
 	if f := q.Get("$filter"); f != "" {
 		e, err := parseFilterOData(f)
 		if err != nil {
