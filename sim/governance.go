@@ -21,6 +21,8 @@ var (
 	mgAPIVersions     = []string{"2020-05-01", "2021-04-01", "2023-04-01"}
 	policyAPIVersions = []string{"2021-06-01", "2022-06-01", "2023-04-01"}
 	lockAPIVersions   = []string{"2016-09-01", "2020-05-01"}
+	// exemptions are a preview API in every published version
+	exemptionAPIVersions = []string{"2020-07-01-preview", "2022-07-01-preview", "2024-12-01-preview"}
 )
 
 type mgNode struct {
@@ -70,6 +72,20 @@ func (s *Simulator) governanceItems(sub *subscription, kind string) []map[string
 				"properties": map[string]any{"displayName": "Require tag env", "scope": rg, "enforcementMode": "Default",
 					"policyDefinitionId": "/providers/Microsoft.Authorization/policyDefinitions/871b6d14-10aa-478d-b590-94f262ecfa99"}})
 		}
+	case "policydefinitions":
+		out = append(out, map[string]any{"id": subID + "/providers/Microsoft.Authorization/policyDefinitions/deny-public-ip",
+			"name": "deny-public-ip", "type": "Microsoft.Authorization/policyDefinitions",
+			"properties": map[string]any{"displayName": "Deny public IPs", "policyType": "Custom", "mode": "All",
+				"policyRule": map[string]any{"if": map[string]any{"field": "type", "equals": "Microsoft.Network/publicIPAddresses"},
+					"then": map[string]any{"effect": "deny"}}}})
+	case "policyexemptions":
+		if len(rgs) > 1 {
+			rg := subID + "/resourceGroups/" + rgs[1]
+			out = append(out, map[string]any{"id": rg + "/providers/Microsoft.Authorization/policyExemptions/legacy-region",
+				"name": "legacy-region", "type": "Microsoft.Authorization/policyExemptions",
+				"properties": map[string]any{"exemptionCategory": "Waiver", "displayName": "Legacy region",
+					"policyAssignmentId": subID + "/providers/Microsoft.Authorization/policyAssignments/allowed-locations"}})
+		}
 	case "locks":
 		if len(rgs) > 0 {
 			rg := subID + "/resourceGroups/" + rgs[0]
@@ -77,14 +93,16 @@ func (s *Simulator) governanceItems(sub *subscription, kind string) []map[string
 				"name": "do-not-delete", "type": "Microsoft.Authorization/locks",
 				"properties": map[string]any{"level": "CanNotDelete", "notes": "shared infrastructure"}})
 		}
+		var vault *resource // the Key Vault with the smallest id
 		for _, k := range sub.keys {
-			r := s.st.res[k]
-			if r != nil && r.ltyp == "microsoft.keyvault/vaults" {
-				out = append(out, map[string]any{"id": r.id + "/providers/Microsoft.Authorization/locks/read-only",
-					"name": "read-only", "type": "Microsoft.Authorization/locks",
-					"properties": map[string]any{"level": "ReadOnly"}})
-				break
+			if r := s.st.res[k]; r != nil && r.ltyp == "microsoft.keyvault/vaults" && (vault == nil || r.key < vault.key) {
+				vault = r
 			}
+		}
+		if vault != nil {
+			out = append(out, map[string]any{"id": vault.id + "/providers/Microsoft.Authorization/locks/read-only",
+				"name": "read-only", "type": "Microsoft.Authorization/locks",
+				"properties": map[string]any{"level": "ReadOnly"}})
 		}
 	}
 	return out
@@ -160,7 +178,8 @@ func (s *Simulator) serveGovernance(c *call, sub *subscription, p armPath, metho
 		return false
 	}
 	kind := strings.ToLower(p.types[0])
-	versions := map[string][]string{"policyassignments": policyAPIVersions, "locks": lockAPIVersions}[kind]
+	versions := map[string][]string{"policyassignments": policyAPIVersions, "locks": lockAPIVersions,
+		"policyexemptions": exemptionAPIVersions, "policydefinitions": policyAPIVersions, "policysetdefinitions": policyAPIVersions}[kind]
 	if versions == nil {
 		return false
 	}

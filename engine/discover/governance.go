@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/azure"
+	"github.com/atg-go/atg/engine/discover/childtree"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/rules"
 )
@@ -17,6 +18,7 @@ const (
 	ManagementGroupsAPIVersion = "2021-04-01"
 	PolicyAPIVersion           = "2022-06-01"
 	LocksAPIVersion            = "2016-09-01"
+	PolicyExemptionsAPIVersion = "2022-07-01-preview"
 )
 
 // ManagementGroupPath is the tenant root group (its id is the tenant id).
@@ -74,14 +76,24 @@ func ManagementGroupNodes(tenantID string, g map[string]any, parent string) []gr
 }
 
 // Governance lists a subscription's policy assignments (at the subscription, its resource
-// groups and resources, and inherited ones) and resource locks (at every scope in it): one
-// paged list each, never a call per resource. Each failed list is recorded in sink.
+// groups and resources, and inherited ones), policy exemptions, custom policy definitions and
+// set definitions, resource locks (at every scope in it) and the subscription's diagnostic
+// settings: one paged list each, never a call per resource. Each failed list is recorded in sink.
 func (d *Discoverer) Governance(ctx context.Context, tenantID, subscriptionID string, emit func(graph.Node), sink *Sink) {
-	for _, l := range []struct{ path, version string }{
-		{"/subscriptions/" + subscriptionID + "/providers/Microsoft.Authorization/policyAssignments", PolicyAPIVersion},
-		{"/subscriptions/" + subscriptionID + "/providers/Microsoft.Authorization/locks", LocksAPIVersion},
+	sub := "/subscriptions/" + subscriptionID
+	custom := url.Values{"$filter": {"policyType eq 'Custom'"}}
+	for _, l := range []struct {
+		path, version string
+		query         url.Values
+	}{
+		{sub + "/providers/Microsoft.Authorization/policyAssignments", PolicyAPIVersion, nil},
+		{sub + "/providers/Microsoft.Authorization/policyExemptions", PolicyExemptionsAPIVersion, nil},
+		{sub + "/providers/Microsoft.Authorization/policyDefinitions", PolicyAPIVersion, custom},
+		{sub + "/providers/Microsoft.Authorization/policySetDefinitions", PolicyAPIVersion, custom},
+		{sub + "/providers/Microsoft.Authorization/locks", LocksAPIVersion, nil},
+		{sub + "/providers/Microsoft.Insights/diagnosticSettings", childtree.DiagVersion, nil},
 	} {
-		err := d.Azure.ListARM(ctx, l.path, l.version, nil, func(raw json.RawMessage) error {
+		err := d.Azure.ListARM(ctx, l.path, l.version, l.query, func(raw json.RawMessage) error {
 			var env map[string]any
 			if err := json.Unmarshal(raw, &env); err != nil {
 				return fmt.Errorf("decoding %s: %w", l.path, err)

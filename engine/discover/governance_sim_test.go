@@ -38,8 +38,20 @@ func TestGovernanceEqualsSimulatorTruth(t *testing.T) {
 	if f := sink.Failed(); len(f) > 0 {
 		t.Fatalf("failures: %+v", f)
 	}
-	if calls := counter.Snapshot().Total(); calls != 1+2*len(subs) {
-		t.Errorf("calls = %d, want %d (one hierarchy read, two lists per subscription)", calls, 1+2*len(subs))
+	if calls := counter.Snapshot().Total(); calls != 1+6*len(subs) {
+		t.Errorf("calls = %d, want %d (one hierarchy read, six lists per subscription)", calls, 1+6*len(subs))
+	}
+	kindsFound := map[string]int{}
+	for _, n := range nodes {
+		if typ, _ := n.Props[graph.PropType].(string); typ != "" {
+			kindsFound[typ]++
+		}
+	}
+	for _, typ := range []string{"microsoft.authorization/policyassignments", "microsoft.authorization/policyexemptions",
+		"microsoft.authorization/policydefinitions", "microsoft.authorization/locks"} {
+		if kindsFound[typ] == 0 {
+			t.Errorf("no %s discovered: %v", typ, kindsFound)
+		}
 	}
 	got := map[string]bool{}
 	for _, e := range rules.ApplyAll(nodes, rules.NewIndex(nodes...)).Edges {
