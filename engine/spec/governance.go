@@ -14,6 +14,8 @@ import (
 type Governance struct {
 	ManagementGroups  []ManagementGroup `json:"management_groups,omitempty"`
 	PolicyAssignments []Governed        `json:"policy_assignments,omitempty"`
+	PolicyExemptions  []Governed        `json:"policy_exemptions,omitempty"`
+	PolicyDefinitions []Governed        `json:"policy_definitions,omitempty"` // custom definitions and set definitions
 	Locks             []Governed        `json:"locks,omitempty"`
 }
 
@@ -29,7 +31,7 @@ type ManagementGroup struct {
 type Governed struct {
 	ID     string `json:"id"`
 	Name   string `json:"name,omitempty"`
-	Detail string `json:"detail,omitempty"` // lock level, or the policy definition id
+	Detail string `json:"detail,omitempty"` // lock level, policy definition id, exempted assignment id, definition display name
 	Scope  string `json:"scope,omitempty"`
 }
 
@@ -71,6 +73,12 @@ func buildGovernance(nodes []graph.Node, edges []graph.Edge) *Governance {
 		case "microsoft.authorization/policyassignments":
 			g.PolicyAssignments = append(g.PolicyAssignments, Governed{ID: n.ID, Name: props(graph.PropName),
 				Detail: detail("policyDefinitionId"), Scope: scopeOf[string(graph.EdgeAssignedTo)+"|"+n.ID]})
+		case "microsoft.authorization/policyexemptions":
+			g.PolicyExemptions = append(g.PolicyExemptions, Governed{ID: n.ID, Name: props(graph.PropName),
+				Detail: detail("policyAssignmentId"), Scope: scopeOfExtensionID(n.ID)})
+		case "microsoft.authorization/policydefinitions", "microsoft.authorization/policysetdefinitions":
+			g.PolicyDefinitions = append(g.PolicyDefinitions, Governed{ID: n.ID, Name: props(graph.PropName),
+				Detail: detail("displayName"), Scope: scopeOfExtensionID(n.ID)})
 		case "microsoft.authorization/locks":
 			g.Locks = append(g.Locks, Governed{ID: n.ID, Name: props(graph.PropName), Detail: detail("level"),
 				Scope: scopeOf[string(graph.EdgeLocks)+"|"+n.ID]})
@@ -89,12 +97,14 @@ func buildGovernance(nodes []graph.Node, edges []graph.Edge) *Governance {
 		sort.Strings(m.Children)
 		g.ManagementGroups = append(g.ManagementGroups, *m)
 	}
-	if len(g.ManagementGroups)+len(g.PolicyAssignments)+len(g.Locks) == 0 {
+	if len(g.ManagementGroups)+len(g.PolicyAssignments)+len(g.PolicyExemptions)+len(g.PolicyDefinitions)+len(g.Locks) == 0 {
 		return nil
 	}
 	sort.Slice(g.ManagementGroups, func(i, j int) bool { return g.ManagementGroups[i].ID < g.ManagementGroups[j].ID })
 	sort.Slice(g.PolicyAssignments, func(i, j int) bool { return g.PolicyAssignments[i].ID < g.PolicyAssignments[j].ID })
 	sort.Slice(g.Locks, func(i, j int) bool { return g.Locks[i].ID < g.Locks[j].ID })
+	sort.Slice(g.PolicyExemptions, func(i, j int) bool { return g.PolicyExemptions[i].ID < g.PolicyExemptions[j].ID })
+	sort.Slice(g.PolicyDefinitions, func(i, j int) bool { return g.PolicyDefinitions[i].ID < g.PolicyDefinitions[j].ID })
 	return g
 }
 
@@ -114,11 +124,11 @@ func markdownGovernance(b *strings.Builder, g *Governance) {
 	for _, sec := range []struct {
 		title string
 		items []Governed
-	}{{"policy assignment", g.PolicyAssignments}, {"lock", g.Locks}} {
+	}{{"policy assignment", g.PolicyAssignments}, {"policy exemption", g.PolicyExemptions}, {"policy definition", g.PolicyDefinitions}, {"lock", g.Locks}} {
 		if len(sec.items) == 0 {
 			continue
 		}
-		fmt.Fprintf(b, "| %s | name | %s | scope |\n|---|---|---|---|\n", sec.title, map[string]string{"policy assignment": "definition", "lock": "level"}[sec.title])
+		fmt.Fprintf(b, "| %s | name | %s | scope |\n|---|---|---|---|\n", sec.title, map[string]string{"policy assignment": "definition", "policy exemption": "exempted assignment", "policy definition": "display name", "lock": "level"}[sec.title])
 		for _, it := range sec.items {
 			fmt.Fprintf(b, "| `%s` | %s | %s | %s |\n", it.ID, md(it.Name), md(it.Detail), orNone(code(it.Scope)))
 		}
@@ -139,4 +149,12 @@ func codes(ss []string) string {
 		out = append(out, code(s))
 	}
 	return strings.Join(out, ", ")
+}
+
+// scopeOfExtensionID returns the scope a Microsoft.Authorization extension id sits on.
+func scopeOfExtensionID(id string) string {
+	if i := strings.LastIndex(id, "/providers/microsoft.authorization/"); i > 0 {
+		return id[:i]
+	}
+	return ""
 }

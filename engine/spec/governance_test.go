@@ -26,6 +26,9 @@ func TestSpecShowsGovernance(t *testing.T) {
 		rules.NodeFromARM(tenant, map[string]any{"id": sub + "/providers/Microsoft.Authorization/policyAssignments/allowed-locations",
 			"type": "Microsoft.Authorization/policyAssignments", "name": "allowed-locations",
 			"properties": map[string]any{"scope": sub, "policyDefinitionId": "/providers/Microsoft.Authorization/policyDefinitions/x"}}),
+		rules.NodeFromARM(tenant, map[string]any{"id": rg + "/providers/Microsoft.Authorization/policyExemptions/legacy",
+			"type": "Microsoft.Authorization/policyExemptions", "name": "legacy",
+			"properties": map[string]any{"policyAssignmentId": sub + "/providers/Microsoft.Authorization/policyAssignments/allowed-locations"}}),
 		rules.NodeFromARM(tenant, map[string]any{"id": rg + "/providers/Microsoft.Authorization/locks/do-not-delete",
 			"type": "Microsoft.Authorization/locks", "name": "do-not-delete", "properties": map[string]any{"level": "CanNotDelete"}}),
 	}
@@ -40,6 +43,9 @@ func TestSpecShowsGovernance(t *testing.T) {
 	g := s.Governance
 	if g == nil || len(g.ManagementGroups) != 2 || len(g.PolicyAssignments) != 1 || len(g.Locks) != 1 {
 		t.Fatalf("governance = %+v", g)
+	}
+	if len(g.PolicyExemptions) != 1 || g.PolicyExemptions[0].Scope != strings.ToLower(rg) {
+		t.Errorf("exemptions: %+v", g.PolicyExemptions)
 	}
 	if g.PolicyAssignments[0].Scope != sub || g.Locks[0].Scope != strings.ToLower(rg) || g.Locks[0].Detail != "CanNotDelete" {
 		t.Errorf("scopes: %+v %+v", g.PolicyAssignments, g.Locks)
