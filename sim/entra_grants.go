@@ -145,6 +145,11 @@ func (s *Simulator) DirectoryTruth(tenantID string) (edges []DirectoryEdge, devi
 	if t == nil {
 		return nil, 0
 	}
+	return s.st.directoryEdges(t), len(t.order["device"])
+}
+
+// directoryEdges computes DirectoryTruth's edges (caller holds the lock).
+func (st *store) directoryEdges(t *tenant) (edges []DirectoryEdge) {
 	seen := map[DirectoryEdge]bool{}
 	add := func(e DirectoryEdge) {
 		e.From, e.To = strings.ToLower(e.From), strings.ToLower(e.To)
@@ -167,7 +172,7 @@ func (s *Simulator) DirectoryTruth(tenantID string) (edges []DirectoryEdge, devi
 			add(DirectoryEdge{"HAS_ROLE", m.id, tmpl})
 		}
 	}
-	if dg := s.st.grants[t.id]; dg != nil {
+	if dg := st.grants[t.id]; dg != nil {
 		for _, e := range dg.eligible {
 			add(DirectoryEdge{"ELIGIBLE_FOR", e.principal, e.roleTemplate})
 		}
@@ -182,7 +187,7 @@ func (s *Simulator) DirectoryTruth(tenantID string) (edges []DirectoryEdge, devi
 		a, b := edges[i], edges[j]
 		return a.Type+a.From+a.To < b.Type+b.From+b.To
 	})
-	return edges, len(t.order["device"])
+	return edges
 }
 
 // replayDirectoryExtras restores from an exported graph (--from-graph) what an Entra scan reads

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/atg-go/atg/engine/graph"
 )
 
 // Governance: the management group hierarchy (tenant root group -> groups -> subscriptions),
@@ -32,9 +34,9 @@ type mgNode struct {
 }
 
 // managementGroups returns a tenant's groups, root first (caller holds the lock).
-func (s *Simulator) managementGroups(t *tenant) []mgNode {
+func (st *store) managementGroups(t *tenant) []mgNode {
 	root := mgNode{id: t.id, name: "Tenant Root Group"}
-	if !s.opts.Governance || len(t.subs) == 0 {
+	if !st.governance || len(t.subs) == 0 {
 		root.subs = append(root.subs, t.subs...)
 		return []mgNode{root}
 	}
@@ -47,8 +49,8 @@ func (s *Simulator) managementGroups(t *tenant) []mgNode {
 func mgID(id string) string { return "/providers/Microsoft.Management/managementGroups/" + id }
 
 // governanceItems returns the policy assignments or locks of a subscription (with Governance).
-func (s *Simulator) governanceItems(sub *subscription, kind string) []map[string]any {
-	if !s.opts.Governance {
+func (st *store) governanceItems(sub *subscription, kind string) []map[string]any {
+	if !st.governance {
 		return nil
 	}
 	subID := "/subscriptions/" + sub.id
@@ -95,7 +97,7 @@ func (s *Simulator) governanceItems(sub *subscription, kind string) []map[string
 		}
 		var vault *resource // the Key Vault with the smallest id
 		for _, k := range sub.keys {
-			if r := s.st.res[k]; r != nil && r.ltyp == "microsoft.keyvault/vaults" && (vault == nil || r.key < vault.key) {
+			if r := st.res[k]; r != nil && r.ltyp == "microsoft.keyvault/vaults" && (vault == nil || r.key < vault.key) {
 				vault = r
 			}
 		}
@@ -119,7 +121,7 @@ func (s *Simulator) serveManagementGroups(c *call, lp string) bool {
 	}
 	s.st.mu.RLock()
 	defer s.st.mu.RUnlock()
-	groups := s.managementGroups(c.t)
+	groups := s.st.managementGroups(c.t)
 	byID := map[string]mgNode{}
 	for _, g := range groups {
 		byID[strings.ToLower(g.id)] = g
@@ -187,7 +189,7 @@ func (s *Simulator) serveGovernance(c *call, sub *subscription, p armPath, metho
 		return true
 	}
 	s.st.mu.RLock()
-	items := s.governanceItems(sub, kind)
+	items := s.st.governanceItems(sub, kind)
 	s.st.mu.RUnlock()
 	v := make([]any, 0, len(items))
 	for _, it := range items {
@@ -206,7 +208,7 @@ type GovernanceEdge struct {
 
 // GovernanceTruth lists a tenant's management group containment (tenant -> root group ->
 // groups -> subscriptions), policy assignments (ASSIGNED_TO their scope) and locks (LOCKS
-// their scope).
+// their scope). They are in the truth's edges too.
 func (s *Simulator) GovernanceTruth(tenantID string) []GovernanceEdge {
 	s.st.mu.RLock()
 	defer s.st.mu.RUnlock()
@@ -214,9 +216,14 @@ func (s *Simulator) GovernanceTruth(tenantID string) []GovernanceEdge {
 	if t == nil {
 		return nil
 	}
+	return s.st.governanceEdges(t)
+}
+
+// governanceEdges computes GovernanceTruth (caller holds the lock).
+func (st *store) governanceEdges(t *tenant) []GovernanceEdge {
 	var out []GovernanceEdge
 	low := strings.ToLower
-	for i, g := range s.managementGroups(t) {
+	for i, g := range st.managementGroups(t) {
 		if i == 0 {
 			out = append(out, GovernanceEdge{"CONTAINS", low(t.id), low(mgID(g.id))})
 		}
@@ -228,18 +235,35 @@ func (s *Simulator) GovernanceTruth(tenantID string) []GovernanceEdge {
 		}
 	}
 	for _, subID := range t.subs {
-		sub := s.st.subs[subID]
+		sub := st.subs[subID]
 		if sub == nil {
 			continue
 		}
-		for _, it := range s.governanceItems(sub, "policyassignments") {
+		for _, it := range st.governanceItems(sub, "policyassignments") {
 			scope, _ := it["properties"].(map[string]any)["scope"].(string)
 			out = append(out, GovernanceEdge{"ASSIGNED_TO", low(it["id"].(string)), low(scope)})
 		}
-		for _, it := range s.governanceItems(sub, "locks") {
+		for _, it := range st.governanceItems(sub, "locks") {
 			id := it["id"].(string)
 			out = append(out, GovernanceEdge{"LOCKS", low(id), low(id[:strings.Index(low(id), "/providers/microsoft.authorization/locks/")])})
 		}
 	}
 	return out
+}
+
+// extraTruthEdges adds the directory and governance edges to a tenant's truth (their ends
+// become truth nodes: role template ids, management groups, policy assignments, locks).
+func (st *store) extraTruthEdges(t *tenant, nodes map[string]bool, add func(from, to string, typ graph.EdgeType)) {
+	for _, rid := range t.order["directoryRole"] {
+		if tmpl, _ := t.objects[rid].body["roleTemplateId"].(string); tmpl != "" {
+			nodes[strings.ToLower(tmpl)] = true
+		}
+	}
+	for _, e := range st.directoryEdges(t) {
+		add(e.From, e.To, graph.EdgeType(e.Type))
+	}
+	for _, e := range st.governanceEdges(t) {
+		nodes[e.From], nodes[e.To] = true, true
+		add(e.From, e.To, graph.EdgeType(e.Type))
+	}
 }

@@ -112,6 +112,7 @@ func New(opts Options) (*Simulator, error) {
 		opts.Now = time.Now
 	}
 	s := &Simulator{opts: opts, st: newStore(), log: opts.Logger, attempts: map[string]uint32{}}
+	s.st.governance = opts.Governance
 	scale := 1.0
 	if opts.Throttle == "fast" {
 		scale = opts.FastFactor

@@ -84,11 +84,13 @@ type store struct {
 	tenants  []*tenant
 	tenantBy map[string]*tenant
 	grants   map[string]*directoryGrants // tenant id -> eligible role assignments and OAuth2 grants (entra_grants.go)
-	subs     map[string]*subscription    // lower GUID
-	res      map[string]*resource        // lower id -> resource (incl. role assignments)
-	children map[string][]string         // parent key -> child keys
-	types    map[string]*typeInfo
-	ops      map[string]*asyncOp
+	// governance: Options.Governance (governance.go)
+	governance bool
+	subs       map[string]*subscription // lower GUID
+	res        map[string]*resource     // lower id -> resource (incl. role assignments)
+	children   map[string][]string      // parent key -> child keys
+	types      map[string]*typeInfo
+	ops        map[string]*asyncOp
 	// global indexes the top-level resources whose names are global DNS names
 	// (globalNames): "type|lower name" -> resource key.
 	global map[string]string
