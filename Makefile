@@ -5,7 +5,7 @@ BIN := bin/atg
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/atg-go/atg/internal/buildinfo.Version=$(VERSION)
 
-.PHONY: build demo test test-unit fuzz vet fmt bench azurite-up azurite-down neo4j-up neo4j-down services-up services-down package iac-tools iac-validate restore-drill clean arm-corpus
+.PHONY: build demo test test-unit fuzz vet fmt bench azurite-up azurite-down neo4j-up neo4j-down services-up services-down package iac-tools iac-validate restore-drill arm-corpus arm-children discover-coverage clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -66,6 +66,17 @@ arm-corpus:
 ## restore-drill: back a simulated tenant up through `atg serve` on Azurite, restore it into an empty store, compare
 restore-drill: azurite-up
 	./infra/scripts/neo4j-restore-drill.sh
+
+# Regenerate the ARM child-collection tree (engine/discover/childtree/generated.go) from a local
+# azure-rest-api-specs clone (SPECS=<dir>; REPO names it in the output).
+arm-children:
+	@test -n "$(SPECS)" || { echo "usage: make arm-children SPECS=/path/to/azure-rest-api-specs [REPO=owner/name]"; exit 2; }
+	go run ./tools/armchildren -specs "$(SPECS)" -repo "$(or $(REPO),Azure/azure-rest-api-specs)" -out engine/discover/childtree/generated.go
+
+# Scan the ARM corpus loaded into the simulator and print, per type, how many resources whose
+# parents are present were discovered (a node, or inline in the parent).
+discover-coverage:
+	ATG_COVERAGE_REPORT=1 go test ./engine/discover -run '^TestCorpusCoverage$$' -count=1 -v
 
 clean:
 	rm -rf bin dist

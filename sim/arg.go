@@ -53,7 +53,7 @@ func (a *argRow) get(col string) any {
 		case "kind", "location", "managedby":
 			return strOr(r.body[lowerFirstMatch(r.body, col)])
 		case "properties":
-			if a.st != nil && embedded[r.ltyp] != nil {
+			if a.st != nil && (embedded[r.ltyp] != nil || inlineProps[r.ltyp] != nil) {
 				return a.st.render(r)["properties"]
 			}
 			return r.body["properties"]

@@ -42,6 +42,7 @@ func (s *Simulator) serveARM(c *call) {
 				"tenantCategory": "Home", "displayName": c.t.name, "defaultDomain": c.t.domain, "domains": []any{c.t.domain}}}})
 		case strings.HasPrefix(lp, "/providers/microsoft.authorization/roledefinitions/") && method == http.MethodGet:
 			s.getRoleDefinition(c, "", path[strings.LastIndexByte(path, '/')+1:])
+		case s.serveManagementGroupTree(c, lp):
 		case (lp == "/providers/microsoft.management/managementgroups" || strings.HasPrefix(lp, "/providers/microsoft.management/managementgroups/")) && method == http.MethodGet:
 			rest := strings.Trim(path[len("/providers/Microsoft.Management/managementGroups"):], "/")
 			var segs []string
@@ -231,6 +232,10 @@ func (s *Simulator) serveARM(c *call) {
 		writeJSON(c.w, http.StatusOK, iv)
 		return
 	}
+	// Governance: policy assignments and locks of a subscription.
+	if s.serveGovernance(c, sub, p, method) {
+		return
+	}
 	// Authorization: role definitions and role assignments.
 	if strings.EqualFold(p.ns, "Microsoft.Authorization") && len(p.types) == 1 {
 		switch strings.ToLower(p.types[0]) {
@@ -253,6 +258,10 @@ func (s *Simulator) serveARM(c *call) {
 				return
 			}
 		}
+	}
+	// DNS record sets of every type under one list.
+	if s.serveRecordSets(c, p, method, apiVersion) {
+		return
 	}
 	// Generic resources: instance or collection.
 	typ := p.fullType()
@@ -730,6 +739,7 @@ func (st *store) render(r *resource) map[string]any {
 	}
 	emb := embedded[r.ltyp]
 	if emb == nil {
+		st.mergeInline(r, m)
 		return m
 	}
 	props := map[string]any{}

@@ -252,6 +252,8 @@ func (s *Simulator) graphRoleManagement(c *call, what string) {
 			}
 			value = kept
 		}
+	case "roleeligibilityschedules":
+		value = s.st.eligibilityJSON(t)
 	default:
 		graphErr(c.w, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", what))
 		return

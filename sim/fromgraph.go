@@ -196,5 +196,6 @@ func loadGraph(st *store, ex *graphExport) (*tenant, int, error) {
 			}
 		}
 	}
+	replayDirectoryExtras(st, t, byLabel)
 	return t, n, nil
 }

@@ -67,8 +67,14 @@ func (s *Simulator) serveGraph(c *call) {
 	case col == "directoryobjects" && len(segs) == 2 && !write:
 		s.graphGet(c, "", segs[0], segs[1])
 		return
+	case col == "oauth2permissiongrants" && len(segs) == 1 && !write:
+		s.graphGrants(c)
+		return
 	case col == "rolemanagement" && len(segs) == 3 && strings.EqualFold(segs[1], "directory") && !write:
 		s.graphRoleManagement(c, segs[2])
+		return
+	}
+	if s.serveUnits(c, segs, write) {
 		return
 	}
 	kind, ok := graphCollections[col]
@@ -215,6 +221,9 @@ func (s *Simulator) parseGraphQuery(c *call) (graphQuery, bool) {
 			return gq, false
 		}
 		gq.top = n
+	}
+	if gq.expand != "" && gq.top > 100 {
+		gq.top = 100 // $expand on directory objects: at most 100 objects a page, whatever $top says
 	}
 	if f := q.Get("$filter"); f != "" {
 		e, err := parseFilterOData(f)

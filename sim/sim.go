@@ -28,6 +28,13 @@ type Options struct {
 	// PlantPosture adds a resource group of planted misconfigurations, compliant counterparts
 	// and attack paths, listed in the truth file (posture_plant.go).
 	PlantPosture bool
+	// Governance adds two management groups under the tenant root group (the first
+	// subscription in one, the rest in the other), policy assignments and resource locks.
+	Governance bool
+	// RichChildren adds a staging slot to every web app, an A record set to every private DNS
+	// zone, a federated credential to every user-assigned identity and a SQL database to every
+	// Cosmos DB account (truth resources beyond Resources).
+	RichChildren bool
 
 	Throttle      string // "real" | "off" | "fast" (default "real")
 	FastFactor    float64
@@ -108,6 +115,7 @@ func New(opts Options) (*Simulator, error) {
 		opts.Now = time.Now
 	}
 	s := &Simulator{opts: opts, st: newStore(), log: opts.Logger, attempts: map[string]uint32{}}
+	s.st.governance = opts.Governance
 	scale := 1.0
 	if opts.Throttle == "fast" {
 		scale = opts.FastFactor
@@ -181,6 +189,10 @@ func (s *Simulator) build() error {
 	}
 	generateTenant(s.st, t0, first, s.opts.Resources, s.opts.Seed)
 	generateDirectoryExtras(t0, s.opts.Seed)
+	generateGrants(s.st, t0, s.opts.Seed)
+	if s.opts.RichChildren {
+		addRichChildren(s.st, t0)
+	}
 	if s.opts.PlatformResources {
 		addPlatformResources(s.st, t0, s.opts.Seed)
 	}

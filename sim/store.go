@@ -83,11 +83,14 @@ type store struct {
 	mu       sync.RWMutex
 	tenants  []*tenant
 	tenantBy map[string]*tenant
-	subs     map[string]*subscription // lower GUID
-	res      map[string]*resource     // lower id -> resource (incl. role assignments)
-	children map[string][]string      // parent key -> child keys
-	types    map[string]*typeInfo
-	ops      map[string]*asyncOp
+	grants   map[string]*directoryGrants // tenant id -> eligible role assignments and OAuth2 grants (entra_grants.go)
+	// governance: Options.Governance (governance.go)
+	governance bool
+	subs       map[string]*subscription // lower GUID
+	res        map[string]*resource     // lower id -> resource (incl. role assignments)
+	children   map[string][]string      // parent key -> child keys
+	types      map[string]*typeInfo
+	ops        map[string]*asyncOp
 	// global indexes the top-level resources whose names are global DNS names
 	// (globalNames): "type|lower name" -> resource key.
 	global map[string]string

@@ -141,6 +141,7 @@ func (st *store) tenantTruth(t *tenant) TenantTruth {
 			add(m.id, gid, graph.EdgeMemberOf)
 		}
 	}
+	st.extraTruthEdges(t, nodes, add)
 	sort.Slice(tt.Edges, func(i, j int) bool {
 		a, b := tt.Edges[i], tt.Edges[j]
 		if a.Type != b.Type {

@@ -95,6 +95,8 @@ and serves until SIGINT or SIGTERM.`,
 	fl.StringVar(&opts.Sim.GraphPrefix, "graph-prefix", "/v1.0", "MS Graph path prefix (/v1.0 and /beta are always Graph)")
 	fl.IntVar(&opts.Sim.PageSize, "page-size", 1000, "ARM list page size (subscriptions page at <= 100)")
 	fl.IntVar(&opts.Sim.GraphPage, "graph-page-size", 100, "MS Graph default page size")
+	fl.BoolVar(&opts.Sim.RichChildren, "rich-children", false, "add web app slots, DNS record sets, federated credentials and Cosmos SQL databases (beyond --resources)")
+	fl.BoolVar(&opts.Sim.Governance, "governance", false, "add management groups under the tenant root group, policy assignments and resource locks")
 	fl.BoolVar(&opts.Sim.PlantPosture, "plant-posture", false, "plant posture misconfigurations, compliant counterparts and attack paths (truth: posture)")
 	return cmd
 }

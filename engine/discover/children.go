@@ -9,54 +9,77 @@ import (
 	"sync"
 
 	"github.com/atg-go/atg/engine/azure"
+	"github.com/atg-go/atg/engine/discover/childtree"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/safego"
 )
 
 // ChildCollection is one ARM child collection the walk lists: for every resource of Parent type,
-// GET {parent id}/{Path}?api-version=… returns resources of Type.
-type ChildCollection struct {
-	Parent     string // lower-cased parent type
-	Path       string // collection path under the parent id
-	Type       string // child type, original casing
-	APIVersion string // used when the providers API does not list the child type
+// GET {parent id}/{Path}?api-version=… returns resources of Type (see childtree.Collection).
+type ChildCollection = childtree.Collection
+
+// Children is the hand-kept part of the child-collection tree (childtree.Overrides): the
+// collections the walk always lists. The rest of the tree is generated from the Azure REST API
+// specifications (childtree.Generated); a generated collection is listed when the providers API
+// names its child type (it is registered where the scan runs), never when the parent's GET
+// returns it inline or its list needs parameters the walk cannot supply.
+var Children = childtree.Overrides
+
+// InlineNodes are the child types that become nodes when read inline from their parent's
+// body (no list call). Other inline children stay in the parent's properties.
+var InlineNodes = map[string]bool{
+	"microsoft.network/virtualnetworks/subnets":                true,
+	"microsoft.network/virtualnetworks/virtualnetworkpeerings": true,
 }
 
-// Children is the table that drives the ARM child walk: proxy/child types that Resource Graph
-// does not list. A collection whose type Resource Graph did return in the same shard is not
-// listed again. Children of children are walked too (servicebus topics -> subscriptions).
-var Children = []ChildCollection{
-	{"microsoft.network/virtualnetworks", "subnets", "Microsoft.Network/virtualNetworks/subnets", "2024-05-01"},
-	{"microsoft.network/virtualnetworks", "virtualNetworkPeerings", "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", "2024-05-01"},
-	{"microsoft.network/privatednszones", "virtualNetworkLinks", "Microsoft.Network/privateDnsZones/virtualNetworkLinks", "2024-06-01"},
-	{"microsoft.sql/servers", "databases", "Microsoft.Sql/servers/databases", "2023-08-01"},
-	{"microsoft.sql/servers", "firewallRules", "Microsoft.Sql/servers/firewallRules", "2023-08-01"},
-	{"microsoft.compute/virtualmachines", "extensions", "Microsoft.Compute/virtualMachines/extensions", "2024-07-01"},
-	{"microsoft.storage/storageaccounts", "blobServices", "Microsoft.Storage/storageAccounts/blobServices", "2023-05-01"},
-	{"microsoft.storage/storageaccounts/blobservices", "containers", "Microsoft.Storage/storageAccounts/blobServices/containers", "2023-05-01"},
-	{"microsoft.servicebus/namespaces", "queues", "Microsoft.ServiceBus/namespaces/queues", "2021-11-01"},
-	{"microsoft.servicebus/namespaces", "topics", "Microsoft.ServiceBus/namespaces/topics", "2021-11-01"},
-	{"microsoft.eventhub/namespaces", "eventhubs", "Microsoft.EventHub/namespaces/eventhubs", "2024-01-01"},
-	{"microsoft.containerservice/managedclusters", "agentPools", "Microsoft.ContainerService/managedClusters/agentPools", "2024-09-01"},
-	// diagnostic settings (extension resources) of the types that commonly carry them
-	{"microsoft.keyvault/vaults", diagPath, diagType, diagVersion},
-	{"microsoft.network/networksecuritygroups", diagPath, diagType, diagVersion},
-	{"microsoft.sql/servers/databases", diagPath, diagType, diagVersion},
-	{"microsoft.containerservice/managedclusters", diagPath, diagType, diagVersion},
-}
-
-const (
-	diagPath    = "providers/Microsoft.Insights/diagnosticSettings"
-	diagType    = "Microsoft.Insights/diagnosticSettings"
-	diagVersion = "2021-05-01-preview"
-)
-
-// childrenOf returns the table rows for a parent type.
-func childrenOf(parentType string) []ChildCollection {
+// listedChildren returns the collections the walk lists for a parent type: hand-kept rows, and
+// generated rows whose child type the providers API names, that are neither inline nor in need
+// of parameters.
+func listedChildren(parentType string, types map[string]TypeInfo) []ChildCollection {
 	var out []ChildCollection
-	for _, c := range Children {
-		if c.Parent == parentType {
+	for _, c := range childtree.Of(parentType) {
+		if c.Inline || c.Required != "" {
+			continue
+		}
+		if _, registered := types[strings.ToLower(c.Type)]; c.Always || registered {
 			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// InlineChildren returns the child nodes a parent's body holds inline (InlineNodes types under
+// properties.<collection>), shaped as if listed: no call is made for them.
+func InlineChildren(tenantID string, env map[string]any, types map[string]TypeInfo) []graph.Node {
+	props := obj(env, "properties")
+	if props == nil {
+		return nil
+	}
+	var out []graph.Node
+	for _, c := range childtree.Of(str(env, "type")) {
+		lt := strings.ToLower(c.Type)
+		if !c.Inline || !InlineNodes[lt] {
+			continue
+		}
+		for k, v := range props {
+			if !strings.EqualFold(k, c.Path) {
+				continue
+			}
+			items, _ := v.([]any)
+			for _, it := range items {
+				m, ok := it.(map[string]any)
+				if !ok || str(m, "id") == "" {
+					continue
+				}
+				kid := make(map[string]any, len(m)+1)
+				for k, v := range m {
+					kid[k] = v
+				}
+				if str(kid, "type") == "" {
+					kid["type"] = c.Type
+				}
+				out = append(out, ARMNode(tenantID, kid, typeInfo(types, c.Type, c.APIVersion)))
+			}
 		}
 	}
 	return out
@@ -75,14 +98,20 @@ type childTask struct {
 
 // interleave lists the child collections of parents, round-robin across subscriptions, so that
 // workers spread over every subscription's ARM budget instead of draining one after another.
-func interleave(parents []graph.Node, skip map[string]bool) []childTask {
+func interleave(parents []graph.Node, types map[string]TypeInfo, skip map[string]bool) []childTask {
 	bySub := map[string][]childTask{}
+	rows := map[string][]ChildCollection{} // parent type -> listed collections
 	var order []string
 	for _, p := range parents {
 		ptype, _ := p.Props[graph.PropType].(string)
 		pid, _ := p.Props[graph.PropID].(string)
 		sub, _ := p.Props[graph.PropSubscription].(string)
-		for _, c := range childrenOf(ptype) {
+		cs, ok := rows[ptype]
+		if !ok {
+			cs = listedChildren(ptype, types)
+			rows[ptype] = cs
+		}
+		for _, c := range cs {
 			if skip[strings.ToLower(c.Type)] {
 				continue
 			}
@@ -129,7 +158,7 @@ func (d *Discoverer) WalkChildren(ctx context.Context, tenantID string, types ma
 	level := parents
 	for len(level) > 0 {
 		var next []graph.Node
-		tasks := interleave(level, skip)
+		tasks := interleave(level, types, skip)
 		subs := map[string]bool{}
 		for _, tk := range tasks {
 			subs[tk.sub] = true
@@ -143,16 +172,28 @@ func (d *Discoverer) WalkChildren(ctx context.Context, tenantID string, types ma
 			g.Go(func() error {
 				var found []graph.Node
 				path := pid + "/" + c.Path
-				err := d.Azure.ListARM(gctx, path, ti.APIVersion, nil, func(raw json.RawMessage) error {
-					var env map[string]any
-					if err := json.Unmarshal(raw, &env); err != nil {
-						return fmt.Errorf("decoding child of %s: %w", pid, err)
-					}
+				add := func(env map[string]any) {
 					if str(env, "id") != "" {
 						found = append(found, ARMNode(tenantID, env, ti))
+						found = append(found, InlineChildren(tenantID, env, types)...)
 					}
-					return nil
-				})
+				}
+				var err error
+				if c.Singleton {
+					var env map[string]any
+					if err = d.Azure.GetARM(gctx, path, ti.APIVersion, &env); err == nil {
+						add(env)
+					}
+				} else {
+					err = d.Azure.ListARM(gctx, path, ti.APIVersion, nil, func(raw json.RawMessage) error {
+						var env map[string]any
+						if err := json.Unmarshal(raw, &env); err != nil {
+							return fmt.Errorf("decoding child of %s: %w", pid, err)
+						}
+						add(env)
+						return nil
+					})
+				}
 				if gctx.Err() != nil {
 					return gctx.Err()
 				}

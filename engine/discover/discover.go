@@ -1,8 +1,11 @@
 // Package discover reads an Azure tenant: subscriptions, Resource Graph pages of resources and
-// resource groups, the ARM child walk for proxy types Resource Graph does not list (driven by
-// Children, a table), role assignments and definitions in bulk, and Entra objects via MS Graph.
-// It turns what it reads into graph nodes shaped as engine/graph/doc.go documents. It writes
-// nothing: callers (engine/scan) store the nodes.
+// resource groups, the ARM child walk for child types Resource Graph does not list (driven by the
+// child-collection tree of engine/discover/childtree, generated from the REST API specs), role
+// assignments and definitions, policy assignments and locks in bulk, the management group
+// hierarchy, and Entra objects via MS Graph (users, groups, service principals, applications,
+// devices, administrative units, owners, directory roles, consent grants, app role
+// assignments). It turns what it reads into graph nodes shaped as engine/graph/doc.go documents.
+// It writes nothing: callers (engine/scan) store the nodes.
 package discover
 
 import (
@@ -96,4 +99,13 @@ func str(m map[string]any, k string) string {
 	}
 	s, _ := m[k].(string)
 	return s
+}
+
+// obj reads an object field of a JSON object.
+func obj(m map[string]any, k string) map[string]any {
+	if m == nil {
+		return nil
+	}
+	o, _ := m[k].(map[string]any)
+	return o
 }

@@ -3,6 +3,7 @@ package discover
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -10,12 +11,14 @@ import (
 	"testing"
 
 	"github.com/atg-go/atg/engine/azure"
+	"github.com/atg-go/atg/engine/discover/childtree"
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/rules"
 )
 
 func TestChildrenTableInvariants(t *testing.T) {
 	seen := map[string]bool{}
-	for _, c := range Children {
+	for _, c := range childtree.All() {
 		if c.Parent != strings.ToLower(c.Parent) {
 			t.Errorf("%+v: parent type must be lower-case", c)
 		}
@@ -26,7 +29,10 @@ func TestChildrenTableInvariants(t *testing.T) {
 		if !strings.HasPrefix(c.Path, "providers/") && !strings.HasPrefix(strings.ToLower(c.Type), c.Parent+"/") {
 			t.Errorf("%+v: child type does not extend the parent type", c)
 		}
-		k := c.Parent + "|" + c.Path
+		if c.Inline && c.Required != "" {
+			t.Errorf("%+v: an inline collection needs no list parameters", c)
+		}
+		k := c.Key()
 		if seen[k] {
 			t.Errorf("%+v: duplicate row", c)
 		}
@@ -148,10 +154,28 @@ func TestEntraGroupsWithMembers(t *testing.T) {
 			}
 			return map[string]any{"value": []any{map[string]any{"id": "U2"}}}
 		},
-		"GET /v1.0/groups":            map[string]any{"value": []any{map[string]any{"id": "G1", "displayName": "g"}}},
+		"GET /v1.0/groups": map[string]any{"value": []any{map[string]any{"id": "G1", "displayName": "g",
+			"owners": []any{map[string]any{"id": "U2", "@odata.type": "#microsoft.graph.user"}}}}},
 		"GET /v1.0/groups/G1/members": map[string]any{"value": []any{map[string]any{"id": "U1", "@odata.type": "#microsoft.graph.user"}}},
-		"GET /v1.0/servicePrincipals": map[string]any{"value": []any{}},
-		"GET /v1.0/applications":      map[string]any{"value": []any{map[string]any{"id": "A1", "appId": "x"}}},
+		"GET /v1.0/servicePrincipals": map[string]any{"value": []any{map[string]any{"id": "S1", "appRoles": []any{map[string]any{"id": "R"}}}, map[string]any{"id": "S2"}}},
+		"GET /v1.0/servicePrincipals/S1/appRoleAssignedTo": map[string]any{"value": []any{
+			map[string]any{"id": "a1", "principalId": "S2", "principalType": "ServicePrincipal", "resourceId": "S1", "appRoleId": "R"}}},
+		"GET /v1.0/directory/administrativeUnits": map[string]any{"value": []any{map[string]any{"id": "AU1", "displayName": "Europe"}}},
+		"GET /v1.0/directory/administrativeUnits/AU1/members": map[string]any{"value": []any{
+			map[string]any{"id": "U2", "@odata.type": "#microsoft.graph.user"}}},
+		"GET /v1.0/applications": map[string]any{"value": []any{map[string]any{"id": "A1", "appId": "x", "owners": twentyOwners()}}},
+		"GET /v1.0/applications/A1/owners": map[string]any{"value": append(twentyOwners(),
+			map[string]any{"id": "S1", "@odata.type": "#microsoft.graph.servicePrincipal"})},
+		"GET /v1.0/devices": map[string]any{"value": []any{map[string]any{"id": "D1",
+			"registeredOwners": []any{map[string]any{"id": "U1", "@odata.type": "#microsoft.graph.user"}}}}},
+		"GET /v1.0/roleManagement/directory/roleDefinitions": map[string]any{"value": []any{
+			map[string]any{"id": "R1", "templateId": "R1", "displayName": "Global Administrator", "isBuiltIn": true}}},
+		"GET /v1.0/roleManagement/directory/roleAssignments": map[string]any{"value": []any{
+			map[string]any{"id": "x", "principalId": "U1", "roleDefinitionId": "R1", "directoryScopeId": "/"}}},
+		"GET /v1.0/roleManagement/directory/roleEligibilitySchedules": map[string]any{"value": []any{
+			map[string]any{"id": "y", "principalId": "G1", "roleDefinitionId": "R1", "directoryScopeId": "/"}}},
+		"GET /v1.0/oauth2PermissionGrants": map[string]any{"value": []any{
+			map[string]any{"id": "g1", "clientId": "S2", "resourceId": "S1", "consentType": "AllPrincipals", "scope": "User.Read"}}},
 	})
 	byLabel := map[graph.Label][]graph.Node{}
 	sink := &Sink{}
@@ -165,7 +189,30 @@ func TestEntraGroupsWithMembers(t *testing.T) {
 	if len(members) != 1 || members[0].(map[string]any)["type"] != "user" || members[0].(map[string]any)["id"] != "u1" {
 		t.Fatalf("members = %v", members)
 	}
-	if len(sink.Failed()) != 0 || calls.Load() != 6 {
+	if len(sink.Failed()) != 0 || calls.Load() != 15 {
 		t.Fatalf("failures %v calls %d", sink.Failed(), calls.Load())
 	}
+	var nodes []graph.Node
+	for _, ns := range byLabel {
+		nodes = append(nodes, ns...)
+	}
+	edges := map[string]bool{}
+	for _, e := range rules.ApplyAll(nodes, rules.NewIndex(nodes...)).Edges {
+		edges[string(e.Type)+" "+e.From+" "+e.To] = true
+	}
+	// owners expanded (groups), past the expansion limit read in full (applications: the 21st
+	// owner), registered owners of devices; active and eligible directory roles; consent grants
+	for _, want := range []string{"OWNS u2 g1", "OWNS s1 a1", "OWNS u1 d1", "HAS_ROLE u1 r1", "ELIGIBLE_FOR g1 r1", "GRANTED s2 s1", "MEMBER_OF u1 g1", "HAS_APP_ROLE s2 s1", "MEMBER_OF u2 au1"} {
+		if !edges[want] {
+			t.Errorf("edge %s missing; have %v", want, edges)
+		}
+	}
+}
+
+func twentyOwners() []any {
+	var out []any
+	for i := 0; i < ExpandLimit; i++ {
+		out = append(out, map[string]any{"id": fmt.Sprintf("U%d", 100+i), "@odata.type": "#microsoft.graph.user"})
+	}
+	return out
 }

@@ -4,18 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/safego"
 )
 
-// MS Graph collection queries ($select keeps pages small; $top=999 is the maximum).
+// MS Graph collection queries ($select keeps pages small; $top=999 is the maximum; owners come
+// expanded, see ownersExpand).
 const (
 	UsersQuery             = "/v1.0/users?$select=id,displayName,userPrincipalName,mail,accountEnabled,userType&$top=999"
-	GroupsQuery            = "/v1.0/groups?$select=id,displayName,mailNickname,description,securityEnabled,mailEnabled&$top=999"
-	ServicePrincipalsQuery = "/v1.0/servicePrincipals?$select=id,displayName,appId,servicePrincipalType,accountEnabled&$top=999"
-	ApplicationsQuery      = "/v1.0/applications?$select=id,displayName,appId,passwordCredentials,keyCredentials&$top=999"
+	GroupsQuery            = "/v1.0/groups?$select=id,displayName,mailNickname,description,securityEnabled,mailEnabled&$top=999" + ownersExpand
+	ServicePrincipalsQuery = "/v1.0/servicePrincipals?$select=id,displayName,appId,servicePrincipalType,accountEnabled,appRoles&$top=999" + ownersExpand
+	ApplicationsQuery      = "/v1.0/applications?$select=id,displayName,appId,passwordCredentials,keyCredentials&$top=999" + ownersExpand
 )
 
 // GroupMembersQuery is the member list of one group.
@@ -31,26 +33,76 @@ func decodeObj(raw json.RawMessage) (map[string]any, error) {
 	return m, nil
 }
 
-// Entra lists users, groups (with members), service principals and applications. Each failed
+// Entra lists users, groups (with members and owners), service principals (with owners and the
+// OAuth2 permission grants they hold as clients), applications (with owners), devices (with
+// registered owners) and directory roles (with active and PIM-eligible assignments). Each failed
 // collection or member list is recorded in sink; what was found is emitted (serially).
 func (d *Discoverer) Entra(ctx context.Context, tenantID string, emit func(graph.Node), sink *Sink) error {
 	var mu sync.Mutex
 	safeEmit := func(n graph.Node) { mu.Lock(); emit(n); mu.Unlock() }
 	type coll struct {
-		query string
-		shape func(string, map[string]any) (graph.Node, bool)
+		query, collection, ownersNav string
+		shape                        func(map[string]any, []any) (graph.Node, bool)
+	}
+	var grants map[string][]any
+	withOwners := func(n graph.Node, owners []any) graph.Node {
+		if len(owners) > 0 {
+			n.Props["owners"] = owners
+		}
+		return n
+	}
+	colls := []coll{
+		{UsersQuery, "users", "", func(m map[string]any, _ []any) (graph.Node, bool) { return UserNode(tenantID, m) }},
+		{ServicePrincipalsQuery, "servicePrincipals", "owners", func(m map[string]any, owners []any) (graph.Node, bool) {
+			n, ok := ServicePrincipalNode(tenantID, m)
+			if ok {
+				n = withOwners(n, owners)
+				if g := grants[n.ID]; len(g) > 0 {
+					n.Props["oauth2_grants"] = g
+				}
+			}
+			return n, ok
+		}},
+		{ApplicationsQuery, "applications", "owners", func(m map[string]any, owners []any) (graph.Node, bool) {
+			n, ok := ApplicationNode(tenantID, m)
+			if ok {
+				n = withOwners(n, owners)
+			}
+			return n, ok
+		}},
+		{DevicesQuery, "devices", "registeredOwners", func(m map[string]any, owners []any) (graph.Node, bool) {
+			return DeviceNode(tenantID, m, owners)
+		}},
 	}
 	g, gctx := safego.WithContext(ctx)
 	g.SetLimit(d.Concurrency)
-	for _, c := range []coll{{UsersQuery, UserNode}, {ServicePrincipalsQuery, ServicePrincipalNode}, {ApplicationsQuery, ApplicationNode}} {
+	g.Go(func() error {
+		d.directoryRoles(gctx, tenantID, safeEmit, sink)
+		return nil
+	})
+	g.Go(func() error {
+		d.units(gctx, tenantID, safeEmit, sink)
+		return nil
+	})
+	// grants are read before service principals are shaped (they are props of the client SP)
+	grants = d.oauth2Grants(gctx, sink)
+	for _, c := range colls {
 		g.Go(func() error {
 			var found []graph.Node
+			withRoles := map[string]string{} // node key -> object id as listed
 			err := d.Azure.ListGraph(gctx, c.query, func(raw json.RawMessage) error {
 				m, err := decodeObj(raw)
 				if err != nil {
 					return err
 				}
-				if n, ok := c.shape(tenantID, m); ok {
+				if roles, _ := m["appRoles"].([]any); len(roles) > 0 {
+					withRoles[strings.ToLower(str(m, "id"))] = str(m, "id")
+				}
+				var owners []any
+				if c.ownersNav != "" {
+					owners = d.owners(gctx, c.collection, c.ownersNav, m, sink)
+				}
+				if n, ok := c.shape(m, owners); ok {
 					found = append(found, n)
 				}
 				return nil
@@ -61,6 +113,9 @@ func (d *Discoverer) Entra(ctx context.Context, tenantID string, emit func(graph
 			if err != nil {
 				sink.Fail(FailureFrom("entra", c.query, err))
 				return nil
+			}
+			if c.collection == "servicePrincipals" {
+				d.attachAppRoles(gctx, found, withRoles, sink)
 			}
 			for _, n := range found {
 				safeEmit(n)
@@ -100,6 +155,9 @@ func (d *Discoverer) Entra(ctx context.Context, tenantID string, emit func(graph
 				members = nil
 			}
 			if n, ok := GroupNode(tenantID, grp, members); ok {
+				if owners := d.owners(gctx, "groups", "owners", grp, sink); len(owners) > 0 {
+					n.Props["owners"] = owners
+				}
 				safeEmit(n)
 			}
 			return nil

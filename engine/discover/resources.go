@@ -73,7 +73,7 @@ func (d *Discoverer) Resources(ctx context.Context, tenantID string, subs []stri
 			incomplete = append(incomplete, row)
 			return nil
 		}
-		emit(ARMNode(tenantID, row, types[typ]))
+		emitWithInline(tenantID, row, types[typ], types, emit)
 		return nil
 	})
 	if err != nil {
@@ -92,9 +92,17 @@ func (d *Discoverer) Resources(ctx context.Context, tenantID string, subs []stri
 			emit(ARMNode(tenantID, row, ti)) // keep what Resource Graph had
 			continue
 		}
-		emit(ARMNode(tenantID, full, ti))
+		emitWithInline(tenantID, full, ti, types, emit)
 	}
 	return seenTypes, nil
+}
+
+// emitWithInline emits a resource and the children its body holds inline (InlineChildren).
+func emitWithInline(tenantID string, env map[string]any, ti TypeInfo, types map[string]TypeInfo, emit func(graph.Node)) {
+	emit(ARMNode(tenantID, env, ti))
+	for _, n := range InlineChildren(tenantID, env, types) {
+		emit(n)
+	}
 }
 
 // Get reads one ARM object by id.

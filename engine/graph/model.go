@@ -12,24 +12,33 @@ import (
 type Label string
 
 const (
-	LabelTenant           Label = "Tenant"
-	LabelSubscription     Label = "Subscription"
-	LabelResourceGroup    Label = "ResourceGroup"
-	LabelResource         Label = "Resource"
-	LabelUser             Label = "User"
-	LabelGroup            Label = "Group"
-	LabelServicePrincipal Label = "ServicePrincipal"
-	LabelApplication      Label = "Application"
-	LabelRoleDefinition   Label = "RoleDefinition"
-	LabelRoleAssignment   Label = "RoleAssignment"
-	LabelTag              Label = "Tag"
-	LabelRegion           Label = "Region"
+	LabelTenant             Label = "Tenant"
+	LabelSubscription       Label = "Subscription"
+	LabelResourceGroup      Label = "ResourceGroup"
+	LabelResource           Label = "Resource"
+	LabelUser               Label = "User"
+	LabelGroup              Label = "Group"
+	LabelServicePrincipal   Label = "ServicePrincipal"
+	LabelApplication        Label = "Application"
+	LabelRoleDefinition     Label = "RoleDefinition"
+	LabelRoleAssignment     Label = "RoleAssignment"
+	LabelTag                Label = "Tag"
+	LabelRegion             Label = "Region"
+	LabelDevice             Label = "Device"
+	LabelDirectoryRole      Label = "DirectoryRole"
+	LabelAdministrativeUnit Label = "AdministrativeUnit"
+	LabelManagementGroup    Label = "ManagementGroup"
 )
 
 // Labels lists every label, in a stable order.
 var Labels = []Label{LabelTenant, LabelSubscription, LabelResourceGroup, LabelResource, LabelUser,
 	LabelGroup, LabelServicePrincipal, LabelApplication, LabelRoleDefinition, LabelRoleAssignment,
-	LabelTag, LabelRegion}
+	LabelTag, LabelRegion, LabelDevice, LabelDirectoryRole, LabelAdministrativeUnit,
+	LabelManagementGroup}
+
+// EntraLabels are the labels of Entra (MS Graph) objects: keyed by object id (role template id
+// for directory roles), refreshed by the identities part of a scan.
+var EntraLabels = []Label{LabelUser, LabelGroup, LabelServicePrincipal, LabelApplication, LabelDevice, LabelDirectoryRole, LabelAdministrativeUnit}
 
 // EdgeType is a relationship type (GRAPH.md). Types come only from these constants.
 type EdgeType string
@@ -55,13 +64,19 @@ const (
 	EdgeTaggedWith         EdgeType = "TAGGED_WITH"
 	EdgeLocatedIn          EdgeType = "LOCATED_IN"
 	EdgeReferences         EdgeType = "REFERENCES"
+	EdgeOwns               EdgeType = "OWNS"
+	EdgeEligibleFor        EdgeType = "ELIGIBLE_FOR"
+	EdgeGranted            EdgeType = "GRANTED"
+	EdgeHasAppRole         EdgeType = "HAS_APP_ROLE"
+	EdgeLocks              EdgeType = "LOCKS"
 )
 
 // EdgeTypes lists every edge type, in a stable order.
 var EdgeTypes = []EdgeType{EdgeContains, EdgeConnectedTo, EdgeUses, EdgeSecuredBy, EdgeRoutesVia,
 	EdgeHasPublicIP, EdgePrivateEndpointFor, EdgePeeredWith, EdgeLinkedTo, EdgeHostedOn,
 	EdgeUsesIdentity, EdgeAssignedTo, EdgeHasRole, EdgeAppliesTo, EdgeMemberOf,
-	EdgeSendsDiagnosticsTo, EdgeUsesKeyVault, EdgeTaggedWith, EdgeLocatedIn, EdgeReferences}
+	EdgeSendsDiagnosticsTo, EdgeUsesKeyVault, EdgeTaggedWith, EdgeLocatedIn, EdgeReferences,
+	EdgeOwns, EdgeEligibleFor, EdgeGranted, EdgeHasAppRole, EdgeLocks}
 
 // Well-known property names. Resource nodes keep the whole ARM envelope under these keys.
 const (

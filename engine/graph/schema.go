@@ -95,18 +95,22 @@ type EdgeSchema struct {
 }
 
 var nodeSchemas = map[Label]NodeSchema{
-	LabelTenant:           {Label: LabelTenant, Owner: OwnedByTenant},
-	LabelSubscription:     {Label: LabelSubscription, Owner: OwnedBySubscription, SubscriptionProp: PropSubscription},
-	LabelResourceGroup:    {Label: LabelResourceGroup, Owner: OwnedByResourceGroup, SubscriptionProp: PropSubscription, ResourceGroupProp: PropName, Indexed: []string{PropSubscription}},
-	LabelResource:         {Label: LabelResource, Owner: OwnedByResourceGroup, SubscriptionProp: PropSubscription, ResourceGroupProp: PropResourceGroup, TypeProp: PropType, Indexed: []string{PropType, PropSubscription}},
-	LabelUser:             {Label: LabelUser, Owner: OwnedByTenant},
-	LabelGroup:            {Label: LabelGroup, Owner: OwnedByTenant},
-	LabelServicePrincipal: {Label: LabelServicePrincipal, Owner: OwnedByTenant, Indexed: []string{"app_id"}},
-	LabelApplication:      {Label: LabelApplication, Owner: OwnedByTenant, Indexed: []string{"app_id"}},
-	LabelRoleDefinition:   {Label: LabelRoleDefinition, Owner: OwnedByTenant},
-	LabelRoleAssignment:   {Label: LabelRoleAssignment, Owner: OwnedBySubscription, SubscriptionProp: PropSubscription, Indexed: []string{PropSubscription}},
-	LabelTag:              {Label: LabelTag, Owner: SharedInTenant},
-	LabelRegion:           {Label: LabelRegion, Owner: SharedInTenant},
+	LabelTenant:             {Label: LabelTenant, Owner: OwnedByTenant},
+	LabelSubscription:       {Label: LabelSubscription, Owner: OwnedBySubscription, SubscriptionProp: PropSubscription},
+	LabelResourceGroup:      {Label: LabelResourceGroup, Owner: OwnedByResourceGroup, SubscriptionProp: PropSubscription, ResourceGroupProp: PropName, Indexed: []string{PropSubscription}},
+	LabelResource:           {Label: LabelResource, Owner: OwnedByResourceGroup, SubscriptionProp: PropSubscription, ResourceGroupProp: PropResourceGroup, TypeProp: PropType, Indexed: []string{PropType, PropSubscription}},
+	LabelUser:               {Label: LabelUser, Owner: OwnedByTenant},
+	LabelGroup:              {Label: LabelGroup, Owner: OwnedByTenant},
+	LabelServicePrincipal:   {Label: LabelServicePrincipal, Owner: OwnedByTenant, Indexed: []string{"app_id"}},
+	LabelApplication:        {Label: LabelApplication, Owner: OwnedByTenant, Indexed: []string{"app_id"}},
+	LabelRoleDefinition:     {Label: LabelRoleDefinition, Owner: OwnedByTenant},
+	LabelRoleAssignment:     {Label: LabelRoleAssignment, Owner: OwnedBySubscription, SubscriptionProp: PropSubscription, Indexed: []string{PropSubscription}},
+	LabelTag:                {Label: LabelTag, Owner: SharedInTenant},
+	LabelRegion:             {Label: LabelRegion, Owner: SharedInTenant},
+	LabelDevice:             {Label: LabelDevice, Owner: OwnedByTenant},
+	LabelDirectoryRole:      {Label: LabelDirectoryRole, Owner: OwnedByTenant},
+	LabelAdministrativeUnit: {Label: LabelAdministrativeUnit, Owner: OwnedByTenant},
+	LabelManagementGroup:    {Label: LabelManagementGroup, Owner: OwnedByTenant},
 }
 
 // NodeSchemaFor returns the schema of a label.

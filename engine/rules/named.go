@@ -8,32 +8,34 @@ import (
 
 // lower-cased ARM types the named rules read or check
 const (
-	tNIC         = "microsoft.network/networkinterfaces"
-	tSubnet      = "microsoft.network/virtualnetworks/subnets"
-	tVNet        = "microsoft.network/virtualnetworks"
-	tPeering     = "microsoft.network/virtualnetworks/virtualnetworkpeerings"
-	tNSG         = "microsoft.network/networksecuritygroups"
-	tRouteTable  = "microsoft.network/routetables"
-	tPublicIP    = "microsoft.network/publicipaddresses"
-	tPE          = "microsoft.network/privateendpoints"
-	tDNSLink     = "microsoft.network/privatednszones/virtualnetworklinks"
-	tVM          = "microsoft.compute/virtualmachines"
-	tVMSS        = "microsoft.compute/virtualmachinescalesets"
-	tVMSSVM      = "microsoft.compute/virtualmachinescalesets/virtualmachines"
-	tDisk        = "microsoft.compute/disks"
-	tVMSSNIC     = "microsoft.compute/virtualmachinescalesets/virtualmachines/networkinterfaces"
-	tSite        = "microsoft.web/sites"
-	tSiteSlot    = "microsoft.web/sites/slots"
-	tServerFarm  = "microsoft.web/serverfarms"
-	tSQLDB       = "microsoft.sql/servers/databases"
-	tSQLMIDB     = "microsoft.sql/managedinstances/databases"
-	tAgentPool   = "microsoft.containerservice/managedclusters/agentpools"
-	tContainerAp = "microsoft.app/containerapps"
-	tManagedEnv  = "microsoft.app/managedenvironments"
-	tUAI         = "microsoft.managedidentity/userassignedidentities"
-	tDiag        = "microsoft.insights/diagnosticsettings"
-	tAADDiag     = "microsoft.aadiam/diagnosticsettings"
-	tVault       = "microsoft.keyvault/vaults"
+	tNIC              = "microsoft.network/networkinterfaces"
+	tSubnet           = "microsoft.network/virtualnetworks/subnets"
+	tVNet             = "microsoft.network/virtualnetworks"
+	tPeering          = "microsoft.network/virtualnetworks/virtualnetworkpeerings"
+	tNSG              = "microsoft.network/networksecuritygroups"
+	tRouteTable       = "microsoft.network/routetables"
+	tPublicIP         = "microsoft.network/publicipaddresses"
+	tPE               = "microsoft.network/privateendpoints"
+	tDNSLink          = "microsoft.network/privatednszones/virtualnetworklinks"
+	tVM               = "microsoft.compute/virtualmachines"
+	tVMSS             = "microsoft.compute/virtualmachinescalesets"
+	tVMSSVM           = "microsoft.compute/virtualmachinescalesets/virtualmachines"
+	tDisk             = "microsoft.compute/disks"
+	tVMSSNIC          = "microsoft.compute/virtualmachinescalesets/virtualmachines/networkinterfaces"
+	tSite             = "microsoft.web/sites"
+	tSiteSlot         = "microsoft.web/sites/slots"
+	tServerFarm       = "microsoft.web/serverfarms"
+	tSQLDB            = "microsoft.sql/servers/databases"
+	tSQLMIDB          = "microsoft.sql/managedinstances/databases"
+	tAgentPool        = "microsoft.containerservice/managedclusters/agentpools"
+	tContainerAp      = "microsoft.app/containerapps"
+	tManagedEnv       = "microsoft.app/managedenvironments"
+	tUAI              = "microsoft.managedidentity/userassignedidentities"
+	tDiag             = "microsoft.insights/diagnosticsettings"
+	tAADDiag          = "microsoft.aadiam/diagnosticsettings"
+	tVault            = "microsoft.keyvault/vaults"
+	tPolicyAssignment = "microsoft.authorization/policyassignments"
+	tLock             = "microsoft.authorization/locks"
 )
 
 // Named is the table of named rules (GRAPH.md). Apply dispatches on it: rules with Types run
@@ -85,6 +87,30 @@ var Named = []Rule{
 		Evidence: "scope (properties.scope, else the assignment id's scope): Subscription, ResourceGroup, Resource; \"/\" -> Tenant", apply: appliesTo},
 	{Name: "member-of", Edge: graph.EdgeMemberOf, FromLabel: graph.LabelGroup, ToLabel: graph.LabelGroup,
 		Evidence: "Group props members[].id/type (MS Graph group members): member -> Group", apply: memberOf},
+	{Name: "owns-group", Edge: graph.EdgeOwns, FromLabel: graph.LabelGroup, ToLabel: graph.LabelGroup,
+		Evidence: "owners[].id/type (MS Graph owners): owner -> Group", apply: owns},
+	{Name: "owns-service-principal", Edge: graph.EdgeOwns, FromLabel: graph.LabelServicePrincipal, ToLabel: graph.LabelServicePrincipal,
+		Evidence: "owners[].id/type (MS Graph owners): owner -> ServicePrincipal", apply: owns},
+	{Name: "owns-application", Edge: graph.EdgeOwns, FromLabel: graph.LabelApplication, ToLabel: graph.LabelApplication,
+		Evidence: "owners[].id/type (MS Graph owners): owner -> Application", apply: owns},
+	{Name: "owns-device", Edge: graph.EdgeOwns, FromLabel: graph.LabelDevice, ToLabel: graph.LabelDevice,
+		Evidence: "owners[].id/type (MS Graph registeredOwners): owner -> Device", apply: owns},
+	{Name: "has-directory-role", Edge: graph.EdgeHasRole, FromLabel: graph.LabelDirectoryRole, ToLabel: graph.LabelDirectoryRole,
+		Evidence: "assignments[].principal_id (roleManagement/directory/roleAssignments, active): principal -> DirectoryRole", apply: directoryRoleActive},
+	{Name: "eligible-for-directory-role", Edge: graph.EdgeEligibleFor, FromLabel: graph.LabelDirectoryRole, ToLabel: graph.LabelDirectoryRole,
+		Evidence: "eligible[].principal_id (roleManagement/directory/roleEligibilitySchedules, PIM): principal -> DirectoryRole", apply: directoryRoleEligible},
+	{Name: "granted-oauth2", Edge: graph.EdgeGranted, FromLabel: graph.LabelServicePrincipal, ToLabel: graph.LabelServicePrincipal,
+		Evidence: "oauth2_grants[].resource_id (MS Graph oauth2PermissionGrants by clientId): client ServicePrincipal -> resource ServicePrincipal", apply: grantedOAuth2},
+	{Name: "member-of-unit", Edge: graph.EdgeMemberOf, FromLabel: graph.LabelAdministrativeUnit, ToLabel: graph.LabelAdministrativeUnit,
+		Evidence: "AdministrativeUnit props members[].id/type (MS Graph directory/administrativeUnits/{id}/members): member -> AdministrativeUnit", apply: memberOfUnit},
+	{Name: "has-app-role", Edge: graph.EdgeHasAppRole, FromLabel: graph.LabelServicePrincipal, ToLabel: graph.LabelServicePrincipal,
+		Evidence: "app_role_assigned_to[].principal_id/principal_type (MS Graph servicePrincipals/{id}/appRoleAssignedTo): principal -> resource ServicePrincipal", apply: hasAppRole},
+	{Name: "contains-management-group", Edge: graph.EdgeContains, FromLabel: graph.LabelManagementGroup, ToLabel: "",
+		Evidence: "ManagementGroup props children[].id (managementGroups/{root}?$expand=children&$recurse=true): group -> child group / Subscription; the root group (no parent_id) from the Tenant", apply: containsManagementGroup},
+	{Name: "assigned-to-policy-scope", Edge: graph.EdgeAssignedTo, FromLabel: graph.LabelResource, Types: []string{tPolicyAssignment}, ToLabel: "",
+		Evidence: "policy assignment properties.scope (else the assignment id's scope): ManagementGroup, Subscription, ResourceGroup, Resource", apply: policyScope},
+	{Name: "locks-scope", Edge: graph.EdgeLocks, FromLabel: graph.LabelResource, Types: []string{tLock}, ToLabel: "",
+		Evidence: "lock id <scope>/providers/Microsoft.Authorization/locks/<name>: lock -> Subscription, ResourceGroup or Resource", apply: locksScope},
 	{Name: "sends-diagnostics-to", Edge: graph.EdgeSendsDiagnosticsTo, FromLabel: graph.LabelResource, Types: []string{tDiag, tAADDiag}, ToLabel: graph.LabelResource,
 		Evidence: "diagnostic setting <target>/providers/microsoft.insights/diagnosticSettings/<name>: target -> properties.workspaceId, storageAccountId, eventHubAuthorizationRuleId (its namespace), marketplacePartnerId", apply: diagnostics},
 	{Name: "uses-key-vault", Edge: graph.EdgeUsesKeyVault, FromLabel: graph.LabelResource, ToLabel: graph.LabelResource,

@@ -153,7 +153,7 @@ func (c *ctx) walk() []hit {
 	c.walked = true
 	switch c.n.Label {
 	case graph.LabelUser, graph.LabelGroup, graph.LabelServicePrincipal, graph.LabelApplication,
-		graph.LabelTag, graph.LabelRegion, graph.LabelTenant:
+		graph.LabelDevice, graph.LabelDirectoryRole, graph.LabelAdministrativeUnit, graph.LabelTag, graph.LabelRegion, graph.LabelTenant:
 		return nil
 	}
 	for k, v := range c.n.Props {
@@ -258,7 +258,8 @@ func newCtx(n graph.Node, idx Index) *ctx {
 	switch n.Label {
 	case graph.LabelTag, graph.LabelRegion:
 		return nil
-	case graph.LabelUser, graph.LabelGroup, graph.LabelServicePrincipal, graph.LabelApplication, graph.LabelTenant:
+	case graph.LabelUser, graph.LabelGroup, graph.LabelServicePrincipal, graph.LabelApplication, graph.LabelTenant,
+		graph.LabelDevice, graph.LabelDirectoryRole, graph.LabelAdministrativeUnit:
 		c.self = strings.ToLower(strings.TrimSpace(n.ID))
 	default:
 		c.self = cleanID(n.ID)

@@ -274,6 +274,15 @@ func (e *Engine) runSubscriptions(ctx context.Context, p Plan, s Shard, col *col
 		}
 		return e.disc.WalkChildren(gctx, tenant, types, found, argTypes, seen, col.add, sink)
 	})
+	if p.Request.IncludeRBAC && len(p.Subscriptions) > 0 && slices.Contains(s.SubscriptionIDs, p.Subscriptions[0].SubscriptionID) {
+		// the management group hierarchy, once per scan (by the shard of the first subscription)
+		g.Go(func() error {
+			if err := e.disc.ManagementGroups(gctx, tenant, col.add); err != nil && gctx.Err() == nil {
+				sink.Fail(discover.FailureFrom("tenant", discover.ManagementGroupPath(tenant), err))
+			}
+			return nil
+		})
+	}
 	if p.Request.IncludeRBAC {
 		for _, sub := range s.SubscriptionIDs {
 			g.Go(func() error {
@@ -292,6 +301,13 @@ func (e *Engine) runSubscriptions(ctx context.Context, p Plan, s Shard, col *col
 				if err := e.disc.RoleDefinitions(gctx, tenant, sub, emit); err != nil && gctx.Err() == nil {
 					sink.Fail(discover.FailureFrom(sub, "/subscriptions/"+sub+"/providers/Microsoft.Authorization/roleDefinitions", err))
 				}
+				// governance: policy assignments and locks (one list each)
+				e.disc.Governance(gctx, tenant, sub, func(n graph.Node) {
+					if a, ok := armid.Parse(n.ID); ok && keep != nil && a.ResourceGroup != "" && !keep(sub, a.ResourceGroup) {
+						return
+					}
+					col.add(n)
+				}, sink)
 				return nil
 			})
 		}
@@ -615,7 +631,7 @@ func (e *Engine) cleanupScopes(p Plan, failedSubs map[string]bool, entraFailed b
 		scopes = append(scopes, graph.Scope{Labels: tl})
 	}
 	if req.IncludeIdentities && !entraFailed {
-		scopes = append(scopes, graph.Scope{Labels: []graph.Label{graph.LabelUser, graph.LabelGroup, graph.LabelServicePrincipal, graph.LabelApplication}})
+		scopes = append(scopes, graph.Scope{Labels: graph.EntraLabels})
 	}
 	if len(failedSubs) > 0 || entraFailed {
 		e.Logger.Warn("stale cleanup skipped where discovery failed", "subscriptions", len(failedSubs), "entra", entraFailed)

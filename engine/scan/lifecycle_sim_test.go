@@ -272,7 +272,7 @@ func TestPermanentFailureIsReportedAndNotCleanedUp(t *testing.T) {
 	}
 	before, _ := snapshot(t, env.store, env.tenant)
 	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: env.srv.ARMEndpoint, MSGraph: env.srv.MSGraphEndpoint},
-		TenantID: env.tenant, Transport: failingTransport{match: "/subnets", next: http.DefaultTransport}})
+		TenantID: env.tenant, Transport: failingTransport{match: "/extensions", next: http.DefaultTransport}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,10 +281,10 @@ func TestPermanentFailureIsReportedAndNotCleanedUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(res.Failures) == 0 {
-		t.Fatal("no failures reported for unreadable subnets")
+		t.Fatal("no failures reported for unreadable VM extensions")
 	}
 	for _, f := range res.Failures {
-		if f.Code != "AuthorizationFailed" || !strings.HasSuffix(f.ID, "/subnets") || f.Scope == "" {
+		if f.Code != "AuthorizationFailed" || !strings.HasSuffix(f.ID, "/extensions") || f.Scope == "" {
 			t.Errorf("failure %+v", f)
 		}
 	}

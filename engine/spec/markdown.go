@@ -140,6 +140,8 @@ func (s *Spec) Markdown() ([]byte, error) {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", r.Key, display(r.Body["principalId"]), md(str(r.Body["principalType"])),
 			display(r.Body["roleDefinitionId"]), md(scope))
 	}
+	markdownDirectory(&b, s.Directory)
+	markdownGovernance(&b, s.Governance)
 	if len(m.Skipped) > 0 {
 		b.WriteString("\n## Not included\n\n| id | type | reason |\n|---|---|---|\n")
 		for _, sk := range m.Skipped {

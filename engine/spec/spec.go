@@ -30,6 +30,10 @@ type Spec struct {
 	Principals []Principal  `json:"principals,omitempty"`
 	// Relationships are the graph edges between resources in the spec, by key.
 	Relationships []Relationship `json:"relationships,omitempty"`
+	// Directory holds devices, directory roles, applications and the Entra relationships.
+	Directory *Directory `json:"directory,omitempty"`
+	// Governance holds management groups, policy assignments and locks.
+	Governance *Governance `json:"governance,omitempty"`
 }
 
 // Tenant summarises the source tenant.
@@ -178,6 +182,8 @@ func FromGraph(tenantID string, nodes []graph.Node, edges []graph.Edge, opts Opt
 			}
 		}
 	}
+	sp.Directory = buildDirectory(nodes, edges)
+	sp.Governance = buildGovernance(nodes, edges)
 	sort.Slice(sp.Relationships, func(i, j int) bool {
 		a, b := sp.Relationships[i], sp.Relationships[j]
 		if a.From != b.From {

@@ -238,6 +238,66 @@ ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_s
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
 
+// OWNS (owned by from)
+CREATE INDEX atg_rel_owns_uid IF NOT EXISTS FOR ()-[r:`OWNS`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+MERGE (a)-[r:`OWNS`]->(b)
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
+RETURN count(*) AS written
+
+// ELIGIBLE_FOR (owned by from)
+CREATE INDEX atg_rel_eligible_for_uid IF NOT EXISTS FOR ()-[r:`ELIGIBLE_FOR`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+MERGE (a)-[r:`ELIGIBLE_FOR`]->(b)
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
+RETURN count(*) AS written
+
+// GRANTED (owned by from)
+CREATE INDEX atg_rel_granted_uid IF NOT EXISTS FOR ()-[r:`GRANTED`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+MERGE (a)-[r:`GRANTED`]->(b)
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
+RETURN count(*) AS written
+
+// HAS_APP_ROLE (owned by from)
+CREATE INDEX atg_rel_has_app_role_uid IF NOT EXISTS FOR ()-[r:`HAS_APP_ROLE`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+MERGE (a)-[r:`HAS_APP_ROLE`]->(b)
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
+RETURN count(*) AS written
+
+// LOCKS (owned by from)
+CREATE INDEX atg_rel_locks_uid IF NOT EXISTS FOR ()-[r:`LOCKS`]-() ON (r.uid);
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+MERGE (a)-[r:`LOCKS`]->(b)
+ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
+ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
+RETURN count(*) AS written
+
 // nodes page
 CALL {
   MATCH (n:`Tenant`) WHERE n.uid > $after AND n.uid < $end
@@ -275,6 +335,18 @@ CALL {
   UNION ALL
   MATCH (n:`Region`) WHERE n.uid > $after AND n.uid < $end
   RETURN n ORDER BY n.uid LIMIT $limit
+  UNION ALL
+  MATCH (n:`Device`) WHERE n.uid > $after AND n.uid < $end
+  RETURN n ORDER BY n.uid LIMIT $limit
+  UNION ALL
+  MATCH (n:`DirectoryRole`) WHERE n.uid > $after AND n.uid < $end
+  RETURN n ORDER BY n.uid LIMIT $limit
+  UNION ALL
+  MATCH (n:`AdministrativeUnit`) WHERE n.uid > $after AND n.uid < $end
+  RETURN n ORDER BY n.uid LIMIT $limit
+  UNION ALL
+  MATCH (n:`ManagementGroup`) WHERE n.uid > $after AND n.uid < $end
+  RETURN n ORDER BY n.uid LIMIT $limit
 }
 RETURN n ORDER BY n.uid LIMIT $limit
 
@@ -302,6 +374,14 @@ UNION ALL
 MATCH (n:`Tag` {uid: $uid}) RETURN n
 UNION ALL
 MATCH (n:`Region` {uid: $uid}) RETURN n
+UNION ALL
+MATCH (n:`Device` {uid: $uid}) RETURN n
+UNION ALL
+MATCH (n:`DirectoryRole` {uid: $uid}) RETURN n
+UNION ALL
+MATCH (n:`AdministrativeUnit` {uid: $uid}) RETURN n
+UNION ALL
+MATCH (n:`ManagementGroup` {uid: $uid}) RETURN n
 
 // edges page
 MATCH (a)-[r:`CONTAINS`]->(b)
@@ -333,6 +413,14 @@ UNION ALL
 MATCH (n:`Tag`) WHERE n.uid STARTS WITH $prefix RETURN "Tag" AS k, count(n) AS c
 UNION ALL
 MATCH (n:`Region`) WHERE n.uid STARTS WITH $prefix RETURN "Region" AS k, count(n) AS c
+UNION ALL
+MATCH (n:`Device`) WHERE n.uid STARTS WITH $prefix RETURN "Device" AS k, count(n) AS c
+UNION ALL
+MATCH (n:`DirectoryRole`) WHERE n.uid STARTS WITH $prefix RETURN "DirectoryRole" AS k, count(n) AS c
+UNION ALL
+MATCH (n:`AdministrativeUnit`) WHERE n.uid STARTS WITH $prefix RETURN "AdministrativeUnit" AS k, count(n) AS c
+UNION ALL
+MATCH (n:`ManagementGroup`) WHERE n.uid STARTS WITH $prefix RETURN "ManagementGroup" AS k, count(n) AS c
 
 // stats types
 MATCH (n:`Resource`) WHERE n.uid STARTS WITH $prefix AND size(n.`type`) > 0
@@ -378,6 +466,16 @@ UNION ALL
 MATCH ()-[r:`LOCATED_IN`]->() WHERE r.uid STARTS WITH $prefix RETURN "LOCATED_IN" AS k, count(r) AS c
 UNION ALL
 MATCH ()-[r:`REFERENCES`]->() WHERE r.uid STARTS WITH $prefix RETURN "REFERENCES" AS k, count(r) AS c
+UNION ALL
+MATCH ()-[r:`OWNS`]->() WHERE r.uid STARTS WITH $prefix RETURN "OWNS" AS k, count(r) AS c
+UNION ALL
+MATCH ()-[r:`ELIGIBLE_FOR`]->() WHERE r.uid STARTS WITH $prefix RETURN "ELIGIBLE_FOR" AS k, count(r) AS c
+UNION ALL
+MATCH ()-[r:`GRANTED`]->() WHERE r.uid STARTS WITH $prefix RETURN "GRANTED" AS k, count(r) AS c
+UNION ALL
+MATCH ()-[r:`HAS_APP_ROLE`]->() WHERE r.uid STARTS WITH $prefix RETURN "HAS_APP_ROLE" AS k, count(r) AS c
+UNION ALL
+MATCH ()-[r:`LOCKS`]->() WHERE r.uid STARTS WITH $prefix RETURN "LOCKS" AS k, count(r) AS c
 
 // tenants
 MATCH (n:`Tenant`) WHERE n.tenant_id IS NOT NULL RETURN DISTINCT n.tenant_id AS t
@@ -403,4 +501,12 @@ UNION
 MATCH (n:`Tag`) WHERE n.tenant_id IS NOT NULL RETURN DISTINCT n.tenant_id AS t
 UNION
 MATCH (n:`Region`) WHERE n.tenant_id IS NOT NULL RETURN DISTINCT n.tenant_id AS t
+UNION
+MATCH (n:`Device`) WHERE n.tenant_id IS NOT NULL RETURN DISTINCT n.tenant_id AS t
+UNION
+MATCH (n:`DirectoryRole`) WHERE n.tenant_id IS NOT NULL RETURN DISTINCT n.tenant_id AS t
+UNION
+MATCH (n:`AdministrativeUnit`) WHERE n.tenant_id IS NOT NULL RETURN DISTINCT n.tenant_id AS t
+UNION
+MATCH (n:`ManagementGroup`) WHERE n.tenant_id IS NOT NULL RETURN DISTINCT n.tenant_id AS t
 

@@ -1,0 +1,479 @@
+// Command armchildren regenerates engine/discover/childtree/generated.go: every nested ARM collection
+// the Azure REST API specifications describe with a list operation, read from a local git clone
+// of Azure/azure-rest-api-specs (or a fork of it). It is a development tool, not part of the atg
+// binary; nothing is fetched.
+//
+//	go run ./tools/armchildren -specs /path/to/azure-rest-api-specs[/.git] -out engine/discover/childtree/generated.go
+//
+// A collection qualifies when a swagger file has a GET on
+// /subscriptions/{}/resourceGroups/{}/providers/<Namespace>/<type>/{name}[/<type>/{name}…]/<child>
+// and a GET on the same path followed by /{name} (so the child is an addressable resource, not
+// a report such as usages or skus). Per (parent type, child) the newest stable api-version wins
+// (the newest preview when there is no stable one). A collection is marked inline when the
+// parent's GET response schema has an array property named like the collection under
+// "properties" (VNet subnets, NSG security rules, load balancer frontends…): the walk then reads
+// the children from the parent's body instead of listing them. Collections whose list operation
+// requires a query parameter other than api-version are marked with it (the walk skips them).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"go/format"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// swaggerRE matches swagger files of an api-version folder.
+var swaggerRE = regexp.MustCompile(`^specification/[^/]+/resource-manager/(.+/)?(stable|preview)/([0-9]{4}-[0-9]{2}-[0-9]{2}[^/]*)/[^/]+\.json$`)
+
+// rgScopeRE is the resource-group scope prefix of a path template.
+var rgScopeRE = regexp.MustCompile(`(?i)^/subscriptions/\{[^}]+\}/resourcegroups/\{[^}]+\}/providers/`)
+
+type collection struct {
+	parent, segment, version string
+	preview                  bool
+	swagger                  string // file holding the list operation
+	parentGet                string // path template of the parent's GET in that file ("" when absent)
+	required                 []string
+	inline, singleton        bool
+}
+
+// hasSingleGet reports whether a collection path (normalised) has a GET of one item under it.
+func hasSingleGet(paths map[string]any, norm string) bool {
+	for p, v := range paths {
+		n := strings.ToLower(paramRE.ReplaceAllString(p, "{}"))
+		if !strings.HasPrefix(n, norm+"/") || strings.Contains(n[len(norm)+1:], "/") {
+			continue
+		}
+		if ops, _ := v.(map[string]any); ops != nil && ops["get"] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func main() {
+	specs := flag.String("specs", "", "git directory (or work tree) of an azure-rest-api-specs clone")
+	rev := flag.String("rev", "HEAD", "commit to read")
+	repo := flag.String("repo", "Azure/azure-rest-api-specs", "source repository recorded in the output")
+	out := flag.String("out", "engine/discover/childtree/generated.go", "output Go file")
+	flag.Parse()
+	if *specs == "" {
+		fmt.Fprintln(os.Stderr, "usage: armchildren -specs <azure-rest-api-specs git dir> [-rev HEAD] [-out engine/discover/childtree/generated.go]")
+		os.Exit(2)
+	}
+	if err := run(context.Background(), *specs, *rev, *repo, *out); err != nil {
+		slog.Error("armchildren failed", "err", err)
+		os.Exit(1)
+	}
+}
+
+// splitPath returns the segments after the resource-group scope's /providers/. An extension
+// collection of a concrete resource type (…/virtualMachines/{vm}/providers/NS/type) keeps its
+// second providers segment.
+func splitPath(p string) ([]string, bool) {
+	loc := rgScopeRE.FindStringIndex(p)
+	if loc == nil {
+		return nil, false
+	}
+	return strings.Split(strings.Trim(p[loc[1]:], "/"), "/"), true
+}
+
+func isParam(s string) bool { return strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") }
+
+// collectionOf returns the parent type and child path of a nested collection path, or of a
+// singleton (a fixed name: …/throughputSettings/default) when singleton is set. An extension
+// collection of a concrete parent (…/{vm}/providers/Microsoft.GuestConfiguration/x) has the
+// path providers/NS/x; below an extension resource the parent is the extension's own type.
+func collectionOf(p string, singleton bool) (parent, child string, ok bool) {
+	segs, ok := splitPath(p)
+	if !ok || len(segs) < 3 || isParam(segs[0]) {
+		return "", "", false
+	}
+	if singleton {
+		if len(segs)%2 == 0 || isParam(segs[len(segs)-1]) || strings.ContainsAny(segs[len(segs)-1], "{}") {
+			return "", "", false
+		}
+	} else if len(segs)%2 != 0 && !(len(segs) >= 5 && strings.EqualFold(segs[len(segs)-3], "providers")) {
+		return "", "", false
+	}
+	parent = segs[0]
+	i := 1
+	last := len(segs) - 1
+	if singleton {
+		last = len(segs) - 2
+	}
+	for ; i < last; i += 2 {
+		if strings.EqualFold(segs[i], "providers") && i+2 <= last && !isParam(segs[i+1]) {
+			if i+2 == last {
+				// extension collection of the resource so far
+				if singleton || isParam(segs[i+2]) || strings.ContainsAny(segs[i+2], "{}") {
+					return "", "", false
+				}
+				return parent, "providers/" + segs[i+1] + "/" + segs[i+2], true
+			}
+			parent = segs[i+1] // below an extension resource: its own type (the pair is providers/NS)
+			continue
+		}
+		if isParam(segs[i]) || strings.ContainsAny(segs[i], "{}") || !isParam(segs[i+1]) {
+			return "", "", false
+		}
+		parent += "/" + segs[i]
+	}
+	if i != last {
+		return "", "", false
+	}
+	child = segs[last]
+	if strings.ContainsAny(child, "{}") {
+		return "", "", false
+	}
+	if singleton {
+		child += "/" + segs[len(segs)-1]
+	}
+	return parent, child, true
+}
+
+func run(ctx context.Context, specs, rev, repo, out string) error {
+	g, err := openGit(ctx, specs)
+	if err != nil {
+		return err
+	}
+	defer g.close()
+	commit, err := g.output(ctx, "rev-parse", rev+"^{commit}")
+	if err != nil {
+		return err
+	}
+	commit = strings.TrimSpace(commit)
+	list, err := g.output(ctx, "ls-tree", "-r", "--name-only", commit, "specification")
+	if err != nil {
+		return err
+	}
+	var swaggers []string
+	for _, f := range strings.Split(list, "\n") {
+		if swaggerRE.MatchString(f) && !strings.Contains(f, "/examples/") && !strings.HasPrefix(f, "specification/azsadmin/") {
+			swaggers = append(swaggers, f)
+		}
+	}
+	sort.Strings(swaggers)
+	r := &resolver{g: g, commit: commit, docs: map[string]map[string]any{}}
+	best := map[string]*collection{}      // lower parent|segment -> newest
+	listed := map[string]bool{}           // lower parent|segment with a list operation (any version)
+	singles := map[string][]*collection{} // lower parent|segment -> singleton GETs (fixed names)
+	for _, sw := range swaggers {
+		m := swaggerRE.FindStringSubmatch(sw)
+		preview, version := m[2] == "preview", m[3]
+		doc := r.doc(sw)
+		if doc == nil {
+			continue
+		}
+		paths, _ := doc["paths"].(map[string]any)
+		lowerPaths := map[string]string{}
+		for p := range paths {
+			lowerPaths[strings.ToLower(paramRE.ReplaceAllString(p, "{}"))] = p
+		}
+		for _, p := range sortedKeys(paths) {
+			ops, _ := paths[p].(map[string]any)
+			get, ok := ops["get"].(map[string]any)
+			if !ok {
+				continue
+			}
+			norm := strings.ToLower(paramRE.ReplaceAllString(p, "{}"))
+			if parent, child, ok := collectionOf(p, true); ok {
+				seg := child[:strings.Index(child, "/")]
+				k := strings.ToLower(parent + "|" + seg)
+				singles[k] = append(singles[k], &collection{parent: parent, segment: child, version: version, preview: preview, swagger: sw,
+					singleton: true, required: r.requiredQuery(sw, get, ops)})
+				continue
+			}
+			parent, segment, ok := collectionOf(p, false)
+			if !ok {
+				continue
+			}
+			if !hasSingleGet(paths, norm) {
+				continue
+			}
+			c := &collection{parent: parent, segment: segment, version: version, preview: preview, swagger: sw,
+				parentGet: lowerPaths[norm[:strings.LastIndex(norm, "/")]], required: r.requiredQuery(sw, get, ops)}
+			k := strings.ToLower(parent + "|" + segment)
+			listed[k] = true
+			if prev := best[k]; prev == nil || better(c, prev) {
+				best[k] = c
+			}
+		}
+	}
+	for k, cs := range singles {
+		if listed[k] {
+			continue // the list returns them
+		}
+		for _, c := range cs {
+			sk := strings.ToLower(c.parent + "|" + c.segment)
+			if prev := best[sk]; prev == nil || better(c, prev) {
+				best[sk] = c
+			}
+		}
+	}
+	for _, c := range best {
+		c.inline = r.inline(c)
+	}
+	return write(out, repo, commit, best)
+}
+
+var paramRE = regexp.MustCompile(`\{[^}]+\}`)
+
+func better(a, b *collection) bool {
+	if a.preview != b.preview {
+		return !a.preview
+	}
+	if a.version != b.version {
+		return a.version > b.version
+	}
+	return a.swagger < b.swagger
+}
+
+func write(out, repo, commit string, best map[string]*collection) error {
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "// Code generated by tools/armchildren from %s@%s; DO NOT EDIT.\n\n", repo, commit)
+	buf.WriteString("package childtree\n\n")
+	fmt.Fprintf(&buf, "// Source is the specification commit Generated was generated from.\nconst Source = %q\n\n", repo+"@"+commit)
+	buf.WriteString("// Generated is every nested collection with a list operation in the Azure REST API\n")
+	buf.WriteString("// specifications (resource-group scope), newest stable api-version first.\n")
+	buf.WriteString("var Generated = []Collection{\n")
+	n, inline, singletons := 0, 0, 0
+	for _, k := range sortedKeys(best) {
+		c := best[k]
+		typ := c.parent + "/" + c.segment
+		if c.singleton {
+			typ = c.parent + "/" + c.segment[:strings.Index(c.segment, "/")]
+		}
+		if strings.HasPrefix(c.segment, "providers/") {
+			typ = strings.TrimPrefix(c.segment, "providers/")
+		}
+		fmt.Fprintf(&buf, "\t{Parent: %q, Path: %q, Type: %q, APIVersion: %q", strings.ToLower(c.parent), c.segment, typ, c.version)
+		if c.inline {
+			buf.WriteString(", Inline: true")
+			inline++
+		}
+		if c.singleton {
+			buf.WriteString(", Singleton: true")
+			singletons++
+		}
+		if len(c.required) > 0 {
+			fmt.Fprintf(&buf, ", Required: %q", strings.Join(c.required, ","))
+		}
+		buf.WriteString("},\n")
+		n++
+	}
+	buf.WriteString("}\n")
+	src, err := format.Source(buf.Bytes())
+	if err != nil {
+		return fmt.Errorf("formatting: %w", err)
+	}
+	if err := os.WriteFile(out, src, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", out, err)
+	}
+	slog.Info("child tree written", "collections", n, "inline", inline, "singletons", singletons, "commit", commit, "out", out)
+	return nil
+}
+
+// resolver loads swagger documents from git and follows $refs between them.
+type resolver struct {
+	g      *git
+	commit string
+	docs   map[string]map[string]any
+}
+
+func (r *resolver) doc(file string) map[string]any {
+	if d, ok := r.docs[file]; ok {
+		return d
+	}
+	var d map[string]any
+	if raw, err := r.g.blob(r.commit + ":" + file); err == nil {
+		if json.Unmarshal(raw, &d) != nil {
+			d = nil
+		}
+	}
+	r.docs[file] = d
+	return d
+}
+
+// deref follows a $ref (relative file and/or #/json/pointer) from file; it returns the target
+// and the file it lives in.
+func (r *resolver) deref(file string, v map[string]any) (map[string]any, string) {
+	for i := 0; i < 8 && v != nil; i++ {
+		ref, ok := v["$ref"].(string)
+		if !ok {
+			return v, file
+		}
+		target, pointer, _ := strings.Cut(ref, "#")
+		if target != "" {
+			file = path.Clean(path.Join(path.Dir(file), target))
+		}
+		var cur any = r.doc(file)
+		for _, part := range strings.Split(strings.Trim(pointer, "/"), "/") {
+			if part == "" {
+				continue
+			}
+			m, _ := cur.(map[string]any)
+			cur = m[strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~")]
+		}
+		v, _ = cur.(map[string]any)
+	}
+	return v, file
+}
+
+// property finds a named property of a schema (through $ref and allOf), case-insensitively.
+func (r *resolver) property(file string, schema map[string]any, name string, depth int) (map[string]any, string) {
+	schema, file = r.deref(file, schema)
+	if schema == nil || depth > 6 {
+		return nil, ""
+	}
+	if props, ok := schema["properties"].(map[string]any); ok {
+		for k, v := range props {
+			if strings.EqualFold(k, name) {
+				m, _ := v.(map[string]any)
+				return r.deref(file, m)
+			}
+		}
+	}
+	all, _ := schema["allOf"].([]any)
+	for _, a := range all {
+		m, _ := a.(map[string]any)
+		if p, f := r.property(file, m, name, depth+1); p != nil {
+			return p, f
+		}
+	}
+	return nil, ""
+}
+
+// inline reports whether the parent's GET response has properties.<segment> as an array.
+func (r *resolver) inline(c *collection) bool {
+	if c.parentGet == "" {
+		return false
+	}
+	doc := r.doc(c.swagger)
+	paths, _ := doc["paths"].(map[string]any)
+	ops, _ := paths[c.parentGet].(map[string]any)
+	get, _ := ops["get"].(map[string]any)
+	resps, _ := get["responses"].(map[string]any)
+	ok200, _ := resps["200"].(map[string]any)
+	schema, _ := ok200["schema"].(map[string]any)
+	if schema == nil {
+		return false
+	}
+	props, f := r.property(c.swagger, schema, "properties", 0)
+	if props == nil {
+		return false
+	}
+	arr, _ := r.property(f, props, c.segment, 0)
+	return arr != nil && arr["type"] == "array"
+}
+
+// requiredQuery lists the required query parameters of a list operation other than api-version.
+func (r *resolver) requiredQuery(file string, op, pathItem map[string]any) []string {
+	var out []string
+	var params []any
+	p1, _ := pathItem["parameters"].([]any)
+	p2, _ := op["parameters"].([]any)
+	params = append(append(params, p1...), p2...)
+	for _, p := range params {
+		m, _ := p.(map[string]any)
+		m, _ = r.deref(file, m)
+		if m == nil || m["in"] != "query" || m["required"] != true {
+			continue
+		}
+		name, _ := m["name"].(string)
+		if strings.EqualFold(name, "api-version") {
+			continue
+		}
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// git reads blobs through one `git cat-file --batch` process.
+type git struct {
+	dir string
+	cmd *exec.Cmd
+	in  io.WriteCloser
+	out *bufio.Reader
+}
+
+func openGit(ctx context.Context, dir string) (*git, error) {
+	if fi, err := os.Stat(filepath.Join(dir, ".git")); err == nil && fi.IsDir() {
+		dir = filepath.Join(dir, ".git")
+	}
+	cmd := exec.CommandContext(ctx, "git", "--git-dir", dir, "cat-file", "--batch")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start git cat-file: %w", err)
+	}
+	return &git{dir: dir, cmd: cmd, in: in, out: bufio.NewReaderSize(stdout, 1<<20)}, nil
+}
+
+func (g *git) close() {
+	_ = g.in.Close()
+	_ = g.cmd.Wait()
+}
+
+func (g *git) output(ctx context.Context, args ...string) (string, error) {
+	b, err := exec.CommandContext(ctx, "git", append([]string{"--git-dir", g.dir}, args...)...).Output()
+	if err != nil {
+		return "", fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
+	}
+	return string(b), nil
+}
+
+func (g *git) blob(obj string) ([]byte, error) {
+	if _, err := fmt.Fprintln(g.in, obj); err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	hdr, err := g.out.ReadString('\n')
+	if err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	f := strings.Fields(hdr)
+	if len(f) != 3 {
+		return nil, errors.New("git cat-file: " + strings.TrimSpace(hdr))
+	}
+	var n int
+	if _, err := fmt.Sscan(f[2], &n); err != nil {
+		return nil, fmt.Errorf("git cat-file size: %w", err)
+	}
+	buf := make([]byte, n+1)
+	if _, err := io.ReadFull(g.out, buf); err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	buf = buf[:n]
+	// swagger files may start with a UTF-8 byte order mark
+	return bytes.TrimPrefix(buf, []byte("\xef\xbb\xbf")), nil
+}
