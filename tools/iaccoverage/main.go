@@ -152,7 +152,7 @@ func run(ctx context.Context, corpus, out, tools, keep string) error {
 			tr.Typed = true
 		}
 		for _, n := range me.Notes {
-			if strings.Contains(n, "cannot express") || strings.Contains(n, "outside what") {
+			if strings.Contains(n, "azapi keeps all") || strings.Contains(n, "outside what") {
 				tr.Fallbacks = appendUnique(tr.Fallbacks, n)
 			} else {
 				tr.Notes = appendUnique(tr.Notes, n)

@@ -169,6 +169,11 @@ func resolveTypeWhy(r *model.Resource) (string, string) {
 		if typ := t.Resolve(r); typ != "" {
 			return typ, ""
 		}
+		if t.Explain != nil {
+			if why := t.Explain(r); why != "" {
+				return "azapi_resource", why + ": azapi keeps all of it"
+			}
+		}
 		return "azapi_resource", strings.Join(t.Types, "/") + " cannot express this resource's properties (kind, settings or shape): azapi keeps all of them"
 	}
 	return t.Types[0], ""
