@@ -65,8 +65,10 @@ type simpleRow struct {
 	Args          []arg
 	// Check, when set, returns why a resource cannot be expressed ("" when it can).
 	Check func(r *model.Resource) string
-	// Extra writes arguments or blocks the declarative list cannot.
+	// Extra writes arguments or blocks the declarative list cannot; Sets names them (for the
+	// schema test).
 	Extra func(e *emitter, b *hclwrite.Body, r *model.Resource)
+	Sets  []string
 }
 
 // value reads an argument's ARM value converted, or nil.

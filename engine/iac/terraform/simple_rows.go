@@ -60,10 +60,17 @@ func needList(list, field string) func(r *model.Resource) string {
 }
 
 func dnsRow(tf, zoneAttr string, extra func(e *emitter, b *hclwrite.Body, r *model.Resource), check func(r *model.Resource) string) simpleRow {
+	sets := "records"
+	if strings.HasSuffix(tf, "_txt_record") || strings.HasSuffix(tf, "_mx_record") {
+		sets = "record"
+	}
 	return simpleRow{TF: tf, Place: names, NameAttrs: []string{zoneAttr}, Tags: false,
-		Args: []arg{{TF: "ttl", ARM: "TTL", C: cNum, Required: true}}, Extra: extra, Check: check,
+		Args: []arg{{TF: "ttl", ARM: "TTL", C: cNum, Required: true}}, Extra: extra, Check: check, Sets: []string{sets},
 	}
 }
+
+// rightsAttrs are the arguments authRights writes.
+var rightsAttrs = []string{"listen", "send", "manage"}
 
 func txtRecords(e *emitter, b *hclwrite.Body, r *model.Resource) {
 	for _, x := range arr(getFold(r.Body, "TXTRecords")) {
@@ -96,6 +103,7 @@ func dnsTags(row simpleRow) simpleRow {
 			e.set(b, "tags", md)
 		}
 	})
+	row.Sets = append(row.Sets, "tags")
 	return row
 }
 
@@ -208,20 +216,20 @@ var simpleRows = map[string]simpleRow{
 	"microsoft.servicebus/namespaces/topics/subscriptions": {TF: "azurerm_servicebus_subscription", Place: parentID, ParentAttr: "topic_id",
 		Args: sbSubscriptionArgs},
 	"microsoft.servicebus/namespaces/authorizationrules": {TF: "azurerm_servicebus_namespace_authorization_rule", Place: parentID,
-		ParentAttr: "namespace_id", Extra: authRights},
+		ParentAttr: "namespace_id", Extra: authRights, Sets: rightsAttrs},
 	"microsoft.servicebus/namespaces/queues/authorizationrules": {TF: "azurerm_servicebus_queue_authorization_rule", Place: parentID,
-		ParentAttr: "queue_id", Extra: authRights},
+		ParentAttr: "queue_id", Extra: authRights, Sets: rightsAttrs},
 	"microsoft.servicebus/namespaces/topics/authorizationrules": {TF: "azurerm_servicebus_topic_authorization_rule", Place: parentID,
-		ParentAttr: "topic_id", Extra: authRights},
+		ParentAttr: "topic_id", Extra: authRights, Sets: rightsAttrs},
 	"microsoft.eventhub/namespaces/eventhubs": {TF: "azurerm_eventhub", Place: parentID, ParentAttr: "namespace_id", Args: []arg{
 		{TF: "partition_count", ARM: "partitionCount", C: cNum, Required: true},
 		{TF: "message_retention", ARM: "messageRetentionInDays", C: cNum, Required: true}}},
 	"microsoft.eventhub/namespaces/eventhubs/consumergroups": {TF: "azurerm_eventhub_consumer_group", Place: names,
 		NameAttrs: []string{"namespace_name", "eventhub_name"}, Args: []arg{{TF: "user_metadata", ARM: "userMetadata"}}},
 	"microsoft.eventhub/namespaces/authorizationrules": {TF: "azurerm_eventhub_namespace_authorization_rule", Place: names,
-		NameAttrs: []string{"namespace_name"}, Extra: authRights},
+		NameAttrs: []string{"namespace_name"}, Extra: authRights, Sets: rightsAttrs},
 	"microsoft.eventhub/namespaces/eventhubs/authorizationrules": {TF: "azurerm_eventhub_authorization_rule", Place: names,
-		NameAttrs: []string{"namespace_name", "eventhub_name"}, Extra: authRights},
+		NameAttrs: []string{"namespace_name", "eventhub_name"}, Extra: authRights, Sets: rightsAttrs},
 	"microsoft.relay/namespaces": rgRow("azurerm_relay_namespace", arg{TF: "sku_name", ARM: "$sku.name", Required: true}),
 	"microsoft.notificationhubs/namespaces": rgRow("azurerm_notification_hub_namespace",
 		arg{TF: "namespace_type", ARM: "namespaceType", Required: true}, arg{TF: "sku_name", ARM: "$sku.name", Required: true}),
@@ -298,7 +306,7 @@ var simpleRows = map[string]simpleRow{
 			if len(r.Body) > 0 {
 				e.setExpr(b, "dashboard_properties", "jsonencode("+e.value(r.Body, "")+")")
 			}
-		}},
+		}, Sets: []string{"dashboard_properties"}},
 
 	// apps, data, AI
 	"microsoft.datafactory/factories": func() simpleRow {
@@ -358,6 +366,7 @@ var simpleRows = map[string]simpleRow{
 		Extra: func(e *emitter, b *hclwrite.Body, r *model.Resource) {
 			e.set(b, "published", strings.EqualFold(s(getFold(r.Body, "state")), "published"))
 		},
+		Sets: []string{"published"},
 		Args: []arg{{TF: "display_name", ARM: "displayName", Required: true}, {TF: "description", ARM: "description"},
 			{TF: "subscription_required", ARM: "subscriptionRequired", C: cBool}, {TF: "approval_required", ARM: "approvalRequired", C: cBool},
 			{TF: "subscriptions_limit", ARM: "subscriptionsLimit", C: cNum}, {TF: "terms", ARM: "terms"}}},

@@ -43,10 +43,14 @@ func withCheck(row simpleRow, c func(r *model.Resource) string) simpleRow {
 	return row
 }
 
-func withExtra(row simpleRow, x func(e *emitter, b *hclwrite.Body, r *model.Resource)) simpleRow {
+func withExtra(row simpleRow, x func(e *emitter, b *hclwrite.Body, r *model.Resource), sets ...string) simpleRow {
 	row.Extra = x
+	row.Sets = sets
 	return row
 }
+
+// skuSets is what skuBlock writes.
+const skuSets = "sku"
 
 func nsgRule(e *emitter, b *hclwrite.Body, r *model.Resource) {
 	p := r.Body
@@ -58,6 +62,11 @@ func nsgRule(e *emitter, b *hclwrite.Body, r *model.Resource) {
 	e.set(b, "destination_application_security_group_ids", idsOf(p["destinationApplicationSecurityGroups"]))
 }
 
+// nsgRuleSets are the arguments nsgRule writes.
+var nsgRuleSets = []string{"source_port_range", "source_port_ranges", "destination_port_range", "destination_port_ranges",
+	"source_address_prefix", "source_address_prefixes", "destination_address_prefix", "destination_address_prefixes",
+	"source_application_security_group_ids", "destination_application_security_group_ids"}
+
 func cosmosChild(tf string) simpleRow {
 	return simpleRow{TF: tf, Place: names, NameAttrs: []string{"account_name"},
 		Args: []arg{{TF: "throughput", ARM: "options.throughput", C: cNum}}}
@@ -68,7 +77,7 @@ var simpleRows2 = map[string]simpleRow{
 		NameAttrs: []string{"network_security_group_name"}, Args: []arg{
 			{TF: "protocol", ARM: "protocol", Required: true}, {TF: "access", ARM: "access", Required: true},
 			{TF: "priority", ARM: "priority", C: cNum, Required: true}, {TF: "direction", ARM: "direction", Required: true},
-			{TF: "description", ARM: "description"}}, Extra: nsgRule},
+			{TF: "description", ARM: "description"}}, Extra: nsgRule, Sets: nsgRuleSets},
 	"microsoft.storage/storageaccounts/encryptionscopes": {TF: "azurerm_storage_encryption_scope", Place: parentID,
 		ParentAttr: "storage_account_id", Args: []arg{{TF: "source", ARM: "source", Required: true},
 			{TF: "key_vault_key_id", ARM: "keyVaultProperties.keyUri"},
@@ -91,13 +100,13 @@ var simpleRows2 = map[string]simpleRow{
 		NameAttrs: []string{"relay_namespace_name"}, Args: []arg{
 			{TF: "requires_client_authorization", ARM: "requiresClientAuthorization", C: cBool}, {TF: "user_metadata", ARM: "userMetadata"}}},
 	"microsoft.relay/namespaces/authorizationrules": {TF: "azurerm_relay_namespace_authorization_rule", Place: names,
-		NameAttrs: []string{"namespace_name"}, Extra: authRights},
+		NameAttrs: []string{"namespace_name"}, Extra: authRights, Sets: rightsAttrs},
 	"microsoft.relay/namespaces/hybridconnections/authorizationrules": {TF: "azurerm_relay_hybrid_connection_authorization_rule",
-		Place: names, NameAttrs: []string{"namespace_name", "hybrid_connection_name"}, Extra: authRights},
+		Place: names, NameAttrs: []string{"namespace_name", "hybrid_connection_name"}, Extra: authRights, Sets: rightsAttrs},
 	"microsoft.notificationhubs/namespaces/notificationhubs": {TF: "azurerm_notification_hub", Place: names,
 		NameAttrs: []string{"namespace_name"}, Location: true, Tags: true},
 	"microsoft.notificationhubs/namespaces/notificationhubs/authorizationrules": {TF: "azurerm_notification_hub_authorization_rule",
-		Place: names, NameAttrs: []string{"namespace_name", "notification_hub_name"}, Extra: authRights},
+		Place: names, NameAttrs: []string{"namespace_name", "notification_hub_name"}, Extra: authRights, Sets: rightsAttrs},
 	"microsoft.servicebus/namespaces/topics/subscriptions/rules": {TF: "azurerm_servicebus_subscription_rule", Place: parentID,
 		ParentAttr: "subscription_id", Args: []arg{{TF: "filter_type", ARM: "filterType", Required: true},
 			{TF: "sql_filter", ARM: "sqlFilter.sqlExpression"}},
@@ -110,7 +119,7 @@ var simpleRows2 = map[string]simpleRow{
 			}
 			return ""
 		}},
-	"microsoft.signalrservice/signalr": withCheck(withExtra(rgRow("azurerm_signalr_service"), skuBlock), needSKU(true)),
+	"microsoft.signalrservice/signalr": withCheck(withExtra(rgRow("azurerm_signalr_service"), skuBlock, skuSets), needSKU(true)),
 	"microsoft.signalrservice/webpubsub": rgRow("azurerm_web_pubsub", arg{TF: "sku", ARM: "$sku.name", Required: true},
 		arg{TF: "capacity", ARM: "$sku.capacity", C: cNum}),
 	"microsoft.synapse/workspaces/firewallrules": {TF: "azurerm_synapse_firewall_rule", Place: parentID, ParentAttr: "synapse_workspace_id",
@@ -122,7 +131,7 @@ var simpleRows2 = map[string]simpleRow{
 			if id := s(getFold(r.Body, "managedResourceGroupId")); id != "" {
 				e.set(b, "managed_resource_group_name", id[strings.LastIndexByte(id, '/')+1:])
 			}
-		}),
+		}, "managed_resource_group_name"),
 	"microsoft.powerbidedicated/capacities": rgRow("azurerm_powerbi_embedded", arg{TF: "sku_name", ARM: "$sku.name", Required: true},
 		arg{TF: "administrators", ARM: "administration.members", C: cStrList, Required: true}),
 	"microsoft.analysisservices/servers": rgRow("azurerm_analysis_services_server", arg{TF: "sku", ARM: "$sku.name", Required: true},
@@ -157,7 +166,7 @@ var simpleRows2 = map[string]simpleRow{
 		arg{TF: "validate_environment", ARM: "validationEnvironment", C: cBool},
 		arg{TF: "maximum_sessions_allowed", ARM: "maxSessionLimit", C: cNum},
 		arg{TF: "preferred_app_group_type", ARM: "preferredAppGroupType"}, arg{TF: "custom_rdp_properties", ARM: "customRdpProperty"}),
-	"microsoft.devices/provisioningservices":       withCheck(withExtra(rgRow("azurerm_iothub_dps"), skuBlock), needSKU(true)),
+	"microsoft.devices/provisioningservices":       withCheck(withExtra(rgRow("azurerm_iothub_dps"), skuBlock, skuSets), needSKU(true)),
 	"microsoft.digitaltwins/digitaltwinsinstances": rgRow("azurerm_digital_twins_instance"),
 	"microsoft.streamanalytics/clusters": rgRow("azurerm_stream_analytics_cluster",
 		arg{TF: "streaming_capacity", ARM: "$sku.capacity", C: cNum, Required: true}),
@@ -172,7 +181,7 @@ var simpleRows2 = map[string]simpleRow{
 	"microsoft.batch/batchaccounts/applications": {TF: "azurerm_batch_application", Place: names, NameAttrs: []string{"account_name"},
 		Args: []arg{{TF: "allow_updates", ARM: "allowUpdates", C: cBool}, {TF: "default_version", ARM: "defaultVersion"},
 			{TF: "display_name", ARM: "displayName"}}},
-	"microsoft.kusto/clusters": withCheck(withExtra(rgRow("azurerm_kusto_cluster"), skuBlock), needSKU(true)),
+	"microsoft.kusto/clusters": withCheck(withExtra(rgRow("azurerm_kusto_cluster"), skuBlock, skuSets), needSKU(true)),
 	"microsoft.cache/redis/linkedservers": {TF: "azurerm_redis_linked_server", Place: names, NameAttrs: []string{"target_redis_cache_name"},
 		Args: []arg{{TF: "linked_redis_cache_id", ARM: "linkedRedisCacheId", C: cID, Required: true},
 			{TF: "linked_redis_cache_location", ARM: "linkedRedisCacheLocation", Required: true},
