@@ -277,13 +277,15 @@ var simpleRows = map[string]simpleRow{
 	"microsoft.dbformysql/flexibleservers/configurations": {TF: "azurerm_mysql_flexible_server_configuration", Place: names,
 		NameAttrs: []string{"server_name"}, Args: []arg{{TF: "value", ARM: "value", Required: true}}},
 	"microsoft.cache/redis/firewallrules": {TF: "azurerm_redis_firewall_rule", Place: names, NameAttrs: []string{"redis_cache_name"},
-		Args: ipRange("startIP", "endIP")},
+		Args: []arg{{TF: "start_ip", ARM: "startIP", Required: true}, {TF: "end_ip", ARM: "endIP", Required: true}}},
 
 	// storage
 	"microsoft.storage/storageaccounts/fileservices/shares": {TF: "azurerm_storage_share", Place: parentID, ParentAttr: "storage_account_id",
 		AncestorDepth: 1, Args: []arg{{TF: "quota", ARM: "shareQuota", C: cNum, Required: true},
 			{TF: "access_tier", ARM: "accessTier"}, {TF: "enabled_protocol", ARM: "enabledProtocols"}}},
 	"microsoft.storage/storageaccounts/queueservices/queues": {TF: "azurerm_storage_queue", Place: parentID, ParentAttr: "storage_account_id",
+		AncestorDepth: 1},
+	"microsoft.storage/storageaccounts/tableservices/tables": {TF: "azurerm_storage_table", Place: parentID, ParentAttr: "storage_account_id",
 		AncestorDepth: 1},
 
 	// monitoring, management
@@ -338,9 +340,15 @@ var simpleRows = map[string]simpleRow{
 	"microsoft.kusto/clusters/databases": {TF: "azurerm_kusto_database", Place: names, NameAttrs: []string{"cluster_name"}, Location: true,
 		Args: []arg{{TF: "hot_cache_period", ARM: "hotCachePeriod"}, {TF: "soft_delete_period", ARM: "softDeletePeriod"}}},
 	"microsoft.managedidentity/userassignedidentities/federatedidentitycredentials": {TF: "azurerm_federated_identity_credential",
-		Place: parentID, ParentAttr: "parent_id", Args: []arg{
+		Place: parentID, ParentAttr: "user_assigned_identity_id", Args: []arg{
 			{TF: "audience", ARM: "audiences", C: cStrList, Required: true},
-			{TF: "issuer", ARM: "issuer", Required: true}, {TF: "subject", ARM: "subject", Required: true}}},
+			{TF: "issuer", ARM: "issuer", Required: true}, {TF: "subject", ARM: "subject", Required: true}},
+		Check: func(r *model.Resource) string {
+			if len(strList(getFold(r.Body, "audiences"))) != 1 {
+				return "azurerm_federated_identity_credential takes exactly one audience"
+			}
+			return ""
+		}},
 	"microsoft.containerregistry/registries/scopemaps": {TF: "azurerm_container_registry_scope_map", Place: names,
 		NameAttrs: []string{"container_registry_name"}, Args: []arg{{TF: "actions", ARM: "actions", C: cStrList, Required: true},
 			{TF: "description", ARM: "description"}}},

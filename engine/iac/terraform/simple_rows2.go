@@ -192,7 +192,7 @@ var simpleRows2 = map[string]simpleRow{
 	"microsoft.operationalinsights/querypacks": rgRow("azurerm_log_analytics_query_pack"),
 	"microsoft.eventgrid/systemtopics": rgRow("azurerm_eventgrid_system_topic",
 		arg{TF: "source_resource_id", ARM: "source", C: cID, Required: true}, arg{TF: "topic_type", ARM: "topicType", Required: true}),
-	"microsoft.eventgrid/domains/topics": {TF: "azurerm_eventgrid_domain_topic", Place: parentID, ParentAttr: "domain_id"},
+	"microsoft.eventgrid/domains/topics": {TF: "azurerm_eventgrid_domain_topic", Place: names, NameAttrs: []string{"domain_name"}},
 	"microsoft.logic/integrationaccounts": rgRow("azurerm_logic_app_integration_account",
 		arg{TF: "sku_name", ARM: "$sku.name", Required: true}),
 	"microsoft.maintenance/maintenanceconfigurations": rgRow("azurerm_maintenance_configuration",
