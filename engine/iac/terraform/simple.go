@@ -37,6 +37,7 @@ const (
 	cID                  // an id (reference) string
 	cLower               // string, lower-cased
 	cIDList              // list of {id} objects -> list of ids
+	cMap                 // object of strings (metadata)
 )
 
 // arg maps one azurerm argument.
@@ -69,6 +70,12 @@ type simpleRow struct {
 	// schema test).
 	Extra func(e *emitter, b *hclwrite.Body, r *model.Resource)
 	Sets  []string
+	// Reads lists the top-level ARM properties Extra and Check express or judge; Ignore lists
+	// properties that carry nothing to recreate (service-computed, informational). Any other
+	// non-empty property makes the resource fall back to azapi (nothing is silently dropped).
+	Reads, Ignore []string
+	// AllBody: Extra writes the whole body (nothing can be dropped).
+	AllBody bool
 }
 
 // value reads an argument's ARM value converted, or nil.
@@ -134,6 +141,10 @@ func (a arg) value(r *model.Resource) any {
 		if l := idsOf(v); len(l) > 0 {
 			out = l
 		}
+	case cMap:
+		if mm, ok := v.(map[string]any); ok && len(mm) > 0 {
+			out = mm
+		}
 	}
 	if out == nil && a.Default != nil {
 		out = a.Default
@@ -177,9 +188,63 @@ func (row simpleRow) why(r *model.Resource) string {
 		return row.TF + " needs the names of the parents"
 	}
 	if row.Check != nil {
-		return row.Check(r)
+		if why := row.Check(r); why != "" {
+			return why
+		}
+	}
+	if !row.AllBody {
+		if left := row.unexpressed(r); len(left) > 0 {
+			return row.TF + " cannot express " + strings.Join(left, ", ")
+		}
 	}
 	return ""
+}
+
+// unexpressed lists r's non-empty top-level properties the row neither maps nor ignores.
+func (row simpleRow) unexpressed(r *model.Resource) []string {
+	var left []string
+	for _, k := range model.SortedKeys(r.Body) {
+		if emptyValue(r.Body[k]) || row.covers(k) {
+			continue
+		}
+		left = append(left, k)
+	}
+	return left
+}
+
+func (row simpleRow) covers(k string) bool {
+	for _, a := range row.Args {
+		if first, _, _ := strings.Cut(a.ARM, "."); strings.EqualFold(first, k) {
+			return true
+		}
+	}
+	for _, list := range [][]string{row.Reads, row.Ignore} {
+		for _, x := range list {
+			if strings.EqualFold(x, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func emptyValue(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case string:
+		return t == ""
+	case []any:
+		return len(t) == 0
+	case map[string]any:
+		for _, x := range t {
+			if !emptyValue(x) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // ancestorExpr is the id expression of r's ancestor with depth type segments: the emitted

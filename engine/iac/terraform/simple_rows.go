@@ -61,11 +61,12 @@ func needList(list, field string) func(r *model.Resource) string {
 
 func dnsRow(tf, zoneAttr string, extra func(e *emitter, b *hclwrite.Body, r *model.Resource), check func(r *model.Resource) string) simpleRow {
 	sets := "records"
+	reads := []string{"ARecords", "AAAARecords", "NSRecords", "PTRRecords", "TXTRecords", "MXRecords", "targetResource", "fqdn"}
 	if strings.HasSuffix(tf, "_txt_record") || strings.HasSuffix(tf, "_mx_record") {
 		sets = "record"
 	}
 	return simpleRow{TF: tf, Place: names, NameAttrs: []string{zoneAttr}, Tags: false,
-		Args: []arg{{TF: "ttl", ARM: "TTL", C: cNum, Required: true}}, Extra: extra, Check: check, Sets: []string{sets},
+		Args: []arg{{TF: "ttl", ARM: "TTL", C: cNum, Required: true}}, Extra: extra, Check: check, Sets: []string{sets}, Reads: reads,
 	}
 }
 
@@ -104,6 +105,7 @@ func dnsTags(row simpleRow) simpleRow {
 		}
 	})
 	row.Sets = append(row.Sets, "tags")
+	row.Reads = append(row.Reads, "metadata")
 	return row
 }
 
@@ -132,6 +134,7 @@ var sbQueueArgs = []arg{
 	{TF: "express_enabled", ARM: "enableExpress", C: cBool},
 	{TF: "forward_to", ARM: "forwardTo"},
 	{TF: "forward_dead_lettered_messages_to", ARM: "forwardDeadLetteredMessagesTo"},
+	{TF: "status", ARM: "status"},
 }
 
 var sbTopicArgs = []arg{
@@ -144,6 +147,7 @@ var sbTopicArgs = []arg{
 	{TF: "partitioning_enabled", ARM: "enablePartitioning", C: cBool},
 	{TF: "express_enabled", ARM: "enableExpress", C: cBool},
 	{TF: "support_ordering", ARM: "supportOrdering", C: cBool},
+	{TF: "status", ARM: "status"},
 }
 
 var sbSubscriptionArgs = []arg{
@@ -157,6 +161,7 @@ var sbSubscriptionArgs = []arg{
 	{TF: "auto_delete_on_idle", ARM: "autoDeleteOnIdle", Skip: []string{maxTimeSpan}},
 	{TF: "forward_to", ARM: "forwardTo"},
 	{TF: "forward_dead_lettered_messages_to", ARM: "forwardDeadLetteredMessagesTo"},
+	{TF: "status", ARM: "status"},
 }
 
 func ipRange(startARM, endARM string) []arg {
@@ -214,38 +219,46 @@ var simpleRows = map[string]simpleRow{
 	"microsoft.servicebus/namespaces/queues": {TF: "azurerm_servicebus_queue", Place: parentID, ParentAttr: "namespace_id", Args: sbQueueArgs},
 	"microsoft.servicebus/namespaces/topics": {TF: "azurerm_servicebus_topic", Place: parentID, ParentAttr: "namespace_id", Args: sbTopicArgs},
 	"microsoft.servicebus/namespaces/topics/subscriptions": {TF: "azurerm_servicebus_subscription", Place: parentID, ParentAttr: "topic_id",
-		Args: sbSubscriptionArgs},
+		Args: sbSubscriptionArgs, Ignore: []string{"accessedAt", "countDetails", "messageCount"}},
 	"microsoft.servicebus/namespaces/authorizationrules": {TF: "azurerm_servicebus_namespace_authorization_rule", Place: parentID,
-		ParentAttr: "namespace_id", Extra: authRights, Sets: rightsAttrs},
+		ParentAttr: "namespace_id", Extra: authRights, Sets: rightsAttrs, Reads: []string{"rights"}},
 	"microsoft.servicebus/namespaces/queues/authorizationrules": {TF: "azurerm_servicebus_queue_authorization_rule", Place: parentID,
-		ParentAttr: "queue_id", Extra: authRights, Sets: rightsAttrs},
+		ParentAttr: "queue_id", Extra: authRights, Sets: rightsAttrs, Reads: []string{"rights"}},
 	"microsoft.servicebus/namespaces/topics/authorizationrules": {TF: "azurerm_servicebus_topic_authorization_rule", Place: parentID,
-		ParentAttr: "topic_id", Extra: authRights, Sets: rightsAttrs},
+		ParentAttr: "topic_id", Extra: authRights, Sets: rightsAttrs, Reads: []string{"rights"}},
 	"microsoft.eventhub/namespaces/eventhubs": {TF: "azurerm_eventhub", Place: parentID, ParentAttr: "namespace_id", Args: []arg{
 		{TF: "partition_count", ARM: "partitionCount", C: cNum, Required: true},
-		{TF: "message_retention", ARM: "messageRetentionInDays", C: cNum, Required: true}}},
+		{TF: "message_retention", ARM: "messageRetentionInDays", C: cNum, Required: true}, {TF: "status", ARM: "status"}}},
 	"microsoft.eventhub/namespaces/eventhubs/consumergroups": {TF: "azurerm_eventhub_consumer_group", Place: names,
 		NameAttrs: []string{"namespace_name", "eventhub_name"}, Args: []arg{{TF: "user_metadata", ARM: "userMetadata"}}},
 	"microsoft.eventhub/namespaces/authorizationrules": {TF: "azurerm_eventhub_namespace_authorization_rule", Place: names,
-		NameAttrs: []string{"namespace_name"}, Extra: authRights, Sets: rightsAttrs},
+		NameAttrs: []string{"namespace_name"}, Extra: authRights, Sets: rightsAttrs, Reads: []string{"rights"}},
 	"microsoft.eventhub/namespaces/eventhubs/authorizationrules": {TF: "azurerm_eventhub_authorization_rule", Place: names,
-		NameAttrs: []string{"namespace_name", "eventhub_name"}, Extra: authRights, Sets: rightsAttrs},
-	"microsoft.relay/namespaces": rgRow("azurerm_relay_namespace", arg{TF: "sku_name", ARM: "$sku.name", Required: true}),
-	"microsoft.notificationhubs/namespaces": rgRow("azurerm_notification_hub_namespace",
-		arg{TF: "namespace_type", ARM: "namespaceType", Required: true}, arg{TF: "sku_name", ARM: "$sku.name", Required: true}),
-	"microsoft.eventgrid/topics": rgRow("azurerm_eventgrid_topic", arg{TF: "input_schema", ARM: "inputSchema"},
+		NameAttrs: []string{"namespace_name", "eventhub_name"}, Extra: authRights, Sets: rightsAttrs, Reads: []string{"rights"}},
+	"microsoft.relay/namespaces": ignoring(rgRow("azurerm_relay_namespace", arg{TF: "sku_name", ARM: "$sku.name", Required: true}),
+		"metricId", "serviceBusEndpoint"),
+	"microsoft.notificationhubs/namespaces": ignoring(rgRow("azurerm_notification_hub_namespace",
+		arg{TF: "namespace_type", ARM: "namespaceType", Required: true}, arg{TF: "sku_name", ARM: "$sku.name", Required: true},
+		arg{TF: "enabled", ARM: "enabled", C: cBool}), "critical", "dataCenter", "scaleUnit", "serviceBusEndpoint", "metricId", "region"),
+	"microsoft.eventgrid/topics": ignoring(rgRow("azurerm_eventgrid_topic", arg{TF: "input_schema", ARM: "inputSchema"},
 		arg{TF: "public_network_access_enabled", ARM: "publicNetworkAccess", C: cEnabled},
-		arg{TF: "local_auth_enabled", ARM: "disableLocalAuth", C: cNot}),
-	"microsoft.eventgrid/domains": rgRow("azurerm_eventgrid_domain", arg{TF: "input_schema", ARM: "inputSchema"},
+		arg{TF: "local_auth_enabled", ARM: "disableLocalAuth", C: cNot}), "endpoint", "metricResourceId"),
+	"microsoft.eventgrid/domains": ignoring(rgRow("azurerm_eventgrid_domain", arg{TF: "input_schema", ARM: "inputSchema"},
 		arg{TF: "public_network_access_enabled", ARM: "publicNetworkAccess", C: cEnabled},
 		arg{TF: "local_auth_enabled", ARM: "disableLocalAuth", C: cNot},
 		arg{TF: "auto_create_topic_with_first_subscription", ARM: "autoCreateTopicWithFirstSubscription", C: cBool},
-		arg{TF: "auto_delete_topic_with_last_subscription", ARM: "autoDeleteTopicWithLastSubscription", C: cBool}),
+		arg{TF: "auto_delete_topic_with_last_subscription", ARM: "autoDeleteTopicWithLastSubscription", C: cBool}), "endpoint", "metricResourceId"),
 
 	// compute
-	"microsoft.compute/proximityplacementgroups": rgRow("azurerm_proximity_placement_group"),
-	"microsoft.compute/galleries":                rgRow("azurerm_shared_image_gallery", arg{TF: "description", ARM: "description"}),
-	"microsoft.compute/sshpublickeys":            rgRow("azurerm_ssh_public_key", arg{TF: "public_key", ARM: "publicKey", Required: true}),
+	"microsoft.compute/proximityplacementgroups": withReads(ignoring(rgRow("azurerm_proximity_placement_group"),
+		"availabilitySets", "virtualMachines", "virtualMachineScaleSets"), func(r *model.Resource) string {
+		if t := s(getFold(r.Body, "proximityPlacementGroupType")); t != "" && !strings.EqualFold(t, "Standard") {
+			return "proximity placement group type " + t + " is not expressed"
+		}
+		return ""
+	}, "proximityPlacementGroupType"),
+	"microsoft.compute/galleries":     ignoring(rgRow("azurerm_shared_image_gallery", arg{TF: "description", ARM: "description"}), "identifier", "sharingStatus"),
+	"microsoft.compute/sshpublickeys": rgRow("azurerm_ssh_public_key", arg{TF: "public_key", ARM: "publicKey", Required: true}),
 	"microsoft.compute/hostgroups": func() simpleRow {
 		r := rgRow("azurerm_dedicated_host_group", arg{TF: "platform_fault_domain_count", ARM: "platformFaultDomainCount", C: cNum, Required: true},
 			arg{TF: "automatic_placement_enabled", ARM: "supportAutomaticPlacement", C: cBool})
@@ -269,13 +282,13 @@ var simpleRows = map[string]simpleRow{
 	"microsoft.dbforpostgresql/flexibleservers/firewallrules": {TF: "azurerm_postgresql_flexible_server_firewall_rule", Place: parentID,
 		ParentAttr: "server_id", Args: ipRange("startIpAddress", "endIpAddress")},
 	"microsoft.dbforpostgresql/flexibleservers/configurations": {TF: "azurerm_postgresql_flexible_server_configuration", Place: parentID,
-		ParentAttr: "server_id", Args: []arg{{TF: "value", ARM: "value", Required: true}}},
+		ParentAttr: "server_id", Args: []arg{{TF: "value", ARM: "value", Required: true}}, Ignore: configInfo},
 	"microsoft.dbformysql/flexibleservers/databases": {TF: "azurerm_mysql_flexible_database", Place: names, NameAttrs: []string{"server_name"},
 		Args: []arg{{TF: "charset", ARM: "charset", Required: true}, {TF: "collation", ARM: "collation", Required: true}}},
 	"microsoft.dbformysql/flexibleservers/firewallrules": {TF: "azurerm_mysql_flexible_server_firewall_rule", Place: names,
 		NameAttrs: []string{"server_name"}, Args: ipRange("startIpAddress", "endIpAddress")},
 	"microsoft.dbformysql/flexibleservers/configurations": {TF: "azurerm_mysql_flexible_server_configuration", Place: names,
-		NameAttrs: []string{"server_name"}, Args: []arg{{TF: "value", ARM: "value", Required: true}}},
+		NameAttrs: []string{"server_name"}, Args: []arg{{TF: "value", ARM: "value", Required: true}}, Ignore: configInfo},
 	"microsoft.cache/redis/firewallrules": {TF: "azurerm_redis_firewall_rule", Place: names, NameAttrs: []string{"redis_cache_name"},
 		Args: []arg{{TF: "start_ip", ARM: "startIP", Required: true}, {TF: "end_ip", ARM: "endIP", Required: true}}},
 
@@ -284,9 +297,9 @@ var simpleRows = map[string]simpleRow{
 		AncestorDepth: 1, Args: []arg{{TF: "quota", ARM: "shareQuota", C: cNum, Required: true},
 			{TF: "access_tier", ARM: "accessTier"}, {TF: "enabled_protocol", ARM: "enabledProtocols"}}},
 	"microsoft.storage/storageaccounts/queueservices/queues": {TF: "azurerm_storage_queue", Place: parentID, ParentAttr: "storage_account_id",
-		AncestorDepth: 1},
+		AncestorDepth: 1, Args: []arg{{TF: "metadata", ARM: "metadata", C: cMap}}, Ignore: []string{"approximateMessageCount"}},
 	"microsoft.storage/storageaccounts/tableservices/tables": {TF: "azurerm_storage_table", Place: parentID, ParentAttr: "storage_account_id",
-		AncestorDepth: 1},
+		AncestorDepth: 1, Ignore: []string{"tableName"}},
 
 	// monitoring, management
 	"microsoft.automation/automationaccounts": rgRow("azurerm_automation_account",
@@ -298,9 +311,9 @@ var simpleRows = map[string]simpleRow{
 			{TF: "category", ARM: "category", Required: true}, {TF: "display_name", ARM: "displayName", Required: true},
 			{TF: "query", ARM: "query", Required: true}, {TF: "function_alias", ARM: "functionAlias"},
 			{TF: "function_parameters", ARM: "functionParameters", C: cStrList}}},
-	"microsoft.insights/datacollectionendpoints": rgRow("azurerm_monitor_data_collection_endpoint",
+	"microsoft.insights/datacollectionendpoints": ignoring(rgRow("azurerm_monitor_data_collection_endpoint",
 		arg{TF: "kind", ARM: "$kind"}, arg{TF: "description", ARM: "description"},
-		arg{TF: "public_network_access_enabled", ARM: "networkAcls.publicNetworkAccess", C: cEnabled}),
+		arg{TF: "public_network_access_enabled", ARM: "networkAcls.publicNetworkAccess", C: cEnabled}), "configurationAccess", "logsIngestion", "metricsIngestion"),
 	"microsoft.authorization/locks": {TF: "azurerm_management_lock", Place: parentID, ParentAttr: "scope", Args: []arg{
 		{TF: "lock_level", ARM: "level", Required: true}, {TF: "notes", ARM: "notes"}}},
 	"microsoft.portal/dashboards": {TF: "azurerm_portal_dashboard", Place: inRG, Location: true, Tags: true,
@@ -308,7 +321,7 @@ var simpleRows = map[string]simpleRow{
 			if len(r.Body) > 0 {
 				e.setExpr(b, "dashboard_properties", "jsonencode("+e.value(r.Body, "")+")")
 			}
-		}, Sets: []string{"dashboard_properties"}},
+		}, Sets: []string{"dashboard_properties"}, AllBody: true},
 
 	// apps, data, AI
 	"microsoft.datafactory/factories": func() simpleRow {
@@ -328,7 +341,8 @@ var simpleRows = map[string]simpleRow{
 		r.Identity = true
 		return r
 	}(),
-	"microsoft.maps/accounts":           rgRow("azurerm_maps_account", arg{TF: "sku_name", ARM: "$sku.name", Required: true}),
+	"microsoft.maps/accounts": ignoring(rgRow("azurerm_maps_account", arg{TF: "sku_name", ARM: "$sku.name", Required: true},
+		arg{TF: "local_authentication_enabled", ARM: "disableLocalAuth", C: cNot}), "uniqueId"),
 	"microsoft.recoveryservices/vaults": rgRow("azurerm_recovery_services_vault", arg{TF: "sku", ARM: "$sku.name", Required: true}),
 	"microsoft.appconfiguration/configurationstores": rgRow("azurerm_app_configuration", arg{TF: "sku", ARM: "$sku.name", C: cLower},
 		arg{TF: "local_auth_enabled", ARM: "disableLocalAuth", C: cNot},
@@ -351,7 +365,13 @@ var simpleRows = map[string]simpleRow{
 		}},
 	"microsoft.containerregistry/registries/scopemaps": {TF: "azurerm_container_registry_scope_map", Place: names,
 		NameAttrs: []string{"container_registry_name"}, Args: []arg{{TF: "actions", ARM: "actions", C: cStrList, Required: true},
-			{TF: "description", ARM: "description"}}},
+			{TF: "description", ARM: "description"}}, Reads: []string{"type"},
+		Check: func(r *model.Resource) string {
+			if strings.EqualFold(s(getFold(r.Body, "type")), "SystemDefined") {
+				return "built-in scope map (SystemDefined): exists in every registry"
+			}
+			return ""
+		}},
 	"microsoft.containerregistry/registries/webhooks": {TF: "azurerm_container_registry_webhook", Place: names, Location: true, Tags: true,
 		NameAttrs: []string{"registry_name"}, Args: []arg{{TF: "service_uri", ARM: "serviceUri", Required: true},
 			{TF: "actions", ARM: "actions", C: cStrList, Required: true}, {TF: "status", ARM: "status"}, {TF: "scope", ARM: "scope"}}},
@@ -359,11 +379,11 @@ var simpleRows = map[string]simpleRow{
 		Args: []arg{{TF: "display_name", ARM: "displayName", Required: true}, {TF: "description", ARM: "description"},
 			{TF: "type", ARM: "type", Skip: []string{"system"}}, {TF: "external_id", ARM: "externalId"}},
 		Check: func(r *model.Resource) string {
-			if strings.EqualFold(s(getFold(r.Body, "type")), "system") {
+			if strings.EqualFold(s(getFold(r.Body, "type")), "system") || getFold(r.Body, "builtIn") == true {
 				return "built-in API Management group (type system): exists in every service"
 			}
 			return ""
-		}},
+		}, Reads: []string{"builtIn"}},
 	"microsoft.apimanagement/service/products": {TF: "azurerm_api_management_product", Place: names, NameAttrs: []string{"api_management_name"},
 		Check: func(r *model.Resource) string {
 			if s(getFold(r.Body, "state")) == "" {
@@ -374,7 +394,7 @@ var simpleRows = map[string]simpleRow{
 		Extra: func(e *emitter, b *hclwrite.Body, r *model.Resource) {
 			e.set(b, "published", strings.EqualFold(s(getFold(r.Body, "state")), "published"))
 		},
-		Sets: []string{"published"},
+		Sets: []string{"published"}, Reads: []string{"state"},
 		Args: []arg{{TF: "display_name", ARM: "displayName", Required: true}, {TF: "description", ARM: "description"},
 			{TF: "subscription_required", ARM: "subscriptionRequired", C: cBool}, {TF: "approval_required", ARM: "approvalRequired", C: cBool},
 			{TF: "subscriptions_limit", ARM: "subscriptionsLimit", C: cNum}, {TF: "terms", ARM: "terms"}}},
@@ -385,7 +405,8 @@ var simpleRows = map[string]simpleRow{
 // cnameRow maps a CNAME record set (one record).
 func cnameRow(tf string) simpleRow {
 	return simpleRow{TF: tf, Place: names, NameAttrs: []string{"zone_name"},
-		Args: []arg{{TF: "ttl", ARM: "TTL", C: cNum, Required: true}, {TF: "record", ARM: "CNAMERecord.cname", Required: true}},
+		Args:  []arg{{TF: "ttl", ARM: "TTL", C: cNum, Required: true}, {TF: "record", ARM: "CNAMERecord.cname", Required: true}},
+		Reads: []string{"targetResource", "fqdn"},
 		Check: func(r *model.Resource) string {
 			if getFold(r.Body, "targetResource.id") != nil {
 				return "alias record sets (targetResource) are not expressed"
@@ -393,3 +414,20 @@ func cnameRow(tf string) simpleRow {
 			return ""
 		}}
 }
+
+// ignoring marks properties that carry nothing to recreate (computed, informational).
+func ignoring(row simpleRow, props ...string) simpleRow {
+	row.Ignore = append(row.Ignore, props...)
+	return row
+}
+
+// withReads adds a check and the properties it judges.
+func withReads(row simpleRow, check func(r *model.Resource) string, props ...string) simpleRow {
+	row.Check = check
+	row.Reads = append(row.Reads, props...)
+	return row
+}
+
+// configInfo are the informational fields of a server configuration (only value is set).
+var configInfo = []string{"allowedValues", "dataType", "defaultValue", "description", "isConfigPendingRestart",
+	"isDynamicConfig", "isReadOnly", "source", "documentationLink", "unit"}

@@ -67,9 +67,24 @@ var nsgRuleSets = []string{"source_port_range", "source_port_ranges", "destinati
 	"source_address_prefix", "source_address_prefixes", "destination_address_prefix", "destination_address_prefixes",
 	"source_application_security_group_ids", "destination_application_security_group_ids"}
 
+// nsgRuleReads are the properties nsgRule expresses.
+var nsgRuleReads = []string{"sourcePortRange", "sourcePortRanges", "destinationPortRange", "destinationPortRanges",
+	"sourceAddressPrefix", "sourceAddressPrefixes", "destinationAddressPrefix", "destinationAddressPrefixes",
+	"sourceApplicationSecurityGroups", "destinationApplicationSecurityGroups"}
+
+// cosmosChild maps a Cosmos DB database/keyspace/table whose resource is just its id.
 func cosmosChild(tf string) simpleRow {
 	return simpleRow{TF: tf, Place: names, NameAttrs: []string{"account_name"},
-		Args: []arg{{TF: "throughput", ARM: "options.throughput", C: cNum}}}
+		Args: []arg{{TF: "throughput", ARM: "options.throughput", C: cNum}}, Reads: []string{"resource"},
+		Check: func(r *model.Resource) string {
+			res, _ := getFold(r.Body, "resource").(map[string]any)
+			for k := range res {
+				if k != "id" && !strings.HasPrefix(k, "_") {
+					return "resource." + k + " is not expressed"
+				}
+			}
+			return ""
+		}}
 }
 
 var simpleRows2 = map[string]simpleRow{
@@ -77,7 +92,7 @@ var simpleRows2 = map[string]simpleRow{
 		NameAttrs: []string{"network_security_group_name"}, Args: []arg{
 			{TF: "protocol", ARM: "protocol", Required: true}, {TF: "access", ARM: "access", Required: true},
 			{TF: "priority", ARM: "priority", C: cNum, Required: true}, {TF: "direction", ARM: "direction", Required: true},
-			{TF: "description", ARM: "description"}}, Extra: nsgRule, Sets: nsgRuleSets},
+			{TF: "description", ARM: "description"}}, Extra: nsgRule, Sets: nsgRuleSets, Reads: nsgRuleReads},
 	"microsoft.storage/storageaccounts/encryptionscopes": {TF: "azurerm_storage_encryption_scope", Place: parentID,
 		ParentAttr: "storage_account_id", Args: []arg{{TF: "source", ARM: "source", Required: true},
 			{TF: "key_vault_key_id", ARM: "keyVaultProperties.keyUri"},
@@ -93,20 +108,22 @@ var simpleRows2 = map[string]simpleRow{
 	"microsoft.documentdb/databaseaccounts/cassandrakeyspaces": cosmosChild("azurerm_cosmosdb_cassandra_keyspace"),
 	"microsoft.documentdb/databaseaccounts/gremlindatabases":   cosmosChild("azurerm_cosmosdb_gremlin_database"),
 	"microsoft.documentdb/databaseaccounts/tables":             cosmosChild("azurerm_cosmosdb_table"),
-	"microsoft.sql/servers/dnsaliases":                         {TF: "azurerm_mssql_server_dns_alias", Place: parentID, ParentAttr: "mssql_server_id"},
+	"microsoft.sql/servers/dnsaliases": {TF: "azurerm_mssql_server_dns_alias", Place: parentID, ParentAttr: "mssql_server_id",
+		Ignore: []string{"azureDnsRecord"}},
 	"microsoft.sql/servers/outboundfirewallrules": {TF: "azurerm_mssql_outbound_firewall_rule", Place: parentID,
 		ParentAttr: "server_id"},
 	"microsoft.relay/namespaces/hybridconnections": {TF: "azurerm_relay_hybrid_connection", Place: names,
 		NameAttrs: []string{"relay_namespace_name"}, Args: []arg{
-			{TF: "requires_client_authorization", ARM: "requiresClientAuthorization", C: cBool}, {TF: "user_metadata", ARM: "userMetadata"}}},
+			{TF: "requires_client_authorization", ARM: "requiresClientAuthorization", C: cBool}, {TF: "user_metadata", ARM: "userMetadata"}},
+		Ignore: []string{"listenerCount"}},
 	"microsoft.relay/namespaces/authorizationrules": {TF: "azurerm_relay_namespace_authorization_rule", Place: names,
-		NameAttrs: []string{"namespace_name"}, Extra: authRights, Sets: rightsAttrs},
+		NameAttrs: []string{"namespace_name"}, Extra: authRights, Sets: rightsAttrs, Reads: []string{"rights"}},
 	"microsoft.relay/namespaces/hybridconnections/authorizationrules": {TF: "azurerm_relay_hybrid_connection_authorization_rule",
-		Place: names, NameAttrs: []string{"namespace_name", "hybrid_connection_name"}, Extra: authRights, Sets: rightsAttrs},
+		Place: names, NameAttrs: []string{"namespace_name", "hybrid_connection_name"}, Extra: authRights, Sets: rightsAttrs, Reads: []string{"rights"}},
 	"microsoft.notificationhubs/namespaces/notificationhubs": {TF: "azurerm_notification_hub", Place: names,
 		NameAttrs: []string{"namespace_name"}, Location: true, Tags: true},
 	"microsoft.notificationhubs/namespaces/notificationhubs/authorizationrules": {TF: "azurerm_notification_hub_authorization_rule",
-		Place: names, NameAttrs: []string{"namespace_name", "notification_hub_name"}, Extra: authRights, Sets: rightsAttrs},
+		Place: names, NameAttrs: []string{"namespace_name", "notification_hub_name"}, Extra: authRights, Sets: rightsAttrs, Reads: []string{"rights"}},
 	"microsoft.servicebus/namespaces/topics/subscriptions/rules": {TF: "azurerm_servicebus_subscription_rule", Place: parentID,
 		ParentAttr: "subscription_id", Args: []arg{{TF: "filter_type", ARM: "filterType", Required: true},
 			{TF: "sql_filter", ARM: "sqlFilter.sqlExpression"}},
@@ -135,7 +152,7 @@ var simpleRows2 = map[string]simpleRow{
 	"microsoft.powerbidedicated/capacities": rgRow("azurerm_powerbi_embedded", arg{TF: "sku_name", ARM: "$sku.name", Required: true},
 		arg{TF: "administrators", ARM: "administration.members", C: cStrList, Required: true}),
 	"microsoft.analysisservices/servers": rgRow("azurerm_analysis_services_server", arg{TF: "sku", ARM: "$sku.name", Required: true},
-		arg{TF: "admin_users", ARM: "asAdministrators.members", C: cStrList}),
+		arg{TF: "admin_users", ARM: "asAdministrators.members", C: cStrList}).withIgnore("serverFullName"),
 	"microsoft.web/connections": rgRow("azurerm_api_connection", arg{TF: "managed_api_id", ARM: "api.id", C: cID, Required: true},
 		arg{TF: "display_name", ARM: "displayName"}),
 	"microsoft.compute/diskaccesses": rgRow("azurerm_disk_access"),
@@ -152,32 +169,41 @@ var simpleRows2 = map[string]simpleRow{
 	"microsoft.compute/hostgroups/hosts": {TF: "azurerm_dedicated_host", Place: parentID, ParentAttr: "dedicated_host_group_id",
 		Location: true, Tags: true, Args: []arg{{TF: "sku_name", ARM: "$sku.name", Required: true},
 			{TF: "platform_fault_domain", ARM: "platformFaultDomain", C: cNum, Required: true},
-			{TF: "auto_replace_on_failure", ARM: "autoReplaceOnFailure", C: cBool}, {TF: "license_type", ARM: "licenseType"}}},
+			{TF: "auto_replace_on_failure", ARM: "autoReplaceOnFailure", C: cBool}, {TF: "license_type", ARM: "licenseType"}},
+		Ignore: []string{"hostId", "provisioningTime", "virtualMachines"}},
 	"microsoft.containerregistry/registries/tokens": {TF: "azurerm_container_registry_token", Place: names,
 		NameAttrs: []string{"container_registry_name"}, Args: []arg{{TF: "scope_map_id", ARM: "scopeMapId", C: cID, Required: true}}},
 	"microsoft.desktopvirtualization/workspaces": rgRow("azurerm_virtual_desktop_workspace",
-		arg{TF: "friendly_name", ARM: "friendlyName"}, arg{TF: "description", ARM: "description"}),
+		arg{TF: "friendly_name", ARM: "friendlyName"}, arg{TF: "description", ARM: "description"},
+		arg{TF: "public_network_access_enabled", ARM: "publicNetworkAccess", C: cEnabled}).withIgnore("cloudPcResource", "objectId"),
 	"microsoft.desktopvirtualization/applicationgroups": rgRow("azurerm_virtual_desktop_application_group",
 		arg{TF: "type", ARM: "applicationGroupType", Required: true}, arg{TF: "host_pool_id", ARM: "hostPoolArmPath", C: cID, Required: true},
-		arg{TF: "friendly_name", ARM: "friendlyName"}, arg{TF: "description", ARM: "description"}),
+		arg{TF: "friendly_name", ARM: "friendlyName"}, arg{TF: "description", ARM: "description"}).withIgnore(
+		"cloudPcResource", "objectId", "workspaceArmPath"),
 	"microsoft.desktopvirtualization/hostpools": rgRow("azurerm_virtual_desktop_host_pool",
 		arg{TF: "type", ARM: "hostPoolType", Required: true}, arg{TF: "load_balancer_type", ARM: "loadBalancerType", Required: true},
 		arg{TF: "friendly_name", ARM: "friendlyName"}, arg{TF: "description", ARM: "description"},
 		arg{TF: "validate_environment", ARM: "validationEnvironment", C: cBool},
 		arg{TF: "maximum_sessions_allowed", ARM: "maxSessionLimit", C: cNum},
 		arg{TF: "preferred_app_group_type", ARM: "preferredAppGroupType"}, arg{TF: "custom_rdp_properties", ARM: "customRdpProperty"}),
-	"microsoft.devices/provisioningservices":       withCheck(withExtra(rgRow("azurerm_iothub_dps"), skuBlock, skuSets), needSKU(true)),
-	"microsoft.digitaltwins/digitaltwinsinstances": rgRow("azurerm_digital_twins_instance"),
+	"microsoft.devices/provisioningservices": withCheck(withExtra(rgRow("azurerm_iothub_dps",
+		arg{TF: "allocation_policy", ARM: "allocationPolicy"}), skuBlock, skuSets), needSKU(true)).withIgnore(
+		"deviceProvisioningHostName", "idScope", "serviceOperationsHostName"),
+	"microsoft.digitaltwins/digitaltwinsinstances": rgRow("azurerm_digital_twins_instance",
+		arg{TF: "public_network_access_enabled", ARM: "publicNetworkAccess", C: cEnabled}).withIgnore("hostName"),
 	"microsoft.streamanalytics/clusters": rgRow("azurerm_stream_analytics_cluster",
-		arg{TF: "streaming_capacity", ARM: "$sku.capacity", C: cNum, Required: true}),
+		arg{TF: "streaming_capacity", ARM: "$sku.capacity", C: cNum, Required: true}).withIgnore(
+		"capacityAllocated", "capacityAssigned", "clusterId"),
 	"microsoft.purview/accounts": withCheck(withIdentity(rgRow("azurerm_purview_account",
 		arg{TF: "public_network_enabled", ARM: "publicNetworkAccess", C: cEnabled})), needIdentity),
 	"microsoft.communication/communicationservices": {TF: "azurerm_communication_service", Place: inRG, Tags: true,
-		Args: []arg{{TF: "data_location", ARM: "dataLocation"}}},
+		Args: []arg{{TF: "data_location", ARM: "dataLocation"}}, Ignore: []string{"hostName", "version", "notificationHubId", "immutableResourceId"}},
 	"microsoft.batch/batchaccounts": rgRow("azurerm_batch_account", arg{TF: "pool_allocation_mode", ARM: "poolAllocationMode"},
 		arg{TF: "public_network_access_enabled", ARM: "publicNetworkAccess", C: cEnabled},
 		arg{TF: "storage_account_id", ARM: "autoStorage.storageAccountId", C: cID},
-		arg{TF: "storage_account_authentication_mode", ARM: "autoStorage.authenticationMode"}),
+		arg{TF: "storage_account_authentication_mode", ARM: "autoStorage.authenticationMode"}).withIgnore(
+		"accountEndpoint", "activeJobAndJobScheduleQuota", "dedicatedCoreQuota", "lowPriorityCoreQuota", "poolQuota",
+		"dedicatedCoreQuotaPerVMFamily", "dedicatedCoreQuotaPerVMFamilyEnforced"),
 	"microsoft.batch/batchaccounts/applications": {TF: "azurerm_batch_application", Place: names, NameAttrs: []string{"account_name"},
 		Args: []arg{{TF: "allow_updates", ARM: "allowUpdates", C: cBool}, {TF: "default_version", ARM: "defaultVersion"},
 			{TF: "display_name", ARM: "displayName"}}},
@@ -189,9 +215,10 @@ var simpleRows2 = map[string]simpleRow{
 	"microsoft.operationalinsights/workspaces/linkedservices": {TF: "azurerm_log_analytics_linked_service", Place: parentID,
 		ParentAttr: "workspace_id", Args: []arg{{TF: "read_access_id", ARM: "resourceId", C: cID},
 			{TF: "write_access_id", ARM: "writeAccessResourceId", C: cID}}},
-	"microsoft.operationalinsights/querypacks": rgRow("azurerm_log_analytics_query_pack"),
+	"microsoft.operationalinsights/querypacks": rgRow("azurerm_log_analytics_query_pack").withIgnore("queryPackId", "timeCreated", "timeModified"),
 	"microsoft.eventgrid/systemtopics": rgRow("azurerm_eventgrid_system_topic",
-		arg{TF: "source_resource_id", ARM: "source", C: cID, Required: true}, arg{TF: "topic_type", ARM: "topicType", Required: true}),
+		arg{TF: "source_resource_id", ARM: "source", C: cID, Required: true}, arg{TF: "topic_type", ARM: "topicType", Required: true}).withIgnore(
+		"metricResourceId"),
 	"microsoft.eventgrid/domains/topics": {TF: "azurerm_eventgrid_domain_topic", Place: names, NameAttrs: []string{"domain_name"}},
 	"microsoft.logic/integrationaccounts": rgRow("azurerm_logic_app_integration_account",
 		arg{TF: "sku_name", ARM: "$sku.name", Required: true}),
@@ -199,5 +226,9 @@ var simpleRows2 = map[string]simpleRow{
 		arg{TF: "scope", ARM: "maintenanceScope", Required: true}, arg{TF: "visibility", ARM: "visibility"}),
 	"microsoft.netapp/netappaccounts": rgRow("azurerm_netapp_account"),
 	"microsoft.iotcentral/iotapps": rgRow("azurerm_iotcentral_application", arg{TF: "sub_domain", ARM: "subdomain", Required: true},
-		arg{TF: "display_name", ARM: "displayName"}, arg{TF: "sku", ARM: "$sku.name"}, arg{TF: "template", ARM: "template"}),
+		arg{TF: "display_name", ARM: "displayName"}, arg{TF: "sku", ARM: "$sku.name"}, arg{TF: "template", ARM: "template"}).withIgnore(
+		"applicationId"),
 }
+
+// withIgnore marks properties that carry nothing to recreate (computed, informational).
+func (row simpleRow) withIgnore(props ...string) simpleRow { return ignoring(row, props...) }
