@@ -173,13 +173,13 @@ var simpleRows = map[string]simpleRow{
 	// network
 	"microsoft.network/applicationsecuritygroups": rgRow("azurerm_application_security_group"),
 	"microsoft.network/networkwatchers":           rgRow("azurerm_network_watcher"),
-	"microsoft.network/ddosprotectionplans":       rgRow("azurerm_network_ddos_protection_plan"),
+	"microsoft.network/ddosprotectionplans":       ignoring(rgRow("azurerm_network_ddos_protection_plan"), "virtualNetworks", "publicIPAddresses"),
 	"microsoft.network/ipgroups":                  rgRow("azurerm_ip_group", arg{TF: "cidrs", ARM: "ipAddresses", C: cStrList}),
 	"microsoft.network/publicipprefixes": func() simpleRow {
 		r := rgRow("azurerm_public_ip_prefix", arg{TF: "prefix_length", ARM: "prefixLength", C: cNum},
 			arg{TF: "sku", ARM: "$sku.name"}, arg{TF: "ip_version", ARM: "publicIPAddressVersion"})
 		r.Zones = true
-		return r
+		return ignoring(r, "ipPrefix", "publicIPAddresses", "loadBalancerFrontendIpConfiguration", "natGateway")
 	}(),
 	"microsoft.network/localnetworkgateways": rgRow("azurerm_local_network_gateway",
 		arg{TF: "gateway_address", ARM: "gatewayIpAddress", Required: true},
