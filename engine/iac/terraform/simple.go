@@ -55,6 +55,7 @@ type arg struct {
 // simpleRow is one declaratively mapped type.
 type simpleRow struct {
 	TF            string
+	NameAttr      string // the argument holding the resource's own name (default "name")
 	Place         placement
 	ParentAttr    string   // parentID: the argument holding the ancestor's id
 	AncestorDepth int      // parentID: type segments of the ancestor (default: the parent)
@@ -276,7 +277,11 @@ func (e *emitter) ancestorExpr(r *model.Resource, depth int) string {
 func emitSimple(row simpleRow) func(e *emitter, r *model.Resource, t string) error {
 	return func(e *emitter, r *model.Resource, t string) error {
 		b := e.block(t, r)
-		e.set(b, "name", r.LastName())
+		nameAttr := row.NameAttr
+		if nameAttr == "" {
+			nameAttr = "name"
+		}
+		e.set(b, nameAttr, r.LastName())
 		switch row.Place {
 		case inRG:
 			e.rgName(b, r)

@@ -384,7 +384,7 @@ var simpleRows = map[string]simpleRow{
 			}
 			return ""
 		}, Reads: []string{"builtIn"}},
-	"microsoft.apimanagement/service/products": {TF: "azurerm_api_management_product", Place: names, NameAttrs: []string{"api_management_name"},
+	"microsoft.apimanagement/service/products": {TF: "azurerm_api_management_product", NameAttr: "product_id", Place: names, NameAttrs: []string{"api_management_name"},
 		Check: func(r *model.Resource) string {
 			if s(getFold(r.Body, "state")) == "" {
 				return "azurerm_api_management_product requires published but the product has no state"
