@@ -65,7 +65,11 @@ func dnsRow(tf, zoneAttr string, extra func(e *emitter, b *hclwrite.Body, r *mod
 	if strings.HasSuffix(tf, "_txt_record") || strings.HasSuffix(tf, "_mx_record") {
 		sets = "record"
 	}
-	return simpleRow{TF: tf, Place: names, NameAttrs: []string{zoneAttr}, Tags: false,
+	place, nameAttrs, parentAttr := names, []string{zoneAttr}, ""
+	if zoneAttr == "private_dns_zone_id" { // azurerm 5: private DNS records name their zone by id
+		place, nameAttrs, parentAttr = parentID, nil, zoneAttr
+	}
+	return simpleRow{TF: tf, Place: place, NameAttrs: nameAttrs, ParentAttr: parentAttr, Tags: false,
 		Args: []arg{{TF: "ttl", ARM: "TTL", C: cNum, Required: true}}, Extra: extra, Check: check, Sets: []string{sets}, Reads: reads,
 	}
 }
@@ -204,14 +208,14 @@ var simpleRows = map[string]simpleRow{
 	"microsoft.network/dnszones/txt":   dnsTags(dnsRow("azurerm_dns_txt_record", "zone_name", txtRecords, needList("TXTRecords", "value"))),
 	"microsoft.network/dnszones/mx":    dnsTags(dnsRow("azurerm_dns_mx_record", "zone_name", mxRecords, needList("MXRecords", "exchange"))),
 	"microsoft.network/dnszones/cname": dnsTags(cnameRow("azurerm_dns_cname_record")),
-	"microsoft.network/privatednszones/a": dnsTags(dnsRow("azurerm_private_dns_a_record", "zone_name",
+	"microsoft.network/privatednszones/a": dnsTags(dnsRow("azurerm_private_dns_a_record", "private_dns_zone_id",
 		dnsRecords("aRecords", "ipv4Address"), needList("aRecords", "ipv4Address"))),
-	"microsoft.network/privatednszones/aaaa": dnsTags(dnsRow("azurerm_private_dns_aaaa_record", "zone_name",
+	"microsoft.network/privatednszones/aaaa": dnsTags(dnsRow("azurerm_private_dns_aaaa_record", "private_dns_zone_id",
 		dnsRecords("aaaaRecords", "ipv6Address"), needList("aaaaRecords", "ipv6Address"))),
-	"microsoft.network/privatednszones/ptr": dnsTags(dnsRow("azurerm_private_dns_ptr_record", "zone_name",
+	"microsoft.network/privatednszones/ptr": dnsTags(dnsRow("azurerm_private_dns_ptr_record", "private_dns_zone_id",
 		dnsRecords("ptrRecords", "ptrdname"), needList("ptrRecords", "ptrdname"))),
-	"microsoft.network/privatednszones/txt": dnsTags(dnsRow("azurerm_private_dns_txt_record", "zone_name", txtRecords, needList("txtRecords", "value"))),
-	"microsoft.network/privatednszones/mx":  dnsTags(dnsRow("azurerm_private_dns_mx_record", "zone_name", mxRecords, needList("mxRecords", "exchange"))),
+	"microsoft.network/privatednszones/txt": dnsTags(dnsRow("azurerm_private_dns_txt_record", "private_dns_zone_id", txtRecords, needList("txtRecords", "value"))),
+	"microsoft.network/privatednszones/mx":  dnsTags(dnsRow("azurerm_private_dns_mx_record", "private_dns_zone_id", mxRecords, needList("mxRecords", "exchange"))),
 	"microsoft.network/dnsresolvers": rgRow("azurerm_private_dns_resolver",
 		arg{TF: "virtual_network_id", ARM: "virtualNetwork.id", C: cID, Required: true}),
 

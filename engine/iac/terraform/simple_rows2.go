@@ -190,8 +190,7 @@ var simpleRows2 = map[string]simpleRow{
 	"microsoft.devices/provisioningservices": withCheck(withExtra(rgRow("azurerm_iothub_dps",
 		arg{TF: "allocation_policy", ARM: "allocationPolicy"}), skuBlock, skuSets), needSKU(true)).withIgnore(
 		"deviceProvisioningHostName", "idScope", "serviceOperationsHostName"),
-	"microsoft.digitaltwins/digitaltwinsinstances": rgRow("azurerm_digital_twins_instance",
-		arg{TF: "public_network_access_enabled", ARM: "publicNetworkAccess", C: cEnabled}).withIgnore("hostName"),
+	"microsoft.digitaltwins/digitaltwinsinstances": rgRow("azurerm_digital_twins_instance").withIgnore("hostName"),
 	"microsoft.streamanalytics/clusters": rgRow("azurerm_stream_analytics_cluster",
 		arg{TF: "streaming_capacity", ARM: "$sku.capacity", C: cNum, Required: true}).withIgnore(
 		"capacityAllocated", "capacityAssigned", "clusterId"),
