@@ -197,7 +197,7 @@ var simpleRows2 = map[string]simpleRow{
 	"microsoft.purview/accounts": withCheck(withIdentity(rgRow("azurerm_purview_account",
 		arg{TF: "public_network_enabled", ARM: "publicNetworkAccess", C: cEnabled})), needIdentity),
 	"microsoft.communication/communicationservices": {TF: "azurerm_communication_service", Place: inRG, Tags: true,
-		Args: []arg{{TF: "data_location", ARM: "dataLocation"}}, Ignore: []string{"hostName", "version", "notificationHubId", "immutableResourceId"}},
+		Args: []arg{{TF: "data_location", ARM: "dataLocation", Required: true}}, Ignore: []string{"hostName", "version", "notificationHubId", "immutableResourceId"}},
 	"microsoft.batch/batchaccounts": rgRow("azurerm_batch_account", arg{TF: "pool_allocation_mode", ARM: "poolAllocationMode"},
 		arg{TF: "public_network_access_enabled", ARM: "publicNetworkAccess", C: cEnabled},
 		arg{TF: "storage_account_id", ARM: "autoStorage.storageAccountId", C: cID},
