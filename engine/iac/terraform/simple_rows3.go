@@ -8,7 +8,10 @@ import (
 	"github.com/atg-go/atg/engine/iac/model"
 )
 
-func init() { registerSimpleRows(simpleRows3) }
+func init() {
+	addRows3()
+	registerSimpleRows(simpleRows3)
+}
 
 // frontDoorSKU is a Check: only Azure Front Door (Standard/Premium) profiles are cdn_frontdoor.
 func frontDoorSKU(r *model.Resource) string {
@@ -112,4 +115,58 @@ var simpleRows3 = map[string]simpleRow{
 			}
 			return ""
 		}},
+}
+
+// addRows3 adds the rows that need functions of their own.
+func addRows3() {
+	simpleRows3["microsoft.eventhub/clusters"] = simpleRow{TF: "azurerm_eventhub_cluster", Place: inRG, Location: true, Tags: true,
+		Extra: func(e *emitter, b *hclwrite.Body, r *model.Resource) {
+			e.set(b, "sku_name", "Dedicated_"+number(r.SKU["capacity"].(float64)))
+		}, Sets: []string{"sku_name"}, Ignore: []string{"createdAt", "updatedAt", "metricId", "status", "supportsScaling"},
+		Check: func(r *model.Resource) string {
+			if _, ok := r.SKU["capacity"].(float64); !ok || !strings.EqualFold(s(r.SKU["name"]), "Dedicated") {
+				return "the cluster's sku is not Dedicated with a capacity"
+			}
+			return ""
+		}}
+	simpleRows3["microsoft.network/routefilters"] = simpleRow{TF: "azurerm_route_filter", Place: inRG, Location: true, Tags: true,
+		Reads: []string{"rules"}, Ignore: []string{"peerings", "ipv6Peerings"}, Sets: []string{"rule"},
+		Check: func(r *model.Resource) string {
+			if len(arr(getFold(r.Body, "rules"))) > 1 {
+				return "azurerm_route_filter takes at most one rule"
+			}
+			return ""
+		},
+		Extra: func(e *emitter, b *hclwrite.Body, r *model.Resource) {
+			for _, x := range arr(getFold(r.Body, "rules")) {
+				rb := b.AppendNewBlock("rule", nil).Body()
+				e.set(rb, "name", s(getFold(x, "name")))
+				e.set(rb, "access", s(getFold(x, "properties.access")))
+				e.set(rb, "rule_type", s(getFold(x, "properties.routeFilterRuleType")))
+				e.set(rb, "communities", strList(getFold(x, "properties.communities")))
+			}
+		}}
+	simpleRows3["microsoft.compute/galleries/images"] = simpleRow{TF: "azurerm_shared_image", Place: names, NameAttrs: []string{"gallery_name"},
+		Location: true, Tags: true, Args: []arg{{TF: "os_type", ARM: "osType", Required: true},
+			{TF: "hyper_v_generation", ARM: "hyperVGeneration"}, {TF: "description", ARM: "description"}, {TF: "eula", ARM: "eula"},
+			{TF: "privacy_statement_uri", ARM: "privacyStatementUri"}, {TF: "release_note_uri", ARM: "releaseNoteUri"},
+			{TF: "end_of_life_date", ARM: "endOfLifeDate"}, {TF: "architecture", ARM: "architecture"}},
+		Reads: []string{"identifier", "osState"}, Sets: []string{"identifier", "specialized"},
+		Check: func(r *model.Resource) string {
+			for _, k := range []string{"publisher", "offer", "sku"} {
+				if s(getFold(r.Body, "identifier."+k)) == "" {
+					return "the image identifier lacks " + k
+				}
+			}
+			return ""
+		},
+		Extra: func(e *emitter, b *hclwrite.Body, r *model.Resource) {
+			ib := b.AppendNewBlock("identifier", nil).Body()
+			for _, k := range []string{"publisher", "offer", "sku"} {
+				e.set(ib, k, s(getFold(r.Body, "identifier."+k)))
+			}
+			if strings.EqualFold(s(getFold(r.Body, "osState")), "Specialized") {
+				e.set(b, "specialized", true)
+			}
+		}}
 }
