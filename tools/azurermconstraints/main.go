@@ -68,7 +68,7 @@ func run(version, out string) error {
 		for _, m := range regexp.MustCompile(`func (\w+)\(\) \*pluginsdk\.Resource`).FindAllStringSubmatch(s, -1) {
 			funcFile[m[1]] = f
 		}
-		if strings.Contains(s, "ResourceType() string") {
+		if strings.Contains(s, "ResourceType() string") && !strings.Contains(f, "data_source") {
 			for _, m := range typedNameRE.FindAllStringSubmatch(s, -1) {
 				typeFile[m[1]] = f
 			}
@@ -76,6 +76,9 @@ func run(version, out string) error {
 	}
 	for _, s := range src {
 		for _, m := range regRE.FindAllStringSubmatch(s, -1) {
+			if strings.HasPrefix(strings.ToLower(m[2]), "datasource") {
+				continue // the data source of the same name
+			}
 			if f, ok := funcFile[m[2]]; ok {
 				if _, done := typeFile[m[1]]; !done {
 					typeFile[m[1]] = f
@@ -110,13 +113,21 @@ func run(version, out string) error {
 	return nil
 }
 
-// constraints returns "argument kind a,b" for the top-level arguments of one resource file
-// (the least-indented argument blocks), only constraints between top-level arguments.
+// constraints returns "argument kind a,b" for the top-level arguments of one resource file,
+// only constraints between top-level arguments.
 func constraints(s string) []string {
 	locs := attrRE.FindAllStringSubmatchIndex(s, -1)
+	// the top level is where the resource's "name" argument sits (helpers elsewhere in the
+	// file may declare schemas at other depths); without one, the least indented
 	minIndent := 100
 	for _, l := range locs {
 		minIndent = min(minIndent, l[3]-l[2])
+	}
+	for _, l := range locs {
+		if s[l[4]:l[5]] == "name" {
+			minIndent = l[3] - l[2]
+			break
+		}
 	}
 	var out []string
 	for _, l := range locs {

@@ -22,6 +22,7 @@ const (
 	inRG     placement = iota // name, resource_group_name (+ location when the row has it)
 	parentID                  // name, <ParentAttr> = id of the ancestor with AncestorDepth type segments
 	names                     // name, resource_group_name, NameAttrs[i] = name of the i-th ancestor
+	nameOnly                  // name only (the resource is placed by a reference argument)
 )
 
 // conv converts an ARM value into an argument value.
@@ -55,7 +56,7 @@ type arg struct {
 // simpleRow is one declaratively mapped type.
 type simpleRow struct {
 	TF            string
-	NameAttr      string // the argument holding the resource's own name (default "name")
+	NameAttr      string // the argument holding the resource's own name (default "name"; "-": none)
 	Place         placement
 	ParentAttr    string   // parentID: the argument holding the ancestor's id
 	AncestorDepth int      // parentID: type segments of the ancestor (default: the parent)
@@ -188,6 +189,9 @@ func (row simpleRow) why(r *model.Resource) string {
 	if row.Place == names && len(r.NameSegments()) < len(row.NameAttrs)+1 {
 		return row.TF + " needs the names of the parents"
 	}
+	if why := nameViolation(row.TF, r, row.NameAttrs); why != "" {
+		return why
+	}
 	if row.Check != nil {
 		if why := row.Check(r); why != "" {
 			return why
@@ -281,7 +285,9 @@ func emitSimple(row simpleRow) func(e *emitter, r *model.Resource, t string) err
 		if nameAttr == "" {
 			nameAttr = "name"
 		}
-		e.set(b, nameAttr, r.LastName())
+		if nameAttr != "-" {
+			e.set(b, nameAttr, r.LastName())
+		}
 		switch row.Place {
 		case inRG:
 			e.rgName(b, r)

@@ -220,8 +220,10 @@ var simpleRows = map[string]simpleRow{
 		arg{TF: "virtual_network_id", ARM: "virtualNetwork.id", C: cID, Required: true}),
 
 	// messaging
-	"microsoft.servicebus/namespaces/queues": {TF: "azurerm_servicebus_queue", Place: parentID, ParentAttr: "namespace_id", Args: sbQueueArgs},
-	"microsoft.servicebus/namespaces/topics": {TF: "azurerm_servicebus_topic", Place: parentID, ParentAttr: "namespace_id", Args: sbTopicArgs},
+	"microsoft.servicebus/namespaces/queues": {TF: "azurerm_servicebus_queue", Place: parentID, ParentAttr: "namespace_id", Args: sbQueueArgs,
+		Check: sbMaxSize},
+	"microsoft.servicebus/namespaces/topics": {TF: "azurerm_servicebus_topic", Place: parentID, ParentAttr: "namespace_id", Args: sbTopicArgs,
+		Check: sbMaxSize},
 	"microsoft.servicebus/namespaces/topics/subscriptions": {TF: "azurerm_servicebus_subscription", Place: parentID, ParentAttr: "topic_id",
 		Args: sbSubscriptionArgs, Ignore: []string{"accessedAt", "countDetails", "messageCount"}},
 	"microsoft.servicebus/namespaces/authorizationrules": {TF: "azurerm_servicebus_namespace_authorization_rule", Place: parentID,
@@ -261,14 +263,22 @@ var simpleRows = map[string]simpleRow{
 		}
 		return ""
 	}, "proximityPlacementGroupType"),
-	"microsoft.compute/galleries":     ignoring(rgRow("azurerm_shared_image_gallery", arg{TF: "description", ARM: "description"}), "identifier", "sharingStatus"),
-	"microsoft.compute/sshpublickeys": rgRow("azurerm_ssh_public_key", arg{TF: "public_key", ARM: "publicKey", Required: true}),
-	"microsoft.compute/hostgroups": func() simpleRow {
-		r := rgRow("azurerm_dedicated_host_group", arg{TF: "platform_fault_domain_count", ARM: "platformFaultDomainCount", C: cNum, Required: true},
-			arg{TF: "automatic_placement_enabled", ARM: "supportAutomaticPlacement", C: cBool})
-		r.Zones = true
-		return r
-	}(),
+	"microsoft.compute/galleries": ignoring(rgRow("azurerm_shared_image_gallery", arg{TF: "description", ARM: "description"}), "identifier", "sharingStatus"),
+	"microsoft.compute/sshpublickeys": withReads(rgRow("azurerm_ssh_public_key", arg{TF: "public_key", ARM: "publicKey", Required: true}),
+		func(r *model.Resource) string {
+			if !strings.HasPrefix(s(getFold(r.Body, "publicKey")), "ssh-") {
+				return "publicKey is not OpenSSH public key data"
+			}
+			return ""
+		}),
+	"microsoft.compute/hostgroups": withReads(rgRow("azurerm_dedicated_host_group", arg{TF: "platform_fault_domain_count", ARM: "platformFaultDomainCount", C: cNum, Required: true},
+		arg{TF: "automatic_placement_enabled", ARM: "supportAutomaticPlacement", C: cBool}).withIgnore("hosts", "instanceView"),
+		func(r *model.Resource) string {
+			if len(r.Zones) > 1 {
+				return "azurerm_dedicated_host_group takes one zone"
+			}
+			return ""
+		}).withZone(),
 	"microsoft.compute/capacityreservationgroups": func() simpleRow {
 		r := rgRow("azurerm_capacity_reservation_group")
 		r.Zones = true
@@ -321,6 +331,12 @@ var simpleRows = map[string]simpleRow{
 	"microsoft.authorization/locks": {TF: "azurerm_management_lock", Place: parentID, ParentAttr: "scope", Args: []arg{
 		{TF: "lock_level", ARM: "level", Required: true}, {TF: "notes", ARM: "notes"}}},
 	"microsoft.portal/dashboards": {TF: "azurerm_portal_dashboard", Place: inRG, Location: true, Tags: true,
+		Check: func(r *model.Resource) string {
+			if _, list := getFold(r.Body, "lenses").([]any); list {
+				return "dashboard lenses as a list (older API shape) are not what azurerm_portal_dashboard parses"
+			}
+			return ""
+		},
 		Extra: func(e *emitter, b *hclwrite.Body, r *model.Resource) {
 			if len(r.Body) > 0 {
 				e.setExpr(b, "dashboard_properties", "jsonencode("+e.value(r.Body, "")+")")
@@ -435,3 +451,17 @@ func withReads(row simpleRow, check func(r *model.Resource) string, props ...str
 // configInfo are the informational fields of a server configuration (only value is set).
 var configInfo = []string{"allowedValues", "dataType", "defaultValue", "description", "isConfigPendingRestart",
 	"isDynamicConfig", "isReadOnly", "source", "documentationLink", "unit"}
+
+// withZone writes the single zone of a resource as zone.
+func (row simpleRow) withZone() simpleRow {
+	row.Extra = chainExtra(row.Extra, func(e *emitter, b *hclwrite.Body, r *model.Resource) {
+		if len(r.Zones) == 1 {
+			e.set(b, "zone", r.Zones[0])
+		}
+	})
+	row.Sets = append(row.Sets, "zone")
+	return row
+}
+
+// sbMaxSize: azurerm takes only these queue/topic sizes.
+var sbMaxSize = numOneOf("maxSizeInMegabytes", 1024, 2048, 3072, 4096, 5120, 10240, 20480, 40960, 81920)

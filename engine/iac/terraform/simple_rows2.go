@@ -154,8 +154,8 @@ var simpleRows2 = map[string]simpleRow{
 		arg{TF: "administrators", ARM: "administration.members", C: cStrList, Required: true}),
 	"microsoft.analysisservices/servers": rgRow("azurerm_analysis_services_server", arg{TF: "sku", ARM: "$sku.name", Required: true},
 		arg{TF: "admin_users", ARM: "asAdministrators.members", C: cStrList}).withIgnore("serverFullName"),
-	"microsoft.web/connections": rgRow("azurerm_api_connection", arg{TF: "managed_api_id", ARM: "api.id", C: cID, Required: true},
-		arg{TF: "display_name", ARM: "displayName"}),
+	"microsoft.web/connections": noLocation(rgRow("azurerm_api_connection", arg{TF: "managed_api_id", ARM: "api.id", C: cID, Required: true},
+		arg{TF: "display_name", ARM: "displayName"})),
 	"microsoft.compute/diskaccesses": rgRow("azurerm_disk_access"),
 	"microsoft.compute/diskencryptionsets": withCheck(withIdentity(rgRow("azurerm_disk_encryption_set",
 		arg{TF: "key_vault_key_id", ARM: "activeKey.keyUrl", Required: true}, arg{TF: "encryption_type", ARM: "encryptionType"},
@@ -191,9 +191,14 @@ var simpleRows2 = map[string]simpleRow{
 		arg{TF: "allocation_policy", ARM: "allocationPolicy"}), skuBlock, skuSets), needSKU(true)).withIgnore(
 		"deviceProvisioningHostName", "idScope", "serviceOperationsHostName"),
 	"microsoft.digitaltwins/digitaltwinsinstances": rgRow("azurerm_digital_twins_instance").withIgnore("hostName"),
-	"microsoft.streamanalytics/clusters": rgRow("azurerm_stream_analytics_cluster",
+	"microsoft.streamanalytics/clusters": withCheck(rgRow("azurerm_stream_analytics_cluster",
 		arg{TF: "streaming_capacity", ARM: "$sku.capacity", C: cNum, Required: true}).withIgnore(
-		"capacityAllocated", "capacityAssigned", "clusterId"),
+		"capacityAllocated", "capacityAssigned", "clusterId"), func(r *model.Resource) string {
+		if c, ok := r.SKU["capacity"].(float64); ok && int(c)%36 != 0 {
+			return "streaming capacity " + number(c) + " is not a multiple of 36"
+		}
+		return ""
+	}),
 	"microsoft.purview/accounts": withCheck(withIdentity(rgRow("azurerm_purview_account",
 		arg{TF: "public_network_enabled", ARM: "publicNetworkAccess", C: cEnabled})), needIdentity),
 	"microsoft.communication/communicationservices": {TF: "azurerm_communication_service", Place: inRG, Tags: true,
@@ -208,12 +213,13 @@ var simpleRows2 = map[string]simpleRow{
 		Args: []arg{{TF: "allow_updates", ARM: "allowUpdates", C: cBool}, {TF: "default_version", ARM: "defaultVersion"},
 			{TF: "display_name", ARM: "displayName"}}},
 	"microsoft.kusto/clusters": withCheck(withExtra(rgRow("azurerm_kusto_cluster"), skuBlock, skuSets), needSKU(true)),
-	"microsoft.cache/redis/linkedservers": {TF: "azurerm_redis_linked_server", Place: names, NameAttrs: []string{"target_redis_cache_name"},
+	"microsoft.cache/redis/linkedservers": {TF: "azurerm_redis_linked_server", NameAttr: "-", Place: names, NameAttrs: []string{"target_redis_cache_name"},
 		Args: []arg{{TF: "linked_redis_cache_id", ARM: "linkedRedisCacheId", C: cID, Required: true},
 			{TF: "linked_redis_cache_location", ARM: "linkedRedisCacheLocation", Required: true},
 			{TF: "server_role", ARM: "serverRole", Required: true}}},
-	"microsoft.operationalinsights/workspaces/linkedservices": {TF: "azurerm_log_analytics_linked_service", Place: parentID,
-		ParentAttr: "workspace_id", Args: []arg{{TF: "read_access_id", ARM: "resourceId", C: cID},
+	"microsoft.operationalinsights/workspaces/linkedservices": {TF: "azurerm_log_analytics_linked_service", NameAttr: "-", Place: parentID,
+		ParentAttr: "workspace_id", Extra: func(e *emitter, b *hclwrite.Body, r *model.Resource) { e.rgName(b, r) },
+		Sets: []string{"resource_group_name"}, Args: []arg{{TF: "read_access_id", ARM: "resourceId", C: cID},
 			{TF: "write_access_id", ARM: "writeAccessResourceId", C: cID}}},
 	"microsoft.operationalinsights/querypacks": rgRow("azurerm_log_analytics_query_pack").withIgnore("queryPackId", "timeCreated", "timeModified"),
 	"microsoft.eventgrid/systemtopics": rgRow("azurerm_eventgrid_system_topic",
@@ -225,10 +231,15 @@ var simpleRows2 = map[string]simpleRow{
 	"microsoft.maintenance/maintenanceconfigurations": rgRow("azurerm_maintenance_configuration",
 		arg{TF: "scope", ARM: "maintenanceScope", Required: true}, arg{TF: "visibility", ARM: "visibility"}),
 	"microsoft.netapp/netappaccounts": rgRow("azurerm_netapp_account"),
-	"microsoft.iotcentral/iotapps": rgRow("azurerm_iotcentral_application", arg{TF: "sub_domain", ARM: "subdomain", Required: true},
+	"microsoft.iotcentral/iotapps": withCheck(rgRow("azurerm_iotcentral_application", arg{TF: "sub_domain", ARM: "subdomain", Required: true},
 		arg{TF: "display_name", ARM: "displayName"}, arg{TF: "sku", ARM: "$sku.name"}, arg{TF: "template", ARM: "template"}).withIgnore(
-		"applicationId"),
+		"applicationId"), oneOf("$sku.name", "ST0", "ST1", "ST2")),
 }
 
 // withIgnore marks properties that carry nothing to recreate (computed, informational).
 func (row simpleRow) withIgnore(props ...string) simpleRow { return ignoring(row, props...) }
+
+func noLocation(row simpleRow) simpleRow {
+	row.Location = false
+	return row
+}

@@ -72,21 +72,29 @@ var simpleRows3 = map[string]simpleRow{
 	"microsoft.kusto/clusters/principalassignments": {TF: "azurerm_kusto_cluster_principal_assignment", Place: names,
 		NameAttrs: []string{"cluster_name"}, Args: []arg{{TF: "tenant_id", ARM: "tenantId", C: cID, Required: true},
 			{TF: "principal_id", ARM: "principalId", Required: true}, {TF: "principal_type", ARM: "principalType", Required: true},
-			{TF: "role", ARM: "role", Required: true}}, Ignore: []string{"tenantName", "principalName", "aadObjectId"}},
+			{TF: "role", ARM: "role", Required: true}}, Ignore: []string{"tenantName", "principalName", "aadObjectId"},
+		Check: oneOf("role", "AllDatabasesAdmin", "AllDatabasesMonitor", "AllDatabasesViewer")},
 	"microsoft.kusto/clusters/databases/principalassignments": {TF: "azurerm_kusto_database_principal_assignment", Place: names,
 		NameAttrs: []string{"cluster_name", "database_name"}, Args: []arg{{TF: "tenant_id", ARM: "tenantId", C: cID, Required: true},
 			{TF: "principal_id", ARM: "principalId", Required: true}, {TF: "principal_type", ARM: "principalType", Required: true},
-			{TF: "role", ARM: "role", Required: true}}, Ignore: []string{"tenantName", "principalName", "aadObjectId"}},
+			{TF: "role", ARM: "role", Required: true}}, Ignore: []string{"tenantName", "principalName", "aadObjectId"},
+		Check: oneOf("role", "Admin", "Ingestor", "Monitor", "User", "UnrestrictedViewer", "Viewer")},
 	"microsoft.netapp/netappaccounts/capacitypools": {TF: "azurerm_netapp_pool", Place: names, NameAttrs: []string{"account_name"},
 		Location: true, Tags: true, Args: []arg{{TF: "service_level", ARM: "serviceLevel", Required: true}, {TF: "qos_type", ARM: "qosType"},
 			{TF: "encryption_type", ARM: "encryptionType"}, {TF: "cool_access_enabled", ARM: "coolAccess", C: cBool}},
 		Extra: netAppPoolSize, Sets: []string{"size_in_tb"}, Reads: []string{"size"}, Check: wholeTiB,
 		Ignore: []string{"poolId", "totalThroughputMibps", "utilizedThroughputMibps"}},
-	"microsoft.sql/servers/jobagents": {TF: "azurerm_mssql_job_agent", Place: inRG, Location: true, Tags: true,
+	"microsoft.sql/servers/jobagents": {TF: "azurerm_mssql_job_agent", Place: nameOnly, Location: true, Tags: true,
 		Args: []arg{{TF: "database_id", ARM: "databaseId", C: cID, Required: true}}},
 	"microsoft.documentdb/databaseaccounts/sqlroleassignments": {TF: "azurerm_cosmosdb_sql_role_assignment", Place: names,
 		NameAttrs: []string{"account_name"}, Args: []arg{{TF: "role_definition_id", ARM: "roleDefinitionId", C: cID, Required: true},
-			{TF: "principal_id", ARM: "principalId", Required: true}, {TF: "scope", ARM: "scope", C: cID, Required: true}}},
+			{TF: "principal_id", ARM: "principalId", Required: true}, {TF: "scope", ARM: "scope", C: cID, Required: true}},
+		Check: func(r *model.Resource) string {
+			if !uuidRE.MatchString(s(getFold(r.Body, "principalId"))) {
+				return "principalId is not a UUID"
+			}
+			return ""
+		}},
 	"microsoft.devices/iothubs/eventhubendpoints/consumergroups": {TF: "azurerm_iothub_consumer_group", Place: names,
 		NameAttrs: []string{"iothub_name", "eventhub_endpoint_name"}, Ignore: []string{"created", "name"},
 		Reads: []string{"properties"}, Check: func(r *model.Resource) string {

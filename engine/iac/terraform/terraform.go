@@ -199,6 +199,9 @@ func resolveTypeWhy(r *model.Resource) (string, string) {
 	}
 	if t.Resolve != nil {
 		if typ := t.Resolve(r); typ != "" {
+			if why := nameViolation(typ, r, nil); why != "" {
+				return "azapi_resource", why
+			}
 			return typ, ""
 		}
 		if t.Explain != nil {
@@ -207,6 +210,9 @@ func resolveTypeWhy(r *model.Resource) (string, string) {
 			}
 		}
 		return "azapi_resource", strings.Join(t.Types, "/") + " cannot express this resource's properties (kind, settings or shape): azapi keeps all of them"
+	}
+	if why := nameViolation(t.Types[0], r, nil); why != "" {
+		return "azapi_resource", why
 	}
 	return t.Types[0], ""
 }
