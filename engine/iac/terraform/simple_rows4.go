@@ -10,6 +10,7 @@ import (
 
 func init() {
 	addRows4()
+	addRows5()
 	registerSimpleRows(simpleRows4)
 }
 
@@ -119,4 +120,34 @@ func receiverField(list, k string) bool {
 		}
 	}
 	return false
+}
+
+// addRows5 adds rows found by running tofu validate on the corpus.
+func addRows5() {
+	simpleRows5 := map[string]simpleRow{
+		"microsoft.insights/privatelinkscopes/scopedresources": {TF: "azurerm_monitor_private_link_scoped_service", Place: names,
+			NameAttrs: []string{"scope_name"}, Args: []arg{{TF: "linked_resource_id", ARM: "linkedResourceId", C: cID, Required: true}}},
+		"microsoft.operationalinsights/workspaces/tables": {TF: "azurerm_log_analytics_workspace_table", Place: parentID,
+			ParentAttr: "workspace_id", Args: []arg{{TF: "retention_in_days", ARM: "retentionInDays", C: cNum},
+				{TF: "total_retention_in_days", ARM: "totalRetentionInDays", C: cNum}, {TF: "plan", ARM: "plan"}},
+			Ignore: []string{"isTroubleshootEnabled", "isTroubleshootingAllowed", "lastTroubleshootDate", "archiveRetentionInDays",
+				"retentionInDaysAsDefault", "totalRetentionInDaysAsDefault", "lastPlanModifiedDate", "provisioningState"},
+			Reads: []string{"schema"}, Check: func(r *model.Resource) string {
+				if strings.HasSuffix(r.LastName(), "_CL") || getFold(r.Body, "schema.columns") != nil {
+					return "custom tables (columns) are not expressed"
+				}
+				return ""
+			}},
+		"microsoft.datafactory/factories/integrationruntimes": {TF: "azurerm_data_factory_integration_runtime_self_hosted",
+			Place: parentID, ParentAttr: "data_factory_id", Args: []arg{{TF: "description", ARM: "description"}},
+			Reads: []string{"type", "typeProperties"}, Check: func(r *model.Resource) string {
+				if !strings.EqualFold(s(getFold(r.Body, "type")), "SelfHosted") || !emptyValue(getFold(r.Body, "typeProperties")) {
+					return "only self-hosted integration runtimes without linked info are expressed"
+				}
+				return ""
+			}},
+	}
+	for k, v := range simpleRows5 {
+		simpleRows4[k] = v
+	}
 }
