@@ -164,6 +164,12 @@ func TestCorpusAllAccountedFor(t *testing.T) {
 		t.Fatal(err)
 	}
 	files, sum, m := generate(t, nodes, iac.FormatTerraform)
+	again, _, _ := generate(t, nodes, iac.FormatTerraform)
+	for _, n := range []string{"main.tf", "mapping.json", "skipped.json"} {
+		if !bytes.Equal(files[n], again[n]) {
+			t.Errorf("corpus: %s differs between two runs", n)
+		}
+	}
 	accounted := map[string]bool{}
 	for _, r := range m.Resources {
 		accounted[strings.ToLower(r.ID)] = true

@@ -78,7 +78,7 @@ func cosmosChild(tf string) simpleRow {
 		Args: []arg{{TF: "throughput", ARM: "options.throughput", C: cNum}}, Reads: []string{"resource"},
 		Check: func(r *model.Resource) string {
 			res, _ := getFold(r.Body, "resource").(map[string]any)
-			for k := range res {
+			for _, k := range model.SortedKeys(res) {
 				if k != "id" && !strings.HasPrefix(k, "_") {
 					return "resource." + k + " is not expressed"
 				}

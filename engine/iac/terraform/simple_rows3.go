@@ -99,7 +99,7 @@ var simpleRows3 = map[string]simpleRow{
 		NameAttrs: []string{"iothub_name", "eventhub_endpoint_name"}, Ignore: []string{"created", "name"},
 		Reads: []string{"properties"}, Check: func(r *model.Resource) string {
 			p, _ := getFold(r.Body, "properties").(map[string]any)
-			for k := range p {
+			for _, k := range model.SortedKeys(p) {
 				if !strings.EqualFold(k, "name") && !strings.EqualFold(k, "created") {
 					return "consumer group property " + k + " is not expressed"
 				}

@@ -49,7 +49,7 @@ func addRows4() {
 		Ignore: []string{"firewalls", "childPolicies", "ruleCollectionGroups", "ruleGroups"},
 		Check: func(r *model.Resource) string {
 			if snat, ok := getFold(r.Body, "snat").(map[string]any); ok {
-				for k := range snat {
+				for _, k := range model.SortedKeys(snat) {
 					if !strings.EqualFold(k, "privateRanges") {
 						return "snat." + k + " is not expressed"
 					}
@@ -74,10 +74,10 @@ func addRows4() {
 		Reads: []string{"emailReceivers", "smsReceivers", "webhookReceivers"},
 		Sets:  []string{"email_receiver", "sms_receiver", "webhook_receiver"},
 		Check: func(r *model.Resource) string {
-			for list := range receiverBlocks {
+			for _, list := range model.SortedKeys(receiverBlocks) {
 				for _, x := range arr(getFold(r.Body, list)) {
 					if mm, ok := x.(map[string]any); ok {
-						for k := range mm {
+						for _, k := range model.SortedKeys(mm) {
 							if !strings.EqualFold(k, "status") && !receiverField(list, k) {
 								return list + "." + k + " is not expressed"
 							}
