@@ -5,7 +5,7 @@ BIN := bin/atg
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/atg-go/atg/internal/buildinfo.Version=$(VERSION)
 
-.PHONY: build demo test test-unit fuzz vet fmt bench azurite-up azurite-down neo4j-up neo4j-down services-up services-down package iac-tools iac-validate restore-drill arm-corpus arm-children discover-coverage clean
+.PHONY: build demo test test-unit fuzz vet fmt bench azurite-up azurite-down neo4j-up neo4j-down services-up services-down package iac-tools iac-validate iac-coverage restore-drill arm-corpus arm-children discover-coverage clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -57,6 +57,11 @@ iac-tools:
 
 iac-validate:
 	./scripts/iac-validate.sh "$(IAC_DIR)"
+
+# Per-namespace coverage of the Terraform generator on testdata/arm-corpus (typed, azapi,
+# fallbacks with reasons, tofu validate, azapi body check): a table, and bin/iac-coverage.json.
+iac-coverage:
+	go run ./tools/iaccoverage -corpus testdata/arm-corpus -json bin/iac-coverage.json
 
 # Regenerate testdata/arm-corpus from a local azure-rest-api-specs clone (SPECS=<dir>).
 arm-corpus:

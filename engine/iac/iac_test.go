@@ -3,6 +3,7 @@ package iac_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/atg-go/atg/engine/iac/arm"
 	"github.com/atg-go/atg/engine/iac/iactest"
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/iac/terraform"
 )
 
 func exampleNodes(t testing.TB) []graph.Node {
@@ -144,4 +146,62 @@ func TestARMValidatorFindsDanglingDependsOn(t *testing.T) {
 	if len(probs) != 1 || !strings.Contains(probs[0].Message, "names no resource") {
 		t.Fatalf("problems = %v", probs)
 	}
+}
+
+// Every corpus payload (one Microsoft example per ARM type) is emitted as Terraform or
+// skipped with a reason, and mapping.json says for each resource what it became; a typed type
+// falling back to azapi always says why.
+func TestCorpusAllAccountedFor(t *testing.T) {
+	envs, err := iactest.LoadEnvelopes(iactest.CorpusDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(envs) < 300 {
+		t.Fatalf("corpus has %d payloads, want ≥300 types", len(envs))
+	}
+	nodes, err := iactest.LoadNodes(iactest.CorpusDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, sum, m := generate(t, nodes, iac.FormatTerraform)
+	again, _, _ := generate(t, nodes, iac.FormatTerraform)
+	for _, n := range []string{"main.tf", "mapping.json", "skipped.json"} {
+		if !bytes.Equal(files[n], again[n]) {
+			t.Errorf("corpus: %s differs between two runs", n)
+		}
+	}
+	accounted := map[string]bool{}
+	for _, r := range m.Resources {
+		accounted[strings.ToLower(r.ID)] = true
+	}
+	for _, s := range m.Skipped {
+		accounted[strings.ToLower(s.ID)] = true
+	}
+	for _, e := range envs {
+		id, _ := e.Body["id"].(string)
+		if !accounted[strings.ToLower(id)] {
+			t.Errorf("%s: not emitted and not skipped", e.File)
+		}
+	}
+	var mapping struct {
+		Resources []terraform.MappingEntry `json:"resources"`
+	}
+	if err := json.Unmarshal(files["mapping.json"], &mapping); err != nil {
+		t.Fatal(err)
+	}
+	if len(mapping.Resources) != len(m.Resources) {
+		t.Errorf("mapping.json has %d rows for %d resources", len(mapping.Resources), len(m.Resources))
+	}
+	typedTypes := map[string]bool{}
+	for _, me := range mapping.Resources {
+		if me.Terraform != "azapi_resource" {
+			typedTypes[strings.ToLower(me.ARMType)] = true
+			continue
+		}
+		if _, inTable := terraform.Table[strings.ToLower(me.ARMType)]; inTable && len(me.Notes) == 0 {
+			t.Errorf("%s (%s): typed type fell back to azapi without a reason", me.Key, me.ARMType)
+		}
+	}
+	t.Logf("corpus: %d payloads, %d resources (%d typed, %d azapi), %d skipped; %d ARM types typed",
+		len(envs), sum.Emitted, sum.Typed, sum.Generic, sum.Skipped, len(typedTypes))
 }

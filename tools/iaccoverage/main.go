@@ -140,11 +140,11 @@ func run(ctx context.Context, corpus, out, tools, keep string) error {
 	}
 	keyType := map[string]*TypeResult{}
 	for _, me := range res.Mapping {
-		tr := get(me.ARMType)
-		keyType[me.Key] = tr
-		if me.Key == "" || strings.EqualFold(me.ARMType, model.TypeResourceGroup) && tr.Resources > 0 {
-			continue
+		tr := byType[strings.ToLower(me.ARMType)]
+		if tr == nil {
+			continue // not a corpus type (resource groups synthesised for the payloads)
 		}
+		keyType[me.Key] = tr
 		tr.Resources++
 		tr.Skipped = ""
 		tr.Terraform = appendUnique(tr.Terraform, me.Terraform)
@@ -152,7 +152,7 @@ func run(ctx context.Context, corpus, out, tools, keep string) error {
 			tr.Typed = true
 		}
 		for _, n := range me.Notes {
-			if strings.Contains(n, "cannot express") || strings.Contains(n, "outside what") {
+			if strings.Contains(n, "azapi keeps all") || strings.Contains(n, "outside what") {
 				tr.Fallbacks = appendUnique(tr.Fallbacks, n)
 			} else {
 				tr.Notes = appendUnique(tr.Notes, n)
@@ -236,7 +236,7 @@ func run(ctx context.Context, corpus, out, tools, keep string) error {
 }
 
 func printTable(rep *Report) {
-	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "namespace\ttypes\ttyped\tazapi\tskipped\tfallbacks\tvalidate errors\tbody errors\tunchecked bodies\t")
 	for _, ns := range rep.Namespaces {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", ns.Namespace, ns.Types, ns.Typed, ns.Azapi, ns.Skipped,

@@ -67,6 +67,7 @@ var stateWritable = map[string]bool{
 	"microsoft.insights/activitylogalerts":                  true,
 	"microsoft.network/virtualnetworkgateways":              false,
 	"microsoft.sql/servers/databases/securityalertpolicies": true,
+	"microsoft.apimanagement/service/products":              true,
 }
 
 // writableNested are nested properties (dotted, from properties, no indexes) that share a name

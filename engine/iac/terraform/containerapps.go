@@ -40,6 +40,9 @@ func resolveContainerEnv(r *model.Resource) string {
 			return "" // a workload profile type azurerm does not know
 		}
 	}
+	if r.Body["zoneRedundant"] == true && idAt(m(r.Body["vnetConfiguration"]), "infrastructureSubnetId") == nil {
+		return "" // azurerm takes zone redundancy only with an infrastructure subnet
+	}
 	if get(r.Body, "customDomainConfiguration.dnsSuffix") != nil {
 		return "" // an environment custom domain needs its certificate (a secret)
 	}
@@ -64,8 +67,15 @@ func emitContainerEnv(e *emitter, r *model.Resource, t string) error {
 	if idAt(vc, "infrastructureSubnetId") != nil {
 		e.set(b, "internal_load_balancer_enabled", boolAt(vc, "internal"))
 	}
-	e.set(b, "infrastructure_resource_group_name", s(r.Body["infrastructureResourceGroup"]))
-	e.set(b, "zone_redundancy_enabled", boolAt(r.Body, "zoneRedundant"))
+	// azurerm: infrastructure_resource_group_name requires workload_profile, and
+	// zone_redundancy_enabled requires infrastructure_subnet_id (resolveContainerEnv sends a
+	// zone-redundant environment without a subnet to azapi; false is the default)
+	if len(arr(r.Body["workloadProfiles"])) > 0 {
+		e.set(b, "infrastructure_resource_group_name", s(r.Body["infrastructureResourceGroup"]))
+	}
+	if idAt(vc, "infrastructureSubnetId") != nil {
+		e.set(b, "zone_redundancy_enabled", boolAt(r.Body, "zoneRedundant"))
+	}
 	e.set(b, "mutual_tls_enabled", boolAt(r.Body, "peerAuthentication.mtls.enabled"))
 	if v := s(r.Body["publicNetworkAccess"]); v == "Enabled" || v == "Disabled" {
 		e.set(b, "public_network_access", v)

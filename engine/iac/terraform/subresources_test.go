@@ -63,8 +63,8 @@ func TestAKSDefaultPoolInline(t *testing.T) {
 			map[string]any{"name": "user", "mode": "User", "count": 2.0, "vmSize": "Standard_D4s_v5", "osType": "Linux"}}}}
 	child := &model.Resource{Key: "k_system", ID: base + "/agentPools/system", Type: "Microsoft.ContainerService/managedClusters/agentPools",
 		APIVersion: "2024-09-01", Name: "k/system", ResourceGroup: "rg", Level: model.LevelResourceGroup, Parent: "k", Body: pool}
-	ra := &model.Resource{Key: "ra", ID: base + "/agentPools/system/providers/Microsoft.Authorization/roleAssignments/g",
-		Type: "Microsoft.Authorization/roleAssignments", APIVersion: "2022-04-01", Name: "g", ResourceGroup: "rg",
+	ra := &model.Resource{Key: "ra", ID: base + "/agentPools/system/providers/Microsoft.Authorization/roleAssignments/00000000-0000-0000-0000-0000000000aa",
+		Type: "Microsoft.Authorization/roleAssignments", APIVersion: "2022-04-01", Name: "00000000-0000-0000-0000-0000000000aa", ResourceGroup: "rg",
 		Level: model.LevelResourceGroup, Scope: model.Ref{Target: "k_system"},
 		Body: map[string]any{"roleDefinitionId": model.SubRel{Path: "/providers/Microsoft.Authorization/roleDefinitions/r"}, "principalId": "p"}}
 	machine := &model.Resource{Key: "m1", ID: base + "/agentPools/system/machines/m1", Type: "Microsoft.ContainerService/managedClusters/agentPools/machines",

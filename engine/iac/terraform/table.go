@@ -20,6 +20,8 @@ type Mapping struct {
 	Prepare func(e *emitter, r *model.Resource, tfType string)
 	// Associations lists the association resource types the emitter may add.
 	Associations []string
+	// Explain, when set, says why Resolve chose the azapi fallback (for mapping.json).
+	Explain func(r *model.Resource) string
 }
 
 // Table maps lower-cased ARM types to typed azurerm emitters. Every type not in it emits as

@@ -66,6 +66,9 @@ type emitter struct {
 	apiVersions map[string]string
 	unchecked   map[string]bool            // azapi_resource keys whose body azapi cannot check
 	byID        map[string]*model.Resource // lower-cased ARM id -> resource (built on first use)
+	// forced sends resources to azapi whose typed block broke an azurerm argument constraint
+	// in an earlier pass (key -> reason); violations collects the ones found in this pass.
+	forced, violations map[string]string
 }
 
 // resourceByID finds the model resource with this ARM id (case-insensitive; the last one when
@@ -80,10 +83,14 @@ func (e *emitter) resourceByID(id string) *model.Resource {
 	return e.byID[strings.ToLower(id)]
 }
 
-func newEmitter(m *model.Model, azapiOnly bool) *emitter {
+func newEmitter(m *model.Model, azapiOnly bool, forced ...map[string]string) *emitter {
 	e := &emitter{m: m, idx: m.Index(), rgKeys: map[string]string{}, tfType: map[string]string{}, usedVar: map[string]bool{},
 		subs: map[string]string{}, subUsed: map[string]bool{}, within: map[string]string{}, children: map[string][]*model.Resource{},
-		notes: map[string][]string{}, apiVersions: map[string]string{}, unchecked: map[string]bool{}}
+		notes: map[string][]string{}, apiVersions: map[string]string{}, unchecked: map[string]bool{}, forced: map[string]string{},
+		violations: map[string]string{}}
+	if len(forced) > 0 && forced[0] != nil {
+		e.forced = forced[0]
+	}
 	for _, r := range m.Resources {
 		if r.IsResourceGroup() {
 			e.rgKeys[strings.ToLower(r.Name)] = r.Key
@@ -93,7 +100,10 @@ func newEmitter(m *model.Model, azapiOnly bool) *emitter {
 		}
 		var why string
 		e.tfType[r.Key], why = resolveTypeWhy(r)
-		if why != "" && !azapiOnly {
+		if broken, ok := e.forced[r.Key]; ok && !azapiOnly {
+			e.tfType[r.Key] = "azapi_resource"
+			e.notes[r.Key] = append(e.notes[r.Key], broken+": azapi keeps all of it")
+		} else if why != "" && !azapiOnly {
 			e.notes[r.Key] = append(e.notes[r.Key], why)
 		}
 		if azapiOnly {
@@ -125,6 +135,9 @@ func (e *emitter) emitOne(r *model.Resource) ([]byte, bool, error) {
 	} else if t, ok := Table[r.LowerType()]; ok && typ != "azapi_resource" {
 		err = t.Emit(e, r, typ)
 		typed = true
+		if why := constraintViolation(typ, blockOf(e.body, typ, r.Key)); why != "" {
+			e.violations[r.Key] = why
+		}
 	} else {
 		err = e.azapi(r)
 	}
@@ -133,7 +146,23 @@ func (e *emitter) emitOne(r *model.Resource) ([]byte, bool, error) {
 
 // Emit renders the model.
 func Emit(m *model.Model, opts Options) (Result, error) {
-	e := newEmitter(m, opts.AzapiOnly)
+	// A typed block that breaks an argument constraint (required-with, conflicts-with,
+	// exactly-one-of) sends its resource to azapi; references to it change with it, so the
+	// whole configuration is emitted again (only when that happens).
+	forced := map[string]string{}
+	for pass := 0; ; pass++ {
+		res, e, err := emitPass(m, opts, forced)
+		if err != nil || len(e.violations) == 0 || pass == 3 {
+			return res, err
+		}
+		for k, why := range e.violations {
+			forced[k] = why
+		}
+	}
+}
+
+func emitPass(m *model.Model, opts Options, forced map[string]string) (Result, *emitter, error) {
+	e := newEmitter(m, opts.AzapiOnly, forced)
 	res := Result{Files: map[string][]byte{}, Types: e.tfType}
 	// each resource (with its associations) is its own file while it is written, so that
 	// formatting, the costly part, runs per block and in parallel
@@ -141,7 +170,7 @@ func Emit(m *model.Model, opts Options) (Result, error) {
 	for i, r := range m.Resources {
 		b, typed, err := e.emitOne(r)
 		if err != nil {
-			return Result{}, fmt.Errorf("terraform: %s (%s): %w", r.Key, r.Type, err)
+			return Result{}, e, fmt.Errorf("terraform: %s (%s): %w", r.Key, r.Type, err)
 		}
 		if typed {
 			res.Typed++
@@ -149,6 +178,9 @@ func Emit(m *model.Model, opts Options) (Result, error) {
 			res.Generic++
 		}
 		blocks[i] = b
+	}
+	if len(e.violations) > 0 && len(e.forced) < len(m.Resources) {
+		return res, e, nil // another pass follows: no formatting
 	}
 	res.Mapping = e.mapping()
 	res.Files["main.tf"] = formatBlocks(blocks)
@@ -158,7 +190,7 @@ func Emit(m *model.Model, opts Options) (Result, error) {
 	if opts.Imports {
 		res.Files["imports.tf"] = e.imports()
 	}
-	return res, nil
+	return res, e, nil
 }
 
 // resolveTypeWhy is resolveType with the reason a type of the table falls back to azapi.
@@ -173,9 +205,20 @@ func resolveTypeWhy(r *model.Resource) (string, string) {
 	}
 	if t.Resolve != nil {
 		if typ := t.Resolve(r); typ != "" {
+			if why := nameViolation(typ, r, nil); why != "" {
+				return "azapi_resource", why
+			}
 			return typ, ""
 		}
+		if t.Explain != nil {
+			if why := t.Explain(r); why != "" {
+				return "azapi_resource", why + ": azapi keeps all of it"
+			}
+		}
 		return "azapi_resource", strings.Join(t.Types, "/") + " cannot express this resource's properties (kind, settings or shape): azapi keeps all of them"
+	}
+	if why := nameViolation(t.Types[0], r, nil); why != "" {
+		return "azapi_resource", why
 	}
 	return t.Types[0], ""
 }

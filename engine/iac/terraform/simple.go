@@ -1,0 +1,345 @@
+package terraform
+
+import (
+	"strings"
+
+	"github.com/hashicorp/hcl/v2/hclwrite"
+
+	"github.com/atg-go/atg/engine/iac/model"
+)
+
+// Simple rows: typed azurerm resources whose arguments are a flat function of the ARM
+// resource, declared as data (simpleRows) instead of code. Each row says how the resource is
+// placed (resource group, parent id, or parent names), which arguments come from which ARM
+// fields, and which are required; a resource whose required arguments cannot all be filled
+// falls back to azapi_resource with the reason in mapping.json. Every row is checked against
+// the azurerm provider's schema (azurerm_schema.txt) by TestSimpleRowsMatchSchema.
+
+// placement says how a simple row names where the resource lives.
+type placement int
+
+const (
+	inRG     placement = iota // name, resource_group_name (+ location when the row has it)
+	parentID                  // name, <ParentAttr> = id of the ancestor with AncestorDepth type segments
+	names                     // name, resource_group_name, NameAttrs[i] = name of the i-th ancestor
+	nameOnly                  // name only (the resource is placed by a reference argument)
+)
+
+// conv converts an ARM value into an argument value.
+type conv int
+
+const (
+	cStr     conv = iota // string as is
+	cNum                 // number
+	cBool                // bool
+	cStrList             // list of strings
+	cEnabled             // "Enabled"/"Disabled" -> bool
+	cNot                 // bool, negated (disableX -> x_enabled)
+	cID                  // an id (reference) string
+	cLower               // string, lower-cased
+	cIDList              // list of {id} objects -> list of ids
+	cMap                 // object of strings (metadata)
+)
+
+// arg maps one azurerm argument.
+type arg struct {
+	TF  string // argument name
+	ARM string // dotted path in the properties; "$sku.name", "$sku.tier", "$sku.capacity", "$kind" read the envelope
+	C   conv
+	// Required: the resource falls back to azapi when the value is missing (and Default is nil).
+	Required bool
+	Default  any
+	// Skip lists ARM values that mean "unset" (service defaults azurerm would reject).
+	Skip []string
+}
+
+// simpleRow is one declaratively mapped type.
+type simpleRow struct {
+	TF            string
+	NameAttr      string // the argument holding the resource's own name (default "name"; "-": none)
+	Place         placement
+	ParentAttr    string   // parentID: the argument holding the ancestor's id
+	AncestorDepth int      // parentID: type segments of the ancestor (default: the parent)
+	NameAttrs     []string // names: arguments for ancestor names, outermost first
+	Location      bool
+	Tags          bool
+	Identity      bool
+	Zones         bool
+	Args          []arg
+	// Check, when set, returns why a resource cannot be expressed ("" when it can).
+	Check func(r *model.Resource) string
+	// Extra writes arguments or blocks the declarative list cannot; Sets names them (for the
+	// schema test).
+	Extra func(e *emitter, b *hclwrite.Body, r *model.Resource)
+	Sets  []string
+	// Reads lists the top-level ARM properties Extra and Check express or judge; Ignore lists
+	// properties that carry nothing to recreate (service-computed, informational). Any other
+	// non-empty property makes the resource fall back to azapi (nothing is silently dropped).
+	Reads, Ignore []string
+	// AllBody: Extra writes the whole body (nothing can be dropped).
+	AllBody bool
+}
+
+// value reads an argument's ARM value converted, or nil.
+func (a arg) value(r *model.Resource) any {
+	var v any
+	switch {
+	case strings.HasPrefix(a.ARM, "$sku."):
+		v = r.SKU[strings.TrimPrefix(a.ARM, "$sku.")]
+	case a.ARM == "$kind":
+		if r.Kind != "" {
+			v = r.Kind
+		}
+	default:
+		v = getFold(r.Body, a.ARM)
+	}
+	if sv, ok := v.(string); ok {
+		for _, skip := range a.Skip {
+			if strings.EqualFold(sv, skip) {
+				v = nil
+			}
+		}
+	}
+	var out any
+	switch a.C {
+	case cStr:
+		if sv, ok := v.(string); ok && sv != "" {
+			out = sv
+		}
+	case cLower:
+		if sv, ok := v.(string); ok && sv != "" {
+			out = strings.ToLower(sv)
+		}
+	case cNum:
+		if f, ok := v.(float64); ok {
+			out = f
+		}
+	case cBool:
+		if bv, ok := v.(bool); ok {
+			out = bv
+		}
+	case cNot:
+		if bv, ok := v.(bool); ok {
+			out = !bv
+		}
+	case cEnabled:
+		if sv, ok := v.(string); ok && sv != "" {
+			out = strings.EqualFold(sv, "Enabled")
+		}
+	case cStrList:
+		if l := strList(v); len(l) > 0 {
+			out = l
+		}
+	case cID:
+		switch v.(type) {
+		case model.Ref, model.Var, model.SubRel:
+			out = v
+		case string:
+			if v != "" {
+				out = v
+			}
+		}
+	case cIDList:
+		if l := idsOf(v); len(l) > 0 {
+			out = l
+		}
+	case cMap:
+		if mm, ok := v.(map[string]any); ok && len(mm) > 0 {
+			out = mm
+		}
+	}
+	if out == nil && a.Default != nil {
+		out = a.Default
+	}
+	return out
+}
+
+// getFold reads a dotted path, matching keys case-insensitively.
+func getFold(v any, path string) any {
+	cur := v
+	for _, p := range strings.Split(path, ".") {
+		mm, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		x, ok := mm[p]
+		if !ok {
+			for k, y := range mm {
+				if strings.EqualFold(k, p) {
+					x, ok = y, true
+					break
+				}
+			}
+		}
+		if !ok {
+			return nil
+		}
+		cur = x
+	}
+	return cur
+}
+
+// why returns the reason r cannot be a row's typed resource, or "".
+func (row simpleRow) why(r *model.Resource) string {
+	for _, a := range row.Args {
+		if a.Required && a.value(r) == nil {
+			return row.TF + " requires " + a.TF + " but the resource has no " + strings.TrimPrefix(a.ARM, "$")
+		}
+	}
+	if row.Place == names && len(r.NameSegments()) < len(row.NameAttrs)+1 {
+		return row.TF + " needs the names of the parents"
+	}
+	if why := nameViolation(row.TF, r, row.NameAttrs); why != "" {
+		return why
+	}
+	if row.Check != nil {
+		if why := row.Check(r); why != "" {
+			return why
+		}
+	}
+	if !row.AllBody {
+		if left := row.unexpressed(r); len(left) > 0 {
+			return row.TF + " cannot express " + strings.Join(left, ", ")
+		}
+	}
+	return ""
+}
+
+// unexpressed lists r's non-empty top-level properties the row neither maps nor ignores.
+func (row simpleRow) unexpressed(r *model.Resource) []string {
+	var left []string
+	for _, k := range model.SortedKeys(r.Body) {
+		if emptyValue(r.Body[k]) || row.covers(k) {
+			continue
+		}
+		left = append(left, k)
+	}
+	return left
+}
+
+func (row simpleRow) covers(k string) bool {
+	for _, a := range row.Args {
+		if first, _, _ := strings.Cut(a.ARM, "."); strings.EqualFold(first, k) {
+			return true
+		}
+	}
+	for _, list := range [][]string{row.Reads, row.Ignore} {
+		for _, x := range list {
+			if strings.EqualFold(x, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func emptyValue(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case string:
+		return t == ""
+	case []any:
+		return len(t) == 0
+	case map[string]any:
+		for _, x := range t {
+			if !emptyValue(x) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// ancestorExpr is the id expression of r's ancestor with depth type segments: the emitted
+// resource's address when the model has it, else the id spelt out under the resource group.
+func (e *emitter) ancestorExpr(r *model.Resource, depth int) string {
+	ts := r.TypeSegments()
+	if depth <= 0 || depth >= len(ts) {
+		return e.parentExpr(r)
+	}
+	// walk up the model's parents first
+	for p := e.idx[r.Parent]; p != nil; p = e.idx[p.Parent] {
+		if len(p.TypeSegments()) == depth {
+			return e.idOf(p)
+		}
+		if p.Parent == "" {
+			break
+		}
+	}
+	ns := strings.SplitN(r.Type, "/", 2)[0]
+	nm := r.NameSegments()
+	rel := "/providers/" + ns
+	for i := 0; i < depth && i < len(nm); i++ {
+		rel += "/" + ts[i] + "/" + nm[i]
+	}
+	return joinExpr(e.base(r), rel)
+}
+
+// emitSimple writes a simple row's resource.
+func emitSimple(row simpleRow) func(e *emitter, r *model.Resource, t string) error {
+	return func(e *emitter, r *model.Resource, t string) error {
+		b := e.block(t, r)
+		nameAttr := row.NameAttr
+		if nameAttr == "" {
+			nameAttr = "name"
+		}
+		if nameAttr != "-" {
+			e.set(b, nameAttr, r.LastName())
+		}
+		switch row.Place {
+		case inRG:
+			e.rgName(b, r)
+		case parentID:
+			e.setExpr(b, row.ParentAttr, e.ancestorExpr(r, row.AncestorDepth))
+		case names:
+			e.rgName(b, r)
+			nm := r.NameSegments()
+			for i, a := range row.NameAttrs {
+				e.set(b, a, nm[i])
+			}
+		}
+		if row.Location && r.Location != "" {
+			e.set(b, "location", r.Location)
+		}
+		for _, a := range row.Args {
+			e.set(b, a.TF, a.value(r))
+		}
+		if row.Zones && len(r.Zones) > 0 {
+			e.set(b, "zones", toAny(r.Zones))
+		}
+		if row.Extra != nil {
+			row.Extra(e, b, r)
+		}
+		if row.Identity {
+			e.identity(b, r, false)
+		}
+		if row.Tags {
+			e.tags(b, r)
+		}
+		return nil
+	}
+}
+
+// registerSimpleRows adds the rows to Table (types the hand-written emitters already map keep
+// theirs).
+func registerSimpleRows(rows map[string]simpleRow) {
+	for armType, row := range rows {
+		if _, taken := Table[armType]; taken {
+			continue
+		}
+		row := row
+		Table[armType] = Mapping{
+			Types: []string{row.TF},
+			Resolve: func(r *model.Resource) string {
+				if row.why(r) != "" {
+					return ""
+				}
+				return row.TF
+			},
+			Explain: row.why,
+			Emit:    emitSimple(row),
+		}
+	}
+}
