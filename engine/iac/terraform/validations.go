@@ -85,18 +85,3 @@ func numOneOf(path string, values ...float64) func(r *model.Resource) string {
 		return path + " " + number(v) + " is not a size azurerm takes"
 	}
 }
-
-// allChecks combines checks (the first reason wins).
-func allChecks(cs ...func(r *model.Resource) string) func(r *model.Resource) string {
-	return func(r *model.Resource) string {
-		for _, c := range cs {
-			if c == nil {
-				continue
-			}
-			if why := c(r); why != "" {
-				return why
-			}
-		}
-		return ""
-	}
-}
