@@ -147,6 +147,34 @@ func addRows5() {
 				return ""
 			}},
 	}
+	simpleRows5["microsoft.network/networkwatchers/flowlogs"] = simpleRow{TF: "azurerm_network_watcher_flow_log", Place: names,
+		NameAttrs: []string{"network_watcher_name"}, Location: true, Tags: true,
+		Args: []arg{{TF: "target_resource_id", ARM: "targetResourceId", C: cID, Required: true},
+			{TF: "storage_account_id", ARM: "storageId", C: cID, Required: true}, {TF: "enabled", ARM: "enabled", C: cBool, Required: true},
+			{TF: "version", ARM: "format.version", C: cNum}},
+		Ignore: []string{"targetResourceGuid"}, Reads: []string{"retentionPolicy", "flowAnalyticsConfiguration", "format"},
+		Sets: []string{"retention_policy"},
+		Check: func(r *model.Resource) string {
+			if getFold(r.Body, "flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration.enabled") == true {
+				return "traffic analytics settings are not expressed"
+			}
+			if t := s(getFold(r.Body, "format.type")); t != "" && !strings.EqualFold(t, "JSON") {
+				return "flow log format " + t + " is not expressed"
+			}
+			return ""
+		},
+		Extra: func(e *emitter, b *hclwrite.Body, r *model.Resource) {
+			rb := b.AppendNewBlock("retention_policy", nil).Body()
+			enabled, _ := getFold(r.Body, "retentionPolicy.enabled").(bool)
+			days, _ := getFold(r.Body, "retentionPolicy.days").(float64)
+			e.set(rb, "enabled", enabled)
+			e.set(rb, "days", days)
+		}}
+	simpleRows5["microsoft.synapse/workspaces/sqlpools"] = simpleRow{TF: "azurerm_synapse_sql_pool", Place: parentID,
+		ParentAttr: "synapse_workspace_id", Tags: true, Args: []arg{{TF: "sku_name", ARM: "$sku.name", Required: true},
+			{TF: "storage_account_type", ARM: "storageAccountType", Required: true}, {TF: "collation", ARM: "collation"},
+			{TF: "create_mode", ARM: "createMode"}},
+		Ignore: []string{"maxSizeBytes", "creationDate", "restorePointInTime", "status"}}
 	for k, v := range simpleRows5 {
 		simpleRows4[k] = v
 	}

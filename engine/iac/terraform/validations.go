@@ -18,6 +18,7 @@ var argPatterns = map[string]map[string]*regexp.Regexp{
 	"azurerm_role_assignment":                     {"name": uuidRE},
 	"azurerm_cosmosdb_sql_role_assignment":        {"name": uuidRE, "account_name": regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$`)},
 	"azurerm_synapse_private_link_hub":            {"name": regexp.MustCompile(`^[a-z0-9]{1,45}$`)},
+	"azurerm_synapse_sql_pool":                    {"name": regexp.MustCompile(`^[A-Za-z0-9_]{1,60}$`)},
 	"azurerm_iotcentral_application":              {"name": regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$`)},
 	"azurerm_kusto_database":                      {"cluster_name": regexp.MustCompile(`^[a-z][a-z0-9]{3,21}$`)},
 	"azurerm_kusto_cluster":                       {"name": regexp.MustCompile(`^[a-z][a-z0-9]{3,21}$`)},
