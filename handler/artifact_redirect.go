@@ -1,10 +1,12 @@
 package handler
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
 
+	"github.com/atg-go/atg/handler/apierr"
 	"github.com/atg-go/atg/handler/jobs"
 )
 
@@ -31,6 +33,35 @@ func (s *server) redirectArtifact(w http.ResponseWriter, r *http.Request, jobID,
 	}
 	w.Header().Set("Location", u)
 	w.Header().Set("X-Content-SHA256", a.SHA256)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusFound)
+	return true, nil
+}
+
+// backupLinker is a BackupStore that signs read URLs (BlobBackups).
+type backupLinker interface {
+	ReadURL(ctx context.Context, name string, ttl time.Duration) (string, Backup, error)
+}
+
+// redirectBackup is redirectArtifact for GET /admin/backups/{tenant}/{file}.
+func (s *server) redirectBackup(w http.ResponseWriter, r *http.Request, st BackupStore, name string) (bool, error) {
+	l, ok := st.(backupLinker)
+	if !ok || s.StreamArtifacts {
+		return false, nil
+	}
+	u, b, err := l.ReadURL(r.Context(), name, ArtifactURLTTL)
+	switch {
+	case errors.Is(err, jobs.ErrNoSignedURL):
+		return false, nil
+	case apierr.Is(err, apierr.NotFound):
+		return true, err
+	case err != nil:
+		return true, storageError("reading the backup", err)
+	}
+	w.Header().Set("Location", u)
+	if b.SHA256 != "" {
+		w.Header().Set("X-Content-SHA256", b.SHA256)
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusFound)
 	return true, nil

@@ -25,6 +25,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blockblob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
 
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/handler/apierr"
@@ -117,7 +118,10 @@ func sortBackups(bs []Backup) {
 // ---- Blob ----
 
 // BlobBackups is BackupStore on a blob container.
-type BlobBackups struct{ c *container.Client }
+type BlobBackups struct {
+	c   *container.Client
+	svc *service.Client // signs user delegation SAS URLs (ReadURL)
+}
 
 // OpenBlobBackups returns the backup store on container name, creating the container if it is
 // missing (the Bicep creates it in Azure; Azurite starts empty).
@@ -125,7 +129,7 @@ func OpenBlobBackups(ctx context.Context, client *azblob.Client, name string) (*
 	if _, err := client.CreateContainer(ctx, name, nil); err != nil && !bloberror.HasCode(err, bloberror.ContainerAlreadyExists) {
 		return nil, fmt.Errorf("creating container %s: %w", name, err)
 	}
-	return &BlobBackups{c: client.ServiceClient().NewContainerClient(name)}, nil
+	return &BlobBackups{c: client.ServiceClient().NewContainerClient(name), svc: client.ServiceClient()}, nil
 }
 
 // Metadata keys on backup blobs.
@@ -240,6 +244,26 @@ func (s *BlobBackups) Open(ctx context.Context, name string) (Backup, io.ReadClo
 	}
 	b, _ := backupFromBlob(name, resp.Metadata, resp.ContentLength)
 	return b, resp.Body, nil
+}
+
+// ReadURL returns a read-only URL of backup name valid for ttl (≤ 15 min) and its record:
+// downloads are redirected there (the Functions host buffers whole responses in memory).
+// jobs.ErrNoSignedURL when the storage cannot sign.
+func (s *BlobBackups) ReadURL(ctx context.Context, name string, ttl time.Duration) (string, Backup, error) {
+	if _, _, ok := ParseBackupName(name); !ok {
+		return "", Backup{}, apierr.Errorf(apierr.NotFound, "backup %s not found", name)
+	}
+	bc := s.c.NewBlobClient(name)
+	props, err := bc.GetProperties(ctx, nil)
+	if err != nil {
+		if bloberror.HasCode(err, bloberror.BlobNotFound) || isHTTPStatus(err, http.StatusNotFound) {
+			return "", Backup{}, apierr.Errorf(apierr.NotFound, "backup %s not found", name)
+		}
+		return "", Backup{}, fmt.Errorf("reading backup %s: %w", name, err)
+	}
+	b, _ := backupFromBlob(name, props.Metadata, props.ContentLength)
+	u, err := jobs.SignBlobReadURL(ctx, bc, s.svc, ttl)
+	return u, b, err
 }
 
 // Delete implements BackupStore.

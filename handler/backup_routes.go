@@ -101,6 +101,9 @@ func (s *server) getBackup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	name := backupDir(tenant) + "/" + v["file"]
+	if done, err := s.redirectBackup(w, r, st, name); done || err != nil {
+		return err
+	}
 	b, rc, err := st.Open(r.Context(), name)
 	if err != nil {
 		if apierr.Is(err, apierr.NotFound) {

@@ -714,9 +714,24 @@ func TestBackupServiceOnAzurite(t *testing.T) {
 	if err != nil || props.ContentType == nil || *props.ContentType != "application/gzip" {
 		t.Fatalf("blob properties: %v %+v", err, props)
 	}
-	code, gz := c("GET", "/api/v1/admin/backups/"+list.Backups[0].Name)
-	if code != 200 || int64(len(gz)) != list.Backups[0].Size {
-		t.Fatalf("download: %d, %d bytes", code, len(gz))
+	// The download redirects to a read-only SAS URL of the blob (the host buffers responses).
+	req = httptest.NewRequest("GET", "/api/v1/admin/backups/"+list.Backups[0].Name, nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	rec = httptest.NewRecorder()
+	app.API.ServeHTTP(rec, req)
+	loc := rec.Header().Get("Location")
+	if rec.Code != http.StatusFound || !strings.Contains(loc, "sig=") || !strings.Contains(loc, "sp=r") || rec.Header().Get("X-Content-SHA256") != list.Backups[0].SHA256 {
+		t.Fatalf("download: %d %v", rec.Code, rec.Header())
+	}
+	resp, err := http.Get(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	sum := sha256.Sum256(gz)
+	if resp.StatusCode != 200 || int64(len(gz)) != list.Backups[0].Size || hex.EncodeToString(sum[:]) != list.Backups[0].SHA256 {
+		t.Fatalf("download through the SAS URL: %d, %d bytes", resp.StatusCode, len(gz))
 	}
 
 	// Wipe and restore from the blob.

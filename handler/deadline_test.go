@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/sim"
 )
 
 // slowRunner blocks until its context ends while slow is set, and succeeds otherwise.
@@ -113,4 +114,65 @@ func TestInvocationDeadline(t *testing.T) {
 	if !errors.Is(&DeadlineError{Limit: time.Second}, ErrInvocationDeadline) {
 		t.Error("DeadlineError does not match ErrInvocationDeadline")
 	}
+}
+
+// TestHandlerInvocationDeadline runs the built `atg handler` with a 3 s invocation deadline
+// and ARM behind a loopback proxy that hangs: the subscription shard's invocation ends at its
+// deadline with the reason (500, the job keeps running), the concurrent Entra shard (MS Graph,
+// not behind the proxy) completes, the process stays up, and once ARM answers again the
+// redelivered shard resumes and the scan succeeds.
+func TestHandlerInvocationDeadline(t *testing.T) {
+	e := newServiceEnv(t, sim.Options{Resources: 30, Subscriptions: 1, Seed: 31, Throttle: "fast"})
+	armAddr := freePort(t)
+	arm := startProxy(t, armAddr, strings.TrimPrefix(strings.TrimPrefix(e.srv.ARMEndpoint, "http://"), "https://"))
+	p := startHandler(t, e, "ATG_INVOCATION_TIMEOUT=3s", "ATG_ARM_ENDPOINT=http://"+armAddr)
+	p.waitReady(t)
+	c := client{base: p.base, key: e.key}
+	id := c.submitScan(t, e.tenant)
+	hp := newHostPlayer(t, p.base, e.conn, e.prefix)
+	hp.retryAfter = time.Second
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	// the start message plans the shards while ARM answers
+	hp.runUntil(ctx, time.Minute, func() bool {
+		for _, r := range hp.snapshot() {
+			if r.Function == FunctionJobsWorker && r.Status == http.StatusOK {
+				return true
+			}
+		}
+		return false
+	})
+	arm.Pause()
+	hp.runUntil(ctx, time.Minute, func() bool {
+		var deadlined, entraDone bool
+		for _, r := range hp.snapshot() {
+			deadlined = deadlined || (r.Status == http.StatusInternalServerError && strings.Contains(strings.Join(r.Logs, " "), "deadline"))
+			entraDone = entraDone || (r.Function == FunctionShardsWorker && r.Message.Shard == "entra" && r.Status == http.StatusOK)
+		}
+		return deadlined && entraDone
+	})
+	az, err := jobs.OpenAzureConnectionString(ctx, e.conn, jobs.Names{Prefix: e.prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := az.Backend.Jobs.Find(ctx, id)
+	if err != nil || j.Status != jobs.Running || j.LastError == nil || j.LastError.Code != "deadline_exceeded" {
+		t.Fatalf("job after the deadline: %v %s %+v", err, j.Status, j.LastError)
+	}
+	if p.cmd.ProcessState != nil {
+		t.Fatal("the handler process exited")
+	}
+	p.waitReady(t) // still up and answering
+	arm.Resume()
+	var jv JobView
+	hp.runUntil(ctx, 2*time.Minute, func() bool {
+		_, _, b := c.do(t, "GET", "/api/v1/jobs/"+id, "")
+		_ = json.Unmarshal(b, &jv)
+		return jv.Status.Terminal()
+	})
+	if jv.Status != jobs.Succeeded {
+		t.Fatalf("after ARM came back: %s %+v", jv.Status, jv.Error)
+	}
+	c.checkScan(t, id, e.truth())
+	t.Logf("scan succeeded, attempts %d, %d invocations", jv.Attempts, len(hp.snapshot()))
 }

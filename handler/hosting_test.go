@@ -106,7 +106,7 @@ func TestHostingFilesMatchCode(t *testing.T) {
 		readJSON(t, fj, &def)
 		if fn == FunctionBackupTimer {
 			if len(def.Bindings) != 1 || def.Bindings[0].Type != "timerTrigger" || def.Bindings[0].Name != TimerBinding ||
-				len(strings.Fields(def.Bindings[0].Schedule)) != 6 {
+				def.Bindings[0].Schedule != BackupTimerSchedule {
 				t.Errorf("functions/%s: %+v, want one timerTrigger %q with a six-field schedule", fn, def.Bindings, TimerBinding)
 			}
 			continue

@@ -32,6 +32,31 @@ type tcpProxy struct {
 	mu     sync.Mutex
 	conns  []net.Conn
 	closed bool
+	held   chan struct{} // non-nil while paused: new connections wait for it to close
+}
+
+// Pause cuts every forwarded connection and holds new ones (accepted, never answered) until
+// Resume: a dependency that hangs.
+func (p *tcpProxy) Pause() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.held == nil {
+		p.held = make(chan struct{})
+	}
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// Resume forwards again, held connections included.
+func (p *tcpProxy) Resume() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.held != nil {
+		close(p.held)
+		p.held = nil
+	}
 }
 
 // startProxy listens on addr (a port reserved earlier with freePort) and forwards to target.
@@ -63,6 +88,15 @@ func startProxy(t *testing.T, addr, target string) *tcpProxy {
 }
 
 func (p *tcpProxy) pipe(c net.Conn, target string) {
+	p.mu.Lock()
+	held := p.held
+	if held != nil {
+		p.conns = append(p.conns, c) // closed by Close; kept open, unanswered, until Resume
+	}
+	p.mu.Unlock()
+	if held != nil {
+		<-held
+	}
 	u, err := net.DialTimeout("tcp", target, 5*time.Second)
 	if err != nil {
 		c.Close()
@@ -89,6 +123,10 @@ func (p *tcpProxy) Close() {
 		return
 	}
 	p.closed = true
+	if p.held != nil {
+		close(p.held)
+		p.held = nil
+	}
 	p.ln.Close()
 	for _, c := range p.conns {
 		c.Close()

@@ -109,7 +109,12 @@ func (g *Gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	case strings.HasPrefix(r.URL.Path, "/api/"):
 		if !g.wait(r.Context(), g.APIWait) {
-			apierr.Write(w, g.Logger, r.Header.Get("X-Request-Id"), &apierr.Error{Code: apierr.Unavailable,
+			rid := r.Header.Get("X-Request-Id")
+			if !requestIDRE.MatchString(rid) {
+				rid = newRequestID()
+			}
+			w.Header().Set("X-Request-Id", rid)
+			apierr.Write(w, g.Logger, rid, &apierr.Error{Code: apierr.Unavailable,
 				Message: "the service is starting", RetryAfter: 5 * time.Second, Err: errors.New("storage not open yet")})
 			return
 		}

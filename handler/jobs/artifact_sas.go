@@ -43,7 +43,6 @@ func (s *BlobArtifacts) ReadURL(ctx context.Context, jobID, name string, ttl tim
 	if err := ValidArtifactName(name); err != nil {
 		return "", Artifact{}, err
 	}
-	ttl = min(ttl, MaxArtifactURLTTL)
 	bc := s.c.NewBlobClient(jobID + "/" + name)
 	props, err := bc.GetProperties(ctx, nil)
 	if err != nil {
@@ -56,25 +55,34 @@ func (s *BlobArtifacts) ReadURL(ctx context.Context, jobID, name string, ttl tim
 	if props.ContentLength != nil {
 		a.Size = *props.ContentLength
 	}
+	u, err := SignBlobReadURL(ctx, bc, s.svc, ttl)
+	return u, a, err
+}
+
+// SignBlobReadURL returns a read-only URL of bc valid for ttl (at most MaxArtifactURLTTL):
+// an account-key SAS when bc has a shared key, else a user delegation SAS through svc (nil:
+// ErrNoSignedURL).
+func SignBlobReadURL(ctx context.Context, bc *blob.Client, svc *service.Client, ttl time.Duration) (string, error) {
+	ttl = min(ttl, MaxArtifactURLTTL)
 	now := time.Now().UTC()
 	start, expiry := now.Add(-5*time.Minute), now.Add(ttl) // start: tolerate clock skew
 	perms := sas.BlobPermissions{Read: true}
 	u, err := bc.GetSASURL(perms, expiry, &blob.GetSASURLOptions{StartTime: &start})
 	if err == nil {
-		return u, a, nil
+		return u, nil
 	}
-	if s.svc == nil {
-		return "", a, ErrNoSignedURL
+	if svc == nil {
+		return "", ErrNoSignedURL
 	}
 	// No shared key: a user delegation SAS, signed with a key the identity obtains.
-	udc, err := s.svc.GetUserDelegationCredential(ctx, service.KeyInfo{
+	udc, err := svc.GetUserDelegationCredential(ctx, service.KeyInfo{
 		Start: to.Ptr(start.Format(sas.TimeFormat)), Expiry: to.Ptr(expiry.Format(sas.TimeFormat))}, nil)
 	if err != nil {
-		return "", a, fmt.Errorf("%w: user delegation key: %w", ErrNoSignedURL, err)
+		return "", fmt.Errorf("%w: user delegation key: %w", ErrNoSignedURL, err)
 	}
 	parts, err := blob.ParseURL(bc.URL())
 	if err != nil {
-		return "", a, fmt.Errorf("%w: %w", ErrNoSignedURL, err)
+		return "", fmt.Errorf("%w: %w", ErrNoSignedURL, err)
 	}
 	v := sas.BlobSignatureValues{StartTime: start, ExpiryTime: expiry, Permissions: perms.String(),
 		ContainerName: parts.ContainerName, BlobName: parts.BlobName}
@@ -83,7 +91,7 @@ func (s *BlobArtifacts) ReadURL(ctx context.Context, jobID, name string, ttl tim
 	}
 	qp, err := v.SignWithUserDelegation(udc)
 	if err != nil {
-		return "", a, fmt.Errorf("%w: %w", ErrNoSignedURL, err)
+		return "", fmt.Errorf("%w: %w", ErrNoSignedURL, err)
 	}
-	return bc.URL() + "?" + qp.Encode(), a, nil
+	return bc.URL() + "?" + qp.Encode(), nil
 }
