@@ -23,26 +23,33 @@ type ID struct {
 	Names         []string
 }
 
-// Parse parses an ARM id. It reports false for strings that are not ARM ids.
+// Parse parses an ARM id. It reports false for strings that are not ARM ids. Like the graph's
+// level-based parser (engine/rules.ParseID, which must agree: FuzzParsersAgree) it tolerates
+// Microsoft's quirks: surrounding spaces, trailing slashes and the doubled
+// "providers/providers" segment some ids carry. Raw is the id without those spaces and slashes.
 func Parse(s string) (ID, bool) {
-	if len(s) < 15 || s[0] != '/' || !strings.EqualFold(s[:15], "/subscriptions/") {
-		if strings.HasPrefix(strings.ToLower(s), "/providers/") {
-			return parseProviders(s, ID{Raw: s}, strings.Split(strings.Trim(s, "/"), "/"))
-		}
+	s = strings.TrimSpace(s)
+	for strings.HasSuffix(s, "/") {
+		s = s[:len(s)-1]
+	}
+	if len(s) < 2 || s[0] != '/' {
 		return ID{}, false
 	}
-	segs := strings.Split(strings.TrimSuffix(s[1:], "/"), "/")
+	segs := strings.Split(s[1:], "/")
 	for _, seg := range segs {
 		if seg == "" {
 			return ID{}, false
 		}
 	}
 	id := ID{Raw: s}
-	if len(segs) < 2 {
+	if strings.EqualFold(segs[0], "providers") {
+		return parseProviders(id, nil, segs)
+	}
+	if !strings.EqualFold(segs[0], "subscriptions") || len(segs) < 2 {
 		return ID{}, false
 	}
 	id.Subscription = segs[1]
-	rest := segs[2:]
+	head, rest := segs[:2], segs[2:]
 	if len(rest) == 0 {
 		id.Namespace, id.Types, id.Names = "Microsoft.Resources", []string{"subscriptions"}, []string{segs[1]}
 		return id, true
@@ -52,40 +59,60 @@ func Parse(s string) (ID, bool) {
 			return ID{}, false
 		}
 		id.ResourceGroup = rest[1]
-		rest = rest[2:]
+		head, rest = segs[:4], rest[2:]
 		if len(rest) == 0 {
 			id.Namespace, id.Types, id.Names = "Microsoft.Resources", []string{"resourceGroups"}, []string{id.ResourceGroup}
 			return id, true
 		}
 	}
-	return parseProviders(s, id, rest)
+	return parseProviders(id, head, rest)
 }
 
-func parseProviders(raw string, id ID, rest []string) (ID, bool) {
-	if len(rest) < 4 || !strings.EqualFold(rest[0], "providers") {
-		return ID{}, false
-	}
-	// the last /providers/ segment that follows complete type/name pairs starts an extension resource
-	last := 0
-	for i := 4; i+4 <= len(rest); i += 2 {
-		if strings.EqualFold(rest[i], "providers") && (len(rest)-i)%2 == 0 {
-			last = i
+// parseProviders parses the provider blocks of an id: rest starts with "providers"; head holds
+// the segments before it (subscription, resource group). Each block is
+// providers/{ns}/{type}/{name}[/{type}/{name}…]; the last block is the resource itself and
+// the ones before it, with head, its scope (an extension resource).
+func parseProviders(id ID, head, rest []string) (ID, bool) {
+	var blocks [][]string // each: ns, t1, n1, t2, n2…
+	for i := 0; i < len(rest); {
+		if !strings.EqualFold(rest[i], "providers") {
+			return ID{}, false
 		}
+		for i < len(rest) && strings.EqualFold(rest[i], "providers") { // "providers/providers"
+			i++
+		}
+		if i >= len(rest) {
+			return ID{}, false
+		}
+		b := []string{rest[i]}
+		i++
+		for i < len(rest) && !strings.EqualFold(rest[i], "providers") {
+			if i+1 >= len(rest) {
+				return ID{}, false // a type without a name
+			}
+			b = append(b, rest[i], rest[i+1])
+			i += 2
+		}
+		if len(b) == 1 {
+			return ID{}, false // a namespace without a type
+		}
+		blocks = append(blocks, b)
 	}
-	if last > 0 {
-		trimmed := strings.TrimSuffix(raw, "/")
-		tail := "/" + strings.Join(rest[last:], "/")
-		id.Scope = trimmed[:len(trimmed)-len(tail)]
-		rest = rest[last:]
-	}
-	id.Namespace = rest[1]
-	pairs := rest[2:]
-	if len(pairs)%2 != 0 || len(pairs) == 0 {
+	if len(blocks) == 0 {
 		return ID{}, false
 	}
-	for i := 0; i < len(pairs); i += 2 {
-		id.Types = append(id.Types, pairs[i])
-		id.Names = append(id.Names, pairs[i+1])
+	last := blocks[len(blocks)-1]
+	if len(blocks) > 1 {
+		scope := append([]string{}, head...)
+		for _, b := range blocks[:len(blocks)-1] {
+			scope = append(append(scope, "providers"), b...)
+		}
+		id.Scope = "/" + strings.Join(scope, "/")
+	}
+	id.Namespace = last[0]
+	for i := 1; i < len(last); i += 2 {
+		id.Types = append(id.Types, last[i])
+		id.Names = append(id.Names, last[i+1])
 	}
 	return id, true
 }
