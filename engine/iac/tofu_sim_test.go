@@ -34,7 +34,10 @@ func TestTofuValidateSimulatedTenant(t *testing.T) {
 	testenv.Integration(t)
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	_, srv := simtest.Start(t, sim.Options{Resources: 2000, Subscriptions: 4, Seed: 7, Throttle: "off", Logger: quiet})
+	// with governance (policy assignments, exemptions, definitions, locks) and the richer
+	// children (web app slots, DNS record sets, federated credentials, Cosmos databases)
+	_, srv := simtest.Start(t, sim.Options{Resources: 2000, Subscriptions: 4, Seed: 7, Throttle: "off", Logger: quiet,
+		Governance: true, RichChildren: true})
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "graph.db"), boltstore.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
@@ -87,6 +90,14 @@ func TestTofuValidateSimulatedTenant(t *testing.T) {
 		"azurerm_network_interface_backend_address_pool_association", "azurerm_application_gateway", "azurerm_cosmosdb_account",
 		"azurerm_container_app_environment", "azurerm_container_app", "azurerm_kubernetes_cluster"} {
 		if !bytes.Contains(main, []byte(`resource "`+typ+`" `)) {
+			t.Errorf("main.tf has no %s", typ)
+		}
+	}
+	// governance objects and the richer children are generated too (typed, or azapi by type)
+	for typ, typed := range map[string]string{"Microsoft.Authorization/policyAssignments": "policy_assignment",
+		"Microsoft.Authorization/locks": "azurerm_management_lock", "Microsoft.Authorization/policyDefinitions": "azurerm_policy_definition",
+		"Microsoft.Web/sites/slots": "web_app_slot"} {
+		if !bytes.Contains(main, []byte(`"`+typ+`@`)) && !bytes.Contains(main, []byte(typed)) {
 			t.Errorf("main.tf has no %s", typ)
 		}
 	}
