@@ -30,10 +30,11 @@ const (
 	// BackupTimerOwner owns the timer's jobs. ':' cannot appear in a key name (it separates
 	// the fields of an ATG_API_KEYS entry), so no user key can own these jobs.
 	BackupTimerOwner = "system:backup-timer"
-	// BackupTimerSchedule is backup_timer's schedule: hourly from 02:30 to 23:30 UTC. The first
-	// tick of the day creates the day's job (the daily claim); the later ones find it and add
-	// nothing, or catch up when an earlier tick failed (the host never retries a timer run).
-	BackupTimerSchedule = "0 30 2-23 * * *"
+	// BackupTimerSchedule is backup_timer's schedule: every hour at :15 UTC. Each tick creates
+	// that hour's job (the hourly claim); a repeated or late tick in the same hour adds nothing,
+	// and a job whose message was lost is queued again by a later tick (the host never retries
+	// a timer run). The recovery point this gives is one hour (docs/operations.md).
+	BackupTimerSchedule = "0 15 * * * *"
 )
 
 // TimerInfo is the timer binding's value.

@@ -22,7 +22,8 @@ func (e *Env) adminArgs() []string {
 }
 
 // health answers GET /health once the graph store has opened (the service opens it in the
-// background; until then health is 503 with checks.graph "connecting").
+// background, retrying with backoff; until it is open health is 503 with checks.graph
+// "connecting" or "unavailable").
 func health(t *testing.T, e *Env) map[string]any {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -38,7 +39,7 @@ func health(t *testing.T, e *Env) map[string]any {
 		if derr == nil && resp.StatusCode == 200 {
 			return h
 		}
-		if derr != nil || checks["graph"] != "connecting" || time.Now().After(deadline) {
+		if g := checks["graph"]; derr != nil || (g != "connecting" && g != "unavailable") || time.Now().After(deadline) {
 			t.Fatalf("health: %d %v %v", resp.StatusCode, derr, h)
 		}
 		time.Sleep(50 * time.Millisecond)
