@@ -17,23 +17,20 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"go/format"
-	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/atg-go/atg/tools/internal/gitblob"
 )
 
 // swaggerRE matches swagger files of an api-version folder.
@@ -147,17 +144,17 @@ func collectionOf(p string, singleton bool) (parent, child string, ok bool) {
 }
 
 func run(ctx context.Context, specs, rev, repo, out string) error {
-	g, err := openGit(ctx, specs)
+	g, err := gitblob.Open(ctx, specs)
 	if err != nil {
 		return err
 	}
-	defer g.close()
-	commit, err := g.output(ctx, "rev-parse", rev+"^{commit}")
+	defer g.Close()
+	commit, err := g.Output(ctx, "rev-parse", rev+"^{commit}")
 	if err != nil {
 		return err
 	}
 	commit = strings.TrimSpace(commit)
-	list, err := g.output(ctx, "ls-tree", "-r", "--name-only", commit, "specification")
+	list, err := g.Output(ctx, "ls-tree", "-r", "--name-only", commit, "specification")
 	if err != nil {
 		return err
 	}
@@ -184,7 +181,7 @@ func run(ctx context.Context, specs, rev, repo, out string) error {
 		for p := range paths {
 			lowerPaths[strings.ToLower(paramRE.ReplaceAllString(p, "{}"))] = p
 		}
-		for _, p := range sortedKeys(paths) {
+		for _, p := range gitblob.SortedKeys(paths) {
 			ops, _ := paths[p].(map[string]any)
 			get, ok := ops["get"].(map[string]any)
 			if !ok {
@@ -252,7 +249,7 @@ func write(out, repo, commit string, best map[string]*collection) error {
 	buf.WriteString("// specifications (resource-group scope), newest stable api-version first.\n")
 	buf.WriteString("var Generated = []Collection{\n")
 	n, inline, singletons := 0, 0, 0
-	for _, k := range sortedKeys(best) {
+	for _, k := range gitblob.SortedKeys(best) {
 		c := best[k]
 		typ := c.parent + "/" + c.segment
 		if c.singleton {
@@ -290,7 +287,7 @@ func write(out, repo, commit string, best map[string]*collection) error {
 
 // resolver loads swagger documents from git and follows $refs between them.
 type resolver struct {
-	g      *git
+	g      *gitblob.Repo
 	commit string
 	docs   map[string]map[string]any
 }
@@ -300,7 +297,7 @@ func (r *resolver) doc(file string) map[string]any {
 		return d
 	}
 	var d map[string]any
-	if raw, err := r.g.blob(r.commit + ":" + file); err == nil {
+	if raw, err := r.g.Blob(r.commit + ":" + file); err == nil {
 		if json.Unmarshal(raw, &d) != nil {
 			d = nil
 		}
@@ -402,78 +399,4 @@ func (r *resolver) requiredQuery(file string, op, pathItem map[string]any) []str
 	}
 	sort.Strings(out)
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// git reads blobs through one `git cat-file --batch` process.
-type git struct {
-	dir string
-	cmd *exec.Cmd
-	in  io.WriteCloser
-	out *bufio.Reader
-}
-
-func openGit(ctx context.Context, dir string) (*git, error) {
-	if fi, err := os.Stat(filepath.Join(dir, ".git")); err == nil && fi.IsDir() {
-		dir = filepath.Join(dir, ".git")
-	}
-	cmd := exec.CommandContext(ctx, "git", "--git-dir", dir, "cat-file", "--batch")
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, fmt.Errorf("git cat-file: %w", err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, fmt.Errorf("git cat-file: %w", err)
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start git cat-file: %w", err)
-	}
-	return &git{dir: dir, cmd: cmd, in: in, out: bufio.NewReaderSize(stdout, 1<<20)}, nil
-}
-
-func (g *git) close() {
-	_ = g.in.Close()
-	_ = g.cmd.Wait()
-}
-
-func (g *git) output(ctx context.Context, args ...string) (string, error) {
-	b, err := exec.CommandContext(ctx, "git", append([]string{"--git-dir", g.dir}, args...)...).Output()
-	if err != nil {
-		return "", fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
-	}
-	return string(b), nil
-}
-
-func (g *git) blob(obj string) ([]byte, error) {
-	if _, err := fmt.Fprintln(g.in, obj); err != nil {
-		return nil, fmt.Errorf("git cat-file: %w", err)
-	}
-	hdr, err := g.out.ReadString('\n')
-	if err != nil {
-		return nil, fmt.Errorf("git cat-file: %w", err)
-	}
-	f := strings.Fields(hdr)
-	if len(f) != 3 {
-		return nil, errors.New("git cat-file: " + strings.TrimSpace(hdr))
-	}
-	var n int
-	if _, err := fmt.Sscan(f[2], &n); err != nil {
-		return nil, fmt.Errorf("git cat-file size: %w", err)
-	}
-	buf := make([]byte, n+1)
-	if _, err := io.ReadFull(g.out, buf); err != nil {
-		return nil, fmt.Errorf("git cat-file: %w", err)
-	}
-	buf = buf[:n]
-	// swagger files may start with a UTF-8 byte order mark
-	return bytes.TrimPrefix(buf, []byte("\xef\xbb\xbf")), nil
 }

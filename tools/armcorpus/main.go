@@ -15,17 +15,13 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -33,6 +29,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/armid"
+	"github.com/atg-go/atg/tools/internal/gitblob"
 )
 
 const maxBytes = 64 << 10
@@ -75,17 +72,17 @@ func main() {
 }
 
 func run(ctx context.Context, specs, rev, repo, out string) error {
-	g, err := openGit(ctx, specs)
+	g, err := gitblob.Open(ctx, specs)
 	if err != nil {
 		return err
 	}
-	defer g.close()
-	commit, err := g.output(ctx, "rev-parse", rev+"^{commit}")
+	defer g.Close()
+	commit, err := g.Output(ctx, "rev-parse", rev+"^{commit}")
 	if err != nil {
 		return err
 	}
 	commit = strings.TrimSpace(commit)
-	list, err := g.output(ctx, "ls-tree", "-r", "--name-only", commit, "specification")
+	list, err := g.Output(ctx, "ls-tree", "-r", "--name-only", commit, "specification")
 	if err != nil {
 		return err
 	}
@@ -103,7 +100,7 @@ func run(ctx context.Context, specs, rev, repo, out string) error {
 	for _, sw := range swaggers {
 		m := swaggerRE.FindStringSubmatch(sw)
 		preview, version := m[2] == "preview", m[3]
-		raw, err := g.blob(commit + ":" + sw)
+		raw, err := g.Blob(commit + ":" + sw)
 		if err != nil {
 			return err
 		}
@@ -113,7 +110,7 @@ func run(ctx context.Context, specs, rev, repo, out string) error {
 		if json.Unmarshal(raw, &doc) != nil {
 			continue
 		}
-		for _, p := range sortedKeys(doc.Paths) {
+		for _, p := range gitblob.SortedKeys(doc.Paths) {
 			typ, ok := pathType(p)
 			if !ok {
 				continue
@@ -130,7 +127,7 @@ func run(ctx context.Context, specs, rev, repo, out string) error {
 			if json.Unmarshal(get, &op) != nil {
 				continue
 			}
-			for _, name := range sortedKeys(op.Examples) {
+			for _, name := range gitblob.SortedKeys(op.Examples) {
 				ex := path.Clean(path.Join(path.Dir(sw), op.Examples[name].Ref))
 				if !files[ex] {
 					continue
@@ -157,7 +154,7 @@ func run(ctx context.Context, specs, rev, repo, out string) error {
 	}
 	var man []entry
 	used := map[string]bool{}
-	for _, lt := range sortedKeys(best) {
+	for _, lt := range gitblob.SortedKeys(best) {
 		c := best[lt]
 		file := strings.ReplaceAll(c.typ, "/", "__") + ".json"
 		if used[strings.ToLower(file)] {
@@ -218,8 +215,8 @@ func pathType(p string) (string, bool) {
 
 var paramRE = regexp.MustCompile(`\{([^}]+)\}`)
 
-func consider(g *git, commit, ex, tmpl, typ, version string, preview bool) *candidate {
-	raw, err := g.blob(commit + ":" + ex)
+func consider(g *gitblob.Repo, commit, ex, tmpl, typ, version string, preview bool) *candidate {
+	raw, err := g.Blob(commit + ":" + ex)
 	if err != nil {
 		return nil
 	}
@@ -306,78 +303,4 @@ func consider(g *git, commit, ex, tmpl, typ, version string, preview bool) *cand
 	}
 	return &candidate{typ: typ, version: version, examplePath: ex, preview: preview, body: buf.Bytes(),
 		notes: strings.Join(notes, "; "), score: score}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// git reads blobs through one `git cat-file --batch` process.
-type git struct {
-	dir string
-	cmd *exec.Cmd
-	in  io.WriteCloser
-	out *bufio.Reader
-}
-
-func openGit(ctx context.Context, dir string) (*git, error) {
-	if fi, err := os.Stat(filepath.Join(dir, ".git")); err == nil && fi.IsDir() {
-		dir = filepath.Join(dir, ".git")
-	}
-	cmd := exec.CommandContext(ctx, "git", "--git-dir", dir, "cat-file", "--batch")
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, fmt.Errorf("git cat-file: %w", err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, fmt.Errorf("git cat-file: %w", err)
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start git cat-file: %w", err)
-	}
-	return &git{dir: dir, cmd: cmd, in: in, out: bufio.NewReaderSize(stdout, 1<<20)}, nil
-}
-
-func (g *git) close() {
-	_ = g.in.Close()
-	_ = g.cmd.Wait()
-}
-
-func (g *git) output(ctx context.Context, args ...string) (string, error) {
-	b, err := exec.CommandContext(ctx, "git", append([]string{"--git-dir", g.dir}, args...)...).Output()
-	if err != nil {
-		return "", fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
-	}
-	return string(b), nil
-}
-
-func (g *git) blob(obj string) ([]byte, error) {
-	if _, err := fmt.Fprintln(g.in, obj); err != nil {
-		return nil, fmt.Errorf("git cat-file: %w", err)
-	}
-	hdr, err := g.out.ReadString('\n')
-	if err != nil {
-		return nil, fmt.Errorf("git cat-file: %w", err)
-	}
-	f := strings.Fields(hdr)
-	if len(f) != 3 {
-		return nil, errors.New("git cat-file: " + strings.TrimSpace(hdr))
-	}
-	var n int
-	if _, err := fmt.Sscan(f[2], &n); err != nil {
-		return nil, fmt.Errorf("git cat-file size: %w", err)
-	}
-	buf := make([]byte, n+1)
-	if _, err := io.ReadFull(g.out, buf); err != nil {
-		return nil, fmt.Errorf("git cat-file: %w", err)
-	}
-	buf = buf[:n]
-	// swagger and example files may start with a UTF-8 byte order mark
-	return bytes.TrimPrefix(buf, []byte("\xef\xbb\xbf")), nil
 }
