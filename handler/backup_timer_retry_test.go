@@ -70,7 +70,7 @@ func TestBackupTimerRetriesEnqueue(t *testing.T) {
 // is queued again by the day's next tick, not skipped as "already exists".
 func TestBackupTimerRequeuesLostMessage(t *testing.T) {
 	f, _, _, _ := backupFixture(t)
-	now := time.Now().UTC()
+	now := time.Date(2027, 3, 14, 10, 0, 30, 0, time.UTC) // early in an hour: +16 min stays in it (the claim is per UTC hour)
 	j, created, err := QueueDailyBackup(t.Context(), f.b, now)
 	if err != nil || !created {
 		t.Fatal(created, err)
