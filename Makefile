@@ -72,11 +72,11 @@ arm-corpus:
 restore-drill: azurite-up
 	./infra/scripts/neo4j-restore-drill.sh
 
-# Regenerate the ARM child-collection tree (engine/discover/childtree/generated.go) from a local
+# Regenerate the ARM child-collection tree (engine/discover/childtree/generated.tsv) from a local
 # azure-rest-api-specs clone (SPECS=<dir>; REPO names it in the output).
 arm-children:
 	@test -n "$(SPECS)" || { echo "usage: make arm-children SPECS=/path/to/azure-rest-api-specs [REPO=owner/name]"; exit 2; }
-	go run ./tools/armchildren -specs "$(SPECS)" -repo "$(or $(REPO),Azure/azure-rest-api-specs)" -out engine/discover/childtree/generated.go
+	go run ./tools/armchildren -specs "$(SPECS)" -repo "$(or $(REPO),Azure/azure-rest-api-specs)" -out engine/discover/childtree/generated.tsv
 
 # Scan the ARM corpus loaded into the simulator and print, per type, how many resources whose
 # parents are present were discovered (a node, or inline in the parent).
