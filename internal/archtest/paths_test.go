@@ -41,9 +41,6 @@ func TestNoPathsOutsideRepo(t *testing.T) {
 		}
 		checked++
 		for i, line := range strings.Split(string(b), "\n") {
-			if strings.Contains(line, "archtest:allow-outside") {
-				continue // a check that the outside is NOT there (e.g. .ci/run)
-			}
 			for _, re := range outsideRepo {
 				if re.MatchString(line) {
 					t.Errorf("%s:%d refers outside the repository (%s): %s", f, i+1, re, strings.TrimSpace(line))
