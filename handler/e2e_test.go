@@ -399,16 +399,7 @@ func TestServePoisonAfterFiveAttempts(t *testing.T) {
 		t.Fatal(err)
 	}
 	app.Deps.Executors.RegisterRunner(jobs.TypeGenerateIaC, &alwaysFail{})
-	api := httptest.NewServer(NewRouter(app.Deps))
-	defer api.Close()
-	p := app.Poller(2, 5*time.Second)
-	p.RetryDelay = time.Millisecond
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); _ = p.Run(ctx) }()
-	defer func() { cancel(); wg.Wait() }()
-
-	c := client{base: api.URL, key: e.key}
+	c := e.runService(t, ctx, app, NewRouter(app.Deps), 2, 5*time.Second, time.Millisecond)
 	code, _, b := c.do(t, "POST", "/api/v1/generate-iac", `{"tenant_id":"`+e.tenant+`","format":"terraform"}`)
 	if code != 202 {
 		t.Fatalf("submit: %d %s", code, b)
@@ -576,15 +567,7 @@ func TestServeCreateTenant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := httptest.NewServer(app.API)
-	defer api.Close()
-	p := app.Poller(3, 10*time.Second)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); _ = p.Run(ctx) }()
-	defer func() { cancel(); wg.Wait() }()
-
-	c := client{base: api.URL, key: e.key}
+	c := e.runService(t, ctx, app, app.API, 3, 10*time.Second, 0)
 	if j, _ := c.wait(t, c.submitScan(t, e.tenant), 60*time.Second, nil); j.Status != jobs.Succeeded {
 		t.Fatalf("scan: %s %+v", j.Status, j.Error)
 	}
@@ -627,4 +610,21 @@ func TestServeCreateTenant(t *testing.T) {
 		t.Fatal("nothing was deployed into the target tenant")
 	}
 	t.Logf("target tenant now has %d resources (source %d)", dstResources, e.truth().Resources)
+}
+
+// runService serves h over HTTP and runs app's poller (workers, visibility timeout; a non-zero
+// retryDelay shortens the redelivery wait) until the test ends, and returns a client of e's key.
+func (e *serviceEnv) runService(t *testing.T, ctx context.Context, app *App, h http.Handler, workers int, visibility, retryDelay time.Duration) client {
+	t.Helper()
+	ctx, cancel := context.WithCancel(ctx)
+	api := httptest.NewServer(h)
+	p := app.Poller(workers, visibility)
+	if retryDelay > 0 {
+		p.RetryDelay = retryDelay
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = p.Run(ctx) }()
+	t.Cleanup(func() { cancel(); wg.Wait(); api.Close() })
+	return client{base: api.URL, key: e.key}
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -51,14 +50,7 @@ func TestServeSecretsCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := httptest.NewServer(app.API)
-	defer api.Close()
-	p := app.Poller(2, 10*time.Second)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); _ = p.Run(ctx) }()
-	defer func() { cancel(); wg.Wait() }()
-	c := client{base: api.URL, key: e.key}
+	c := e.runService(t, ctx, app, app.API, 2, 10*time.Second, 0)
 
 	var seen bytes.Buffer
 	for _, format := range []string{"terraform", "bicep", "arm"} {

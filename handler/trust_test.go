@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -233,15 +232,7 @@ func TestServePanicFailsOneJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	app.Deps.Executors.RegisterRunner(jobs.TypeGenerateIaC, &panicky{})
-	api := httptest.NewServer(NewRouter(app.Deps))
-	defer api.Close()
-	p := app.Poller(1, 5*time.Second)
-	p.RetryDelay = time.Millisecond
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); _ = p.Run(ctx) }()
-	defer func() { cancel(); wg.Wait() }()
-	c := client{base: api.URL, key: e.key}
+	c := e.runService(t, ctx, app, NewRouter(app.Deps), 1, 5*time.Second, time.Millisecond)
 	var states []JobView
 	for i := 0; i < 2; i++ {
 		code, _, b := c.do(t, "POST", "/api/v1/generate-iac", `{"tenant_id":"`+e.tenant+`","format":"terraform"}`)
