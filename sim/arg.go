@@ -231,9 +231,9 @@ func parseKQL(q string) (*kql, error) {
 	parts := splitPipes(strings.TrimSpace(q))
 	k := &kql{table: strings.ToLower(parts[0])}
 	switch k.table {
-	case "resources", "resourcecontainers", "authorizationresources":
+	case "resources", "resourcecontainers", "authorizationresources", "resourcechanges", "resourcecontainerchanges":
 	default:
-		return nil, &kqlError{msg: fmt.Sprintf("Table '%s' is not supported by the simulator (resources, resourcecontainers, authorizationresources).", parts[0]), token: parts[0]}
+		return nil, &kqlError{msg: fmt.Sprintf("Table '%s' is not supported by the simulator (resources, resourcecontainers, authorizationresources, resourcechanges, resourcecontainerchanges).", parts[0]), token: parts[0]}
 	}
 	for _, p := range parts[1:] {
 		word, rest, _ := strings.Cut(p, " ")
@@ -369,6 +369,12 @@ func parsePred(c string) (pred, error) {
 			}
 			p.vals = append(p.vals, s)
 		}
+	case ">", ">=", "<", "<=":
+		tm, ok := parseDatetime(v)
+		if !ok {
+			return pred{}, &kqlError{msg: "expected datetime(...) after a comparison", token: v}
+		}
+		p.vals = []string{tm.Format(time.RFC3339Nano)}
 	case "==", "=~", "!=", "!~", "contains", "startswith", "endswith", "has":
 		s, ok := unquote(v)
 		if !ok {
@@ -379,6 +385,26 @@ func parsePred(c string) (pred, error) {
 		return pred{}, &kqlError{msg: fmt.Sprintf("Operator '%s' is not supported in where.", f[1]), token: f[1]}
 	}
 	return p, nil
+}
+
+// parseDatetime reads datetime(2024-05-01T10:00:00Z), datetime('…') or a quoted timestamp.
+func parseDatetime(v string) (time.Time, bool) {
+	if low := strings.ToLower(v); strings.HasPrefix(low, "datetime(") && strings.HasSuffix(v, ")") {
+		v = strings.TrimSpace(v[len("datetime(") : len(v)-1])
+		if u, ok := unquote(v); ok {
+			v = u
+		}
+	} else if u, ok := unquote(v); ok {
+		v = u
+	} else {
+		return time.Time{}, false
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
 }
 
 func unquote(s string) (string, bool) {
@@ -394,6 +420,14 @@ func (p pred) match(a *argRow) bool {
 		v = ""
 	}
 	switch p.op {
+	case ">", ">=", "<", "<=":
+		got, err := time.Parse(time.RFC3339Nano, v)
+		want, _ := time.Parse(time.RFC3339Nano, p.vals[0])
+		if err != nil {
+			return false
+		}
+		c := got.Compare(want)
+		return p.op == ">" && c > 0 || p.op == ">=" && c >= 0 || p.op == "<" && c < 0 || p.op == "<=" && c <= 0
 	case "==":
 		return v == p.vals[0]
 	case "=~":
@@ -559,8 +593,15 @@ func (s *Simulator) runKQL(t *tenant, subs []string, q *kql) ([]*argRow, bool, [
 		allowed[strings.ToLower(x)] = true
 	}
 	var rows []*argRow
+	if q.table == "resourcechanges" || q.table == "resourcecontainerchanges" {
+		for _, r := range s.st.changeRows(t, q.table == "resourcecontainerchanges", s.opts.Now().UTC()) {
+			if sid, _ := r.proj["subscriptionId"].(string); len(allowed) == 0 || allowed[sid] {
+				rows = append(rows, r)
+			}
+		}
+	}
 	for _, sid := range t.subs {
-		if len(allowed) > 0 && !allowed[sid] {
+		if len(allowed) > 0 && !allowed[sid] || q.table == "resourcechanges" || q.table == "resourcecontainerchanges" {
 			continue
 		}
 		sub := s.st.subs[sid]

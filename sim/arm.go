@@ -522,6 +522,9 @@ func (s *Simulator) resourceGroupOp(c *call, sub *subscription, name, method str
 		if in.ManagedBy != "" {
 			rg.managedBy = in.ManagedBy
 		}
+		if status == http.StatusOK {
+			s.st.recordContainer("Update", rg)
+		}
 		body := rgJSON(rg)
 		s.st.mu.Unlock()
 		writeJSON(c.w, status, body)
@@ -562,6 +565,7 @@ func (st *store) deleteRG(subID, name string) bool {
 	for _, k := range doomed {
 		st.remove(k)
 	}
+	st.recordContainer("Delete", sub.rgs[lname])
 	delete(sub.rgs, lname)
 	return true
 }

@@ -330,62 +330,6 @@ func (s *Simulator) graphList(c *call, kind, segment string, ids []string) {
 	writeJSON(c.w, http.StatusOK, out)
 }
 
-// graphDelta serves {col}/delta: the first round pages every object and ends with an
-// @odata.deltaLink; a $deltatoken round returns the objects created since (deletions and
-// updates are not tracked).
-func (s *Simulator) graphDelta(c *call, kind, segment string) {
-	q := c.r.URL.Query()
-	var since uint64
-	if dt := q.Get("$deltatoken"); dt != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(dt)
-		n, err2 := strconv.ParseUint(string(raw), 10, 64)
-		if err != nil || err2 != nil {
-			graphErr(c.w, http.StatusBadRequest, "Request_BadRequest", "Invalid $deltatoken.")
-			return
-		}
-		since = n
-	}
-	offset := 0
-	if tok := q.Get("$skiptoken"); tok != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(tok)
-		n, err2 := strconv.Atoi(string(raw))
-		if err != nil || err2 != nil || n < 0 {
-			graphErr(c.w, http.StatusBadRequest, "Request_BadRequest", "Invalid $skiptoken.")
-			return
-		}
-		offset = n
-	}
-	s.st.mu.RLock()
-	defer s.st.mu.RUnlock()
-	var objs []*dirObject
-	for _, id := range c.t.order[kind] {
-		if o := c.t.objects[id]; o != nil && o.seq > since {
-			objs = append(objs, o)
-		}
-	}
-	start := min(offset, len(objs))
-	end := min(start+s.opts.GraphPage, len(objs))
-	value := make([]any, 0, end-start)
-	for _, o := range objs[start:end] {
-		value = append(value, selectFields(o, q.Get("$select"), false))
-	}
-	out := map[string]any{"@odata.context": c.base + c.graphPrefix + "/$metadata#" + segment, "value": value}
-	nq := c.r.URL.Query()
-	nq.Del("$skiptoken")
-	nq.Del("$deltatoken")
-	if end < len(objs) {
-		nq.Set("$skiptoken", base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end))))
-		if since > 0 {
-			nq.Set("$deltatoken", base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatUint(since, 10))))
-		}
-		out["@odata.nextLink"] = c.base + c.r.URL.Path + "?" + nq.Encode()
-	} else {
-		nq.Set("$deltatoken", base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatUint(c.t.seq, 10))))
-		out["@odata.deltaLink"] = c.base + c.r.URL.Path + "?" + nq.Encode()
-	}
-	writeJSON(c.w, http.StatusOK, out)
-}
-
 func (s *Simulator) graphCreate(c *call, kind, segment string) {
 	b, err := io.ReadAll(io.LimitReader(c.r.Body, 1<<20))
 	var in map[string]any
@@ -492,5 +436,10 @@ func (s *Simulator) graphAddMember(c *call, kind, targetID, nav string) {
 		}
 	}
 	list[g.id] = append(list[g.id], memberRef{id: m.id, kind: m.kind})
+	if nav == "owners" {
+		t.touch(g)
+	} else {
+		t.logMember(g, m, false)
+	}
 	c.w.WriteHeader(http.StatusNoContent)
 }

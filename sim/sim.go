@@ -123,9 +123,11 @@ func New(opts Options) (*Simulator, error) {
 	s.clk = newClock(opts.Now, scale)
 	s.thr = newThrottler(s.clk, opts.Throttle != "off")
 	s.stats.init()
+	s.st.changes.now = opts.Now
 	if err := s.build(); err != nil {
 		return nil, err
 	}
+	s.st.changes.on = true // what build made is the initial state, not a change
 	return s, nil
 }
 

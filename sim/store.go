@@ -47,7 +47,8 @@ type dirObject struct {
 	kind string // user | group | servicePrincipal | application | device | directoryRole
 	id   string
 	body map[string]any
-	seq  uint64 // creation order in the tenant (MS Graph delta tokens)
+	seq  uint64 // creation order in the tenant
+	mod  uint64 // tenant sequence of the latest change (MS Graph delta tokens)
 }
 
 type memberRef struct {
@@ -64,6 +65,9 @@ type tenant struct {
 	roleMembers      map[string][]memberRef // directory role id -> members
 	seq              uint64
 	posture          *PostureTruth // planted posture ground truth (Options.PlantPosture)
+	// removed and memberLog feed MS Graph delta queries (entra_delta.go).
+	removed   []tombstone
+	memberLog []memberEvent
 }
 
 func newTenant(id, name, domain string) *tenant {
@@ -74,6 +78,7 @@ func newTenant(id, name, domain string) *tenant {
 func (t *tenant) addObject(o *dirObject) {
 	t.seq++
 	o.seq = t.seq
+	o.mod = t.seq
 	t.objects[o.id] = o
 	t.order[o.kind] = append(t.order[o.kind], o.id)
 }
@@ -96,6 +101,8 @@ type store struct {
 	global map[string]string
 	// deployments holds template deployments by lower-cased id.
 	deployments map[string]*deploymentRec
+	// changes records ARM changes for resourcechanges / resourcecontainerchanges (changes.go).
+	changes changeLog
 }
 
 type asyncOp struct {
@@ -130,6 +137,7 @@ func (s *store) addRG(sub *subscription, name, location string, tags map[string]
 	id := rgID(sub.id, name)
 	rg := &resourceGroup{id: id, key: strings.ToLower(id), name: name, location: location, sub: sub.id, tags: tags}
 	sub.rgs[strings.ToLower(name)] = rg
+	s.recordContainer("Create", rg)
 	return rg
 }
 
@@ -138,9 +146,11 @@ func (s *store) put(r *resource) {
 	if old, ok := s.res[r.key]; ok {
 		r.created = old.created
 		s.res[r.key] = r
+		s.recordResource("Update", old, r)
 		return
 	}
 	s.res[r.key] = r
+	s.recordResource("Create", nil, r)
 	if _, ok := globalNames[r.ltyp]; ok && r.parent == "" {
 		if n, _ := r.body["name"].(string); n != "" {
 			if _, taken := s.global[globalKey(r.ltyp, n)]; !taken {
@@ -170,6 +180,7 @@ func (s *store) remove(key string) int {
 	}
 	delete(s.children, key)
 	delete(s.res, key)
+	s.recordResource("Delete", r, nil)
 	if n, _ := r.body["name"].(string); n != "" && s.global[globalKey(r.ltyp, n)] == key {
 		delete(s.global, globalKey(r.ltyp, n))
 	}

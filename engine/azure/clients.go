@@ -255,6 +255,40 @@ func (c *Clients) ListGraph(ctx context.Context, path string, fn func(json.RawMe
 	return nil
 }
 
+type deltaPage struct {
+	Value     []json.RawMessage `json:"value"`
+	NextLink  string            `json:"@odata.nextLink"`
+	DeltaLink string            `json:"@odata.deltaLink"`
+}
+
+// DeltaGraph runs an MS Graph delta round: it pages path (relative to the endpoint, or a link
+// on it) following @odata.nextLink, calls fn per item, and returns the @odata.deltaLink of the
+// last page.
+func (c *Clients) DeltaGraph(ctx context.Context, path string, fn func(json.RawMessage) error) (string, error) {
+	u := path
+	if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		u = c.Endpoints.MSGraph + "/" + strings.TrimPrefix(path, "/")
+	}
+	for {
+		if err := SameOrigin(c.Endpoints.MSGraph, u); err != nil {
+			return "", fmt.Errorf("MS Graph request: %w", err)
+		}
+		var page deltaPage
+		if err := c.do(ctx, c.graph, http.MethodGet, u, nil, &page); err != nil {
+			return "", err
+		}
+		for _, v := range page.Value {
+			if err := fn(v); err != nil {
+				return "", err
+			}
+		}
+		if page.NextLink == "" {
+			return page.DeltaLink, nil
+		}
+		u = page.NextLink
+	}
+}
+
 // ErrorCode returns the HTTP status and service error code of err, when it carries them.
 func ErrorCode(err error) (status int, code string) {
 	var re *azcore.ResponseError

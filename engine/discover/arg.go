@@ -53,14 +53,21 @@ func ResourcesQuery(table string, subs []string) string {
 // ResourceGraphMaxSubscriptions), paging 1,000 rows at a time with $skipToken, and calls fn per
 // row (objectArray format).
 func (d *Discoverer) QueryGraph(ctx context.Context, table string, subs []string, fn func(map[string]any) error) error {
+	return d.QueryKQL(ctx, subs, func(batch []string) string { return ResourcesQuery(table, batch) }, fn)
+}
+
+// QueryKQL runs the query query(batch) over subscriptions (batched by
+// ResourceGraphMaxSubscriptions), paging 1,000 rows at a time with $skipToken (the query must
+// keep the id column), and calls fn per row.
+func (d *Discoverer) QueryKQL(ctx context.Context, subs []string, query func(batch []string) string, fn func(map[string]any) error) error {
 	for start := 0; start < len(subs); start += ResourceGraphMaxSubscriptions {
 		batch := subs[start:min(start+ResourceGraphMaxSubscriptions, len(subs))]
-		req := argRequest{Subscriptions: batch, Query: ResourcesQuery(table, batch),
+		req := argRequest{Subscriptions: batch, Query: query(batch),
 			Options: argOptions{Top: ResourceGraphPageSize, ResultFormat: "objectArray"}}
 		for {
 			var resp argResponse
 			if err := d.Azure.PostARM(ctx, ResourceGraphPath, ResourceGraphAPIVersion, req, &resp); err != nil {
-				return fmt.Errorf("resource graph query %q: %w", table, err)
+				return fmt.Errorf("resource graph query %q: %w", strings.SplitN(req.Query, " ", 2)[0], err)
 			}
 			for _, raw := range resp.Data {
 				var row map[string]any

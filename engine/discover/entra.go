@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -38,6 +39,13 @@ func decodeObj(raw json.RawMessage) (map[string]any, error) {
 // registered owners) and directory roles (with active and PIM-eligible assignments). Each failed
 // collection or member list is recorded in sink; what was found is emitted (serially).
 func (d *Discoverer) Entra(ctx context.Context, tenantID string, emit func(graph.Node), sink *Sink) error {
+	return d.entra(ctx, tenantID, nil, emit, sink)
+}
+
+// entra is Entra; with only set (an incremental scan), users, groups and service principals are
+// read only for the ids only lists per collection (none when a collection has no entry), in
+// batches of the same queries filtered by id; the rest is read whole.
+func (d *Discoverer) entra(ctx context.Context, tenantID string, only map[string][]string, emit func(graph.Node), sink *Sink) error {
 	var mu sync.Mutex
 	safeEmit := func(n graph.Node) { mu.Lock(); emit(n); mu.Unlock() }
 	type coll struct {
@@ -90,7 +98,7 @@ func (d *Discoverer) Entra(ctx context.Context, tenantID string, emit func(graph
 		g.Go(func() error {
 			var found []graph.Node
 			withRoles := map[string]string{} // node key -> object id as listed
-			err := d.Azure.ListGraph(gctx, c.query, func(raw json.RawMessage) error {
+			err := d.listQueries(gctx, c.query, c.collection, only, func(raw json.RawMessage) error {
 				m, err := decodeObj(raw)
 				if err != nil {
 					return err
@@ -125,7 +133,7 @@ func (d *Discoverer) Entra(ctx context.Context, tenantID string, emit func(graph
 	}
 	// groups, then each group's members
 	var groups []map[string]any
-	err := d.Azure.ListGraph(gctx, GroupsQuery, func(raw json.RawMessage) error {
+	err := d.listQueries(gctx, GroupsQuery, "groups", only, func(raw json.RawMessage) error {
 		m, err := decodeObj(raw)
 		if err == nil {
 			groups = append(groups, m)
@@ -164,4 +172,30 @@ func (d *Discoverer) Entra(ctx context.Context, tenantID string, emit func(graph
 		})
 	}
 	return g.Wait()
+}
+
+// deltaCollections are the collections an incremental scan reads through MS Graph delta
+// queries; the rest of the directory is small and read whole.
+var deltaCollections = map[string]bool{"users": true, "groups": true, "servicePrincipals": true}
+
+// filterBatch is how many ids one "id in (…)" filter names (MS Graph's limit is 15).
+const filterBatch = 15
+
+// listQueries lists query whole, or (only set and collection delta-tracked) in batches
+// filtered to the ids only names for the collection.
+func (d *Discoverer) listQueries(ctx context.Context, query, collection string, only map[string][]string, fn func(json.RawMessage) error) error {
+	if only == nil || !deltaCollections[collection] {
+		return d.Azure.ListGraph(ctx, query, fn)
+	}
+	ids := only[collection]
+	for i := 0; i < len(ids); i += filterBatch {
+		q := make([]string, 0, filterBatch)
+		for _, id := range ids[i:min(i+filterBatch, len(ids))] {
+			q = append(q, "'"+strings.ReplaceAll(id, "'", "")+"'")
+		}
+		if err := d.Azure.ListGraph(ctx, query+"&$filter="+url.QueryEscape("id in ("+strings.Join(q, ",")+")"), fn); err != nil {
+			return err
+		}
+	}
+	return nil
 }

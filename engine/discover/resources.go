@@ -55,9 +55,14 @@ func (d *Discoverer) ResourceGroups(ctx context.Context, tenantID string, subs [
 // kept. It returns the lower-cased types Resource Graph returned (the child walk skips those).
 func (d *Discoverer) Resources(ctx context.Context, tenantID string, subs []string, types map[string]TypeInfo, keep Keep,
 	emit func(graph.Node), sink *Sink) (map[string]bool, error) {
+	return d.resources(ctx, tenantID, subs, func(batch []string) string { return ResourcesQuery("resources", batch) }, types, keep, emit, sink)
+}
+
+func (d *Discoverer) resources(ctx context.Context, tenantID string, subs []string, query func([]string) string, types map[string]TypeInfo, keep Keep,
+	emit func(graph.Node), sink *Sink) (map[string]bool, error) {
 	seenTypes := map[string]bool{}
 	var incomplete []map[string]any
-	err := d.QueryGraph(ctx, "resources", subs, func(row map[string]any) error {
+	err := d.QueryKQL(ctx, subs, query, func(row map[string]any) error {
 		id := str(row, "id")
 		a, ok := armid.Parse(id)
 		if !ok {

@@ -28,13 +28,20 @@ const (
 	LabelDirectoryRole      Label = "DirectoryRole"
 	LabelAdministrativeUnit Label = "AdministrativeUnit"
 	LabelManagementGroup    Label = "ManagementGroup"
+	// LabelScanState is the one bookkeeping node of a tenant (ID ScanStateID): when its last
+	// successful scan started, with which options, and the MS Graph delta links an incremental
+	// scan continues from. Snapshots and stale cleanup leave it out.
+	LabelScanState Label = "ScanState"
 )
+
+// ScanStateID is the key of a tenant's ScanState node.
+const ScanStateID = "atg:scan-state"
 
 // Labels lists every label, in a stable order.
 var Labels = []Label{LabelTenant, LabelSubscription, LabelResourceGroup, LabelResource, LabelUser,
 	LabelGroup, LabelServicePrincipal, LabelApplication, LabelRoleDefinition, LabelRoleAssignment,
 	LabelTag, LabelRegion, LabelDevice, LabelDirectoryRole, LabelAdministrativeUnit,
-	LabelManagementGroup}
+	LabelManagementGroup, LabelScanState}
 
 // EntraLabels are the labels of Entra (MS Graph) objects: keyed by object id (role template id
 // for directory roles), refreshed by the identities part of a scan.

@@ -111,6 +111,7 @@ var nodeSchemas = map[Label]NodeSchema{
 	LabelDirectoryRole:      {Label: LabelDirectoryRole, Owner: OwnedByTenant},
 	LabelAdministrativeUnit: {Label: LabelAdministrativeUnit, Owner: OwnedByTenant},
 	LabelManagementGroup:    {Label: LabelManagementGroup, Owner: OwnedByTenant},
+	LabelScanState:          {Label: LabelScanState, Owner: OwnedByTenant},
 }
 
 // NodeSchemaFor returns the schema of a label.

@@ -8,6 +8,7 @@ package scan
 import (
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/discover"
@@ -24,7 +25,18 @@ type Request struct {
 	ResourceGroups    []string `json:"resource_groups,omitempty"`
 	IncludeIdentities bool     `json:"include_identities"`
 	IncludeRBAC       bool     `json:"include_rbac"`
+	// Incremental asks for an incremental scan: only what changed since the tenant's last
+	// successful scan (Resource Graph change tables, MS Graph delta links). The plan falls back
+	// to a full scan, saying why, when it cannot (incremental.go). Full forces a full scan.
+	Incremental bool `json:"incremental,omitempty"`
+	Full        bool `json:"full,omitempty"`
 }
+
+// Scan modes.
+const (
+	ModeFull        = "full"
+	ModeIncremental = "incremental"
+)
 
 // Shard kinds.
 const (
@@ -46,6 +58,13 @@ type Plan struct {
 	TenantDomain string `json:"tenant_domain,omitempty"`
 	// APICalls are the calls planning made (listing tenants and subscriptions).
 	APICalls map[string]int `json:"api_calls,omitempty"`
+	// Mode is ModeFull or ModeIncremental; ModeReason says why a requested incremental scan is
+	// full. Since is the start of the change window of an incremental scan, State the tenant's
+	// previous scan state.
+	Mode       string     `json:"mode,omitempty"`
+	ModeReason string     `json:"mode_reason,omitempty"`
+	Since      string     `json:"since,omitempty"`
+	State      *ScanState `json:"state,omitempty"`
 }
 
 // Subscription is one subscription in a plan.
@@ -79,6 +98,19 @@ type ShardResult struct {
 	// ResourceGroups lists the (lower-cased) resource groups the shard found, per subscription,
 	// so Finalize can scope cleanup of a resource-group-filtered scan.
 	ResourceGroups map[string][]string `json:"resource_groups,omitempty"`
+	// Mode is how the shard ran (an incremental plan's shard falls back to full when its change
+	// feed fails; FallbackReason says why).
+	Mode           string `json:"mode,omitempty"`
+	FallbackReason string `json:"fallback_reason,omitempty"`
+	// ARGTypes are the lower-cased types Resource Graph returned (kept in the scan state: the
+	// child walk of an incremental scan skips them as a full scan does).
+	ARGTypes []string `json:"arg_types,omitempty"`
+	// DeltaLinks are the Entra shard's MS Graph delta links for the next incremental scan.
+	DeltaLinks map[string]string `json:"delta_links,omitempty"`
+	// Incremental shards: Drop lists node keys deleted (with everything under them), Refreshed
+	// the resources re-read with their child lists (children not seen again are gone).
+	Drop      []string `json:"drop,omitempty"`
+	Refreshed []string `json:"refreshed,omitempty"`
 }
 
 // Failure is one thing that could not be discovered, after retries: Scope (subscription,
@@ -110,6 +142,10 @@ type Result struct {
 	DurationS       float64        `json:"duration_s"`
 	// Removed counts what stale cleanup deleted.
 	Removed graph.DeleteResult `json:"removed"`
+	// Mode is what the scan did: "full" or "incremental"; ModeReason says why an incremental
+	// scan was (in whole or part) full.
+	Mode       string `json:"mode"`
+	ModeReason string `json:"mode_reason,omitempty"`
 }
 
 // Progress is reported while a scan runs.
@@ -135,6 +171,8 @@ type Engine struct {
 	// FinalizeChunk is how many nodes Finalize holds at once while it derives edges from the
 	// stored graph (streamed twice: index, then rules); default 2048.
 	FinalizeChunk int
+	// Now is the clock of scan times (the change window of incremental scans); default time.Now.
+	Now func() time.Time
 
 	once   sync.Once
 	disc   *discover.Discoverer

@@ -93,7 +93,7 @@ func (e *Engine) Plan(ctx context.Context, req Request) (Plan, error) {
 		}
 	}
 	req.TenantID = strings.ToLower(strings.TrimSpace(req.TenantID))
-	started := time.Now().UTC()
+	started := e.now()
 	counter := &azure.Counter{}
 	ctx = azure.WithCounter(ctx, counter)
 	e.report("plan", 0, "listing subscriptions")
@@ -111,6 +111,14 @@ func (e *Engine) Plan(ctx context.Context, req Request) (Plan, error) {
 	}
 	p := Plan{ScanID: "scan_" + strings.ToLower(ulid.Make().String()), Request: req, TenantName: name, TenantDomain: domain,
 		StartedAt: started.Format(time.RFC3339Nano), APICalls: counter.Snapshot().Map()}
+	mode, reason, since, state := e.chooseMode(ctx, req, started)
+	p.Mode, p.ModeReason, p.State = mode, reason, state
+	if mode == ModeIncremental {
+		p.Since = since.Format(time.RFC3339Nano)
+	}
+	if req.Incremental && !req.Full {
+		e.Logger.Info("scan mode", "tenant_id", req.TenantID, "mode", mode, "reason", reason, "since", p.Since)
+	}
 	ids := make([]string, 0, len(subs))
 	for _, s := range subs {
 		p.Subscriptions = append(p.Subscriptions, Subscription(s))
@@ -170,20 +178,56 @@ func (e *Engine) RunShard(ctx context.Context, p Plan, s Shard) (ShardResult, er
 		return e.upsertNodes(ctx, tenant, p.ScanID, append(batch, rules.SharedNodes(batch)...))
 	})
 	col.add(discover.TenantNode(tenant, p.TenantName, p.TenantDomain))
-	res := ShardResult{ShardID: s.ID, ByType: map[string]int{}, Labels: map[string]int{}}
+	res := ShardResult{ShardID: s.ID, ByType: map[string]int{}, Labels: map[string]int{}, Mode: ModeFull}
 	log := e.Logger.With("scan_id", p.ScanID, "shard", s.ID)
 	failpoint.Hit(ctx, "scan.discover")
+	fallback := func(err error) {
+		log.Warn("incremental shard falls back to a full listing", "error", err)
+		res.Mode, res.FallbackReason = ModeFull, err.Error()
+		res.Drop, res.Refreshed, res.ARGTypes = nil, nil, nil
+	}
 	switch s.Kind {
 	case ShardSubscription:
-		rgs, err := e.runSubscriptions(ctx, p, s, col, sink)
-		if err != nil {
-			return res, err
+		if p.Mode == ModeIncremental {
+			res.Mode = ModeIncremental
+			if err := e.runSubscriptionsIncremental(ctx, p, s, col, sink, &res); err != nil {
+				if ctx.Err() != nil {
+					return res, ctx.Err()
+				}
+				fallback(err)
+			}
 		}
-		res.ResourceGroups = rgs
+		if res.Mode == ModeFull {
+			rgs, argTypes, err := e.runSubscriptions(ctx, p, s, col, sink)
+			if err != nil {
+				return res, err
+			}
+			res.ResourceGroups, res.ARGTypes = rgs, argTypes
+		}
 	case ShardEntra:
 		e.report("identities", 0, "listing users, groups, service principals, applications")
-		if err := e.disc.Entra(ctx, tenant, col.add, sink); err != nil {
-			return res, fmt.Errorf("shard %s: %w", s.ID, err)
+		if p.Mode == ModeIncremental {
+			res.Mode = ModeIncremental
+			links, removed, err := e.disc.EntraDelta(ctx, tenant, p.State.DeltaLinks, col.add, sink)
+			if err != nil {
+				if ctx.Err() != nil {
+					return res, ctx.Err()
+				}
+				fallback(err)
+			} else {
+				res.DeltaLinks, res.Drop = links, removed
+			}
+		}
+		if res.Mode == ModeFull {
+			// delta links first: the next incremental scan sees every change made from now on
+			links, err := e.disc.LatestDeltaLinks(ctx)
+			if err != nil {
+				log.Warn("no MS Graph delta links: the next incremental scan will be full", "error", err)
+			}
+			res.DeltaLinks = links
+			if err := e.disc.Entra(ctx, tenant, col.add, sink); err != nil {
+				return res, fmt.Errorf("shard %s: %w", s.ID, err)
+			}
 		}
 	default:
 		return res, fmt.Errorf("shard %s: unknown kind %q", s.ID, s.Kind)
@@ -213,7 +257,7 @@ func (e *Engine) RunShard(ctx context.Context, p Plan, s Shard) (ShardResult, er
 
 // runSubscriptions discovers resource groups, resources (+ children) and RBAC of a shard's
 // subscriptions. It returns the resource groups found per subscription.
-func (e *Engine) runSubscriptions(ctx context.Context, p Plan, s Shard, col *collector, sink *discover.Sink) (map[string][]string, error) {
+func (e *Engine) runSubscriptions(ctx context.Context, p Plan, s Shard, col *collector, sink *discover.Sink) (map[string][]string, []string, error) {
 	tenant := p.Request.TenantID
 	keep := keepFunc(p.Request)
 	for _, sub := range p.Subscriptions {
@@ -222,12 +266,12 @@ func (e *Engine) runSubscriptions(ctx context.Context, p Plan, s Shard, col *col
 		}
 	}
 	if len(s.SubscriptionIDs) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	types, err := e.disc.Types(ctx, s.SubscriptionIDs[0])
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, nil, ctx.Err()
 		}
 		sink.Fail(discover.FailureFrom(s.SubscriptionIDs[0], "/subscriptions/"+s.SubscriptionIDs[0]+"/providers", err))
 		types = map[string]discover.TypeInfo{}
@@ -251,10 +295,12 @@ func (e *Engine) runSubscriptions(ctx context.Context, p Plan, s Shard, col *col
 		}
 		return nil
 	})
+	var argTypes map[string]bool
 	g.Go(func() error {
 		e.report("resources", 0, "querying Resource Graph")
 		var found []graph.Node // parents for the child walk: stubs, not the full JSON
-		argTypes, err := e.disc.Resources(gctx, tenant, s.SubscriptionIDs, types, keep, func(n graph.Node) {
+		var err error
+		argTypes, err = e.disc.Resources(gctx, tenant, s.SubscriptionIDs, types, keep, func(n graph.Node) {
 			found = append(found, discover.ParentStub(n))
 			col.add(n)
 		}, sink)
@@ -313,10 +359,10 @@ func (e *Engine) runSubscriptions(ctx context.Context, p Plan, s Shard, col *col
 		}
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(p.Request.Subscriptions) > 0 || keep != nil {
 		e.pullReferenced(ctx, p, s, types, col, sink)
@@ -324,7 +370,12 @@ func (e *Engine) runSubscriptions(ctx context.Context, p Plan, s Shard, col *col
 	for sub := range rgs {
 		slices.Sort(rgs[sub])
 	}
-	return rgs, nil
+	types_ := make([]string, 0, len(argTypes))
+	for t := range argTypes {
+		types_ = append(types_, t)
+	}
+	slices.Sort(types_)
+	return rgs, types_, nil
 }
 
 // pullReferenced GETs the resources outside the filter that in-scope resources reference (a
@@ -436,6 +487,28 @@ func (e *Engine) Finalize(ctx context.Context, p Plan, results []ShardResult) (R
 	for _, k := range []azure.API{azure.APIARM, azure.APIARG, azure.APIMSGraph} {
 		out.APICalls[string(k)] += 0
 	}
+	out.Mode, out.ModeReason = ModeFull, p.ModeReason
+	if p.Mode == ModeIncremental {
+		out.Mode = ModeIncremental
+		var why []string
+		fell := 0
+		for _, r := range results {
+			if r.Mode == ModeFull {
+				fell++
+				why = append(why, "shard "+r.ShardID+" ran fully: "+r.FallbackReason)
+			}
+		}
+		sort.Strings(why)
+		if len(p.Shards) > 0 && fell >= len(p.Shards) {
+			out.Mode = ModeFull
+		}
+		out.ModeReason = strings.Join(why, "; ")
+		carried, err := e.carryForward(ctx, p, results)
+		if err != nil {
+			return Result{}, fmt.Errorf("finalize: %w", err)
+		}
+		e.Logger.Debug("unchanged nodes carried forward", "scan_id", p.ScanID, "nodes", carried)
+	}
 	done := map[string]bool{}
 	failedSubs := map[string]bool{}
 	entraFailed := false
@@ -510,11 +583,21 @@ func (e *Engine) Finalize(ctx context.Context, p Plan, results []ShardResult) (R
 		out.Removed.Edges += r.Edges
 	}
 	removed := out.Removed
+	if len(out.Failures) == 0 && len(p.Request.Subscriptions) == 0 && len(p.Request.ResourceGroups) == 0 {
+		if err := writeScanState(ctx, e.Store, tenant, p.ScanID, nextState(p, results)); err != nil {
+			return out, fmt.Errorf("finalize: %w", err)
+		}
+	} else if len(out.Failures) > 0 {
+		e.Logger.Warn("the scan had failures: the scan state stays at the last successful scan", "failures", len(out.Failures))
+	}
 	if t, err := time.Parse(time.RFC3339Nano, p.StartedAt); err == nil {
-		out.DurationS = float64(time.Since(t).Milliseconds()) / 1000
+		out.DurationS = float64(e.now().Sub(t).Milliseconds()) / 1000
 	}
 	e.report("done", 100, "scan complete")
-	e.Logger.Debug("scan finalized", "scan_id", p.ScanID, "resources", out.Resources, "relationships", out.Relationships,
+	if p.Request.Incremental {
+		e.Logger.Info("scan done", "scan_id", p.ScanID, "mode", out.Mode, "mode_reason", out.ModeReason)
+	}
+	e.Logger.Debug("scan finalized", "scan_id", p.ScanID, "mode", out.Mode, "resources", out.Resources, "relationships", out.Relationships,
 		"failures", len(out.Failures), "removed_nodes", removed.Nodes, "removed_edges", removed.Edges)
 	return out, nil
 }

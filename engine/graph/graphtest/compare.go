@@ -12,7 +12,8 @@ import (
 
 // Snapshot is a tenant's graph keyed for comparison: every node by (label, id) and every edge
 // by its key, each with its properties as canonical JSON. Scan ids (first/last seen) are left
-// out: two scans of the same tenant differ there by design.
+// out: two scans of the same tenant differ there by design, and so is the ScanState node (when
+// each scan started, its delta links).
 type Snapshot struct {
 	Nodes map[string]string
 	Edges map[string]string
@@ -22,6 +23,9 @@ type Snapshot struct {
 func TakeSnapshot(ctx context.Context, s graph.Store, tenant string) (Snapshot, error) {
 	snap := Snapshot{Nodes: map[string]string{}, Edges: map[string]string{}}
 	err := s.Nodes(ctx, tenant, graph.NodeQuery{}, func(n graph.Node) error {
+		if n.Label == graph.LabelScanState {
+			return nil
+		}
 		b, err := json.Marshal(n.Props) // map keys sorted: canonical
 		if err != nil {
 			return fmt.Errorf("node %s: %w", n.ID, err)

@@ -1,0 +1,178 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/atg-go/atg/engine/graph/boltstore"
+	"github.com/atg-go/atg/engine/graph/graphtest"
+	"github.com/atg-go/atg/internal/testenv"
+	"github.com/atg-go/atg/sim"
+)
+
+// fakeClock is the shared clock of the simulator and the engine.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{t: time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)}
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func simCalls(s *sim.Simulator) int64 {
+	var n int64
+	for _, v := range s.Stats().Requests {
+		n += v
+	}
+	return n
+}
+
+func incrementalRequest(tenant string) Request {
+	r := fullRequest(tenant)
+	r.Incremental = true
+	return r
+}
+
+// TestIncrementalMatchesFullRescan: scan a tenant fully, change 1% of it in the simulator
+// (resources created, updated, deleted; a resource group created, retagged, deleted; role
+// assignments; users, groups, memberships, service principals), scan incrementally: the graph
+// equals a full re-scan into a fresh store key by key, with at most 5% of its API calls.
+func TestIncrementalMatchesFullRescan(t *testing.T) {
+	testenv.Integration(t)
+	for _, sz := range []struct{ resources, subs int }{{2000, 4}, {10000, 20}} {
+		t.Run(fmt.Sprintf("%dresources", sz.resources), func(t *testing.T) {
+			incrementalVsFull(t, sz.resources, sz.subs)
+		})
+	}
+}
+
+func incrementalVsFull(t *testing.T, resources, subs int) {
+	clk := newFakeClock()
+	env := startSim(t, sim.Options{Resources: resources, Subscriptions: subs, Seed: 21, Throttle: "off", Now: clk.Now})
+	ctx := context.Background()
+	eng := func() *Engine { e := env.engine(t); e.Now = clk.Now; return e }
+
+	first, err := eng().Run(ctx, incrementalRequest(env.tenant))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Mode != ModeFull || !strings.Contains(first.ModeReason, "no previous") {
+		t.Fatalf("first scan: mode %q (%s), want full for want of a previous scan", first.Mode, first.ModeReason)
+	}
+	clk.Add(time.Hour)
+	m, err := env.sim.Mutate(env.tenant, sim.MutateOptions{Fraction: 0.01, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Created) == 0 || len(m.Updated) == 0 || len(m.Deleted) == 0 || len(m.RoleAssignmentsCreated) == 0 ||
+		len(m.UsersDeleted) == 0 || len(m.MembershipsChanged) == 0 || len(m.ServicePrincipalsUpdated) == 0 {
+		t.Fatalf("mutation changed too little: %+v", m)
+	}
+	clk.Add(time.Hour)
+
+	before := simCalls(env.sim)
+	start := time.Now()
+	inc, err := eng().Run(ctx, incrementalRequest(env.tenant))
+	if err != nil {
+		t.Fatal(err)
+	}
+	incTime := time.Since(start)
+	incCalls := simCalls(env.sim) - before
+	if inc.Mode != ModeIncremental || inc.ModeReason != "" {
+		t.Fatalf("second scan: mode %q (%s), want incremental", inc.Mode, inc.ModeReason)
+	}
+	if len(inc.Failures) > 0 {
+		t.Fatalf("incremental failures: %+v", inc.Failures)
+	}
+
+	// the reference: a full scan of the changed tenant into a fresh store
+	ref, err := boltstore.Open(filepath.Join(t.TempDir(), "ref.db"), boltstore.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ref.Close(context.Background()) })
+	if err := ref.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before = simCalls(env.sim)
+	start = time.Now()
+	full, err := eng().withStore(ref).Run(ctx, fullRequest(env.tenant))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fullTime := time.Since(start)
+	fullCalls := simCalls(env.sim) - before
+	if full.Mode != ModeFull || len(full.Failures) > 0 {
+		t.Fatalf("reference scan: mode %q failures %+v", full.Mode, full.Failures)
+	}
+	graphtest.RequireEqual(t, "full re-scan vs incremental", graphtest.MustSnapshot(t, ref, env.tenant), graphtest.MustSnapshot(t, env.store, env.tenant))
+	t.Logf("%d resources, %d subscriptions: incremental %d calls in %v, full %d calls in %v (%.1f%%); changed: %d created, %d updated, %d deleted, %d RGs deleted, removed %d nodes",
+		resources, subs, incCalls, incTime.Round(time.Millisecond), fullCalls, fullTime.Round(time.Millisecond), 100*float64(incCalls)/float64(fullCalls),
+		len(m.Created), len(m.Updated), len(m.Deleted), len(m.ResourceGroupsDeleted), inc.Removed.Nodes)
+	if incCalls*20 > fullCalls {
+		t.Errorf("incremental made %d calls, more than 5%% of a full scan's %d", incCalls, fullCalls)
+	}
+}
+
+// TestIncrementalFallsBack: after a gap over the 14-day change retention an incremental scan
+// is full and says so; --full forces a full scan; nothing changed means an incremental scan
+// changes nothing.
+func TestIncrementalFallsBack(t *testing.T) {
+	testenv.Integration(t)
+	clk := newFakeClock()
+	env := startSim(t, sim.Options{Resources: 300, Subscriptions: 2, Seed: 4, Throttle: "off", Now: clk.Now})
+	ctx := context.Background()
+	eng := func() *Engine { e := env.engine(t); e.Now = clk.Now; return e }
+	if _, err := eng().Run(ctx, incrementalRequest(env.tenant)); err != nil {
+		t.Fatal(err)
+	}
+	snap := graphtest.MustSnapshot(t, env.store, env.tenant)
+	clk.Add(time.Hour)
+	same, err := eng().Run(ctx, incrementalRequest(env.tenant))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if same.Mode != ModeIncremental || same.Removed.Nodes != 0 {
+		t.Fatalf("unchanged tenant: mode %q removed %+v", same.Mode, same.Removed)
+	}
+	graphtest.RequireEqual(t, "unchanged tenant", snap, graphtest.MustSnapshot(t, env.store, env.tenant))
+
+	forced := incrementalRequest(env.tenant)
+	forced.Full = true
+	res, err := eng().Run(ctx, forced)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Mode != ModeFull {
+		t.Fatalf("--full: mode %q", res.Mode)
+	}
+
+	clk.Add(15 * 24 * time.Hour)
+	if _, err := env.sim.Mutate(env.tenant, sim.MutateOptions{Fraction: 0.05, Seed: 9}); err != nil {
+		t.Fatal(err)
+	}
+	res, err = eng().Run(ctx, incrementalRequest(env.tenant))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Mode != ModeFull || !strings.Contains(res.ModeReason, "14-day") {
+		t.Fatalf("after 15 days: mode %q (%s), want full beyond the 14-day retention", res.Mode, res.ModeReason)
+	}
+	st, err := ReadScanState(ctx, env.store, env.tenant)
+	if err != nil || st == nil || st.ScanID != res.ScanID || len(st.DeltaLinks) != 3 {
+		t.Fatalf("scan state after the full scan: %+v, %v", st, err)
+	}
+}
