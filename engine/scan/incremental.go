@@ -24,7 +24,6 @@ import (
 	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/discover"
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/engine/safego"
 )
 
 // ScanState is what a successful scan leaves for the next incremental one (the props of the
@@ -222,18 +221,9 @@ func (e *Engine) runSubscriptionsIncremental(ctx context.Context, p Plan, s Shar
 	if err := e.disc.WalkChildren(ctx, tenant, types, walk, skip, seen, col.add, sink); err != nil {
 		return err
 	}
-	// role assignments: one list per subscription (they have no change table)
+	// role assignments have no change table: all of the shard's, from one Resource Graph query
 	if p.Request.IncludeRBAC {
-		g, gctx := safego.WithContext(ctx)
-		for _, sub := range s.SubscriptionIDs {
-			g.Go(func() error {
-				if err := e.disc.RoleAssignments(gctx, tenant, sub, col.add); err != nil && gctx.Err() == nil {
-					sink.Fail(discover.FailureFrom(sub, "/subscriptions/"+sub+"/providers/Microsoft.Authorization/roleAssignments", err))
-				}
-				return nil
-			})
-		}
-		if err := g.Wait(); err != nil {
+		if err := e.disc.RoleAssignmentsARG(ctx, tenant, s.SubscriptionIDs, col.add); err != nil {
 			return err
 		}
 	}
@@ -323,8 +313,13 @@ func (e *Engine) carryForward(ctx context.Context, p Plan, results []ShardResult
 		}
 	}
 	keep := func(n graph.Node) bool {
-		if n.LastSeen == p.ScanID || skipLabel[n.Label] {
+		if n.LastSeen == p.ScanID {
 			return false
+		}
+		if skipLabel[n.Label] {
+			// role assignments above the subscriptions (management groups) are read by full scans only
+			sub, _ := n.Props[graph.PropSubscription].(string)
+			return n.Label == graph.LabelRoleAssignment && sub == ""
 		}
 		if sub, _ := n.Props[graph.PropSubscription].(string); sub != "" && (fullSubs[sub] || !inPlan[sub]) &&
 			(n.Label == graph.LabelResource || n.Label == graph.LabelResourceGroup) {

@@ -122,6 +122,7 @@ func incrementalVsFull(t *testing.T, resources, subs int) {
 	t.Logf("%d resources, %d subscriptions: incremental %d calls in %v, full %d calls in %v (%.1f%%); changed: %d created, %d updated, %d deleted, %d RGs deleted, removed %d nodes",
 		resources, subs, incCalls, incTime.Round(time.Millisecond), fullCalls, fullTime.Round(time.Millisecond), 100*float64(incCalls)/float64(fullCalls),
 		len(m.Created), len(m.Updated), len(m.Deleted), len(m.ResourceGroupsDeleted), inc.Removed.Nodes)
+	t.Logf("incremental calls by api %v, full %v", inc.APICalls, full.APICalls)
 	if incCalls*20 > fullCalls {
 		t.Errorf("incremental made %d calls, more than 5%% of a full scan's %d", incCalls, fullCalls)
 	}
