@@ -22,6 +22,10 @@ type ScanRequest struct {
 	ResourceGroups    []string `json:"resource_groups,omitempty"`
 	IncludeIdentities *bool    `json:"include_identities,omitempty"`
 	IncludeRBAC       *bool    `json:"include_rbac,omitempty"`
+	// Incremental scans only what changed since the tenant's last successful scan (falling back
+	// to a full scan, and saying why, when it cannot); Full forces a full scan.
+	Incremental bool `json:"incremental,omitempty"`
+	Full        bool `json:"full,omitempty"`
 }
 
 // Target is where generate-iac and create-tenant translate to.

@@ -54,7 +54,8 @@ func (x *ScanExecutor) Plan(ctx context.Context, jc *JobContext) (json.RawMessag
 		return nil, nil, apierr.Wrap(apierr.InvalidRequest, err, "stored scan request is unreadable")
 	}
 	sreq := scan.Request{TenantID: req.TenantID, Subscriptions: req.SubscriptionIDs, ResourceGroups: req.ResourceGroups,
-		IncludeIdentities: req.IncludeIdentities == nil || *req.IncludeIdentities, IncludeRBAC: req.IncludeRBAC == nil || *req.IncludeRBAC}
+		IncludeIdentities: req.IncludeIdentities == nil || *req.IncludeIdentities, IncludeRBAC: req.IncludeRBAC == nil || *req.IncludeRBAC,
+		Incremental: req.Incremental, Full: req.Full}
 	eng, err := x.engine(req.TenantID, jc.Logger)
 	if err != nil {
 		return nil, nil, err

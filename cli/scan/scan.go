@@ -39,6 +39,8 @@ type Options struct {
 	ResourceGroups    []string
 	NoIdentities      bool
 	NoRBAC            bool
+	Incremental       bool
+	Full              bool
 	ARMEndpoint       string
 	MSGraphEndpoint   string
 	Concurrency       int
@@ -62,7 +64,8 @@ type Options struct {
 
 // ScanRequest is the service request the options describe (POST /scan).
 func (o *Options) ScanRequest() remote.ScanRequest {
-	r := remote.ScanRequest{TenantID: o.TenantID, SubscriptionIDs: o.Subscriptions, ResourceGroups: o.ResourceGroups}
+	r := remote.ScanRequest{TenantID: o.TenantID, SubscriptionIDs: o.Subscriptions, ResourceGroups: o.ResourceGroups,
+		Incremental: o.Incremental, Full: o.Full}
 	if o.NoIdentities {
 		f := false
 		r.IncludeIdentities = &f
@@ -77,7 +80,7 @@ func (o *Options) ScanRequest() remote.ScanRequest {
 // Request is the engine request the options describe.
 func (o *Options) Request() enginescan.Request {
 	return enginescan.Request{TenantID: o.TenantID, Subscriptions: o.Subscriptions, ResourceGroups: o.ResourceGroups,
-		IncludeIdentities: !o.NoIdentities, IncludeRBAC: !o.NoRBAC}
+		IncludeIdentities: !o.NoIdentities, IncludeRBAC: !o.NoRBAC, Incremental: o.Incremental, Full: o.Full}
 }
 
 // NewCmdScan returns the `scan` command.
@@ -98,6 +101,13 @@ its full ARM JSON (Resource Graph pages plus ARM child lists), role assignments 
 and Entra users, groups, service principals and applications; then it derives relationships and
 removes what disappeared from the scanned scope.
 
+--incremental reads only what changed since the tenant's last successful scan (kept in the
+graph): Resource Graph's resourcechanges/resourcecontainerchanges tables, the changed resources
+with their child lists, role assignments, and Entra through MS Graph delta links. It falls back
+to a full scan — the summary's "mode" says which it did, and why — when there is no previous
+scan, the last one is over 14 days old (the change tables' retention), the options or filters
+differ, or the change feed fails; --full forces a full scan.
+
 Progress goes to stderr (a live bar on a terminal); the summary goes to stdout (-o json prints
 the machine-readable result). The exit status is 1 when anything could not be discovered.
 
@@ -110,6 +120,7 @@ the job's artifacts (sha256 verified), --no-wait prints the job id. Ctrl-C leave
 running (resume with atg jobs wait ID) unless --cancel-on-interrupt. The tenant defaults to
 the active profile's tenant_id. Exit status: 0 succeeded, 1 failed, 2 usage, 130 interrupted.`,
 		Example: `  atg scan --tenant-id 00000000-0000-0000-0000-000000000000
+  atg scan --tenant-id $T --incremental
   atg scan --tenant-id $T --subscription $S --resource-group 'prod-*' --no-identities
   atg scan --tenant-id $T --arm-endpoint http://127.0.0.1:8090 --msgraph-endpoint http://127.0.0.1:8090 -o json
   atg scan --remote --tenant-id $T --output ./scan-out
@@ -163,6 +174,8 @@ the active profile's tenant_id. Exit status: 0 succeeded, 1 failed, 2 usage, 130
 	fl.StringArrayVar(&o.ResourceGroups, "resource-group", nil, "scan only resource groups matching this glob (repeatable, case-insensitive)")
 	fl.BoolVar(&o.NoIdentities, "no-identities", false, "skip Entra users, groups, service principals and applications")
 	fl.BoolVar(&o.NoRBAC, "no-rbac", false, "skip role assignments and definitions")
+	fl.BoolVar(&o.Incremental, "incremental", false, "scan only what changed since the last successful scan (falls back to full, saying why)")
+	fl.BoolVar(&o.Full, "full", false, "force a full scan (overrides --incremental)")
 	fl.StringVar(&o.ARMEndpoint, "arm-endpoint", "", "ARM endpoint (default Azure public cloud; a loopback URL for the simulator) [ATG_ARM_ENDPOINT]")
 	fl.StringVar(&o.MSGraphEndpoint, "msgraph-endpoint", "", "Microsoft Graph endpoint (default https://graph.microsoft.com) [ATG_MSGRAPH_ENDPOINT]")
 	fl.IntVar(&o.Concurrency, "concurrency", 16, "concurrent list calls")
@@ -377,6 +390,13 @@ func PrintSummary(w io.Writer, r enginescan.Result, tty bool) {
 	row := func(k string, v any) { fmt.Fprintf(tw, "%s\t%v\n", k, v) }
 	row("tenant", r.TenantID)
 	row("scan", r.ScanID)
+	if r.Mode != "" {
+		mode := r.Mode
+		if r.ModeReason != "" {
+			mode += " (" + r.ModeReason + ")"
+		}
+		row("mode", mode)
+	}
 	row("subscriptions", r.Subscriptions)
 	row("resources", r.Resources)
 	row("relationships", r.Relationships)
