@@ -347,6 +347,9 @@ CALL {
   UNION ALL
   MATCH (n:`ManagementGroup`) WHERE n.uid > $after AND n.uid < $end
   RETURN n ORDER BY n.uid LIMIT $limit
+  UNION ALL
+  MATCH (n:`ScanState`) WHERE n.uid > $after AND n.uid < $end
+  RETURN n ORDER BY n.uid LIMIT $limit
 }
 RETURN n ORDER BY n.uid LIMIT $limit
 
@@ -382,6 +385,8 @@ UNION ALL
 MATCH (n:`AdministrativeUnit` {uid: $uid}) RETURN n
 UNION ALL
 MATCH (n:`ManagementGroup` {uid: $uid}) RETURN n
+UNION ALL
+MATCH (n:`ScanState` {uid: $uid}) RETURN n
 
 // edges page
 MATCH (a)-[r:`CONTAINS`]->(b)
@@ -421,6 +426,8 @@ UNION ALL
 MATCH (n:`AdministrativeUnit`) WHERE n.uid STARTS WITH $prefix RETURN "AdministrativeUnit" AS k, count(n) AS c
 UNION ALL
 MATCH (n:`ManagementGroup`) WHERE n.uid STARTS WITH $prefix RETURN "ManagementGroup" AS k, count(n) AS c
+UNION ALL
+MATCH (n:`ScanState`) WHERE n.uid STARTS WITH $prefix RETURN "ScanState" AS k, count(n) AS c
 
 // stats types
 MATCH (n:`Resource`) WHERE n.uid STARTS WITH $prefix AND size(n.`type`) > 0
@@ -509,4 +516,6 @@ UNION
 MATCH (n:`AdministrativeUnit`) WHERE n.tenant_id IS NOT NULL RETURN DISTINCT n.tenant_id AS t
 UNION
 MATCH (n:`ManagementGroup`) WHERE n.tenant_id IS NOT NULL RETURN DISTINCT n.tenant_id AS t
+UNION
+MATCH (n:`ScanState`) WHERE n.tenant_id IS NOT NULL RETURN DISTINCT n.tenant_id AS t
 

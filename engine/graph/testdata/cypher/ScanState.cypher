@@ -1,0 +1,104 @@
+// schema
+CREATE CONSTRAINT atg_scanstate_uid IF NOT EXISTS FOR (n:`ScanState`) REQUIRE n.uid IS UNIQUE;
+
+// merge
+UNWIND $rows AS row
+WITH row, row.props AS props
+MERGE (n:`ScanState` {uid: row.uid})
+ON CREATE SET n = props, n.first_seen = row.first_seen
+ON MATCH SET n = props {.*, first_seen: coalesce(n.first_seen, row.first_seen)}
+
+// stale node edges, whole tenant
+MATCH (n:`ScanState`)-[r]-()
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
+WITH DISTINCT r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale nodes, whole tenant
+MATCH (n:`ScanState`)
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
+
+// stale owned edges (from), whole tenant
+MATCH (n:`ScanState`)-[r]->()
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale owned edges (to), whole tenant
+MATCH (n:`ScanState`)<-[r]-()
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale node edges, subscription
+MATCH (n:`ScanState`)-[r]-()
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
+WITH DISTINCT r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale nodes, subscription
+MATCH (n:`ScanState`)
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
+
+// stale owned edges (from), subscription
+MATCH (n:`ScanState`)-[r]->()
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale owned edges (to), subscription
+MATCH (n:`ScanState`)<-[r]-()
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale node edges, subscription+rg
+MATCH (n:`ScanState`)-[r]-()
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
+WITH DISTINCT r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale nodes, subscription+rg
+MATCH (n:`ScanState`)
+WHERE n.uid STARTS WITH $prefix AND n.last_seen <> $scan
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
+
+// stale owned edges (from), subscription+rg
+MATCH (n:`ScanState`)-[r]->()
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// stale owned edges (to), subscription+rg
+MATCH (n:`ScanState`)<-[r]-()
+WHERE n.uid STARTS WITH $prefix AND type(r) IN $types AND r.last_seen <> $scan
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*) AS deleted
+
+// delete tenant
+MATCH (n:`ScanState`)
+WHERE n.uid STARTS WITH $prefix
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
+
+// nodes page, every filter
+(none)
+
