@@ -1,14 +1,18 @@
 package scan
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
 	"github.com/atg-go/atg/engine/graph/neo4jstore"
@@ -201,5 +205,72 @@ func TestIncrementalFallsBack(t *testing.T) {
 	st, err := ReadScanState(ctx, env.store, env.tenant)
 	if err != nil || st == nil || st.ScanID != res.ScanID || len(st.DeltaLinks) != 3 {
 		t.Fatalf("scan state after the full scan: %+v, %v", st, err)
+	}
+}
+
+// feedFailing fails Resource Graph queries of the change tables and MS Graph delta queries
+// with 400 BadRequest, and passes the rest on.
+type feedFailing struct{ next http.RoundTripper }
+
+func (f feedFailing) Do(r *http.Request) (*http.Response, error) {
+	var body []byte
+	if r.Body != nil {
+		body, _ = io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	if strings.Contains(string(body), "changes |") || strings.HasSuffix(r.URL.Path, "/delta") {
+		msg := `{"error":{"code":"BadRequest","message":"change tracking is not available"}}`
+		return &http.Response{StatusCode: http.StatusBadRequest, Status: "400 Bad Request", Request: r,
+			Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(msg))}, nil
+	}
+	return f.next.RoundTrip(r)
+}
+
+// TestIncrementalFallsBackWhenFeedsFail: when the change tables and delta queries fail, each
+// shard lists fully, the result says so, and the graph still equals a full re-scan.
+func TestIncrementalFallsBackWhenFeedsFail(t *testing.T) {
+	testenv.Integration(t)
+	clk := newFakeClock()
+	env := startSim(t, sim.Options{Resources: 400, Subscriptions: 2, Seed: 17, Throttle: "off", Now: clk.Now})
+	ctx := context.Background()
+	eng := func() *Engine { e := env.engine(t); e.Now = clk.Now; return e }
+	if _, err := eng().Run(ctx, incrementalRequest(env.tenant)); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(time.Hour)
+	if _, err := env.sim.Mutate(env.tenant, sim.MutateOptions{Fraction: 0.03, Seed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: env.srv.ARMEndpoint, MSGraph: env.srv.MSGraphEndpoint},
+		TenantID: env.tenant, Transport: feedFailing{next: http.DefaultTransport}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := (&Engine{Store: env.store, Azure: c, Now: clk.Now}).Run(ctx, incrementalRequest(env.tenant))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Mode != ModeFull || !strings.Contains(res.ModeReason, "shard entra ran fully") || !strings.Contains(res.ModeReason, "resourcechanges") {
+		t.Fatalf("mode %q (%s), want full with the shards' reasons", res.Mode, res.ModeReason)
+	}
+	ref, err := boltstore.Open(filepath.Join(t.TempDir(), "ref.db"), boltstore.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ref.Close(context.Background()) })
+	if err := ref.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng().withStore(ref).Run(ctx, fullRequest(env.tenant)); err != nil {
+		t.Fatal(err)
+	}
+	graphtest.RequireEqual(t, "full re-scan vs fallen-back incremental", graphtest.MustSnapshot(t, ref, env.tenant), graphtest.MustSnapshot(t, env.store, env.tenant))
+	// the delta links could not be taken: the next incremental scan says why it is full
+	next, err := eng().Run(ctx, incrementalRequest(env.tenant))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.Mode != ModeFull || !strings.Contains(next.ModeReason, "delta links") {
+		t.Fatalf("after a scan without delta links: mode %q (%s)", next.Mode, next.ModeReason)
 	}
 }
