@@ -13,6 +13,10 @@
 #                minute; BENCH_RATE_LIMITED=0 skips it too).
 #   scan-100k    100,000 resources / 20 subscriptions, throttling off: the memory step (peak RSS
 #                of `atg scan` into the embedded store; goal ≤ 1 GiB) and the time of a big scan.
+#   incremental  10,000 resources / 20 subscriptions with the real limits: a first scan, 1% of the
+#                tenant changed (POST /_sim/mutate), then `atg scan --incremental` beside a full
+#                re-scan into a fresh graph: API calls and time of each (goal ≤ 5% of the calls).
+#                BENCH_INCR_RESOURCES overrides the size.
 #   neo4j        Neo4j ingest: the store (UNWIND … MERGE) beside a bare UNWIND … CREATE loader,
 #                20k nodes + 40k edges (./engine/graph/neo4jstore). Starts Neo4j with
 #                scripts/neo4j.sh up when it is down, and stops it again afterwards.
@@ -32,7 +36,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GO=${GO:-go}
-ALL_STEPS="scan scan-rl scan-100k neo4j embedded rules terraform jobstatus sim backup"
+ALL_STEPS="scan scan-rl scan-100k incremental neo4j embedded rules terraform jobstatus sim backup"
 STEPS=${BENCH_STEPS:-$ALL_STEPS}
 if [[ "${BENCH_RATE_LIMITED:-1}" == 0 ]]; then BENCH_SKIP="${BENCH_SKIP:-} scan-rl"; fi
 for s in $STEPS ${BENCH_SKIP:-}; do
@@ -130,7 +134,50 @@ scan_bench() {
 	echo
 }
 
-if want scan || want scan-rl || want scan-100k; then
+# calls FILE: the sum of a scan result's api_calls.
+calls() { tr -d ' \n' <"$1" | sed -n 's/.*"api_calls":{\([^}]*\)}.*/\1/p' | tr ',' '\n' | awk -F: '{ s += $2 } END { print s + 0 }'; }
+
+# incr_bench RESOURCES SUBSCRIPTIONS
+incr_bench() {
+	local resources=$1 subscriptions=$2 dir arm msgraph tenant t0 t1 t2 ci cf mode
+	dir=$(mktemp -d -p "$work")
+	echo "== incremental: $resources resources, $subscriptions subscriptions, throttle real, 1% changed between scans"
+	./bin/atg sim serve --addr 127.0.0.1:0 --resources "$resources" --subscriptions "$subscriptions" --seed 7 \
+		--throttle real >"$dir/sim.json" 2>"$dir/sim.log" &
+	simpid=$!
+	for _ in $(seq 1 300); do
+		[[ -s "$dir/sim.json" ]] && break
+		sleep 0.1
+	done
+	[[ -s "$dir/sim.json" ]] || { echo "simulator did not start:"; cat "$dir/sim.log"; row incremental "failed" "simulator did not start"; return 0; }
+	arm=$(sed -n 's/.*"arm_endpoint": *"\([^"]*\)".*/\1/p' "$dir/sim.json")
+	msgraph=$(sed -n 's/.*"msgraph_endpoint": *"\([^"]*\)".*/\1/p' "$dir/sim.json")
+	tenant=$(sed -n 's/.*"tenant_ids": *\["\([^"]*\)".*/\1/p' "$dir/sim.json")
+	scan() {
+		local out=$1 db=$2
+		shift 2
+		./bin/atg scan --tenant-id "$tenant" --arm-endpoint "$arm" --msgraph-endpoint "$msgraph" \
+			--graph "$dir/$db" -o json "$@" >"$dir/$out.json" 2>"$dir/$out.err" || { echo "atg scan ($out) failed:"; tail -3 "$dir/$out.err"; }
+	}
+	scan first graph.db --incremental
+	curl -fsS -X POST "$arm/_sim/mutate?fraction=0.01&seed=1" >"$dir/mutate.json" || { row incremental "failed" "mutate"; stop_sim; return 0; }
+	t0=$(date +%s.%N)
+	scan incr graph.db --incremental
+	t1=$(date +%s.%N)
+	scan full ref.db
+	t2=$(date +%s.%N)
+	stop_sim
+	ci=$(calls "$dir/incr.json")
+	cf=$(calls "$dir/full.json")
+	mode=$(tr -d ' \n' <"$dir/incr.json" | sed -n 's/.*"mode":"\([a-z]*\)".*/\1/p')
+	echo "incremental ($mode): $ci calls in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s; full re-scan: $cf calls in $(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.2f", b - a }') s"
+	row incremental "mode of the second scan" "$mode" "incremental"
+	row incremental "calls incremental / full" "$ci / $cf = $(awk -v a="$ci" -v b="$cf" 'BEGIN { if (b > 0) printf "%.1f%%", 100 * a / b; else print "n/a" }')" "≤ 5%"
+	row incremental "time incremental / full" "$(awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "%.2f s / %.2f s", b - a, c - b }')"
+	echo
+}
+
+if want scan || want scan-rl || want scan-100k || want incremental; then
 	mkdir -p bin
 	$GO build -o bin/atg .
 fi
@@ -144,6 +191,9 @@ if want scan-100k; then
 	scan_bench scan-100k 100000 20 off 0s
 fi
 
+if want incremental; then
+	incr_bench "${BENCH_INCR_RESOURCES:-10000}" 20
+fi
 if want neo4j; then
 	echo "== neo4j: store ingest vs bare UNWIND loader (20k nodes + 40k edges)"
 	if ! ./scripts/neo4j.sh status >/dev/null 2>&1; then

@@ -52,6 +52,9 @@ func (s *Simulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/_sim/stats":
 		writeJSON(w, http.StatusOK, s.Stats())
 		return
+	case "/_sim/mutate":
+		s.serveMutate(w, r)
+		return
 	}
 	if s.serveUnauthenticated(w, r) { // ARM metadata, login and managed-identity token endpoints
 		return

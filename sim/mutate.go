@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -20,18 +22,23 @@ type MutateOptions struct {
 
 // MutateResult lists what Mutate changed.
 type MutateResult struct {
-	Created, Updated, Deleted []string // top-level ARM ids (deletes cascade to children)
-	ResourceGroupsCreated     []string
-	ResourceGroupsUpdated     []string
-	ResourceGroupsDeleted     []string
-	RoleAssignmentsCreated    []string
-	RoleAssignmentsDeleted    []string
+	// top-level ARM ids (deletes cascade to children)
+	Created                []string `json:"created"`
+	Updated                []string `json:"updated"`
+	Deleted                []string `json:"deleted"`
+	ResourceGroupsCreated  []string `json:"resource_groups_created"`
+	ResourceGroupsUpdated  []string `json:"resource_groups_updated"`
+	ResourceGroupsDeleted  []string `json:"resource_groups_deleted"`
+	RoleAssignmentsCreated []string `json:"role_assignments_created"`
+	RoleAssignmentsDeleted []string `json:"role_assignments_deleted"`
 	// Entra object ids
-	UsersCreated, UsersUpdated, UsersDeleted []string
-	GroupsUpdated                            []string // description changed
-	MembershipsChanged                       []string // "group/member+" or "group/member-"
-	ServicePrincipalsUpdated                 []string
-	ServicePrincipalsDeleted                 []string
+	UsersCreated             []string `json:"users_created"`
+	UsersUpdated             []string `json:"users_updated"`
+	UsersDeleted             []string `json:"users_deleted"`
+	GroupsUpdated            []string `json:"groups_updated"`      // description changed
+	MembershipsChanged       []string `json:"memberships_changed"` // "group/member+" or "group/member-"
+	ServicePrincipalsUpdated []string `json:"service_principals_updated"`
+	ServicePrincipalsDeleted []string `json:"service_principals_deleted"`
 }
 
 // Mutate changes a fraction of a tenant the way its owners would between two scans —
@@ -293,4 +300,38 @@ func slicesDeleteRef(ms []memberRef, id string) []memberRef {
 		}
 	}
 	return out
+}
+
+// serveMutate is POST /_sim/mutate?fraction=0.01&seed=1[&tenant=…]: Mutate over HTTP (benchmarks
+// and demos change a running simulator between two scans). It answers what changed.
+func (s *Simulator) serveMutate(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": "POST /_sim/mutate?fraction=0.01&seed=1"})
+		return
+	}
+	q := r.URL.Query()
+	o := MutateOptions{}
+	var err error
+	if v := q.Get("fraction"); v != "" {
+		if o.Fraction, err = strconv.ParseFloat(v, 64); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": "fraction must be a number in (0,1]"})
+			return
+		}
+	}
+	if v := q.Get("seed"); v != "" {
+		if o.Seed, err = strconv.ParseInt(v, 10, 64); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": "seed must be an integer"})
+			return
+		}
+	}
+	tenant := q.Get("tenant")
+	if tenant == "" {
+		tenant = s.TenantIDs()[0]
+	}
+	res, err := s.Mutate(tenant, o)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
 }
