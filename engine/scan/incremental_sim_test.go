@@ -15,8 +15,8 @@ import (
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
-	"github.com/atg-go/atg/engine/graph/neo4jstore"
 	"github.com/atg-go/atg/engine/graph/graphtest"
+	"github.com/atg-go/atg/engine/graph/neo4jstore"
 	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
 )
