@@ -106,7 +106,7 @@ graph): Resource Graph's resourcechanges/resourcecontainerchanges tables, the ch
 with their child lists, role assignments, and Entra through MS Graph delta links. It falls back
 to a full scan — the summary's "mode" says which it did, and why — when there is no previous
 scan, the last one is over 14 days old (the change tables' retention), the options or filters
-differ, or the change feed fails; --full forces a full scan.
+differ, a subscription is new in scope, or the change feed fails; --full forces a full scan.
 
 Progress goes to stderr (a live bar on a terminal); the summary goes to stdout (-o json prints
 the machine-readable result). The exit status is 1 when anything could not be discovered.

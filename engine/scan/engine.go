@@ -111,18 +111,18 @@ func (e *Engine) Plan(ctx context.Context, req Request) (Plan, error) {
 	}
 	p := Plan{ScanID: "scan_" + strings.ToLower(ulid.Make().String()), Request: req, TenantName: name, TenantDomain: domain,
 		StartedAt: started.Format(time.RFC3339Nano), APICalls: counter.Snapshot().Map()}
-	mode, reason, since, state := e.chooseMode(ctx, req, started)
+	ids := make([]string, 0, len(subs))
+	for _, s := range subs {
+		p.Subscriptions = append(p.Subscriptions, Subscription(s))
+		ids = append(ids, s.SubscriptionID)
+	}
+	mode, reason, since, state := e.chooseMode(ctx, req, started, ids)
 	p.Mode, p.ModeReason, p.State = mode, reason, state
 	if mode == ModeIncremental {
 		p.Since = since.Format(time.RFC3339Nano)
 	}
 	if req.Incremental && !req.Full {
 		e.Logger.Info("scan mode", "tenant_id", req.TenantID, "mode", mode, "reason", reason, "since", p.Since)
-	}
-	ids := make([]string, 0, len(subs))
-	for _, s := range subs {
-		p.Subscriptions = append(p.Subscriptions, Subscription(s))
-		ids = append(ids, s.SubscriptionID)
 	}
 	for i := 0; i < len(ids); i += e.ShardSubscriptions {
 		p.Shards = append(p.Shards, Shard{ID: fmt.Sprintf("subscriptions-%03d", i/e.ShardSubscriptions),

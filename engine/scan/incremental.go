@@ -34,6 +34,7 @@ type ScanState struct {
 	StartedAt         string            `json:"started_at"` // RFC 3339, the engine clock
 	IncludeIdentities bool              `json:"include_identities"`
 	IncludeRBAC       bool              `json:"include_rbac"`
+	Subscriptions     []string          `json:"subscriptions,omitempty"` // GUIDs in scope, sorted
 	ARGTypes          []string          `json:"arg_types,omitempty"`
 	DeltaLinks        map[string]string `json:"delta_links,omitempty"`
 }
@@ -86,7 +87,7 @@ func writeScanState(ctx context.Context, st graph.Store, tenantID, scanID string
 }
 
 // chooseMode decides whether a plan runs incrementally, and why not.
-func (e *Engine) chooseMode(ctx context.Context, req Request, started time.Time) (mode, reason string, since time.Time, state *ScanState) {
+func (e *Engine) chooseMode(ctx context.Context, req Request, started time.Time, subs []string) (mode, reason string, since time.Time, state *ScanState) {
 	switch {
 	case req.Full:
 		return ModeFull, "", time.Time{}, nil
@@ -108,6 +109,12 @@ func (e *Engine) chooseMode(ctx context.Context, req Request, started time.Time)
 	}
 	if state.IncludeIdentities != req.IncludeIdentities || state.IncludeRBAC != req.IncludeRBAC {
 		return ModeFull, "the previous scan had other options (identities, RBAC)", time.Time{}, nil
+	}
+	for _, s := range subs {
+		if !slices.Contains(state.Subscriptions, s) {
+			// its resources may predate the change window (access newly granted, a move)
+			return ModeFull, "subscription " + s + " was not in the previous scan", time.Time{}, nil
+		}
 	}
 	if req.IncludeIdentities && len(state.DeltaLinks) < len(discover.DeltaQueries) {
 		return ModeFull, "the previous scan left no MS Graph delta links", time.Time{}, nil
@@ -395,6 +402,10 @@ func nextState(p Plan, results []ShardResult) ScanState {
 	for t := range types {
 		st.ARGTypes = append(st.ARGTypes, t)
 	}
+	for _, s := range p.Subscriptions {
+		st.Subscriptions = append(st.Subscriptions, s.SubscriptionID)
+	}
+	sort.Strings(st.Subscriptions)
 	sort.Strings(st.ARGTypes)
 	return st
 }
