@@ -49,3 +49,43 @@ func TestScanCommandAgainstSimulator(t *testing.T) {
 		t.Fatalf("resources = %d, truth %d", res.Resources, tr.Tenants[0].Resources)
 	}
 }
+
+// TestScanIncrementalCommand: `atg scan --incremental` is full the first time (saying why),
+// incremental after a change, and `--full` forces a full scan; the summary names the mode.
+func TestScanIncrementalCommand(t *testing.T) {
+	testenv.Integration(t)
+	s, srv := simtest.Start(t, sim.Options{Resources: 300, Subscriptions: 2, Seed: 8, Throttle: "fast"})
+	t.Setenv("ATG_CONFIG", filepath.Join(t.TempDir(), "none.yaml"))
+	db := filepath.Join(t.TempDir(), "g.db")
+	scan := func(extra ...string) (string, string) {
+		t.Helper()
+		out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
+		io := &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut}
+		args := append([]string{"scan", "--tenant-id", srv.TenantIDs[0], "--arm-endpoint", srv.ARMEndpoint,
+			"--msgraph-endpoint", srv.MSGraphEndpoint, "--graph", db, "--log-level", "warn"}, extra...)
+		if code := root.Run(context.Background(), io, args); code != 0 {
+			t.Fatalf("atg %v: exit %d\n%s", extra, code, errOut)
+		}
+		return out.String(), errOut.String()
+	}
+	out, _ := scan("--incremental")
+	if !strings.Contains(out, "full (no previous successful scan of the tenant)") {
+		t.Fatalf("first --incremental scan:\n%s", out)
+	}
+	if _, err := s.Mutate(srv.TenantIDs[0], sim.MutateOptions{Fraction: 0.05, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	out, _ = scan("--incremental", "-o", "json")
+	var res struct {
+		Mode       string         `json:"mode"`
+		ModeReason string         `json:"mode_reason"`
+		APICalls   map[string]int `json:"api_calls"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Mode != "incremental" || res.ModeReason != "" {
+		t.Fatalf("second scan: %+v %v\n%s", res, err, out)
+	}
+	out, _ = scan("--incremental", "--full")
+	if !strings.Contains(out, "mode") || !strings.Contains(out, "full") || strings.Contains(out, "incremental") {
+		t.Fatalf("--full:\n%s", out)
+	}
+}
