@@ -2,7 +2,6 @@ package sim
 
 import (
 	"encoding/base64"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -248,5 +247,3 @@ func (s *Simulator) DirectoryObjectCount(tenantID, kind string) int {
 	}
 	return 0
 }
-
-var _ = fmt.Sprint

@@ -135,6 +135,7 @@ func (e *Engine) runSubscriptionsIncremental(ctx context.Context, p Plan, s Shar
 	if err != nil {
 		return fmt.Errorf("the plan has no valid change window: %w", err)
 	}
+	e.report("changes", 0, "reading Resource Graph change tables")
 	changedRes, err := e.disc.ChangedTargets(ctx, discover.ResourceChangesTable, s.SubscriptionIDs, since)
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", discover.ResourceChangesTable, err)
