@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -26,5 +27,19 @@ func TestValidateNormalisesAndNamesFields(t *testing.T) {
 	c := CreateTenantRequest{SourceTenantID: "aaaaaaaa-1111-2222-3333-444444444444", Spec: []byte(`{"a":1}`)}
 	if err := c.Validate(); !errors.As(err, &fe) || fe["spec"] == "" || fe["target.subscription_id"] == "" {
 		t.Fatalf("spec and source together, no target: %v", err)
+	}
+}
+
+func TestScanRequestIncrementalRoundTrip(t *testing.T) {
+	var q ScanRequest
+	if err := json.Unmarshal([]byte(`{"tenant_id":"aaaaaaaa-1111-2222-3333-444444444444","incremental":true}`), &q); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Validate(); err != nil || !q.Incremental || q.Full {
+		t.Fatalf("incremental request: %+v %v", q, err)
+	}
+	b, _ := json.Marshal(ScanRequest{TenantID: q.TenantID})
+	if strings.Contains(string(b), "incremental") || strings.Contains(string(b), "full") {
+		t.Fatalf("a full request names no mode: %s", b)
 	}
 }
