@@ -91,6 +91,9 @@ type Env struct {
 
 	// ClientConfig is the (initially missing) config file the CLI reads (ATG_CONFIG).
 	ClientConfig string
+	// ServiceConfig is the service's config file (storage, keys, endpoints): more service
+	// processes (`atg serve --worker-only --config …`) join the same environment with it.
+	ServiceConfig string
 
 	serviceLog *syncBuffer
 }
@@ -170,6 +173,7 @@ func Start(t testing.TB, o Options) *Env {
 	}
 
 	svcCfg := filepath.Join(e.Dir, "service-config.yaml")
+	e.ServiceConfig = svcCfg
 	settings := map[string]string{
 		"storage": conn, "storage_prefix": e.Prefix, "api_keys": apiKeys, "environment": o.Environment,
 		"arm_endpoint": srv.ARMEndpoint, "msgraph_endpoint": srv.MSGraphEndpoint, "api_rate_limit": "0",
