@@ -597,13 +597,9 @@ func (w *Worker) finalize(ctx context.Context, jc *JobContext, s Sharded, sp sto
 		p.Percent, p.Phase, p.Message = 95, "finalize", "combining shard results"
 		return p
 	})
-	results := make([]json.RawMessage, 0, len(sp.Shards))
-	for _, sh := range sp.Shards {
-		b, err := w.Backend.Blobs.Get(ctx, shardBlob(j.ID, sh))
-		if err != nil {
-			return fmt.Errorf("reading result of shard %s: %w", sh, err)
-		}
-		results = append(results, b)
+	results, err := w.shardResults(ctx, j.ID, sp.Shards)
+	if err != nil {
+		return err
 	}
 	res, err := s.Finalize(ctx, jc, sp.Plan, results)
 	if err != nil {
