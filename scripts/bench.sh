@@ -13,6 +13,14 @@
 #                minute; BENCH_RATE_LIMITED=0 skips it too).
 #   scan-100k    100,000 resources / 20 subscriptions, throttling off: the memory step (peak RSS
 #                of `atg scan` into the embedded store; goal ≤ 1 GiB) and the time of a big scan.
+#   fanout       the service's fan-out: one tenant's scan run by N = 1, 2, 4 worker-only `atg serve`
+#                processes against one Azurite and one Neo4j, the simulator at 50 ms per call with
+#                throttling off (latency-bound: no rate-limit floor), each process running one message
+#                at a time with ATG_WORKER_CONCURRENCY=1 (tools/fanoutbench). Prints the curve (N,
+#                seconds, speedup, ideal T1/N, within 20%?) and writes test-artifacts/bench/fanout.svg
+#                (+ fanout.json, process logs). Needs Azurite and Neo4j (started when down, stopped
+#                after); about 3 minutes. BENCH_FANOUT_N (1,2,4) and BENCH_FANOUT_ARGS (extra flags,
+#                e.g. "-resources 1000 -subscriptions 96 -runs 3") override it.
 #   neo4j        Neo4j ingest: the store (UNWIND … MERGE) beside a bare UNWIND … CREATE loader,
 #                20k nodes + 40k edges (./engine/graph/neo4jstore). Starts Neo4j with
 #                scripts/neo4j.sh up when it is down, and stops it again afterwards.
@@ -32,7 +40,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GO=${GO:-go}
-ALL_STEPS="scan scan-rl scan-100k neo4j embedded rules terraform jobstatus sim backup"
+ALL_STEPS="scan scan-rl scan-100k fanout neo4j embedded rules terraform jobstatus sim backup"
 STEPS=${BENCH_STEPS:-$ALL_STEPS}
 if [[ "${BENCH_RATE_LIMITED:-1}" == 0 ]]; then BENCH_SKIP="${BENCH_SKIP:-} scan-rl"; fi
 for s in $STEPS ${BENCH_SKIP:-}; do
@@ -130,7 +138,7 @@ scan_bench() {
 	echo
 }
 
-if want scan || want scan-rl || want scan-100k; then
+if want scan || want scan-rl || want scan-100k || want fanout; then
 	mkdir -p bin
 	$GO build -o bin/atg .
 fi
@@ -142,6 +150,32 @@ if want scan-rl; then
 fi
 if want scan-100k; then
 	scan_bench scan-100k 100000 20 off 0s
+fi
+
+if want fanout; then
+	echo "== fanout: one scan over N worker processes (simulator latency 50 ms, throttling off)"
+	if ! ./scripts/azurite.sh status >/dev/null 2>&1; then
+		if ./scripts/azurite.sh up; then started_azurite=1; else row fanout "failed" "Azurite did not start"; fi
+	fi
+	if ! ./scripts/neo4j.sh status >/dev/null 2>&1; then
+		if ./scripts/neo4j.sh up; then started_neo4j=1; else row fanout "failed" "Neo4j did not start"; fi
+	fi
+	if ./scripts/azurite.sh status >/dev/null 2>&1 && ./scripts/neo4j.sh status >/dev/null 2>&1; then
+		conn=$(bash -c 'source scripts/lib.sh; echo "$AZURITE_CONNECTION_STRING"')
+		status=0
+		# shellcheck disable=SC2086 # BENCH_FANOUT_ARGS is a list of flags
+		AzureWebJobsStorage="$conn" NEO4J_URI="bolt://127.0.0.1:${NEO4J_BOLT_PORT:-7687}" \
+			$GO run ./tools/fanoutbench -atg bin/atg -n "${BENCH_FANOUT_N:-1,2,4}" -resources 500 -subscriptions 48 \
+			-workers 1 -concurrency 1 -out test-artifacts/bench -rows "$work/fanout.rows" ${BENCH_FANOUT_ARGS:-} || status=$?
+		if [[ $status -ne 0 ]]; then
+			row fanout "failed" "exit $status"
+		else
+			while IFS= read -r r; do summary+=("$r"); done <"$work/fanout.rows"
+		fi
+	fi
+	if [[ $started_neo4j == 1 ]]; then ./scripts/neo4j.sh down || true; started_neo4j=0; fi
+	if [[ $started_azurite == 1 ]]; then ./scripts/azurite.sh down || true; started_azurite=0; fi
+	echo
 fi
 
 if want neo4j; then

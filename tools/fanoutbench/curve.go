@@ -56,6 +56,22 @@ func newCurve(pts []point, tolerance float64) curve {
 	return c
 }
 
+// rows are the bench summary's lines (step|figure|value|goal): each N's time beside its goal
+// (at most 1 + tolerance times T1/N) and its ratio to the ideal, then the verdict and the chart.
+func (c curve) rows(chart string) string {
+	var b strings.Builder
+	for i, p := range c.Points {
+		goal := ""
+		if i > 0 {
+			goal = fmt.Sprintf("≤ %.2f s (%.1f × T%d·%d/%d)", p.Ideal*(1+c.Tolerance), 1+c.Tolerance, firstN(c), firstN(c), p.N)
+		}
+		fmt.Fprintf(&b, "fanout|N=%d scan time|%.2f s, %.2fx, %.2f of ideal|%s\n", p.N, p.Seconds, p.Speedup, p.Ratio, goal)
+	}
+	fmt.Fprintf(&b, "fanout|within %.0f%% of 1/N|%s|yes\n", c.Tolerance*100, yesNo(c.AllWithin))
+	fmt.Fprintf(&b, "fanout|chart|%s|\n", chart)
+	return b.String()
+}
+
 func secondsHeader(runs int) string {
 	if runs > 1 {
 		return fmt.Sprintf("s (best/%d)", runs)

@@ -26,6 +26,10 @@ func TestCurveVerdicts(t *testing.T) {
 	if c := newCurve([]point{{N: 1, Seconds: 10}, {N: 2, Seconds: 6}}, 0.2); !c.AllWithin {
 		t.Errorf("6 s at N=2 is exactly 1.2 x 5 s: %+v", c.Points)
 	}
+	rows := c.rows("out/fanout.svg")
+	if !strings.Contains(rows, "fanout|N=4 scan time|9.50 s, 3.16x, 1.27 of ideal|≤ 9.00 s") || !strings.Contains(rows, "fanout|within 20% of 1/N|no|yes") {
+		t.Errorf("rows:\n%s", rows)
+	}
 	tbl := c.table()
 	if !strings.Contains(tbl, "within 20% of 1/N for every N: no") || strings.Count(tbl, "\n") != 5 {
 		t.Errorf("table:\n%s", tbl)

@@ -49,6 +49,7 @@ type options struct {
 	concurrency   int
 	tolerance     float64
 	runs          int
+	rows          string
 	warmup        bool
 	out           string
 	timeout       time.Duration
@@ -70,6 +71,7 @@ func main() {
 	flag.IntVar(&o.workers, "workers", 1, "queue messages one worker process runs at a time (atg serve --workers)")
 	flag.IntVar(&o.concurrency, "concurrency", 2, "concurrent Azure calls of one shard (ATG_WORKER_CONCURRENCY)")
 	flag.IntVar(&o.runs, "runs", 2, "scans per N; the fastest counts (the machine is shared: the best run is the one least disturbed)")
+	flag.StringVar(&o.rows, "rows", "", "also write the summary rows for scripts/bench.sh here (step|figure|value|goal lines)")
 	flag.BoolVar(&o.warmup, "warmup", true, "run one unmeasured scan first (Neo4j query plans, caches)")
 	flag.Float64Var(&o.tolerance, "tolerance", 0.2, "how far above T1/N a time may be and count as 1/N")
 	flag.StringVar(&o.out, "out", "test-artifacts/bench", "directory for fanout.svg, fanout.json and the process logs")
@@ -225,6 +227,11 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	fmt.Printf("chart: %s\n", svg)
+	if o.rows != "" {
+		if err := os.WriteFile(o.rows, []byte(c.rows(svg)), 0o644); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
