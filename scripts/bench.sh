@@ -13,13 +13,14 @@
 #                minute; BENCH_RATE_LIMITED=0 skips it too).
 #   scan-100k    100,000 resources / 20 subscriptions, throttling off: the memory step (peak RSS
 #                of `atg scan` into the embedded store; goal ≤ 1 GiB) and the time of a big scan.
-#   fanout       the service's fan-out: one tenant's scan run by N = 1, 2, 4 worker-only `atg serve`
-#                processes against one Azurite and one Neo4j, the simulator at 50 ms per call with
-#                throttling off (latency-bound: no rate-limit floor), each process running one message
-#                at a time with ATG_WORKER_CONCURRENCY=1 (tools/fanoutbench). Prints the curve (N,
-#                seconds, speedup, ideal T1/N, within 20%?) and writes test-artifacts/bench/fanout.svg
-#                (+ fanout.json, process logs). Needs Azurite and Neo4j (started when down, stopped
-#                after); about 3 minutes. BENCH_FANOUT_N (1,2,4) and BENCH_FANOUT_ARGS (extra flags,
+#   fanout       the service's fan-out: one scan of a 400-resource / 64-subscription tenant (65 shards)
+#                run by N = 1, 2, 4 worker-only `atg serve` processes against one Azurite and one
+#                Neo4j, the simulator at 50 ms per call with throttling off (latency-bound: no
+#                rate-limit floor), each process running one message at a time with
+#                ATG_WORKER_CONCURRENCY=1 (tools/fanoutbench); best of 3 runs per N after a warm-up.
+#                Prints the curve (N, seconds, speedup, ideal T1/N, within 20%?, the shard and
+#                finalize phases) and writes test-artifacts/bench/fanout.svg (+ fanout.json, process
+#                logs). Needs Azurite and Neo4j (started when down, stopped after); about 5 minutes. BENCH_FANOUT_N (1,2,4) and BENCH_FANOUT_ARGS (extra flags,
 #                e.g. "-resources 1000 -subscriptions 96 -runs 3") override it.
 #   neo4j        Neo4j ingest: the store (UNWIND … MERGE) beside a bare UNWIND … CREATE loader,
 #                20k nodes + 40k edges (./engine/graph/neo4jstore). Starts Neo4j with
@@ -165,8 +166,8 @@ if want fanout; then
 		status=0
 		# shellcheck disable=SC2086 # BENCH_FANOUT_ARGS is a list of flags
 		AzureWebJobsStorage="$conn" NEO4J_URI="bolt://127.0.0.1:${NEO4J_BOLT_PORT:-7687}" \
-			$GO run ./tools/fanoutbench -atg bin/atg -n "${BENCH_FANOUT_N:-1,2,4}" -resources 500 -subscriptions 48 \
-			-workers 1 -concurrency 1 -out test-artifacts/bench -rows "$work/fanout.rows" ${BENCH_FANOUT_ARGS:-} || status=$?
+			$GO run ./tools/fanoutbench -atg bin/atg -n "${BENCH_FANOUT_N:-1,2,4}" \
+			-out test-artifacts/bench -rows "$work/fanout.rows" ${BENCH_FANOUT_ARGS:-} || status=$?
 		if [[ $status -ne 0 ]]; then
 			row fanout "failed" "exit $status"
 		else
