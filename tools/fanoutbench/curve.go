@@ -162,6 +162,15 @@ func (c curve) svg() string {
 			ideal = append(ideal, fmt.Sprintf("%.1f,%.1f", x(n), y(c.Points[0].Seconds*float64(c.Points[0].N)/n)))
 		}
 		fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="#2a7d2a" stroke-width="2" stroke-dasharray="6,4"/>`+"\n", strings.Join(ideal, " "))
+		var shards []string // the fanned-out phase alone (without plan and finalize), when known
+		for _, p := range c.Points {
+			if p.ShardsS > 0 {
+				shards = append(shards, fmt.Sprintf("%.1f,%.1f", x(float64(p.N)), y(p.ShardsS)))
+			}
+		}
+		if len(shards) == len(c.Points) {
+			fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="#8a8a8a" stroke-width="1.5" stroke-dasharray="2,3"/>`+"\n", strings.Join(shards, " "))
+		}
 		var meas []string
 		for _, p := range c.Points {
 			meas = append(meas, fmt.Sprintf("%.1f,%.1f", x(float64(p.N)), y(p.Seconds)))
@@ -182,10 +191,11 @@ func (c curve) svg() string {
 	}
 	// legend
 	lx, ly := left+pw-210, top+10
-	fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="205" height="62" fill="white" stroke="#bbb"/>`+"\n", lx, ly)
+	fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="205" height="80" fill="white" stroke="#bbb"/>`+"\n", lx, ly)
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1f5fbf" stroke-width="2.5"/><text x="%.1f" y="%.1f">measured</text>`+"\n", lx+8, ly+15, lx+38, ly+15, lx+45, ly+19)
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#2a7d2a" stroke-width="2" stroke-dasharray="6,4"/><text x="%.1f" y="%.1f">ideal 1/N</text>`+"\n", lx+8, ly+33, lx+38, ly+33, lx+45, ly+37)
 	fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="30" height="10" fill="#cfe8cf"/><text x="%.1f" y="%.1f">within %.0f%% of ideal</text>`+"\n", lx+8, ly+45, lx+45, ly+55, c.Tolerance*100)
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#8a8a8a" stroke-width="1.5" stroke-dasharray="2,3"/><text x="%.1f" y="%.1f">shard phase only</text>`+"\n", lx+8, ly+69, lx+38, ly+69, lx+45, ly+73)
 	b.WriteString("</svg>\n")
 	return b.String()
 }

@@ -50,6 +50,7 @@ type options struct {
 	tolerance     float64
 	runs          int
 	rows          string
+	replot        string
 	warmup        bool
 	out           string
 	timeout       time.Duration
@@ -72,6 +73,7 @@ func main() {
 	flag.IntVar(&o.concurrency, "concurrency", 1, "concurrent Azure calls of one shard (ATG_WORKER_CONCURRENCY)")
 	flag.IntVar(&o.runs, "runs", 3, "scans per N; the fastest counts (the machine is shared: the best run is the one least disturbed)")
 	flag.StringVar(&o.rows, "rows", "", "also write the summary rows for scripts/bench.sh here (step|figure|value|goal lines)")
+	flag.StringVar(&o.replot, "replot", "", "measure nothing: redraw the table and chart of this fanout.json into -out")
 	flag.BoolVar(&o.warmup, "warmup", true, "run one unmeasured scan first (Neo4j query plans, caches)")
 	flag.Float64Var(&o.tolerance, "tolerance", 0.2, "how far above T1/N a time may be and count as 1/N")
 	flag.StringVar(&o.out, "out", "test-artifacts/bench", "directory for fanout.svg, fanout.json and the process logs")
@@ -86,6 +88,12 @@ func main() {
 			fail(fmt.Errorf("-n %q: want positive integers, comma-separated", ns))
 		}
 		o.ns = append(o.ns, n)
+	}
+	if o.replot != "" {
+		if err := replot(o); err != nil {
+			fail(err)
+		}
+		return
 	}
 	o.storage = os.Getenv("AzureWebJobsStorage")
 	o.graph, o.user, o.password = envOr("NEO4J_URI", "bolt://127.0.0.1:7687"), envOr("NEO4J_USER", "neo4j"), envOr("NEO4J_PASSWORD", "atg-local-dev")
@@ -320,6 +328,25 @@ func measure(ctx context.Context, o options, n int, env []string, logs string, c
 		pt.ShardsS, pt.FinalizeS = lastShard.Sub(planned).Seconds(), finalized.Sub(lastShard).Seconds()
 	}
 	return pt, nil
+}
+
+func replot(o options) error {
+	b, err := os.ReadFile(o.replot)
+	if err != nil {
+		return err
+	}
+	var c curve
+	if err := json.Unmarshal(b, &c); err != nil {
+		return fmt.Errorf("%s: %w", o.replot, err)
+	}
+	meta := c
+	c = newCurve(c.Points, c.Tolerance)
+	c.Resources, c.Subscriptions, c.Latency, c.Workers, c.Concurrency, c.RunsPerN = meta.Resources, meta.Subscriptions, meta.Latency, meta.Workers, meta.Concurrency, meta.RunsPerN
+	fmt.Print(c.table())
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(o.out, "fanout.svg"), []byte(c.svg()), 0o644)
 }
 
 func truthResources(path, tenant string) (int, error) {
