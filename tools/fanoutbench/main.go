@@ -204,23 +204,22 @@ func run(ctx context.Context, o options) error {
 		}
 		fmt.Printf("  warm-up, N=%d: %.2f s (not counted)\n", n, p.Seconds)
 	}
-	var pts []point
-	for _, n := range o.ns {
-		var best point
-		var all []float64
-		for r := range o.runs {
+	// Rounds over every N (1, 2, 4, 1, 2, 4, …) rather than all runs of one N in a row: a busy
+	// spell of the shared machine then slows one run of each N, not every run of one N.
+	pts := make([]point, len(o.ns))
+	for r := range o.runs {
+		for i, n := range o.ns {
 			p, err := measure(ctx, o, n, env, logs, client, store, tenant, resources, fmt.Sprintf("n%d-run%d", n, r+1))
 			if err != nil {
 				return fmt.Errorf("N=%d: %w", n, err)
 			}
 			fmt.Printf("  N=%d run %d: %.2f s (shards %.2f s, finalize %.2f s; shards per process %v)\n", n, r+1, p.Seconds, p.ShardsS, p.FinalizeS, p.ShardsPerProcess)
-			all = append(all, p.Seconds)
-			if best.N == 0 || p.Seconds < best.Seconds {
-				best = p
+			runs := append(pts[i].Runs, p.Seconds)
+			if pts[i].N == 0 || p.Seconds < pts[i].Seconds {
+				pts[i] = p
 			}
+			pts[i].Runs = runs
 		}
-		best.Runs = all
-		pts = append(pts, best)
 	}
 	c := newCurve(pts, o.tolerance)
 	c.Resources, c.Subscriptions, c.Latency, c.Workers, c.Concurrency, c.RunsPerN = resources, o.subscriptions, o.latency.String(), o.workers, o.concurrency, o.runs
