@@ -126,3 +126,60 @@ func TestFanOutTwoWorkerProcesses(t *testing.T) {
 		t.Errorf("graph has %d resource nodes, truth %d", res, tr.Resources)
 	}
 }
+
+// TestFanOutKilledWorker: of two worker processes, one is killed (SIGKILL) while it holds a
+// shard of a scan; the other runs the rest and, once the message's visibility timeout lapses,
+// the killed process's shard too. The scan succeeds with the simulator's counts and leaves the
+// same graph as an undisturbed scan by one process.
+func TestFanOutKilledWorker(t *testing.T) {
+	e := Start(t, Options{Neo4j: true, Sim: sim.Options{Resources: 160, Subscriptions: 3, Seed: 5822, Throttle: "off"},
+		ServiceSettings: map[string]string{"role": "api"}})
+	ctx := t.Context()
+	_, user, pw := testenv.RequireNeo4j(t)
+	neo, err := stores.Open(ctx, stores.Options{Graph: e.Graph, User: user, Password: pw})
+	if err != nil {
+		t.Fatalf("open the service's Neo4j: %v", err)
+	}
+	t.Cleanup(func() { _ = neo.Close(context.Background()) })
+	clear := func() {
+		if err := neo.DeleteTenant(context.Background(), e.TenantID); err != nil {
+			t.Fatalf("clearing tenant %s in Neo4j: %v", e.TenantID, err)
+		}
+	}
+	clear()
+	t.Cleanup(clear)
+	tr := e.Truth()
+	args := append([]string{"scan", "--tenant-id", e.TenantID, "-o", "json"}, e.RemoteArgs()...)
+	check := func(what string, r Result) {
+		t.Helper()
+		if r.Code != 0 {
+			t.Fatalf("%s: %s", what, r)
+		}
+		if res := decodeScan(t, r); res.Resources != tr.Resources || len(res.Failures) != 0 {
+			t.Fatalf("%s: %d resources (truth %d), %d failures", what, res.Resources, tr.Resources, len(res.Failures))
+		}
+	}
+
+	// a holds its first shard forever (the failpoint hangs it); b starts once a holds it.
+	a := startWorker(t, e, "ATG_FAILPOINTS=scan.discover=hang")
+	run := e.RunAsync(ctx, args...)
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(a.Stderr(), shardReached) {
+		if time.Now().After(deadline) {
+			t.Fatalf("worker a never took a shard:\n%s", a.Stderr())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b := startWorker(t, e)
+	if err := a.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	a.Wait()
+	check("scan with a worker process killed mid-shard", run.Wait())
+	killed := graphtest.MustSnapshot(t, neo, e.TenantID)
+
+	clear()
+	check("undisturbed scan", e.Run(ctx, args...))
+	stopWorker(b)
+	graphtest.RequireEqual(t, "scan with a killed worker process vs an undisturbed one", killed, graphtest.MustSnapshot(t, neo, e.TenantID))
+}
