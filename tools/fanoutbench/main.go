@@ -211,7 +211,7 @@ func run(ctx context.Context, o options) error {
 		for i, n := range o.ns {
 			p, err := measure(ctx, o, n, env, logs, client, store, tenant, resources, fmt.Sprintf("n%d-run%d", n, r+1))
 			if err != nil {
-				return fmt.Errorf("N=%d: %w", n, err)
+				return fmt.Errorf("with %d worker processes: %w", n, err)
 			}
 			fmt.Printf("  N=%d run %d: %.2f s (shards %.2f s, finalize %.2f s; shards per process %v)\n", n, r+1, p.Seconds, p.ShardsS, p.FinalizeS, p.ShardsPerProcess)
 			runs := append(pts[i].Runs, p.Seconds)
