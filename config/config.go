@@ -40,6 +40,8 @@ type Config struct {
 	APIKeysTTL        string // seconds between re-reads of APIKeysSource
 	ServiceAddr       string // listen address for `atg serve`
 	Workers           string // concurrent queue workers in `atg serve`
+	Role              string // `atg serve`: all | api | worker
+	WorkerConcurrency string // concurrent Azure calls of one scan shard (one queue message)
 	CustomHandlerPort string // FUNCTIONS_CUSTOMHANDLER_PORT
 	APIRateLimit      string // requests per second per API key (0 = unlimited)
 	APIRateBurst      string // burst size of the per-key rate limit
@@ -135,6 +137,8 @@ var Settings = []Setting{
 	{Key: "api_keys_ttl", Env: []string{"ATG_API_KEYS_TTL"}, Default: constant("60"), Help: "service: seconds between re-reads of api_keys_source (a new or revoked key takes effect within this time)", Service: true, field: func(c *Config) *string { return &c.APIKeysTTL }},
 	{Key: "service_addr", Env: []string{"ATG_SERVICE_ADDR"}, Default: constant("127.0.0.1:8080"), Help: "listen address of `atg serve`", field: func(c *Config) *string { return &c.ServiceAddr }},
 	{Key: "workers", Env: []string{"ATG_WORKERS"}, Default: constant("4"), Help: "concurrent queue workers in `atg serve`", field: func(c *Config) *string { return &c.Workers }},
+	{Key: "role", Env: []string{"ATG_ROLE"}, Default: constant("all"), Help: "what `atg serve` runs: all (API and queue workers), api (API only, as --no-workers) or worker (queue workers only, no listener, as --worker-only; run several against one storage account and graph to fan a scan's shards out)", field: func(c *Config) *string { return &c.Role }},
+	{Key: "worker_concurrency", Env: []string{"ATG_WORKER_CONCURRENCY"}, Default: constant("16"), Help: "service: concurrent Azure calls of one scan shard (one queue message); a worker process makes at most workers x worker_concurrency calls at once", Service: true, field: func(c *Config) *string { return &c.WorkerConcurrency }},
 	{Key: "custom_handler_port", Env: []string{"FUNCTIONS_CUSTOMHANDLER_PORT"}, Default: constant(""), Help: "port the Functions host gives the custom handler", Service: true, field: func(c *Config) *string { return &c.CustomHandlerPort }},
 	{Key: "api_rate_limit", Env: []string{"ATG_API_RATE_LIMIT"}, Default: constant("10"), Help: "service: requests per second per API key (0 = unlimited)", Service: true, field: func(c *Config) *string { return &c.APIRateLimit }},
 	{Key: "api_rate_burst", Env: []string{"ATG_API_RATE_BURST"}, Default: constant("40"), Help: "service: burst size of the per-key rate limit", Service: true, field: func(c *Config) *string { return &c.APIRateBurst }},
@@ -229,6 +233,12 @@ func (c *Config) Validate() error {
 	}
 	if n, err := strconv.Atoi(c.Workers); err != nil || n < 1 {
 		return fmt.Errorf("invalid workers %q: want a positive integer", c.Workers)
+	}
+	if !slices.Contains([]string{"all", "api", "worker"}, c.Role) {
+		return fmt.Errorf("invalid role %q: want all, api or worker", c.Role)
+	}
+	if n, err := strconv.Atoi(c.WorkerConcurrency); err != nil || n < 1 {
+		return fmt.Errorf("invalid worker_concurrency %q: want a positive integer", c.WorkerConcurrency)
 	}
 	if f, err := strconv.ParseFloat(c.APIRateLimit, 64); err != nil || f < 0 {
 		return fmt.Errorf("invalid api_rate_limit %q: want a number >= 0", c.APIRateLimit)

@@ -47,6 +47,8 @@ func TestBadValuesAndUnknownKeys(t *testing.T) {
 		"bad output":      {"", map[string]string{"ATG_OUTPUT": "xml"}, "invalid output"},
 		"bad environment": {"", map[string]string{"ATG_ENVIRONMENT": "staging"}, "invalid environment"},
 		"bad workers":     {"", map[string]string{"ATG_WORKERS": "0"}, "invalid workers"},
+		"bad role":        {"", map[string]string{"ATG_ROLE": "workers"}, "invalid role"},
+		"bad concurrency": {"worker_concurrency: \"0\"\n", nil, "invalid worker_concurrency"},
 		"bad yaml":        {"graph: [\n", nil, "config file"},
 	} {
 		f := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".yaml")

@@ -94,6 +94,12 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 			return nil, fmt.Errorf("ATG_INVOCATION_TIMEOUT %q: want a positive duration such as 25m", cfg.InvocationTimeout)
 		}
 	}
+	shardConcurrency := 0 // engine default
+	if cfg.WorkerConcurrency != "" {
+		if shardConcurrency, err = strconv.Atoi(cfg.WorkerConcurrency); err != nil || shardConcurrency < 1 {
+			return nil, fmt.Errorf("ATG_WORKER_CONCURRENCY %q: want a positive integer", cfg.WorkerConcurrency)
+		}
+	}
 	backupsContainer := BackupsContainer(cfg.StoragePrefix)
 	backups, err := OpenBlobBackups(ctx, az.Blobs, backupsContainer)
 	if err != nil {
@@ -106,7 +112,7 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 	case o.Graph != nil:
 		pinger = o.Graph
 		ident := &azure.Identity{AppClientID: cfg.AzureClientID, ManagedIdentityClientID: cfg.AzureMIClientID}
-		reg.RegisterSharded(jobs.TypeScan, &ScanExecutor{Store: o.Graph, Logger: log, Identity: ident,
+		reg.RegisterSharded(jobs.TypeScan, &ScanExecutor{Store: o.Graph, Logger: log, Identity: ident, Concurrency: shardConcurrency,
 			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
 		reg.RegisterRunner(jobs.TypeGenerateIaC, &IaCExecutor{Store: o.Graph})
 		reg.RegisterRunner(jobs.TypePosture, &PostureExecutor{Store: o.Graph})

@@ -33,6 +33,7 @@ type Worker struct {
 
 	mu        sync.Mutex
 	lastWrite map[string]time.Time
+	plans     planCache // stored plans are written once: a process reads each at most once
 }
 
 // errJobCancelled is the cancellation cause when the job was cancelled through the API.
@@ -91,17 +92,19 @@ func (w *Worker) Process(ctx context.Context, m jobs.Message, dequeueCount int) 
 	if runner == nil && sharded == nil {
 		return w.fail(ctx, j, apierr.Errorf(apierr.NotImplemented, "no executor for %s jobs", j.Type), dequeueCount, log)
 	}
-	j, err = w.Backend.Jobs.Update(ctx, j.Owner, j.ID, func(j *jobs.Job) error {
-		if j.Status.Terminal() || j.Status == jobs.Cancelling {
-			return jobs.ErrNoChange
+	if !alreadyRunning(j, dequeueCount) {
+		j, err = w.Backend.Jobs.Update(ctx, j.Owner, j.ID, func(j *jobs.Job) error {
+			if j.Status.Terminal() || j.Status == jobs.Cancelling {
+				return jobs.ErrNoChange
+			}
+			if dequeueCount > j.Attempts {
+				j.Attempts = dequeueCount
+			}
+			return j.Transition(jobs.Running, w.Now())
+		})
+		if err != nil {
+			return fmt.Errorf("starting job %s: %w", m.JobID, err)
 		}
-		if dequeueCount > j.Attempts {
-			j.Attempts = dequeueCount
-		}
-		return j.Transition(jobs.Running, w.Now())
-	})
-	if err != nil {
-		return fmt.Errorf("starting job %s: %w", m.JobID, err)
 	}
 	if j.Status != jobs.Running {
 		return nil // finished or cancelled meanwhile; re-checked on the next delivery otherwise
@@ -410,6 +413,9 @@ func shardBlob(jobID, shard string) string {
 }
 
 func (w *Worker) loadPlan(ctx context.Context, jobID string) (storedPlan, bool, error) {
+	if sp, ok := w.plans.get(jobID); ok {
+		return sp, true, nil
+	}
 	b, err := w.Backend.Blobs.Get(ctx, planBlob(jobID))
 	if apierr.Is(err, apierr.NotFound) {
 		return storedPlan{}, false, nil
@@ -421,6 +427,7 @@ func (w *Worker) loadPlan(ctx context.Context, jobID string) (storedPlan, bool, 
 	if err := json.Unmarshal(b, &sp); err != nil {
 		return storedPlan{}, false, fmt.Errorf("decoding plan of %s: %w", jobID, err)
 	}
+	w.plans.put(jobID, sp)
 	return sp, true, nil
 }
 
@@ -597,13 +604,9 @@ func (w *Worker) finalize(ctx context.Context, jc *JobContext, s Sharded, sp sto
 		p.Percent, p.Phase, p.Message = 95, "finalize", "combining shard results"
 		return p
 	})
-	results := make([]json.RawMessage, 0, len(sp.Shards))
-	for _, sh := range sp.Shards {
-		b, err := w.Backend.Blobs.Get(ctx, shardBlob(j.ID, sh))
-		if err != nil {
-			return fmt.Errorf("reading result of shard %s: %w", sh, err)
-		}
-		results = append(results, b)
+	results, err := w.shardResults(ctx, j.ID, sp.Shards)
+	if err != nil {
+		return err
 	}
 	res, err := s.Finalize(ctx, jc, sp.Plan, results)
 	if err != nil {

@@ -17,6 +17,15 @@
 #                tenant changed (POST /_sim/mutate), then `atg scan --incremental` beside a full
 #                re-scan into a fresh graph: API calls and time of each (goal ≤ 5% of the calls).
 #                BENCH_INCR_RESOURCES overrides the size.
+#   fanout       the service's fan-out: one scan of a 400-resource / 64-subscription tenant (65 shards)
+#                run by N = 1, 2, 4 worker-only `atg serve` processes against one Azurite and one
+#                Neo4j, the simulator at 50 ms per call with throttling off (latency-bound: no
+#                rate-limit floor), each process running one message at a time with
+#                ATG_WORKER_CONCURRENCY=1 (tools/fanoutbench); best of 3 runs per N after a warm-up.
+#                Prints the curve (N, seconds, speedup, ideal T1/N, within 20%?, the shard and
+#                finalize phases) and writes test-artifacts/bench/fanout.svg (+ fanout.json, process
+#                logs). Needs Azurite and Neo4j (started when down, stopped after); about 5 minutes. BENCH_FANOUT_N (1,2,4) and BENCH_FANOUT_ARGS (extra flags,
+#                e.g. "-resources 1000 -subscriptions 96 -runs 3") override it.
 #   neo4j        Neo4j ingest: the store (UNWIND … MERGE) beside a bare UNWIND … CREATE loader,
 #                20k nodes + 40k edges (./engine/graph/neo4jstore). Starts Neo4j with
 #                scripts/neo4j.sh up when it is down, and stops it again afterwards.
@@ -36,7 +45,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GO=${GO:-go}
-ALL_STEPS="scan scan-rl scan-100k incremental neo4j embedded rules terraform jobstatus sim backup"
+ALL_STEPS="scan scan-rl scan-100k incremental fanout neo4j embedded rules terraform jobstatus sim backup"
 STEPS=${BENCH_STEPS:-$ALL_STEPS}
 if [[ "${BENCH_RATE_LIMITED:-1}" == 0 ]]; then BENCH_SKIP="${BENCH_SKIP:-} scan-rl"; fi
 for s in $STEPS ${BENCH_SKIP:-}; do
@@ -177,7 +186,7 @@ incr_bench() {
 	echo
 }
 
-if want scan || want scan-rl || want scan-100k || want incremental; then
+if want scan || want scan-rl || want scan-100k || want incremental || want fanout; then
 	mkdir -p bin
 	$GO build -o bin/atg .
 fi
@@ -194,6 +203,32 @@ fi
 if want incremental; then
 	incr_bench "${BENCH_INCR_RESOURCES:-10000}" 20
 fi
+if want fanout; then
+	echo "== fanout: one scan over N worker processes (simulator latency 50 ms, throttling off)"
+	if ! ./scripts/azurite.sh status >/dev/null 2>&1; then
+		if ./scripts/azurite.sh up; then started_azurite=1; else row fanout "failed" "Azurite did not start"; fi
+	fi
+	if ! ./scripts/neo4j.sh status >/dev/null 2>&1; then
+		if ./scripts/neo4j.sh up; then started_neo4j=1; else row fanout "failed" "Neo4j did not start"; fi
+	fi
+	if ./scripts/azurite.sh status >/dev/null 2>&1 && ./scripts/neo4j.sh status >/dev/null 2>&1; then
+		conn=$(bash -c 'source scripts/lib.sh; echo "$AZURITE_CONNECTION_STRING"')
+		status=0
+		# shellcheck disable=SC2086 # BENCH_FANOUT_ARGS is a list of flags
+		AzureWebJobsStorage="$conn" NEO4J_URI="bolt://127.0.0.1:${NEO4J_BOLT_PORT:-7687}" \
+			$GO run ./tools/fanoutbench -atg bin/atg -n "${BENCH_FANOUT_N:-1,2,4}" \
+			-out test-artifacts/bench -rows "$work/fanout.rows" ${BENCH_FANOUT_ARGS:-} || status=$?
+		if [[ $status -ne 0 ]]; then
+			row fanout "failed" "exit $status"
+		else
+			while IFS= read -r r; do summary+=("$r"); done <"$work/fanout.rows"
+		fi
+	fi
+	if [[ $started_neo4j == 1 ]]; then ./scripts/neo4j.sh down || true; started_neo4j=0; fi
+	if [[ $started_azurite == 1 ]]; then ./scripts/azurite.sh down || true; started_azurite=0; fi
+	echo
+fi
+
 if want neo4j; then
 	echo "== neo4j: store ingest vs bare UNWIND loader (20k nodes + 40k edges)"
 	if ! ./scripts/neo4j.sh status >/dev/null 2>&1; then

@@ -32,7 +32,10 @@ type Options struct {
 	Visibility time.Duration // serve: queue visibility timeout, renewed while working
 	Grace      time.Duration // shutdown grace period
 	NoWorkers  bool          // serve: API only
-	Port       string        // handler: FUNCTIONS_CUSTOMHANDLER_PORT override
+	WorkerOnly bool          // serve: queue workers only, no listener
+	// PollInterval caps the idle backoff between dequeues of an empty queue (0: the poller's 2s).
+	PollInterval time.Duration
+	Port         string // handler: FUNCTIONS_CUSTOMHANDLER_PORT override
 	// DailyBackup: serve queues the day's graph backup job at this UTC time, HH:MM ("" = off);
 	// the Functions hosting has the backup_timer function instead.
 	DailyBackup string
@@ -55,11 +58,22 @@ func NewCmdServeWith(f *cmdutil.Factory, runF func(context.Context, *Options) er
 Storage queues with the Functions host's semantics (visibility timeout renewed while
 working, delete on success, retry on failure, poison after 5 deliveries). Storage comes
 from AzureWebJobsStorage (UseDevelopmentStorage=true for Azurite), keys from ATG_API_KEYS.
-SIGINT/SIGTERM stop dequeuing and give in-flight messages --grace to finish.`,
+SIGINT/SIGTERM stop dequeuing and give in-flight messages --grace to finish.
+
+--worker-only (ATG_ROLE=worker) runs the queue workers without a listener: N such
+processes against one storage account and one graph (Neo4j) share the shards of every
+scan, each running at most --workers messages with ATG_WORKER_CONCURRENCY Azure calls each.
+--no-workers (ATG_ROLE=api) serves the API only.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.Workers < 0 {
 				return cmdutil.Usagef("--workers must be >= 1")
+			}
+			if o.NoWorkers && o.WorkerOnly {
+				return cmdutil.Usagef("--no-workers and --worker-only exclude each other")
+			}
+			if o.PollInterval < 0 {
+				return cmdutil.Usagef("--max-poll-interval must be >= 0")
 			}
 			if o.Visibility < 3*time.Second {
 				return cmdutil.Usagef("--visibility-timeout must be at least 3s")
@@ -79,7 +93,9 @@ SIGINT/SIGTERM stop dequeuing and give in-flight messages --grace to finish.`,
 	cmd.Flags().IntVar(&o.Workers, "workers", 0, "concurrent queue messages (default: workers setting)")
 	cmd.Flags().DurationVar(&o.Visibility, "visibility-timeout", time.Minute, "queue visibility timeout (renewed while a message is worked on)")
 	cmd.Flags().DurationVar(&o.Grace, "grace", 30*time.Second, "shutdown grace period for in-flight requests and messages")
-	cmd.Flags().BoolVar(&o.NoWorkers, "no-workers", false, "serve the API only (another process runs the workers)")
+	cmd.Flags().BoolVar(&o.NoWorkers, "no-workers", false, "serve the API only (another process runs the workers; role setting api)")
+	cmd.Flags().BoolVar(&o.WorkerOnly, "worker-only", false, "run the queue workers only, no listener (role setting worker): start several against one storage and graph to fan a scan's shards out")
+	cmd.Flags().DurationVar(&o.PollInterval, "max-poll-interval", 0, "longest wait between polls of an empty queue (default 2s)")
 	cmd.Flags().StringVar(&o.DailyBackup, "daily-backup", "", "queue a graph backup job of every tenant daily at this UTC time, HH:MM (off by default; once per day across instances)")
 	return cmd
 }
@@ -177,6 +193,10 @@ func serveRun(ctx context.Context, o *Options) error {
 		return err
 	}
 	log := o.Logger()
+	role := roleOf(o, cfg)
+	if role == roleWorker {
+		return workerRun(ctx, o, cfg, log)
+	}
 	addr := o.Addr
 	if addr == "" {
 		addr = cfg.ServiceAddr
@@ -209,9 +229,10 @@ func serveRun(ctx context.Context, o *Options) error {
 	}()
 	pollCtx, stopPolling := context.WithCancel(ctx)
 	defer stopPolling()
-	if !o.NoWorkers {
+	if role == roleAll {
 		p := app.Poller(workers, o.Visibility)
 		p.Grace = o.Grace
+		p.MaxPollInterval = o.PollInterval
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -225,6 +246,9 @@ func serveRun(ctx context.Context, o *Options) error {
 			defer wg.Done()
 			handler.RunDailyBackups(pollCtx, app.Azure.Backend, at, nil, log)
 		}()
+	}
+	if role == roleAPI {
+		workers = 0
 	}
 	log.Info("atg serve ready", "addr", "http://"+ln.Addr().String(), "workers", workers, "environment", cfg.Environment)
 	fmt.Fprintf(o.IO.ErrOut, "listening on http://%s\n", ln.Addr())

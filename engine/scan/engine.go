@@ -124,12 +124,15 @@ func (e *Engine) Plan(ctx context.Context, req Request) (Plan, error) {
 	if req.Incremental && !req.Full {
 		e.Logger.Info("scan mode", "tenant_id", req.TenantID, "mode", mode, "reason", reason, "since", p.Since)
 	}
+	// The Entra shard comes first: its calls are chained (pages, then one member list per
+	// group), so it is often the longest shard; started last it would be the scan's tail when
+	// the shards fan out over several workers.
+	if req.IncludeIdentities {
+		p.Shards = append(p.Shards, Shard{ID: "entra", Kind: ShardEntra})
+	}
 	for i := 0; i < len(ids); i += e.ShardSubscriptions {
 		p.Shards = append(p.Shards, Shard{ID: fmt.Sprintf("subscriptions-%03d", i/e.ShardSubscriptions),
 			Kind: ShardSubscription, SubscriptionIDs: ids[i:min(i+e.ShardSubscriptions, len(ids))]})
-	}
-	if req.IncludeIdentities {
-		p.Shards = append(p.Shards, Shard{ID: "entra", Kind: ShardEntra})
 	}
 	e.live.subsTotal.Store(int64(len(ids)))
 	e.live.subsDone.Store(0)

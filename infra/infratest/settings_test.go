@@ -18,6 +18,7 @@ var notSetByBicep = map[string]string{
 	"ATG_MSGRAPH_ENDPOINT":         "empty means https://graph.microsoft.com; set it by hand only for a sovereign cloud",
 	"ATG_API_MAX_ACTIVE_JOBS":      "the default (20 queued + running jobs per key) fits; set it by hand to change the quota",
 	"ATG_INVOCATION_TIMEOUT":       "the default (25m) is below host.json functionTimeout (00:30:00); change both together",
+	"ATG_WORKER_CONCURRENCY":       "the default (16 concurrent Azure calls per shard invocation) fits; host.json batchSize bounds the invocations per instance",
 }
 
 // Settings Flex Consumption rejects or that would bypass identity-based storage.

@@ -91,6 +91,9 @@ type Env struct {
 
 	// ClientConfig is the (initially missing) config file the CLI reads (ATG_CONFIG).
 	ClientConfig string
+	// ServiceConfig is the service's config file (storage, keys, endpoints): more service
+	// processes (`atg serve --worker-only --config …`) join the same environment with it.
+	ServiceConfig string
 
 	serviceLog *syncBuffer
 }
@@ -165,11 +168,12 @@ func Start(t testing.TB, o Options) *Env {
 	for _, k := range []string{"ATG_REMOTE", "ATG_SERVICE_URL", "ATG_API_KEY", "ATG_API_KEY_FILE", "ATG_PROFILE",
 		"ATG_OUTPUT", "ATG_TENANT_ID", "ATG_LOG_LEVEL", "ATG_STORAGE_PREFIX", "ATG_API_KEYS", "ATG_ENVIRONMENT",
 		"ATG_ARM_ENDPOINT", "ATG_MSGRAPH_ENDPOINT", "ATG_API_RATE_LIMIT", "ATG_API_RATE_BURST", "ATG_WORKERS", "ATG_SERVICE_ADDR",
-		"ATG_API_KEYS_SOURCE", "ATG_API_KEYS_TTL"} {
+		"ATG_API_KEYS_SOURCE", "ATG_API_KEYS_TTL", "ATG_ROLE", "ATG_WORKER_CONCURRENCY"} {
 		t.Setenv(k, "")
 	}
 
 	svcCfg := filepath.Join(e.Dir, "service-config.yaml")
+	e.ServiceConfig = svcCfg
 	settings := map[string]string{
 		"storage": conn, "storage_prefix": e.Prefix, "api_keys": apiKeys, "environment": o.Environment,
 		"arm_endpoint": srv.ARMEndpoint, "msgraph_endpoint": srv.MSGraphEndpoint, "api_rate_limit": "0",
