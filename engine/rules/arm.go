@@ -3,6 +3,7 @@ package rules
 import (
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
 )
 
@@ -34,8 +35,8 @@ var envelopeProps = map[string]string{
 // what could be read.
 func NodeFromARM(tenantID string, env map[string]any) graph.Node {
 	id := str(env["id"])
-	key := cleanID(id)
-	a, parsed := ParseID(id)
+	key := armid.CleanKey(id)
+	a, parsed := armid.ParseKey(id)
 	typeDisplay := str(env["type"])
 	typ := strings.ToLower(typeDisplay)
 	if typ == "" && parsed {
@@ -162,7 +163,7 @@ func asMap(v any) map[string]any {
 // scopeOfExtension returns the scope of an extension resource id
 // (<scope>/providers/<ns>/<type>/<name>): everything before its last provider block.
 func scopeOfExtension(id string) string {
-	a, ok := ParseID(id)
+	a, ok := armid.ParseKey(id)
 	if !ok {
 		return ""
 	}

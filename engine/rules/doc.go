@@ -11,7 +11,7 @@
 //   - NodeFromARM(tenantID, envelope): the graph node for one ARM envelope (shared with
 //     discovery so every package converts envelopes the same way).
 //   - Named: the rule table (edge type, source label/types, evidence); Apply dispatches on it.
-//   - ParseID / LabelOfID / RegionCode: the ARM id and location normalisation the rules use.
+//   - RegionCode: the location normalisation the rules use (ARM ids: engine/armid.ParseKey).
 //
 // # Decisions
 //

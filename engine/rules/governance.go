@@ -3,6 +3,7 @@ package rules
 import (
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
 )
 
@@ -27,7 +28,7 @@ func containsManagementGroup(c *ctx) {
 
 // scopeTarget resolves a scope id to a node key and label (management groups included).
 func scopeTarget(c *ctx, scope string) (string, graph.Label, bool) {
-	id := cleanID(scope)
+	id := armid.CleanKey(scope)
 	if id == "" {
 		return "", "", false
 	}
@@ -39,7 +40,7 @@ func scopeTarget(c *ctx, scope string) (string, graph.Label, bool) {
 	if strings.HasPrefix(id, mgPrefix) {
 		return id, graph.LabelManagementGroup, true
 	}
-	if a, ok := ParseID(id); ok {
+	if a, ok := armid.ParseKey(id); ok {
 		return a.ID, a.Label(), true
 	}
 	return "", "", false

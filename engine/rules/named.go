@@ -3,6 +3,7 @@ package rules
 import (
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
 )
 
@@ -203,7 +204,7 @@ func vmUses(c *ctx) {
 	p := c.props()
 	for _, nic := range list(get(p, "networkProfile", "networkInterfaces")) {
 		id := str(field(nic, "id"))
-		if a, ok := ParseID(id); ok && a.Type() == tVMSSNIC {
+		if a, ok := armid.ParseKey(id); ok && a.Type() == tVMSSNIC {
 			c.outID(graph.EdgeUses, id, tVMSSNIC)
 			continue
 		}
@@ -358,7 +359,7 @@ func assignedTo(c *ctx) {
 }
 
 func hasRole(c *ctx) {
-	raw := cleanID(raProp(c, "role_definition_id", "roleDefinitionId"))
+	raw := armid.CleanKey(raProp(c, "role_definition_id", "roleDefinitionId"))
 	if raw == "" {
 		return
 	}
@@ -385,7 +386,7 @@ func hasRole(c *ctx) {
 			}
 		}
 	}
-	if a, ok := ParseID(raw); ok && a.Label() == graph.LabelRoleDefinition {
+	if a, ok := armid.ParseKey(raw); ok && a.Label() == graph.LabelRoleDefinition {
 		c.out(graph.EdgeHasRole, graph.LabelRoleDefinition, raw)
 	} else if !strings.Contains(raw, "/") {
 		c.out(graph.EdgeHasRole, graph.LabelRoleDefinition, tenantForm)
@@ -401,14 +402,14 @@ func appliesTo(c *ctx) {
 		c.out(graph.EdgeAppliesTo, graph.LabelTenant, strings.ToLower(c.n.TenantID))
 		return
 	}
-	id := cleanID(scope)
+	id := armid.CleanKey(scope)
 	if c.idx != nil {
 		if l, ok := c.idx.Lookup(id); ok {
 			c.out(graph.EdgeAppliesTo, l, id)
 			return
 		}
 	}
-	if a, ok := ParseID(id); ok {
+	if a, ok := armid.ParseKey(id); ok {
 		c.out(graph.EdgeAppliesTo, a.Label(), a.ID)
 	}
 }
@@ -433,7 +434,7 @@ func diagnostics(c *ctx) {
 	case scope == "/" || (scope == "" && c.typ == tAADDiag):
 		from, fl = strings.ToLower(c.n.TenantID), graph.LabelTenant
 	default:
-		a, ok := ParseID(scope)
+		a, ok := armid.ParseKey(scope)
 		if !ok {
 			return
 		}
@@ -450,7 +451,7 @@ func diagnostics(c *ctx) {
 			c.edge(graph.EdgeSendsDiagnosticsTo, fl, from, l, to)
 		}
 	}
-	if a, ok := ParseID(str(get(p, "eventHubAuthorizationRuleId"))); ok {
+	if a, ok := armid.ParseKey(str(get(p, "eventHubAuthorizationRuleId"))); ok {
 		ns, _ := a.Root()
 		if to, l, ok := c.target(ns, ""); ok {
 			c.edge(graph.EdgeSendsDiagnosticsTo, fl, from, l, to)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
 )
 
@@ -30,7 +31,7 @@ func res(id string, props map[string]any) graph.Node {
 		props = map[string]any{}
 	}
 	if _, ok := props["type"]; !ok {
-		if a, ok := ParseID(id); ok {
+		if a, ok := armid.ParseKey(id); ok {
 			props["type"] = a.Type()
 		}
 	}

@@ -5,12 +5,14 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/atg-go/atg/engine/armid"
 )
 
 // hit is a string in a node's JSON that carries an ARM id or a Key Vault reference.
 type hit struct {
 	path string // JSON path, e.g. properties.ipConfigurations[0].properties.subnet.id
-	ids  []ARMID
+	ids  []armid.Key
 	// vaults are Key Vault names referenced by URI (https://<name>.vault.azure.net/…) or
 	// @Microsoft.KeyVault(VaultName=<name>;…).
 	vaults []string
@@ -89,7 +91,7 @@ func scanString(s string) (hit, bool) {
 		lead := len(s) - len(strings.TrimLeft(s, " \t\r\n"))
 		if lead < len(s) && s[lead] == '/' {
 			c := cutID(s[lead:])
-			if a, ok := ParseID(c); ok {
+			if a, ok := armid.ParseKey(c); ok {
 				h.ids = append(h.ids, a)
 			}
 			off = lead + max(len(c), 1)
@@ -101,7 +103,7 @@ func scanString(s string) (hit, bool) {
 			}
 			j += off
 			c := cutID(s[j:])
-			if a, ok := ParseID(c); ok {
+			if a, ok := armid.ParseKey(c); ok {
 				h.ids = append(h.ids, a)
 			}
 			off = j + max(len(c), 1)
@@ -305,4 +307,12 @@ func idAt(v any, keys ...string) string {
 		return s
 	}
 	return str(field(x, "id"))
+}
+
+// related reports whether a and b are the same id or one is an ancestor of the other.
+func related(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return strings.HasPrefix(b, a) && (len(a) == len(b) || b[len(a)] == '/')
 }

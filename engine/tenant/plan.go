@@ -200,7 +200,7 @@ func MakePlan(ctx context.Context, in Input) (*Plan, error) {
 		// by id prefix (its scope is the renamed resource) and would overwrite it with the
 		// scope's name. Its scope follows the rename through the Ref.
 		if r.Scope != nil {
-			if id, ok := model.ParseID(r.ID); ok && id.Name() != r.Name {
+			if id, ok := armid.Parse(r.ID); ok && id.Name() != r.Name {
 				r.Name = id.Name()
 			}
 		}
@@ -227,7 +227,7 @@ func sourceSubscriptions(nodes []graph.Node) []string {
 		if n.Label == graph.LabelSubscription {
 			continue
 		}
-		if id, ok := model.ParseID(n.ID); ok && id.Subscription != "" {
+		if id, ok := armid.Parse(n.ID); ok && id.Subscription != "" {
 			set[strings.ToLower(id.Subscription)] = true
 		}
 	}
@@ -284,7 +284,7 @@ func separateResourceGroups(nodes []graph.Node, subs map[string]string) ([]graph
 	sort.Strings(srcs)
 	rgs := map[string]map[string]string{} // sub -> lower name -> name
 	for _, n := range nodes {
-		id, ok := model.ParseID(n.ID)
+		id, ok := armid.Parse(n.ID)
 		if !ok || id.ResourceGroup == "" {
 			continue
 		}
@@ -334,11 +334,11 @@ func separateResourceGroups(nodes []graph.Node, subs map[string]string) ([]graph
 			return v
 		}).(map[string]any); ok {
 			nn.Props = props
-			if id, ok := model.ParseID(str(props, graph.PropID)); ok && id.ResourceGroup != "" {
+			if id, ok := armid.Parse(str(props, graph.PropID)); ok && id.ResourceGroup != "" {
 				nn.Props[graph.PropResourceGroup] = id.ResourceGroup
 			}
 			if n.Label == graph.LabelResourceGroup {
-				if id, ok := model.ParseID(str(props, graph.PropID)); ok {
+				if id, ok := armid.Parse(str(props, graph.PropID)); ok {
 					nn.Props[graph.PropName] = id.ResourceGroup
 				}
 			}
@@ -664,7 +664,7 @@ func (p *Plan) variable(name string, r *model.Resource) string {
 		return p.subscriptionOf(r)
 	case model.VarReference:
 		src := p.varDefaults[name]
-		if id, ok := model.ParseID(src); ok && id.Subscription != "" {
+		if id, ok := armid.Parse(src); ok && id.Subscription != "" {
 			if t, ok := p.Subscriptions[strings.ToLower(id.Subscription)]; ok {
 				return "/subscriptions/" + t + src[len("/subscriptions/")+len(id.Subscription):]
 			}
@@ -684,7 +684,7 @@ func (p *Plan) variable(name string, r *model.Resource) string {
 func (p *Plan) MapName() func(armType, name string) string {
 	m := map[string]string{}
 	for _, it := range p.Items {
-		src, ok := model.ParseID(it.SourceID)
+		src, ok := armid.Parse(it.SourceID)
 		if !ok || len(src.Names) == 0 {
 			continue
 		}

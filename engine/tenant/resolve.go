@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/iac/model"
 )
 
@@ -283,7 +284,7 @@ func (p *Plan) untranslated(body any) string {
 		}
 		switch t := v.(type) {
 		case string:
-			if id, ok := model.ParseID(t); ok && id.Subscription != "" {
+			if id, ok := armid.Parse(t); ok && id.Subscription != "" {
 				s := strings.ToLower(id.Subscription)
 				if p.sources[s] && !p.targets[s] {
 					bad = t

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/secrets"
 )
 
@@ -275,9 +276,9 @@ func (c *cleaner) cleanMap(m map[string]any, path string, top bool) map[string]a
 	}
 	// a reference object {id, name, type}: only the id is writable
 	refObj := false
-	if id, ok := m["id"].(string); ok && LooksLikeID(id) && !selfSub {
+	if id, ok := m["id"].(string); ok && armid.LooksLike(id) && !selfSub {
 		if t, ok := m["type"].(string); ok && strings.Contains(t, "/") {
-			if p, ok := ParseID(id); ok && strings.EqualFold(p.Type(), t) {
+			if p, ok := armid.Parse(id); ok && strings.EqualFold(p.Type(), t) {
 				refObj = true
 			}
 		}
