@@ -5,6 +5,7 @@ import (
 
 	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 const mgPrefix = "/providers/microsoft.management/managementgroups/"
@@ -16,7 +17,7 @@ func containsManagementGroup(c *ctx) {
 		c.edge(graph.EdgeContains, graph.LabelTenant, strings.ToLower(c.n.TenantID), graph.LabelManagementGroup, c.self)
 	}
 	for _, k := range list(c.n.Props["children"]) {
-		id := strings.ToLower(strings.TrimSpace(str(field(k, "id"))))
+		id := strings.ToLower(strings.TrimSpace(str(jsonpath.Field(k, "id"))))
 		switch {
 		case strings.HasPrefix(id, mgPrefix):
 			c.out(graph.EdgeContains, graph.LabelManagementGroup, id)
@@ -48,7 +49,7 @@ func scopeTarget(c *ctx, scope string) (string, graph.Label, bool) {
 
 // policyScope: a policy assignment is ASSIGNED_TO its scope.
 func policyScope(c *ctx) {
-	scope := str(get(c.props(), "scope"))
+	scope := str(jsonpath.Keys(c.props(), "scope"))
 	if scope == "" {
 		scope = scopeOfExtension(c.self)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/armid"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // hit is a string in a node's JSON that carries an ARM id or a Key Vault reference.
@@ -237,42 +238,6 @@ func scalar(v any) string {
 	}
 }
 
-// field returns m[key], matching the key case-insensitively when there is no exact match.
-func field(v any, key string) any {
-	switch m := v.(type) {
-	case map[string]any:
-		if c, ok := m[key]; ok {
-			return c
-		}
-		for k, c := range m {
-			if strings.EqualFold(k, key) {
-				return c
-			}
-		}
-	case map[string]string:
-		if c, ok := m[key]; ok {
-			return c
-		}
-		for k, c := range m {
-			if strings.EqualFold(k, key) {
-				return c
-			}
-		}
-	}
-	return nil
-}
-
-// get follows a path of keys.
-func get(v any, keys ...string) any {
-	for _, k := range keys {
-		if v == nil {
-			return nil
-		}
-		v = field(v, k)
-	}
-	return v
-}
-
 // list returns v as a slice of values.
 func list(v any) []any {
 	switch x := v.(type) {
@@ -302,11 +267,11 @@ func list(v any) []any {
 
 // idAt returns the string at keys under v, or the "id" field of the object there.
 func idAt(v any, keys ...string) string {
-	x := get(v, keys...)
+	x := jsonpath.Keys(v, keys...)
 	if s, ok := x.(string); ok {
 		return s
 	}
-	return str(field(x, "id"))
+	return str(jsonpath.Field(x, "id"))
 }
 
 // related reports whether a and b are the same id or one is an ancestor of the other.

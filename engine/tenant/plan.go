@@ -20,6 +20,7 @@ import (
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/translate"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // Input says what to recreate and where.
@@ -371,7 +372,7 @@ func (p *Plan) fromSourceNodes(m *model.Model, nodes []graph.Node) {
 		props, _ := n.Props[graph.PropProperties].(map[string]any)
 		walkVars(r.Body, "", func(v model.Var, path string) {
 			if strings.Contains(v.Name, "ssh_public_key") {
-				if s, ok := lookupPath(props, path).(string); ok && s != "" {
+				if s, ok := jsonpath.Get(props, path).(string); ok && s != "" {
 					p.publicKeys[v.Name] = s
 				}
 			}
@@ -409,53 +410,13 @@ func walkVars(v any, path string, fn func(model.Var, string)) {
 		fn(t, path)
 	case map[string]any:
 		for k, x := range t {
-			walkVars(x, joinPath(path, k), fn)
+			walkVars(x, jsonpath.Join(path, k), fn)
 		}
 	case []any:
 		for i, x := range t {
-			walkVars(x, fmt.Sprintf("%s[%d]", path, i), fn)
+			walkVars(x, jsonpath.Index(path, i), fn)
 		}
 	}
-}
-
-func joinPath(p, k string) string {
-	if p == "" {
-		return k
-	}
-	return p + "." + k
-}
-
-// lookupPath reads a path written by walkVars.
-func lookupPath(v any, path string) any {
-	cur := v
-	for _, seg := range strings.Split(path, ".") {
-		name, idx := seg, []int{}
-		for {
-			i := strings.LastIndexByte(name, '[')
-			if i < 0 || !strings.HasSuffix(name, "]") {
-				break
-			}
-			var n int
-			if _, err := fmt.Sscanf(name[i:], "[%d]", &n); err != nil {
-				return nil
-			}
-			idx = append([]int{n}, idx...)
-			name = name[:i]
-		}
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = m[name]
-		for _, n := range idx {
-			a, ok := cur.([]any)
-			if !ok || n >= len(a) {
-				return nil
-			}
-			cur = a[n]
-		}
-	}
-	return cur
 }
 
 // order computes target ids and dependency levels. A cycle is an error.

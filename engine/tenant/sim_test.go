@@ -18,6 +18,7 @@ import (
 	"github.com/atg-go/atg/engine/fidelity"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
+	"github.com/atg-go/atg/engine/jsonpath"
 	"github.com/atg-go/atg/engine/scan"
 	"github.com/atg-go/atg/engine/spec"
 	"github.com/atg-go/atg/internal/testenv"
@@ -559,7 +560,7 @@ func checkSecrets(t *testing.T, e *env, p *Plan, rep *Report) {
 	if err := e.clients(t, e.dst).GetARM(context.Background(), it.TargetID, it.APIVersion, &body); err != nil {
 		t.Fatal(err)
 	}
-	if v := lookupPath(body, "properties.administratorLoginPassword"); v != nil {
+	if v := jsonpath.Get(body, "properties.administratorLoginPassword"); v != nil {
 		t.Fatalf("GET returned the SQL administrator password (%T)", v)
 	}
 	pw, _ := e.sim.WriteOnly(it.TargetID)["administratorLoginPassword"].(string)
@@ -646,7 +647,7 @@ func TestUpdateFixesDrift(t *testing.T) {
 	if err := c.GetARM(ctx, vnet.TargetID, vnet.APIVersion, &body); err != nil {
 		t.Fatal(err)
 	}
-	subnets := len(lookupPath(body, "properties.subnets").([]any))
+	subnets := len(jsonpath.Get(body, "properties.subnets").([]any))
 	if subnets == 0 {
 		t.Fatal("VNet has no subnets in the target")
 	}
@@ -669,7 +670,7 @@ func TestUpdateFixesDrift(t *testing.T) {
 	if err := c.GetARM(ctx, vnet.TargetID, vnet.APIVersion, &after); err != nil {
 		t.Fatal(err)
 	}
-	if got := len(lookupPath(after, "properties.subnets").([]any)); got != subnets {
+	if got := len(jsonpath.Get(after, "properties.subnets").([]any)); got != subnets {
 		t.Fatalf("update dropped subnets: %d -> %d", subnets, got)
 	}
 	if rep, err := e.deploy(t, ctx, e.plan(t, nil), nil); err != nil || rep.Unchanged != len(p.Items) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/armid"
+	"github.com/atg-go/atg/engine/jsonpath"
 	"github.com/atg-go/atg/engine/secrets"
 )
 
@@ -43,21 +44,6 @@ var readOnlySKU = map[string][]string{
 
 // ReadOnlySKUFields returns the sku fields to drop for a lower-cased type.
 func ReadOnlySKUFields(typ string) []string { return readOnlySKU[typ] }
-
-func removePath(v any, path []string) {
-	switch t := v.(type) {
-	case map[string]any:
-		if len(path) == 1 {
-			delete(t, path[0])
-			return
-		}
-		removePath(t[path[0]], path[1:])
-	case []any:
-		for _, x := range t {
-			removePath(x, path)
-		}
-	}
-}
 
 // stateWritable lists types whose properties.state/status is writable (kept).
 var stateWritable = map[string]bool{
@@ -242,7 +228,7 @@ func (c *cleaner) drop(path, reason string) {
 func (c *cleaner) cleanProperties(props map[string]any) map[string]any {
 	out := c.cleanMap(props, "properties", true)
 	for _, p := range readOnlyPaths[c.typ] {
-		removePath(out, strings.Split(p, "."))
+		jsonpath.DeleteAll(out, p)
 	}
 	for kk := range out {
 		if readOnlyTopLevel[strings.ToLower(kk)] {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // resolver turns id strings into Ref, SubRel or Var values.
@@ -36,7 +37,7 @@ func (r *resolver) value(v any, path string) any {
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, x := range t {
-			p := path + "." + k
+			p := jsonpath.Join(path, k)
 			if s, ok := x.(string); ok && strings.EqualFold(k, "tenantId") && guidRE.MatchString(s) {
 				def := s
 				r.addVar(Variable{Name: VarNameTenantID, Kind: VarTenant, Description: "Entra tenant id of the target", Default: &def})
@@ -50,7 +51,7 @@ func (r *resolver) value(v any, path string) any {
 	case []any:
 		out := make([]any, len(t))
 		for i, x := range t {
-			out[i] = r.value(x, path+"["+itoa(i)+"]")
+			out[i] = r.value(x, jsonpath.Index(path, i))
 		}
 		return out
 	case string:
