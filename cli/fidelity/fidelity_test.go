@@ -10,9 +10,9 @@ import (
 
 	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/config"
+	"github.com/atg-go/atg/engine/discover"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
-	"github.com/atg-go/atg/engine/rules"
 )
 
 func factory(t *testing.T, path string, out, errOut *bytes.Buffer, asJSON bool) *cmdutil.Factory {
@@ -55,7 +55,7 @@ func TestReportAndThreshold(t *testing.T) {
 		t.Fatal(err)
 	}
 	put := func(tenant, sub, name string, tls string) {
-		n := rules.NodeFromARM(tenant, map[string]any{
+		n := discover.NodeFromARM(tenant, map[string]any{
 			"id":   "/subscriptions/" + sub + "/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/" + name,
 			"name": name, "type": "Microsoft.Storage/storageAccounts", "location": "westeurope",
 			"properties": map[string]any{"minimumTlsVersion": tls},

@@ -185,3 +185,23 @@ func (a Key) ResourceGroup() string {
 	}
 	return a.ID[a.Levels[0].End+len("/resourcegroups/") : a.Levels[1].End]
 }
+
+// ExtensionScope returns the scope of an extension resource id (<scope>/providers/<ns>/<type>/<name>):
+// the lower-cased id before its last provider block, "/" for a tenant-level id, "" when id is
+// not an ARM id or names no provider resource.
+func ExtensionScope(id string) string {
+	a, ok := ParseKey(id)
+	if !ok {
+		return ""
+	}
+	last := a.Last()
+	for i, l := range a.Levels {
+		if l.Block == last.Block {
+			if i == 0 {
+				return "/"
+			}
+			return a.Prefix(i - 1)
+		}
+	}
+	return ""
+}

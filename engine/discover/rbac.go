@@ -7,7 +7,6 @@ import (
 	"net/url"
 
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/engine/rules"
 )
 
 // AuthorizationAPIVersion is the api-version of role assignment and definition lists.
@@ -24,7 +23,7 @@ func (d *Discoverer) RoleAssignments(ctx context.Context, tenantID, subscription
 			return fmt.Errorf("decoding role assignment: %w", err)
 		}
 		if str(env, "id") != "" {
-			emit(rules.NodeFromARM(tenantID, env))
+			emit(NodeFromARM(tenantID, env))
 		}
 		return nil
 	})
@@ -39,7 +38,7 @@ func (d *Discoverer) RoleDefinitions(ctx context.Context, tenantID, subscription
 			return fmt.Errorf("decoding role definition: %w", err)
 		}
 		if str(env, "id") != "" {
-			emit(rules.NodeFromARM(tenantID, env))
+			emit(NodeFromARM(tenantID, env))
 		}
 		return nil
 	})

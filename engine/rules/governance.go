@@ -51,7 +51,7 @@ func scopeTarget(c *ctx, scope string) (string, graph.Label, bool) {
 func policyScope(c *ctx) {
 	scope := str(jsonpath.Keys(c.props(), "scope"))
 	if scope == "" {
-		scope = scopeOfExtension(c.self)
+		scope = armid.ExtensionScope(c.self)
 	}
 	if id, l, ok := scopeTarget(c, scope); ok {
 		c.out(graph.EdgeAssignedTo, l, id)

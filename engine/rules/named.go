@@ -397,7 +397,7 @@ func hasRole(c *ctx) {
 func appliesTo(c *ctx) {
 	scope := raProp(c, "scope", "scope")
 	if scope == "" {
-		scope = scopeOfExtension(c.self)
+		scope = armid.ExtensionScope(c.self)
 	}
 	if strings.TrimSpace(scope) == "/" {
 		c.out(graph.EdgeAppliesTo, graph.LabelTenant, strings.ToLower(c.n.TenantID))
@@ -428,7 +428,7 @@ func memberOf(c *ctx) {
 }
 
 func diagnostics(c *ctx) {
-	scope := scopeOfExtension(c.self)
+	scope := armid.ExtensionScope(c.self)
 	var from string
 	var fl graph.Label
 	switch {
