@@ -103,7 +103,7 @@ func TestEndToEnd(t *testing.T) {
 	s, srv := simtest.Start(t, sim.Options{Resources: 60, Seed: 5, Throttle: "off", PlantPosture: true})
 	tenant := srv.TenantIDs[0]
 	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint}, TenantID: tenant,
-		Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond, Throttled: 50 * time.Millisecond}})
+		Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}

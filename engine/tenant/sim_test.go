@@ -61,7 +61,7 @@ func newEnvFaults(t testing.TB, resources, subs int, faults float64) *env {
 	}
 	t.Cleanup(func() { _ = st.Close(context.Background()) })
 	e := &env{sim: s, srv: srv, src: srv.TenantIDs[0], dst: srv.TenantIDs[1], store: st, log: log,
-		throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond, Throttled: 50 * time.Millisecond}}
+		throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond}}
 	e.dstSubs = s.SubscriptionIDs(e.dst)
 	e.scanResult = e.scan(t, e.src)
 	return e
