@@ -46,7 +46,7 @@ func (e *env) run(t *testing.T, runF func(*Options) error, args ...string) error
 	t.Helper()
 	e.out.Reset()
 	e.err.Reset()
-	cmd := newCmdPosture(e.f, runF)
+	cmd := NewCmdPosture(e.f, runF)
 	cmd.SetArgs(args)
 	cmd.SetOut(e.out)
 	cmd.SetErr(e.err)
