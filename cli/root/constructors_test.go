@@ -60,7 +60,10 @@ func TestConstructorsHandOptionsToRunF(t *testing.T) {
 			})
 		}},
 		{"serve", []string{"--workers", "3", "--addr", "127.0.0.1:0", "--no-workers"}, func(done func(bool)) *cobra.Command {
-			return serve.NewCmdServe(f, func(o *serve.Options) error { done(o.Workers == 3 && o.Addr == "127.0.0.1:0" && o.NoWorkers); return nil })
+			return serve.NewCmdServe(f, func(o *serve.Options) error {
+				done(o.Workers == 3 && o.Addr == "127.0.0.1:0" && o.NoWorkers)
+				return nil
+			})
 		}},
 		{"handler", []string{"--port", "7071"}, func(done func(bool)) *cobra.Command {
 			return serve.NewCmdHandler(f, func(o *serve.Options) error { done(o.Port == "7071" && o.Logger != nil); return nil })
