@@ -42,6 +42,8 @@ type ctx struct {
 	// sets over edges/consumed, built once a node has many edges (a VNet with thousands of subnets)
 	edgeSet     map[edgeKey]struct{}
 	consumedSet map[string]struct{}
+	// nodesOnly: derive shared nodes only (SharedNodes); edges are not built at all.
+	nodesOnly bool
 	hits        []hit
 	walked      bool
 }
@@ -58,7 +60,7 @@ func pairOf(a, b string) pair {
 
 // edge records a named edge; self-loops and empty endpoints are dropped.
 func (c *ctx) edge(t graph.EdgeType, fl graph.Label, from string, tl graph.Label, to string) {
-	if from == "" || to == "" || from == to || fl == "" || tl == "" {
+	if c.nodesOnly || from == "" || to == "" || from == to || fl == "" || tl == "" {
 		return
 	}
 	k := edgeKey{t, from, to}
@@ -244,6 +246,7 @@ func SharedNodes(nodes []graph.Node) []graph.Node {
 		if c == nil {
 			continue
 		}
+		c.nodesOnly = true
 		for _, r := range sharedByLabel[n.Label] {
 			r.apply(c)
 		}
