@@ -44,8 +44,8 @@ type ctx struct {
 	consumedSet map[string]struct{}
 	// nodesOnly: derive shared nodes only (SharedNodes); edges are not built at all.
 	nodesOnly bool
-	hits        []hit
-	walked      bool
+	hits      []hit
+	walked    bool
 }
 
 // pair is an unordered pair of node keys.
