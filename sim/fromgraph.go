@@ -51,7 +51,7 @@ func readGraphExport(path string) (*graphExport, error) {
 	return &ex, nil
 }
 
-// nodeEnvelope inverts the scanner's node shaping (rules.NodeFromARM) into an ARM envelope.
+// nodeEnvelope inverts the scanner's node shaping (discover.NodeFromARM) into an ARM envelope.
 var nodeEnvelope = map[string]string{
 	graph.PropID: "id", graph.PropName: "name", graph.PropLocation: "location", graph.PropKind: "kind",
 	graph.PropSKU: "sku", graph.PropIdentity: "identity", graph.PropZones: "zones", graph.PropManagedBy: "managedBy",

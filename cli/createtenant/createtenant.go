@@ -58,12 +58,9 @@ type Options struct {
 	AzureBase azure.Options
 }
 
-// NewCmdCreateTenant returns the `create-tenant` command.
-func NewCmdCreateTenant(f *cmdutil.Factory) *cobra.Command { return NewCmdCreateTenantWith(f, nil) }
-
-// NewCmdCreateTenantWith returns the command; runF, when set, receives the validated options
+// NewCmdCreateTenant returns the command; runF, when set, receives the validated options
 // instead of running (tests).
-func NewCmdCreateTenantWith(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+func NewCmdCreateTenant(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	o := &Options{IO: f.IO, Config: f.Config, Logger: f.Logger, GraphStore: f.GraphStore}
 	cmd := &cobra.Command{
 		Use:   "create-tenant (--spec FILE | --source-tenant-id A) --target-tenant-id B --target-subscription S",

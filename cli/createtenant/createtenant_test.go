@@ -81,7 +81,7 @@ func TestArgvToOptions(t *testing.T) {
 			cfg := tc.cfg
 			f, _, _ := testFactory(&cfg, false, nil)
 			var got *Options
-			cmd := NewCmdCreateTenantWith(f, func(o *Options) error { got = o; return nil })
+			cmd := NewCmdCreateTenant(f, func(o *Options) error { got = o; return nil })
 			cmd.SetArgs(tc.argv)
 			cmd.SetOut(&bytes.Buffer{})
 			cmd.SetErr(&bytes.Buffer{})
@@ -142,7 +142,7 @@ func (e *simEnv) runTTY(t *testing.T, json, tty bool, args ...string) (string, s
 		cfg.Output = "json"
 	}
 	f, out, errOut := testFactory(cfg, tty, e.store)
-	cmd := NewCmdCreateTenant(f)
+	cmd := NewCmdCreateTenant(f, nil)
 	cmd.SetArgs(append([]string{"--target-tenant-id", e.dst, "--target-subscription", e.dstSubs[0]}, args...))
 	cmd.SetOut(&bytes.Buffer{})
 	cmd.SetErr(&bytes.Buffer{})

@@ -48,7 +48,7 @@ func TestSpecCheckedLocally(t *testing.T) {
 			t.Fatal(err)
 		}
 		f, _, _ := testFactory(&config.Config{ARMEndpoint: srv.URL, MSGraphEndpoint: srv.URL, Output: "text"}, false, nil)
-		cmd := NewCmdCreateTenant(f)
+		cmd := NewCmdCreateTenant(f, nil)
 		cmd.SetArgs([]string{"--spec", file, "--target-tenant-id", "11111111-2222-3333-4444-555555555555",
 			"--target-subscription", "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", "--dry-run"})
 		cmd.SetOut(&bytes.Buffer{})

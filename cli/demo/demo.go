@@ -14,8 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/atg-go/atg/cli/cmdutil"
-	"github.com/atg-go/atg/cli/generate"
-	clscan "github.com/atg-go/atg/cli/scan"
+	"github.com/atg-go/atg/cli/shared"
 	"github.com/atg-go/atg/config"
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
@@ -76,7 +75,7 @@ type Step struct {
 func DefaultSteps() []Step {
 	return []Step{
 		{Name: "spec and terraform", Run: func(ctx context.Context, env StepEnv) error {
-			files, err := generate.DemoArtifacts(ctx, env.Store, env.TenantID, env.Dir)
+			files, err := shared.DemoArtifacts(ctx, env.Store, env.TenantID, env.Dir)
 			for _, f := range files {
 				env.AddFile(f[0], f[1])
 			}
@@ -105,11 +104,8 @@ func DefaultSteps() []Step {
 	}
 }
 
-// NewCmdDemo returns the `demo` command.
-func NewCmdDemo(f *cmdutil.Factory) *cobra.Command { return NewCmdDemoWith(f, nil) }
-
-// NewCmdDemoWith returns the `demo` command; runF, when set, receives the options (tests).
-func NewCmdDemoWith(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+// NewCmdDemo returns the `demo` command; runF, when set, receives the options (tests).
+func NewCmdDemo(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	o := &Options{IO: f.IO, Config: f.Config, Logger: f.Logger}
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -193,13 +189,13 @@ func demoRun(ctx context.Context, o *Options) error {
 	addFile("graph", graphPath)
 
 	var progress func(enginescan.Progress)
-	var bar *clscan.Bar
+	var bar *shared.Bar
 	if o.IO.StderrTTY {
-		bar = clscan.NewBar(o.IO.ErrOut)
+		bar = shared.NewBar(o.IO.ErrOut)
 		progress = bar.Update
 	}
 	start := time.Now()
-	res, err := clscan.RunEngine(ctx, store, clscan.EngineOptions{
+	res, err := shared.RunEngine(ctx, store, shared.EngineOptions{
 		Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint}, Logger: logger,
 		Concurrency: o.Concurrency, Progress: progress,
 	}, enginescan.Request{TenantID: tenant, IncludeIdentities: true, IncludeRBAC: true})
@@ -229,7 +225,7 @@ func demoRun(ctx context.Context, o *Options) error {
 		}
 	}
 
-	clscan.PrintSummary(o.IO.Out, res, o.IO.StdoutTTY)
+	shared.PrintSummary(o.IO.Out, res, o.IO.StdoutTTY)
 	fmt.Fprintln(o.IO.Out)
 	for _, f := range files {
 		fmt.Fprintf(o.IO.Out, "%s\t%s\n", f[0], f[1])

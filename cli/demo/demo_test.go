@@ -27,7 +27,7 @@ func factory(tty bool) (*cmdutil.Factory, *bytes.Buffer, *bytes.Buffer) {
 func TestDemoDefaults(t *testing.T) {
 	f, _, _ := factory(false)
 	var got *Options
-	cmd := NewCmdDemoWith(f, func(o *Options) error { got = o; return nil })
+	cmd := NewCmdDemo(f, func(o *Options) error { got = o; return nil })
 	cmd.SetArgs(nil)
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)

@@ -22,12 +22,9 @@ type Options struct {
 	MinProps float64
 }
 
-// NewCmdFidelity returns the `fidelity` command.
-func NewCmdFidelity(f *cmdutil.Factory) *cobra.Command {
-	return newCmdFidelity(f, nil)
-}
-
-func newCmdFidelity(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+// NewCmdFidelity returns the `fidelity` command; runF, when set, receives the validated options
+// instead of running (tests).
+func NewCmdFidelity(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	o := &Options{IO: f.IO, Store: f.GraphStore}
 	cmd := &cobra.Command{
 		Use:   "fidelity --source-tenant-id A --target-tenant-id B",

@@ -10,9 +10,9 @@ import (
 
 	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/config"
+	"github.com/atg-go/atg/engine/discover"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
-	"github.com/atg-go/atg/engine/rules"
 )
 
 func factory(t *testing.T, path string, out, errOut *bytes.Buffer, asJSON bool) *cmdutil.Factory {
@@ -29,7 +29,7 @@ func factory(t *testing.T, path string, out, errOut *bytes.Buffer, asJSON bool) 
 
 func TestArgvToOptions(t *testing.T) {
 	var got *Options
-	cmd := newCmdFidelity(factory(t, "", &bytes.Buffer{}, &bytes.Buffer{}, false), func(o *Options) error { got = o; return nil })
+	cmd := NewCmdFidelity(factory(t, "", &bytes.Buffer{}, &bytes.Buffer{}, false), func(o *Options) error { got = o; return nil })
 	cmd.SetArgs([]string{"--source-tenant-id", "a", "--target-tenant-id", "b", "--target-subscription", "s1", "--target-subscription", "s2", "--name-suffix", "x", "--min-count", "0.98"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
@@ -37,7 +37,7 @@ func TestArgvToOptions(t *testing.T) {
 	if got.Compare.SourceTenantID != "a" || got.Compare.TargetTenantID != "b" || len(got.Compare.TargetSubscriptions) != 2 || got.Compare.NameSuffix != "x" || got.MinCount != 0.98 {
 		t.Fatalf("options %+v", got)
 	}
-	cmd = newCmdFidelity(factory(t, "", &bytes.Buffer{}, &bytes.Buffer{}, false), func(*Options) error { return nil })
+	cmd = NewCmdFidelity(factory(t, "", &bytes.Buffer{}, &bytes.Buffer{}, false), func(*Options) error { return nil })
 	cmd.SetArgs([]string{"--source-tenant-id", "a"})
 	if err := cmd.Execute(); cmdutil.ExitCodeFor(err) != cmdutil.ExitUsage {
 		t.Fatalf("missing target: %v", err)
@@ -55,7 +55,7 @@ func TestReportAndThreshold(t *testing.T) {
 		t.Fatal(err)
 	}
 	put := func(tenant, sub, name string, tls string) {
-		n := rules.NodeFromARM(tenant, map[string]any{
+		n := discover.NodeFromARM(tenant, map[string]any{
 			"id":   "/subscriptions/" + sub + "/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/" + name,
 			"name": name, "type": "Microsoft.Storage/storageAccounts", "location": "westeurope",
 			"properties": map[string]any{"minimumTlsVersion": tls},
@@ -72,7 +72,7 @@ func TestReportAndThreshold(t *testing.T) {
 	}
 
 	var out, errOut bytes.Buffer
-	cmd := NewCmdFidelity(factory(t, path, &out, &errOut, true))
+	cmd := NewCmdFidelity(factory(t, path, &out, &errOut, true), nil)
 	cmd.SetArgs([]string{"--source-tenant-id", "a", "--target-tenant-id", "b"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatalf("%v: %s", err, errOut.String())
@@ -89,7 +89,7 @@ func TestReportAndThreshold(t *testing.T) {
 		t.Fatalf("report %s", out.String())
 	}
 	out.Reset()
-	cmd = NewCmdFidelity(factory(t, path, &out, &errOut, false))
+	cmd = NewCmdFidelity(factory(t, path, &out, &errOut, false), nil)
 	cmd.SetArgs([]string{"--source-tenant-id", "a", "--target-tenant-id", "b", "--min-count", "0.98"})
 	err = cmd.Execute()
 	if cmdutil.ExitCodeFor(err) != cmdutil.ExitFailure || !strings.Contains(out.String(), "# Fidelity") {

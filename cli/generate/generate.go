@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -16,6 +14,7 @@ import (
 
 	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/cli/remote"
+	"github.com/atg-go/atg/cli/shared"
 	"github.com/atg-go/atg/config"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/iac"
@@ -37,11 +36,8 @@ type SpecOptions struct {
 	Filter    model.Filter
 }
 
-// NewCmdGenerateSpec returns the `generate-spec` command.
-func NewCmdGenerateSpec(f *cmdutil.Factory) *cobra.Command { return NewCmdGenerateSpecWith(f, nil) }
-
-// NewCmdGenerateSpecWith returns the command; runF, when set, receives the validated options (tests).
-func NewCmdGenerateSpecWith(f *cmdutil.Factory, runF func(*SpecOptions) error) *cobra.Command {
+// NewCmdGenerateSpec returns the command; runF, when set, receives the validated options (tests).
+func NewCmdGenerateSpec(f *cmdutil.Factory, runF func(*SpecOptions) error) *cobra.Command {
 	o := &SpecOptions{IO: f.IO, Config: f.Config, Logger: f.Logger, GraphStore: f.GraphStore}
 	var out *cmdutil.OutputValue
 	cmd := &cobra.Command{
@@ -105,7 +101,7 @@ func specRun(ctx context.Context, o *SpecOptions) error {
 		_, err = o.IO.Out.Write(md)
 		return err
 	}
-	if err := writeFile(o.Output, md); err != nil {
+	if err := shared.WriteFile(o.Output, md); err != nil {
 		return err
 	}
 	cfg, _ := o.Config()
@@ -115,18 +111,6 @@ func specRun(ctx context.Context, o *SpecOptions) error {
 		return cmdutil.PrintJSON(o.IO.Out, sum)
 	}
 	fmt.Fprintf(o.IO.Out, "wrote %s: %d resources, %d skipped\n", o.Output, len(s.Model.Resources), len(s.Model.Skipped))
-	return nil
-}
-
-func writeFile(path string, b []byte) error {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("create %s: %w", dir, err)
-		}
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
 	return nil
 }
 
@@ -150,11 +134,8 @@ type IaCOptions struct {
 	RemoteRun remote.RunOptions
 }
 
-// NewCmdGenerateIaC returns the `generate-iac` command.
-func NewCmdGenerateIaC(f *cmdutil.Factory) *cobra.Command { return NewCmdGenerateIaCWith(f, nil) }
-
-// NewCmdGenerateIaCWith returns the command; runF, when set, receives the validated options (tests).
-func NewCmdGenerateIaCWith(f *cmdutil.Factory, runF func(*IaCOptions) error) *cobra.Command {
+// NewCmdGenerateIaC returns the command; runF, when set, receives the validated options (tests).
+func NewCmdGenerateIaC(f *cmdutil.Factory, runF func(*IaCOptions) error) *cobra.Command {
 	o := &IaCOptions{IO: f.IO, Config: f.Config, Logger: f.Logger, GraphStore: f.GraphStore}
 	var format string
 	var out *cmdutil.OutputValue

@@ -36,7 +36,7 @@ func factory(t *testing.T, out *bytes.Buffer, output string) *cmdutil.Factory {
 func TestGenerateIaCFlags(t *testing.T) {
 	var got *IaCOptions
 	f := factory(t, &bytes.Buffer{}, "text")
-	cmd := NewCmdGenerateIaCWith(f, func(o *IaCOptions) error { got = o; return nil })
+	cmd := NewCmdGenerateIaC(f, func(o *IaCOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"--tenant-id", "T", "--format", "ARM", "-d", "d", "--resource-group", "a,b", "--type", "X/y",
 		"--target-subscription", "S2", "--target-location", "westeurope", "--name-suffix", "dr"})
 	cmd.SetOut(&bytes.Buffer{})
@@ -47,7 +47,7 @@ func TestGenerateIaCFlags(t *testing.T) {
 	// -o json beside it is still the format.
 	var legacy *IaCOptions
 	var stderr bytes.Buffer
-	old := NewCmdGenerateIaCWith(f, func(o *IaCOptions) error { legacy = o; return nil })
+	old := NewCmdGenerateIaC(f, func(o *IaCOptions) error { legacy = o; return nil })
 	old.SetArgs([]string{"--tenant-id", "T", "--format", "arm", "-o", "olddir", "-o", "json"})
 	old.SetOut(&bytes.Buffer{})
 	old.SetErr(&stderr)
@@ -63,7 +63,7 @@ func TestGenerateIaCFlags(t *testing.T) {
 	}
 	for _, bad := range [][]string{{"--format", "terraform", "--output", "d"}, {"--tenant-id", "T", "--format", "pulumi", "--output", "d"},
 		{"--tenant-id", "T", "--format", "arm"}} {
-		cmd := NewCmdGenerateIaCWith(f, func(*IaCOptions) error { return nil })
+		cmd := NewCmdGenerateIaC(f, func(*IaCOptions) error { return nil })
 		cmd.SetArgs(bad)
 		cmd.SetOut(&bytes.Buffer{})
 		cmd.SetErr(&bytes.Buffer{})
@@ -78,7 +78,7 @@ func TestGenerateIaCWritesFiles(t *testing.T) {
 	for _, f := range iac.Formats {
 		var out bytes.Buffer
 		dir := t.TempDir()
-		cmd := NewCmdGenerateIaC(factory(t, &out, "json"))
+		cmd := NewCmdGenerateIaC(factory(t, &out, "json"), nil)
 		cmd.SetArgs([]string{"--tenant-id", iactest.TenantID, "--format", string(f), "--output-dir", dir, "--target-location", "westeurope"})
 		if err := cmd.Execute(); err != nil {
 			t.Fatalf("%s: %v", f, err)
@@ -101,7 +101,7 @@ func TestGenerateIaCWritesFiles(t *testing.T) {
 func TestGenerateSpec(t *testing.T) {
 	var out bytes.Buffer
 	file := filepath.Join(t.TempDir(), "spec.md")
-	cmd := NewCmdGenerateSpec(factory(t, &out, "text"))
+	cmd := NewCmdGenerateSpec(factory(t, &out, "text"), nil)
 	cmd.SetArgs([]string{"--tenant-id", iactest.TenantID, "--output-file", file})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
@@ -115,34 +115,12 @@ func TestGenerateSpec(t *testing.T) {
 	}
 	// to stdout
 	out.Reset()
-	cmd = NewCmdGenerateSpec(factory(t, &out, "text"))
+	cmd = NewCmdGenerateSpec(factory(t, &out, "text"), nil)
 	cmd.SetArgs([]string{"--tenant-id", iactest.TenantID, "--anonymize"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(out.String(), "# Tenant specification") {
 		t.Errorf("stdout starts %q", out.String()[:40])
-	}
-}
-
-func TestDemoArtifacts(t *testing.T) {
-	nodes, err := iactest.LoadNodes(iactest.ExamplesDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := iactest.NewMemStore()
-	ctx := context.Background()
-	if err := st.UpsertNodes(ctx, iactest.TenantID, "s1", nodes); err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	files, err := DemoArtifacts(ctx, st, iactest.TenantID, dir)
-	if err != nil || len(files) != 2 {
-		t.Fatalf("files %v, err %v", files, err)
-	}
-	for _, p := range []string{"spec.md", "terraform/main.tf", "terraform/skipped.json"} {
-		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
-			t.Error(err)
-		}
 	}
 }

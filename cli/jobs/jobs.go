@@ -10,7 +10,7 @@ import (
 
 	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/cli/remote"
-	"github.com/atg-go/atg/cli/scan"
+	"github.com/atg-go/atg/cli/shared"
 	enginescan "github.com/atg-go/atg/engine/scan"
 )
 
@@ -208,7 +208,7 @@ its result and the downloads.`,
 					var res enginescan.Result
 					if jerr := json.Unmarshal(out.Result, &res); jerr == nil {
 						fmt.Fprintln(o.IO.Out)
-						scan.PrintSummary(o.IO.Out, res, o.IO.StdoutTTY)
+						shared.PrintSummary(o.IO.Out, res, o.IO.StdoutTTY)
 					}
 				}
 			}

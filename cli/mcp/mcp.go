@@ -28,10 +28,9 @@ type Options struct {
 	CypherMaxRows int
 }
 
-// NewCmdMCP returns the `mcp` command.
-func NewCmdMCP(f *cmdutil.Factory) *cobra.Command { return newCmdMCP(f, nil) }
-
-func newCmdMCP(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+// NewCmdMCP returns the `mcp` command; runF, when set, receives the validated options
+// instead of running (tests).
+func NewCmdMCP(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	o := &Options{IO: f.IO, Store: f.GraphStore}
 	cmd := &cobra.Command{
 		Use:   "mcp --tenant-id T",

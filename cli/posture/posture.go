@@ -43,10 +43,9 @@ type Options struct {
 	Logger    func() *slog.Logger
 }
 
-// NewCmdPosture returns the `posture` command.
-func NewCmdPosture(f *cmdutil.Factory) *cobra.Command { return newCmdPosture(f, nil) }
-
-func newCmdPosture(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+// NewCmdPosture returns the `posture` command; runF, when set, receives the validated options
+// instead of running (tests).
+func NewCmdPosture(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	o := &Options{IO: f.IO, Store: f.GraphStore, Logger: f.Logger}
 	var format string
 	cmd := &cobra.Command{

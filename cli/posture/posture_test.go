@@ -46,7 +46,7 @@ func (e *env) run(t *testing.T, runF func(*Options) error, args ...string) error
 	t.Helper()
 	e.out.Reset()
 	e.err.Reset()
-	cmd := newCmdPosture(e.f, runF)
+	cmd := NewCmdPosture(e.f, runF)
 	cmd.SetArgs(args)
 	cmd.SetOut(e.out)
 	cmd.SetErr(e.err)
@@ -103,7 +103,7 @@ func TestEndToEnd(t *testing.T) {
 	s, srv := simtest.Start(t, sim.Options{Resources: 60, Seed: 5, Throttle: "off", PlantPosture: true})
 	tenant := srv.TenantIDs[0]
 	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint}, TenantID: tenant,
-		Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond, Throttled: 50 * time.Millisecond}})
+		Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func parse(t *testing.T, cfg config.Config, argv ...string) (*Options, error) {
 	t.Helper()
 	f, _, _ := testFactory(&cfg, false)
 	var got *Options
-	cmd := NewCmdScanWith(f, func(o *Options) error { got = o; return nil })
+	cmd := NewCmdScan(f, func(o *Options) error { got = o; return nil })
 	cmd.SetArgs(argv)
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)
@@ -56,7 +56,7 @@ func TestArgvToOptionsRemote(t *testing.T) {
 	{
 		cfg := config.Config{}
 		f, _, errOut := testFactory(&cfg, false)
-		cmd := NewCmdScanWith(f, func(o *Options) error { return nil })
+		cmd := NewCmdScan(f, func(o *Options) error { return nil })
 		cmd.SetArgs([]string{"--remote", "--tenant-id", "T", "--concurrency", "4"})
 		cmd.SetOut(io.Discard)
 		cmd.SetErr(io.Discard)

@@ -51,7 +51,7 @@ func TestArgvToOptions(t *testing.T) {
 			cfg := tc.cfg
 			f, _, _ := testFactory(&cfg, false)
 			var got *Options
-			cmd := NewCmdScanWith(f, func(o *Options) error { got = o; return nil })
+			cmd := NewCmdScan(f, func(o *Options) error { got = o; return nil })
 			cmd.SetArgs(tc.argv)
 			cmd.SetOut(&bytes.Buffer{})
 			cmd.SetErr(&bytes.Buffer{})

@@ -45,11 +45,9 @@ func newOptions(f *cmdutil.Factory) *Options {
 	return &Options{IO: f.IO, Config: f.Config, Logger: f.Logger, GraphStore: f.GraphStore}
 }
 
-// NewCmdServe returns the `serve` command.
-func NewCmdServe(f *cmdutil.Factory) *cobra.Command { return NewCmdServeWith(f, nil) }
-
-// NewCmdServeWith is NewCmdServe with a test seam.
-func NewCmdServeWith(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+// NewCmdServe returns the `serve` command; runF, when set, receives the validated options
+// instead of serving (tests).
+func NewCmdServe(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	o := newOptions(f)
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080] [--workers N]",
@@ -84,7 +82,7 @@ scan, each running at most --workers messages with ATG_WORKER_CONCURRENCY Azure 
 				}
 			}
 			if runF != nil {
-				return runF(cmd.Context(), o)
+				return runF(o)
 			}
 			return serveRun(cmd.Context(), o)
 		},
@@ -100,8 +98,9 @@ scan, each running at most --workers messages with ATG_WORKER_CONCURRENCY Azure 
 	return cmd
 }
 
-// NewCmdHandler returns the `handler` command (Azure Functions custom handler).
-func NewCmdHandler(f *cmdutil.Factory) *cobra.Command {
+// NewCmdHandler returns the `handler` command (Azure Functions custom handler); runF, when set,
+// receives the options instead of serving (tests).
+func NewCmdHandler(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	o := newOptions(f)
 	cmd := &cobra.Command{
 		Use:   "handler",
@@ -122,6 +121,9 @@ POST /<FunctionName>.`,
 			hostLog := slog.New(handler.NewHostLogHandler(f.IO.Out, f.IO.ErrOut, level))
 			f.Logger = func() *slog.Logger { return hostLog }
 			o.Logger = f.Logger
+			if runF != nil {
+				return runF(o)
+			}
 			return handlerRun(cmd.Context(), o)
 		},
 	}

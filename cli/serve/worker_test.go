@@ -42,7 +42,7 @@ func TestServeRoleFlags(t *testing.T) {
 		{[]string{"--worker-only", "--max-poll-interval", "100ms"}, ""},
 	} {
 		ran := false
-		cmd := NewCmdServeWith(f, func(_ context.Context, o *Options) error {
+		cmd := NewCmdServe(f, func(o *Options) error {
 			ran = true
 			if !o.WorkerOnly {
 				t.Errorf("%v: WorkerOnly not set", c.args)

@@ -39,7 +39,7 @@ type ServeOptions struct {
 }
 
 // NewCmdServe returns `atg sim serve`; runF replaces the run function in tests.
-func NewCmdServe(f *cmdutil.Factory, runF func(context.Context, *ServeOptions) error) *cobra.Command {
+func NewCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Command {
 	opts := &ServeOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -66,12 +66,12 @@ and serves until SIGINT or SIGTERM.`,
 			if f.Logger != nil {
 				opts.Logger = f.Logger()
 			}
+			if runF != nil {
+				return runF(opts)
+			}
 			ctx := cmd.Context()
 			if ctx == nil {
 				ctx = context.Background()
-			}
-			if runF != nil {
-				return runF(ctx, opts)
 			}
 			return serveRun(ctx, opts)
 		},

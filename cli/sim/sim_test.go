@@ -17,7 +17,7 @@ import (
 func TestServeFlags(t *testing.T) {
 	f := &cmdutil.Factory{IO: &cmdutil.IOStreams{Out: io.Discard, ErrOut: io.Discard}}
 	var got *ServeOptions
-	cmd := NewCmdServe(f, func(_ context.Context, o *ServeOptions) error { got = o; return nil })
+	cmd := NewCmdServe(f, func(o *ServeOptions) error { got = o; return nil })
 	cmd.SetArgs(strings.Fields("--addr 127.0.0.1:0 --resources 10 --subscriptions 3 --seed 9 --tenants 2 --throttle fast --latency 40ms --latency-jitter 20ms --faults 0.05 --truth t.json --tls"))
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
@@ -27,7 +27,7 @@ func TestServeFlags(t *testing.T) {
 		o.Latency != 40*time.Millisecond || o.LatencyJitter != 20*time.Millisecond || o.Faults != 0.05 || got.TruthFile != "t.json" || !o.TLS {
 		t.Fatalf("options: %+v %+v", got, o)
 	}
-	cmd = NewCmdServe(f, func(context.Context, *ServeOptions) error { return nil })
+	cmd = NewCmdServe(f, func(*ServeOptions) error { return nil })
 	cmd.SetArgs([]string{"--throttle", "slow"})
 	cmd.SetErr(io.Discard)
 	var ue *cmdutil.UsageError

@@ -7,26 +7,42 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/atg-go/atg/cli/cmdutil"
+	"github.com/atg-go/atg/config"
 	"github.com/atg-go/atg/internal/buildinfo"
 )
 
-// NewCmdVersion returns the `version` command.
-func NewCmdVersion(f *cmdutil.Factory) *cobra.Command {
+// Options are the inputs of `atg version`.
+type Options struct {
+	IO     *cmdutil.IOStreams
+	Config func() (*config.Config, error)
+}
+
+// NewCmdVersion returns the `version` command; runF, when set, receives the options instead of
+// printing (tests).
+func NewCmdVersion(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	o := &Options{IO: f.IO, Config: f.Config}
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print version, commit and Go version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := f.Config()
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(o)
 			}
-			info := buildinfo.Get()
-			if cmdutil.WantJSON(cfg) {
-				return cmdutil.PrintJSON(f.IO.Out, info)
-			}
-			_, err = fmt.Fprintf(f.IO.Out, "atg %s (commit %s, %s)\n", info.Version, info.Commit, info.Go)
-			return err
+			return versionRun(o)
 		},
 	}
+}
+
+func versionRun(o *Options) error {
+	cfg, err := o.Config()
+	if err != nil {
+		return err
+	}
+	info := buildinfo.Get()
+	if cmdutil.WantJSON(cfg) {
+		return cmdutil.PrintJSON(o.IO.Out, info)
+	}
+	_, err = fmt.Fprintf(o.IO.Out, "atg %s (commit %s, %s)\n", info.Version, info.Commit, info.Go)
+	return err
 }

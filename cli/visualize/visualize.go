@@ -28,10 +28,9 @@ type Options struct {
 	Posture bool
 }
 
-// NewCmdVisualize returns the `visualize` command.
-func NewCmdVisualize(f *cmdutil.Factory) *cobra.Command { return newCmdVisualize(f, nil) }
-
-func newCmdVisualize(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+// NewCmdVisualize returns the `visualize` command; runF, when set, receives the validated options
+// instead of running (tests).
+func NewCmdVisualize(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	o := &Options{IO: f.IO, Store: f.GraphStore}
 	var out *cmdutil.OutputValue
 	cmd := &cobra.Command{

@@ -1,6 +1,7 @@
 // Package armid parses Azure Resource Manager ids as written (original casing kept), for the
 // engine packages that need a resource's subscription, group, type and names from its id.
-// engine/rules has its own normalised, level-based parser for graph keys.
+// ParseKey is the second entry point: the lower-cased, level-based form the graph rules use for
+// node keys (key.go).
 package armid
 
 import (
@@ -24,7 +25,7 @@ type ID struct {
 }
 
 // Parse parses an ARM id. It reports false for strings that are not ARM ids. Like the graph's
-// level-based parser (engine/rules.ParseID, which must agree: FuzzParsersAgree) it tolerates
+// level-based form (ParseKey, which must agree: FuzzParsersAgree) it tolerates
 // Microsoft's quirks: surrounding spaces, trailing slashes and the doubled
 // "providers/providers" segment some ids carry. Raw is the id without those spaces and slashes.
 func Parse(s string) (ID, bool) {

@@ -87,8 +87,7 @@ func NewClients(o Options) (*Clients, error) {
 		return nil, fmt.Errorf("creating ARM client: %w", err)
 	}
 	gopts := armOpts.ClientOptions
-	gopts.PerCallPolicies = []policy.Policy{t.RetryPolicy()}
-	gopts.PerRetryPolicies = []policy.Policy{t.GraphPacerPolicy()}
+	t.Configure(&gopts, true)
 	gopts.InsecureAllowCredentialWithHTTP = IsLoopback(ep.MSGraph)
 	bearer := runtime.NewBearerTokenPolicy(cred, []string{ep.GraphScope()},
 		&policy.BearerTokenOptions{InsecureAllowCredentialWithHTTP: IsLoopback(ep.MSGraph)})

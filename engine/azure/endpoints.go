@@ -94,21 +94,21 @@ func (e Endpoints) GraphScope() string {
 }
 
 // ClientOptions returns the ARM client options every ATG client uses: the cloud of the endpoint,
-// no RP registration, azcore's own retries switched off in favour of ATG's retry/throttle policy
-// (t), and plain HTTP allowed only for a loopback endpoint.
+// no RP registration, the retry/throttle policy of t (azcore's retry policy plus ATG's pacer;
+// no retries when t is nil), and plain HTTP allowed only for a loopback endpoint.
 func ClientOptions(e Endpoints, t *Throttle) *arm.ClientOptions {
 	e = e.WithDefaults()
 	o := &arm.ClientOptions{
 		ClientOptions: policy.ClientOptions{
 			Cloud:                           e.Cloud(),
 			InsecureAllowCredentialWithHTTP: IsLoopback(e.ARM),
-			Retry:                           policy.RetryOptions{MaxRetries: -1},
 		},
 		DisableRPRegistration: true,
 	}
 	if t != nil {
-		o.PerCallPolicies = []policy.Policy{t.RetryPolicy()}
-		o.PerRetryPolicies = []policy.Policy{t.PacerPolicy()}
+		t.Configure(&o.ClientOptions, false)
+	} else {
+		o.Retry = policy.RetryOptions{MaxRetries: -1}
 	}
 	return o
 }

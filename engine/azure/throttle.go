@@ -2,10 +2,8 @@ package azure
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,7 +12,6 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 )
 
 // API names a family of endpoints for call counting and throttling budgets.
@@ -101,21 +98,23 @@ func counterFrom(ctx context.Context) *Counter {
 // ThrottleOptions tunes the retry/throttle policy. Zero values take the defaults.
 type ThrottleOptions struct {
 	MaxRetries int           // attempts after the first; default 10
-	BaseDelay  time.Duration // first backoff for 5xx/transport errors; default 250ms
-	Throttled  time.Duration // first backoff for a 429 without Retry-After; default 1s
-	MaxDelay   time.Duration // backoff cap; default 30s
+	BaseDelay  time.Duration // first backoff without Retry-After (azcore RetryDelay); default 250ms
+	// MaxDelay caps the backoff, and a Retry-After longer than it gives the response back
+	// instead of waiting (azcore MaxRetryDelay); default 60s.
+	MaxDelay time.Duration
 	// ARMReserve is how many ARM reads to keep in hand before pacing starts; default 10.
 	ARMReserve int
 	Logger     *slog.Logger
 }
 
-// Throttle is ATG's one retry/throttle policy. RetryPolicy (per call) retries 408/429/5xx and
-// transport errors, honouring Retry-After / retry-after-ms / x-ms-retry-after-ms, with
-// exponential backoff and jitter otherwise, and waits that respect the context. PacerPolicy (per
-// attempt) counts calls and paces requests from the remaining-quota headers of ARM
-// (x-ms-ratelimit-remaining-subscription-reads, token bucket) and Resource Graph
-// (x-ms-user-quota-remaining / x-ms-user-quota-resets-after, fixed window), and stops every
-// request of a budget while a 429's Retry-After runs, so that 429s stay rare.
+// Throttle is ATG's one retry/throttle policy. Retries are azcore's own retry policy
+// (RetryOptions: 408/429/5xx and transport errors, honouring Retry-After / retry-after-ms /
+// x-ms-retry-after-ms, exponential backoff with jitter otherwise, waits that respect the
+// context). The pacer (per attempt) counts calls and retries and paces requests from the
+// remaining-quota headers of ARM (x-ms-ratelimit-remaining-subscription-reads, token bucket) and
+// Resource Graph (x-ms-user-quota-remaining / x-ms-user-quota-resets-after, fixed window), and
+// stops every request of a budget while a 429's Retry-After runs, so that 429s stay rare.
+// Configure puts both into a client's options.
 type Throttle struct {
 	opts    ThrottleOptions
 	total   Counter
@@ -131,11 +130,8 @@ func NewThrottle(opts ThrottleOptions) *Throttle {
 	if opts.BaseDelay == 0 {
 		opts.BaseDelay = 250 * time.Millisecond
 	}
-	if opts.Throttled == 0 {
-		opts.Throttled = time.Second
-	}
 	if opts.MaxDelay == 0 {
-		opts.MaxDelay = 30 * time.Second
+		opts.MaxDelay = 60 * time.Second
 	}
 	if opts.ARMReserve == 0 {
 		opts.ARMReserve = 10
@@ -149,29 +145,35 @@ func NewThrottle(opts ThrottleOptions) *Throttle {
 // Stats returns the process-wide counts of this Throttle.
 func (t *Throttle) Stats() CallStats { return t.total.Snapshot() }
 
-// RetryPolicy returns the per-call retry policy.
-func (t *Throttle) RetryPolicy() policy.Policy { return retryPolicy{t: t} }
+// retryStatusCodes are the responses worth another attempt.
+var retryStatusCodes = []int{http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+	http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}
 
-// PacerPolicy returns the per-attempt pacing and counting policy for ARM and Resource Graph.
-func (t *Throttle) PacerPolicy() policy.Policy { return pacerPolicy{t: t} }
+// RetryOptions returns the options of azcore's retry policy for this Throttle. Transport errors
+// are retried unless azcore marks them non-retriable.
+func (t *Throttle) RetryOptions() policy.RetryOptions {
+	return policy.RetryOptions{MaxRetries: int32(t.opts.MaxRetries), RetryDelay: t.opts.BaseDelay,
+		MaxRetryDelay: t.opts.MaxDelay, StatusCodes: retryStatusCodes}
+}
 
-// GraphPacerPolicy returns the per-attempt pacing and counting policy for MS Graph.
-func (t *Throttle) GraphPacerPolicy() policy.Policy { return pacerPolicy{t: t, graph: true} }
+// Configure sets o up for this Throttle: azcore's retry policy with RetryOptions, a per-call
+// marker so the pacer can tell a retry from a first attempt, and the pacer on every attempt (the
+// MS Graph budget when graph is set, else ARM and Resource Graph).
+func (t *Throttle) Configure(o *policy.ClientOptions, graph bool) {
+	o.Retry = t.RetryOptions()
+	o.PerCallPolicies = []policy.Policy{callPolicy{}}
+	o.PerRetryPolicies = []policy.Policy{pacerPolicy{t: t, graph: graph}}
+}
 
-type retryPolicy struct{ t *Throttle }
+// callState is one call's attempt count, shared by its attempts (azcore operation value).
+type callState struct{ tries int }
 
-// retriable reports whether an attempt's outcome is worth retrying.
-func retriable(resp *http.Response, err error) bool {
-	if err != nil {
-		var nre interface{ NonRetriable() }
-		return !errors.As(err, &nre)
-	}
-	switch resp.StatusCode {
-	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
-		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
+// callPolicy runs once per call, before azcore's retry policy.
+type callPolicy struct{}
+
+func (callPolicy) Do(req *policy.Request) (*http.Response, error) {
+	req.SetOperationValue(&callState{})
+	return req.Next()
 }
 
 // RetryAfter returns the server-requested delay of a response (retry-after-ms,
@@ -196,62 +198,6 @@ func RetryAfter(resp *http.Response) time.Duration {
 		}
 	}
 	return 0
-}
-
-func (p retryPolicy) backoff(resp *http.Response, try int) time.Duration {
-	if d := RetryAfter(resp); d > 0 {
-		return d
-	}
-	base := p.t.opts.BaseDelay
-	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-		base = p.t.opts.Throttled
-	}
-	d := base << min(try-1, 16)
-	if d > p.t.opts.MaxDelay || d <= 0 {
-		d = p.t.opts.MaxDelay
-	}
-	// full jitter in [d/2, d*3/2)
-	return d/2 + time.Duration(rand.Int64N(int64(d)))
-}
-
-func (p retryPolicy) Do(req *policy.Request) (*http.Response, error) {
-	ctx := req.Raw().Context()
-	for try := 1; ; try++ {
-		if err := req.RewindBody(); err != nil {
-			return nil, err
-		}
-		resp, err := req.Clone(ctx).Next()
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			if err == nil {
-				runtime.Drain(resp)
-			}
-			return nil, ctxErr
-		}
-		if !retriable(resp, err) || try > p.t.opts.MaxRetries {
-			return resp, err
-		}
-		delay := p.backoff(resp, try)
-		if delay > p.t.opts.MaxDelay*4 {
-			// a Retry-After longer than we are prepared to wait: give the response back.
-			return resp, err
-		}
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-			runtime.Drain(resp)
-		}
-		p.t.total.retry()
-		counterFrom(ctx).retry()
-		p.t.opts.Logger.Debug("retrying", "method", req.Raw().Method, "url", req.Raw().URL.Path,
-			"status", status, "error", err, "try", try, "delay", delay)
-		timer := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, ctx.Err()
-		case <-timer.C:
-		}
-	}
 }
 
 type pacerPolicy struct {
@@ -301,6 +247,14 @@ func (p pacerPolicy) Do(req *policy.Request) (*http.Response, error) {
 	reserve := 0
 	if api == APIARM {
 		reserve = p.t.opts.ARMReserve
+	}
+	var st *callState
+	if req.OperationValue(&st) && st != nil {
+		if st.tries++; st.tries > 1 {
+			p.t.total.retry()
+			counterFrom(ctx).retry()
+			p.t.opts.Logger.Debug("retrying", "method", req.Raw().Method, "url", req.Raw().URL.Path, "try", st.tries)
+		}
 	}
 	b := p.t.bucket(key, reserve)
 	if err := b.acquire(ctx); err != nil {

@@ -19,7 +19,7 @@ func testClients(t *testing.T, h http.Handler) (*Clients, *httptest.Server) {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	c, err := NewClients(Options{Endpoints: Endpoints{ARM: srv.URL, MSGraph: srv.URL}, TenantID: "t1",
-		Throttle: ThrottleOptions{BaseDelay: 5 * time.Millisecond, Throttled: 20 * time.Millisecond, MaxRetries: 5}})
+		Throttle: ThrottleOptions{BaseDelay: 5 * time.Millisecond, MaxRetries: 5}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,6 +118,41 @@ func TestConnectionResetIsRetried(t *testing.T) {
 	}
 	if n.Load() != 2 {
 		t.Fatalf("calls = %d", n.Load())
+	}
+}
+
+// TestRetryAfterBeyondMaxDelayGivesUp: a Retry-After longer than MaxDelay is not waited out (azcore
+// MaxRetryDelay): the 429 comes back after one attempt, counted as throttled and not retried, and
+// the pacer holds the budget for the time the server asked.
+func TestRetryAfterBeyondMaxDelayGivesUp(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Retry-After", "2")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := NewClients(Options{Endpoints: Endpoints{ARM: srv.URL, MSGraph: srv.URL}, TenantID: "t1",
+		Throttle: ThrottleOptions{BaseDelay: 5 * time.Millisecond, MaxDelay: 500 * time.Millisecond, MaxRetries: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err = c.GetARM(context.Background(), "/subscriptions/s1", "2021-04-01", nil)
+	if status, _ := ErrorCode(err); status != http.StatusTooManyRequests {
+		t.Fatalf("err = %v", err)
+	}
+	if el := time.Since(start); el > time.Second || n.Load() != 1 {
+		t.Fatalf("%d attempts in %v: a Retry-After beyond MaxDelay was waited out", n.Load(), el)
+	}
+	if st := c.Throttle.Stats(); st.ARM != 1 || st.Throttled != 1 || st.Retries != 0 {
+		t.Fatalf("stats = %+v", st)
+	}
+	// the budget is held: the next call waits for the Retry-After before its first attempt
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := c.GetARM(ctx, "/subscriptions/s1", "2021-04-01", nil); !errors.Is(err, context.DeadlineExceeded) || n.Load() != 1 {
+		t.Fatalf("second call: err %v, %d attempts", err, n.Load())
 	}
 }
 

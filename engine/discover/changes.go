@@ -9,7 +9,6 @@ import (
 
 	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/engine/rules"
 )
 
 // Resource Graph change tables (Change Analysis): what changed in the last 14 days.
@@ -83,7 +82,7 @@ func (d *Discoverer) ResourceGroupsByID(ctx context.Context, tenantID string, su
 			if !ok || a.ResourceGroup == "" || !strings.EqualFold(a.Type(), "Microsoft.Resources/resourceGroups") {
 				return nil
 			}
-			emit(rules.NodeFromARM(tenantID, row))
+			emit(NodeFromARM(tenantID, row))
 			return nil
 		})
 		if err != nil {

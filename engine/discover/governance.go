@@ -10,7 +10,6 @@ import (
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/discover/childtree"
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/engine/rules"
 )
 
 // Governance api-versions.
@@ -100,7 +99,7 @@ func (d *Discoverer) Governance(ctx context.Context, tenantID, subscriptionID st
 			}
 			if str(env, "id") != "" {
 				env["apiVersion"] = l.version
-				emit(rules.NodeFromARM(tenantID, env))
+				emit(NodeFromARM(tenantID, env))
 			}
 			return nil
 		})

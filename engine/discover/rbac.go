@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/engine/rules"
 )
 
 // AuthorizationAPIVersion is the api-version of role assignment and definition lists.
@@ -25,7 +24,7 @@ func (d *Discoverer) RoleAssignments(ctx context.Context, tenantID, subscription
 			return fmt.Errorf("decoding role assignment: %w", err)
 		}
 		if str(env, "id") != "" {
-			emit(rules.NodeFromARM(tenantID, env))
+			emit(NodeFromARM(tenantID, env))
 		}
 		return nil
 	})
@@ -40,7 +39,7 @@ func (d *Discoverer) RoleDefinitions(ctx context.Context, tenantID, subscription
 			return fmt.Errorf("decoding role definition: %w", err)
 		}
 		if str(env, "id") != "" {
-			emit(rules.NodeFromARM(tenantID, env))
+			emit(NodeFromARM(tenantID, env))
 		}
 		return nil
 	})
@@ -65,7 +64,7 @@ func (d *Discoverer) RoleAssignmentsARG(ctx context.Context, tenantID string, su
 		if t := str(env, "type"); t == strings.ToLower(t) {
 			env["type"] = "Microsoft.Authorization/roleAssignments" // Resource Graph lower-cases types
 		}
-		emit(rules.NodeFromARM(tenantID, env))
+		emit(NodeFromARM(tenantID, env))
 		return nil
 	})
 	if err != nil {

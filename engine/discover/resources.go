@@ -7,11 +7,10 @@ import (
 
 	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/engine/rules"
 )
 
 // ARMNode shapes an ARM envelope (Resource Graph row, list item or GET) as a node with
-// rules.NodeFromARM, after restoring the type's original casing (Resource Graph lower-cases
+// NodeFromARM, after restoring the type's original casing (Resource Graph lower-cases
 // types) and recording the api-version it was (or would be) read with.
 func ARMNode(tenantID string, env map[string]any, ti TypeInfo) graph.Node {
 	typ := str(env, "type")
@@ -28,7 +27,7 @@ func ARMNode(tenantID string, env map[string]any, ti TypeInfo) graph.Node {
 	if ti.APIVersion != "" {
 		env["apiVersion"] = ti.APIVersion
 	}
-	return rules.NodeFromARM(tenantID, env)
+	return NodeFromARM(tenantID, env)
 }
 
 // Keep filters by subscription GUID (lower-case) and resource group name; nil keeps everything.
@@ -45,7 +44,7 @@ func (d *Discoverer) ResourceGroups(ctx context.Context, tenantID string, subs [
 		if keep != nil && !keep(strings.ToLower(a.Subscription), a.ResourceGroup) {
 			return nil
 		}
-		emit(rules.NodeFromARM(tenantID, row))
+		emit(NodeFromARM(tenantID, row))
 		return nil
 	})
 }

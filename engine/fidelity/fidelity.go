@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/translate"
@@ -264,12 +265,12 @@ func nodeID(n graph.Node) string {
 
 // parentID is the id of the resource a child or extension resource belongs to, or "".
 func parentID(id string) string {
-	p, ok := model.ParseID(id)
+	p, ok := armid.Parse(id)
 	if !ok {
 		return ""
 	}
 	if p.Scope != "" && len(p.Types) == 1 {
-		if sp, ok := model.ParseID(p.Scope); ok && sp.Namespace != "Microsoft.Resources" {
+		if sp, ok := armid.Parse(p.Scope); ok && sp.Namespace != "Microsoft.Resources" {
 			return strings.ToLower(p.Scope)
 		}
 		return ""

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/iac"
 	"github.com/atg-go/atg/engine/iac/iactest"
@@ -24,7 +25,7 @@ func syntheticNodes(tb testing.TB, n int) []graph.Node {
 	var usable []iactest.Envelope
 	for _, e := range envs {
 		id, _ := e.Body["id"].(string)
-		p, ok := model.ParseID(id)
+		p, ok := armid.Parse(id)
 		if ok && p.ResourceGroup != "" && p.Scope == "" && !strings.EqualFold(p.Type(), model.TypeResourceGroup) {
 			usable = append(usable, e)
 		}
@@ -36,7 +37,7 @@ func syntheticNodes(tb testing.TB, n int) []graph.Node {
 		var env map[string]any
 		_ = json.Unmarshal(raw, &env)
 		id, _ := env["id"].(string)
-		p, _ := model.ParseID(id)
+		p, _ := armid.Parse(id)
 		names := append([]string(nil), p.Names...)
 		names[len(names)-1] = fmt.Sprintf("%s%d", names[len(names)-1], i)
 		newID := fmt.Sprintf("/subscriptions/%08d-0000-0000-0000-000000000000/resourceGroups/rg-%d/providers/%s", i%20, i/50, p.Namespace)

@@ -48,7 +48,7 @@ func TestTofuValidateSimulatedTenant(t *testing.T) {
 	}
 	tenant := srv.TenantIDs[0]
 	clients, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint},
-		TenantID: tenant, Logger: quiet, Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond, Throttled: 50 * time.Millisecond}})
+		TenantID: tenant, Logger: quiet, Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,11 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/atg-go/atg/engine/discover"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/iac/iactest"
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/terraform"
-	"github.com/atg-go/atg/engine/rules"
 	"github.com/atg-go/atg/internal/testenv"
 )
 
@@ -195,7 +195,7 @@ func variantNodes(t *testing.T) ([]graph.Node, map[string]variant) {
 			env["id"], env["name"] = id, v.name
 			env["apiVersion"] = e.APIVersion
 			v.edit(env, obj(env["properties"]))
-			nodes = append(nodes, rules.NodeFromARM(iactest.TenantID, env))
+			nodes = append(nodes, discover.NodeFromARM(iactest.TenantID, env))
 			ids[strings.ToLower(id)] = v
 			for _, c := range v.children {
 				child := map[string]any{}
@@ -205,7 +205,7 @@ func variantNodes(t *testing.T) ([]graph.Node, map[string]variant) {
 				child["id"] = id + c["id"].(string)
 				child["name"] = v.name + "/" + c["id"].(string)[strings.LastIndex(c["id"].(string), "/")+1:]
 				child["apiVersion"] = e.APIVersion
-				nodes = append(nodes, rules.NodeFromARM(iactest.TenantID, child))
+				nodes = append(nodes, discover.NodeFromARM(iactest.TenantID, child))
 			}
 		}
 		if !found {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 const (
@@ -111,8 +112,8 @@ func (x *netIndex) nicIface(nic *graph.Node) iface {
 		f.entries = append(f.entries, entry{via: []*graph.Node{p}})
 	}
 	for _, ic := range list(get(nic, "properties.ipConfigurations")) {
-		props := field(ic, "properties")
-		f.entries = append(f.entries, x.backendEntries(props, str(field(props, "privateIPAddress")))...)
+		props := jsonpath.Field(ic, "properties")
+		f.entries = append(f.entries, x.backendEntries(props, str(jsonpath.Field(props, "privateIPAddress")))...)
 	}
 	return f
 }
@@ -130,26 +131,26 @@ func (x *netIndex) backendEntries(ipcProps any, privateIP string) []entry {
 			out = append(out, entry{via: []*graph.Node{p, front}, ports: ports})
 		}
 	}
-	for _, pool := range list(field(ipcProps, "loadBalancerBackendAddressPools")) {
-		if lb := x.g.Node(parentBefore(str(field(pool, "id")), "backendaddresspools")); lb != nil {
+	for _, pool := range list(jsonpath.Field(ipcProps, "loadBalancerBackendAddressPools")) {
+		if lb := x.g.Node(parentBefore(str(jsonpath.Field(pool, "id")), "backendaddresspools")); lb != nil {
 			add(lb, lbPorts(lb))
 		}
 	}
-	for _, nat := range list(field(ipcProps, "loadBalancerInboundNatRules")) {
-		if lb := x.g.Node(parentBefore(str(field(nat, "id")), "inboundnatrules")); lb != nil {
+	for _, nat := range list(jsonpath.Field(ipcProps, "loadBalancerInboundNatRules")) {
+		if lb := x.g.Node(parentBefore(str(jsonpath.Field(nat, "id")), "inboundnatrules")); lb != nil {
 			add(lb, lbPorts(lb))
 		}
 	}
-	for _, pool := range list(field(ipcProps, "applicationGatewayBackendAddressPools")) {
-		if gw := x.g.Node(parentBefore(str(field(pool, "id")), "backendaddresspools")); gw != nil {
+	for _, pool := range list(jsonpath.Field(ipcProps, "applicationGatewayBackendAddressPools")) {
+		if gw := x.g.Node(parentBefore(str(jsonpath.Field(pool, "id")), "backendaddresspools")); gw != nil {
 			add(gw, appgwPorts(gw))
 		}
 	}
 	if privateIP != "" {
 		for _, gw := range x.g.OfType(tAppGW) {
 			for _, pool := range list(get(gw, "properties.backendAddressPools")) {
-				for _, a := range list(field(field(pool, "properties"), "backendAddresses")) {
-					if str(field(a, "ipAddress")) == privateIP {
+				for _, a := range list(jsonpath.Field(jsonpath.Field(pool, "properties"), "backendAddresses")) {
+					if str(jsonpath.Field(a, "ipAddress")) == privateIP {
 						add(gw, appgwPorts(gw))
 					}
 				}
@@ -163,7 +164,7 @@ func lbPorts(lb *graph.Node) []int {
 	var ports []int
 	for _, key := range []string{"properties.loadBalancingRules", "properties.inboundNatRules"} {
 		for _, r := range list(get(lb, key)) {
-			p := num(field(field(r, "properties"), "backendPort"))
+			p := num(jsonpath.Field(jsonpath.Field(r, "properties"), "backendPort"))
 			if p == 0 { // HA ports
 				return nil
 			}
@@ -179,7 +180,7 @@ func lbPorts(lb *graph.Node) []int {
 func appgwPorts(gw *graph.Node) []int {
 	var ports []int
 	for _, s := range list(get(gw, "properties.backendHttpSettingsCollection")) {
-		if p := num(field(field(s, "properties"), "port")); p > 0 {
+		if p := num(jsonpath.Field(jsonpath.Field(s, "properties"), "port")); p > 0 {
 			ports = append(ports, p)
 		}
 	}
@@ -207,17 +208,17 @@ func num(v any) int {
 func (x *netIndex) vmssIfaces(ss *graph.Node) []iface {
 	var out []iface
 	for _, cfg := range list(get(ss, "properties.virtualMachineProfile.networkProfile.networkInterfaceConfigurations")) {
-		props := field(cfg, "properties")
+		props := jsonpath.Field(cfg, "properties")
 		f := iface{owner: ss}
-		if nsg := x.g.Node(str(field(field(props, "networkSecurityGroup"), "id"))); nsg != nil {
+		if nsg := x.g.Node(str(jsonpath.Field(jsonpath.Field(props, "networkSecurityGroup"), "id"))); nsg != nil {
 			f.nsgs = append(f.nsgs, nsg)
 		}
-		for _, ic := range list(field(props, "ipConfigurations")) {
-			ip := field(ic, "properties")
-			if sn := x.g.Node(str(field(field(ip, "subnet"), "id"))); sn != nil {
+		for _, ic := range list(jsonpath.Field(props, "ipConfigurations")) {
+			ip := jsonpath.Field(ic, "properties")
+			if sn := x.g.Node(str(jsonpath.Field(jsonpath.Field(ip, "subnet"), "id"))); sn != nil {
 				f.nsgs = append(f.nsgs, x.g.Out(sn.ID, graph.EdgeSecuredBy)...)
 			}
-			if field(ip, "publicIPAddressConfiguration") != nil {
+			if jsonpath.Field(ip, "publicIPAddressConfiguration") != nil {
 				f.entries = append(f.entries, entry{via: []*graph.Node{ss}})
 			}
 			f.entries = append(f.entries, x.backendEntries(ip, "")...)
@@ -324,16 +325,16 @@ var internetSources = map[string]bool{"*": true, "internet": true, "0.0.0.0/0": 
 func inboundInternetRules(nsg *graph.Node) []nsgRule {
 	var out []nsgRule
 	for i, r := range list(get(nsg, "properties.securityRules")) {
-		p := field(r, "properties")
-		if !strings.EqualFold(str(field(p, "direction")), "Inbound") {
+		p := jsonpath.Field(r, "properties")
+		if !strings.EqualFold(str(jsonpath.Field(p, "direction")), "Inbound") {
 			continue
 		}
-		proto := strings.ToLower(str(field(p, "protocol")))
+		proto := strings.ToLower(str(jsonpath.Field(p, "protocol")))
 		if proto != "" && proto != "*" && proto != "tcp" && proto != "any" {
 			continue
 		}
-		srcs := []string{str(field(p, "sourceAddressPrefix"))}
-		for _, s := range list(field(p, "sourceAddressPrefixes")) {
+		srcs := []string{str(jsonpath.Field(p, "sourceAddressPrefix"))}
+		for _, s := range list(jsonpath.Field(p, "sourceAddressPrefixes")) {
 			srcs = append(srcs, str(s))
 		}
 		internet := false
@@ -345,10 +346,10 @@ func inboundInternetRules(nsg *graph.Node) []nsgRule {
 		if !internet {
 			continue
 		}
-		nr := nsgRule{idx: i, name: str(field(r, "name")), priority: num(field(p, "priority")),
-			allow: strings.EqualFold(str(field(p, "access")), "Allow")}
-		specs := []string{str(field(p, "destinationPortRange"))}
-		for _, s := range list(field(p, "destinationPortRanges")) {
+		nr := nsgRule{idx: i, name: str(jsonpath.Field(r, "name")), priority: num(jsonpath.Field(p, "priority")),
+			allow: strings.EqualFold(str(jsonpath.Field(p, "access")), "Allow")}
+		specs := []string{str(jsonpath.Field(p, "destinationPortRange"))}
+		for _, s := range list(jsonpath.Field(p, "destinationPortRanges")) {
 			specs = append(specs, str(s))
 		}
 		for _, s := range specs {
@@ -409,10 +410,10 @@ func nsgEvidence(nsgs []*graph.Node, port int) ([]Evidence, []string) {
 		}
 		path := fmt.Sprintf("properties.securityRules[%d]", r.idx)
 		rule := list(get(n, "properties.securityRules"))[r.idx]
-		p := field(rule, "properties")
+		p := jsonpath.Field(rule, "properties")
 		evs = append(evs, Evidence{Resource: displayID(n), Path: path, Value: map[string]any{"name": r.name, "priority": r.priority,
-			"access": field(p, "access"), "direction": field(p, "direction"), "sourceAddressPrefix": field(p, "sourceAddressPrefix"),
-			"destinationPortRange": field(p, "destinationPortRange")}})
+			"access": jsonpath.Field(p, "access"), "direction": jsonpath.Field(p, "direction"), "sourceAddressPrefix": jsonpath.Field(p, "sourceAddressPrefix"),
+			"destinationPortRange": jsonpath.Field(p, "destinationPortRange")}})
 		ids = append(ids, n.ID)
 	}
 	return evs, ids

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // InternetID is the attack graph's virtual source node for the internet.
@@ -156,8 +157,8 @@ func buildAttackGraph(c *Context) *attackGraph {
 			continue
 		}
 		for _, p := range list(get(kv, "properties.accessPolicies")) {
-			oid := strings.ToLower(str(field(p, "objectId")))
-			for _, perm := range list(field(field(p, "permissions"), "secrets")) {
+			oid := strings.ToLower(str(jsonpath.Field(p, "objectId")))
+			for _, perm := range list(jsonpath.Field(jsonpath.Field(p, "permissions"), "secrets")) {
 				if s := strings.ToLower(str(perm)); s == "get" || s == "list" || s == "all" {
 					a.add(oid, kv.ID, "access policy: secrets "+s)
 					a.target[kv.ID] = TargetKeyVaultSecrets

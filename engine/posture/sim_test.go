@@ -28,7 +28,7 @@ func scanPlanted(t *testing.T, store graph.Store, o sim.Options) (string, *sim.P
 	s, srv := simtest.Start(t, o)
 	tenant := srv.TenantIDs[0]
 	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint}, TenantID: tenant,
-		Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond, Throttled: 50 * time.Millisecond}})
+		Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestMicrosoftExamples(t *testing.T) {
 	_, srv := simtest.Start(t, sim.Options{FromDir: repotest.ARMExamplesDir(), FromRehome: true, Seed: 1, Throttle: "off"})
 	tenant := srv.TenantIDs[0]
 	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint}, TenantID: tenant,
-		Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond, Throttled: 50 * time.Millisecond}})
+		Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // Graph is a read-only, in-memory snapshot of one tenant's graph, loaded through the
@@ -171,46 +172,13 @@ func displayName(n *graph.Node) string {
 	return n.ID
 }
 
-// get walks a dotted path ("properties.networkAcls.defaultAction") in a node's props.
+// get reads a path ("properties.networkAcls.defaultAction") in a node's props, keys matched
+// case-insensitively (ARM property names are in practice).
 func get(n *graph.Node, path string) any {
 	if n == nil {
 		return nil
 	}
-	var v any = n.Props
-	for _, p := range strings.Split(path, ".") {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[p]
-		if v == nil {
-			// ARM property names are case-insensitive in practice; try a case-insensitive match
-			for k, x := range m {
-				if strings.EqualFold(k, p) {
-					v = x
-					break
-				}
-			}
-		}
-	}
-	return v
-}
-
-// field reads a key of a JSON object value (case-insensitive fallback).
-func field(v any, key string) any {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil
-	}
-	if x, ok := m[key]; ok {
-		return x
-	}
-	for k, x := range m {
-		if strings.EqualFold(k, key) {
-			return x
-		}
-	}
-	return nil
+	return jsonpath.GetFold(n.Props, path)
 }
 
 func str(v any) string {

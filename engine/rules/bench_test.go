@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atg-go/atg/engine/discover"
 	"github.com/atg-go/atg/engine/graph"
 )
 
@@ -47,7 +48,7 @@ func synthetic(n int) []graph.Node {
 			{"id": vmID + "/providers/microsoft.insights/diagnosticSettings/diag", "type": "Microsoft.Insights/diagnosticSettings", "properties": map[string]any{"workspaceId": lawID}},
 		}
 		for _, e := range envs {
-			nodes = append(nodes, NodeFromARM(testTenant, e))
+			nodes = append(nodes, discover.NodeFromARM(testTenant, e))
 		}
 	}
 	return nodes[:n]

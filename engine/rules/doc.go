@@ -1,6 +1,7 @@
 // Package rules derives graph edges from node JSON: every relationship in
 // docs/design/GRAPH.md as a pure function of one node (plus an Index of the node keys the
-// graph knows), and the generic REFERENCES fallback.
+// graph knows), and the generic REFERENCES fallback. Nodes come from engine/discover
+// (NodeFromARM and the other node transforms); ARM ids are parsed with engine/armid.ParseKey.
 //
 // # Entry points
 //
@@ -8,10 +9,8 @@
 //   - ApplyAll(nodes, idx): Apply over many nodes, deduplicated, REFERENCES yielding to named
 //     edges across nodes, sorted by (tenant, type, from, to). Runs in parallel chunks for
 //     large inputs; idx must then be safe for concurrent reads (MapIndex and NodeIndex are).
-//   - NodeFromARM(tenantID, envelope): the graph node for one ARM envelope (shared with
-//     discovery so every package converts envelopes the same way).
 //   - Named: the rule table (edge type, source label/types, evidence); Apply dispatches on it.
-//   - ParseID / LabelOfID / RegionCode: the ARM id and location normalisation the rules use.
+//   - RegionCode: the location normalisation the rules use (ARM ids: engine/armid.ParseKey).
 //
 // # Decisions
 //

@@ -4,12 +4,13 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // owns: every owners[] entry of a group, service principal, application or device owns it.
 func owns(c *ctx) {
 	for _, o := range list(c.n.Props["owners"]) {
-		if id, l, ok := c.principal(str(field(o, "id")), str(field(o, "type"))); ok {
+		if id, l, ok := c.principal(str(jsonpath.Field(o, "id")), str(jsonpath.Field(o, "type"))); ok {
 			c.edge(graph.EdgeOwns, l, id, c.n.Label, c.self)
 		}
 	}
@@ -19,7 +20,7 @@ func owns(c *ctx) {
 // to the role; the principal's label comes from the index, else from principal_type.
 func directoryRoleEdges(c *ctx, prop string, t graph.EdgeType) {
 	for _, a := range list(c.n.Props[prop]) {
-		if id, l, ok := c.principal(str(field(a, "principal_id")), str(field(a, "principal_type"))); ok {
+		if id, l, ok := c.principal(str(jsonpath.Field(a, "principal_id")), str(jsonpath.Field(a, "principal_type"))); ok {
 			c.edge(t, l, id, graph.LabelDirectoryRole, c.self)
 		}
 	}
@@ -33,7 +34,7 @@ func directoryRoleEligible(c *ctx) { directoryRoleEdges(c, "eligible", graph.Edg
 func grantedOAuth2(c *ctx) {
 	seen := map[string]bool{}
 	for _, g := range list(c.n.Props["oauth2_grants"]) {
-		id := strings.ToLower(strings.TrimSpace(str(field(g, "resource_id"))))
+		id := strings.ToLower(strings.TrimSpace(str(jsonpath.Field(g, "resource_id"))))
 		if id == "" || seen[id] {
 			continue
 		}
@@ -45,7 +46,7 @@ func grantedOAuth2(c *ctx) {
 // memberOfUnit: every member of an administrative unit is MEMBER_OF it.
 func memberOfUnit(c *ctx) {
 	for _, m := range list(c.n.Props["members"]) {
-		if id, l, ok := c.principal(str(field(m, "id")), str(field(m, "type"))); ok {
+		if id, l, ok := c.principal(str(jsonpath.Field(m, "id")), str(jsonpath.Field(m, "type"))); ok {
 			c.edge(graph.EdgeMemberOf, l, id, graph.LabelAdministrativeUnit, c.self)
 		}
 	}
@@ -54,7 +55,7 @@ func memberOfUnit(c *ctx) {
 // hasAppRole: every principal assigned one of a resource service principal's app roles.
 func hasAppRole(c *ctx) {
 	for _, a := range list(c.n.Props["app_role_assigned_to"]) {
-		if id, l, ok := c.principal(str(field(a, "principal_id")), str(field(a, "principal_type"))); ok {
+		if id, l, ok := c.principal(str(jsonpath.Field(a, "principal_id")), str(jsonpath.Field(a, "principal_type"))); ok {
 			c.edge(graph.EdgeHasAppRole, l, id, graph.LabelServicePrincipal, c.self)
 		}
 	}

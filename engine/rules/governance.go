@@ -3,7 +3,9 @@ package rules
 import (
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 const mgPrefix = "/providers/microsoft.management/managementgroups/"
@@ -15,7 +17,7 @@ func containsManagementGroup(c *ctx) {
 		c.edge(graph.EdgeContains, graph.LabelTenant, strings.ToLower(c.n.TenantID), graph.LabelManagementGroup, c.self)
 	}
 	for _, k := range list(c.n.Props["children"]) {
-		id := strings.ToLower(strings.TrimSpace(str(field(k, "id"))))
+		id := strings.ToLower(strings.TrimSpace(str(jsonpath.Field(k, "id"))))
 		switch {
 		case strings.HasPrefix(id, mgPrefix):
 			c.out(graph.EdgeContains, graph.LabelManagementGroup, id)
@@ -27,7 +29,7 @@ func containsManagementGroup(c *ctx) {
 
 // scopeTarget resolves a scope id to a node key and label (management groups included).
 func scopeTarget(c *ctx, scope string) (string, graph.Label, bool) {
-	id := cleanID(scope)
+	id := armid.CleanKey(scope)
 	if id == "" {
 		return "", "", false
 	}
@@ -39,7 +41,7 @@ func scopeTarget(c *ctx, scope string) (string, graph.Label, bool) {
 	if strings.HasPrefix(id, mgPrefix) {
 		return id, graph.LabelManagementGroup, true
 	}
-	if a, ok := ParseID(id); ok {
+	if a, ok := armid.ParseKey(id); ok {
 		return a.ID, a.Label(), true
 	}
 	return "", "", false
@@ -47,9 +49,9 @@ func scopeTarget(c *ctx, scope string) (string, graph.Label, bool) {
 
 // policyScope: a policy assignment is ASSIGNED_TO its scope.
 func policyScope(c *ctx) {
-	scope := str(get(c.props(), "scope"))
+	scope := str(jsonpath.Keys(c.props(), "scope"))
 	if scope == "" {
-		scope = scopeOfExtension(c.self)
+		scope = armid.ExtensionScope(c.self)
 	}
 	if id, l, ok := scopeTarget(c, scope); ok {
 		c.out(graph.EdgeAssignedTo, l, id)

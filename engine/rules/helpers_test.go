@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/atg-go/atg/engine/discover"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/internal/repotest"
 )
@@ -29,7 +30,7 @@ func loadEnvelope(t testing.TB, file string) map[string]any {
 
 func loadNode(t testing.TB, file string) graph.Node {
 	t.Helper()
-	return NodeFromARM(testTenant, loadEnvelope(t, file))
+	return discover.NodeFromARM(testTenant, loadEnvelope(t, file))
 }
 
 // armFiles lists every payload in arm-examples (manifest excluded).

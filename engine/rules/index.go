@@ -3,6 +3,7 @@ package rules
 import (
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
 )
 
@@ -58,7 +59,7 @@ func NewIndex(nodes ...graph.Node) *NodeIndex {
 func (x *NodeIndex) Add(n graph.Node) {
 	id := n.ID
 	if n.Label != graph.LabelTag && n.Label != graph.LabelRegion {
-		id = cleanID(id)
+		id = armid.CleanKey(id)
 	}
 	x.labels[id] = n.Label
 	switch n.Label {
@@ -114,7 +115,7 @@ func (x *NodeIndex) LookupRoleDefinition(guid string) (string, bool) {
 func vaultName(n graph.Node, id string) (string, bool) {
 	typ := strings.ToLower(str(n.Props[graph.PropType]))
 	if typ == "" {
-		if a, ok := ParseID(id); ok {
+		if a, ok := armid.ParseKey(id); ok {
 			typ = a.Type()
 		}
 	}

@@ -3,7 +3,9 @@ package rules
 import (
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // lower-cased ARM types the named rules read or check
@@ -151,8 +153,8 @@ func containsParent(c *ctx) {
 }
 
 func vnetSubnets(c *ctx) {
-	for _, s := range list(get(c.props(), "subnets")) {
-		id, _, ok := c.target(str(field(s, "id")), tSubnet)
+	for _, s := range list(jsonpath.Keys(c.props(), "subnets")) {
+		id, _, ok := c.target(str(jsonpath.Field(s, "id")), tSubnet)
 		if !ok || !strings.HasPrefix(id, c.self+"/") {
 			continue
 		}
@@ -161,12 +163,12 @@ func vnetSubnets(c *ctx) {
 }
 
 func vnetSubnetEdges(c *ctx) {
-	for _, s := range list(get(c.props(), "subnets")) {
-		id, _, ok := c.target(str(field(s, "id")), tSubnet)
+	for _, s := range list(jsonpath.Keys(c.props(), "subnets")) {
+		id, _, ok := c.target(str(jsonpath.Field(s, "id")), tSubnet)
 		if !ok || !strings.HasPrefix(id, c.self+"/") {
 			continue
 		}
-		subnetEdges(c, id, field(s, "properties"))
+		subnetEdges(c, id, jsonpath.Field(s, "properties"))
 	}
 }
 
@@ -183,7 +185,7 @@ func subnetEdges(c *ctx, id string, p any) {
 func subnetRules(c *ctx) { subnetEdges(c, c.self, c.props()) }
 
 func nicSubnets(c *ctx) {
-	for _, ipc := range list(get(c.props(), "ipConfigurations")) {
+	for _, ipc := range list(jsonpath.Keys(c.props(), "ipConfigurations")) {
 		c.outID(graph.EdgeConnectedTo, idAt(ipc, "properties", "subnet"), tSubnet)
 	}
 }
@@ -191,8 +193,8 @@ func nicSubnets(c *ctx) {
 func nicNSG(c *ctx) { c.outID(graph.EdgeSecuredBy, idAt(c.props(), "networkSecurityGroup"), tNSG) }
 
 func vmssRules(c *ctx) {
-	for _, nic := range list(get(c.props(), "virtualMachineProfile", "networkProfile", "networkInterfaceConfigurations")) {
-		for _, ipc := range list(get(nic, "properties", "ipConfigurations")) {
+	for _, nic := range list(jsonpath.Keys(c.props(), "virtualMachineProfile", "networkProfile", "networkInterfaceConfigurations")) {
+		for _, ipc := range list(jsonpath.Keys(nic, "properties", "ipConfigurations")) {
 			c.outID(graph.EdgeConnectedTo, idAt(ipc, "properties", "subnet"), tSubnet)
 		}
 		c.outID(graph.EdgeSecuredBy, idAt(nic, "properties", "networkSecurityGroup"), tNSG)
@@ -201,16 +203,16 @@ func vmssRules(c *ctx) {
 
 func vmUses(c *ctx) {
 	p := c.props()
-	for _, nic := range list(get(p, "networkProfile", "networkInterfaces")) {
-		id := str(field(nic, "id"))
-		if a, ok := ParseID(id); ok && a.Type() == tVMSSNIC {
+	for _, nic := range list(jsonpath.Keys(p, "networkProfile", "networkInterfaces")) {
+		id := str(jsonpath.Field(nic, "id"))
+		if a, ok := armid.ParseKey(id); ok && a.Type() == tVMSSNIC {
 			c.outID(graph.EdgeUses, id, tVMSSNIC)
 			continue
 		}
 		c.outID(graph.EdgeUses, id, tNIC)
 	}
 	c.outID(graph.EdgeUses, idAt(p, "storageProfile", "osDisk", "managedDisk"), tDisk)
-	for _, d := range list(get(p, "storageProfile", "dataDisks")) {
+	for _, d := range list(jsonpath.Keys(p, "storageProfile", "dataDisks")) {
 		c.outID(graph.EdgeUses, idAt(d, "managedDisk"), tDisk)
 	}
 }
@@ -233,14 +235,14 @@ func hasPublicIP(c *ctx) {
 
 func privateEndpoint(c *ctx) {
 	for _, k := range []string{"privateLinkServiceConnections", "manualPrivateLinkServiceConnections"} {
-		for _, conn := range list(get(c.props(), k)) {
-			c.outID(graph.EdgePrivateEndpointFor, str(get(conn, "properties", "privateLinkServiceId")), "")
+		for _, conn := range list(jsonpath.Keys(c.props(), k)) {
+			c.outID(graph.EdgePrivateEndpointFor, str(jsonpath.Keys(conn, "properties", "privateLinkServiceId")), "")
 		}
 	}
 }
 
 func vnetPeerings(c *ctx) {
-	for _, p := range list(get(c.props(), "virtualNetworkPeerings")) {
+	for _, p := range list(jsonpath.Keys(c.props(), "virtualNetworkPeerings")) {
 		c.outID(graph.EdgePeeredWith, idAt(p, "properties", "remoteVirtualNetwork"), tVNet)
 	}
 }
@@ -266,7 +268,7 @@ func dnsLink(c *ctx) {
 }
 
 func siteFarm(c *ctx) {
-	c.outID(graph.EdgeHostedOn, str(get(c.props(), "serverFarmId")), tServerFarm)
+	c.outID(graph.EdgeHostedOn, str(jsonpath.Keys(c.props(), "serverFarmId")), tServerFarm)
 }
 
 func hostedOnParent(c *ctx) {
@@ -280,9 +282,9 @@ func hostedOnParent(c *ctx) {
 }
 
 func containerAppEnv(c *ctx) {
-	id := str(get(c.props(), "managedEnvironmentId"))
+	id := str(jsonpath.Keys(c.props(), "managedEnvironmentId"))
 	if id == "" {
-		id = str(get(c.props(), "environmentId"))
+		id = str(jsonpath.Keys(c.props(), "environmentId"))
 	}
 	c.outID(graph.EdgeHostedOn, id, tManagedEnv)
 }
@@ -292,14 +294,14 @@ func usesIdentity(c *ctx) {
 	if ident == nil {
 		return
 	}
-	switch u := field(ident, "userAssignedIdentities").(type) {
+	switch u := jsonpath.Field(ident, "userAssignedIdentities").(type) {
 	case map[string]any:
 		for k := range u {
 			c.outID(graph.EdgeUsesIdentity, k, tUAI)
 		}
 	}
-	typ := strings.ToLower(str(field(ident, "type")))
-	pid := strings.ToLower(strings.TrimSpace(str(field(ident, "principalId"))))
+	typ := strings.ToLower(str(jsonpath.Field(ident, "type")))
+	pid := strings.ToLower(strings.TrimSpace(str(jsonpath.Field(ident, "principalId"))))
 	if pid == "" || (typ != "" && !strings.Contains(typ, "systemassigned")) {
 		return
 	}
@@ -348,7 +350,7 @@ func raProp(c *ctx, prop, armKey string) string {
 	if s := str(c.n.Props[prop]); s != "" {
 		return s
 	}
-	return str(get(c.props(), armKey))
+	return str(jsonpath.Keys(c.props(), armKey))
 }
 
 func assignedTo(c *ctx) {
@@ -358,7 +360,7 @@ func assignedTo(c *ctx) {
 }
 
 func hasRole(c *ctx) {
-	raw := cleanID(raProp(c, "role_definition_id", "roleDefinitionId"))
+	raw := armid.CleanKey(raProp(c, "role_definition_id", "roleDefinitionId"))
 	if raw == "" {
 		return
 	}
@@ -385,7 +387,7 @@ func hasRole(c *ctx) {
 			}
 		}
 	}
-	if a, ok := ParseID(raw); ok && a.Label() == graph.LabelRoleDefinition {
+	if a, ok := armid.ParseKey(raw); ok && a.Label() == graph.LabelRoleDefinition {
 		c.out(graph.EdgeHasRole, graph.LabelRoleDefinition, raw)
 	} else if !strings.Contains(raw, "/") {
 		c.out(graph.EdgeHasRole, graph.LabelRoleDefinition, tenantForm)
@@ -395,45 +397,45 @@ func hasRole(c *ctx) {
 func appliesTo(c *ctx) {
 	scope := raProp(c, "scope", "scope")
 	if scope == "" {
-		scope = scopeOfExtension(c.self)
+		scope = armid.ExtensionScope(c.self)
 	}
 	if strings.TrimSpace(scope) == "/" {
 		c.out(graph.EdgeAppliesTo, graph.LabelTenant, strings.ToLower(c.n.TenantID))
 		return
 	}
-	id := cleanID(scope)
+	id := armid.CleanKey(scope)
 	if c.idx != nil {
 		if l, ok := c.idx.Lookup(id); ok {
 			c.out(graph.EdgeAppliesTo, l, id)
 			return
 		}
 	}
-	if a, ok := ParseID(id); ok {
+	if a, ok := armid.ParseKey(id); ok {
 		c.out(graph.EdgeAppliesTo, a.Label(), a.ID)
 	}
 }
 
 func memberOf(c *ctx) {
 	for _, m := range list(c.n.Props["members"]) {
-		typ := str(field(m, "type"))
+		typ := str(jsonpath.Field(m, "type"))
 		if typ == "" {
-			typ = str(field(m, "@odata.type"))
+			typ = str(jsonpath.Field(m, "@odata.type"))
 		}
-		if id, l, ok := c.principal(str(field(m, "id")), typ); ok {
+		if id, l, ok := c.principal(str(jsonpath.Field(m, "id")), typ); ok {
 			c.edge(graph.EdgeMemberOf, l, id, graph.LabelGroup, c.self)
 		}
 	}
 }
 
 func diagnostics(c *ctx) {
-	scope := scopeOfExtension(c.self)
+	scope := armid.ExtensionScope(c.self)
 	var from string
 	var fl graph.Label
 	switch {
 	case scope == "/" || (scope == "" && c.typ == tAADDiag):
 		from, fl = strings.ToLower(c.n.TenantID), graph.LabelTenant
 	default:
-		a, ok := ParseID(scope)
+		a, ok := armid.ParseKey(scope)
 		if !ok {
 			return
 		}
@@ -446,11 +448,11 @@ func diagnostics(c *ctx) {
 	}
 	p := c.props()
 	for _, k := range []string{"workspaceId", "storageAccountId", "marketplacePartnerId", "serviceBusRuleId"} {
-		if to, l, ok := c.target(str(get(p, k)), ""); ok {
+		if to, l, ok := c.target(str(jsonpath.Keys(p, k)), ""); ok {
 			c.edge(graph.EdgeSendsDiagnosticsTo, fl, from, l, to)
 		}
 	}
-	if a, ok := ParseID(str(get(p, "eventHubAuthorizationRuleId"))); ok {
+	if a, ok := armid.ParseKey(str(jsonpath.Keys(p, "eventHubAuthorizationRuleId"))); ok {
 		ns, _ := a.Root()
 		if to, l, ok := c.target(ns, ""); ok {
 			c.edge(graph.EdgeSendsDiagnosticsTo, fl, from, l, to)

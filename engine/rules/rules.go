@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
 )
 
@@ -31,7 +32,7 @@ type Rule struct {
 type ctx struct {
 	n        graph.Node
 	self     string
-	selfID   ARMID // parsed self (selfOK false for non-ARM keys)
+	selfID   armid.Key // parsed self (selfOK false for non-ARM keys)
 	selfOK   bool
 	typ      string
 	idx      Index
@@ -41,8 +42,10 @@ type ctx struct {
 	// sets over edges/consumed, built once a node has many edges (a VNet with thousands of subnets)
 	edgeSet     map[edgeKey]struct{}
 	consumedSet map[string]struct{}
-	hits        []hit
-	walked      bool
+	// nodesOnly: derive shared nodes only (SharedNodes); edges are not built at all.
+	nodesOnly bool
+	hits      []hit
+	walked    bool
 }
 
 // pair is an unordered pair of node keys.
@@ -57,7 +60,7 @@ func pairOf(a, b string) pair {
 
 // edge records a named edge; self-loops and empty endpoints are dropped.
 func (c *ctx) edge(t graph.EdgeType, fl graph.Label, from string, tl graph.Label, to string) {
-	if from == "" || to == "" || from == to || fl == "" || tl == "" {
+	if c.nodesOnly || from == "" || to == "" || from == to || fl == "" || tl == "" {
 		return
 	}
 	k := edgeKey{t, from, to}
@@ -120,7 +123,7 @@ func (c *ctx) target(raw, wantType string) (string, graph.Label, bool) {
 	if strings.TrimSpace(raw) == "" {
 		return "", "", false
 	}
-	a, ok := ParseID(raw)
+	a, ok := armid.ParseKey(raw)
 	if !ok {
 		return "", "", false
 	}
@@ -243,6 +246,7 @@ func SharedNodes(nodes []graph.Node) []graph.Node {
 		if c == nil {
 			continue
 		}
+		c.nodesOnly = true
 		for _, r := range sharedByLabel[n.Label] {
 			r.apply(c)
 		}
@@ -262,14 +266,14 @@ func newCtx(n graph.Node, idx Index) *ctx {
 		graph.LabelDevice, graph.LabelDirectoryRole, graph.LabelAdministrativeUnit:
 		c.self = strings.ToLower(strings.TrimSpace(n.ID))
 	default:
-		c.self = cleanID(n.ID)
+		c.self = armid.CleanKey(n.ID)
 	}
 	if c.self == "" {
 		return nil
 	}
 	switch n.Label {
 	case graph.LabelResource, graph.LabelResourceGroup, graph.LabelSubscription, graph.LabelRoleAssignment, graph.LabelRoleDefinition:
-		c.selfID, c.selfOK = ParseID(c.self)
+		c.selfID, c.selfOK = armid.ParseKey(c.self)
 	}
 	c.typ = strings.ToLower(str(n.Props[graph.PropType]))
 	if c.typ == "" && c.selfOK {
@@ -332,7 +336,7 @@ func references(c *ctx) {
 
 // resolveKnown finds the longest prefix of a (at a named level, not above the first provider
 // level unless the id itself is a subscription or resource group) that idx knows.
-func resolveKnown(a ARMID, idx Index) (string, graph.Label, bool) {
+func resolveKnown(a armid.Key, idx Index) (string, graph.Label, bool) {
 	for i := len(a.Levels) - 1; i >= 0; i-- {
 		lv := a.Levels[i]
 		if lv.Block < 0 && i != len(a.Levels)-1 {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/atg-go/atg/engine/armid"
+	"github.com/atg-go/atg/engine/discover"
 	"github.com/atg-go/atg/engine/graph"
 )
 
@@ -30,7 +32,7 @@ func res(id string, props map[string]any) graph.Node {
 		props = map[string]any{}
 	}
 	if _, ok := props["type"]; !ok {
-		if a, ok := ParseID(id); ok {
+		if a, ok := armid.ParseKey(id); ok {
 			props["type"] = a.Type()
 		}
 	}
@@ -264,7 +266,7 @@ func TestApplyAllPrecedenceAcrossNodes(t *testing.T) {
 }
 
 func TestApplyAllResolvesVaultsFromNodes(t *testing.T) {
-	kv := NodeFromARM(testTenant, map[string]any{"id": vault, "type": "Microsoft.KeyVault/vaults", "name": "kv-one",
+	kv := discover.NodeFromARM(testTenant, map[string]any{"id": vault, "type": "Microsoft.KeyVault/vaults", "name": "kv-one",
 		"properties": map[string]any{"vaultUri": "https://kv-one.vault.azure.net/"}})
 	app := res(rgA+"/providers/microsoft.web/sites/app1", map[string]any{"properties": map[string]any{
 		"siteConfig": map[string]any{"appSettings": []any{map[string]any{"value": "@Microsoft.KeyVault(SecretUri=https://kv-one.vault.azure.net/secrets/s)"}}}}})

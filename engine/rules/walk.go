@@ -5,12 +5,15 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/atg-go/atg/engine/armid"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // hit is a string in a node's JSON that carries an ARM id or a Key Vault reference.
 type hit struct {
 	path string // JSON path, e.g. properties.ipConfigurations[0].properties.subnet.id
-	ids  []ARMID
+	ids  []armid.Key
 	// vaults are Key Vault names referenced by URI (https://<name>.vault.azure.net/…) or
 	// @Microsoft.KeyVault(VaultName=<name>;…).
 	vaults []string
@@ -89,7 +92,7 @@ func scanString(s string) (hit, bool) {
 		lead := len(s) - len(strings.TrimLeft(s, " \t\r\n"))
 		if lead < len(s) && s[lead] == '/' {
 			c := cutID(s[lead:])
-			if a, ok := ParseID(c); ok {
+			if a, ok := armid.ParseKey(c); ok {
 				h.ids = append(h.ids, a)
 			}
 			off = lead + max(len(c), 1)
@@ -101,7 +104,7 @@ func scanString(s string) (hit, bool) {
 			}
 			j += off
 			c := cutID(s[j:])
-			if a, ok := ParseID(c); ok {
+			if a, ok := armid.ParseKey(c); ok {
 				h.ids = append(h.ids, a)
 			}
 			off = j + max(len(c), 1)
@@ -235,42 +238,6 @@ func scalar(v any) string {
 	}
 }
 
-// field returns m[key], matching the key case-insensitively when there is no exact match.
-func field(v any, key string) any {
-	switch m := v.(type) {
-	case map[string]any:
-		if c, ok := m[key]; ok {
-			return c
-		}
-		for k, c := range m {
-			if strings.EqualFold(k, key) {
-				return c
-			}
-		}
-	case map[string]string:
-		if c, ok := m[key]; ok {
-			return c
-		}
-		for k, c := range m {
-			if strings.EqualFold(k, key) {
-				return c
-			}
-		}
-	}
-	return nil
-}
-
-// get follows a path of keys.
-func get(v any, keys ...string) any {
-	for _, k := range keys {
-		if v == nil {
-			return nil
-		}
-		v = field(v, k)
-	}
-	return v
-}
-
 // list returns v as a slice of values.
 func list(v any) []any {
 	switch x := v.(type) {
@@ -300,9 +267,17 @@ func list(v any) []any {
 
 // idAt returns the string at keys under v, or the "id" field of the object there.
 func idAt(v any, keys ...string) string {
-	x := get(v, keys...)
+	x := jsonpath.Keys(v, keys...)
 	if s, ok := x.(string); ok {
 		return s
 	}
-	return str(field(x, "id"))
+	return str(jsonpath.Field(x, "id"))
+}
+
+// related reports whether a and b are the same id or one is an ancestor of the other.
+func related(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return strings.HasPrefix(b, a) && (len(a) == len(b) || b[len(a)] == '/')
 }

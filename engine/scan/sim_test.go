@@ -71,7 +71,7 @@ func (e *simEnv) engine(t testing.TB) *Engine {
 	t.Helper()
 	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: e.srv.ARMEndpoint, MSGraph: e.srv.MSGraphEndpoint},
 		TenantID: e.tenant, Logger: e.logger,
-		Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond, Throttled: 50 * time.Millisecond}})
+		Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}

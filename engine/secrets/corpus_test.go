@@ -27,7 +27,7 @@ const corpusTenant = "15151515-1515-4515-8515-151515151515"
 
 type planted = iactest.Planted
 
-// corpusStore loads the corpus envelopes into a graph as the scan does (rules.NodeFromARM).
+// corpusStore loads the corpus envelopes into a graph as the scan does (discover.NodeFromARM).
 func corpusStore(t *testing.T) (*iactest.MemStore, []planted) {
 	t.Helper()
 	nodes, p, err := iactest.LoadSecretsCorpus(corpusTenant)

@@ -2,10 +2,10 @@ package secrets
 
 import (
 	"encoding/json"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // ReplaceFunc returns what stands in place of a secret string found at path by rule (a marker,
@@ -59,23 +59,6 @@ func sortFindings(f []Finding) {
 	sort.Slice(f, func(i, j int) bool { return f[i].Path < f[j].Path })
 }
 
-// identRE matches keys that can follow a dot in a path.
-var identRE = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$-]*$`)
-
-// Join appends a map key to a JSON path: a.b, or a["odd key"].
-func Join(path, k string) string {
-	if !identRE.MatchString(k) {
-		return path + "[" + strconv.Quote(k) + "]"
-	}
-	if path == "" {
-		return k
-	}
-	return path + "." + k
-}
-
-// Index appends an array index to a JSON path.
-func Index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
-
 // Value walks v at path. name is the name v is known by (its property name, or for the value of
 // a name/value setting, the setting's name); setting says name is a setting name (tags, app
 // settings, env vars, parameters) rather than a JSON property name. It returns v or, when
@@ -95,7 +78,7 @@ func (w *Walker) Value(v any, path, name string, setting bool) any {
 			name = "" // permissions.secrets: ["get", "list"] names a list, not its items
 		}
 		for i, x := range t {
-			y := w.Value(x, Index(path, i), name, setting)
+			y := w.Value(x, jsonpath.Index(path, i), name, setting)
 			if out != nil {
 				out[i] = y
 			}
@@ -160,9 +143,9 @@ func (w *Walker) Map(m map[string]any, path string, settingKeys bool) any {
 		}
 		var y any
 		if _, isMap := v.(map[string]any); isMap && settingMaps[lk] {
-			y = w.Map(v.(map[string]any), Join(path, k), true)
+			y = w.Map(v.(map[string]any), jsonpath.Join(path, k), true)
 		} else {
-			y = w.Value(v, Join(path, k), name, setting)
+			y = w.Value(v, jsonpath.Join(path, k), name, setting)
 		}
 		if out != nil {
 			out[k] = y

@@ -8,8 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/engine/iac/model"
 )
 
 // anonymizer replaces names, ids, principals, domains and addresses with stable pseudonyms:
@@ -88,7 +88,7 @@ func (a *anonymizer) remember(name, pseudo string) {
 
 // text scrubs free text: ids, GUIDs, e-mail addresses, host names, IPv4 addresses and known names.
 func (a *anonymizer) text(s string) string {
-	if model.LooksLikeID(s) {
+	if armid.LooksLike(s) {
 		return a.id(s)
 	}
 	s = guidAnyRE.ReplaceAllStringFunc(s, func(g string) string { return a.guid("guid|" + strings.ToLower(g)) })
@@ -137,7 +137,7 @@ func (a *anonymizer) value(v any) any {
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, x := range t {
-			if model.LooksLikeID(k) {
+			if armid.LooksLike(k) {
 				out[a.id(k)] = a.value(x)
 				continue
 			}
@@ -201,7 +201,7 @@ func (a *anonymizer) nodes(in []graph.Node) []graph.Node {
 				props[k] = a.guid("sub|" + strings.ToLower(toString(v)))
 			case graph.PropResourceGroup:
 				if id, _ := n.Props[graph.PropID].(string); id != "" {
-					if p, ok := model.ParseID(a.id(id)); ok {
+					if p, ok := armid.Parse(a.id(id)); ok {
 						props[k] = p.ResourceGroup
 						continue
 					}
@@ -227,7 +227,7 @@ func (a *anonymizer) nodes(in []graph.Node) []graph.Node {
 			}
 		}
 		c.Props = props
-		if model.LooksLikeID(n.ID) {
+		if armid.LooksLike(n.ID) {
 			c.ID = graph.NormalizeID(a.id(n.ID))
 		} else {
 			c.ID = a.text(n.ID)
@@ -248,12 +248,12 @@ func toString(v any) string {
 func walkIDs(v any, fn func(string)) {
 	switch t := v.(type) {
 	case string:
-		if model.LooksLikeID(t) {
+		if armid.LooksLike(t) {
 			fn(t)
 		}
 	case map[string]any:
 		for k, x := range t {
-			if model.LooksLikeID(k) {
+			if armid.LooksLike(k) {
 				fn(k)
 			}
 			walkIDs(x, fn)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/atg-go/atg/engine/discover"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/rules"
 	"github.com/atg-go/atg/engine/spec"
@@ -23,13 +24,13 @@ func TestSpecShowsGovernance(t *testing.T) {
 			"id": "/providers/Microsoft.Management/managementGroups/mg-platform", "display_name": "Platform", "parent_id": root,
 			"children": []any{map[string]any{"id": sub, "type": "/subscriptions"}}}},
 		{Label: graph.LabelSubscription, ID: sub, Props: map[string]any{"subscription_id": sub[len("/subscriptions/"):]}},
-		rules.NodeFromARM(tenant, map[string]any{"id": sub + "/providers/Microsoft.Authorization/policyAssignments/allowed-locations",
+		discover.NodeFromARM(tenant, map[string]any{"id": sub + "/providers/Microsoft.Authorization/policyAssignments/allowed-locations",
 			"type": "Microsoft.Authorization/policyAssignments", "name": "allowed-locations",
 			"properties": map[string]any{"scope": sub, "policyDefinitionId": "/providers/Microsoft.Authorization/policyDefinitions/x"}}),
-		rules.NodeFromARM(tenant, map[string]any{"id": rg + "/providers/Microsoft.Authorization/policyExemptions/legacy",
+		discover.NodeFromARM(tenant, map[string]any{"id": rg + "/providers/Microsoft.Authorization/policyExemptions/legacy",
 			"type": "Microsoft.Authorization/policyExemptions", "name": "legacy",
 			"properties": map[string]any{"policyAssignmentId": sub + "/providers/Microsoft.Authorization/policyAssignments/allowed-locations"}}),
-		rules.NodeFromARM(tenant, map[string]any{"id": rg + "/providers/Microsoft.Authorization/locks/do-not-delete",
+		discover.NodeFromARM(tenant, map[string]any{"id": rg + "/providers/Microsoft.Authorization/locks/do-not-delete",
 			"type": "Microsoft.Authorization/locks", "name": "do-not-delete", "properties": map[string]any{"level": "CanNotDelete"}}),
 	}
 	for i := range nodes {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // diff compares the desired writable envelope with what the target returns. Every desired value
@@ -37,13 +38,13 @@ func diff(want, got map[string]any, skip []string) []string {
 			for k, wv := range wt {
 				gv, ok := lookupFold(gm, k)
 				if !ok {
-					if wv == nil || isEmpty(wv) || skipSet[joinPath(path, k)] {
+					if wv == nil || isEmpty(wv) || skipSet[jsonpath.Join(path, k)] {
 						continue
 					}
-					out = append(out, joinPath(path, k))
+					out = append(out, jsonpath.Join(path, k))
 					continue
 				}
-				cmp(wv, gv, joinPath(path, k))
+				cmp(wv, gv, jsonpath.Join(path, k))
 			}
 		case []any:
 			ga, ok := g.([]any)
@@ -59,7 +60,7 @@ func diff(want, got map[string]any, skip []string) []string {
 				return
 			}
 			for i := range wt {
-				cmp(wt[i], ga[i], fmt.Sprintf("%s[%d]", path, i))
+				cmp(wt[i], ga[i], jsonpath.Index(path, i))
 			}
 		case string:
 			gs, ok := g.(string)
@@ -133,30 +134,4 @@ func number(v any) (float64, bool) {
 		return f, err == nil
 	}
 	return 0, false
-}
-
-// dropPaths removes the given body paths (secrets on an update).
-func dropPaths(body map[string]any, paths []string) {
-	for _, p := range paths {
-		i := strings.LastIndexByte(p, '.')
-		if i < 0 {
-			delete(body, p)
-			continue
-		}
-		if parent, ok := lookupPath(body, p[:i]).(map[string]any); ok {
-			delete(parent, p[i+1:])
-		}
-	}
-}
-
-// setPath replaces the value at an existing path (a.b[0].c) of body.
-func setPath(body map[string]any, path string, v any) {
-	i := strings.LastIndexByte(path, '.')
-	if i < 0 {
-		body[path] = v
-		return
-	}
-	if parent, ok := lookupPath(body, path[:i]).(map[string]any); ok {
-		parent[path[i+1:]] = v
-	}
 }

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/atg-go/atg/engine/azure"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // Options tune a deployment.
@@ -274,10 +275,12 @@ func (d *deployer) one(ctx context.Context, it *Item) Result {
 				}
 			}
 		}
-		dropPaths(want.body, want.secretPaths)
+		for _, p := range want.secretPaths {
+			jsonpath.Delete(want.body, p)
+		}
 		for _, p := range want.generatedPaths {
-			if v := lookupPath(got, p); v != nil {
-				setPath(want.body, p, v)
+			if v := jsonpath.Get(got, p); v != nil {
+				jsonpath.Set(want.body, p, v)
 			}
 		}
 	} else {

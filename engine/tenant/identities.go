@@ -229,8 +229,7 @@ type graphClient struct {
 func newGraphClient(c *azure.Clients) (*graphClient, error) {
 	ep := c.Endpoints.WithDefaults()
 	opts := c.ARMOptions().ClientOptions
-	opts.PerCallPolicies = []policy.Policy{c.Throttle.RetryPolicy()}
-	opts.PerRetryPolicies = []policy.Policy{c.Throttle.GraphPacerPolicy()}
+	c.Throttle.Configure(&opts, true)
 	opts.InsecureAllowCredentialWithHTTP = azure.IsLoopback(ep.MSGraph)
 	bearer := runtime.NewBearerTokenPolicy(c.Credential, []string{ep.GraphScope()},
 		&policy.BearerTokenOptions{InsecureAllowCredentialWithHTTP: azure.IsLoopback(ep.MSGraph)})

@@ -20,6 +20,7 @@ import (
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/translate"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // Input says what to recreate and where.
@@ -200,7 +201,7 @@ func MakePlan(ctx context.Context, in Input) (*Plan, error) {
 		// by id prefix (its scope is the renamed resource) and would overwrite it with the
 		// scope's name. Its scope follows the rename through the Ref.
 		if r.Scope != nil {
-			if id, ok := model.ParseID(r.ID); ok && id.Name() != r.Name {
+			if id, ok := armid.Parse(r.ID); ok && id.Name() != r.Name {
 				r.Name = id.Name()
 			}
 		}
@@ -227,7 +228,7 @@ func sourceSubscriptions(nodes []graph.Node) []string {
 		if n.Label == graph.LabelSubscription {
 			continue
 		}
-		if id, ok := model.ParseID(n.ID); ok && id.Subscription != "" {
+		if id, ok := armid.Parse(n.ID); ok && id.Subscription != "" {
 			set[strings.ToLower(id.Subscription)] = true
 		}
 	}
@@ -284,7 +285,7 @@ func separateResourceGroups(nodes []graph.Node, subs map[string]string) ([]graph
 	sort.Strings(srcs)
 	rgs := map[string]map[string]string{} // sub -> lower name -> name
 	for _, n := range nodes {
-		id, ok := model.ParseID(n.ID)
+		id, ok := armid.Parse(n.ID)
 		if !ok || id.ResourceGroup == "" {
 			continue
 		}
@@ -334,11 +335,11 @@ func separateResourceGroups(nodes []graph.Node, subs map[string]string) ([]graph
 			return v
 		}).(map[string]any); ok {
 			nn.Props = props
-			if id, ok := model.ParseID(str(props, graph.PropID)); ok && id.ResourceGroup != "" {
+			if id, ok := armid.Parse(str(props, graph.PropID)); ok && id.ResourceGroup != "" {
 				nn.Props[graph.PropResourceGroup] = id.ResourceGroup
 			}
 			if n.Label == graph.LabelResourceGroup {
-				if id, ok := model.ParseID(str(props, graph.PropID)); ok {
+				if id, ok := armid.Parse(str(props, graph.PropID)); ok {
 					nn.Props[graph.PropName] = id.ResourceGroup
 				}
 			}
@@ -371,7 +372,7 @@ func (p *Plan) fromSourceNodes(m *model.Model, nodes []graph.Node) {
 		props, _ := n.Props[graph.PropProperties].(map[string]any)
 		walkVars(r.Body, "", func(v model.Var, path string) {
 			if strings.Contains(v.Name, "ssh_public_key") {
-				if s, ok := lookupPath(props, path).(string); ok && s != "" {
+				if s, ok := jsonpath.Get(props, path).(string); ok && s != "" {
 					p.publicKeys[v.Name] = s
 				}
 			}
@@ -409,53 +410,13 @@ func walkVars(v any, path string, fn func(model.Var, string)) {
 		fn(t, path)
 	case map[string]any:
 		for k, x := range t {
-			walkVars(x, joinPath(path, k), fn)
+			walkVars(x, jsonpath.Join(path, k), fn)
 		}
 	case []any:
 		for i, x := range t {
-			walkVars(x, fmt.Sprintf("%s[%d]", path, i), fn)
+			walkVars(x, jsonpath.Index(path, i), fn)
 		}
 	}
-}
-
-func joinPath(p, k string) string {
-	if p == "" {
-		return k
-	}
-	return p + "." + k
-}
-
-// lookupPath reads a path written by walkVars.
-func lookupPath(v any, path string) any {
-	cur := v
-	for _, seg := range strings.Split(path, ".") {
-		name, idx := seg, []int{}
-		for {
-			i := strings.LastIndexByte(name, '[')
-			if i < 0 || !strings.HasSuffix(name, "]") {
-				break
-			}
-			var n int
-			if _, err := fmt.Sscanf(name[i:], "[%d]", &n); err != nil {
-				return nil
-			}
-			idx = append([]int{n}, idx...)
-			name = name[:i]
-		}
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = m[name]
-		for _, n := range idx {
-			a, ok := cur.([]any)
-			if !ok || n >= len(a) {
-				return nil
-			}
-			cur = a[n]
-		}
-	}
-	return cur
 }
 
 // order computes target ids and dependency levels. A cycle is an error.
@@ -664,7 +625,7 @@ func (p *Plan) variable(name string, r *model.Resource) string {
 		return p.subscriptionOf(r)
 	case model.VarReference:
 		src := p.varDefaults[name]
-		if id, ok := model.ParseID(src); ok && id.Subscription != "" {
+		if id, ok := armid.Parse(src); ok && id.Subscription != "" {
 			if t, ok := p.Subscriptions[strings.ToLower(id.Subscription)]; ok {
 				return "/subscriptions/" + t + src[len("/subscriptions/")+len(id.Subscription):]
 			}
@@ -684,7 +645,7 @@ func (p *Plan) variable(name string, r *model.Resource) string {
 func (p *Plan) MapName() func(armType, name string) string {
 	m := map[string]string{}
 	for _, it := range p.Items {
-		src, ok := model.ParseID(it.SourceID)
+		src, ok := armid.Parse(it.SourceID)
 		if !ok || len(src.Names) == 0 {
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 func resNode(sub, rg, typ, name string, props map[string]any) graph.Node {
@@ -99,7 +100,7 @@ func TestPlanOneTargetKeepsResourceGroupsApart(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := lookupPath(d.body, "properties.networkSecurityGroup.id")
+			got := jsonpath.Get(d.body, "properties.networkSecurityGroup.id")
 			if got != "/subscriptions/"+tgt1+"/resourceGroups/"+renamed+"/providers/Microsoft.Network/networkSecurityGroups/nsg-b" {
 				t.Errorf("nic reference = %v", got)
 			}

@@ -10,7 +10,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // secrets holds the values generated for secret variables during one Deploy. They live only in
@@ -201,7 +203,7 @@ func (rv *resolver) value(r *model.Resource, v any, path string, d *desired) (an
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, x := range t {
-			y, err := rv.value(r, x, path+"."+k, d)
+			y, err := rv.value(r, x, jsonpath.Join(path, k), d)
 			if err != nil {
 				return nil, err
 			}
@@ -211,7 +213,7 @@ func (rv *resolver) value(r *model.Resource, v any, path string, d *desired) (an
 	case []any:
 		out := make([]any, len(t))
 		for i, x := range t {
-			y, err := rv.value(r, x, fmt.Sprintf("%s[%d]", path, i), d)
+			y, err := rv.value(r, x, jsonpath.Index(path, i), d)
 			if err != nil {
 				return nil, err
 			}
@@ -234,7 +236,7 @@ func (rv *resolver) ref(r *model.Resource, t model.Ref, d *desired) (any, error)
 	body := rv.deployed(t.Target)
 	if body != nil {
 		for _, p := range []string{"properties." + t.Property, t.Property} {
-			if s, ok := lookupPath(body, p).(string); ok && s != "" {
+			if s, ok := jsonpath.Get(body, p).(string); ok && s != "" {
 				return s, nil
 			}
 		}
@@ -283,7 +285,7 @@ func (p *Plan) untranslated(body any) string {
 		}
 		switch t := v.(type) {
 		case string:
-			if id, ok := model.ParseID(t); ok && id.Subscription != "" {
+			if id, ok := armid.Parse(t); ok && id.Subscription != "" {
 				s := strings.ToLower(id.Subscription)
 				if p.sources[s] && !p.targets[s] {
 					bad = t

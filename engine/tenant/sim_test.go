@@ -18,6 +18,7 @@ import (
 	"github.com/atg-go/atg/engine/fidelity"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
+	"github.com/atg-go/atg/engine/jsonpath"
 	"github.com/atg-go/atg/engine/scan"
 	"github.com/atg-go/atg/engine/spec"
 	"github.com/atg-go/atg/internal/testenv"
@@ -60,7 +61,7 @@ func newEnvFaults(t testing.TB, resources, subs int, faults float64) *env {
 	}
 	t.Cleanup(func() { _ = st.Close(context.Background()) })
 	e := &env{sim: s, srv: srv, src: srv.TenantIDs[0], dst: srv.TenantIDs[1], store: st, log: log,
-		throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond, Throttled: 50 * time.Millisecond}}
+		throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond}}
 	e.dstSubs = s.SubscriptionIDs(e.dst)
 	e.scanResult = e.scan(t, e.src)
 	return e
@@ -559,7 +560,7 @@ func checkSecrets(t *testing.T, e *env, p *Plan, rep *Report) {
 	if err := e.clients(t, e.dst).GetARM(context.Background(), it.TargetID, it.APIVersion, &body); err != nil {
 		t.Fatal(err)
 	}
-	if v := lookupPath(body, "properties.administratorLoginPassword"); v != nil {
+	if v := jsonpath.Get(body, "properties.administratorLoginPassword"); v != nil {
 		t.Fatalf("GET returned the SQL administrator password (%T)", v)
 	}
 	pw, _ := e.sim.WriteOnly(it.TargetID)["administratorLoginPassword"].(string)
@@ -646,7 +647,7 @@ func TestUpdateFixesDrift(t *testing.T) {
 	if err := c.GetARM(ctx, vnet.TargetID, vnet.APIVersion, &body); err != nil {
 		t.Fatal(err)
 	}
-	subnets := len(lookupPath(body, "properties.subnets").([]any))
+	subnets := len(jsonpath.Get(body, "properties.subnets").([]any))
 	if subnets == 0 {
 		t.Fatal("VNet has no subnets in the target")
 	}
@@ -669,7 +670,7 @@ func TestUpdateFixesDrift(t *testing.T) {
 	if err := c.GetARM(ctx, vnet.TargetID, vnet.APIVersion, &after); err != nil {
 		t.Fatal(err)
 	}
-	if got := len(lookupPath(after, "properties.subnets").([]any)); got != subnets {
+	if got := len(jsonpath.Get(after, "properties.subnets").([]any)); got != subnets {
 		t.Fatalf("update dropped subnets: %d -> %d", subnets, got)
 	}
 	if rep, err := e.deploy(t, ctx, e.plan(t, nil), nil); err != nil || rep.Unchanged != len(p.Items) {

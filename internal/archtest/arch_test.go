@@ -38,3 +38,42 @@ func TestServiceNeverImportsCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestCommandPackagesImportNoSibling: a command package (cli/<cmd>) never imports another
+// command package (cli/cli's convention); what several commands share lives in cli/shared,
+// cli/cmdutil or cli/remote, and only cli/root assembles the commands. Test files count too.
+func TestCommandPackagesImportNoSibling(t *testing.T) {
+	const cli = "github.com/atg-go/atg/cli/"
+	exempt := map[string]bool{"cmdutil": true, "remote": true, "shared": true, "root": true}
+	out, err := exec.Command("go", "list", "-f",
+		`{{.ImportPath}}{{range .Imports}} {{.}}{{end}}{{range .TestImports}} {{.}}{{end}}{{range .XTestImports}} {{.}}{{end}}`,
+		"github.com/atg-go/atg/cli/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	top := func(pkg string) string {
+		rest, ok := strings.CutPrefix(pkg, cli)
+		if !ok {
+			return ""
+		}
+		cmd, _, _ := strings.Cut(rest, "/")
+		return cmd
+	}
+	commands := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		own := top(fields[0])
+		if own == "" || exempt[own] {
+			continue
+		}
+		commands++
+		for _, dep := range fields[1:] {
+			if d := top(dep); d != "" && d != own && !exempt[d] {
+				t.Errorf("%s imports %s: command packages share code through cli/shared, cli/cmdutil or cli/remote", fields[0], dep)
+			}
+		}
+	}
+	if commands < 10 {
+		t.Fatalf("found only %d command packages under cli/", commands)
+	}
+}

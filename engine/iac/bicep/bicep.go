@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/iac/model"
 )
 
@@ -386,7 +387,7 @@ func (e *emitter) scopeSymbol(r *model.Resource) string {
 			src = target.ID + t.Suffix
 		}
 	}
-	p, ok := model.ParseID(src)
+	p, ok := armid.Parse(src)
 	if !ok {
 		return ""
 	}

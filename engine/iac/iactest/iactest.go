@@ -11,8 +11,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/atg-go/atg/engine/discover"
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/engine/rules"
 	"github.com/atg-go/atg/internal/repotest"
 )
 
@@ -77,13 +77,13 @@ func LoadNodes(dir string) ([]graph.Node, error) {
 			env[k] = v
 		}
 		env["apiVersion"] = e.APIVersion
-		nodes = append(nodes, rules.NodeFromARM(TenantID, env))
+		nodes = append(nodes, discover.NodeFromARM(TenantID, env))
 	}
 	return nodes, nil
 }
 
 // NodeFromARM builds a graph node from an ARM envelope (a minimal stand-in for
-// rules.NodeFromARM, kept for synthetic benchmarks that need no rule semantics).
+// discover.NodeFromARM, kept for synthetic benchmarks that need no rule semantics).
 func NodeFromARM(tenantID string, env map[string]any, apiVersion string) graph.Node {
 	id, _ := env["id"].(string)
 	typ, _ := env["type"].(string)
@@ -266,7 +266,7 @@ type Planted struct {
 	Secret string `json:"secret"`
 }
 
-// LoadSecretsCorpus reads the corpus as graph nodes of tenantID (through rules.NodeFromARM, as
+// LoadSecretsCorpus reads the corpus as graph nodes of tenantID (through discover.NodeFromARM, as
 // the scan builds them) and the planted secrets.
 func LoadSecretsCorpus(tenantID string) ([]graph.Node, []Planted, error) {
 	dir := SecretsCorpusDir()
@@ -280,7 +280,7 @@ func LoadSecretsCorpus(tenantID string) ([]graph.Node, []Planted, error) {
 		for k, v := range e.Body {
 			env[k] = v
 		}
-		nodes = append(nodes, rules.NodeFromARM(tenantID, env))
+		nodes = append(nodes, discover.NodeFromARM(tenantID, env))
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "planted.json"))
 	if err != nil {

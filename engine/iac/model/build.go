@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
 )
 
@@ -68,7 +69,7 @@ type rec struct {
 	sku, plan, identity, props                                           map[string]any
 	zones                                                                []string
 	tags                                                                 map[string]any
-	parsed                                                               ARMID
+	parsed                                                               armid.ID
 	builtin                                                              bool
 	key                                                                  string
 }
@@ -97,7 +98,7 @@ func recFromNode(n graph.Node) (*rec, string) {
 	}
 	r.lower = graph.NormalizeID(r.id)
 	var ok bool
-	r.parsed, ok = ParseID(r.id)
+	r.parsed, ok = armid.Parse(r.id)
 	if !ok {
 		return nil, "id is not an ARM resource id"
 	}
@@ -241,7 +242,7 @@ func BuildFromNodes(tenantID string, nodes []graph.Node, f Filter) (*Model, erro
 
 func (b *builder) skip(id, typ, reason string) {
 	if typ == "" {
-		if p, ok := ParseID(id); ok {
+		if p, ok := armid.Parse(id); ok {
 			typ = p.Type()
 		}
 	}
@@ -280,7 +281,7 @@ func (b *builder) deps(r *rec) []*rec {
 	}
 	for pid := r.parsed.ParentID(); pid != ""; {
 		add(b.recs[graph.NormalizeID(pid)])
-		p, ok := ParseID(pid)
+		p, ok := armid.Parse(pid)
 		if !ok {
 			break
 		}
@@ -294,7 +295,7 @@ func (b *builder) deps(r *rec) []*rec {
 		add(b.recs[graph.NormalizeID(rg)])
 	}
 	walkStrings(r.props, func(s string) {
-		if LooksLikeID(s) {
+		if armid.LooksLike(s) {
 			add(b.findRec(s))
 		}
 	})
@@ -444,7 +445,7 @@ func (b *builder) resourceGroups(keep []*rec) []*rec {
 				rgID := r.parsed.ResourceGroupID()
 				rg = &rec{id: rgID, lower: graph.NormalizeID(rgID), typ: TypeResourceGroup, ltype: "microsoft.resources/resourcegroups",
 					api: defaultAPIVersions["microsoft.resources/resourcegroups"], name: r.rg, sub: r.sub, tags: map[string]any{}}
-				rg.parsed, _ = ParseID(rgID)
+				rg.parsed, _ = armid.Parse(rgID)
 				rgByName[ln] = rg
 				out = append(out, rg)
 				b.recs[rg.lower] = rg
@@ -488,7 +489,7 @@ func (b *builder) assemble(keep []*rec) error {
 		r := byLower[l]
 		base := Sanitize(r.name)
 		if r.parsed.Scope != "" {
-			if sp, ok := ParseID(r.parsed.Scope); ok {
+			if sp, ok := armid.Parse(r.parsed.Scope); ok {
 				base = Sanitize(sp.Names[len(sp.Names)-1] + "_" + r.name)
 			}
 		}
@@ -534,7 +535,7 @@ func (b *builder) assemble(keep []*rec) error {
 			out.Level = LevelSubscription
 			out.ResourceGroup = r.name
 		case r.parsed.Scope != "":
-			sp, _ := ParseID(r.parsed.Scope)
+			sp, _ := armid.Parse(r.parsed.Scope)
 			switch {
 			case sp.ResourceGroup == "" && len(sp.Types) == 1 && sp.Types[0] == "subscriptions":
 				out.Level = LevelSubscription
@@ -605,7 +606,7 @@ func (b *builder) assemble(keep []*rec) error {
 			out.Identity = res.identity(r.identity)
 		}
 		if r.parsed.Scope != "" && out.Level == LevelResourceGroup {
-			if sp, _ := ParseID(r.parsed.Scope); !(len(sp.Types) == 1 && sp.Types[0] == "resourceGroups") {
+			if sp, _ := armid.Parse(r.parsed.Scope); !(len(sp.Types) == 1 && sp.Types[0] == "resourceGroups") {
 				out.Scope = res.resolveID(r.parsed.Scope, "scope")
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
+	"github.com/atg-go/atg/engine/jsonpath"
 	"github.com/atg-go/atg/engine/secrets"
 )
 
@@ -42,21 +44,6 @@ var readOnlySKU = map[string][]string{
 
 // ReadOnlySKUFields returns the sku fields to drop for a lower-cased type.
 func ReadOnlySKUFields(typ string) []string { return readOnlySKU[typ] }
-
-func removePath(v any, path []string) {
-	switch t := v.(type) {
-	case map[string]any:
-		if len(path) == 1 {
-			delete(t, path[0])
-			return
-		}
-		removePath(t[path[0]], path[1:])
-	case []any:
-		for _, x := range t {
-			removePath(x, path)
-		}
-	}
-}
 
 // stateWritable lists types whose properties.state/status is writable (kept).
 var stateWritable = map[string]bool{
@@ -241,7 +228,7 @@ func (c *cleaner) drop(path, reason string) {
 func (c *cleaner) cleanProperties(props map[string]any) map[string]any {
 	out := c.cleanMap(props, "properties", true)
 	for _, p := range readOnlyPaths[c.typ] {
-		removePath(out, strings.Split(p, "."))
+		jsonpath.DeleteAll(out, p)
 	}
 	for kk := range out {
 		if readOnlyTopLevel[strings.ToLower(kk)] {
@@ -275,9 +262,9 @@ func (c *cleaner) cleanMap(m map[string]any, path string, top bool) map[string]a
 	}
 	// a reference object {id, name, type}: only the id is writable
 	refObj := false
-	if id, ok := m["id"].(string); ok && LooksLikeID(id) && !selfSub {
+	if id, ok := m["id"].(string); ok && armid.LooksLike(id) && !selfSub {
 		if t, ok := m["type"].(string); ok && strings.Contains(t, "/") {
-			if p, ok := ParseID(id); ok && strings.EqualFold(p.Type(), t) {
+			if p, ok := armid.Parse(id); ok && strings.EqualFold(p.Type(), t) {
 				refObj = true
 			}
 		}

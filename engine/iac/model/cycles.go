@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // Dependency cycles. ARM returns read-only back-references next to the writable forward ones:
@@ -209,7 +211,7 @@ func cutReferences(m *Model, from, to *Resource, cycle string) int {
 		if ref.TargetKey != to.Key || !strings.HasPrefix(ref.Path, "properties") {
 			continue
 		}
-		if markCut(from.Body, parsePath(strings.TrimPrefix(strings.TrimPrefix(ref.Path, "properties"), "."))) {
+		if steps, ok := jsonpath.Parse(strings.TrimPrefix(strings.TrimPrefix(ref.Path, "properties"), ".")); ok && markCut(from.Body, steps) {
 			n++
 			m.Dropped = append(m.Dropped, Dropped{Key: from.Key, Path: ref.Path,
 				Reason: cycleReasonPrefix + " (" + cycle + "); the reference to " + to.Type + " " + to.Name + " is left out"})
@@ -223,49 +225,16 @@ func cutReferences(m *Model, from, to *Resource, cycle string) int {
 	return n
 }
 
-// pathStep is a map key or (Index >= 0) a list index.
-type pathStep struct {
-	Key   string
-	Index int
-}
-
-func parsePath(p string) []pathStep {
-	var out []pathStep
-	for _, seg := range strings.Split(p, ".") {
-		if seg == "" {
-			continue
-		}
-		key := seg
-		var idxs []int
-		if i := strings.IndexByte(seg, '['); i >= 0 {
-			key = seg[:i]
-			for _, part := range strings.Split(seg[i+1:], "[") {
-				n, err := strconv.Atoi(strings.TrimSuffix(part, "]"))
-				if err == nil {
-					idxs = append(idxs, n)
-				}
-			}
-		}
-		if key != "" {
-			out = append(out, pathStep{Key: key, Index: -1})
-		}
-		for _, n := range idxs {
-			out = append(out, pathStep{Index: n})
-		}
-	}
-	return out
-}
-
 // markCut replaces the value at path by cut{}: the innermost list element holding it, or, with
 // no list on the way, the outermost object whose only content leads to it ({"id": ref}).
-func markCut(body map[string]any, path []pathStep) bool {
+func markCut(body map[string]any, path []jsonpath.Step) bool {
 	if len(path) == 0 {
 		return false
 	}
 	// containers along the path
 	type hop struct {
 		container any
-		step      pathStep
+		step      jsonpath.Step
 	}
 	var hops []hop
 	var cur any = body

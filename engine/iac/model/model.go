@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // Model is a set of resources ready to render.
@@ -211,18 +213,8 @@ func (r *Resource) TypeSegments() []string {
 	return parts[1:]
 }
 
-// Get returns the body value at a dotted path (no array indexes), or nil.
-func (r *Resource) Get(path string) any {
-	var cur any = r.Body
-	for _, p := range strings.Split(path, ".") {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = m[p]
-	}
-	return cur
-}
+// Get returns the body value at a path (engine/jsonpath: a.b[0].c), or nil.
+func (r *Resource) Get(path string) any { return jsonpath.Get(r.Body, path) }
 
 // String returns the string at path, or "".
 func (r *Resource) String(path string) string {

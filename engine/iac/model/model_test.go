@@ -23,31 +23,6 @@ func loadModel(t *testing.T, f model.Filter) *model.Model {
 	return m
 }
 
-func TestParseID(t *testing.T) {
-	cases := []struct{ in, typ, name, rg, scope, parent string }{
-		{"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/a",
-			"Microsoft.Network/virtualNetworks/subnets", "v/a", "rg", "", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v"},
-		{"/subscriptions/s/resourcegroups/rg/providers/microsoft.logic/workflows/w/providers/microsoft.insights/diagnosticSettings/d",
-			"microsoft.insights/diagnosticSettings", "d", "rg", "/subscriptions/s/resourcegroups/rg/providers/microsoft.logic/workflows/w", ""},
-		{"/subscriptions/s/resourceGroups/rg", "Microsoft.Resources/resourceGroups", "rg", "rg", "", ""},
-		{"/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/g", "Microsoft.Authorization/roleAssignments", "g", "", "", ""},
-	}
-	for _, c := range cases {
-		p, ok := model.ParseID(c.in)
-		if !ok {
-			t.Fatalf("ParseID(%q) failed", c.in)
-		}
-		if p.Type() != c.typ || p.Name() != c.name || p.ResourceGroup != c.rg || p.Scope != c.scope || p.ParentID() != c.parent {
-			t.Errorf("ParseID(%q) = type %q name %q rg %q scope %q parent %q", c.in, p.Type(), p.Name(), p.ResourceGroup, p.Scope, p.ParentID())
-		}
-	}
-	for _, bad := range []string{"", "/subscriptions/", "subscriptions/x", "/subscriptions/s/resourceGroups/rg/providers/X/y", "https://x"} {
-		if _, ok := model.ParseID(bad); ok {
-			t.Errorf("ParseID(%q) accepted", bad)
-		}
-	}
-}
-
 func TestExamplesEveryResourceAccountedFor(t *testing.T) {
 	envs, err := iactest.LoadEnvelopes(iactest.ExamplesDir())
 	if err != nil {

@@ -5,7 +5,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // resolver turns id strings into Ref, SubRel or Var values.
@@ -35,7 +37,7 @@ func (r *resolver) value(v any, path string) any {
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, x := range t {
-			p := path + "." + k
+			p := jsonpath.Join(path, k)
 			if s, ok := x.(string); ok && strings.EqualFold(k, "tenantId") && guidRE.MatchString(s) {
 				def := s
 				r.addVar(Variable{Name: VarNameTenantID, Kind: VarTenant, Description: "Entra tenant id of the target", Default: &def})
@@ -49,11 +51,11 @@ func (r *resolver) value(v any, path string) any {
 	case []any:
 		out := make([]any, len(t))
 		for i, x := range t {
-			out[i] = r.value(x, path+"["+itoa(i)+"]")
+			out[i] = r.value(x, jsonpath.Index(path, i))
 		}
 		return out
 	case string:
-		if LooksLikeID(t) {
+		if armid.LooksLike(t) {
 			return r.resolveID(t, path)
 		}
 		return t
@@ -64,7 +66,7 @@ func (r *resolver) value(v any, path string) any {
 
 // resolveID classifies one id string found at path.
 func (r *resolver) resolveID(s, path string) any {
-	p, ok := ParseID(s)
+	p, ok := armid.Parse(s)
 	if !ok {
 		return s
 	}
@@ -82,7 +84,7 @@ func (r *resolver) resolveID(s, path string) any {
 		}
 		cut = i
 		if k, ok := r.index[l[:cut]]; ok {
-			if pp, ok := ParseID(l[:cut]); ok && len(pp.Types) == 1 && strings.EqualFold(pp.Types[0], "resourceGroups") {
+			if pp, ok := armid.Parse(l[:cut]); ok && len(pp.Types) == 1 && strings.EqualFold(pp.Types[0], "resourceGroups") {
 				break
 			}
 			r.refs = append(r.refs, Reference{Path: path, TargetKey: k})
@@ -122,13 +124,13 @@ func (r *resolver) identity(id map[string]any) *Identity {
 func (r *resolver) finish(m *Model) {
 	phs := sortedKeys(r.varIDs)
 	names := uniqueNames(phs, func(ph string) []string {
-		p, _ := ParseID(r.varIDs[ph])
+		p, _ := armid.Parse(r.varIDs[ph])
 		base := "ref_" + Sanitize(p.Types[len(p.Types)-1]+"_"+p.Names[len(p.Names)-1])
 		return []string{base, base + "_" + Sanitize(p.ResourceGroup)}
 	})
 	for _, ph := range phs {
 		src := r.varIDs[ph]
-		p, _ := ParseID(src)
+		p, _ := armid.Parse(src)
 		def := src
 		r.addVar(Variable{Name: names[ph], Kind: VarReference, Default: &def,
 			Description: "Id of " + p.Type() + " " + p.Name() + " (outside the generated set)"})

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/atg-go/atg/engine/jsonpath"
 	"github.com/atg-go/atg/engine/secrets"
 )
 
@@ -87,7 +88,7 @@ func (s *secretVars) tags(r *Resource) {
 		if !ok {
 			continue
 		}
-		r.Tags[k] = w.String(v, secrets.Join("tags", k), k, true)
+		r.Tags[k] = w.String(v, jsonpath.Join("tags", k), k, true)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // AKS: the cluster is azurerm_kubernetes_cluster with its system pool as default_node_pool;
@@ -20,7 +21,7 @@ var aksPoolName = regexp.MustCompile(`^[a-z][a-z0-9]{0,11}$`)
 func defaultPool(r *model.Resource) map[string]any {
 	pools := arr(r.Body["agentPoolProfiles"])
 	for _, p := range pools {
-		if strings.EqualFold(s(get(p, "mode")), "System") {
+		if strings.EqualFold(s(jsonpath.Get(p, "mode")), "System") {
 			return m(p)
 		}
 	}
@@ -53,10 +54,10 @@ func resolveAKS(r *model.Resource) string {
 			return ""
 		}
 	}
-	if s(r.Body["dnsPrefix"]) == "" && get(r.Body, "apiServerAccessProfile.enablePrivateCluster") != true {
+	if s(r.Body["dnsPrefix"]) == "" && jsonpath.Get(r.Body, "apiServerAccessProfile.enablePrivateCluster") != true {
 		return ""
 	}
-	if r.Identity == nil && s(get(r.Body, "servicePrincipalProfile.clientId")) != "msi" {
+	if r.Identity == nil && s(jsonpath.Get(r.Body, "servicePrincipalProfile.clientId")) != "msi" {
 		return "" // a service-principal cluster: its client secret is not in the graph
 	}
 	if r.Identity != nil {
@@ -64,7 +65,7 @@ func resolveAKS(r *model.Resource) string {
 			return "" // azurerm takes one kind of identity
 		}
 	}
-	if get(r.Body, "windowsProfile") != nil {
+	if jsonpath.Get(r.Body, "windowsProfile") != nil {
 		return "" // Windows profile: its admin password is not in the graph
 	}
 	if np := m(r.Body["networkProfile"]); np != nil {
@@ -74,14 +75,14 @@ func resolveAKS(r *model.Resource) string {
 			return ""
 		}
 	}
-	if len(arr(get(r.Body, "linuxProfile.ssh.publicKeys"))) > 1 {
+	if len(arr(jsonpath.Get(r.Body, "linuxProfile.ssh.publicKeys"))) > 1 {
 		return "" // azurerm takes one SSH key
 	}
-	if get(r.Body, "podIdentityProfile.enabled") == true || strings.EqualFold(s(r.Body["publicNetworkAccess"]), "Disabled") {
+	if jsonpath.Get(r.Body, "podIdentityProfile.enabled") == true || strings.EqualFold(s(r.Body["publicNetworkAccess"]), "Disabled") {
 		return "" // pod identity and a closed public network access are not in azurerm 5.2
 	}
-	if mode := s(get(r.Body, "serviceMeshProfile.mode")); mode != "" && mode != "Disabled" &&
-		(mode != "Istio" || len(strList(get(r.Body, "serviceMeshProfile.istio.revisions"))) == 0) {
+	if mode := s(jsonpath.Get(r.Body, "serviceMeshProfile.mode")); mode != "" && mode != "Disabled" &&
+		(mode != "Istio" || len(strList(jsonpath.Get(r.Body, "serviceMeshProfile.istio.revisions"))) == 0) {
 		return ""
 	}
 	return "azurerm_kubernetes_cluster"
@@ -106,7 +107,7 @@ func prepareAKS(e *emitter, r *model.Resource, t string) {
 		e.tfType[c.Key] = t
 	}
 	for _, p := range arr(r.Body["agentPoolProfiles"]) {
-		n := s(get(p, "name"))
+		n := s(jsonpath.Get(p, "name"))
 		if _, ok := declared[strings.ToLower(n)]; !ok && !strings.EqualFold(n, s(dp["name"])) {
 			e.addSub(r, "/agentPools/"+n, "azurerm_kubernetes_cluster_node_pool", n)
 		}
@@ -133,11 +134,11 @@ func emitAKS(e *emitter, r *model.Resource, t string) error {
 	e.set(b, "image_cleaner_enabled", boolAt(r.Body, "securityProfile.imageCleaner.enabled"))
 	e.set(b, "image_cleaner_interval_hours", numAt(r.Body, "securityProfile.imageCleaner.intervalHours"))
 	e.set(b, "cost_analysis_enabled", boolAt(r.Body, "metricsProfile.costAnalysis.enabled"))
-	switch v := s(get(r.Body, "autoUpgradeProfile.upgradeChannel")); v {
+	switch v := s(jsonpath.Get(r.Body, "autoUpgradeProfile.upgradeChannel")); v {
 	case "patch", "rapid", "stable", "node-image":
 		e.set(b, "automatic_upgrade_channel", v)
 	}
-	switch v := s(get(r.Body, "autoUpgradeProfile.nodeOSUpgradeChannel")); v {
+	switch v := s(jsonpath.Get(r.Body, "autoUpgradeProfile.nodeOSUpgradeChannel")); v {
 	case "NodeImage", "None", "SecurityPatch", "Unmanaged":
 		e.set(b, "node_os_upgrade_channel", v)
 	}
@@ -155,7 +156,7 @@ func emitAKS(e *emitter, r *model.Resource, t string) error {
 	addon := func(names ...string) map[string]any {
 		for _, k := range model.SortedKeys(addons) { // sorted: ARM add-on names vary in case
 			for _, n := range names {
-				if strings.EqualFold(k, n) && get(addons[k], "enabled") == true {
+				if strings.EqualFold(k, n) && jsonpath.Get(addons[k], "enabled") == true {
 					return m(addons[k])
 				}
 			}
@@ -180,7 +181,7 @@ func emitAKS(e *emitter, r *model.Resource, t string) error {
 		ib := b.AppendNewBlock("identity", nil).Body()
 		e.set(ib, "type", "SystemAssigned") // servicePrincipalProfile.clientId "msi"
 	}
-	if ki := m(get(r.Body, "identityProfile.kubeletidentity")); ki != nil && idAt(ki, "resourceId") != nil {
+	if ki := m(jsonpath.Get(r.Body, "identityProfile.kubeletidentity")); ki != nil && idAt(ki, "resourceId") != nil {
 		kb := b.AppendNewBlock("kubelet_identity", nil).Body()
 		if ref, ok := idAt(ki, "resourceId").(model.Ref); ok && e.tfType[ref.Target] == "azurerm_user_assigned_identity" {
 			addr := "azurerm_user_assigned_identity." + ref.Target
@@ -193,11 +194,11 @@ func emitAKS(e *emitter, r *model.Resource, t string) error {
 		e.set(kb, "user_assigned_identity_id", idAt(ki, "resourceId"))
 	}
 	if lp := m(r.Body["linuxProfile"]); lp != nil && s(lp["adminUsername"]) != "" {
-		if keys := arr(get(lp, "ssh.publicKeys")); len(keys) == 1 && get(keys[0], "keyData") != nil {
+		if keys := arr(jsonpath.Get(lp, "ssh.publicKeys")); len(keys) == 1 && jsonpath.Get(keys[0], "keyData") != nil {
 			lb := b.AppendNewBlock("linux_profile", nil).Body()
 			e.set(lb, "admin_username", s(lp["adminUsername"]))
 			kb := lb.AppendNewBlock("ssh_key", nil).Body()
-			e.set(kb, "key_data", get(keys[0], "keyData"))
+			e.set(kb, "key_data", jsonpath.Get(keys[0], "keyData"))
 		}
 	}
 	if aad := m(r.Body["aadProfile"]); aad != nil && aad["managed"] == true {
@@ -206,7 +207,7 @@ func emitAKS(e *emitter, r *model.Resource, t string) error {
 		e.set(ab, "tenant_id", idAt(aad, "tenantID"))
 		e.set(ab, "admin_group_object_ids", strList(aad["adminGroupObjectIDs"]))
 	}
-	if ips := strList(get(ap, "authorizedIPRanges")); len(ips) > 0 || idAt(ap, "subnetId") != nil {
+	if ips := strList(jsonpath.Get(ap, "authorizedIPRanges")); len(ips) > 0 || idAt(ap, "subnetId") != nil {
 		ab := b.AppendNewBlock("api_server_access_profile", nil).Body()
 		e.set(ab, "authorized_ip_ranges", ips)
 		e.set(ab, "subnet_id", idAt(ap, "subnetId"))
@@ -215,18 +216,18 @@ func emitAKS(e *emitter, r *model.Resource, t string) error {
 	if oms := addon("omsagent", "omsAgent"); oms != nil && idAt(oms, "config.logAnalyticsWorkspaceResourceID") != nil {
 		ob := b.AppendNewBlock("oms_agent", nil).Body()
 		e.set(ob, "log_analytics_workspace_id", idAt(oms, "config.logAnalyticsWorkspaceResourceID"))
-		if v := s(get(oms, "config.useAADAuth")); v != "" {
+		if v := s(jsonpath.Get(oms, "config.useAADAuth")); v != "" {
 			e.set(ob, "msi_auth_for_monitoring_enabled", strings.EqualFold(v, "true"))
 		}
 	}
 	if kv := addon("azureKeyvaultSecretsProvider"); kv != nil {
 		kb := b.AppendNewBlock("key_vault_secrets_provider", nil).Body()
-		if v := s(get(kv, "config.enableSecretRotation")); v != "" {
+		if v := s(jsonpath.Get(kv, "config.enableSecretRotation")); v != "" {
 			e.set(kb, "secret_rotation_enabled", strings.EqualFold(v, "true"))
 		}
-		e.set(kb, "secret_rotation_interval", s(get(kv, "config.rotationPollInterval")))
+		e.set(kb, "secret_rotation_interval", s(jsonpath.Get(kv, "config.rotationPollInterval")))
 	}
-	if d := m(get(r.Body, "securityProfile.defender")); d != nil && get(d, "securityMonitoring.enabled") == true && idAt(d, "logAnalyticsWorkspaceResourceId") != nil {
+	if d := m(jsonpath.Get(r.Body, "securityProfile.defender")); d != nil && jsonpath.Get(d, "securityMonitoring.enabled") == true && idAt(d, "logAnalyticsWorkspaceResourceId") != nil {
 		db := b.AppendNewBlock("microsoft_defender", nil).Body()
 		e.set(db, "log_analytics_workspace_id", idAt(d, "logAnalyticsWorkspaceResourceId"))
 	}
@@ -272,19 +273,19 @@ func emitAKS(e *emitter, r *model.Resource, t string) error {
 		if lp := m(np["loadBalancerProfile"]); lp != nil {
 			lb := nb.AppendNewBlock("load_balancer_profile", nil).Body()
 			e.set(lb, "managed_outbound_ip_count", numAt(lp, "managedOutboundIPs.count"))
-			e.set(lb, "outbound_ip_address_ids", idsOf(get(lp, "outboundIPs.publicIPs")))
-			e.set(lb, "outbound_ip_prefix_ids", idsOf(get(lp, "outboundIPPrefixes.publicIPPrefixes")))
+			e.set(lb, "outbound_ip_address_ids", idsOf(jsonpath.Get(lp, "outboundIPs.publicIPs")))
+			e.set(lb, "outbound_ip_prefix_ids", idsOf(jsonpath.Get(lp, "outboundIPPrefixes.publicIPPrefixes")))
 			e.set(lb, "outbound_ports_allocated", numAt(lp, "allocatedOutboundPorts"))
 			e.set(lb, "idle_timeout_in_minutes", numAt(lp, "idleTimeoutInMinutes"))
 		}
 	}
 	npb := b.AppendNewBlock("node_provisioning_profile", nil).Body()
-	mode := s(get(r.Body, "nodeProvisioningProfile.mode"))
+	mode := s(jsonpath.Get(r.Body, "nodeProvisioningProfile.mode"))
 	if mode != "Auto" {
 		mode = "Manual"
 	}
 	e.set(npb, "mode", mode)
-	if v := s(get(r.Body, "nodeProvisioningProfile.defaultNodePools")); v == "Auto" || v == "None" {
+	if v := s(jsonpath.Get(r.Body, "nodeProvisioningProfile.defaultNodePools")); v == "Auto" || v == "None" {
 		e.set(npb, "default_node_pools", v)
 	}
 	if sp := m(r.Body["storageProfile"]); sp != nil {
@@ -295,7 +296,7 @@ func emitAKS(e *emitter, r *model.Resource, t string) error {
 		e.set(sb, "snapshot_controller_enabled", boolAt(sp, "snapshotController.enabled"))
 	}
 	e.aksProfiles(b, r, addon)
-	if ov := m(get(r.Body, "upgradeSettings.overrideSettings")); ov != nil {
+	if ov := m(jsonpath.Get(r.Body, "upgradeSettings.overrideSettings")); ov != nil {
 		ub := b.AppendNewBlock("upgrade_override", nil).Body()
 		force, _ := ov["forceUpgrade"].(bool)
 		e.set(ub, "force_upgrade_enabled", force)
@@ -304,9 +305,9 @@ func emitAKS(e *emitter, r *model.Resource, t string) error {
 	e.tags(b, r)
 	// pools only the cluster's profile declares
 	for _, p := range arr(r.Body["agentPoolProfiles"]) {
-		if addr := e.sub(r, "/agentPools/"+s(get(p, "name"))); addr != "" {
+		if addr := e.sub(r, "/agentPools/"+s(jsonpath.Get(p, "name"))); addr != "" {
 			pb := e.subBlock(addr)
-			e.set(pb, "name", s(get(p, "name")))
+			e.set(pb, "name", s(jsonpath.Get(p, "name")))
 			e.setExpr(pb, "kubernetes_cluster_id", e.address(r)+".id")
 			e.poolArgs(pb, m(p), false)
 		}
@@ -390,7 +391,7 @@ func (e *emitter) poolArgs(b *hclwrite.Body, p map[string]any, inline bool) {
 			}
 		}
 	}
-	if ms := s(get(p, "upgradeSettings.maxSurge")); ms != "" {
+	if ms := s(jsonpath.Get(p, "upgradeSettings.maxSurge")); ms != "" {
 		ub := b.AppendNewBlock("upgrade_settings", nil).Body()
 		e.set(ub, "max_surge", ms)
 		e.set(ub, "drain_timeout_in_minutes", numAt(p, "upgradeSettings.drainTimeoutInMinutes"))
@@ -491,12 +492,12 @@ func (e *emitter) aksProfiles(b *hclwrite.Body, r *model.Resource, addon func(..
 		e.set(wb, "keda_enabled", keda)
 		e.set(wb, "vertical_pod_autoscaler_enabled", vpa)
 	}
-	if mp := m(get(r.Body, "azureMonitorProfile.metrics")); mp != nil && mp["enabled"] == true {
+	if mp := m(jsonpath.Get(r.Body, "azureMonitorProfile.metrics")); mp != nil && mp["enabled"] == true {
 		mb := b.AppendNewBlock("monitor_metrics", nil).Body()
-		e.set(mb, "annotations_allowed", s(get(mp, "kubeStateMetrics.metricAnnotationsAllowList")))
-		e.set(mb, "labels_allowed", s(get(mp, "kubeStateMetrics.metricLabelsAllowlist")))
+		e.set(mb, "annotations_allowed", s(jsonpath.Get(mp, "kubeStateMetrics.metricAnnotationsAllowList")))
+		e.set(mb, "labels_allowed", s(jsonpath.Get(mp, "kubeStateMetrics.metricLabelsAllowlist")))
 	}
-	if wr := m(get(r.Body, "ingressProfile.webAppRouting")); wr != nil && wr["enabled"] == true {
+	if wr := m(jsonpath.Get(r.Body, "ingressProfile.webAppRouting")); wr != nil && wr["enabled"] == true {
 		wb := b.AppendNewBlock("web_app_routing", nil).Body()
 		zones := strList(wr["dnsZoneResourceIds"])
 		if zones == nil {
@@ -504,13 +505,13 @@ func (e *emitter) aksProfiles(b *hclwrite.Body, r *model.Resource, addon func(..
 		}
 		wb.SetAttributeRaw("dns_zone_ids", raw(e.value(zones, "")))
 	}
-	if strings.EqualFold(s(get(r.Body, "serviceMeshProfile.mode")), "Istio") {
+	if strings.EqualFold(s(jsonpath.Get(r.Body, "serviceMeshProfile.mode")), "Istio") {
 		sb := b.AppendNewBlock("service_mesh_profile", nil).Body()
 		e.set(sb, "mode", "Istio")
-		e.set(sb, "revisions", strList(get(r.Body, "serviceMeshProfile.istio.revisions")))
-		for _, g := range arr(get(r.Body, "serviceMeshProfile.istio.components.ingressGateways")) {
-			en, _ := get(g, "enabled").(bool)
-			switch s(get(g, "mode")) {
+		e.set(sb, "revisions", strList(jsonpath.Get(r.Body, "serviceMeshProfile.istio.revisions")))
+		for _, g := range arr(jsonpath.Get(r.Body, "serviceMeshProfile.istio.components.ingressGateways")) {
+			en, _ := jsonpath.Get(g, "enabled").(bool)
+			switch s(jsonpath.Get(g, "mode")) {
 			case "Internal":
 				e.set(sb, "internal_ingress_gateway_enabled", en)
 			case "External":
@@ -528,13 +529,13 @@ func (e *emitter) aksProfiles(b *hclwrite.Body, r *model.Resource, addon func(..
 	if ig := addon("ingressApplicationGateway"); ig != nil {
 		ib := b.AppendNewBlock("ingress_application_gateway", nil).Body()
 		e.set(ib, "gateway_id", idAt(ig, "config.applicationGatewayId"))
-		e.set(ib, "gateway_name", s(get(ig, "config.applicationGatewayName")))
+		e.set(ib, "gateway_name", s(jsonpath.Get(ig, "config.applicationGatewayName")))
 		e.set(ib, "subnet_id", idAt(ig, "config.subnetId"))
-		e.set(ib, "subnet_cidr", s(get(ig, "config.subnetCIDR")))
+		e.set(ib, "subnet_cidr", s(jsonpath.Get(ig, "config.subnetCIDR")))
 	}
-	if aci := addon("aciConnectorLinux"); aci != nil && s(get(aci, "config.SubnetName")) != "" {
+	if aci := addon("aciConnectorLinux"); aci != nil && s(jsonpath.Get(aci, "config.SubnetName")) != "" {
 		ab := b.AppendNewBlock("aci_connector_linux", nil).Body()
-		e.set(ab, "subnet_name", s(get(aci, "config.SubnetName")))
+		e.set(ab, "subnet_name", s(jsonpath.Get(aci, "config.SubnetName")))
 	}
 }
 

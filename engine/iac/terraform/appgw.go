@@ -4,6 +4,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // Application gateways: azurerm_application_gateway with its nested blocks. Sub-resources point
@@ -18,7 +19,7 @@ var (
 var appgwUnsupported = []string{"loadDistributionPolicies", "authenticationCertificates", "listeners", "routingRules", "backendSettingsCollection", "entraJWTValidationConfigs"}
 
 func resolveAppGateway(r *model.Resource) string {
-	if !appgwSkus[s(get(r.Body, "sku.name"))] || !appgwTiers[s(get(r.Body, "sku.tier"))] {
+	if !appgwSkus[s(jsonpath.Get(r.Body, "sku.name"))] || !appgwTiers[s(jsonpath.Get(r.Body, "sku.tier"))] {
 		return ""
 	}
 	for _, c := range appgwUnsupported {
@@ -35,29 +36,29 @@ func resolveAppGateway(r *model.Resource) string {
 		}
 	}
 	for _, c := range arr(r.Body["sslCertificates"]) {
-		if s(get(c, "properties.keyVaultSecretId")) == "" {
+		if s(jsonpath.Get(c, "properties.keyVaultSecretId")) == "" {
 			return "" // certificate data and password are secrets the graph does not hold
 		}
 	}
 	for _, c := range arr(r.Body["trustedClientCertificates"]) {
-		if s(get(c, "properties.data")) == "" {
+		if s(jsonpath.Get(c, "properties.data")) == "" {
 			return ""
 		}
 	}
 	for _, c := range arr(r.Body["trustedRootCertificates"]) {
-		if s(get(c, "properties.data")) == "" && s(get(c, "properties.keyVaultSecretId")) == "" {
+		if s(jsonpath.Get(c, "properties.data")) == "" && s(jsonpath.Get(c, "properties.keyVaultSecretId")) == "" {
 			return ""
 		}
 	}
 	// blocks name each other: every listener and rule must point at this gateway's own parts
 	for _, x := range arr(r.Body["httpListeners"]) {
-		p := m(get(x, "properties"))
+		p := m(jsonpath.Get(x, "properties"))
 		if appgwRef(r, p, "frontendIPConfiguration", "frontendIPConfigurations") == "" || appgwRef(r, p, "frontendPort", "frontendPorts") == "" {
 			return ""
 		}
 	}
 	for _, x := range arr(r.Body["requestRoutingRules"]) {
-		if appgwRef(r, m(get(x, "properties")), "httpListener", "httpListeners") == "" {
+		if appgwRef(r, m(jsonpath.Get(x, "properties")), "httpListener", "httpListeners") == "" {
 			return ""
 		}
 	}
@@ -96,7 +97,7 @@ func emitAppGateway(e *emitter, r *model.Resource, t string) error {
 	}
 	each := func(coll string, f func(name string, p map[string]any)) {
 		for _, x := range arr(r.Body[coll]) {
-			f(s(get(x, "name")), m(get(x, "properties")))
+			f(s(jsonpath.Get(x, "name")), m(jsonpath.Get(x, "properties")))
 		}
 	}
 	each("gatewayIPConfigurations", func(n string, p map[string]any) {
@@ -178,8 +179,8 @@ func emitAppGateway(e *emitter, r *model.Resource, t string) error {
 	customErrors := func(bb *hclwrite.Body, v any) {
 		for _, ce := range arr(v) {
 			cb := bb.AppendNewBlock("custom_error_configuration", nil).Body()
-			e.set(cb, "status_code", s(get(ce, "statusCode")))
-			e.set(cb, "custom_error_page_url", s(get(ce, "customErrorPageUrl")))
+			e.set(cb, "status_code", s(jsonpath.Get(ce, "statusCode")))
+			e.set(cb, "custom_error_page_url", s(jsonpath.Get(ce, "customErrorPageUrl")))
 		}
 	}
 	each("httpListeners", func(n string, p map[string]any) {
@@ -241,9 +242,9 @@ func emitAppGateway(e *emitter, r *model.Resource, t string) error {
 		e.set(ub, "default_redirect_configuration_name", appgwRef(r, p, "defaultRedirectConfiguration", "redirectConfigurations"))
 		e.set(ub, "default_rewrite_rule_set_name", appgwRef(r, p, "defaultRewriteRuleSet", "rewriteRuleSets"))
 		for _, pr := range arr(p["pathRules"]) {
-			pp := m(get(pr, "properties"))
+			pp := m(jsonpath.Get(pr, "properties"))
 			rb := ub.AppendNewBlock("path_rule", nil).Body()
-			e.set(rb, "name", s(get(pr, "name")))
+			e.set(rb, "name", s(jsonpath.Get(pr, "name")))
 			e.set(rb, "paths", strList(pp["paths"]))
 			e.set(rb, "backend_address_pool_name", appgwRef(r, pp, "backendAddressPool", "backendAddressPools"))
 			e.set(rb, "backend_http_settings_name", appgwRef(r, pp, "backendHttpSettings", "backendHttpSettingsCollection"))
@@ -266,23 +267,23 @@ func emitAppGateway(e *emitter, r *model.Resource, t string) error {
 		e.set(sb, "name", n)
 		for _, rr := range arr(p["rewriteRules"]) {
 			rb := sb.AppendNewBlock("rewrite_rule", nil).Body()
-			e.set(rb, "name", s(get(rr, "name")))
+			e.set(rb, "name", s(jsonpath.Get(rr, "name")))
 			e.set(rb, "rule_sequence", numAt(rr, "ruleSequence"))
-			for _, c := range arr(get(rr, "conditions")) {
+			for _, c := range arr(jsonpath.Get(rr, "conditions")) {
 				cb := rb.AppendNewBlock("condition", nil).Body()
-				e.set(cb, "variable", s(get(c, "variable")))
-				e.set(cb, "pattern", s(get(c, "pattern")))
+				e.set(cb, "variable", s(jsonpath.Get(c, "variable")))
+				e.set(cb, "pattern", s(jsonpath.Get(c, "pattern")))
 				e.set(cb, "ignore_case", boolAt(c, "ignoreCase"))
 				e.set(cb, "negate", boolAt(c, "negate"))
 			}
 			for _, kind := range []struct{ arm, tf string }{{"requestHeaderConfigurations", "request_header_configuration"}, {"responseHeaderConfigurations", "response_header_configuration"}} {
-				for _, h := range arr(get(rr, "actionSet."+kind.arm)) {
+				for _, h := range arr(jsonpath.Get(rr, "actionSet."+kind.arm)) {
 					hb := rb.AppendNewBlock(kind.tf, nil).Body()
-					e.set(hb, "header_name", s(get(h, "headerName")))
-					hb.SetAttributeRaw("header_value", raw(quote(s(get(h, "headerValue")))))
+					e.set(hb, "header_name", s(jsonpath.Get(h, "headerName")))
+					hb.SetAttributeRaw("header_value", raw(quote(s(jsonpath.Get(h, "headerValue")))))
 				}
 			}
-			if u := m(get(rr, "actionSet.urlConfiguration")); u != nil {
+			if u := m(jsonpath.Get(rr, "actionSet.urlConfiguration")); u != nil {
 				ub := rb.AppendNewBlock("url", nil).Body()
 				e.set(ub, "path", s(u["modifiedPath"]))
 				e.set(ub, "query_string", s(u["modifiedQueryString"]))
@@ -332,7 +333,7 @@ func emitAppGateway(e *emitter, r *model.Resource, t string) error {
 		}
 		e.set(pb, "trusted_client_certificate_names", names)
 		e.set(pb, "verify_client_certificate_issuer_dn", boolAt(p, "clientAuthConfiguration.verifyClientCertIssuerDN"))
-		if v := s(get(p, "clientAuthConfiguration.verifyClientRevocation")); v == "OCSP" {
+		if v := s(jsonpath.Get(p, "clientAuthConfiguration.verifyClientRevocation")); v == "OCSP" {
 			e.set(pb, "verify_client_certificate_revocation", v)
 		}
 		sslPolicy(pb, m(p["sslPolicy"]))
@@ -341,9 +342,9 @@ func emitAppGateway(e *emitter, r *model.Resource, t string) error {
 		pb := b.AppendNewBlock("private_link_configuration", nil).Body()
 		e.set(pb, "name", n)
 		for _, ic := range arr(p["ipConfigurations"]) {
-			ip := m(get(ic, "properties"))
+			ip := m(jsonpath.Get(ic, "properties"))
 			ib := pb.AppendNewBlock("ip_configuration", nil).Body()
-			e.set(ib, "name", s(get(ic, "name")))
+			e.set(ib, "name", s(jsonpath.Get(ic, "name")))
 			e.set(ib, "subnet_id", idAt(ip, "subnet.id"))
 			alloc := s(ip["privateIPAllocationMethod"])
 			if alloc == "" {
@@ -376,9 +377,9 @@ func emitAppGateway(e *emitter, r *model.Resource, t string) error {
 		e.set(wb, "max_request_body_size_kb", numAt(w, "maxRequestBodySizeInKb"))
 		for _, g := range arr(w["disabledRuleGroups"]) {
 			gb := wb.AppendNewBlock("disabled_rule_group", nil).Body()
-			e.set(gb, "rule_group_name", s(get(g, "ruleGroupName")))
+			e.set(gb, "rule_group_name", s(jsonpath.Get(g, "ruleGroupName")))
 			var rules []any
-			for _, x := range arr(get(g, "rules")) {
+			for _, x := range arr(jsonpath.Get(g, "rules")) {
 				if f, ok := x.(float64); ok {
 					rules = append(rules, f)
 				}
@@ -387,9 +388,9 @@ func emitAppGateway(e *emitter, r *model.Resource, t string) error {
 		}
 		for _, x := range arr(w["exclusions"]) {
 			xb := wb.AppendNewBlock("exclusion", nil).Body()
-			e.set(xb, "match_variable", s(get(x, "matchVariable")))
-			e.set(xb, "selector_match_operator", s(get(x, "selectorMatchOperator")))
-			e.set(xb, "selector", s(get(x, "selector")))
+			e.set(xb, "match_variable", s(jsonpath.Get(x, "matchVariable")))
+			e.set(xb, "selector_match_operator", s(jsonpath.Get(x, "selectorMatchOperator")))
+			e.set(xb, "selector", s(jsonpath.Get(x, "selector")))
 		}
 	}
 	customErrors(b, r.Body["customErrorConfigurations"])

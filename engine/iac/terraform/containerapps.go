@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // Container Apps: azurerm_container_app_environment and azurerm_container_app.
@@ -30,20 +31,20 @@ func resolveContainerEnv(r *model.Resource) string {
 	if !envName.MatchString(r.LastName()) {
 		return ""
 	}
-	switch s(get(r.Body, "appLogsConfiguration.destination")) {
+	switch s(jsonpath.Get(r.Body, "appLogsConfiguration.destination")) {
 	case "", "azure-monitor":
 	default:
 		return "" // Log Analytics is named by its customer id and shared key: azurerm needs the workspace id
 	}
 	for _, w := range arr(r.Body["workloadProfiles"]) {
-		if !workloadProfileTypes[s(get(w, "workloadProfileType"))] {
+		if !workloadProfileTypes[s(jsonpath.Get(w, "workloadProfileType"))] {
 			return "" // a workload profile type azurerm does not know
 		}
 	}
 	if r.Body["zoneRedundant"] == true && idAt(m(r.Body["vnetConfiguration"]), "infrastructureSubnetId") == nil {
 		return "" // azurerm takes zone redundancy only with an infrastructure subnet
 	}
-	if get(r.Body, "customDomainConfiguration.dnsSuffix") != nil {
+	if jsonpath.Get(r.Body, "customDomainConfiguration.dnsSuffix") != nil {
 		return "" // an environment custom domain needs its certificate (a secret)
 	}
 	if s(r.Body["daprAIConnectionString"]) != "" || s(r.Body["daprAIInstrumentationKey"]) != "" {
@@ -59,7 +60,7 @@ func resolveContainerEnv(r *model.Resource) string {
 func emitContainerEnv(e *emitter, r *model.Resource, t string) error {
 	b := e.block(t, r)
 	e.common(b, r, true)
-	if s(get(r.Body, "appLogsConfiguration.destination")) == "azure-monitor" {
+	if s(jsonpath.Get(r.Body, "appLogsConfiguration.destination")) == "azure-monitor" {
 		e.set(b, "logs_destination", "azure-monitor")
 	}
 	vc := m(r.Body["vnetConfiguration"])
@@ -82,8 +83,8 @@ func emitContainerEnv(e *emitter, r *model.Resource, t string) error {
 	}
 	for _, w := range arr(r.Body["workloadProfiles"]) {
 		wb := b.AppendNewBlock("workload_profile", nil).Body()
-		e.set(wb, "name", s(get(w, "name")))
-		typ := s(get(w, "workloadProfileType"))
+		e.set(wb, "name", s(jsonpath.Get(w, "name")))
+		typ := s(jsonpath.Get(w, "workloadProfileType"))
 		e.set(wb, "workload_profile_type", typ)
 		if typ != "Consumption" {
 			e.set(wb, "minimum_count", numAt(w, "minimumCount"))
@@ -118,7 +119,7 @@ func resolveContainerApp(r *model.Resource) string {
 		return "" // labels mode: azurerm 5.2 has Single and Multiple
 	}
 	for _, sec := range arr(cfg["secrets"]) {
-		if s(get(sec, "keyVaultUrl")) == "" {
+		if s(jsonpath.Get(sec, "keyVaultUrl")) == "" {
 			return "" // secret values are not in the graph
 		}
 	}
@@ -128,11 +129,11 @@ func resolveContainerApp(r *model.Resource) string {
 			return "" // custom domains (certificates) and extra port mappings are not expressible
 		}
 		for _, tr := range arr(ing["traffic"]) {
-			if rev := s(get(tr, "revisionName")); rev != "" && appRevisionSuffix(r, rev) == "" {
+			if rev := s(jsonpath.Get(tr, "revisionName")); rev != "" && appRevisionSuffix(r, rev) == "" {
 				return "" // traffic to a revision not named <app>--<suffix>
 			}
 		}
-		if sticky := s(get(ing, "stickySessions.affinity")); sticky != "" && sticky != "none" {
+		if sticky := s(jsonpath.Get(ing, "stickySessions.affinity")); sticky != "" && sticky != "none" {
 			return ""
 		}
 	}
@@ -156,15 +157,15 @@ func resolveContainerApp(r *model.Resource) string {
 		return "" // service binds are not in azurerm 5.2
 	}
 	for _, c := range append(arr(tpl["containers"]), arr(tpl["initContainers"])...) {
-		if s(get(c, "image")) == "" || !containerName.MatchString(s(get(c, "name"))) {
+		if s(jsonpath.Get(c, "image")) == "" || !containerName.MatchString(s(jsonpath.Get(c, "name"))) {
 			return "" // azurerm validates container names
 		}
 	}
 	for _, c := range arr(tpl["containers"]) {
-		if numAt(c, "resources.cpu") == nil || s(get(c, "resources.memory")) == "" {
+		if numAt(c, "resources.cpu") == nil || s(jsonpath.Get(c, "resources.memory")) == "" {
 			return ""
 		}
-		for _, p := range arr(get(c, "probes")) {
+		for _, p := range arr(jsonpath.Get(c, "probes")) {
 			if numAt(p, "httpGet.port") == nil && numAt(p, "tcpSocket.port") == nil {
 				return "" // a probe azurerm cannot express (grpc, exec)
 			}
@@ -196,15 +197,15 @@ func emitContainerApp(e *emitter, r *model.Resource, t string) error {
 	e.set(b, "max_inactive_revisions", numAt(cfg, "maxInactiveRevisions"))
 	for _, sec := range arr(cfg["secrets"]) {
 		sb := b.AppendNewBlock("secret", nil).Body()
-		e.set(sb, "name", s(get(sec, "name")))
-		e.set(sb, "key_vault_secret_id", s(get(sec, "keyVaultUrl")))
+		e.set(sb, "name", s(jsonpath.Get(sec, "name")))
+		e.set(sb, "key_vault_secret_id", s(jsonpath.Get(sec, "keyVaultUrl")))
 		e.set(sb, "identity", appIdentity(idAt(sec, "identity")))
 	}
 	for _, reg := range arr(cfg["registries"]) {
 		rb := b.AppendNewBlock("registry", nil).Body()
-		e.set(rb, "server", s(get(reg, "server")))
-		e.set(rb, "username", s(get(reg, "username")))
-		e.set(rb, "password_secret_name", s(get(reg, "passwordSecretRef")))
+		e.set(rb, "server", s(jsonpath.Get(reg, "server")))
+		e.set(rb, "username", s(jsonpath.Get(reg, "username")))
+		e.set(rb, "password_secret_name", s(jsonpath.Get(reg, "passwordSecretRef")))
 		if id := idAt(reg, "identity"); id != nil {
 			e.set(rb, "identity", appIdentity(id))
 		}
@@ -235,10 +236,10 @@ func emitContainerApp(e *emitter, r *model.Resource, t string) error {
 		}
 		for _, ip := range arr(ing["ipSecurityRestrictions"]) {
 			rb := ib.AppendNewBlock("ip_security_restriction", nil).Body()
-			e.set(rb, "name", s(get(ip, "name")))
-			e.set(rb, "description", s(get(ip, "description")))
-			e.set(rb, "ip_address_range", s(get(ip, "ipAddressRange")))
-			e.set(rb, "action", s(get(ip, "action")))
+			e.set(rb, "name", s(jsonpath.Get(ip, "name")))
+			e.set(rb, "description", s(jsonpath.Get(ip, "description")))
+			e.set(rb, "ip_address_range", s(jsonpath.Get(ip, "ipAddressRange")))
+			e.set(rb, "action", s(jsonpath.Get(ip, "action")))
 		}
 		traffic := arr(ing["traffic"])
 		if len(traffic) == 0 {
@@ -248,8 +249,8 @@ func emitContainerApp(e *emitter, r *model.Resource, t string) error {
 			tb := ib.AppendNewBlock("traffic_weight", nil).Body()
 			e.set(tb, "percentage", numAt(tr, "weight"))
 			e.set(tb, "latest_revision", boolAt(tr, "latestRevision"))
-			e.set(tb, "revision_suffix", appRevisionSuffix(r, s(get(tr, "revisionName"))))
-			e.set(tb, "label", s(get(tr, "label")))
+			e.set(tb, "revision_suffix", appRevisionSuffix(r, s(jsonpath.Get(tr, "revisionName"))))
+			e.set(tb, "label", s(jsonpath.Get(tr, "label")))
 		}
 		if c := m(ing["corsPolicy"]); c != nil && len(strList(c["allowedOrigins"])) > 0 {
 			cb := ib.AppendNewBlock("cors", nil).Body()
@@ -279,53 +280,53 @@ func emitContainerApp(e *emitter, r *model.Resource, t string) error {
 		e.container(tb.AppendNewBlock("init_container", nil).Body(), m(c), true)
 	}
 	for _, rule := range arr(sc["rules"]) {
-		name := s(get(rule, "name"))
+		name := s(jsonpath.Get(rule, "name"))
 		auth := func(rb *hclwrite.Body, v any) {
 			for _, a := range arr(v) {
 				ab := rb.AppendNewBlock("authentication", nil).Body()
-				e.set(ab, "secret_name", s(get(a, "secretRef")))
-				e.set(ab, "trigger_parameter", s(get(a, "triggerParameter")))
+				e.set(ab, "secret_name", s(jsonpath.Get(a, "secretRef")))
+				e.set(ab, "trigger_parameter", s(jsonpath.Get(a, "triggerParameter")))
 			}
 		}
 		switch {
-		case get(rule, "http") != nil:
+		case jsonpath.Get(rule, "http") != nil:
 			rb := tb.AppendNewBlock("http_scale_rule", nil).Body()
 			e.set(rb, "name", name)
-			e.set(rb, "concurrent_requests", s(get(rule, "http.metadata.concurrentRequests")))
-			auth(rb, get(rule, "http.auth"))
-		case get(rule, "tcp") != nil:
+			e.set(rb, "concurrent_requests", s(jsonpath.Get(rule, "http.metadata.concurrentRequests")))
+			auth(rb, jsonpath.Get(rule, "http.auth"))
+		case jsonpath.Get(rule, "tcp") != nil:
 			rb := tb.AppendNewBlock("tcp_scale_rule", nil).Body()
 			e.set(rb, "name", name)
-			e.set(rb, "concurrent_requests", s(get(rule, "tcp.metadata.concurrentConnections")))
-			auth(rb, get(rule, "tcp.auth"))
-		case get(rule, "azureQueue") != nil:
+			e.set(rb, "concurrent_requests", s(jsonpath.Get(rule, "tcp.metadata.concurrentConnections")))
+			auth(rb, jsonpath.Get(rule, "tcp.auth"))
+		case jsonpath.Get(rule, "azureQueue") != nil:
 			rb := tb.AppendNewBlock("azure_queue_scale_rule", nil).Body()
 			e.set(rb, "name", name)
-			e.set(rb, "queue_name", s(get(rule, "azureQueue.queueName")))
+			e.set(rb, "queue_name", s(jsonpath.Get(rule, "azureQueue.queueName")))
 			e.set(rb, "queue_length", numAt(rule, "azureQueue.queueLength"))
-			auth(rb, get(rule, "azureQueue.auth"))
-		case get(rule, "custom") != nil:
+			auth(rb, jsonpath.Get(rule, "azureQueue.auth"))
+		case jsonpath.Get(rule, "custom") != nil:
 			rb := tb.AppendNewBlock("custom_scale_rule", nil).Body()
 			e.set(rb, "name", name)
-			e.set(rb, "custom_rule_type", s(get(rule, "custom.type")))
+			e.set(rb, "custom_rule_type", s(jsonpath.Get(rule, "custom.type")))
 			md := map[string]any{}
-			for k, v := range m(get(rule, "custom.metadata")) {
+			for k, v := range m(jsonpath.Get(rule, "custom.metadata")) {
 				if sv, ok := v.(string); ok {
 					md[k] = sv
 				}
 			}
 			rb.SetAttributeRaw("metadata", raw(e.value(md, "")))
-			auth(rb, get(rule, "custom.auth"))
+			auth(rb, jsonpath.Get(rule, "custom.auth"))
 		}
 	}
 	for _, v := range arr(tpl["volumes"]) {
 		vb := tb.AppendNewBlock("volume", nil).Body()
-		e.set(vb, "name", s(get(v, "name")))
-		if st := s(get(v, "storageType")); st == "AzureFile" || st == "EmptyDir" || st == "Secret" || st == "NfsAzureFile" {
+		e.set(vb, "name", s(jsonpath.Get(v, "name")))
+		if st := s(jsonpath.Get(v, "storageType")); st == "AzureFile" || st == "EmptyDir" || st == "Secret" || st == "NfsAzureFile" {
 			e.set(vb, "storage_type", st)
 		}
-		e.set(vb, "storage_name", s(get(v, "storageName")))
-		e.set(vb, "mount_options", s(get(v, "mountOptions")))
+		e.set(vb, "storage_name", s(jsonpath.Get(v, "storageName")))
+		e.set(vb, "mount_options", s(jsonpath.Get(v, "mountOptions")))
 	}
 	e.identity(b, r, false)
 	e.tags(b, r)
@@ -345,27 +346,27 @@ func (e *emitter) container(b *hclwrite.Body, c map[string]any, init bool) {
 	e.set(b, "name", s(c["name"]))
 	e.set(b, "image", s(c["image"]))
 	e.set(b, "cpu", numAt(c, "resources.cpu"))
-	e.set(b, "memory", s(get(c, "resources.memory")))
+	e.set(b, "memory", s(jsonpath.Get(c, "resources.memory")))
 	e.set(b, "command", strList(c["command"]))
 	e.set(b, "args", strList(c["args"]))
 	for _, ev := range arr(c["env"]) {
 		eb := b.AppendNewBlock("env", nil).Body()
-		e.set(eb, "name", s(get(ev, "name")))
-		e.set(eb, "value", s(get(ev, "value")))
-		e.set(eb, "secret_name", s(get(ev, "secretRef")))
+		e.set(eb, "name", s(jsonpath.Get(ev, "name")))
+		e.set(eb, "value", s(jsonpath.Get(ev, "value")))
+		e.set(eb, "secret_name", s(jsonpath.Get(ev, "secretRef")))
 	}
 	for _, vm := range arr(c["volumeMounts"]) {
 		vb := b.AppendNewBlock("volume_mounts", nil).Body()
-		e.set(vb, "name", s(get(vm, "volumeName")))
-		e.set(vb, "path", s(get(vm, "mountPath")))
-		e.set(vb, "sub_path", s(get(vm, "subPath")))
+		e.set(vb, "name", s(jsonpath.Get(vm, "volumeName")))
+		e.set(vb, "path", s(jsonpath.Get(vm, "mountPath")))
+		e.set(vb, "sub_path", s(jsonpath.Get(vm, "subPath")))
 	}
 	if init {
 		return
 	}
 	for _, p := range arr(c["probes"]) {
 		var name string
-		switch s(get(p, "type")) {
+		switch s(jsonpath.Get(p, "type")) {
 		case "Liveness", "liveness":
 			name = "liveness_probe"
 		case "Readiness", "readiness":
@@ -376,7 +377,7 @@ func (e *emitter) container(b *hclwrite.Body, c map[string]any, init bool) {
 			continue
 		}
 		pb := b.AppendNewBlock(name, nil).Body()
-		if hg := m(get(p, "httpGet")); hg != nil {
+		if hg := m(jsonpath.Get(p, "httpGet")); hg != nil {
 			tr := "HTTP"
 			if strings.EqualFold(s(hg["scheme"]), "HTTPS") {
 				tr = "HTTPS"
@@ -387,13 +388,13 @@ func (e *emitter) container(b *hclwrite.Body, c map[string]any, init bool) {
 			e.set(pb, "host", s(hg["host"]))
 			for _, h := range arr(hg["httpHeaders"]) {
 				hb := pb.AppendNewBlock("header", nil).Body()
-				e.set(hb, "name", s(get(h, "name")))
-				e.set(hb, "value", s(get(h, "value")))
+				e.set(hb, "name", s(jsonpath.Get(h, "name")))
+				e.set(hb, "value", s(jsonpath.Get(h, "value")))
 			}
 		} else {
 			e.set(pb, "transport", "TCP")
 			e.set(pb, "port", numAt(p, "tcpSocket.port"))
-			e.set(pb, "host", s(get(p, "tcpSocket.host")))
+			e.set(pb, "host", s(jsonpath.Get(p, "tcpSocket.host")))
 		}
 		e.set(pb, "initial_delay", numAt(p, "initialDelaySeconds"))
 		e.set(pb, "interval_seconds", numAt(p, "periodSeconds"))

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // Cosmos DB accounts: azurerm_cosmosdb_account.
@@ -50,11 +51,11 @@ func resolveCosmos(r *model.Resource) string {
 	if v := s(r.Body["createMode"]); v != "" && v != "Default" {
 		return "" // a restore: its source and timestamp are not reproducible
 	}
-	if !cosmosConsistency[s(get(r.Body, "consistencyPolicy.defaultConsistencyLevel"))] || len(cosmosLocations(r)) == 0 {
+	if !cosmosConsistency[s(jsonpath.Get(r.Body, "consistencyPolicy.defaultConsistencyLevel"))] || len(cosmosLocations(r)) == 0 {
 		return ""
 	}
 	for _, c := range arr(r.Body["capabilities"]) {
-		if !cosmosCapabilities[s(get(c, "name"))] {
+		if !cosmosCapabilities[s(jsonpath.Get(c, "name"))] {
 			return "" // a capability azurerm does not know
 		}
 	}
@@ -62,7 +63,7 @@ func resolveCosmos(r *model.Resource) string {
 		return "" // azurerm takes one CORS rule
 	}
 	for _, ip := range arr(r.Body["ipRules"]) {
-		if v := s(get(ip, "ipAddressOrRange")); !ipOrCIDR(v) {
+		if v := s(jsonpath.Get(ip, "ipAddressOrRange")); !ipOrCIDR(v) {
 			return ""
 		}
 	}
@@ -91,7 +92,7 @@ func emitCosmos(e *emitter, r *model.Resource, t string) error {
 	}
 	for i, l := range cosmosLocations(r) {
 		gb := b.AppendNewBlock("geo_location", nil).Body()
-		e.set(gb, "location", strings.ToLower(strings.ReplaceAll(s(get(l, "locationName")), " ", "")))
+		e.set(gb, "location", strings.ToLower(strings.ReplaceAll(s(jsonpath.Get(l, "locationName")), " ", "")))
 		prio := numAt(l, "failoverPriority")
 		if prio == nil {
 			prio = float64(i)
@@ -101,7 +102,7 @@ func emitCosmos(e *emitter, r *model.Resource, t string) error {
 	}
 	for _, c := range arr(r.Body["capabilities"]) {
 		kb := b.AppendNewBlock("capabilities", nil).Body()
-		e.set(kb, "name", s(get(c, "name")))
+		e.set(kb, "name", s(jsonpath.Get(c, "name")))
 	}
 	e.set(b, "automatic_failover_enabled", boolAt(r.Body, "enableAutomaticFailover"))
 	e.set(b, "multiple_write_locations_enabled", boolAt(r.Body, "enableMultipleWriteLocations"))
@@ -109,7 +110,7 @@ func emitCosmos(e *emitter, r *model.Resource, t string) error {
 	e.set(b, "burst_capacity_enabled", boolAt(r.Body, "enableBurstCapacity"))
 	e.set(b, "partition_merge_enabled", boolAt(r.Body, "enablePartitionMerge"))
 	e.set(b, "analytical_storage_enabled", boolAt(r.Body, "enableAnalyticalStorage"))
-	if st := s(get(r.Body, "analyticalStorageConfiguration.schemaType")); st == "WellDefined" || st == "FullFidelity" {
+	if st := s(jsonpath.Get(r.Body, "analyticalStorageConfiguration.schemaType")); st == "WellDefined" || st == "FullFidelity" {
 		ab := b.AppendNewBlock("analytical_storage", nil).Body()
 		e.set(ab, "schema_type", st)
 	}
@@ -125,7 +126,7 @@ func emitCosmos(e *emitter, r *model.Resource, t string) error {
 	e.set(b, "is_virtual_network_filter_enabled", boolAt(r.Body, "isVirtualNetworkFilterEnabled"))
 	var ips []any
 	for _, ip := range arr(r.Body["ipRules"]) {
-		ips = append(ips, s(get(ip, "ipAddressOrRange")))
+		ips = append(ips, s(jsonpath.Get(ip, "ipAddressOrRange")))
 	}
 	e.set(b, "ip_range_filter", ips)
 	for _, vn := range arr(r.Body["virtualNetworkRules"]) {
@@ -143,7 +144,7 @@ func emitCosmos(e *emitter, r *model.Resource, t string) error {
 	e.set(b, "key_vault_key_id", idAt(r.Body, "keyVaultKeyUri"))
 	e.set(b, "default_identity_type", s(r.Body["defaultIdentity"]))
 	if strings.EqualFold(r.Kind, "MongoDB") {
-		e.set(b, "mongo_server_version", s(get(r.Body, "apiProperties.serverVersion")))
+		e.set(b, "mongo_server_version", s(jsonpath.Get(r.Body, "apiProperties.serverVersion")))
 	}
 	if bp := m(r.Body["backupPolicy"]); bp != nil && (s(bp["type"]) == "Periodic" || s(bp["type"]) == "Continuous") {
 		bb := b.AppendNewBlock("backup", nil).Body()
@@ -151,10 +152,10 @@ func emitCosmos(e *emitter, r *model.Resource, t string) error {
 		if s(bp["type"]) == "Periodic" {
 			e.set(bb, "interval_in_minutes", numAt(bp, "periodicModeProperties.backupIntervalInMinutes"))
 			e.set(bb, "retention_in_hours", numAt(bp, "periodicModeProperties.backupRetentionIntervalInHours"))
-			if v := s(get(bp, "periodicModeProperties.backupStorageRedundancy")); v == "Geo" || v == "Local" || v == "Zone" {
+			if v := s(jsonpath.Get(bp, "periodicModeProperties.backupStorageRedundancy")); v == "Geo" || v == "Local" || v == "Zone" {
 				e.set(bb, "storage_redundancy", v)
 			}
-		} else if v := s(get(bp, "continuousModeProperties.tier")); v == "Continuous7Days" || v == "Continuous30Days" {
+		} else if v := s(jsonpath.Get(bp, "continuousModeProperties.tier")); v == "Continuous7Days" || v == "Continuous30Days" {
 			e.set(bb, "tier", v)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // reservedAdminNames are admin user names azurerm (and Azure) refuse.
@@ -17,14 +18,14 @@ func init() {
 }
 
 func resolveVM(r *model.Resource) string {
-	if reservedAdminNames[strings.ToLower(s(get(r.Body, "osProfile.adminUsername")))] {
+	if reservedAdminNames[strings.ToLower(s(jsonpath.Get(r.Body, "osProfile.adminUsername")))] {
 		return "" // azurerm would refuse the source's admin name; azapi keeps it as it is
 	}
-	if get(r.Body, "osProfile") == nil || get(r.Body, "storageProfile.imageReference") == nil ||
-		len(arr(get(r.Body, "networkProfile.networkInterfaces"))) == 0 {
+	if jsonpath.Get(r.Body, "osProfile") == nil || jsonpath.Get(r.Body, "storageProfile.imageReference") == nil ||
+		len(arr(jsonpath.Get(r.Body, "networkProfile.networkInterfaces"))) == 0 {
 		return "" // attached OS disk or no NIC list: azapi expresses it as read
 	}
-	if get(r.Body, "osProfile.linuxConfiguration") != nil || strings.EqualFold(s(get(r.Body, "storageProfile.osDisk.osType")), "Linux") {
+	if jsonpath.Get(r.Body, "osProfile.linuxConfiguration") != nil || strings.EqualFold(s(jsonpath.Get(r.Body, "storageProfile.osDisk.osType")), "Linux") {
 		return "azurerm_linux_virtual_machine"
 	}
 	return "azurerm_windows_virtual_machine"
@@ -33,7 +34,7 @@ func resolveVM(r *model.Resource) string {
 func emitVM(e *emitter, r *model.Resource, t string) error {
 	b := e.block(t, r)
 	e.common(b, r, true)
-	e.set(b, "size", s(get(r.Body, "hardwareProfile.vmSize")))
+	e.set(b, "size", s(jsonpath.Get(r.Body, "hardwareProfile.vmSize")))
 	op := m(r.Body["osProfile"])
 	e.set(b, "computer_name", s(op["computerName"]))
 	e.set(b, "admin_username", s(op["adminUsername"]))
@@ -41,26 +42,26 @@ func emitVM(e *emitter, r *model.Resource, t string) error {
 		e.set(b, "admin_password", pw)
 	}
 	if t == "azurerm_linux_virtual_machine" {
-		dpa, _ := get(op, "linuxConfiguration.disablePasswordAuthentication").(bool)
+		dpa, _ := jsonpath.Get(op, "linuxConfiguration.disablePasswordAuthentication").(bool)
 		e.set(b, "disable_password_authentication", dpa)
-		for _, k := range arr(get(op, "linuxConfiguration.ssh.publicKeys")) {
+		for _, k := range arr(jsonpath.Get(op, "linuxConfiguration.ssh.publicKeys")) {
 			kb := b.AppendNewBlock("admin_ssh_key", nil).Body()
 			e.set(kb, "username", s(op["adminUsername"]))
-			e.set(kb, "public_key", get(k, "keyData"))
+			e.set(kb, "public_key", jsonpath.Get(k, "keyData"))
 		}
 		e.set(b, "provision_vm_agent", boolAt(op, "linuxConfiguration.provisionVMAgent"))
 	} else {
 		e.set(b, "provision_vm_agent", boolAt(op, "windowsConfiguration.provisionVMAgent"))
 		e.set(b, "automatic_updates_enabled", boolAt(op, "windowsConfiguration.enableAutomaticUpdates"))
-		e.set(b, "timezone", s(get(op, "windowsConfiguration.timeZone")))
+		e.set(b, "timezone", s(jsonpath.Get(op, "windowsConfiguration.timeZone")))
 	}
-	e.set(b, "network_interface_ids", idsOf(get(r.Body, "networkProfile.networkInterfaces")))
+	e.set(b, "network_interface_ids", idsOf(jsonpath.Get(r.Body, "networkProfile.networkInterfaces")))
 	e.set(b, "availability_set_id", idAt(r.Body, "availabilitySet.id"))
 	e.set(b, "proximity_placement_group_id", idAt(r.Body, "proximityPlacementGroup.id"))
 	if len(r.Zones) > 0 {
 		e.set(b, "zone", r.Zones[0])
 	}
-	od := m(get(r.Body, "storageProfile.osDisk"))
+	od := m(jsonpath.Get(r.Body, "storageProfile.osDisk"))
 	ob := b.AppendNewBlock("os_disk", nil).Body()
 	e.set(ob, "name", s(od["name"]))
 	caching := s(od["caching"])
@@ -68,14 +69,14 @@ func emitVM(e *emitter, r *model.Resource, t string) error {
 		caching = "ReadWrite"
 	}
 	e.set(ob, "caching", caching)
-	sat := s(get(od, "managedDisk.storageAccountType"))
+	sat := s(jsonpath.Get(od, "managedDisk.storageAccountType"))
 	if sat == "" {
 		sat = "Standard_LRS"
 	}
 	e.set(ob, "storage_account_type", sat)
 	e.set(ob, "disk_size_gb", numAt(od, "diskSizeGB"))
 	e.set(ob, "write_accelerator_enabled", boolAt(od, "writeAcceleratorEnabled"))
-	ir := m(get(r.Body, "storageProfile.imageReference"))
+	ir := m(jsonpath.Get(r.Body, "storageProfile.imageReference"))
 	if id := idAt(ir, "id"); id != nil {
 		e.set(b, "source_image_id", id)
 	} else {
@@ -89,7 +90,7 @@ func emitVM(e *emitter, r *model.Resource, t string) error {
 		}
 		e.set(ib, "version", v)
 	}
-	if bd := m(get(r.Body, "diagnosticsProfile.bootDiagnostics")); bd != nil && bd["enabled"] == true {
+	if bd := m(jsonpath.Get(r.Body, "diagnosticsProfile.bootDiagnostics")); bd != nil && bd["enabled"] == true {
 		bb := b.AppendNewBlock("boot_diagnostics", nil).Body()
 		e.set(bb, "storage_account_uri", s(bd["storageUri"]))
 	}
@@ -102,24 +103,24 @@ func emitVM(e *emitter, r *model.Resource, t string) error {
 // dataDisks turns the VM's data disks into attachments: attached disks keep their reference,
 // disks the VM created (Empty, FromImage) become azurerm_managed_disk resources of their own.
 func (e *emitter) dataDisks(r *model.Resource) {
-	for _, d := range arr(get(r.Body, "storageProfile.dataDisks")) {
-		lun, ok := get(d, "lun").(float64)
+	for _, d := range arr(jsonpath.Get(r.Body, "storageProfile.dataDisks")) {
+		lun, ok := jsonpath.Get(d, "lun").(float64)
 		if !ok {
 			continue
 		}
 		suffix := "_data_disk_" + number(lun)
 		diskID := idAt(d, "managedDisk.id")
-		if !strings.EqualFold(s(get(d, "createOption")), "Attach") || diskID == nil {
+		if !strings.EqualFold(s(jsonpath.Get(d, "createOption")), "Attach") || diskID == nil {
 			e.body.AppendNewline()
 			db := e.body.AppendNewBlock("resource", []string{"azurerm_managed_disk", r.Key + suffix}).Body()
-			name := s(get(d, "name"))
+			name := s(jsonpath.Get(d, "name"))
 			if name == "" {
 				name = r.LastName() + suffix
 			}
 			e.set(db, "name", name)
 			e.rgName(db, r)
 			e.set(db, "location", r.Location)
-			sat := s(get(d, "managedDisk.storageAccountType"))
+			sat := s(jsonpath.Get(d, "managedDisk.storageAccountType"))
 			if sat == "" {
 				sat = "Standard_LRS"
 			}
@@ -135,7 +136,7 @@ func (e *emitter) dataDisks(r *model.Resource) {
 			e.setExpr(ab, "managed_disk_id", "azurerm_managed_disk."+r.Key+suffix+".id")
 			e.setExpr(ab, "virtual_machine_id", e.address(r)+".id")
 			e.set(ab, "lun", lun)
-			e.set(ab, "caching", cachingOr(s(get(d, "caching"))))
+			e.set(ab, "caching", cachingOr(s(jsonpath.Get(d, "caching"))))
 			continue
 		}
 		e.body.AppendNewline()
@@ -143,7 +144,7 @@ func (e *emitter) dataDisks(r *model.Resource) {
 		e.set(ab, "managed_disk_id", diskID)
 		e.setExpr(ab, "virtual_machine_id", e.address(r)+".id")
 		e.set(ab, "lun", lun)
-		e.set(ab, "caching", cachingOr(s(get(d, "caching"))))
+		e.set(ab, "caching", cachingOr(s(jsonpath.Get(d, "caching"))))
 	}
 }
 
@@ -155,7 +156,7 @@ func cachingOr(c string) string {
 }
 
 func resolveDisk(r *model.Resource) string {
-	opt := s(get(r.Body, "creationData.createOption"))
+	opt := s(jsonpath.Get(r.Body, "creationData.createOption"))
 	switch opt {
 	case "Empty", "Copy", "Import", "FromImage", "Restore", "Upload":
 		return "azurerm_managed_disk"

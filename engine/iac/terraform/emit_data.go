@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 func emitSQLServer(e *emitter, r *model.Resource, t string) error {
@@ -107,7 +108,7 @@ func emitRegistry(e *emitter, r *model.Resource, t string) error {
 }
 
 func resolveRedis(r *model.Resource) string {
-	sku := m(get(r.Body, "sku"))
+	sku := m(jsonpath.Get(r.Body, "sku"))
 	if sku == nil {
 		sku = r.SKU
 	}
@@ -120,7 +121,7 @@ func resolveRedis(r *model.Resource) string {
 func emitRedis(e *emitter, r *model.Resource, t string) error {
 	b := e.block(t, r)
 	e.common(b, r, true)
-	sku := m(get(r.Body, "sku"))
+	sku := m(jsonpath.Get(r.Body, "sku"))
 	if sku == nil {
 		sku = r.SKU
 	}
@@ -241,15 +242,15 @@ func flexibleCommon(e *emitter, b *hclwrite.Body, r *model.Resource) {
 	}
 	e.set(b, "zone", s(r.Body["availabilityZone"]))
 	e.set(b, "backup_retention_days", numAt(r.Body, "backup.backupRetentionDays"))
-	if g := s(get(r.Body, "backup.geoRedundantBackup")); g != "" {
+	if g := s(jsonpath.Get(r.Body, "backup.geoRedundantBackup")); g != "" {
 		e.set(b, "geo_redundant_backup_enabled", strings.EqualFold(g, "Enabled"))
 	}
 	e.set(b, "delegated_subnet_id", idAt(r.Body, "network.delegatedSubnetResourceId"))
 	e.set(b, "private_dns_zone_id", idAt(r.Body, "network.privateDnsZoneArmResourceId"))
-	if mode := s(get(r.Body, "highAvailability.mode")); mode == "ZoneRedundant" || mode == "SameZone" {
+	if mode := s(jsonpath.Get(r.Body, "highAvailability.mode")); mode == "ZoneRedundant" || mode == "SameZone" {
 		hb := b.AppendNewBlock("high_availability", nil).Body()
 		e.set(hb, "mode", mode)
-		e.set(hb, "standby_availability_zone", s(get(r.Body, "highAvailability.standbyAvailabilityZone")))
+		e.set(hb, "standby_availability_zone", s(jsonpath.Get(r.Body, "highAvailability.standbyAvailabilityZone")))
 	}
 	if mw := m(r.Body["maintenanceWindow"]); mw != nil && strings.EqualFold(s(mw["customWindow"]), "Enabled") {
 		wb := b.AppendNewBlock("maintenance_window", nil).Body()
@@ -265,13 +266,13 @@ var pgStorageMB = map[float64]bool{32768: true, 65536: true, 131072: true, 26214
 func emitPostgres(e *emitter, r *model.Resource, t string) error {
 	b := e.block(t, r)
 	flexibleCommon(e, b, r)
-	if gb, ok := get(r.Body, "storage.storageSizeGB").(float64); ok && pgStorageMB[gb*1024] {
+	if gb, ok := jsonpath.Get(r.Body, "storage.storageSizeGB").(float64); ok && pgStorageMB[gb*1024] {
 		e.set(b, "storage_mb", gb*1024)
 	}
-	if ag := s(get(r.Body, "storage.autoGrow")); ag != "" {
+	if ag := s(jsonpath.Get(r.Body, "storage.autoGrow")); ag != "" {
 		e.set(b, "auto_grow_enabled", strings.EqualFold(ag, "Enabled"))
 	}
-	if pna := s(get(r.Body, "network.publicNetworkAccess")); pna != "" {
+	if pna := s(jsonpath.Get(r.Body, "network.publicNetworkAccess")); pna != "" {
 		e.set(b, "public_network_access_enabled", strings.EqualFold(pna, "Enabled"))
 	}
 	e.identity(b, r, false)
@@ -282,7 +283,7 @@ func emitPostgres(e *emitter, r *model.Resource, t string) error {
 func emitMySQL(e *emitter, r *model.Resource, t string) error {
 	b := e.block(t, r)
 	flexibleCommon(e, b, r)
-	if pna := s(get(r.Body, "network.publicNetworkAccess")); pna == "Enabled" || pna == "Disabled" {
+	if pna := s(jsonpath.Get(r.Body, "network.publicNetworkAccess")); pna == "Enabled" || pna == "Disabled" {
 		e.set(b, "public_network_access", pna)
 	}
 	if st := m(r.Body["storage"]); st != nil {

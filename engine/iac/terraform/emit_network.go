@@ -6,16 +6,17 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 func emitVirtualNetwork(e *emitter, r *model.Resource, t string) error {
 	b := e.block(t, r)
 	e.common(b, r, true)
-	e.set(b, "address_space", strList(get(r.Body, "addressSpace.addressPrefixes")))
-	e.set(b, "dns_servers", strList(get(r.Body, "dhcpOptions.dnsServers")))
+	e.set(b, "address_space", strList(jsonpath.Get(r.Body, "addressSpace.addressPrefixes")))
+	e.set(b, "dns_servers", strList(jsonpath.Get(r.Body, "dhcpOptions.dnsServers")))
 	e.set(b, "flow_timeout_in_minutes", numAt(r.Body, "flowTimeoutInMinutes"))
-	e.set(b, "bgp_community", s(get(r.Body, "bgpCommunities.virtualNetworkCommunity")))
-	if d := m(get(r.Body, "ddosProtectionPlan")); d != nil && idAt(d, "id") != nil {
+	e.set(b, "bgp_community", s(jsonpath.Get(r.Body, "bgpCommunities.virtualNetworkCommunity")))
+	if d := m(jsonpath.Get(r.Body, "ddosProtectionPlan")); d != nil && idAt(d, "id") != nil {
 		db := b.AppendNewBlock("ddos_protection_plan", nil).Body()
 		e.set(db, "id", idAt(d, "id"))
 		en, _ := r.Body["enableDdosProtection"].(bool)
@@ -31,8 +32,8 @@ func emitVirtualNetwork(e *emitter, r *model.Resource, t string) error {
 	}
 	for _, sn := range arr(r.Body["subnets"]) {
 		sb := b.AppendNewBlock("subnet", nil).Body()
-		e.set(sb, "name", s(get(sn, "name")))
-		e.set(sb, "address_prefixes", subnetPrefixes(m(get(sn, "properties"))))
+		e.set(sb, "name", s(jsonpath.Get(sn, "name")))
+		e.set(sb, "address_prefixes", subnetPrefixes(m(jsonpath.Get(sn, "properties"))))
 		e.set(sb, "security_group", idAt(sn, "properties.networkSecurityGroup.id"))
 		e.set(sb, "route_table_id", idAt(sn, "properties.routeTable.id"))
 	}
@@ -62,7 +63,7 @@ func emitSubnet(e *emitter, r *model.Resource, t string) error {
 	e.set(b, "address_prefixes", subnetPrefixes(r.Body))
 	var svcs []any
 	for _, se := range arr(r.Body["serviceEndpoints"]) {
-		if sv := s(get(se, "service")); sv != "" {
+		if sv := s(jsonpath.Get(se, "service")); sv != "" {
 			svcs = append(svcs, sv)
 		}
 	}
@@ -72,10 +73,10 @@ func emitSubnet(e *emitter, r *model.Resource, t string) error {
 	}
 	for _, d := range arr(r.Body["delegations"]) {
 		db := b.AppendNewBlock("delegation", nil).Body()
-		e.set(db, "name", s(get(d, "name")))
+		e.set(db, "name", s(jsonpath.Get(d, "name")))
 		sd := db.AppendNewBlock("service_delegation", nil).Body()
-		e.set(sd, "name", s(get(d, "properties.serviceName")))
-		e.set(sd, "actions", strList(get(d, "properties.actions")))
+		e.set(sd, "name", s(jsonpath.Get(d, "properties.serviceName")))
+		e.set(sd, "actions", strList(jsonpath.Get(d, "properties.actions")))
 	}
 	if v := s(r.Body["privateEndpointNetworkPolicies"]); v != "" {
 		e.set(b, "private_endpoint_network_policies", v)
@@ -122,9 +123,9 @@ func emitNSG(e *emitter, r *model.Resource, t string) error {
 	b := e.block(t, r)
 	e.common(b, r, true)
 	for _, rule := range arr(r.Body["securityRules"]) {
-		p := m(get(rule, "properties"))
+		p := m(jsonpath.Get(rule, "properties"))
 		rb := b.AppendNewBlock("security_rule", nil).Body()
-		e.set(rb, "name", s(get(rule, "name")))
+		e.set(rb, "name", s(jsonpath.Get(rule, "name")))
 		e.set(rb, "description", s(p["description"]))
 		proto := s(p["protocol"])
 		if proto == "*" {
@@ -152,9 +153,9 @@ func emitRouteTable(e *emitter, r *model.Resource, t string) error {
 		e.set(b, "bgp_route_propagation_enabled", !v)
 	}
 	for _, rt := range arr(r.Body["routes"]) {
-		p := m(get(rt, "properties"))
+		p := m(jsonpath.Get(rt, "properties"))
 		rb := b.AppendNewBlock("route", nil).Body()
-		e.set(rb, "name", s(get(rt, "name")))
+		e.set(rb, "name", s(jsonpath.Get(rt, "name")))
 		e.set(rb, "address_prefix", s(p["addressPrefix"]))
 		e.set(rb, "next_hop_type", s(p["nextHopType"]))
 		e.set(rb, "next_hop_in_ip_address", s(p["nextHopIpAddress"]))
@@ -175,7 +176,7 @@ func emitPublicIP(e *emitter, r *model.Resource, t string) error {
 	e.set(b, "sku_tier", s(r.SKU["tier"]))
 	e.set(b, "ip_version", s(r.Body["publicIPAddressVersion"]))
 	e.set(b, "idle_timeout_in_minutes", numAt(r.Body, "idleTimeoutInMinutes"))
-	e.set(b, "domain_name_label", s(get(r.Body, "dnsSettings.domainNameLabel")))
+	e.set(b, "domain_name_label", s(jsonpath.Get(r.Body, "dnsSettings.domainNameLabel")))
 	e.set(b, "public_ip_prefix_id", idAt(r.Body, "publicIPPrefix.id"))
 	if len(r.Zones) > 0 {
 		e.set(b, "zones", toAny(r.Zones))
@@ -204,12 +205,12 @@ func emitNIC(e *emitter, r *model.Resource, t string) error {
 	e.common(b, r, true)
 	e.set(b, "accelerated_networking_enabled", boolAt(r.Body, "enableAcceleratedNetworking"))
 	e.set(b, "ip_forwarding_enabled", boolAt(r.Body, "enableIPForwarding"))
-	e.set(b, "dns_servers", strList(get(r.Body, "dnsSettings.dnsServers")))
-	e.set(b, "internal_dns_name_label", s(get(r.Body, "dnsSettings.internalDnsNameLabel")))
+	e.set(b, "dns_servers", strList(jsonpath.Get(r.Body, "dnsSettings.dnsServers")))
+	e.set(b, "internal_dns_name_label", s(jsonpath.Get(r.Body, "dnsSettings.internalDnsNameLabel")))
 	for _, ic := range arr(r.Body["ipConfigurations"]) {
-		p := m(get(ic, "properties"))
+		p := m(jsonpath.Get(ic, "properties"))
 		ib := b.AppendNewBlock("ip_configuration", nil).Body()
-		e.set(ib, "name", s(get(ic, "name")))
+		e.set(ib, "name", s(jsonpath.Get(ic, "name")))
 		e.set(ib, "subnet_id", idAt(p, "subnet.id"))
 		alloc := s(p["privateIPAllocationMethod"])
 		if alloc == "" {
@@ -336,10 +337,10 @@ func emitPrivateEndpoint(e *emitter, r *model.Resource, t string) error {
 	}
 	e.set(cb, "name", cname)
 	e.set(cb, "private_connection_resource_id", idAt(c, "properties.privateLinkServiceId"))
-	e.set(cb, "subresource_names", strList(get(c, "properties.groupIds")))
+	e.set(cb, "subresource_names", strList(jsonpath.Get(c, "properties.groupIds")))
 	e.set(cb, "is_manual_connection", manual)
 	if manual {
-		msg := s(get(c, "properties.requestMessage"))
+		msg := s(jsonpath.Get(c, "properties.requestMessage"))
 		if msg == "" {
 			msg = "Please approve"
 		}
@@ -379,7 +380,7 @@ func init() {
 
 func resolveSubnet(r *model.Resource) string {
 	for _, d := range arr(r.Body["delegations"]) {
-		if !subnetDelegations[s(get(d, "properties.serviceName"))] {
+		if !subnetDelegations[s(jsonpath.Get(d, "properties.serviceName"))] {
 			return "" // a delegation azurerm does not know: azapi keeps it
 		}
 	}
@@ -436,7 +437,7 @@ func emitBastion(e *emitter, r *model.Resource, t string) error {
 	e.set(b, "virtual_network_id", idAt(r.Body, "virtualNetwork.id"))
 	for _, ic := range arr(r.Body["ipConfigurations"]) {
 		ib := b.AppendNewBlock("ip_configuration", nil).Body()
-		e.set(ib, "name", s(get(ic, "name")))
+		e.set(ib, "name", s(jsonpath.Get(ic, "name")))
 		e.set(ib, "subnet_id", idAt(ic, "properties.subnet.id"))
 		e.set(ib, "public_ip_address_id", idAt(ic, "properties.publicIPAddress.id"))
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 func resolveStorage(r *model.Resource) string {
@@ -49,7 +50,7 @@ func emitStorageAccount(e *emitter, r *model.Resource, t string) error {
 		}
 		var ips, subnets []any
 		for _, ip := range arr(acl["ipRules"]) {
-			if v := s(get(ip, "value")); v != "" {
+			if v := s(jsonpath.Get(ip, "value")); v != "" {
 				ips = append(ips, v)
 			}
 		}
@@ -94,7 +95,7 @@ func emitKeyVault(e *emitter, r *model.Resource, t string) error {
 	b := e.block(t, r)
 	e.common(b, r, true)
 	e.set(b, "tenant_id", idAt(r.Body, "tenantId"))
-	e.set(b, "sku_name", strings.ToLower(s(get(r.Body, "sku.name"))))
+	e.set(b, "sku_name", strings.ToLower(s(jsonpath.Get(r.Body, "sku.name"))))
 	rbac, _ := r.Body["enableRbacAuthorization"].(bool)
 	e.set(b, "rbac_authorization_enabled", rbac)
 	e.set(b, "enabled_for_deployment", boolAt(r.Body, "enabledForDeployment"))
@@ -112,7 +113,7 @@ func emitKeyVault(e *emitter, r *model.Resource, t string) error {
 		e.set(pb, "application_id", idAt(ap, "applicationId"))
 		for _, kind := range []string{"keys", "secrets", "certificates", "storage"} {
 			var perms []any
-			for _, p := range strList(get(ap, "permissions."+kind)) {
+			for _, p := range strList(jsonpath.Get(ap, "permissions."+kind)) {
 				if ps, ok := p.(string); ok {
 					perms = append(perms, kvPermission(ps))
 				}
@@ -134,7 +135,7 @@ func emitKeyVault(e *emitter, r *model.Resource, t string) error {
 		e.set(nb, "default_action", s(acl["defaultAction"]))
 		var ips, subnets []any
 		for _, ip := range arr(acl["ipRules"]) {
-			if v := s(get(ip, "value")); v != "" {
+			if v := s(jsonpath.Get(ip, "value")); v != "" {
 				ips = append(ips, v)
 			}
 		}

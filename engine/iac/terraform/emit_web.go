@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 func emitUAI(e *emitter, r *model.Resource, t string) error {
@@ -16,7 +17,7 @@ func emitUAI(e *emitter, r *model.Resource, t string) error {
 func emitLogAnalytics(e *emitter, r *model.Resource, t string) error {
 	b := e.block(t, r)
 	e.common(b, r, true)
-	e.set(b, "sku", laSku(s(get(r.Body, "sku.name"))))
+	e.set(b, "sku", laSku(s(jsonpath.Get(r.Body, "sku.name"))))
 	e.set(b, "retention_in_days", numAt(r.Body, "retentionInDays"))
 	e.set(b, "daily_quota_gb", numAt(r.Body, "workspaceCapping.dailyQuotaGb"))
 	if v := s(r.Body["publicNetworkAccessForIngestion"]); v != "" {
@@ -125,7 +126,7 @@ func emitWebApp(e *emitter, r *model.Resource, t string) error {
 	// non-secret app settings (secret ones were removed when the model was built)
 	settings := map[string]any{}
 	for _, st := range arr(sc["appSettings"]) {
-		if n, v := s(get(st, "name")), get(st, "value"); n != "" && v != nil {
+		if n, v := s(jsonpath.Get(st, "name")), jsonpath.Get(st, "value"); n != "" && v != nil {
 			settings[n] = v
 		}
 	}

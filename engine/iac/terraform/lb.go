@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // Sub-resources: azurerm models some ARM sub-resource collections (load balancer pools, probes,
@@ -92,13 +93,13 @@ func resolveLB(r *model.Resource) string {
 	}
 	for _, c := range lbCollections {
 		for _, x := range arr(r.Body[c.arm]) {
-			if !plainName(s(get(x, "name"))) {
+			if !plainName(s(jsonpath.Get(x, "name"))) {
 				return "" // azurerm validates sub-resource names; azapi keeps them
 			}
 		}
 	}
 	for _, p := range arr(r.Body["probes"]) {
-		switch strings.ToLower(s(get(p, "properties.protocol"))) {
+		switch strings.ToLower(s(jsonpath.Get(p, "properties.protocol"))) {
 		case "http", "https", "tcp":
 		default:
 			return ""
@@ -106,7 +107,7 @@ func resolveLB(r *model.Resource) string {
 	}
 	for _, c := range []string{"loadBalancingRules", "inboundNatRules", "inboundNatPools", "outboundRules"} {
 		for _, x := range arr(r.Body[c]) {
-			if _, ok := lbProtocols[strings.ToLower(s(get(x, "properties.protocol")))]; !ok {
+			if _, ok := lbProtocols[strings.ToLower(s(jsonpath.Get(x, "properties.protocol")))]; !ok {
 				return "" // no protocol or one azurerm does not know
 			}
 		}
@@ -119,7 +120,7 @@ func resolveLB(r *model.Resource) string {
 		}
 	}
 	for _, x := range arr(r.Body["outboundRules"]) {
-		if idAt(x, "properties.backendAddressPool.id") == nil || len(arr(get(x, "properties.frontendIPConfigurations"))) == 0 {
+		if idAt(x, "properties.backendAddressPool.id") == nil || len(arr(jsonpath.Get(x, "properties.frontendIPConfigurations"))) == 0 {
 			return ""
 		}
 	}
@@ -134,7 +135,7 @@ func resolveLB(r *model.Resource) string {
 func prepareLB(e *emitter, r *model.Resource, t string) {
 	for _, c := range lbCollections {
 		for _, x := range arr(r.Body[c.arm]) {
-			n := s(get(x, "name"))
+			n := s(jsonpath.Get(x, "name"))
 			e.addSub(r, "/"+c.arm+"/"+n, c.tf, n)
 		}
 	}
@@ -146,9 +147,9 @@ func emitLB(e *emitter, r *model.Resource, t string) error {
 	e.set(b, "sku", s(r.SKU["name"]))
 	e.set(b, "sku_tier", s(r.SKU["tier"]))
 	for _, fe := range arr(r.Body["frontendIPConfigurations"]) {
-		p := m(get(fe, "properties"))
+		p := m(jsonpath.Get(fe, "properties"))
 		fb := b.AppendNewBlock("frontend_ip_configuration", nil).Body()
-		e.set(fb, "name", s(get(fe, "name")))
+		e.set(fb, "name", s(jsonpath.Get(fe, "name")))
 		if sn := idAt(p, "subnet.id"); sn != nil {
 			e.set(fb, "subnet_id", sn)
 			alloc := s(p["privateIPAllocationMethod"])
@@ -164,7 +165,7 @@ func emitLB(e *emitter, r *model.Resource, t string) error {
 		e.set(fb, "public_ip_address_id", idAt(p, "publicIPAddress.id"))
 		e.set(fb, "public_ip_prefix_id", idAt(p, "publicIPPrefix.id"))
 		e.set(fb, "gateway_load_balancer_frontend_ip_configuration_id", idAt(p, "gatewayLoadBalancer.id"))
-		e.set(fb, "zones", strList(get(fe, "zones")))
+		e.set(fb, "zones", strList(jsonpath.Get(fe, "zones")))
 	}
 	e.tags(b, r)
 	lbID := e.address(r) + ".id"
@@ -184,7 +185,7 @@ func emitLB(e *emitter, r *model.Resource, t string) error {
 		return selfName(r, idAt(x, "frontendIPConfiguration.id"), "frontendIPConfigurations")
 	}
 	for _, x := range arr(r.Body["backendAddressPools"]) {
-		n, p := s(get(x, "name")), m(get(x, "properties"))
+		n, p := s(jsonpath.Get(x, "name")), m(jsonpath.Get(x, "properties"))
 		pb := e.subBlock(e.sub(r, "/backendAddressPools/"+n))
 		e.set(pb, "name", n)
 		e.setExpr(pb, "loadbalancer_id", lbID)
@@ -195,18 +196,18 @@ func emitLB(e *emitter, r *model.Resource, t string) error {
 		for _, ti := range arr(p["tunnelInterfaces"]) {
 			tb := pb.AppendNewBlock("tunnel_interface", nil).Body()
 			e.set(tb, "identifier", numAt(ti, "identifier"))
-			e.set(tb, "type", s(get(ti, "type")))
-			e.set(tb, "protocol", s(get(ti, "protocol")))
+			e.set(tb, "type", s(jsonpath.Get(ti, "type")))
+			e.set(tb, "protocol", s(jsonpath.Get(ti, "protocol")))
 			e.set(tb, "port", numAt(ti, "port"))
 		}
 		// IP-based members are addresses of their own
 		for i, a := range arr(p["loadBalancerBackendAddresses"]) {
-			ap := m(get(a, "properties"))
+			ap := m(jsonpath.Get(a, "properties"))
 			regional, global := s(ap["ipAddress"]) != "", idAt(ap, "loadBalancerFrontendIPConfiguration.id")
 			if !regional && global == nil {
 				continue // a NIC member: declared by the NIC's association
 			}
-			an := s(get(a, "name"))
+			an := s(jsonpath.Get(a, "name"))
 			if an == "" {
 				an = "address" + number(float64(i+1))
 			}
@@ -223,7 +224,7 @@ func emitLB(e *emitter, r *model.Resource, t string) error {
 		}
 	}
 	for _, x := range arr(r.Body["probes"]) {
-		n, p := s(get(x, "name")), m(get(x, "properties"))
+		n, p := s(jsonpath.Get(x, "name")), m(jsonpath.Get(x, "properties"))
 		pb := e.subBlock(e.sub(r, "/probes/"+n))
 		e.set(pb, "name", n)
 		e.setExpr(pb, "loadbalancer_id", lbID)
@@ -235,7 +236,7 @@ func emitLB(e *emitter, r *model.Resource, t string) error {
 		e.set(pb, "probe_threshold", numAt(p, "probeThreshold"))
 	}
 	for _, x := range arr(r.Body["loadBalancingRules"]) {
-		n, p := s(get(x, "name")), m(get(x, "properties"))
+		n, p := s(jsonpath.Get(x, "name")), m(jsonpath.Get(x, "properties"))
 		rb := e.subBlock(e.sub(r, "/loadBalancingRules/"+n))
 		e.set(rb, "name", n)
 		e.setExpr(rb, "loadbalancer_id", lbID)
@@ -254,7 +255,7 @@ func emitLB(e *emitter, r *model.Resource, t string) error {
 		e.set(rb, "tcp_reset_enabled", boolAt(p, "enableTcpReset"))
 	}
 	natRule := func(x any, pool bool) {
-		n, p := s(get(x, "name")), m(get(x, "properties"))
+		n, p := s(jsonpath.Get(x, "name")), m(jsonpath.Get(x, "properties"))
 		coll := "inboundNatRules"
 		if pool {
 			coll = "inboundNatPools"
@@ -287,7 +288,7 @@ func emitLB(e *emitter, r *model.Resource, t string) error {
 		natRule(x, true)
 	}
 	for _, x := range arr(r.Body["outboundRules"]) {
-		n, p := s(get(x, "name")), m(get(x, "properties"))
+		n, p := s(jsonpath.Get(x, "name")), m(jsonpath.Get(x, "properties"))
 		ob := e.subBlock(e.sub(r, "/outboundRules/"+n))
 		e.set(ob, "name", n)
 		e.setExpr(ob, "loadbalancer_id", lbID)
@@ -326,9 +327,9 @@ var nicMemberships = []struct{ arm, tf, attr, short string }{
 // nicAssociations adds the membership associations of a NIC's ip configurations.
 func (e *emitter) nicAssociations(r *model.Resource) {
 	for _, ic := range arr(r.Body["ipConfigurations"]) {
-		icName := s(get(ic, "name"))
+		icName := s(jsonpath.Get(ic, "name"))
 		for _, mb := range nicMemberships {
-			for i, target := range idsOf(get(ic, "properties."+mb.arm)) {
+			for i, target := range idsOf(jsonpath.Get(ic, "properties."+mb.arm)) {
 				n := number(float64(i + 1))
 				ab := e.subBlock(e.addSub(r, "/ipConfigurations/"+icName+"/"+mb.arm+"/"+n, mb.tf, icName+"_"+mb.short+"_"+n))
 				e.setExpr(ab, "network_interface_id", e.address(r)+".id")

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // Simple rows: typed azurerm resources whose arguments are a flat function of the ARM
@@ -91,7 +92,7 @@ func (a arg) value(r *model.Resource) any {
 			v = r.Kind
 		}
 	default:
-		v = getFold(r.Body, a.ARM)
+		v = jsonpath.GetFold(r.Body, a.ARM)
 	}
 	if sv, ok := v.(string); ok {
 		for _, skip := range a.Skip {
@@ -152,31 +153,6 @@ func (a arg) value(r *model.Resource) any {
 		out = a.Default
 	}
 	return out
-}
-
-// getFold reads a dotted path, matching keys case-insensitively.
-func getFold(v any, path string) any {
-	cur := v
-	for _, p := range strings.Split(path, ".") {
-		mm, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		x, ok := mm[p]
-		if !ok {
-			for k, y := range mm {
-				if strings.EqualFold(k, p) {
-					x, ok = y, true
-					break
-				}
-			}
-		}
-		if !ok {
-			return nil
-		}
-		cur = x
-	}
-	return cur
 }
 
 // why returns the reason r cannot be a row's typed resource, or "".

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 func init() { registerSimpleRows(simpleRows) }
@@ -16,7 +17,7 @@ const maxTimeSpan = "P10675199DT2H48M5.4775807S"
 // authRights maps an authorization rule's rights list to listen/send/manage.
 func authRights(e *emitter, b *hclwrite.Body, r *model.Resource) {
 	has := map[string]bool{}
-	for _, x := range strList(getFold(r.Body, "rights")) {
+	for _, x := range strList(jsonpath.GetFold(r.Body, "rights")) {
 		if sv, ok := x.(string); ok {
 			has[strings.ToLower(sv)] = true
 		}
@@ -35,8 +36,8 @@ func rgRow(tf string, args ...arg) simpleRow {
 func dnsRecords(list, field string) func(e *emitter, b *hclwrite.Body, r *model.Resource) {
 	return func(e *emitter, b *hclwrite.Body, r *model.Resource) {
 		var out []any
-		for _, x := range arr(getFold(r.Body, list)) {
-			if v := s(getFold(x, field)); v != "" {
+		for _, x := range arr(jsonpath.GetFold(r.Body, list)) {
+			if v := s(jsonpath.GetFold(x, field)); v != "" {
 				out = append(out, v)
 			}
 		}
@@ -47,11 +48,11 @@ func dnsRecords(list, field string) func(e *emitter, b *hclwrite.Body, r *model.
 // needList is a Check: the record set must hold at least one record of list/field and no alias.
 func needList(list, field string) func(r *model.Resource) string {
 	return func(r *model.Resource) string {
-		if getFold(r.Body, "targetResource.id") != nil {
+		if jsonpath.GetFold(r.Body, "targetResource.id") != nil {
 			return "alias record sets (targetResource) are not expressed"
 		}
-		for _, x := range arr(getFold(r.Body, list)) {
-			if s(getFold(x, field)) != "" {
+		for _, x := range arr(jsonpath.GetFold(r.Body, list)) {
+			if s(jsonpath.GetFold(x, field)) != "" {
 				return ""
 			}
 		}
@@ -78,8 +79,8 @@ func dnsRow(tf, zoneAttr string, extra func(e *emitter, b *hclwrite.Body, r *mod
 var rightsAttrs = []string{"listen", "send", "manage"}
 
 func txtRecords(e *emitter, b *hclwrite.Body, r *model.Resource) {
-	for _, x := range arr(getFold(r.Body, "TXTRecords")) {
-		vals := strList(getFold(x, "value"))
+	for _, x := range arr(jsonpath.GetFold(r.Body, "TXTRecords")) {
+		vals := strList(jsonpath.GetFold(x, "value"))
 		var parts []string
 		for _, v := range vals {
 			if sv, ok := v.(string); ok {
@@ -95,16 +96,16 @@ func txtRecords(e *emitter, b *hclwrite.Body, r *model.Resource) {
 }
 
 func mxRecords(e *emitter, b *hclwrite.Body, r *model.Resource) {
-	for _, x := range arr(getFold(r.Body, "MXRecords")) {
+	for _, x := range arr(jsonpath.GetFold(r.Body, "MXRecords")) {
 		rb := b.AppendNewBlock("record", nil).Body()
-		e.set(rb, "preference", getFold(x, "preference"))
-		e.set(rb, "exchange", s(getFold(x, "exchange")))
+		e.set(rb, "preference", jsonpath.GetFold(x, "preference"))
+		e.set(rb, "exchange", s(jsonpath.GetFold(x, "exchange")))
 	}
 }
 
 func dnsTags(row simpleRow) simpleRow {
 	row.Extra = chainExtra(row.Extra, func(e *emitter, b *hclwrite.Body, r *model.Resource) {
-		if md, ok := getFold(r.Body, "metadata").(map[string]any); ok && len(md) > 0 {
+		if md, ok := jsonpath.GetFold(r.Body, "metadata").(map[string]any); ok && len(md) > 0 {
 			e.set(b, "tags", md)
 		}
 	})
@@ -258,7 +259,7 @@ var simpleRows = map[string]simpleRow{
 	// compute
 	"microsoft.compute/proximityplacementgroups": withReads(ignoring(rgRow("azurerm_proximity_placement_group"),
 		"availabilitySets", "virtualMachines", "virtualMachineScaleSets"), func(r *model.Resource) string {
-		if t := s(getFold(r.Body, "proximityPlacementGroupType")); t != "" && !strings.EqualFold(t, "Standard") {
+		if t := s(jsonpath.GetFold(r.Body, "proximityPlacementGroupType")); t != "" && !strings.EqualFold(t, "Standard") {
 			return "proximity placement group type " + t + " is not expressed"
 		}
 		return ""
@@ -266,7 +267,7 @@ var simpleRows = map[string]simpleRow{
 	"microsoft.compute/galleries": ignoring(rgRow("azurerm_shared_image_gallery", arg{TF: "description", ARM: "description"}), "identifier", "sharingStatus"),
 	"microsoft.compute/sshpublickeys": withReads(rgRow("azurerm_ssh_public_key", arg{TF: "public_key", ARM: "publicKey", Required: true}),
 		func(r *model.Resource) string {
-			if !strings.HasPrefix(s(getFold(r.Body, "publicKey")), "ssh-") {
+			if !strings.HasPrefix(s(jsonpath.GetFold(r.Body, "publicKey")), "ssh-") {
 				return "publicKey is not OpenSSH public key data"
 			}
 			return ""
@@ -332,7 +333,7 @@ var simpleRows = map[string]simpleRow{
 		{TF: "lock_level", ARM: "level", Required: true}, {TF: "notes", ARM: "notes"}}},
 	"microsoft.portal/dashboards": {TF: "azurerm_portal_dashboard", Place: inRG, Location: true, Tags: true,
 		Check: func(r *model.Resource) string {
-			if _, list := getFold(r.Body, "lenses").([]any); list {
+			if _, list := jsonpath.GetFold(r.Body, "lenses").([]any); list {
 				return "dashboard lenses as a list (older API shape) are not what azurerm_portal_dashboard parses"
 			}
 			return ""
@@ -378,7 +379,7 @@ var simpleRows = map[string]simpleRow{
 			{TF: "audience", ARM: "audiences", C: cStrList, Required: true},
 			{TF: "issuer", ARM: "issuer", Required: true}, {TF: "subject", ARM: "subject", Required: true}},
 		Check: func(r *model.Resource) string {
-			if len(strList(getFold(r.Body, "audiences"))) != 1 {
+			if len(strList(jsonpath.GetFold(r.Body, "audiences"))) != 1 {
 				return "azurerm_federated_identity_credential takes exactly one audience"
 			}
 			return ""
@@ -387,7 +388,7 @@ var simpleRows = map[string]simpleRow{
 		NameAttrs: []string{"container_registry_name"}, Args: []arg{{TF: "actions", ARM: "actions", C: cStrList, Required: true},
 			{TF: "description", ARM: "description"}}, Reads: []string{"type"},
 		Check: func(r *model.Resource) string {
-			if strings.EqualFold(s(getFold(r.Body, "type")), "SystemDefined") {
+			if strings.EqualFold(s(jsonpath.GetFold(r.Body, "type")), "SystemDefined") {
 				return "built-in scope map (SystemDefined): exists in every registry"
 			}
 			return ""
@@ -399,20 +400,20 @@ var simpleRows = map[string]simpleRow{
 		Args: []arg{{TF: "display_name", ARM: "displayName", Required: true}, {TF: "description", ARM: "description"},
 			{TF: "type", ARM: "type", Skip: []string{"system"}}, {TF: "external_id", ARM: "externalId"}},
 		Check: func(r *model.Resource) string {
-			if strings.EqualFold(s(getFold(r.Body, "type")), "system") || getFold(r.Body, "builtIn") == true {
+			if strings.EqualFold(s(jsonpath.GetFold(r.Body, "type")), "system") || jsonpath.GetFold(r.Body, "builtIn") == true {
 				return "built-in API Management group (type system): exists in every service"
 			}
 			return ""
 		}, Reads: []string{"builtIn"}},
 	"microsoft.apimanagement/service/products": {TF: "azurerm_api_management_product", NameAttr: "product_id", Place: names, NameAttrs: []string{"api_management_name"},
 		Check: func(r *model.Resource) string {
-			if s(getFold(r.Body, "state")) == "" {
+			if s(jsonpath.GetFold(r.Body, "state")) == "" {
 				return "azurerm_api_management_product requires published but the product has no state"
 			}
 			return ""
 		},
 		Extra: func(e *emitter, b *hclwrite.Body, r *model.Resource) {
-			e.set(b, "published", strings.EqualFold(s(getFold(r.Body, "state")), "published"))
+			e.set(b, "published", strings.EqualFold(s(jsonpath.GetFold(r.Body, "state")), "published"))
 		},
 		Sets: []string{"published"}, Reads: []string{"state"},
 		Args: []arg{{TF: "display_name", ARM: "displayName", Required: true}, {TF: "description", ARM: "description"},
@@ -428,7 +429,7 @@ func cnameRow(tf string) simpleRow {
 		Args:  []arg{{TF: "ttl", ARM: "TTL", C: cNum, Required: true}, {TF: "record", ARM: "CNAMERecord.cname", Required: true}},
 		Reads: []string{"targetResource", "fqdn"},
 		Check: func(r *model.Resource) string {
-			if getFold(r.Body, "targetResource.id") != nil {
+			if jsonpath.GetFold(r.Body, "targetResource.id") != nil {
 				return "alias record sets (targetResource) are not expressed"
 			}
 			return ""

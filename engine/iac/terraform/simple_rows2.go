@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 func init() { registerSimpleRows(simpleRows2) }
@@ -77,7 +78,7 @@ func cosmosChild(tf string) simpleRow {
 	return simpleRow{TF: tf, Place: names, NameAttrs: []string{"account_name"},
 		Args: []arg{{TF: "throughput", ARM: "options.throughput", C: cNum}}, Reads: []string{"resource"},
 		Check: func(r *model.Resource) string {
-			res, _ := getFold(r.Body, "resource").(map[string]any)
+			res, _ := jsonpath.GetFold(r.Body, "resource").(map[string]any)
 			for _, k := range model.SortedKeys(res) {
 				if k != "id" && !strings.HasPrefix(k, "_") {
 					return "resource." + k + " is not expressed"
@@ -98,7 +99,7 @@ var simpleRows2 = map[string]simpleRow{
 			{TF: "key_vault_key_id", ARM: "keyVaultProperties.keyUri"},
 			{TF: "infrastructure_encryption_required", ARM: "requireInfrastructureEncryption", C: cBool}},
 		Check: func(r *model.Resource) string {
-			if strings.EqualFold(s(getFold(r.Body, "source")), "Microsoft.KeyVault") && getFold(r.Body, "keyVaultProperties.keyUri") == nil {
+			if strings.EqualFold(s(jsonpath.GetFold(r.Body, "source")), "Microsoft.KeyVault") && jsonpath.GetFold(r.Body, "keyVaultProperties.keyUri") == nil {
 				return "a Key Vault encryption scope without its key URI"
 			}
 			return ""
@@ -129,10 +130,10 @@ var simpleRows2 = map[string]simpleRow{
 		ParentAttr: "subscription_id", Args: []arg{{TF: "filter_type", ARM: "filterType", Required: true},
 			{TF: "sql_filter", ARM: "sqlFilter.sqlExpression"}},
 		Check: func(r *model.Resource) string {
-			if !strings.EqualFold(s(getFold(r.Body, "filterType")), "SqlFilter") || getFold(r.Body, "sqlFilter.sqlExpression") == nil {
+			if !strings.EqualFold(s(jsonpath.GetFold(r.Body, "filterType")), "SqlFilter") || jsonpath.GetFold(r.Body, "sqlFilter.sqlExpression") == nil {
 				return "only SQL filter rules are expressed"
 			}
-			if getFold(r.Body, "action.sqlExpression") != nil {
+			if jsonpath.GetFold(r.Body, "action.sqlExpression") != nil {
 				return "rule actions are not expressed"
 			}
 			return ""
@@ -146,7 +147,7 @@ var simpleRows2 = map[string]simpleRow{
 	"microsoft.databricks/workspaces": withExtra(rgRow("azurerm_databricks_workspace", arg{TF: "sku", ARM: "$sku.name", Required: true},
 		arg{TF: "public_network_access_enabled", ARM: "publicNetworkAccess", C: cEnabled}),
 		func(e *emitter, b *hclwrite.Body, r *model.Resource) {
-			if id := s(getFold(r.Body, "managedResourceGroupId")); id != "" {
+			if id := s(jsonpath.GetFold(r.Body, "managedResourceGroupId")); id != "" {
 				e.set(b, "managed_resource_group_name", id[strings.LastIndexByte(id, '/')+1:])
 			}
 		}, "managed_resource_group_name"),

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 func init() {
@@ -23,13 +24,13 @@ func frontDoorSKU(r *model.Resource) string {
 
 // netAppPoolSize writes size_in_tb from the pool's size in bytes (whole TiB only).
 func netAppPoolSize(e *emitter, b *hclwrite.Body, r *model.Resource) {
-	if f, ok := getFold(r.Body, "size").(float64); ok {
+	if f, ok := jsonpath.GetFold(r.Body, "size").(float64); ok {
 		e.set(b, "size_in_tb", f/(1<<40))
 	}
 }
 
 func wholeTiB(r *model.Resource) string {
-	f, ok := getFold(r.Body, "size").(float64)
+	f, ok := jsonpath.GetFold(r.Body, "size").(float64)
 	if !ok || f <= 0 || f != float64(int64(f/(1<<40)))*(1<<40) {
 		return "the pool size is not a whole number of TiB"
 	}
@@ -42,7 +43,7 @@ var simpleRows3 = map[string]simpleRow{
 	"microsoft.network/virtualhubs/hubroutetables": {TF: "azurerm_virtual_hub_route_table", Place: parentID, ParentAttr: "virtual_hub_id",
 		Args: []arg{{TF: "labels", ARM: "labels", C: cStrList}}, Ignore: []string{"associatedConnections", "propagatingConnections"},
 		Reads: []string{"routes"}, Check: func(r *model.Resource) string {
-			if len(arr(getFold(r.Body, "routes"))) > 0 {
+			if len(arr(jsonpath.GetFold(r.Body, "routes"))) > 0 {
 				return "route table routes are not expressed"
 			}
 			return ""
@@ -61,7 +62,7 @@ var simpleRows3 = map[string]simpleRow{
 		{TF: "ingestion_access_mode", ARM: "accessModeSettings.ingestionAccessMode"},
 		{TF: "query_access_mode", ARM: "accessModeSettings.queryAccessMode"}},
 		Reads: []string{"accessModeSettings"}, Check: func(r *model.Resource) string {
-			if len(arr(getFold(r.Body, "accessModeSettings.exclusions"))) > 0 {
+			if len(arr(jsonpath.GetFold(r.Body, "accessModeSettings.exclusions"))) > 0 {
 				return "access mode exclusions are not expressed"
 			}
 			return ""
@@ -90,7 +91,7 @@ var simpleRows3 = map[string]simpleRow{
 		NameAttrs: []string{"account_name"}, Args: []arg{{TF: "role_definition_id", ARM: "roleDefinitionId", C: cID, Required: true},
 			{TF: "principal_id", ARM: "principalId", Required: true}, {TF: "scope", ARM: "scope", C: cID, Required: true}},
 		Check: func(r *model.Resource) string {
-			if !uuidRE.MatchString(s(getFold(r.Body, "principalId"))) {
+			if !uuidRE.MatchString(s(jsonpath.GetFold(r.Body, "principalId"))) {
 				return "principalId is not a UUID"
 			}
 			return ""
@@ -98,7 +99,7 @@ var simpleRows3 = map[string]simpleRow{
 	"microsoft.devices/iothubs/eventhubendpoints/consumergroups": {TF: "azurerm_iothub_consumer_group", Place: names,
 		NameAttrs: []string{"iothub_name", "eventhub_endpoint_name"}, Ignore: []string{"created", "name"},
 		Reads: []string{"properties"}, Check: func(r *model.Resource) string {
-			p, _ := getFold(r.Body, "properties").(map[string]any)
+			p, _ := jsonpath.GetFold(r.Body, "properties").(map[string]any)
 			for _, k := range model.SortedKeys(p) {
 				if !strings.EqualFold(k, "name") && !strings.EqualFold(k, "created") {
 					return "consumer group property " + k + " is not expressed"
@@ -118,7 +119,7 @@ var simpleRows3 = map[string]simpleRow{
 	"microsoft.automation/automationaccounts/hybridrunbookworkergroups": {TF: "azurerm_automation_hybrid_runbook_worker_group",
 		Place: names, NameAttrs: []string{"automation_account_name"}, Ignore: []string{"hybridRunbookWorkers", "groupType"},
 		Reads: []string{"credential"}, Check: func(r *model.Resource) string {
-			if getFold(r.Body, "credential.name") != nil {
+			if jsonpath.GetFold(r.Body, "credential.name") != nil {
 				return "a worker group credential is not expressed"
 			}
 			return ""
@@ -140,18 +141,18 @@ func addRows3() {
 	simpleRows3["microsoft.network/routefilters"] = simpleRow{TF: "azurerm_route_filter", Place: inRG, Location: true, Tags: true,
 		Reads: []string{"rules"}, Ignore: []string{"peerings", "ipv6Peerings"}, Sets: []string{"rule"},
 		Check: func(r *model.Resource) string {
-			if len(arr(getFold(r.Body, "rules"))) > 1 {
+			if len(arr(jsonpath.GetFold(r.Body, "rules"))) > 1 {
 				return "azurerm_route_filter takes at most one rule"
 			}
 			return ""
 		},
 		Extra: func(e *emitter, b *hclwrite.Body, r *model.Resource) {
-			for _, x := range arr(getFold(r.Body, "rules")) {
+			for _, x := range arr(jsonpath.GetFold(r.Body, "rules")) {
 				rb := b.AppendNewBlock("rule", nil).Body()
-				e.set(rb, "name", s(getFold(x, "name")))
-				e.set(rb, "access", s(getFold(x, "properties.access")))
-				e.set(rb, "rule_type", s(getFold(x, "properties.routeFilterRuleType")))
-				e.set(rb, "communities", strList(getFold(x, "properties.communities")))
+				e.set(rb, "name", s(jsonpath.GetFold(x, "name")))
+				e.set(rb, "access", s(jsonpath.GetFold(x, "properties.access")))
+				e.set(rb, "rule_type", s(jsonpath.GetFold(x, "properties.routeFilterRuleType")))
+				e.set(rb, "communities", strList(jsonpath.GetFold(x, "properties.communities")))
 			}
 		}}
 	simpleRows3["microsoft.compute/galleries/images"] = simpleRow{TF: "azurerm_shared_image", Place: names, NameAttrs: []string{"gallery_name"},
@@ -162,7 +163,7 @@ func addRows3() {
 		Reads: []string{"identifier", "osState"}, Sets: []string{"identifier", "specialized"},
 		Check: func(r *model.Resource) string {
 			for _, k := range []string{"publisher", "offer", "sku"} {
-				if s(getFold(r.Body, "identifier."+k)) == "" {
+				if s(jsonpath.GetFold(r.Body, "identifier."+k)) == "" {
 					return "the image identifier lacks " + k
 				}
 			}
@@ -171,9 +172,9 @@ func addRows3() {
 		Extra: func(e *emitter, b *hclwrite.Body, r *model.Resource) {
 			ib := b.AppendNewBlock("identifier", nil).Body()
 			for _, k := range []string{"publisher", "offer", "sku"} {
-				e.set(ib, k, s(getFold(r.Body, "identifier."+k)))
+				e.set(ib, k, s(jsonpath.GetFold(r.Body, "identifier."+k)))
 			}
-			if strings.EqualFold(s(getFold(r.Body, "osState")), "Specialized") {
+			if strings.EqualFold(s(jsonpath.GetFold(r.Body, "osState")), "Specialized") {
 				e.set(b, "specialized", true)
 			}
 		}}

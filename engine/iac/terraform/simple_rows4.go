@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 func init() {
@@ -30,16 +31,16 @@ func addRows4() {
 	simpleRows4["microsoft.dataprotection/backupvaults"] = simpleRow{TF: "azurerm_data_protection_backup_vault", Place: inRG,
 		Location: true, Tags: true, Identity: true, Reads: []string{"storageSettings"}, Sets: []string{"datastore_type", "redundancy"},
 		Check: func(r *model.Resource) string {
-			ss := arr(getFold(r.Body, "storageSettings"))
-			if len(ss) != 1 || s(getFold(ss[0], "datastoreType")) == "" || s(getFold(ss[0], "type")) == "" {
+			ss := arr(jsonpath.GetFold(r.Body, "storageSettings"))
+			if len(ss) != 1 || s(jsonpath.GetFold(ss[0], "datastoreType")) == "" || s(jsonpath.GetFold(ss[0], "type")) == "" {
 				return "azurerm_data_protection_backup_vault takes exactly one storage setting (datastore type and redundancy)"
 			}
 			return ""
 		},
 		Extra: func(e *emitter, b *hclwrite.Body, r *model.Resource) {
-			ss := arr(getFold(r.Body, "storageSettings"))
-			e.set(b, "datastore_type", s(getFold(ss[0], "datastoreType")))
-			e.set(b, "redundancy", s(getFold(ss[0], "type")))
+			ss := arr(jsonpath.GetFold(r.Body, "storageSettings"))
+			e.set(b, "datastore_type", s(jsonpath.GetFold(ss[0], "datastoreType")))
+			e.set(b, "redundancy", s(jsonpath.GetFold(ss[0], "type")))
 		}}
 	simpleRows4["microsoft.network/firewallpolicies"] = simpleRow{TF: "azurerm_firewall_policy", Place: inRG, Location: true, Tags: true,
 		Identity: true, Args: []arg{{TF: "sku", ARM: "sku.tier"}, {TF: "threat_intelligence_mode", ARM: "threatIntelMode"},
@@ -48,26 +49,26 @@ func addRows4() {
 		Reads: []string{"dnsSettings"}, Sets: []string{"dns"},
 		Ignore: []string{"firewalls", "childPolicies", "ruleCollectionGroups", "ruleGroups"},
 		Check: func(r *model.Resource) string {
-			if snat, ok := getFold(r.Body, "snat").(map[string]any); ok {
+			if snat, ok := jsonpath.GetFold(r.Body, "snat").(map[string]any); ok {
 				for _, k := range model.SortedKeys(snat) {
 					if !strings.EqualFold(k, "privateRanges") {
 						return "snat." + k + " is not expressed"
 					}
 				}
 			}
-			if sku, ok := getFold(r.Body, "sku").(map[string]any); ok && len(sku) > 1 {
+			if sku, ok := jsonpath.GetFold(r.Body, "sku").(map[string]any); ok && len(sku) > 1 {
 				return "sku fields other than tier are not expressed"
 			}
 			return ""
 		},
 		Extra: func(e *emitter, b *hclwrite.Body, r *model.Resource) {
-			dns, ok := getFold(r.Body, "dnsSettings").(map[string]any)
+			dns, ok := jsonpath.GetFold(r.Body, "dnsSettings").(map[string]any)
 			if !ok || emptyValue(dns) {
 				return
 			}
 			db := b.AppendNewBlock("dns", nil).Body()
-			e.set(db, "proxy_enabled", getFold(dns, "enableProxy"))
-			e.set(db, "servers", strList(getFold(dns, "servers")))
+			e.set(db, "proxy_enabled", jsonpath.GetFold(dns, "enableProxy"))
+			e.set(db, "servers", strList(jsonpath.GetFold(dns, "servers")))
 		}}
 	simpleRows4["microsoft.insights/actiongroups"] = simpleRow{TF: "azurerm_monitor_action_group", Place: inRG, Tags: true,
 		Args:  []arg{{TF: "short_name", ARM: "groupShortName", Required: true}, {TF: "enabled", ARM: "enabled", C: cBool}},
@@ -75,7 +76,7 @@ func addRows4() {
 		Sets:  []string{"email_receiver", "sms_receiver", "webhook_receiver"},
 		Check: func(r *model.Resource) string {
 			for _, list := range model.SortedKeys(receiverBlocks) {
-				for _, x := range arr(getFold(r.Body, list)) {
+				for _, x := range arr(jsonpath.GetFold(r.Body, list)) {
 					if mm, ok := x.(map[string]any); ok {
 						for _, k := range model.SortedKeys(mm) {
 							if !strings.EqualFold(k, "status") && !receiverField(list, k) {
@@ -90,10 +91,10 @@ func addRows4() {
 		Extra: func(e *emitter, b *hclwrite.Body, r *model.Resource) {
 			for _, list := range []string{"emailReceivers", "smsReceivers", "webhookReceivers"} {
 				rb := receiverBlocks[list]
-				for _, x := range arr(getFold(r.Body, list)) {
+				for _, x := range arr(jsonpath.GetFold(r.Body, list)) {
 					bb := b.AppendNewBlock(rb.block, nil).Body()
 					for _, f := range rb.fields {
-						e.set(bb, f[0], getFold(x, f[1]))
+						e.set(bb, f[0], jsonpath.GetFold(x, f[1]))
 					}
 				}
 			}
@@ -133,7 +134,7 @@ func addRows5() {
 			Ignore: []string{"isTroubleshootEnabled", "isTroubleshootingAllowed", "lastTroubleshootDate", "archiveRetentionInDays",
 				"retentionInDaysAsDefault", "totalRetentionInDaysAsDefault", "lastPlanModifiedDate", "provisioningState"},
 			Reads: []string{"schema"}, Check: func(r *model.Resource) string {
-				if strings.HasSuffix(r.LastName(), "_CL") || getFold(r.Body, "schema.columns") != nil {
+				if strings.HasSuffix(r.LastName(), "_CL") || jsonpath.GetFold(r.Body, "schema.columns") != nil {
 					return "custom tables (columns) are not expressed"
 				}
 				return ""
@@ -141,7 +142,7 @@ func addRows5() {
 		"microsoft.datafactory/factories/integrationruntimes": {TF: "azurerm_data_factory_integration_runtime_self_hosted",
 			Place: parentID, ParentAttr: "data_factory_id", Args: []arg{{TF: "description", ARM: "description"}},
 			Reads: []string{"type", "typeProperties"}, Check: func(r *model.Resource) string {
-				if !strings.EqualFold(s(getFold(r.Body, "type")), "SelfHosted") || !emptyValue(getFold(r.Body, "typeProperties")) {
+				if !strings.EqualFold(s(jsonpath.GetFold(r.Body, "type")), "SelfHosted") || !emptyValue(jsonpath.GetFold(r.Body, "typeProperties")) {
 					return "only self-hosted integration runtimes without linked info are expressed"
 				}
 				return ""
@@ -155,18 +156,18 @@ func addRows5() {
 		Ignore: []string{"targetResourceGuid"}, Reads: []string{"retentionPolicy", "flowAnalyticsConfiguration", "format"},
 		Sets: []string{"retention_policy"},
 		Check: func(r *model.Resource) string {
-			if getFold(r.Body, "flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration.enabled") == true {
+			if jsonpath.GetFold(r.Body, "flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration.enabled") == true {
 				return "traffic analytics settings are not expressed"
 			}
-			if t := s(getFold(r.Body, "format.type")); t != "" && !strings.EqualFold(t, "JSON") {
+			if t := s(jsonpath.GetFold(r.Body, "format.type")); t != "" && !strings.EqualFold(t, "JSON") {
 				return "flow log format " + t + " is not expressed"
 			}
 			return ""
 		},
 		Extra: func(e *emitter, b *hclwrite.Body, r *model.Resource) {
 			rb := b.AppendNewBlock("retention_policy", nil).Body()
-			enabled, _ := getFold(r.Body, "retentionPolicy.enabled").(bool)
-			days, _ := getFold(r.Body, "retentionPolicy.days").(float64)
+			enabled, _ := jsonpath.GetFold(r.Body, "retentionPolicy.enabled").(bool)
+			days, _ := jsonpath.GetFold(r.Body, "retentionPolicy.days").(float64)
 			e.set(rb, "enabled", enabled)
 			e.set(rb, "days", days)
 		}}

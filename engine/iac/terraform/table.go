@@ -1,11 +1,10 @@
 package terraform
 
 import (
-	"strings"
-
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // Mapping is one row of the table: the Terraform types an ARM type may become, an optional
@@ -124,21 +123,9 @@ func s(v any) string {
 	return x
 }
 
-func get(v any, path string) any {
-	cur := v
-	for _, p := range strings.Split(path, ".") {
-		mm, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = mm[p]
-	}
-	return cur
-}
-
 // id returns the id-like value at path (a Ref/Var/SubRel or string), or nil.
 func idAt(v any, path string) any {
-	x := get(v, path)
+	x := jsonpath.Get(v, path)
 	switch x.(type) {
 	case model.Ref, model.Var, model.SubRel:
 		return x
@@ -152,14 +139,14 @@ func idAt(v any, path string) any {
 }
 
 func boolAt(v any, path string) any {
-	if b, ok := get(v, path).(bool); ok {
+	if b, ok := jsonpath.Get(v, path).(bool); ok {
 		return b
 	}
 	return nil
 }
 
 func numAt(v any, path string) any {
-	if f, ok := get(v, path).(float64); ok {
+	if f, ok := jsonpath.Get(v, path).(float64); ok {
 		return f
 	}
 	return nil

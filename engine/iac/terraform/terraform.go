@@ -11,8 +11,10 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/atg-go/atg/engine/iac/model"
 )
@@ -398,30 +400,42 @@ func normalizeIdentityType(t string) string {
 	return t
 }
 
+// providerSource is a required_providers entry: { source = "…", version = "…" }.
+func providerSource(source, version string) hclwrite.Tokens {
+	return hclwrite.TokensForObject([]hclwrite.ObjectAttrTokens{
+		{Name: hclwrite.TokensForIdentifier("source"), Value: hclwrite.TokensForValue(cty.StringVal(source))},
+		{Name: hclwrite.TokensForIdentifier("version"), Value: hclwrite.TokensForValue(cty.StringVal(version))},
+	})
+}
+
+// varRef is the traversal var.<name>.
+func varRef(name string) hcl.Traversal {
+	return hcl.Traversal{hcl.TraverseRoot{Name: "var"}, hcl.TraverseAttr{Name: name}}
+}
+
+// addressTraversal is a resource's address as a traversal (<type>.<key>).
+func (e *emitter) addressTraversal(r *model.Resource) hcl.Traversal {
+	return hcl.Traversal{hcl.TraverseRoot{Name: e.tfType[r.Key]}, hcl.TraverseAttr{Name: r.Key}}
+}
+
 func providers(azapiOnly bool) []byte {
 	f := hclwrite.NewEmptyFile()
 	b := f.Body()
 	tb := b.AppendNewBlock("terraform", nil).Body()
 	rp := tb.AppendNewBlock("required_providers", nil).Body()
 	if !azapiOnly {
-		rp.SetAttributeRaw("azurerm", raw(`{
-  source  = "hashicorp/azurerm"
-  version = "`+AzurermConstraint+`"
-}`))
+		rp.SetAttributeRaw("azurerm", providerSource("hashicorp/azurerm", AzurermConstraint))
 	}
-	rp.SetAttributeRaw("azapi", raw(`{
-  source  = "azure/azapi"
-  version = "`+AzapiConstraint+`"
-}`))
+	rp.SetAttributeRaw("azapi", providerSource("azure/azapi", AzapiConstraint))
 	b.AppendNewline()
 	if !azapiOnly {
 		pb := b.AppendNewBlock("provider", []string{"azurerm"}).Body()
 		pb.AppendNewBlock("features", nil)
-		pb.SetAttributeRaw("subscription_id", raw("var.subscription_id"))
+		pb.SetAttributeTraversal("subscription_id", varRef("subscription_id"))
 		b.AppendNewline()
 	}
 	ab := b.AppendNewBlock("provider", []string{"azapi"}).Body()
-	ab.SetAttributeRaw("subscription_id", raw("var.subscription_id"))
+	ab.SetAttributeTraversal("subscription_id", varRef("subscription_id"))
 	return hclwrite.Format(f.Bytes())
 }
 
@@ -433,13 +447,13 @@ func (e *emitter) variables() []byte {
 			b.AppendNewline()
 		}
 		vb := b.AppendNewBlock("variable", []string{v.Name}).Body()
-		vb.SetAttributeRaw("type", raw("string"))
-		vb.SetAttributeRaw("description", raw(quote(v.Description)))
+		vb.SetAttributeRaw("type", hclwrite.TokensForIdentifier("string"))
+		vb.SetAttributeValue("description", cty.StringVal(v.Description))
 		if v.Sensitive {
-			vb.SetAttributeRaw("sensitive", raw("true"))
+			vb.SetAttributeValue("sensitive", cty.True)
 		}
 		if v.Default != nil && !v.Sensitive {
-			vb.SetAttributeRaw("default", raw(quote(*v.Default)))
+			vb.SetAttributeValue("default", cty.StringVal(*v.Default))
 		}
 	}
 	return hclwrite.Format(f.Bytes())
@@ -458,7 +472,7 @@ func (e *emitter) outputs() []byte {
 		}
 		first = false
 		ob := b.AppendNewBlock("output", []string{"resource_group_" + r.Key + "_id"}).Body()
-		ob.SetAttributeRaw("value", raw(e.address(r)+".id"))
+		ob.SetAttributeTraversal("value", append(e.addressTraversal(r), hcl.TraverseAttr{Name: "id"}))
 	}
 	return hclwrite.Format(f.Bytes())
 }
@@ -483,13 +497,13 @@ func (e *emitter) imports() []byte {
 		}
 		first = false
 		ib := b.AppendNewBlock("import", nil).Body()
-		ib.SetAttributeRaw("to", raw(e.address(r)))
+		ib.SetAttributeTraversal("to", e.addressTraversal(r))
 		id := r.ID
 		if e.tfType[k] == "azapi_resource" {
 			v, _ := e.azapiVersion(r)
 			id = r.ID + "?api-version=" + v
 		}
-		ib.SetAttributeRaw("id", raw(quote(id)))
+		ib.SetAttributeValue("id", cty.StringVal(id))
 	}
 	return hclwrite.Format(f.Bytes())
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/jsonpath"
 )
 
 // Value validations of azurerm arguments that a payload can break (learned from `tofu
@@ -53,7 +54,7 @@ func nameViolation(tfType string, r *model.Resource, nameAttrs []string) string 
 // oneOf is a Check: the string at path must be one of values (when present).
 func oneOf(path string, values ...string) func(r *model.Resource) string {
 	return func(r *model.Resource) string {
-		v, ok := getFold(r.Body, path).(string)
+		v, ok := jsonpath.GetFold(r.Body, path).(string)
 		if !ok {
 			if strings.HasPrefix(path, "$sku.") {
 				v, ok = r.SKU[strings.TrimPrefix(path, "$sku.")].(string)
@@ -74,7 +75,7 @@ func oneOf(path string, values ...string) func(r *model.Resource) string {
 // numOneOf is a Check: the number at path must be one of values (when present).
 func numOneOf(path string, values ...float64) func(r *model.Resource) string {
 	return func(r *model.Resource) string {
-		v, ok := getFold(r.Body, path).(float64)
+		v, ok := jsonpath.GetFold(r.Body, path).(float64)
 		if !ok {
 			return ""
 		}

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/iac/model"
 )
 
@@ -175,7 +176,7 @@ func Apply(m *model.Model, o Options) (*Report, error) {
 			}
 		case model.VarReference:
 			if o.TargetSubscription != "" {
-				if p, ok := model.ParseID(*v.Default); ok && p.Subscription != "" {
+				if p, ok := armid.Parse(*v.Default); ok && p.Subscription != "" {
 					n := "/subscriptions/" + o.TargetSubscription + (*v.Default)[len("/subscriptions/")+len(p.Subscription):]
 					add(v.Name, "default", *v.Default, n, "subscription of an out-of-scope id")
 					v.Default = &n
@@ -217,12 +218,12 @@ func Apply(m *model.Model, o Options) (*Report, error) {
 	m.Resources = keep
 	// children of renamed resources carry the new parent name
 	for _, r := range m.Resources {
-		if p, ok := model.ParseID(r.ID); !ok || p.Scope != "" {
+		if p, ok := armid.Parse(r.ID); !ok || p.Scope != "" {
 			continue // extension resources keep their own name; their scope is a reference
 		}
 		for src, to := range renamed {
 			if strings.HasPrefix(strings.ToLower(r.ID), src+"/") {
-				p, _ := model.ParseID(src)
+				p, _ := armid.Parse(src)
 				segs := r.NameSegments()
 				i := len(p.Names) - 1
 				if i < len(segs) {

@@ -39,7 +39,7 @@ func Prepare(t *testing.T, st graph.Store, seed int64, neo4j bool) Setup {
 	s, srv := simtest.Start(t, sim.Options{Resources: 80, Seed: seed, Throttle: "off", PlantPosture: true})
 	tenant := srv.TenantIDs[0]
 	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint}, TenantID: tenant,
-		Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond, Throttled: 50 * time.Millisecond}})
+		Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,14 +1,17 @@
-package rules
+package armid
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/atg-go/atg/engine/armid"
+	"github.com/atg-go/atg/internal/repotest"
 )
 
-// The two ARM id parsers — engine/armid (original casing, for discovery, scan filters and IaC)
-// and this package's level-based one (graph keys) — must agree on every id: whether it is one,
+// The two entry points — Parse (original casing, for discovery, scan filters and IaC) and
+// ParseKey (lower-cased, level-based, for graph keys) — must agree on every id: whether it is one,
 // and its subscription, resource group and type. Otherwise a resource-group filter and the
 // stored resource_group could disagree about the same resource.
 func FuzzParsersAgree(f *testing.F) {
@@ -30,17 +33,21 @@ func FuzzParsersAgree(f *testing.F) {
 		f.Add(s)
 	}
 	for _, file := range []string{"Microsoft.Network__virtualNetworks.json", "Microsoft.Web__sites.json"} {
-		if env := loadEnvelope(f, file); env != nil {
-			if id, _ := env["id"].(string); id != "" {
-				f.Add(id)
-			}
+		b, err := os.ReadFile(filepath.Join(repotest.ARMExamplesDir(), file))
+		if err != nil {
+			f.Fatalf("read %s: %v", file, err)
 		}
+		var env struct{ ID string }
+		if err := json.Unmarshal(b, &env); err != nil || env.ID == "" {
+			f.Fatalf("decode %s: %v (id %q)", file, err, env.ID)
+		}
+		f.Add(env.ID)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		a, okA := armid.Parse(s)
-		r, okR := ParseID(s)
+		a, okA := Parse(s)
+		r, okR := ParseKey(s)
 		if okA != okR {
-			t.Fatalf("%q: engine/armid says %v, rules says %v", s, okA, okR)
+			t.Fatalf("%q: Parse says %v, ParseKey says %v", s, okA, okR)
 		}
 		if !okA {
 			return

@@ -1,4 +1,4 @@
-package rules
+package armid
 
 import (
 	"strings"
@@ -6,14 +6,17 @@ import (
 	"github.com/atg-go/atg/engine/graph"
 )
 
-// ARMID is a parsed, normalised ARM id. Every prefix of the id that names something
-// (subscription, resource group, each type/name pair of each provider block) is a Level.
+// Key is an ARM id parsed in node-key form: lower-cased and level-based, for the graph rules
+// (engine/rules), whose node keys are normalised ids. Every prefix of the id that names
+// something (subscription, resource group, each type/name pair of each provider block) is a Level.
+// ParseKey and Parse accept the same ids and agree on their subscription, resource group and
+// type (FuzzParsersAgree).
 //
 // Parsing is tolerant of Microsoft's quirks: case differences (the id is lower-cased),
 // trailing slashes, and the doubled "providers/providers" segment. Levels are byte
 // ranges of ID, so a level's ID is always a substring of ID and compares equal to the
 // key of the node it names.
-type ARMID struct {
+type Key struct {
 	ID     string  // normalised id (lower-cased, trimmed, no trailing slash)
 	Levels []Level // outermost first; the last is the id itself
 }
@@ -26,8 +29,8 @@ type Level struct {
 	Block int         // provider block index (0 = first /providers/ block); -1 for subscription/RG levels
 }
 
-// cleanID is the node-key form of an id: graph.NormalizeID plus every trailing slash removed.
-func cleanID(s string) string {
+// CleanKey is the node-key form of an id: graph.NormalizeID plus every trailing slash removed.
+func CleanKey(s string) string {
 	s = graph.NormalizeID(s)
 	for strings.HasSuffix(s, "/") {
 		s = s[:len(s)-1]
@@ -35,12 +38,12 @@ func cleanID(s string) string {
 	return s
 }
 
-// ParseID parses an ARM id. ok is false when s is not a well-formed ARM id (a missing
+// ParseKey parses an ARM id into its node-key form. ok is false when s is not a well-formed ARM id (a missing
 // name after a type, an empty segment, a misspelt "providers", …).
-func ParseID(s string) (ARMID, bool) {
-	id := cleanID(s)
+func ParseKey(s string) (Key, bool) {
+	id := CleanKey(s)
 	if len(id) < 2 || id[0] != '/' {
-		return ARMID{}, false
+		return Key{}, false
 	}
 	// tokenise into [start,end) ranges
 	type tok struct{ s, e int }
@@ -49,7 +52,7 @@ func ParseID(s string) (ARMID, bool) {
 	for i := 1; i <= len(id); i++ {
 		if i == len(id) || id[i] == '/' {
 			if i == start {
-				return ARMID{}, false // empty segment ("//")
+				return Key{}, false // empty segment ("//")
 			}
 			toks = append(toks, tok{start, i})
 			start = i + 1
@@ -61,13 +64,13 @@ func ParseID(s string) (ARMID, bool) {
 	i := 0
 	if seg(0) == "subscriptions" {
 		if n < 2 {
-			return ARMID{}, false
+			return Key{}, false
 		}
 		levels = append(levels, Level{End: toks[1].e, Label: graph.LabelSubscription, Block: -1})
 		i = 2
 		if i < n && seg(i) == "resourcegroups" {
 			if i+1 >= n {
-				return ARMID{}, false
+				return Key{}, false
 			}
 			levels = append(levels, Level{End: toks[i+1].e, Label: graph.LabelResourceGroup, Block: -1})
 			i += 2
@@ -76,13 +79,13 @@ func ParseID(s string) (ARMID, bool) {
 	block := 0
 	for i < n {
 		if seg(i) != "providers" {
-			return ARMID{}, false
+			return Key{}, false
 		}
 		for i < n && seg(i) == "providers" { // "providers/providers" typo
 			i++
 		}
 		if i >= n {
-			return ARMID{}, false
+			return Key{}, false
 		}
 		ns := i
 		i++
@@ -90,13 +93,13 @@ func ParseID(s string) (ARMID, bool) {
 		j, size := i, toks[ns].e-toks[ns].s
 		for j < n && seg(j) != "providers" {
 			if j+1 >= n {
-				return ARMID{}, false // type without a name
+				return Key{}, false // type without a name
 			}
 			size += 1 + toks[j].e - toks[j].s
 			j += 2
 		}
 		if j == i {
-			return ARMID{}, false
+			return Key{}, false
 		}
 		var b strings.Builder
 		b.Grow(size)
@@ -124,27 +127,27 @@ func ParseID(s string) (ARMID, bool) {
 		block++
 	}
 	if len(levels) == 0 {
-		return ARMID{}, false
+		return Key{}, false
 	}
-	return ARMID{ID: id, Levels: levels}, true
+	return Key{ID: id, Levels: levels}, true
 }
 
 // Last is the level of the id itself.
-func (a ARMID) Last() Level { return a.Levels[len(a.Levels)-1] }
+func (a Key) Last() Level { return a.Levels[len(a.Levels)-1] }
 
 // Label is the node label the id names.
-func (a ARMID) Label() graph.Label { return a.Last().Label }
+func (a Key) Label() graph.Label { return a.Last().Label }
 
 // Type is the lower-cased ARM type of a provider id ("" for subscriptions and resource groups).
-func (a ARMID) Type() string { return a.Last().Type }
+func (a Key) Type() string { return a.Last().Type }
 
 // Prefix returns the id of level i.
-func (a ARMID) Prefix(i int) string { return a.ID[:a.Levels[i].End] }
+func (a Key) Prefix(i int) string { return a.ID[:a.Levels[i].End] }
 
 // Parent returns the id and label of the closest enclosing level: the parent resource of a
 // child resource, the scope of an extension resource, the resource group of a top-level
 // resource, the subscription of a resource group. ok is false at the top.
-func (a ARMID) Parent() (string, graph.Label, bool) {
+func (a Key) Parent() (string, graph.Label, bool) {
 	if len(a.Levels) < 2 {
 		return "", "", false
 	}
@@ -154,7 +157,7 @@ func (a ARMID) Parent() (string, graph.Label, bool) {
 
 // Root returns the top-level resource of the id's last provider block (a vault for a vault
 // key, a namespace for an event hub authorization rule), or the id itself.
-func (a ARMID) Root() (string, string) {
+func (a Key) Root() (string, string) {
 	last := a.Last()
 	if last.Block < 0 {
 		return a.ID, last.Type
@@ -168,7 +171,7 @@ func (a ARMID) Root() (string, string) {
 }
 
 // Subscription returns the subscription GUID of the id, or "".
-func (a ARMID) Subscription() string {
+func (a Key) Subscription() string {
 	if a.Levels[0].Label != graph.LabelSubscription {
 		return ""
 	}
@@ -176,27 +179,29 @@ func (a ARMID) Subscription() string {
 }
 
 // ResourceGroup returns the (lower-cased) resource group name of the id, or "".
-func (a ARMID) ResourceGroup() string {
+func (a Key) ResourceGroup() string {
 	if len(a.Levels) < 2 || a.Levels[1].Label != graph.LabelResourceGroup {
 		return ""
 	}
 	return a.ID[a.Levels[0].End+len("/resourcegroups/") : a.Levels[1].End]
 }
 
-// LabelOfID returns the label an ARM id certainly names: Subscription, ResourceGroup,
-// RoleDefinition, RoleAssignment or Resource. ok is false for strings that are not ARM ids.
-func LabelOfID(id string) (graph.Label, bool) {
-	a, ok := ParseID(id)
+// ExtensionScope returns the scope of an extension resource id (<scope>/providers/<ns>/<type>/<name>):
+// the lower-cased id before its last provider block, "/" for a tenant-level id, "" when id is
+// not an ARM id or names no provider resource.
+func ExtensionScope(id string) string {
+	a, ok := ParseKey(id)
 	if !ok {
-		return "", false
+		return ""
 	}
-	return a.Label(), true
-}
-
-// related reports whether a and b are the same id or one is an ancestor of the other.
-func related(a, b string) bool {
-	if len(a) > len(b) {
-		a, b = b, a
+	last := a.Last()
+	for i, l := range a.Levels {
+		if l.Block == last.Block {
+			if i == 0 {
+				return "/"
+			}
+			return a.Prefix(i - 1)
+		}
 	}
-	return strings.HasPrefix(b, a) && (len(a) == len(b) || b[len(a)] == '/')
+	return ""
 }

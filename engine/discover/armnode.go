@@ -1,8 +1,9 @@
-package rules
+package discover
 
 import (
 	"strings"
 
+	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
 )
 
@@ -24,7 +25,8 @@ var envelopeProps = map[string]string{
 	"apiVersion": graph.PropAPIVersion,
 }
 
-// NodeFromARM builds a graph node from one ARM envelope (a GET or Resource Graph row).
+// NodeFromARM builds a graph node from one ARM envelope (a GET or Resource Graph row); every
+// package that turns envelopes into nodes (discovery, the IaC test corpus, fixtures) uses it.
 // The label follows the type: resource groups, subscriptions, role assignments and role
 // definitions get their own labels (with the props graph/doc.go lists), everything else is
 // a Resource holding the whole envelope: type lower-cased (type_display keeps the original;
@@ -33,10 +35,10 @@ var envelopeProps = map[string]string{
 // The node key is the lower-cased id. It never fails: a malformed envelope gives a node with
 // what could be read.
 func NodeFromARM(tenantID string, env map[string]any) graph.Node {
-	id := str(env["id"])
-	key := cleanID(id)
-	a, parsed := ParseID(id)
-	typeDisplay := str(env["type"])
+	id := str(env, "id")
+	key := armid.CleanKey(id)
+	a, parsed := armid.ParseKey(id)
+	typeDisplay := str(env, "type")
 	typ := strings.ToLower(typeDisplay)
 	if typ == "" && parsed {
 		typ = a.Type()
@@ -54,33 +56,33 @@ func NodeFromARM(tenantID string, env map[string]any) graph.Node {
 	if parsed {
 		sub, rg = a.Subscription(), a.ResourceGroup()
 	}
-	if s := str(env["subscriptionId"]); sub == "" && s != "" {
+	if s := str(env, "subscriptionId"); sub == "" && s != "" {
 		sub = strings.ToLower(s)
 	}
-	props := asMap(env["properties"])
+	props, _ := env["properties"].(map[string]any)
 
 	switch {
 	case typ == "microsoft.resources/subscriptions" || (parsed && a.Label() == graph.LabelSubscription):
 		n.Label = graph.LabelSubscription
-		name := str(env["displayName"])
+		name := str(env, "displayName")
 		if name == "" {
-			name = str(env["name"])
+			name = str(env, "name")
 		}
 		setNonEmpty(n.Props, graph.PropID, id)
 		setNonEmpty(n.Props, graph.PropSubscription, sub)
 		setNonEmpty(n.Props, graph.PropName, name)
-		setNonEmpty(n.Props, "state", str(env["state"]))
-		setNonEmpty(n.Props, "tenant_id", strings.ToLower(str(env["tenantId"])))
+		setNonEmpty(n.Props, "state", str(env, "state"))
+		setNonEmpty(n.Props, "tenant_id", strings.ToLower(str(env, "tenantId")))
 		if t, ok := env["tags"].(map[string]any); ok {
 			n.Props[graph.PropTags] = t
 		}
 	case typ == "microsoft.resources/resourcegroups" || (parsed && a.Label() == graph.LabelResourceGroup):
 		n.Label = graph.LabelResourceGroup
 		setNonEmpty(n.Props, graph.PropID, id)
-		setNonEmpty(n.Props, graph.PropName, str(env["name"]))
-		setNonEmpty(n.Props, graph.PropLocation, str(env["location"]))
+		setNonEmpty(n.Props, graph.PropName, str(env, "name"))
+		setNonEmpty(n.Props, graph.PropLocation, str(env, "location"))
 		setNonEmpty(n.Props, graph.PropSubscription, sub)
-		setNonEmpty(n.Props, graph.PropManagedBy, str(env["managedBy"]))
+		setNonEmpty(n.Props, graph.PropManagedBy, str(env, "managedBy"))
 		if t, ok := env["tags"].(map[string]any); ok {
 			n.Props[graph.PropTags] = t
 		}
@@ -90,13 +92,13 @@ func NodeFromARM(tenantID string, env map[string]any) graph.Node {
 	case typ == "microsoft.authorization/roleassignments":
 		n.Label = graph.LabelRoleAssignment
 		setNonEmpty(n.Props, graph.PropID, id)
-		setNonEmpty(n.Props, graph.PropName, str(env["name"]))
-		setNonEmpty(n.Props, "principal_id", strings.ToLower(str(props["principalId"])))
-		setNonEmpty(n.Props, "principal_type", str(props["principalType"]))
-		setNonEmpty(n.Props, "role_definition_id", str(props["roleDefinitionId"]))
-		scope := str(props["scope"])
+		setNonEmpty(n.Props, graph.PropName, str(env, "name"))
+		setNonEmpty(n.Props, "principal_id", strings.ToLower(str(props, "principalId")))
+		setNonEmpty(n.Props, "principal_type", str(props, "principalType"))
+		setNonEmpty(n.Props, "role_definition_id", str(props, "roleDefinitionId"))
+		scope := str(props, "scope")
 		if scope == "" {
-			scope = scopeOfExtension(id)
+			scope = armid.ExtensionScope(id)
 		}
 		setNonEmpty(n.Props, "scope", scope)
 		setNonEmpty(n.Props, graph.PropSubscription, sub)
@@ -109,10 +111,10 @@ func NodeFromARM(tenantID string, env map[string]any) graph.Node {
 	case typ == "microsoft.authorization/roledefinitions":
 		n.Label = graph.LabelRoleDefinition
 		setNonEmpty(n.Props, graph.PropID, id)
-		setNonEmpty(n.Props, graph.PropName, str(env["name"]))
-		setNonEmpty(n.Props, "role_name", str(props["roleName"]))
-		setNonEmpty(n.Props, "role_type", str(props["type"]))
-		setNonEmpty(n.Props, "description", str(props["description"]))
+		setNonEmpty(n.Props, graph.PropName, str(env, "name"))
+		setNonEmpty(n.Props, "role_name", str(props, "roleName"))
+		setNonEmpty(n.Props, "role_type", str(props, "type"))
+		setNonEmpty(n.Props, "description", str(props, "description"))
 		if p, ok := props["permissions"]; ok {
 			n.Props["permissions"] = p
 		}
@@ -152,28 +154,4 @@ func setNonEmpty(m map[string]any, k, v string) {
 	if v != "" {
 		m[k] = v
 	}
-}
-
-func asMap(v any) map[string]any {
-	m, _ := v.(map[string]any)
-	return m
-}
-
-// scopeOfExtension returns the scope of an extension resource id
-// (<scope>/providers/<ns>/<type>/<name>): everything before its last provider block.
-func scopeOfExtension(id string) string {
-	a, ok := ParseID(id)
-	if !ok {
-		return ""
-	}
-	last := a.Last()
-	for i, l := range a.Levels {
-		if l.Block == last.Block {
-			if i == 0 {
-				return "/"
-			}
-			return a.Prefix(i - 1)
-		}
-	}
-	return ""
 }
