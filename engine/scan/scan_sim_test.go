@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -23,8 +24,11 @@ func TestScanSimulatedTenant(t *testing.T) {
 func TestScanSimulatedTenantNeo4j(t *testing.T) {
 	testenv.Integration(t)
 	uri, user, password := testenv.RequireNeo4j(t)
-	// a seed of its own: the Neo4j server is shared, and the tenant id follows the seed
-	env := startSim(t, sim.Options{Resources: 2000, Subscriptions: 4, Seed: 4207, Throttle: "fast", Faults: 0.02})
+	// a seed of its own per process: the Neo4j server is shared (by other packages and by
+	// concurrent runs on one machine), and the tenant id follows the seed
+	seed := 4207 + int64(os.Getpid())
+	t.Logf("simulator seed %d", seed)
+	env := startSim(t, sim.Options{Resources: 2000, Subscriptions: 4, Seed: seed, Throttle: "fast", Faults: 0.02})
 	ctx := context.Background()
 	st, err := neo4jstore.Open(ctx, neo4jstore.Options{URI: uri, User: user, Password: password})
 	if err != nil {
