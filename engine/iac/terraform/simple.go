@@ -39,7 +39,11 @@ const (
 	cLower               // string, lower-cased
 	cIDList              // list of {id} objects -> list of ids
 	cMap                 // object of strings (metadata)
+	cJSON                // any non-empty JSON value, written as jsonencode(...)
 )
+
+// jsonValue is an argument value written as jsonencode(<value>).
+type jsonValue struct{ v any }
 
 // arg maps one azurerm argument.
 type arg struct {
@@ -62,6 +66,7 @@ type simpleRow struct {
 	AncestorDepth int      // parentID: type segments of the ancestor (default: the parent)
 	NameAttrs     []string // names: arguments for ancestor names, outermost first
 	Location      bool
+	NeedLocation  bool // location is required: a resource without one falls back to azapi
 	Tags          bool
 	Identity      bool
 	Zones         bool
@@ -80,8 +85,8 @@ type simpleRow struct {
 	AllBody bool
 }
 
-// value reads an argument's ARM value converted, or nil.
-func (a arg) value(r *model.Resource) any {
+// raw reads an argument's ARM value before conversion (nil when absent or a Skip value).
+func (a arg) raw(r *model.Resource) any {
 	var v any
 	switch {
 	case strings.HasPrefix(a.ARM, "$sku."):
@@ -100,6 +105,12 @@ func (a arg) value(r *model.Resource) any {
 			}
 		}
 	}
+	return v
+}
+
+// value reads an argument's ARM value converted, or nil.
+func (a arg) value(r *model.Resource) any {
+	v := a.raw(r)
 	var out any
 	switch a.C {
 	case cStr:
@@ -147,6 +158,10 @@ func (a arg) value(r *model.Resource) any {
 		if mm, ok := v.(map[string]any); ok && len(mm) > 0 {
 			out = mm
 		}
+	case cJSON:
+		if !emptyValue(v) {
+			out = jsonValue{v}
+		}
 	}
 	if out == nil && a.Default != nil {
 		out = a.Default
@@ -185,6 +200,13 @@ func (row simpleRow) why(r *model.Resource) string {
 		if a.Required && a.value(r) == nil {
 			return row.TF + " requires " + a.TF + " but the resource has no " + strings.TrimPrefix(a.ARM, "$")
 		}
+		// a value of another shape than the argument takes would be dropped silently
+		if raw := a.raw(r); a.Default == nil && !emptyValue(raw) && a.value(r) == nil {
+			return row.TF + ": " + strings.TrimPrefix(a.ARM, "$") + " has a shape " + a.TF + " does not take"
+		}
+	}
+	if row.NeedLocation && r.Location == "" {
+		return row.TF + " requires location but the resource has none"
 	}
 	if row.Place == names && len(r.NameSegments()) < len(row.NameAttrs)+1 {
 		return row.TF + " needs the names of the parents"
@@ -208,8 +230,9 @@ func (row simpleRow) why(r *model.Resource) string {
 // unexpressed lists r's non-empty top-level properties the row neither maps nor ignores.
 func (row simpleRow) unexpressed(r *model.Resource) []string {
 	var left []string
+	props := azapiProperties(r.Type)
 	for _, k := range model.SortedKeys(r.Body) {
-		if emptyValue(r.Body[k]) || row.covers(k) {
+		if emptyValue(r.Body[k]) || row.covers(k) || props.readOnlyChild(k) {
 			continue
 		}
 		left = append(left, k)
@@ -304,7 +327,12 @@ func emitSimple(row simpleRow) func(e *emitter, r *model.Resource, t string) err
 			e.set(b, "location", r.Location)
 		}
 		for _, a := range row.Args {
-			e.set(b, a.TF, a.value(r))
+			v := a.value(r)
+			if jv, ok := v.(jsonValue); ok {
+				e.setExpr(b, a.TF, "jsonencode("+e.value(jv.v, "")+")")
+				continue
+			}
+			e.set(b, a.TF, v)
 		}
 		if row.Zones && len(r.Zones) > 0 {
 			e.set(b, "zones", toAny(r.Zones))
@@ -342,4 +370,28 @@ func registerSimpleRows(rows map[string]simpleRow) {
 			Emit:    emitSimple(row),
 		}
 	}
+}
+
+// azapiProperties is the properties node of the azapi schema of an ARM type (nil when unknown).
+func azapiProperties(armType string) *schemaNode {
+	s := azapiSchemaFor(armType)
+	if s == nil || s.root == nil {
+		return nil
+	}
+	return s.root.children["properties"]
+}
+
+// readOnly reports whether the schema marks a property read-only (the service computes it;
+// nothing to recreate).
+func (n *schemaNode) readOnlyChild(k string) bool {
+	if n == nil {
+		return false
+	}
+	c, ok := n.children[k]
+	if !ok {
+		if name, found := n.lower[strings.ToLower(k)]; found {
+			c, ok = n.children[name], true
+		}
+	}
+	return ok && c.readOnly
 }
