@@ -67,6 +67,7 @@ type simpleRow struct {
 	NameAttrs     []string // names: arguments for ancestor names, outermost first
 	Location      bool
 	NeedLocation  bool // location is required: a resource without one falls back to azapi
+	RGName        bool // parentID and nameOnly: also write resource_group_name
 	Tags          bool
 	Identity      bool
 	Zones         bool
@@ -316,6 +317,9 @@ func emitSimple(row simpleRow) func(e *emitter, r *model.Resource, t string) err
 			e.rgName(b, r)
 		case parentID:
 			e.setExpr(b, row.ParentAttr, e.ancestorExpr(r, row.AncestorDepth))
+			if row.RGName {
+				e.rgName(b, r)
+			}
 		case names:
 			e.rgName(b, r)
 			nm := r.NameSegments()

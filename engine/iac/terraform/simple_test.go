@@ -80,6 +80,9 @@ func TestSimpleRowsMatchSchema(t *testing.T) {
 			written["resource_group_name"] = true
 		case parentID:
 			written[row.ParentAttr] = true
+			if row.RGName {
+				written["resource_group_name"] = true
+			}
 		case names:
 			written["resource_group_name"] = true
 			for _, n := range row.NameAttrs {
