@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -84,5 +85,19 @@ func numOneOf(path string, values ...float64) func(r *model.Resource) string {
 			}
 		}
 		return path + " " + number(v) + " is not a size azurerm takes"
+	}
+}
+
+// absURL is a Check: the string at path must be an absolute URL with a host (when present).
+func absURL(path string) func(r *model.Resource) string {
+	return func(r *model.Resource) string {
+		v, ok := getFold(r.Body, path).(string)
+		if !ok {
+			return ""
+		}
+		if u, err := url.Parse(v); err != nil || u.Scheme == "" || u.Host == "" {
+			return path + " " + v + " is not an absolute URL"
+		}
+		return ""
 	}
 }
