@@ -55,7 +55,14 @@ type arg struct {
 	Default  any
 	// Skip lists ARM values that mean "unset" (service defaults azurerm would reject).
 	Skip []string
+	// Block, when set, makes the argument nested blocks: the ARM value (an object, or a list of
+	// objects) becomes one block named TF per object, with these arguments read from the object.
+	// Any non-empty field of the object they do not map sends the resource to azapi.
+	Block []arg
 }
+
+// blockValue is the objects a Block argument writes as nested blocks.
+type blockValue []map[string]any
 
 // simpleRow is one declaratively mapped type.
 type simpleRow struct {
@@ -87,7 +94,13 @@ type simpleRow struct {
 }
 
 // raw reads an argument's ARM value before conversion (nil when absent or a Skip value).
-func (a arg) raw(r *model.Resource) any {
+func (a arg) raw(r *model.Resource) any { return a.rawIn(r.Body, r) }
+
+// value reads an argument's ARM value converted, or nil.
+func (a arg) value(r *model.Resource) any { return a.valueIn(r.Body, r) }
+
+// rawIn reads the value from body (the properties, or the object of an enclosing Block).
+func (a arg) rawIn(body any, r *model.Resource) any {
 	var v any
 	switch {
 	case strings.HasPrefix(a.ARM, "$sku."):
@@ -97,7 +110,7 @@ func (a arg) raw(r *model.Resource) any {
 			v = r.Kind
 		}
 	default:
-		v = getFold(r.Body, a.ARM)
+		v = getFold(body, a.ARM)
 	}
 	if sv, ok := v.(string); ok {
 		for _, skip := range a.Skip {
@@ -109,9 +122,30 @@ func (a arg) raw(r *model.Resource) any {
 	return v
 }
 
-// value reads an argument's ARM value converted, or nil.
-func (a arg) value(r *model.Resource) any {
-	v := a.raw(r)
+// valueIn reads the value from body converted, or nil.
+func (a arg) valueIn(body any, r *model.Resource) any {
+	v := a.rawIn(body, r)
+	if a.Block != nil {
+		var objs blockValue
+		switch t := v.(type) {
+		case map[string]any:
+			if !emptyValue(t) {
+				objs = append(objs, t)
+			}
+		case []any:
+			for _, x := range t {
+				if mm, ok := x.(map[string]any); ok && !emptyValue(mm) {
+					objs = append(objs, mm)
+				} else if !emptyValue(x) {
+					return nil // not a list of objects: a shape the block does not take
+				}
+			}
+		}
+		if len(objs) == 0 {
+			return nil
+		}
+		return objs
+	}
 	var out any
 	switch a.C {
 	case cStr:
@@ -197,14 +231,8 @@ func getFold(v any, path string) any {
 
 // why returns the reason r cannot be a row's typed resource, or "".
 func (row simpleRow) why(r *model.Resource) string {
-	for _, a := range row.Args {
-		if a.Required && a.value(r) == nil {
-			return row.TF + " requires " + a.TF + " but the resource has no " + strings.TrimPrefix(a.ARM, "$")
-		}
-		// a value of another shape than the argument takes would be dropped silently
-		if raw := a.raw(r); a.Default == nil && !emptyValue(raw) && a.value(r) == nil {
-			return row.TF + ": " + strings.TrimPrefix(a.ARM, "$") + " has a shape " + a.TF + " does not take"
-		}
+	if why := argsWhy(row.TF, row.Args, r.Body, r, ""); why != "" {
+		return why
 	}
 	if row.NeedLocation && r.Location == "" {
 		return row.TF + " requires location but the resource has none"
@@ -226,6 +254,61 @@ func (row simpleRow) why(r *model.Resource) string {
 		}
 	}
 	return ""
+}
+
+// argsWhy checks args against body (at is the path of an enclosing block's object): required
+// values present, values of the shape the argument takes, and every field of a block's objects
+// mapped.
+func argsWhy(tf string, args []arg, body map[string]any, r *model.Resource, at string) string {
+	for _, a := range args {
+		v := a.valueIn(body, r)
+		if a.Required && v == nil {
+			return tf + " requires " + a.TF + " but the resource has no " + at + strings.TrimPrefix(a.ARM, "$")
+		}
+		// a value of another shape than the argument takes would be dropped silently
+		if raw := a.rawIn(body, r); a.Default == nil && !emptyValue(raw) && v == nil {
+			return tf + ": " + at + strings.TrimPrefix(a.ARM, "$") + " has a shape " + a.TF + " does not take"
+		}
+		objs, _ := v.(blockValue)
+		for _, o := range objs {
+			in := at + a.ARM + "."
+			if why := argsWhy(tf, a.Block, o, r, in); why != "" {
+				return why
+			}
+			for _, k := range model.SortedKeys(o) {
+				if !emptyValue(o[k]) && !argsCover(a.Block, k) {
+					return tf + " cannot express " + in + k
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// argsCover reports whether an argument reads the field k (or below it).
+func argsCover(args []arg, k string) bool {
+	for _, a := range args {
+		if first, _, _ := strings.Cut(a.ARM, "."); strings.EqualFold(first, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// writeArgs writes args read from body into b (nested blocks for Block arguments).
+func (e *emitter) writeArgs(b *hclwrite.Body, args []arg, body map[string]any, r *model.Resource) {
+	for _, a := range args {
+		switch v := a.valueIn(body, r).(type) {
+		case blockValue:
+			for _, o := range v {
+				e.writeArgs(b.AppendNewBlock(a.TF, nil).Body(), a.Block, o, r)
+			}
+		case jsonValue:
+			e.setExpr(b, a.TF, "jsonencode("+e.value(v.v, "")+")")
+		default:
+			e.set(b, a.TF, v)
+		}
+	}
 }
 
 // unexpressed lists r's non-empty top-level properties the row neither maps nor ignores.
@@ -330,14 +413,7 @@ func emitSimple(row simpleRow) func(e *emitter, r *model.Resource, t string) err
 		if row.Location && r.Location != "" {
 			e.set(b, "location", r.Location)
 		}
-		for _, a := range row.Args {
-			v := a.value(r)
-			if jv, ok := v.(jsonValue); ok {
-				e.setExpr(b, a.TF, "jsonencode("+e.value(jv.v, "")+")")
-				continue
-			}
-			e.set(b, a.TF, v)
-		}
+		e.writeArgs(b, row.Args, r.Body, r)
 		if row.Zones && len(r.Zones) > 0 {
 			e.set(b, "zones", toAny(r.Zones))
 		}
