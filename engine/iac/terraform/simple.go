@@ -47,7 +47,7 @@ type jsonValue struct{ v any }
 
 // arg maps one azurerm argument.
 type arg struct {
-	TF  string // argument name
+	TF  string // argument name; "" reads the field (it is expressed by the row's shape) without writing it
 	ARM string // dotted path in the properties; "$sku.name", "$sku.tier", "$sku.capacity", "$kind" read the envelope
 	C   conv
 	// Required: the resource falls back to azapi when the value is missing (and Default is nil).
@@ -298,6 +298,9 @@ func argsCover(args []arg, k string) bool {
 // writeArgs writes args read from body into b (nested blocks for Block arguments).
 func (e *emitter) writeArgs(b *hclwrite.Body, args []arg, body map[string]any, r *model.Resource) {
 	for _, a := range args {
+		if a.TF == "" {
+			continue
+		}
 		switch v := a.valueIn(body, r).(type) {
 		case blockValue:
 			for _, o := range v {

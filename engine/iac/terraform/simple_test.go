@@ -49,6 +49,9 @@ func TestSimpleRowsMatchSchema(t *testing.T) {
 	for k, v := range simpleRows4 {
 		rows[k] = v
 	}
+	for k, v := range dataRows {
+		rows[k] = v
+	}
 	for k, v := range schemaRows {
 		rows[k] = v
 	}
@@ -106,6 +109,9 @@ func TestSimpleRowsMatchSchema(t *testing.T) {
 			written["zones"] = true
 		}
 		for _, a := range row.Args {
+			if a.TF == "" {
+				continue
+			}
 			written[a.TF] = true
 			if a.Required || a.Default != nil {
 				sure[a.TF] = true

@@ -22,6 +22,7 @@ var argPatterns = map[string]map[string]*regexp.Regexp{
 	"azurerm_synapse_sql_pool":                    {"name": regexp.MustCompile(`^[A-Za-z0-9_]{1,60}$`)},
 	"azurerm_iotcentral_application":              {"name": regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$`)},
 	"azurerm_kusto_database":                      {"cluster_name": regexp.MustCompile(`^[a-z][a-z0-9]{3,21}$`)},
+	"azurerm_kusto_eventhub_data_connection":      {"cluster_name": regexp.MustCompile(`^[a-z][a-z0-9]{3,21}$`)},
 	"azurerm_kusto_cluster":                       {"name": regexp.MustCompile(`^[a-z][a-z0-9]{3,21}$`)},
 	"azurerm_kusto_cluster_principal_assignment":  {"cluster_name": regexp.MustCompile(`^[a-z][a-z0-9]{3,21}$`)},
 	"azurerm_kusto_database_principal_assignment": {"cluster_name": regexp.MustCompile(`^[a-z][a-z0-9]{3,21}$`)},
