@@ -266,7 +266,7 @@ func argsWhy(tf string, args []arg, body map[string]any, r *model.Resource, at s
 			return tf + " requires " + a.TF + " but the resource has no " + at + strings.TrimPrefix(a.ARM, "$")
 		}
 		// a value of another shape than the argument takes would be dropped silently
-		if raw := a.rawIn(body, r); a.Default == nil && !emptyValue(raw) && v == nil {
+		if raw := a.rawIn(body, r); a.TF != "" && a.Default == nil && !emptyValue(raw) && v == nil {
 			return tf + ": " + at + strings.TrimPrefix(a.ARM, "$") + " has a shape " + a.TF + " does not take"
 		}
 		objs, _ := v.(blockValue)

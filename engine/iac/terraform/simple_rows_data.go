@@ -66,7 +66,7 @@ func sparkPoolCheck(r *model.Resource) string {
 	if getFold(r.Body, "autoScale.enabled") == true && getFold(r.Body, "autoScale.maxNodeCount") == nil {
 		return "autoScale without node counts is not expressed"
 	}
-	return ""
+	return oneOf("sparkVersion", "3.4", "3.5")(r)
 }
 
 var dataRows = map[string]simpleRow{
