@@ -105,7 +105,7 @@ func run(tools, out string) error {
 			version = k
 		}
 	}
-	want := terraform.TerraformTypes()
+	want := terraform.EmittedTypes()
 	types := make([]string, 0, len(want))
 	for t := range want {
 		types = append(types, t)
