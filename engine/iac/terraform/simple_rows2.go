@@ -121,7 +121,7 @@ var simpleRows2 = map[string]simpleRow{
 	"microsoft.relay/namespaces/hybridconnections/authorizationrules": {TF: "azurerm_relay_hybrid_connection_authorization_rule",
 		Place: names, NameAttrs: []string{"namespace_name", "hybrid_connection_name"}, Extra: authRights, Sets: rightsAttrs, Reads: []string{"rights"}},
 	"microsoft.notificationhubs/namespaces/notificationhubs": {TF: "azurerm_notification_hub", Place: names,
-		NameAttrs: []string{"namespace_name"}, Location: true, Tags: true},
+		NameAttrs: []string{"namespace_name"}, Location: true, Tags: true, Check: registrationTTLCheck, Reads: []string{"registrationTtl"}},
 	"microsoft.notificationhubs/namespaces/notificationhubs/authorizationrules": {TF: "azurerm_notification_hub_authorization_rule",
 		Place: names, NameAttrs: []string{"namespace_name", "notification_hub_name"}, Extra: authRights, Sets: rightsAttrs, Reads: []string{"rights"},
 		Ignore: []string{"claimType", "claimValue", "keyName", "modifiedTime", "createdTime", "revision"}},

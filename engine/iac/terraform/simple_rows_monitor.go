@@ -1,0 +1,140 @@
+package terraform
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2/hclwrite"
+
+	"github.com/atg-go/atg/engine/iac/model"
+)
+
+// Monitoring, messaging and app-platform rows whose ARM shape differs from azurerm's: alert
+// conditions as lists of field/equals pairs, names that hold two values, JSON-encoded values.
+
+func init() { registerSimpleRows(monitorRows) }
+
+// registrationTTLCheck: a notification hub's registration TTL is expressed only as the
+// service default (.NET's TimeSpan.MaxValue, azurerm has no argument for it).
+func registrationTTLCheck(r *model.Resource) string {
+	if v := s(getFold(r.Body, "registrationTtl")); v != "" && v != "10675199.02:48:05.4775807" && v != maxTimeSpan {
+		return "registrationTtl " + v + " is not expressed"
+	}
+	return ""
+}
+
+// activityCriteria maps an activity log alert condition's fields to azurerm criteria arguments.
+var activityCriteria = map[string]string{"category": "category", "operationname": "operation_name", "resourcetype": "resource_type",
+	"resourcegroup": "resource_group", "resourceid": "resource_id", "resourceprovider": "resource_provider", "level": "level",
+	"status": "status", "substatus": "sub_status", "caller": "caller"}
+
+func activityConditionCheck(r *model.Resource) string {
+	c, _ := getFold(r.Body, "condition").(map[string]any)
+	all := arr(getFold(c, "allOf"))
+	if len(all) == 0 {
+		return "activity log alert without allOf conditions is not expressed"
+	}
+	for k := range c {
+		if !strings.EqualFold(k, "allOf") {
+			return "condition." + k + " is not expressed"
+		}
+	}
+	category := false
+	for _, x := range all {
+		xm, _ := x.(map[string]any)
+		f := strings.ToLower(s(getFold(xm, "field")))
+		if _, ok := activityCriteria[f]; !ok || s(getFold(xm, "equals")) == "" || len(xm) != 2 {
+			return "activity log alert condition on " + f + " is not expressed"
+		}
+		category = category || f == "category"
+	}
+	if !category {
+		return "activity log alert without a category condition is not expressed"
+	}
+	return ""
+}
+
+func activityConditionExtra(e *emitter, b *hclwrite.Body, r *model.Resource) {
+	cb := b.AppendNewBlock("criteria", nil).Body()
+	for _, x := range arr(getFold(r.Body, "condition.allOf")) {
+		e.set(cb, activityCriteria[strings.ToLower(s(getFold(x, "field")))], s(getFold(x, "equals")))
+	}
+}
+
+// keyValueName splits an App Configuration key-value's name "key$label" (the label also comes
+// from its property).
+func keyValueExtra(e *emitter, b *hclwrite.Body, r *model.Resource) {
+	key, _, _ := strings.Cut(r.LastName(), "$")
+	e.set(b, "key", key)
+}
+
+// jsonStringCheck: an automation string variable's value is a JSON string literal.
+func jsonStringCheck(r *model.Resource) string {
+	v, ok := getFold(r.Body, "value").(string)
+	if !ok {
+		return ""
+	}
+	var str string
+	if err := json.Unmarshal([]byte(v), &str); err != nil {
+		return "variable value is not a JSON string (another variable type)"
+	}
+	return ""
+}
+
+func jsonStringExtra(e *emitter, b *hclwrite.Body, r *model.Resource) {
+	if v, ok := getFold(r.Body, "value").(string); ok {
+		var str string
+		if json.Unmarshal([]byte(v), &str) == nil {
+			e.set(b, "value", str)
+		}
+	}
+}
+
+var monitorRows = map[string]simpleRow{
+	"microsoft.insights/activitylogalerts": {TF: "azurerm_monitor_activity_log_alert", Place: inRG, Location: true, NeedLocation: true, Tags: true,
+		Args: []arg{{TF: "scopes", ARM: "scopes", C: cStrList, Required: true}, {TF: "description", ARM: "description"},
+			{TF: "enabled", ARM: "enabled", C: cBool},
+			{TF: "action", ARM: "actions.actionGroups", Block: []arg{{TF: "action_group_id", ARM: "actionGroupId", C: cID, Required: true},
+				{TF: "webhook_properties", ARM: "webhookProperties", C: cMap}}}},
+		Check: activityConditionCheck, Extra: activityConditionExtra, Sets: []string{"criteria"}, Reads: []string{"condition"}},
+	"microsoft.appconfiguration/configurationstores/keyvalues": {TF: "azurerm_app_configuration_key", NameAttr: "-", Place: parentID,
+		ParentAttr: "configuration_store_id", Args: []arg{{TF: "label", ARM: "label"}, {TF: "value", ARM: "value"},
+			{TF: "content_type", ARM: "contentType"}, {TF: "locked", ARM: "locked", C: cBool}, {TF: "tags", ARM: "tags", C: cMap}},
+		Extra: keyValueExtra, Sets: []string{"key"}},
+	"microsoft.apimanagement/service/api-version-sets": {TF: "azurerm_api_management_api_version_set", Place: names,
+		NameAttrs: []string{"api_management_name"}, Args: []arg{{TF: "display_name", ARM: "displayName", Required: true},
+			{TF: "versioning_scheme", ARM: "versioningScheme", Required: true}, {TF: "description", ARM: "description"},
+			{TF: "version_header_name", ARM: "versionHeaderName"}, {TF: "version_query_name", ARM: "versionQueryName"}}},
+	"microsoft.cdn/profiles/origingroups": {TF: "azurerm_cdn_frontdoor_origin_group", Place: parentID, ParentAttr: "cdn_frontdoor_profile_id",
+		Args: []arg{{TF: "load_balancing", ARM: "loadBalancingSettings", Required: true, Block: []arg{
+			{TF: "additional_latency_in_milliseconds", ARM: "additionalLatencyInMilliseconds", C: cNum},
+			{TF: "sample_size", ARM: "sampleSize", C: cNum}, {TF: "successful_samples_required", ARM: "successfulSamplesRequired", C: cNum}}},
+			{TF: "health_probe", ARM: "healthProbeSettings", Block: []arg{{TF: "interval_in_seconds", ARM: "probeIntervalInSeconds", C: cNum, Required: true},
+				{TF: "protocol", ARM: "probeProtocol", Required: true}, {TF: "path", ARM: "probePath"}, {TF: "request_type", ARM: "probeRequestType"}}},
+			{TF: "session_affinity_enabled", ARM: "sessionAffinityState", C: cEnabled},
+			{TF: "restore_traffic_time_to_healed_or_new_endpoint_in_minutes", ARM: "trafficRestorationTimeToHealedOrNewEndpointsInMinutes", C: cNum}},
+		Ignore: []string{"deploymentStatus", "provisioningState"}},
+	"microsoft.automation/automationaccounts/webhooks": {TF: "azurerm_automation_webhook", Place: names, NameAttrs: []string{"automation_account_name"},
+		Args: []arg{{TF: "expiry_time", ARM: "expiryTime", Required: true}, {TF: "runbook_name", ARM: "runbook.name", Required: true},
+			{TF: "enabled", ARM: "isEnabled", C: cBool}, {TF: "parameters", ARM: "parameters", C: cMap},
+			{TF: "run_on_worker_group", ARM: "runOn"}},
+		Ignore: []string{"lastInvokedTime", "uri", "creationTime", "lastModifiedTime", "lastModifiedBy"}},
+	"microsoft.automation/automationaccounts/jobschedules": {TF: "azurerm_automation_job_schedule", NameAttr: "-", Place: names,
+		NameAttrs: []string{"automation_account_name"}, Args: []arg{{TF: "schedule_name", ARM: "schedule.name", Required: true},
+			{TF: "runbook_name", ARM: "runbook.name", Required: true}, {TF: "run_on", ARM: "runOn"},
+			{TF: "job_schedule_id", ARM: "jobScheduleId"}, {TF: "parameters", ARM: "parameters", C: cMap}},
+		Check: func(r *model.Resource) string {
+			if p, ok := getFold(r.Body, "parameters").(map[string]any); ok {
+				for k := range p {
+					if k != strings.ToLower(k) {
+						return "job schedule parameter " + k + " is not lower-case (azurerm takes lower-case names only)"
+					}
+				}
+			}
+			return ""
+		}},
+	"microsoft.automation/automationaccounts/variables": {TF: "azurerm_automation_variable_string", Place: names,
+		NameAttrs: []string{"automation_account_name"}, Args: []arg{{TF: "description", ARM: "description"},
+			{TF: "encrypted", ARM: "isEncrypted", C: cBool}},
+		Check: jsonStringCheck, Extra: jsonStringExtra, Sets: []string{"value"}, Reads: []string{"value"}},
+}
