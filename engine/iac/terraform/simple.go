@@ -103,6 +103,10 @@ func (a arg) value(r *model.Resource) any { return a.valueIn(r.Body, r) }
 func (a arg) rawIn(body any, r *model.Resource) any {
 	var v any
 	switch {
+	case a.ARM == "$sku":
+		if len(r.SKU) > 0 {
+			v = r.SKU
+		}
 	case strings.HasPrefix(a.ARM, "$sku."):
 		v = r.SKU[strings.TrimPrefix(a.ARM, "$sku.")]
 	case a.ARM == "$kind":

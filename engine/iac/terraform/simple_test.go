@@ -49,6 +49,9 @@ func TestSimpleRowsMatchSchema(t *testing.T) {
 	for k, v := range simpleRows4 {
 		rows[k] = v
 	}
+	for k, v := range netRows {
+		rows[k] = v
+	}
 	for k, v := range monitorRows {
 		rows[k] = v
 	}
