@@ -138,3 +138,97 @@ var monitorRows = map[string]simpleRow{
 			{TF: "encrypted", ARM: "isEncrypted", C: cBool}},
 		Check: jsonStringCheck, Extra: jsonStringExtra, Sets: []string{"value"}, Reads: []string{"value"}},
 }
+
+// emptyDefinition: a Logic App workflow's definition is expressed only when it has no
+// actions, triggers, outputs or parameters (azurerm_logic_app_workflow keeps schema and
+// version; actions and triggers are resources of their own).
+func emptyDefinition(r *model.Resource) string {
+	def, _ := getFold(r.Body, "definition").(map[string]any)
+	for k, v := range def {
+		switch strings.ToLower(k) {
+		case "$schema", "contentversion":
+		default:
+			if !emptyValue(v) {
+				return "workflow definition." + k + " is not expressed"
+			}
+		}
+	}
+	return ""
+}
+
+func init() {
+	policy := func(parents ...string) simpleRow {
+		return simpleRow{TF: "", NameAttr: "-", Place: names, NameAttrs: parents,
+			Args: []arg{{TF: "xml_content", ARM: "value", Required: true}}, Check: oneOf("format", "xml", "rawxml")}
+	}
+	rows := map[string]simpleRow{
+		"microsoft.synapse/workspaces/integrationruntimes": {TF: "azurerm_synapse_integration_runtime_self_hosted", Place: parentID,
+			ParentAttr: "synapse_workspace_id", Args: []arg{{TF: "description", ARM: "description"}}, Reads: []string{"type", "typeProperties"},
+			Check: func(r *model.Resource) string {
+				if !strings.EqualFold(s(getFold(r.Body, "type")), "SelfHosted") || !emptyValue(getFold(r.Body, "typeProperties")) {
+					return "only self-hosted integration runtimes without linked info are expressed"
+				}
+				return ""
+			}},
+		"microsoft.logic/workflows": {TF: "azurerm_logic_app_workflow", Place: inRG, Location: true, NeedLocation: true, Tags: true, Identity: true,
+			Args: []arg{{TF: "workflow_schema", ARM: "definition.$schema"}, {TF: "workflow_version", ARM: "definition.contentVersion"},
+				{TF: "logic_app_integration_account_id", ARM: "integrationAccount.id", C: cID},
+				{TF: "integration_service_environment_id", ARM: "integrationServiceEnvironment.id", C: cID},
+				{TF: "enabled", ARM: "state", C: cEnabled}},
+			Check: func(r *model.Resource) string {
+				if why := emptyDefinition(r); why != "" {
+					return why
+				}
+				if !emptyValue(getFold(r.Body, "parameters")) {
+					return "workflow parameters are not expressed"
+				}
+				return ""
+			}, Reads: []string{"parameters"}, Ignore: []string{"accessEndpoint", "endpointsConfiguration", "version", "sku"}},
+		"microsoft.apimanagement/service/apis/schemas": {TF: "azurerm_api_management_api_schema", NameAttr: "schema_id", Place: names,
+			NameAttrs: []string{"api_management_name", "api_name"}, Args: []arg{{TF: "content_type", ARM: "contentType", Required: true},
+				{TF: "value", ARM: "document.value"}, {TF: "components", ARM: "document.components", C: cJSON},
+				{TF: "definitions", ARM: "document.definitions", C: cJSON}}},
+		"microsoft.apimanagement/service/products/policies":        policy("api_management_name", "product_id"),
+		"microsoft.apimanagement/service/apis/operations/policies": policy("api_management_name", "api_name", "operation_id"),
+		"microsoft.customproviders/resourceproviders": {TF: "azurerm_custom_provider", Place: inRG, Location: true, NeedLocation: true, Tags: true,
+			Args: []arg{{TF: "action", ARM: "actions", Block: []arg{{TF: "name", ARM: "name", Required: true},
+				{TF: "endpoint", ARM: "endpoint", Required: true}, {ARM: "routingType"}}},
+				{TF: "resource_type", ARM: "resourceTypes", Block: []arg{{TF: "name", ARM: "name", Required: true},
+					{TF: "endpoint", ARM: "endpoint", Required: true}, {TF: "routing_type", ARM: "routingType"}}},
+				{TF: "validation", ARM: "validations", Block: []arg{{TF: "specification", ARM: "specification", Required: true}, {ARM: "validationType"}}}},
+			Check: func(r *model.Resource) string {
+				for _, x := range arr(getFold(r.Body, "actions")) {
+					if t := s(getFold(x, "routingType")); t != "" && !strings.EqualFold(t, "Proxy") {
+						return "action routing type " + t + " is not expressed"
+					}
+				}
+				for _, x := range arr(getFold(r.Body, "resourceTypes")) {
+					if t := s(getFold(x, "routingType")); t != "" && t != "Proxy" && t != "Proxy,Cache" {
+						return "resource type routing type " + t + " is not one of Proxy, Proxy,Cache"
+					}
+				}
+				return ""
+			}},
+		"microsoft.databricks/workspaces/virtualnetworkpeerings": {TF: "azurerm_databricks_virtual_network_peering", Place: parentID,
+			ParentAttr: "workspace_id", RGName: true, Args: []arg{
+				{TF: "remote_address_space_prefixes", ARM: "remoteAddressSpace.addressPrefixes", C: cStrList, Required: true},
+				{TF: "remote_virtual_network_id", ARM: "remoteVirtualNetwork.id", C: cID, Required: true},
+				{TF: "allow_forwarded_traffic", ARM: "allowForwardedTraffic", C: cBool},
+				{TF: "allow_gateway_transit", ARM: "allowGatewayTransit", C: cBool},
+				{TF: "allow_virtual_network_access", ARM: "allowVirtualNetworkAccess", C: cBool},
+				{TF: "use_remote_gateways", ARM: "useRemoteGateways", C: cBool}},
+			// the workspace's own address space and network: azurerm reads them from the workspace
+			Ignore: []string{"databricksAddressSpace", "databricksVirtualNetwork", "peeringState", "peeringSyncLevel"}},
+	}
+	rows["microsoft.apimanagement/service/products/policies"] = withTF(rows["microsoft.apimanagement/service/products/policies"], "azurerm_api_management_product_policy")
+	rows["microsoft.apimanagement/service/apis/operations/policies"] = withTF(rows["microsoft.apimanagement/service/apis/operations/policies"], "azurerm_api_management_api_operation_policy")
+	for k, v := range rows {
+		monitorRows[k] = v
+	}
+	registerSimpleRows(rows)
+}
+
+func withTF(row simpleRow, tf string) simpleRow {
+	row.TF = tf
+	return row
+}
