@@ -53,7 +53,8 @@ type arg struct {
 	// Required: the resource falls back to azapi when the value is missing (and Default is nil).
 	Required bool
 	Default  any
-	// Skip lists ARM values that mean "unset" (service defaults azurerm would reject).
+	// Skip lists ARM values that mean "unset" (service defaults azurerm would reject); for a
+	// list, the elements with these values.
 	Skip []string
 	// Block, when set, makes the argument nested blocks: the ARM value (an object, or a list of
 	// objects) becomes one block named TF per object, with these arguments read from the object.
@@ -123,7 +124,30 @@ func (a arg) rawIn(body any, r *model.Resource) any {
 			}
 		}
 	}
+	if l, ok := v.([]any); ok && len(a.Skip) > 0 {
+		var kept []any
+		for _, x := range l {
+			if !a.skips(x) {
+				kept = append(kept, x)
+			}
+		}
+		if len(kept) == 0 {
+			return nil
+		}
+		v = kept
+	}
 	return v
+}
+
+// skips reports whether x is one of the argument's Skip values.
+func (a arg) skips(x any) bool {
+	sv, ok := x.(string)
+	for _, skip := range a.Skip {
+		if ok && strings.EqualFold(sv, skip) {
+			return true
+		}
+	}
+	return false
 }
 
 // valueIn reads the value from body converted, or nil.

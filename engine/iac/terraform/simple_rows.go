@@ -193,10 +193,14 @@ var simpleRows = map[string]simpleRow{
 		arg{TF: "allow_branch_to_branch_traffic", ARM: "allowBranchToBranchTraffic", C: cBool},
 		arg{TF: "type", ARM: "type"},
 		arg{TF: "office365_local_breakout_category", ARM: "office365LocalBreakoutCategory"}),
-	"microsoft.network/virtualhubs": rgRow("azurerm_virtual_hub",
+	"microsoft.network/virtualhubs": withCheck(rgRow("azurerm_virtual_hub",
 		arg{TF: "virtual_wan_id", ARM: "virtualWan.id", C: cID},
 		arg{TF: "address_prefix", ARM: "addressPrefix"},
-		arg{TF: "sku", ARM: "sku"}),
+		arg{TF: "sku", ARM: "sku"},
+		arg{TF: "branch_to_branch_traffic_enabled", ARM: "allowBranchToBranchTraffic", C: cBool},
+		arg{TF: "hub_routing_preference", ARM: "hubRoutingPreference"},
+		arg{TF: "virtual_router_auto_scale_min_capacity", ARM: "virtualRouterAutoScaleConfiguration.minCapacity", C: cNum}).withIgnore(
+		"routingState", "virtualHubRouteTableV2s", "preferredRoutingGateway", "virtualRouterAsn", "virtualRouterIps"), virtualHubCheck),
 	"microsoft.network/routetables/routes": {TF: "azurerm_route", Place: names, NameAttrs: []string{"route_table_name"}, Args: []arg{
 		{TF: "address_prefix", ARM: "addressPrefix", Required: true},
 		{TF: "next_hop_type", ARM: "nextHopType", Required: true},

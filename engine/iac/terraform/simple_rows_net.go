@@ -59,6 +59,22 @@ func plsCheck(r *model.Resource) string {
 	return ""
 }
 
+// virtualHubCheck: the older preferredRoutingGateway must agree with hubRoutingPreference (azurerm
+// has one argument), and the router ASN must be the service's (azurerm cannot set another).
+func virtualHubCheck(r *model.Resource) string {
+	old, cur := s(getFold(r.Body, "preferredRoutingGateway")), s(getFold(r.Body, "hubRoutingPreference"))
+	if old != "" && cur != "" && !strings.EqualFold(old, cur) {
+		return "preferredRoutingGateway " + old + " differs from hubRoutingPreference " + cur
+	}
+	if old != "" && cur == "" && !strings.EqualFold(old, "ExpressRoute") {
+		return "preferredRoutingGateway " + old + " is not expressed"
+	}
+	if asn, ok := getFold(r.Body, "virtualRouterAsn").(float64); ok && asn != 65515 {
+		return "virtualRouterAsn " + number(asn) + " is not expressed"
+	}
+	return ""
+}
+
 var netRows = map[string]simpleRow{
 	"microsoft.network/connections": {TF: "azurerm_virtual_network_gateway_connection", Place: inRG, Location: true, NeedLocation: true, Tags: true,
 		Args: []arg{{TF: "type", ARM: "connectionType", Required: true},
