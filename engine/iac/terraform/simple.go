@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -60,6 +61,8 @@ type arg struct {
 	// objects) becomes one block named TF per object, with these arguments read from the object.
 	// Any non-empty field of the object they do not map sends the resource to azapi.
 	Block []arg
+	// Max, when set, is the most blocks the argument takes (more send the resource to azapi).
+	Max int
 }
 
 // blockValue is the objects a Block argument writes as nested blocks.
@@ -298,6 +301,9 @@ func argsWhy(tf string, args []arg, body map[string]any, r *model.Resource, at s
 			return tf + ": " + at + strings.TrimPrefix(a.ARM, "$") + " has a shape " + a.TF + " does not take"
 		}
 		objs, _ := v.(blockValue)
+		if a.Max > 0 && len(objs) > a.Max {
+			return tf + " takes at most " + strconv.Itoa(a.Max) + " " + a.TF + " blocks, the resource has " + strconv.Itoa(len(objs))
+		}
 		for _, o := range objs {
 			in := at + a.ARM + "."
 			if why := argsWhy(tf, a.Block, o, r, in); why != "" {

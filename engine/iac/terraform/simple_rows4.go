@@ -125,7 +125,9 @@ func addRows4() {
 			{TF: "subscription_required", ARM: "subscriptionRequired", C: cBool}, {TF: "api_type", ARM: "type"},
 			{TF: "version", ARM: "apiVersion"}, {TF: "version_set_id", ARM: "apiVersionSetId", C: cID},
 			{TF: "revision_description", ARM: "apiRevisionDescription"}, {TF: "version_description", ARM: "apiVersionDescription"},
-			{TF: "terms_of_service_url", ARM: "termsOfServiceUrl"}},
+			{TF: "terms_of_service_url", ARM: "termsOfServiceUrl"},
+			{TF: "subscription_key_parameter_names", ARM: "subscriptionKeyParameterNames", Block: []arg{
+				{TF: "header", ARM: "header", Required: true}, {TF: "query", ARM: "query", Required: true}}}},
 		Ignore: []string{"isCurrent", "isOnline"}}
 }
 

@@ -120,6 +120,12 @@ var netRows = map[string]simpleRow{
 			{TF: "destination_ip_address", ARM: "destinationIPAddress"}},
 		Check: plsCheck, Extra: plsNATConfigs, Sets: []string{"nat_ip_configuration"}, Reads: []string{"ipConfigurations"},
 		Ignore: []string{"alias", "networkInterfaces", "privateEndpointConnections"}},
+	"microsoft.network/networkprofiles": {TF: "azurerm_network_profile", Place: inRG, Location: true, NeedLocation: true, Tags: true,
+		Args: []arg{{TF: "container_network_interface", ARM: "containerNetworkInterfaceConfigurations", Required: true, Max: 1, Block: []arg{
+			{TF: "name", ARM: "name", Required: true},
+			{TF: "ip_configuration", ARM: "properties.ipConfigurations", Required: true, Block: []arg{{TF: "name", ARM: "name", Required: true},
+				{TF: "subnet_id", ARM: "properties.subnet.id", C: cID, Required: true}}}}}},
+		Ignore: []string{"containerNetworkInterfaces"}},
 	"microsoft.network/vpnsites": {TF: "azurerm_vpn_site", Place: inRG, Location: true, NeedLocation: true, Tags: true,
 		Args: []arg{{TF: "virtual_wan_id", ARM: "virtualWan.id", C: cID, Required: true},
 			{TF: "address_cidrs", ARM: "addressSpace.addressPrefixes", C: cStrList},
