@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -231,4 +232,186 @@ func init() {
 func withTF(row simpleRow, tf string) simpleRow {
 	row.TF = tf
 	return row
+}
+
+// metricCriterionFields are the fields of a static metric criterion azurerm expresses.
+var metricCriterionFields = map[string]string{"metricnamespace": "metric_namespace", "metricname": "metric_name",
+	"timeaggregation": "aggregation", "operator": "operator", "threshold": "threshold", "skipmetricvalidation": "skip_metric_validation"}
+
+func metricCriteriaType(r *model.Resource) string {
+	t := ""
+	if c, ok := getFold(r.Body, "criteria").(map[string]any); ok {
+		t = s(c["odata.type"])
+	}
+	return strings.TrimPrefix(t, "Microsoft.Azure.Monitor.")
+}
+
+func metricAlertCheck(r *model.Resource) string {
+	c, _ := getFold(r.Body, "criteria").(map[string]any)
+	switch metricCriteriaType(r) {
+	case "WebtestLocationAvailabilityCriteria":
+		for k := range c {
+			switch strings.ToLower(k) {
+			case "odata.type", "webtestid", "componentid", "failedlocationcount":
+			default:
+				return "criteria." + k + " is not expressed"
+			}
+		}
+		if idAt(c, "webTestId") == nil || idAt(c, "componentId") == nil || numAt(c, "failedLocationCount") == nil {
+			return "web test criteria without web test, component or failed location count"
+		}
+		return ""
+	case "SingleResourceMultipleMetricCriteria", "MultipleResourceMultipleMetricCriteria":
+	default:
+		return "metric alert criteria " + metricCriteriaType(r) + " is not expressed"
+	}
+	for k := range c {
+		if !strings.EqualFold(k, "odata.type") && !strings.EqualFold(k, "allOf") {
+			return "criteria." + k + " is not expressed"
+		}
+	}
+	all := arr(getFold(c, "allOf"))
+	if len(all) == 0 {
+		return "metric alert without criteria"
+	}
+	for _, x := range all {
+		xm, _ := x.(map[string]any)
+		if t := s(getFold(xm, "criterionType")); t != "" && t != "StaticThresholdCriterion" {
+			return "metric criterion " + t + " is not expressed"
+		}
+		for k, v := range xm {
+			lk := strings.ToLower(k)
+			if _, ok := metricCriterionFields[lk]; ok || lk == "name" || lk == "criteriontype" || emptyValue(v) {
+				continue
+			}
+			if lk != "dimensions" {
+				return "metric criterion " + k + " is not expressed"
+			}
+		}
+		for _, f := range []string{"metricNamespace", "metricName", "timeAggregation", "operator"} {
+			if s(getFold(xm, f)) == "" {
+				return "metric criterion without " + f
+			}
+		}
+		if numAt(xm, "threshold") == nil {
+			return "metric criterion without a static threshold"
+		}
+		for _, d := range arr(getFold(xm, "dimensions")) {
+			dm, _ := d.(map[string]any)
+			if len(dm) != 3 || s(getFold(dm, "name")) == "" || s(getFold(dm, "operator")) == "" || len(strList(getFold(dm, "values"))) == 0 {
+				return "metric criterion dimension is not expressed"
+			}
+		}
+	}
+	return ""
+}
+
+func metricAlertExtra(e *emitter, b *hclwrite.Body, r *model.Resource) {
+	c, _ := getFold(r.Body, "criteria").(map[string]any)
+	if metricCriteriaType(r) == "WebtestLocationAvailabilityCriteria" {
+		wb := b.AppendNewBlock("application_insights_web_test_location_availability_criteria", nil).Body()
+		e.set(wb, "web_test_id", idAt(c, "webTestId"))
+		e.set(wb, "component_id", idAt(c, "componentId"))
+		e.set(wb, "failed_location_count", numAt(c, "failedLocationCount"))
+		return
+	}
+	for _, x := range arr(getFold(c, "allOf")) {
+		cb := b.AppendNewBlock("criteria", nil).Body()
+		for _, k := range []string{"metricNamespace", "metricName", "timeAggregation", "operator", "threshold", "skipMetricValidation"} {
+			e.set(cb, metricCriterionFields[strings.ToLower(k)], getFold(x, k))
+		}
+		for _, d := range arr(getFold(x, "dimensions")) {
+			db := cb.AppendNewBlock("dimension", nil).Body()
+			e.set(db, "name", s(getFold(d, "name")))
+			e.set(db, "operator", s(getFold(d, "operator")))
+			e.set(db, "values", strList(getFold(d, "values")))
+		}
+	}
+}
+
+// snapshotDays writes a NetApp snapshot policy's monthly and weekly schedules, whose days ARM
+// spells as comma-separated strings.
+func snapshotDays(e *emitter, b *hclwrite.Body, r *model.Resource) {
+	split := func(v string, num bool) []any {
+		var out []any
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p == "" {
+				continue
+			}
+			if num {
+				var n float64
+				if _, err := fmt.Sscan(p, &n); err == nil {
+					out = append(out, n)
+				}
+				continue
+			}
+			out = append(out, p)
+		}
+		return out
+	}
+	if m, ok := getFold(r.Body, "monthlySchedule").(map[string]any); ok && !emptyValue(m) {
+		mb := b.AppendNewBlock("monthly_schedule", nil).Body()
+		e.set(mb, "days_of_month", split(s(getFold(m, "daysOfMonth")), true))
+		e.set(mb, "hour", numAt(m, "hour"))
+		e.set(mb, "minute", numAt(m, "minute"))
+		e.set(mb, "snapshots_to_keep", numAt(m, "snapshotsToKeep"))
+	}
+	if w, ok := getFold(r.Body, "weeklySchedule").(map[string]any); ok && !emptyValue(w) {
+		wb := b.AppendNewBlock("weekly_schedule", nil).Body()
+		e.set(wb, "days_of_week", split(s(getFold(w, "day")), false))
+		e.set(wb, "hour", numAt(w, "hour"))
+		e.set(wb, "minute", numAt(w, "minute"))
+		e.set(wb, "snapshots_to_keep", numAt(w, "snapshotsToKeep"))
+	}
+}
+
+func snapshotDaysCheck(r *model.Resource) string {
+	for _, p := range []struct{ obj, days string }{{"monthlySchedule", "daysOfMonth"}, {"weeklySchedule", "day"}} {
+		o, ok := getFold(r.Body, p.obj).(map[string]any)
+		if !ok || emptyValue(o) {
+			continue
+		}
+		for k := range o {
+			switch strings.ToLower(k) {
+			case strings.ToLower(p.days), "hour", "minute", "snapshotstokeep", "usedbytes":
+			default:
+				return p.obj + "." + k + " is not expressed"
+			}
+		}
+		for _, f := range []string{p.days, "hour", "minute", "snapshotsToKeep"} {
+			if emptyValue(getFold(o, f)) {
+				return p.obj + " without " + f
+			}
+		}
+	}
+	return ""
+}
+
+func init() {
+	rows := map[string]simpleRow{
+		"microsoft.insights/metricalerts": {TF: "azurerm_monitor_metric_alert", Place: inRG, Tags: true,
+			Args: []arg{{TF: "scopes", ARM: "scopes", C: cStrList, Required: true}, {TF: "description", ARM: "description"},
+				{TF: "enabled", ARM: "enabled", C: cBool}, {TF: "auto_mitigate", ARM: "autoMitigate", C: cBool},
+				{TF: "frequency", ARM: "evaluationFrequency"}, {TF: "severity", ARM: "severity", C: cNum},
+				{TF: "window_size", ARM: "windowSize"}, {TF: "target_resource_type", ARM: "targetResourceType"},
+				{TF: "target_resource_location", ARM: "targetResourceRegion"},
+				{TF: "action", ARM: "actions", Block: []arg{{TF: "action_group_id", ARM: "actionGroupId", C: cID, Required: true},
+					{TF: "webhook_properties", ARM: "webHookProperties", C: cMap}}}},
+			Check: metricAlertCheck, Extra: metricAlertExtra, Reads: []string{"criteria"},
+			Sets: []string{"criteria", "application_insights_web_test_location_availability_criteria"}},
+		"microsoft.netapp/netappaccounts/snapshotpolicies": {TF: "azurerm_netapp_snapshot_policy", Place: names, NameAttrs: []string{"account_name"},
+			Location: true, NeedLocation: true, Tags: true,
+			Args: []arg{{TF: "enabled", ARM: "enabled", C: cBool, Required: true},
+				{TF: "hourly_schedule", ARM: "hourlySchedule", Block: []arg{{TF: "minute", ARM: "minute", C: cNum, Required: true},
+					{TF: "snapshots_to_keep", ARM: "snapshotsToKeep", C: cNum, Required: true}, {ARM: "usedBytes"}}},
+				{TF: "daily_schedule", ARM: "dailySchedule", Block: []arg{{TF: "hour", ARM: "hour", C: cNum, Required: true},
+					{TF: "minute", ARM: "minute", C: cNum, Required: true},
+					{TF: "snapshots_to_keep", ARM: "snapshotsToKeep", C: cNum, Required: true}, {ARM: "usedBytes"}}}},
+			Check: snapshotDaysCheck, Extra: snapshotDays, Reads: []string{"monthlySchedule", "weeklySchedule"},
+			Sets: []string{"monthly_schedule", "weekly_schedule"}},
+	}
+	for k, v := range rows {
+		monitorRows[k] = v
+	}
+	registerSimpleRows(rows)
 }
