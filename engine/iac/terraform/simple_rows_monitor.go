@@ -3,6 +3,7 @@ package terraform
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -409,6 +410,93 @@ func init() {
 					{TF: "snapshots_to_keep", ARM: "snapshotsToKeep", C: cNum, Required: true}, {ARM: "usedBytes"}}}},
 			Check: snapshotDaysCheck, Extra: snapshotDays, Reads: []string{"monthlySchedule", "weeklySchedule"},
 			Sets: []string{"monthly_schedule", "weekly_schedule"}},
+	}
+	for k, v := range rows {
+		monitorRows[k] = v
+	}
+	registerSimpleRows(rows)
+}
+
+// The log search alert of the 2018 API (AlertingAction): booleans and severities arrive as
+// strings, the action and trigger are nested under action.
+func logAlertCheck(r *model.Resource) string {
+	a, _ := getFold(r.Body, "action").(map[string]any)
+	if !strings.HasSuffix(s(a["odata.type"]), ".AlertingAction") {
+		return "only alerting log search rules (2018 API) are expressed"
+	}
+	for k := range a {
+		switch strings.ToLower(k) {
+		case "odata.type", "aznsaction", "severity", "trigger", "throttlinginmin":
+		default:
+			return "action." + k + " is not expressed"
+		}
+	}
+	if t, ok := getFold(a, "trigger").(map[string]any); ok {
+		for k := range t {
+			if l := strings.ToLower(k); l != "threshold" && l != "thresholdoperator" {
+				return "action.trigger." + k + " is not expressed"
+			}
+		}
+	}
+	if az, ok := getFold(a, "aznsAction").(map[string]any); ok {
+		for k := range az {
+			if l := strings.ToLower(k); l != "actiongroup" && l != "emailsubject" && l != "customwebhookpayload" {
+				return "action.aznsAction." + k + " is not expressed"
+			}
+		}
+	}
+	if numAt(a, "trigger.threshold") == nil || s(getFold(a, "trigger.thresholdOperator")) == "" {
+		return "log alert without a trigger"
+	}
+	if _, err := strconv.ParseFloat(s(getFold(a, "severity")), 64); getFold(a, "severity") != nil && numAt(a, "severity") == nil && err != nil {
+		return "severity is not a number"
+	}
+	return ""
+}
+
+func logAlertExtra(e *emitter, b *hclwrite.Body, r *model.Resource) {
+	switch v := getFold(r.Body, "enabled").(type) {
+	case bool:
+		e.set(b, "enabled", v)
+	case string:
+		e.set(b, "enabled", strings.EqualFold(v, "true"))
+	}
+	a, _ := getFold(r.Body, "action").(map[string]any)
+	switch v := getFold(a, "severity").(type) {
+	case float64:
+		e.set(b, "severity", v)
+	case string:
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			e.set(b, "severity", f)
+		}
+	}
+	e.set(b, "throttling", numAt(a, "throttlingInMin"))
+	ab := b.AppendNewBlock("action", nil).Body()
+	groups := strList(getFold(a, "aznsAction.actionGroup"))
+	if groups == nil {
+		groups = []any{}
+	}
+	ab.SetAttributeRaw("action_group", raw(e.value(groups, "")))
+	e.set(ab, "email_subject", s(getFold(a, "aznsAction.emailSubject")))
+	e.set(ab, "custom_webhook_payload", s(getFold(a, "aznsAction.customWebhookPayload")))
+	tb := b.AppendNewBlock("trigger", nil).Body()
+	e.set(tb, "operator", s(getFold(a, "trigger.thresholdOperator")))
+	e.set(tb, "threshold", numAt(a, "trigger.threshold"))
+}
+
+func init() {
+	rows := map[string]simpleRow{
+		"microsoft.insights/scheduledqueryrules": {TF: "azurerm_monitor_scheduled_query_rules_alert", Place: inRG, Location: true,
+			NeedLocation: true, Tags: true,
+			Args: []arg{{TF: "data_source_id", ARM: "source.dataSourceId", C: cID, Required: true},
+				{TF: "query", ARM: "source.query", Required: true}, {TF: "query_type", ARM: "source.queryType"},
+				{TF: "authorized_resource_ids", ARM: "source.authorizedResources", C: cStrList},
+				{TF: "frequency", ARM: "schedule.frequencyInMinutes", C: cNum, Required: true},
+				{TF: "time_window", ARM: "schedule.timeWindowInMinutes", C: cNum, Required: true},
+				{TF: "description", ARM: "description"}, {TF: "auto_mitigation_enabled", ARM: "autoMitigate", C: cBool}},
+			Check: logAlertCheck, Extra: logAlertExtra, Reads: []string{"action", "enabled"},
+			Sets:   []string{"enabled", "severity", "throttling", "action", "trigger"},
+			Ignore: []string{"lastUpdatedTime", "createdWithApiVersion", "isLegacyLogAnalyticsRule", "displayName"}},
 	}
 	for k, v := range rows {
 		monitorRows[k] = v
