@@ -49,6 +49,9 @@ func TestSimpleRowsMatchSchema(t *testing.T) {
 	for k, v := range simpleRows4 {
 		rows[k] = v
 	}
+	for k, v := range backupRows {
+		rows[k] = v
+	}
 	for k, v := range netRows {
 		rows[k] = v
 	}
