@@ -24,6 +24,7 @@ const (
 	parentID                  // name, <ParentAttr> = id of the ancestor with AncestorDepth type segments
 	names                     // name, resource_group_name, NameAttrs[i] = name of the i-th ancestor
 	nameOnly                  // name only (the resource is placed by a reference argument)
+	scopeID                   // name, <ParentAttr> = the id of the scope: subscription, resource group or extended resource
 )
 
 // conv converts an ARM value into an argument value.
@@ -440,6 +441,8 @@ func emitSimple(row simpleRow) func(e *emitter, r *model.Resource, t string) err
 			if row.RGName {
 				e.rgName(b, r)
 			}
+		case scopeID:
+			e.setExpr(b, row.ParentAttr, e.base(r))
 		case names:
 			e.rgName(b, r)
 			nm := r.NameSegments()

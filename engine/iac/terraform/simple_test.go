@@ -49,6 +49,18 @@ func TestSimpleRowsMatchSchema(t *testing.T) {
 	for k, v := range simpleRows4 {
 		rows[k] = v
 	}
+	for _, arm := range []string{"microsoft.authorization/policyassignments", "microsoft.authorization/policyexemptions"} {
+		base := policyAssignment
+		if strings.HasSuffix(arm, "exemptions") {
+			base = policyExemption
+		}
+		suffix := strings.TrimSuffix(strings.TrimPrefix(arm, "microsoft.authorization/policy"), "s")
+		sc := scopedRows("policy_"+suffix, base)
+		rows[arm+"#sub"], rows[arm+"#rg"], rows[arm+"#res"] = sc.sub, sc.rg, sc.res
+	}
+	for k, v := range policyRows {
+		rows[k] = v
+	}
 	for k, v := range backupRows {
 		rows[k] = v
 	}
@@ -90,7 +102,7 @@ func TestSimpleRowsMatchSchema(t *testing.T) {
 		switch row.Place {
 		case inRG:
 			written["resource_group_name"] = true
-		case parentID:
+		case parentID, scopeID:
 			written[row.ParentAttr] = true
 			if row.RGName {
 				written["resource_group_name"] = true
