@@ -104,6 +104,19 @@ func init() {
 }
 
 var policyRows = map[string]simpleRow{
+	// Defender for a resource: the resource it extends is its scope
+	"microsoft.security/advancedthreatprotectionsettings": {TF: "azurerm_advanced_threat_protection", NameAttr: "-", Place: scopeID,
+		ParentAttr: "target_resource_id", Args: []arg{{TF: "enabled", ARM: "isEnabled", C: cBool, Required: true}}},
+	// Defender for Cloud integrations of the subscription (MCAS, WDATP, Sentinel…)
+	"microsoft.security/settings": {TF: "azurerm_security_center_setting", NameAttr: "setting_name", Place: nameOnly,
+		Args: []arg{{TF: "enabled", ARM: "enabled", C: cBool, Required: true}},
+		Check: func(r *model.Resource) string {
+			switch r.LastName() {
+			case "MCAS", "WDATP", "WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW", "WDATP_UNIFIED_SOLUTION", "Sentinel":
+				return ""
+			}
+			return "security setting " + r.LastName() + " is not one azurerm manages"
+		}},
 	"microsoft.authorization/policydefinitions": {TF: "azurerm_policy_definition", Place: nameOnly,
 		Args: []arg{{TF: "policy_type", ARM: "policyType", Required: true}, {TF: "mode", ARM: "mode", Required: true},
 			{TF: "display_name", ARM: "displayName", Required: true}, {TF: "description", ARM: "description"},
