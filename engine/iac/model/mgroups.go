@@ -72,12 +72,19 @@ func (b *builder) managementGroups(nodes []graph.Node, taken map[string]bool) {
 		return g.parent == "" || strings.EqualFold(g.name, b.m.TenantID)
 	}
 	ids := make([]string, 0, len(groups))
+	var roots []*mg
 	for l, g := range groups {
 		if root(g) {
-			b.skip(g.id, TypeManagementGroup, "tenant root management group: exists in every tenant")
+			roots = append(roots, g)
 			continue
 		}
 		ids = append(ids, l)
+	}
+	if len(ids) == 0 {
+		return // only the root group: no hierarchy to generate
+	}
+	for _, g := range roots {
+		b.skip(g.id, TypeManagementGroup, "tenant root management group: exists in every tenant")
 	}
 	// depth first so that parents come before their children
 	depth := func(l string) int {

@@ -88,6 +88,10 @@ func TestManagementGroups(t *testing.T) {
 	if n != 2 {
 		t.Errorf("mapping report has %d management groups, want 2", n)
 	}
+	// a tenant with only its root group has no hierarchy to generate and nothing to report
+	if only, err := model.BuildFromNodes(tenant, []graph.Node{mg(tenant, ""), rg}, model.Filter{}); err != nil || len(only.ManagementGroups) != 0 || len(only.Skipped) != 0 {
+		t.Errorf("root only: groups %+v, skipped %+v, err %v", only.ManagementGroups, only.Skipped, err)
+	}
 	if az, _ := Emit(m, Options{AzapiOnly: true}); strings.Contains(string(az.Files["main.tf"]), tfManagementGroup) {
 		t.Error("the azapi-only rendering has azurerm management groups")
 	}
