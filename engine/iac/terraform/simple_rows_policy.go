@@ -73,7 +73,12 @@ var policyAssignment = simpleRow{NameAttr: "name", Identity: true,
 		{TF: "metadata", ARM: "metadata", C: cJSON},
 		{TF: "non_compliance_message", ARM: "nonComplianceMessages", Block: []arg{{TF: "content", ARM: "message", Required: true},
 			{TF: "policy_definition_reference_id", ARM: "policyDefinitionReferenceId"}}}},
-	Check:  oneOf("enforcementMode", "Default", "DoNotEnforce"),
+	Check: func(r *model.Resource) string {
+		if r.Identity != nil && r.Location == "" {
+			return "policy assignment with a managed identity but no location"
+		}
+		return oneOf("enforcementMode", "Default", "DoNotEnforce")(r)
+	},
 	Extra:  policyLocation(enforceExtra),
 	Sets:   []string{"enforce", "location"},
 	Reads:  []string{"enforcementMode", "scope"},
