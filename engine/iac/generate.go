@@ -63,7 +63,7 @@ func Generate(ctx context.Context, m *model.Model, f Format, opts Options) (File
 	default:
 		return nil, Summary{}, fmt.Errorf("unknown format %q", f)
 	}
-	sk, err := skippedFile(m)
+	sk, err := skippedFile(m, f)
 	if err != nil {
 		return nil, Summary{}, fmt.Errorf("encode skipped.json: %w", err)
 	}

@@ -117,8 +117,12 @@ func MarshalJSONFile(v any) ([]byte, error) {
 }
 
 // skippedFile renders skipped.json.
-func skippedFile(m *model.Model) ([]byte, error) {
+func skippedFile(m *model.Model, f Format) ([]byte, error) {
 	r := SkippedReport{Skipped: m.Skipped, DroppedProperties: m.Dropped}
+	if f != FormatTerraform && len(m.ManagementGroups) > 0 {
+		r.Skipped = append(append([]model.Skipped(nil), m.Skipped...),
+			m.ManagementGroupsSkipped("management group: "+string(f)+" deployments write under subscriptions (Terraform generates the hierarchy)")...)
+	}
 	if r.Skipped == nil {
 		r.Skipped = []model.Skipped{}
 	}

@@ -101,6 +101,13 @@ func TestTofuValidateSimulatedTenant(t *testing.T) {
 			t.Errorf("main.tf has no %s", typ)
 		}
 	}
+	// the management group hierarchy below the tenant root group, adopted by imports.tf
+	if !bytes.Contains(main, []byte(`resource "azurerm_management_group" "mg_mg_platform"`)) {
+		t.Error("main.tf has no azurerm_management_group for the Platform group")
+	}
+	if imp, _ := os.ReadFile(filepath.Join(dir, "imports.tf")); !bytes.Contains(imp, []byte(`to = azurerm_management_group.mg_mg_platform`)) {
+		t.Error("imports.tf does not adopt the management groups")
+	}
 	// the system pool is the cluster's default_node_pool, not a second pool of the same name
 	if !bytes.Contains(main, []byte("# Microsoft.ContainerService/managedClusters/agentPools ")) {
 		t.Error("main.tf does not say which agent pools the clusters declare inline")

@@ -103,9 +103,8 @@ type Plan struct {
 // Model returns the translated model the plan deploys.
 func (p *Plan) Model() *model.Model { return p.model }
 
-// buildLabels are the labels the model reads (engine/iac/model.Build uses the same).
-var buildLabels = []graph.Label{graph.LabelSubscription, graph.LabelResourceGroup, graph.LabelResource,
-	graph.LabelRoleAssignment, graph.LabelRoleDefinition}
+// buildLabels are the labels the model reads.
+var buildLabels = model.BuildLabels
 
 // MakePlan builds the model, translates it for the target (engine/iac/translate) and orders it
 // by dependency level.
@@ -212,6 +211,7 @@ func MakePlan(ctx context.Context, in Input) (*Plan, error) {
 	p.model = m
 	p.splitMergedResourceGroups()
 	p.Skipped = append([]model.Skipped(nil), m.Skipped...)
+	p.Skipped = append(p.Skipped, m.ManagementGroupsSkipped("management group: create-tenant writes only under the target subscriptions")...)
 	if p.Skipped == nil {
 		p.Skipped = []model.Skipped{}
 	}

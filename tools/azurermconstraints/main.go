@@ -86,7 +86,7 @@ func run(version, out string) error {
 			}
 		}
 	}
-	want := terraform.TerraformTypes()
+	want := terraform.EmittedTypes()
 	types := make([]string, 0, len(want))
 	for t := range want {
 		types = append(types, t)

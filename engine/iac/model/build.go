@@ -23,14 +23,14 @@ func (f Filter) empty() bool {
 	return len(f.ResourceGroups) == 0 && len(f.Types) == 0 && len(f.IDs) == 0
 }
 
-// buildLabels are the node labels the model reads.
-var buildLabels = []graph.Label{graph.LabelSubscription, graph.LabelResourceGroup, graph.LabelResource,
-	graph.LabelRoleAssignment, graph.LabelRoleDefinition}
+// BuildLabels are the node labels the model reads.
+var BuildLabels = []graph.Label{graph.LabelSubscription, graph.LabelResourceGroup, graph.LabelResource,
+	graph.LabelRoleAssignment, graph.LabelRoleDefinition, graph.LabelManagementGroup}
 
 // Build reads a tenant's graph and returns the model of the selected resources.
 func Build(ctx context.Context, store graph.Store, tenantID string, f Filter) (*Model, error) {
 	var nodes []graph.Node
-	err := store.Nodes(ctx, tenantID, graph.NodeQuery{Labels: buildLabels}, func(n graph.Node) error {
+	err := store.Nodes(ctx, tenantID, graph.NodeQuery{Labels: BuildLabels}, func(n graph.Node) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -232,6 +232,13 @@ func BuildFromNodes(tenantID string, nodes []graph.Node, f Filter) (*Model, erro
 	b.m.Subscriptions = sortedKeys(subs)
 	if err := b.assemble(keep); err != nil {
 		return nil, err
+	}
+	if f.empty() {
+		taken := make(map[string]bool, len(b.m.Resources))
+		for _, r := range b.m.Resources {
+			taken[r.Key] = true
+		}
+		b.managementGroups(nodes, taken)
 	}
 	for _, s := range b.skipped {
 		b.m.Skipped = append(b.m.Skipped, s)

@@ -19,9 +19,12 @@ type Model struct {
 	TenantID      string      `json:"tenant_id,omitempty"`
 	Subscriptions []string    `json:"subscriptions,omitempty"` // source subscription ids, sorted
 	Resources     []*Resource `json:"resources"`               // sorted by lower-cased ID
-	Variables     []Variable  `json:"variables,omitempty"`     // sorted by Name
-	Skipped       []Skipped   `json:"skipped,omitempty"`       // sorted by ID
-	Dropped       []Dropped   `json:"dropped,omitempty"`       // properties removed as secrets, sorted
+	// ManagementGroups is the tenant's management group hierarchy below the root group (parents
+	// first); only an unfiltered model has it.
+	ManagementGroups []ManagementGroup `json:"management_groups,omitempty"`
+	Variables        []Variable        `json:"variables,omitempty"` // sorted by Name
+	Skipped          []Skipped         `json:"skipped,omitempty"`   // sorted by ID
+	Dropped          []Dropped         `json:"dropped,omitempty"`   // properties removed as secrets, sorted
 	// Secrets lists every place a source secret was replaced by a variable or removed (paths
 	// and rules, never values), sorted by key and path.
 	Secrets []SecretFinding `json:"secrets,omitempty"`

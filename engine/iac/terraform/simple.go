@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -24,6 +25,7 @@ const (
 	parentID                  // name, <ParentAttr> = id of the ancestor with AncestorDepth type segments
 	names                     // name, resource_group_name, NameAttrs[i] = name of the i-th ancestor
 	nameOnly                  // name only (the resource is placed by a reference argument)
+	scopeID                   // name, <ParentAttr> = the id of the scope: subscription, resource group or extended resource
 )
 
 // conv converts an ARM value into an argument value.
@@ -40,19 +42,33 @@ const (
 	cLower               // string, lower-cased
 	cIDList              // list of {id} objects -> list of ids
 	cMap                 // object of strings (metadata)
+	cJSON                // any non-empty JSON value, written as jsonencode(...)
 )
+
+// jsonValue is an argument value written as jsonencode(<value>).
+type jsonValue struct{ v any }
 
 // arg maps one azurerm argument.
 type arg struct {
-	TF  string // argument name
+	TF  string // argument name; "" reads the field (it is expressed by the row's shape) without writing it
 	ARM string // dotted path in the properties; "$sku.name", "$sku.tier", "$sku.capacity", "$kind" read the envelope
 	C   conv
 	// Required: the resource falls back to azapi when the value is missing (and Default is nil).
 	Required bool
 	Default  any
-	// Skip lists ARM values that mean "unset" (service defaults azurerm would reject).
+	// Skip lists ARM values that mean "unset" (service defaults azurerm would reject); for a
+	// list, the elements with these values.
 	Skip []string
+	// Block, when set, makes the argument nested blocks: the ARM value (an object, or a list of
+	// objects) becomes one block named TF per object, with these arguments read from the object.
+	// Any non-empty field of the object they do not map sends the resource to azapi.
+	Block []arg
+	// Max, when set, is the most blocks the argument takes (more send the resource to azapi).
+	Max int
 }
+
+// blockValue is the objects a Block argument writes as nested blocks.
+type blockValue []map[string]any
 
 // simpleRow is one declaratively mapped type.
 type simpleRow struct {
@@ -63,6 +79,8 @@ type simpleRow struct {
 	AncestorDepth int      // parentID: type segments of the ancestor (default: the parent)
 	NameAttrs     []string // names: arguments for ancestor names, outermost first
 	Location      bool
+	NeedLocation  bool // location is required: a resource without one falls back to azapi
+	RGName        bool // parentID and nameOnly: also write resource_group_name
 	Tags          bool
 	Identity      bool
 	Zones         bool
@@ -81,10 +99,20 @@ type simpleRow struct {
 	AllBody bool
 }
 
+// raw reads an argument's ARM value before conversion (nil when absent or a Skip value).
+func (a arg) raw(r *model.Resource) any { return a.rawIn(r.Body, r) }
+
 // value reads an argument's ARM value converted, or nil.
-func (a arg) value(r *model.Resource) any {
+func (a arg) value(r *model.Resource) any { return a.valueIn(r.Body, r) }
+
+// rawIn reads the value from body (the properties, or the object of an enclosing Block).
+func (a arg) rawIn(body any, r *model.Resource) any {
 	var v any
 	switch {
+	case a.ARM == "$sku":
+		if len(r.SKU) > 0 {
+			v = r.SKU
+		}
 	case strings.HasPrefix(a.ARM, "$sku."):
 		v = r.SKU[strings.TrimPrefix(a.ARM, "$sku.")]
 	case a.ARM == "$kind":
@@ -92,7 +120,7 @@ func (a arg) value(r *model.Resource) any {
 			v = r.Kind
 		}
 	default:
-		v = jsonpath.GetFold(r.Body, a.ARM)
+		v = jsonpath.GetFold(body, a.ARM)
 	}
 	if sv, ok := v.(string); ok {
 		for _, skip := range a.Skip {
@@ -100,6 +128,56 @@ func (a arg) value(r *model.Resource) any {
 				v = nil
 			}
 		}
+	}
+	if l, ok := v.([]any); ok && len(a.Skip) > 0 {
+		var kept []any
+		for _, x := range l {
+			if !a.skips(x) {
+				kept = append(kept, x)
+			}
+		}
+		if len(kept) == 0 {
+			return nil
+		}
+		v = kept
+	}
+	return v
+}
+
+// skips reports whether x is one of the argument's Skip values.
+func (a arg) skips(x any) bool {
+	sv, ok := x.(string)
+	for _, skip := range a.Skip {
+		if ok && strings.EqualFold(sv, skip) {
+			return true
+		}
+	}
+	return false
+}
+
+// valueIn reads the value from body converted, or nil.
+func (a arg) valueIn(body any, r *model.Resource) any {
+	v := a.rawIn(body, r)
+	if a.Block != nil {
+		var objs blockValue
+		switch t := v.(type) {
+		case map[string]any:
+			if !emptyValue(t) {
+				objs = append(objs, t)
+			}
+		case []any:
+			for _, x := range t {
+				if mm, ok := x.(map[string]any); ok && !emptyValue(mm) {
+					objs = append(objs, mm)
+				} else if !emptyValue(x) {
+					return nil // not a list of objects: a shape the block does not take
+				}
+			}
+		}
+		if len(objs) == 0 {
+			return nil
+		}
+		return objs
 	}
 	var out any
 	switch a.C {
@@ -148,6 +226,10 @@ func (a arg) value(r *model.Resource) any {
 		if mm, ok := v.(map[string]any); ok && len(mm) > 0 {
 			out = mm
 		}
+	case cJSON:
+		if !emptyValue(v) {
+			out = jsonValue{v}
+		}
 	}
 	if out == nil && a.Default != nil {
 		out = a.Default
@@ -157,10 +239,11 @@ func (a arg) value(r *model.Resource) any {
 
 // why returns the reason r cannot be a row's typed resource, or "".
 func (row simpleRow) why(r *model.Resource) string {
-	for _, a := range row.Args {
-		if a.Required && a.value(r) == nil {
-			return row.TF + " requires " + a.TF + " but the resource has no " + strings.TrimPrefix(a.ARM, "$")
-		}
+	if why := argsWhy(row.TF, row.Args, r.Body, r, ""); why != "" {
+		return why
+	}
+	if row.NeedLocation && r.Location == "" {
+		return row.TF + " requires location but the resource has none"
 	}
 	if row.Place == names && len(r.NameSegments()) < len(row.NameAttrs)+1 {
 		return row.TF + " needs the names of the parents"
@@ -181,11 +264,73 @@ func (row simpleRow) why(r *model.Resource) string {
 	return ""
 }
 
+// argsWhy checks args against body (at is the path of an enclosing block's object): required
+// values present, values of the shape the argument takes, and every field of a block's objects
+// mapped.
+func argsWhy(tf string, args []arg, body map[string]any, r *model.Resource, at string) string {
+	for _, a := range args {
+		v := a.valueIn(body, r)
+		if a.Required && v == nil {
+			return tf + " requires " + a.TF + " but the resource has no " + at + strings.TrimPrefix(a.ARM, "$")
+		}
+		// a value of another shape than the argument takes would be dropped silently
+		if raw := a.rawIn(body, r); a.TF != "" && a.Default == nil && !emptyValue(raw) && v == nil {
+			return tf + ": " + at + strings.TrimPrefix(a.ARM, "$") + " has a shape " + a.TF + " does not take"
+		}
+		objs, _ := v.(blockValue)
+		if a.Max > 0 && len(objs) > a.Max {
+			return tf + " takes at most " + strconv.Itoa(a.Max) + " " + a.TF + " blocks, the resource has " + strconv.Itoa(len(objs))
+		}
+		for _, o := range objs {
+			in := at + a.ARM + "."
+			if why := argsWhy(tf, a.Block, o, r, in); why != "" {
+				return why
+			}
+			for _, k := range model.SortedKeys(o) {
+				if !emptyValue(o[k]) && !argsCover(a.Block, k) {
+					return tf + " cannot express " + in + k
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// argsCover reports whether an argument reads the field k (or below it).
+func argsCover(args []arg, k string) bool {
+	for _, a := range args {
+		if first, _, _ := strings.Cut(a.ARM, "."); strings.EqualFold(first, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// writeArgs writes args read from body into b (nested blocks for Block arguments).
+func (e *emitter) writeArgs(b *hclwrite.Body, args []arg, body map[string]any, r *model.Resource) {
+	for _, a := range args {
+		if a.TF == "" {
+			continue
+		}
+		switch v := a.valueIn(body, r).(type) {
+		case blockValue:
+			for _, o := range v {
+				e.writeArgs(b.AppendNewBlock(a.TF, nil).Body(), a.Block, o, r)
+			}
+		case jsonValue:
+			e.setExpr(b, a.TF, "jsonencode("+e.value(v.v, "")+")")
+		default:
+			e.set(b, a.TF, v)
+		}
+	}
+}
+
 // unexpressed lists r's non-empty top-level properties the row neither maps nor ignores.
 func (row simpleRow) unexpressed(r *model.Resource) []string {
 	var left []string
+	props := azapiProperties(r.Type)
 	for _, k := range model.SortedKeys(r.Body) {
-		if emptyValue(r.Body[k]) || row.covers(k) {
+		if emptyValue(r.Body[k]) || row.covers(k) || props.readOnlyChild(k) {
 			continue
 		}
 		left = append(left, k)
@@ -269,6 +414,11 @@ func emitSimple(row simpleRow) func(e *emitter, r *model.Resource, t string) err
 			e.rgName(b, r)
 		case parentID:
 			e.setExpr(b, row.ParentAttr, e.ancestorExpr(r, row.AncestorDepth))
+			if row.RGName {
+				e.rgName(b, r)
+			}
+		case scopeID:
+			e.setExpr(b, row.ParentAttr, e.base(r))
 		case names:
 			e.rgName(b, r)
 			nm := r.NameSegments()
@@ -279,9 +429,7 @@ func emitSimple(row simpleRow) func(e *emitter, r *model.Resource, t string) err
 		if row.Location && r.Location != "" {
 			e.set(b, "location", r.Location)
 		}
-		for _, a := range row.Args {
-			e.set(b, a.TF, a.value(r))
-		}
+		e.writeArgs(b, row.Args, r.Body, r)
 		if row.Zones && len(r.Zones) > 0 {
 			e.set(b, "zones", toAny(r.Zones))
 		}
@@ -318,4 +466,28 @@ func registerSimpleRows(rows map[string]simpleRow) {
 			Emit:    emitSimple(row),
 		}
 	}
+}
+
+// azapiProperties is the properties node of the azapi schema of an ARM type (nil when unknown).
+func azapiProperties(armType string) *schemaNode {
+	s := azapiSchemaFor(armType)
+	if s == nil || s.root == nil {
+		return nil
+	}
+	return s.root.children["properties"]
+}
+
+// readOnly reports whether the schema marks a property read-only (the service computes it;
+// nothing to recreate).
+func (n *schemaNode) readOnlyChild(k string) bool {
+	if n == nil {
+		return false
+	}
+	c, ok := n.children[k]
+	if !ok {
+		if name, found := n.lower[strings.ToLower(k)]; found {
+			c, ok = n.children[name], true
+		}
+	}
+	return ok && c.readOnly
 }

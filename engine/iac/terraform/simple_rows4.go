@@ -44,8 +44,25 @@ func addRows4() {
 		}}
 	simpleRows4["microsoft.network/firewallpolicies"] = simpleRow{TF: "azurerm_firewall_policy", Place: inRG, Location: true, Tags: true,
 		Identity: true, Args: []arg{{TF: "sku", ARM: "sku.tier"}, {TF: "threat_intelligence_mode", ARM: "threatIntelMode"},
-			{TF: "base_policy_id", ARM: "basePolicy.id", C: cID}, {TF: "private_ip_ranges", ARM: "snat.privateRanges", C: cStrList},
-			{TF: "sql_redirect_allowed", ARM: "sql.allowSqlRedirect", C: cBool}},
+			{TF: "base_policy_id", ARM: "basePolicy.id", C: cID}, {TF: "private_ip_ranges", ARM: "snat.privateRanges", C: cStrList, Skip: []string{"IANAPrivateRanges"}},
+			{TF: "sql_redirect_allowed", ARM: "sql.allowSqlRedirect", C: cBool},
+			{TF: "insights", ARM: "insights", Block: []arg{{TF: "enabled", ARM: "isEnabled", C: cBool, Required: true},
+				{TF: "default_log_analytics_workspace_id", ARM: "logAnalyticsResources.defaultWorkspaceId.id", C: cID, Required: true},
+				{TF: "retention_in_days", ARM: "retentionDays", C: cNum},
+				{TF: "log_analytics_workspace", ARM: "logAnalyticsResources.workspaces", Block: []arg{
+					{TF: "id", ARM: "workspaceId.id", C: cID, Required: true}, {TF: "firewall_location", ARM: "region", Required: true}}}}},
+			{TF: "intrusion_detection", ARM: "intrusionDetection", Block: []arg{{TF: "mode", ARM: "mode"},
+				{TF: "private_ranges", ARM: "configuration.privateRanges", C: cStrList},
+				{TF: "signature_overrides", ARM: "configuration.signatureOverrides", Block: []arg{{TF: "id", ARM: "id"}, {TF: "state", ARM: "mode"}}},
+				{TF: "traffic_bypass", ARM: "configuration.bypassTrafficSettings", Block: []arg{{TF: "name", ARM: "name", Required: true},
+					{TF: "protocol", ARM: "protocol", Required: true}, {TF: "description", ARM: "description"},
+					{TF: "destination_addresses", ARM: "destinationAddresses", C: cStrList}, {TF: "destination_ports", ARM: "destinationPorts", C: cStrList},
+					{TF: "source_addresses", ARM: "sourceAddresses", C: cStrList}, {TF: "destination_ip_groups", ARM: "destinationIpGroups", C: cStrList},
+					{TF: "source_ip_groups", ARM: "sourceIpGroups", C: cStrList}}}}},
+			{TF: "threat_intelligence_allowlist", ARM: "threatIntelWhitelist", Block: []arg{{TF: "ip_addresses", ARM: "ipAddresses", C: cStrList},
+				{TF: "fqdns", ARM: "fqdns", C: cStrList}}},
+			{TF: "tls_certificate", ARM: "transportSecurity.certificateAuthority", Block: []arg{
+				{TF: "key_vault_secret_id", ARM: "keyVaultSecretId", Required: true}, {TF: "name", ARM: "name", Required: true}}}},
 		Reads: []string{"dnsSettings"}, Sets: []string{"dns"},
 		Ignore: []string{"firewalls", "childPolicies", "ruleCollectionGroups", "ruleGroups"},
 		Check: func(r *model.Resource) string {
@@ -109,7 +126,9 @@ func addRows4() {
 			{TF: "subscription_required", ARM: "subscriptionRequired", C: cBool}, {TF: "api_type", ARM: "type"},
 			{TF: "version", ARM: "apiVersion"}, {TF: "version_set_id", ARM: "apiVersionSetId", C: cID},
 			{TF: "revision_description", ARM: "apiRevisionDescription"}, {TF: "version_description", ARM: "apiVersionDescription"},
-			{TF: "terms_of_service_url", ARM: "termsOfServiceUrl"}},
+			{TF: "terms_of_service_url", ARM: "termsOfServiceUrl"},
+			{TF: "subscription_key_parameter_names", ARM: "subscriptionKeyParameterNames", Block: []arg{
+				{TF: "header", ARM: "header", Required: true}, {TF: "query", ARM: "query", Required: true}}}},
 		Ignore: []string{"isCurrent", "isOnline"}}
 }
 

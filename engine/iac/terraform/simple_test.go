@@ -49,6 +49,33 @@ func TestSimpleRowsMatchSchema(t *testing.T) {
 	for k, v := range simpleRows4 {
 		rows[k] = v
 	}
+	for _, arm := range []string{"microsoft.authorization/policyassignments", "microsoft.authorization/policyexemptions"} {
+		base := policyAssignment
+		if strings.HasSuffix(arm, "exemptions") {
+			base = policyExemption
+		}
+		suffix := strings.TrimSuffix(strings.TrimPrefix(arm, "microsoft.authorization/policy"), "s")
+		sc := scopedRows("policy_"+suffix, base)
+		rows[arm+"#sub"], rows[arm+"#rg"], rows[arm+"#res"] = sc.sub, sc.rg, sc.res
+	}
+	for k, v := range policyRows {
+		rows[k] = v
+	}
+	for k, v := range backupRows {
+		rows[k] = v
+	}
+	for k, v := range netRows {
+		rows[k] = v
+	}
+	for k, v := range monitorRows {
+		rows[k] = v
+	}
+	for k, v := range dataRows {
+		rows[k] = v
+	}
+	for k, v := range schemaRows {
+		rows[k] = v
+	}
 	for k, v := range simpleRows3 {
 		rows[k] = v
 	}
@@ -75,8 +102,11 @@ func TestSimpleRowsMatchSchema(t *testing.T) {
 		switch row.Place {
 		case inRG:
 			written["resource_group_name"] = true
-		case parentID:
+		case parentID, scopeID:
 			written[row.ParentAttr] = true
+			if row.RGName {
+				written["resource_group_name"] = true
+			}
 		case names:
 			written["resource_group_name"] = true
 			for _, n := range row.NameAttrs {
@@ -100,6 +130,9 @@ func TestSimpleRowsMatchSchema(t *testing.T) {
 			written["zones"] = true
 		}
 		for _, a := range row.Args {
+			if a.TF == "" {
+				continue
+			}
 			written[a.TF] = true
 			if a.Required || a.Default != nil {
 				sure[a.TF] = true
@@ -113,10 +146,57 @@ func TestSimpleRowsMatchSchema(t *testing.T) {
 				t.Errorf("%s: %s has no argument %s", k, row.TF, n)
 			}
 		}
+		checkBlocks(t, schema, k, row.TF, row.Args)
 		for n, req := range args {
 			if req && !sure[n] && !(n == "identity" && row.Identity) {
 				t.Errorf("%s: %s requires %s, which the row does not always write", k, row.TF, n)
 			}
+		}
+	}
+}
+
+// checkBlocks checks Block arguments against the nested blocks of the schema: the block
+// exists, every argument it writes exists, and every required argument is always written.
+func checkBlocks(t *testing.T, schema map[string]map[string]bool, row, key string, args []arg) {
+	t.Helper()
+	for _, a := range args {
+		if a.Block == nil {
+			continue
+		}
+		bk := key + "." + a.TF
+		battrs, ok := schema[bk]
+		if !ok {
+			t.Errorf("%s: %s has no block %s", row, key, a.TF)
+			continue
+		}
+		sure := map[string]bool{}
+		for _, sa := range a.Block {
+			if sa.TF == "" {
+				continue
+			}
+			if _, ok := battrs[sa.TF]; !ok {
+				t.Errorf("%s: block %s has no argument %s", row, bk, sa.TF)
+			}
+			if sa.Required || sa.Default != nil {
+				sure[sa.TF] = true
+			}
+		}
+		for n, req := range battrs {
+			if req && !sure[n] {
+				t.Errorf("%s: block %s requires %s, which the row does not always write", row, bk, n)
+			}
+		}
+		checkBlocks(t, schema, row, bk, a.Block)
+	}
+}
+
+// Every azurerm type the emitter can write (table rows, associations, management groups) is a
+// resource of the provider's checked-in schema.
+func TestEmittedTypesInSchema(t *testing.T) {
+	schema := azurermSchema()
+	for tf, arm := range EmittedTypes() {
+		if _, ok := schema[tf]; !ok {
+			t.Errorf("%s (for %s) is not in azurerm_schema.txt", tf, arm)
 		}
 	}
 }

@@ -85,6 +85,14 @@ func TerraformTypes() map[string]string {
 	return out
 }
 
+// EmittedTypes is every azurerm type the emitter can write -> what it renders: the table's
+// (TerraformTypes) and azurerm_management_group for the model's management groups.
+func EmittedTypes() map[string]string {
+	out := TerraformTypes()
+	out[tfManagementGroup] = "microsoft.management/managementgroups"
+	return out
+}
+
 // --- helpers -------------------------------------------------------------------------------
 
 func (e *emitter) block(tfType string, r *model.Resource) *hclwrite.Body {

@@ -185,12 +185,16 @@ func emitPass(m *model.Model, opts Options, forced map[string]string) (Result, *
 		return res, e, nil // another pass follows: no formatting
 	}
 	res.Mapping = e.mapping()
+	if !opts.AzapiOnly {
+		blocks = append(blocks, e.managementGroupBlocks()...)
+		res.Mapping = append(res.Mapping, e.managementGroupMapping()...)
+	}
 	res.Files["main.tf"] = formatBlocks(blocks)
 	res.Files["providers.tf"] = providers(opts.AzapiOnly)
 	res.Files["variables.tf"] = e.variables()
 	res.Files["outputs.tf"] = e.outputs()
 	if opts.Imports {
-		res.Files["imports.tf"] = e.imports()
+		res.Files["imports.tf"] = e.imports(!opts.AzapiOnly)
 	}
 	return res, e, nil
 }
@@ -478,7 +482,7 @@ func (e *emitter) outputs() []byte {
 }
 
 // imports writes import blocks that adopt the existing (source) resources.
-func (e *emitter) imports() []byte {
+func (e *emitter) imports(groups bool) []byte {
 	f := hclwrite.NewEmptyFile()
 	b := f.Body()
 	keys := make([]string, 0, len(e.m.Resources))
@@ -504,6 +508,9 @@ func (e *emitter) imports() []byte {
 			id = r.ID + "?api-version=" + v
 		}
 		ib.SetAttributeValue("id", cty.StringVal(id))
+	}
+	if groups {
+		e.importManagementGroups(b, first)
 	}
 	return hclwrite.Format(f.Bytes())
 }

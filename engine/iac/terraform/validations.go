@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -22,6 +23,7 @@ var argPatterns = map[string]map[string]*regexp.Regexp{
 	"azurerm_synapse_sql_pool":                    {"name": regexp.MustCompile(`^[A-Za-z0-9_]{1,60}$`)},
 	"azurerm_iotcentral_application":              {"name": regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$`)},
 	"azurerm_kusto_database":                      {"cluster_name": regexp.MustCompile(`^[a-z][a-z0-9]{3,21}$`)},
+	"azurerm_kusto_eventhub_data_connection":      {"cluster_name": regexp.MustCompile(`^[a-z][a-z0-9]{3,21}$`)},
 	"azurerm_kusto_cluster":                       {"name": regexp.MustCompile(`^[a-z][a-z0-9]{3,21}$`)},
 	"azurerm_kusto_cluster_principal_assignment":  {"cluster_name": regexp.MustCompile(`^[a-z][a-z0-9]{3,21}$`)},
 	"azurerm_kusto_database_principal_assignment": {"cluster_name": regexp.MustCompile(`^[a-z][a-z0-9]{3,21}$`)},
@@ -85,5 +87,19 @@ func numOneOf(path string, values ...float64) func(r *model.Resource) string {
 			}
 		}
 		return path + " " + number(v) + " is not a size azurerm takes"
+	}
+}
+
+// absURL is a Check: the string at path must be an absolute URL with a host (when present).
+func absURL(path string) func(r *model.Resource) string {
+	return func(r *model.Resource) string {
+		v, ok := jsonpath.GetFold(r.Body, path).(string)
+		if !ok {
+			return ""
+		}
+		if u, err := url.Parse(v); err != nil || u.Scheme == "" || u.Host == "" {
+			return path + " " + v + " is not an absolute URL"
+		}
+		return ""
 	}
 }
