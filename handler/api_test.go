@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/apierr"
 	"github.com/atg-go/atg/handler/auth"
 	"github.com/atg-go/atg/handler/jobs"
@@ -489,7 +490,7 @@ func TestInternalErrorsHideInternals(t *testing.T) {
 func TestErrorStatusMapRoundTrip(t *testing.T) {
 	for code, status := range apierr.Status {
 		rec := httptest.NewRecorder()
-		apierr.Write(rec, nil, "rid", apierr.Errorf(code, "m"))
+		apierr.Write(rec, nil, "rid", errs.Errorf(code, "m"))
 		if rec.Code != status {
 			t.Errorf("%s: status %d, want %d", code, rec.Code, status)
 		}

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/jobs"
 )
 
@@ -53,7 +53,7 @@ func (s *server) redirectBackup(w http.ResponseWriter, r *http.Request, st Backu
 	switch {
 	case errors.Is(err, jobs.ErrNoSignedURL):
 		return false, nil
-	case apierr.Is(err, apierr.NotFound):
+	case errs.Is(err, errs.NotFound):
 		return true, err
 	case err != nil:
 		return true, storageError("reading the backup", err)

@@ -28,7 +28,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
 
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/jobs"
 )
 
@@ -233,12 +233,12 @@ func (s *BlobBackups) List(ctx context.Context, tenantID string) ([]Backup, erro
 // Open implements BackupStore.
 func (s *BlobBackups) Open(ctx context.Context, name string) (Backup, io.ReadCloser, error) {
 	if _, _, ok := ParseBackupName(name); !ok {
-		return Backup{}, nil, apierr.Errorf(apierr.NotFound, "backup %s not found", name)
+		return Backup{}, nil, errs.Errorf(errs.NotFound, "backup %s not found", name)
 	}
 	resp, err := s.c.NewBlobClient(name).DownloadStream(ctx, nil)
 	if err != nil {
 		if bloberror.HasCode(err, bloberror.BlobNotFound) || isHTTPStatus(err, http.StatusNotFound) {
-			return Backup{}, nil, apierr.Errorf(apierr.NotFound, "backup %s not found", name)
+			return Backup{}, nil, errs.Errorf(errs.NotFound, "backup %s not found", name)
 		}
 		return Backup{}, nil, fmt.Errorf("opening backup %s: %w", name, err)
 	}
@@ -251,13 +251,13 @@ func (s *BlobBackups) Open(ctx context.Context, name string) (Backup, io.ReadClo
 // jobs.ErrNoSignedURL when the storage cannot sign.
 func (s *BlobBackups) ReadURL(ctx context.Context, name string, ttl time.Duration) (string, Backup, error) {
 	if _, _, ok := ParseBackupName(name); !ok {
-		return "", Backup{}, apierr.Errorf(apierr.NotFound, "backup %s not found", name)
+		return "", Backup{}, errs.Errorf(errs.NotFound, "backup %s not found", name)
 	}
 	bc := s.c.NewBlobClient(name)
 	props, err := bc.GetProperties(ctx, nil)
 	if err != nil {
 		if bloberror.HasCode(err, bloberror.BlobNotFound) || isHTTPStatus(err, http.StatusNotFound) {
-			return "", Backup{}, apierr.Errorf(apierr.NotFound, "backup %s not found", name)
+			return "", Backup{}, errs.Errorf(errs.NotFound, "backup %s not found", name)
 		}
 		return "", Backup{}, fmt.Errorf("reading backup %s: %w", name, err)
 	}
@@ -314,7 +314,7 @@ func (b *Backuper) log() *slog.Logger {
 func (b *Backuper) Backup(ctx context.Context, tenantID string, at time.Time, jobID string) (Backup, error) {
 	tenantID, err := graph.CheckTenant(tenantID)
 	if err != nil {
-		return Backup{}, apierr.Wrap(apierr.InvalidRequest, err, err.Error())
+		return Backup{}, errs.Wrap(errs.Invalid, err, err.Error())
 	}
 	bk := Backup{Name: BackupName(tenantID, at), TenantID: tenantID, CreatedAt: at.UTC().Truncate(time.Second), JobID: jobID}
 	pr, pw := io.Pipe()
@@ -458,11 +458,11 @@ type BackupExecutor struct {
 func (x *BackupExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessage, error) {
 	var req BackupRequest
 	if err := json.Unmarshal(jc.Request, &req); err != nil {
-		return nil, apierr.Wrap(apierr.InvalidRequest, err, "stored backup request is unreadable")
+		return nil, errs.Wrap(errs.Invalid, err, "stored backup request is unreadable")
 	}
 	tenants, err := x.Graph.Tenants(ctx)
 	if err != nil {
-		return nil, &apierr.Error{Code: apierr.Unavailable, Message: "graph store unavailable", Err: err}
+		return nil, &errs.Error{Code: errs.Unavailable, Message: "graph store unavailable", Err: err}
 	}
 	if len(tenants) == 0 && x.RestoreEmpty && req.Trigger == "timer" && len(req.TenantIDs) == 0 {
 		restored, err := restoreBackups(ctx, x.Graph, x.Store, RestoreRequest{}, jc.Progress, x.log())
@@ -482,7 +482,7 @@ func (x *BackupExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessa
 			}
 		}
 		if len(missing) > 0 {
-			return nil, apierr.Errorf(apierr.NotFound, "no graph for tenant(s) %s", strings.Join(missing, ", "))
+			return nil, errs.Errorf(errs.NotFound, "no graph for tenant(s) %s", strings.Join(missing, ", "))
 		}
 		tenants = req.TenantIDs
 	}
@@ -512,10 +512,7 @@ func (x *BackupExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessa
 		}
 		b, err := x.Backup(ctx, t, at, jc.Job.ID)
 		if err != nil {
-			if perr := x.Graph.Ping(ctx); perr != nil {
-				return nil, &apierr.Error{Code: apierr.Unavailable, Message: "graph store unavailable", Err: errors.Join(err, perr)}
-			}
-			return nil, err
+			return nil, err // the store codes its outages unavailable: redelivered
 		}
 		res.Backups = append(res.Backups, b)
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/auth"
 )
 
@@ -28,7 +28,7 @@ func (s *server) registerBackupRoutes(r *mux.Router) {
 func (s *server) admin(next handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if p, ok := auth.FromContext(r.Context()); !ok || !p.IsAdmin() {
-			return apierr.Errorf(apierr.Forbidden, "this endpoint needs an admin key")
+			return errs.Errorf(errs.Forbidden, "this endpoint needs an admin key")
 		}
 		return next(w, r)
 	}
@@ -60,7 +60,7 @@ type BackupList struct {
 
 func (s *server) backups() (BackupStore, error) {
 	if s.Backups == nil {
-		return nil, apierr.Errorf(apierr.NotImplemented, "backups are not configured in this service")
+		return nil, errs.Errorf(errs.NotImplemented, "backups are not configured in this service")
 	}
 	return s.Backups, nil
 }
@@ -72,12 +72,12 @@ func (s *server) listBackups(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	if len(q["tenant_id"]) > 1 { // the Functions host would merge them into "a,b"
-		return apierr.Invalid(map[string]string{"tenant_id": "must be given once"})
+		return errs.InvalidFields(map[string]string{"tenant_id": "must be given once"})
 	}
 	tenant := q.Get("tenant_id")
 	if tenant != "" {
 		if tenant, err = graph.CheckTenant(tenant); err != nil {
-			return apierr.Invalid(map[string]string{"tenant_id": "must be a tenant id"})
+			return errs.InvalidFields(map[string]string{"tenant_id": "must be a tenant id"})
 		}
 	}
 	list, err := st.List(r.Context(), tenant)
@@ -95,7 +95,7 @@ func (s *server) getBackup(w http.ResponseWriter, r *http.Request) error {
 	v := mux.Vars(r)
 	tenant, err := graph.CheckTenant(v["tenant"])
 	if err != nil {
-		return apierr.Errorf(apierr.NotFound, "backup not found")
+		return errs.Errorf(errs.NotFound, "backup not found")
 	}
 	if err := authorizeTenants(r, tenant); err != nil { // an admin key scoped to some tenants
 		return err
@@ -106,7 +106,7 @@ func (s *server) getBackup(w http.ResponseWriter, r *http.Request) error {
 	}
 	b, rc, err := st.Open(r.Context(), name)
 	if err != nil {
-		if apierr.Is(err, apierr.NotFound) {
+		if errs.Is(err, errs.NotFound) {
 			return err
 		}
 		return storageError("reading the backup", err)

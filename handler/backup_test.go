@@ -25,7 +25,7 @@ import (
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/graphtest"
 	"github.com/atg-go/atg/engine/graph/stores"
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/auth"
 	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/internal/testenv"
@@ -88,7 +88,7 @@ func (m *memBackups) Open(_ context.Context, name string) (Backup, io.ReadCloser
 	defer m.mu.Unlock()
 	b, ok := m.info[name]
 	if !ok {
-		return Backup{}, nil, apierr.Errorf(apierr.NotFound, "backup %s not found", name)
+		return Backup{}, nil, errs.Errorf(errs.NotFound, "backup %s not found", name)
 	}
 	return b, io.NopCloser(bytes.NewReader(m.blobs[name])), nil
 }
@@ -309,7 +309,7 @@ func TestBackupWipeRestore(t *testing.T) {
 				if _, err := Restore(ctx, s, st, bk.Name, tenant, true); err != nil {
 					t.Errorf("restore with replace: %v", err)
 				}
-				if _, err := Restore(ctx, s, st, BackupName(tenant, at.Add(time.Hour)), tenant, true); !apierr.Is(err, apierr.NotFound) {
+				if _, err := Restore(ctx, s, st, BackupName(tenant, at.Add(time.Hour)), tenant, true); !errs.Is(err, errs.NotFound) {
 					t.Errorf("restore of a missing backup: %v, want not_found", err)
 				}
 			})

@@ -12,7 +12,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/jobs"
 )
 
@@ -104,19 +104,19 @@ func QueueDailyBackup(ctx context.Context, b *jobs.Backend, now time.Time) (jobs
 		if err == nil {
 			return j, false, nil // already created this hour
 		}
-		if !apierr.Is(err, apierr.NotFound) {
+		if !errs.Is(err, errs.NotFound) {
 			return jobs.Job{}, false, fmt.Errorf("reading backup job %s: %w", id, err)
 		}
 		// Claimed earlier but the job was never created: create it under the claimed id.
 	}
 	job := jobs.Job{ID: id, Type: JobTypeBackup, Status: jobs.Queued, Owner: BackupTimerOwner, Request: body, CreatedAt: now}
-	if err := b.Jobs.Create(ctx, job); err != nil && !apierr.Is(err, apierr.Conflict) {
+	if err := b.Jobs.Create(ctx, job); err != nil && !errs.Is(err, errs.Conflict) {
 		return jobs.Job{}, false, fmt.Errorf("creating backup job: %w", err)
 	}
 	if err := b.Queue.Enqueue(ctx, jobs.Message{JobID: job.ID, Owner: job.Owner, Type: job.Type, Kind: jobs.KindStart}); err != nil {
 		// Nothing will run it: fail it visibly and free the day, so a rerun can try again.
 		_, uerr := b.Jobs.Update(ctx, job.Owner, job.ID, func(j *jobs.Job) error {
-			j.Error = &jobs.JobError{Code: string(apierr.Unavailable), Message: "the backup job could not be queued"}
+			j.Error = &jobs.JobError{Code: string(errs.Unavailable), Message: "the backup job could not be queued"}
 			return j.Transition(jobs.Failed, now)
 		})
 		rerr := b.Idempotency.Release(ctx, BackupTimerOwner, "graph-backup-"+day)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/apierr"
 )
 
@@ -23,7 +24,7 @@ const (
 func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-		return apierr.Errorf(apierr.UnsupportedMediaType, "Content-Type must be application/json")
+		return errs.Errorf(apierr.UnsupportedMediaType, "Content-Type must be application/json")
 	}
 	if r.ContentLength > limit {
 		return tooLarge(limit)
@@ -38,13 +39,13 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) er
 		if errors.As(err, &mbe) {
 			return tooLarge(limit)
 		}
-		return apierr.Errorf(apierr.InvalidRequest, "request body must hold a single JSON object")
+		return errs.Errorf(errs.Invalid, "request body must hold a single JSON object")
 	}
 	return nil
 }
 
 func tooLarge(limit int64) error {
-	return apierr.Errorf(apierr.PayloadTooLarge, "request body exceeds %d bytes", limit).
+	return errs.Errorf(apierr.PayloadTooLarge, "request body exceeds %d bytes", limit).
 		WithDetails(map[string]any{"limit_bytes": limit})
 }
 
@@ -58,23 +59,23 @@ func decodeError(err error, limit int64) error {
 	case errors.As(err, &mbe):
 		return tooLarge(limit)
 	case errors.Is(err, io.EOF):
-		return apierr.Errorf(apierr.InvalidRequest, "request body is empty; a JSON object is required")
+		return errs.Errorf(errs.Invalid, "request body is empty; a JSON object is required")
 	case errors.As(err, &se):
-		return apierr.Errorf(apierr.InvalidRequest, "malformed JSON at byte %d", se.Offset).
+		return errs.Errorf(errs.Invalid, "malformed JSON at byte %d", se.Offset).
 			WithDetails(map[string]any{"offset": se.Offset})
 	case errors.As(err, &te):
 		field := te.Field
 		if field == "" {
-			return apierr.Errorf(apierr.InvalidRequest, "request body must be a JSON object")
+			return errs.Errorf(errs.Invalid, "request body must be a JSON object")
 		}
-		return apierr.Invalid(map[string]string{field: fmt.Sprintf("must be %s", jsonKind(te.Type.Kind().String()))})
+		return errs.InvalidFields(map[string]string{field: fmt.Sprintf("must be %s", jsonKind(te.Type.Kind().String()))})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return apierr.Invalid(map[string]string{name: "unknown field"})
+		return errs.InvalidFields(map[string]string{name: "unknown field"})
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return apierr.Errorf(apierr.InvalidRequest, "malformed JSON: unexpected end of body")
+		return errs.Errorf(errs.Invalid, "malformed JSON: unexpected end of body")
 	default:
-		return apierr.Errorf(apierr.InvalidRequest, "malformed JSON request body")
+		return errs.Errorf(errs.Invalid, "malformed JSON request body")
 	}
 }
 

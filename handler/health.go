@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/atg-go/atg/api"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/apierr"
 )
 
@@ -84,7 +85,7 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(failed) > 0 {
 		res.Status = "unavailable"
-		res.Error = &apierr.BodyError{Code: string(apierr.Unavailable), Message: "a dependency is unavailable", Details: map[string]any{"checks": res.Checks}}
+		res.Error = &apierr.BodyError{Code: string(errs.Unavailable), Message: "a dependency is unavailable", Details: map[string]any{"checks": res.Checks}}
 		w.Header().Set("Retry-After", "30")
 		return writeJSON(w, http.StatusServiceUnavailable, res)
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/atg-go/atg/engine/iac"
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/translate"
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 )
 
 // IaCExecutor runs generate-iac jobs with the same engine call as `atg generate-iac`
@@ -35,11 +35,11 @@ type IaCResult struct {
 func (x *IaCExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessage, error) {
 	var req GenerateIaCRequest
 	if err := json.Unmarshal(jc.Request, &req); err != nil {
-		return nil, apierr.Wrap(apierr.InvalidRequest, err, "stored generate-iac request is unreadable")
+		return nil, errs.Wrap(errs.Invalid, err, "stored generate-iac request is unreadable")
 	}
 	f, err := iac.ParseFormat(req.Format)
 	if err != nil {
-		return nil, apierr.Wrap(apierr.InvalidRequest, err, err.Error())
+		return nil, errs.Wrap(errs.Invalid, err, err.Error())
 	}
 	var tr translate.Options
 	if t := req.Target; t != nil {
@@ -54,10 +54,7 @@ func (x *IaCExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessage,
 	jc.Progress(progressOf("generate", 10, "building the model from the graph"))
 	res, err := iac.GenerateToDir(ctx, x.Store, req.TenantID, f, dir, model.Filter{ResourceGroups: req.ResourceGroups, Types: req.Types}, tr, true)
 	if err != nil {
-		if perr := x.Store.Ping(ctx); perr != nil {
-			return nil, &apierr.Error{Code: apierr.Unavailable, Message: "graph store unavailable", Err: err}
-		}
-		return nil, Permanent(err) // deterministic for this graph and request: retrying cannot help
+		return nil, failed(err) // deterministic for this graph and request, unless the store is unavailable
 	}
 	jc.Progress(progressOf("upload", 90, "storing the files"))
 	name := "iac-" + string(f) + ".zip"

@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/atg-go/atg/api"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/apierr"
 	"github.com/atg-go/atg/handler/auth"
 	"github.com/atg-go/atg/handler/jobs"
@@ -56,7 +57,7 @@ func artifactView(a jobs.Artifact, url string) ArtifactView {
 func (s *server) loadJob(ctx context.Context, r *http.Request) (jobs.Job, error) {
 	id := mux.Vars(r)["id"]
 	if !jobs.ValidID(id) {
-		return jobs.Job{}, apierr.Errorf(apierr.NotFound, "job %s not found", id)
+		return jobs.Job{}, errs.Errorf(errs.NotFound, "job %s not found", id)
 	}
 	setJobID(r, id)
 	p, _ := auth.FromContext(ctx)
@@ -89,7 +90,7 @@ func (s *server) getJob(w http.ResponseWriter, r *http.Request) error {
 func (s *server) listJobs(w http.ResponseWriter, r *http.Request) error {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		return apierr.Errorf(apierr.InvalidRequest, "malformed query string")
+		return errs.Errorf(errs.Invalid, "malformed query string")
 	}
 	f := fieldErrors{}
 	lq := jobs.ListQuery{Limit: 20, Cursor: q.Get("cursor")}
@@ -152,7 +153,7 @@ func (s *server) getResult(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !j.Status.Terminal() {
-		return apierr.Errorf(apierr.JobNotFinished, "job %s is %s; its result is not ready", j.ID, j.Status).
+		return errs.Errorf(apierr.JobNotFinished, "job %s is %s; its result is not ready", j.ID, j.Status).
 			WithDetails(map[string]any{"status": string(j.Status)})
 	}
 	if len(j.Result) == 0 {
@@ -160,7 +161,7 @@ func (s *server) getResult(w http.ResponseWriter, r *http.Request) error {
 		if j.Error != nil {
 			d["error"] = j.Error
 		}
-		return apierr.Errorf(apierr.Conflict, "job %s %s without a result", j.ID, j.Status).WithDetails(d)
+		return errs.Errorf(errs.Conflict, "job %s %s without a result", j.ID, j.Status).WithDetails(d)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
@@ -229,7 +230,7 @@ func (s *server) cancelJob(w http.ResponseWriter, r *http.Request) error {
 		case jobs.Cancelling:
 			return jobs.ErrNoChange
 		default:
-			return apierr.Errorf(apierr.Conflict, "job %s is already %s", j.ID, j.Status).
+			return errs.Errorf(errs.Conflict, "job %s is already %s", j.ID, j.Status).
 				WithDetails(map[string]any{"status": string(j.Status)})
 		}
 	})

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 )
 
 // ErrGraphUnavailable is in the chain of every error LazyStore returns while the graph store
@@ -66,7 +66,7 @@ func (l *LazyStore) unavailable(cause error) error {
 	if cause == nil {
 		cause = errors.New("not opened yet")
 	}
-	return &apierr.Error{Code: apierr.Unavailable, Message: "graph store unavailable", RetryAfter: 30 * time.Second,
+	return &errs.Error{Code: errs.Unavailable, Message: "graph store unavailable", RetryAfter: 30 * time.Second,
 		Err: graphUnavailable{cause}}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -12,7 +13,7 @@ import (
 
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/stores"
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
@@ -34,11 +35,11 @@ func TestLazyStoreRetriesWithBackoff(t *testing.T) {
 		t.Fatalf("initial state %s", l.State())
 	}
 	_, err := l.Tenants(t.Context())
-	if !errors.Is(err, ErrGraphUnavailable) || apierr.CodeOf(err) != apierr.Unavailable || permanent(err) {
-		t.Fatalf("while down: %v (code %s, permanent %v)", err, apierr.CodeOf(err), permanent(err))
+	if !errors.Is(err, ErrGraphUnavailable) || errs.CodeOf(err) != errs.Unavailable || permanent(err) {
+		t.Fatalf("while down: %v (code %s, permanent %v)", err, errs.CodeOf(err), permanent(err))
 	}
-	if permanent(Permanent(err)) {
-		t.Error("an executor marking the unavailable store Permanent must still be retried")
+	if permanent(failed(fmt.Errorf("generating: %w", err))) {
+		t.Error("an executor coding its step's error must keep the store's unavailable: retried")
 	}
 	if l.State() != GraphUnavailable {
 		t.Fatalf("state after a failed attempt: %s", l.State())
@@ -111,7 +112,7 @@ func TestHandlerGraphStoreComesBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	stored, err := az.Backend.Jobs.Find(ctx, id)
-	if err != nil || stored.Status.Terminal() || stored.LastError == nil || stored.LastError.Code != string(apierr.Unavailable) {
+	if err != nil || stored.Status.Terminal() || stored.LastError == nil || stored.LastError.Code != string(errs.Unavailable) {
 		t.Fatalf("job while the store is down: %v %s last_error %+v error %+v", err, stored.Status, stored.LastError, stored.Error)
 	}
 	var j JobView

@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/auth"
 	"github.com/atg-go/atg/handler/jobs"
 )
@@ -152,7 +152,7 @@ func clientAddr(r *http.Request) string {
 // limitAnonymous applies the per-address limit to a request that carries no valid key.
 func (s *server) limitAnonymous(r *http.Request) error {
 	if ok, wait := s.AnonLimiter.Allow("addr:" + clientAddr(r)); !ok {
-		return &apierr.Error{Code: apierr.RateLimited, Message: "too many requests without a valid API key from this address", RetryAfter: wait}
+		return &errs.Error{Code: errs.RateLimited, Message: "too many requests without a valid API key from this address", RetryAfter: wait}
 	}
 	return nil
 }
@@ -183,7 +183,7 @@ func (s *server) checkActiveJobs(ctx context.Context, owner string) error {
 		}
 		n += len(list)
 		if n >= limit {
-			return &apierr.Error{Code: apierr.RateLimited, RetryAfter: retryAfterBusy,
+			return &errs.Error{Code: errs.RateLimited, RetryAfter: retryAfterBusy,
 				Message: "this API key has " + strconv.Itoa(limit) + " or more queued or running jobs (the limit); wait for some to finish or cancel them"}
 		}
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/atg-go/atg/api"
 	"github.com/atg-go/atg/engine/mcpserver"
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 )
 
 // mcpTenantContextKey carries the validated tenant from the route to the SDK's getServer.
@@ -39,7 +39,7 @@ func (s *server) registerMCPRoutes(r *mux.Router) {
 	}, &mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true, Logger: s.Logger})
 	r.Handle("/mcp", s.handle(func(w http.ResponseWriter, req *http.Request) error {
 		if s.GraphStore == nil {
-			return apierr.Errorf(apierr.NotImplemented, "the MCP endpoint needs a graph store")
+			return errs.Errorf(errs.NotImplemented, "the MCP endpoint needs a graph store")
 		}
 		q := &api.PostureRequest{TenantID: req.URL.Query().Get("tenant_id")}
 		if err := validate(q); err != nil {

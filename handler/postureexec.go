@@ -9,7 +9,7 @@ import (
 
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/posture"
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 )
 
 // PostureExecutor runs posture jobs with the same engine call as `atg posture`
@@ -32,23 +32,20 @@ type PostureResult struct {
 func (x *PostureExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessage, error) {
 	var req PostureRequest
 	if err := json.Unmarshal(jc.Request, &req); err != nil {
-		return nil, apierr.Wrap(apierr.InvalidRequest, err, "stored posture request is unreadable")
+		return nil, errs.Wrap(errs.Invalid, err, "stored posture request is unreadable")
 	}
 	for _, id := range req.Rules {
 		if _, ok := posture.RuleByID(id); !ok {
-			return nil, Permanent(apierr.Errorf(apierr.InvalidRequest, "unknown rule %q", id))
+			return nil, errs.Errorf(errs.Invalid, "unknown rule %q", id)
 		}
 	}
 	jc.Progress(progressOf("assess", 10, "evaluating the rules and searching attack paths"))
 	rep, err := posture.Assess(ctx, x.Store, req.TenantID, posture.Options{Rules: req.Rules, MaxPaths: req.MaxPaths})
 	if errors.Is(err, graph.ErrNotFound) {
-		return nil, Permanent(apierr.Errorf(apierr.NotFound, "tenant %s has no graph; scan it first", req.TenantID))
+		return nil, errs.Wrap(errs.NotFound, err, fmt.Sprintf("tenant %s has no graph; scan it first", req.TenantID))
 	}
 	if err != nil {
-		if perr := x.Store.Ping(ctx); perr != nil {
-			return nil, &apierr.Error{Code: apierr.Unavailable, Message: "graph store unavailable", Err: err}
-		}
-		return nil, err
+		return nil, err // coded by the engine and the store (unavailable is redelivered)
 	}
 	jc.Progress(progressOf("upload", 80, "storing the reports"))
 	res := PostureResult{TenantID: req.TenantID, RulesRun: rep.RulesRun, Findings: len(rep.Findings), Summary: rep.Summary, Paths: len(rep.Paths)}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/apierr"
 )
 
@@ -114,7 +115,7 @@ func (g *Gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				rid = newRequestID()
 			}
 			w.Header().Set("X-Request-Id", rid)
-			apierr.Write(w, g.Logger, rid, &apierr.Error{Code: apierr.Unavailable,
+			apierr.Write(w, g.Logger, rid, &errs.Error{Code: errs.Unavailable,
 				Message: "the service is starting", RetryAfter: 5 * time.Second, Err: errors.New("storage not open yet")})
 			return
 		}

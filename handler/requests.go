@@ -4,7 +4,7 @@ import (
 	"errors"
 
 	"github.com/atg-go/atg/api"
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 )
 
 // The request bodies of the submit endpoints are the shared wire types of package api; they
@@ -27,7 +27,7 @@ func validate(v interface{ Validate() error }) error {
 	err := v.Validate()
 	var fe api.FieldErrors
 	if errors.As(err, &fe) {
-		return apierr.Invalid(fe)
+		return errs.InvalidFields(fe)
 	}
 	return err
 }
@@ -39,5 +39,5 @@ func (f fieldErrors) err() error {
 	if len(f) == 0 {
 		return nil
 	}
-	return apierr.Invalid(f)
+	return errs.InvalidFields(f)
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/jobs"
 )
 
@@ -100,7 +100,7 @@ type RestoreExecutor struct {
 func (x *RestoreExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessage, error) {
 	var req RestoreRequest
 	if err := json.Unmarshal(jc.Request, &req); err != nil {
-		return nil, apierr.Wrap(apierr.InvalidRequest, err, "stored restore request is unreadable")
+		return nil, errs.Wrap(errs.Invalid, err, "stored restore request is unreadable")
 	}
 	res, err := restoreBackups(ctx, x.Graph, x.Store, req, jc.Progress, x.Logger)
 	if err != nil {
@@ -126,7 +126,7 @@ func restoreBackups(ctx context.Context, g graph.Store, st BackupStore, req Rest
 	for _, n := range req.Backups {
 		b, ok := byName[n]
 		if !ok {
-			return res, apierr.Errorf(apierr.NotFound, "no backup %s", n)
+			return res, errs.Errorf(errs.NotFound, "no backup %s", n)
 		}
 		plan = append(plan, b)
 	}
@@ -140,7 +140,7 @@ func restoreBackups(ctx context.Context, g graph.Store, st BackupStore, req Rest
 	for _, t := range tenants {
 		b, ok := newest[t]
 		if !ok {
-			return res, apierr.Errorf(apierr.NotFound, "no backup of tenant %s", t)
+			return res, errs.Errorf(errs.NotFound, "no backup of tenant %s", t)
 		}
 		plan = append(plan, b)
 	}
@@ -206,7 +206,7 @@ type KeyList struct {
 
 func (s *server) listKeys(w http.ResponseWriter, r *http.Request) error {
 	if s.Keys == nil {
-		return apierr.Errorf(apierr.NotImplemented, "key listing is not configured in this service")
+		return errs.Errorf(errs.NotImplemented, "key listing is not configured in this service")
 	}
 	st := s.Keys.State()
 	out := KeyList{Keys: []KeyInfo{}, Status: st.Status}

@@ -10,7 +10,7 @@ import (
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/scan"
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 )
 
 // ScanExecutor runs scan jobs on the engine, one queue message per shard.
@@ -51,7 +51,7 @@ func (x *ScanExecutor) engine(tenantID string, log *slog.Logger) (*scan.Engine, 
 func (x *ScanExecutor) Plan(ctx context.Context, jc *JobContext) (json.RawMessage, []string, error) {
 	var req ScanRequest
 	if err := json.Unmarshal(jc.Request, &req); err != nil {
-		return nil, nil, apierr.Wrap(apierr.InvalidRequest, err, "stored scan request is unreadable")
+		return nil, nil, errs.Wrap(errs.Invalid, err, "stored scan request is unreadable")
 	}
 	sreq := scan.Request{TenantID: req.TenantID, Subscriptions: req.SubscriptionIDs, ResourceGroups: req.ResourceGroups,
 		IncludeIdentities: req.IncludeIdentities == nil || *req.IncludeIdentities, IncludeRBAC: req.IncludeRBAC == nil || *req.IncludeRBAC}
@@ -87,7 +87,7 @@ func (x *ScanExecutor) RunShard(ctx context.Context, jc *JobContext, plan json.R
 		}
 	}
 	if sh == nil {
-		return nil, nil, apierr.Errorf(apierr.InvalidRequest, "shard %s is not in plan %s", shard, p.ScanID)
+		return nil, nil, errs.Errorf(errs.Invalid, "shard %s is not in plan %s", shard, p.ScanID)
 	}
 	eng, err := x.engine(p.Request.TenantID, jc.Logger)
 	if err != nil {

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/auth"
 	"github.com/atg-go/atg/handler/jobs"
 )
@@ -38,7 +38,7 @@ func authorizeTenants(r *http.Request, tenants ...string) error {
 	}
 	for _, t := range seen {
 		if !p.MayAccess(t) {
-			return apierr.Errorf(apierr.Forbidden, "API key %s may not act on tenant %s (not in its tenant scope)", p.Name, t).
+			return errs.Errorf(errs.Forbidden, "API key %s may not act on tenant %s (not in its tenant scope)", p.Name, t).
 				WithDetails(map[string]any{"tenant": t})
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/apierr"
 	"github.com/atg-go/atg/handler/auth"
 	"github.com/atg-go/atg/handler/jobs"
@@ -109,7 +110,7 @@ func NewRouter(d Deps) http.Handler {
 func (s *server) requireLength(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength < 0 {
-			s.writeError(w, r, apierr.Errorf(apierr.LengthRequired, "request bodies need a Content-Length (chunked transfer encoding is not supported)"))
+			s.writeError(w, r, errs.Errorf(apierr.LengthRequired, "request bodies need a Content-Length (chunked transfer encoding is not supported)"))
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -137,12 +138,12 @@ func (s *server) setFallbacks(root *mux.Router) {
 		}
 		if len(allow) > 0 {
 			w.Header().Set("Allow", strings.Join(allow, ", "))
-			return apierr.Errorf(apierr.MethodNotAllowed, "method %s not allowed here", r.Method)
+			return errs.Errorf(apierr.MethodNotAllowed, "method %s not allowed here", r.Method)
 		}
-		return apierr.Errorf(apierr.NotFound, "no such endpoint: %s", r.URL.Path)
+		return errs.Errorf(errs.NotFound, "no such endpoint: %s", r.URL.Path)
 	})
 	root.MethodNotAllowedHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return apierr.Errorf(apierr.MethodNotAllowed, "method %s not allowed here", r.Method)
+		return errs.Errorf(apierr.MethodNotAllowed, "method %s not allowed here", r.Method)
 	})
 }
 
@@ -161,7 +162,7 @@ func (s *server) handle(fn handlerFunc) http.Handler {
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	info := auditFrom(r.Context())
 	if info != nil {
-		info.code = string(apierr.CodeOf(err))
+		info.code = string(errs.CodeOf(err))
 	}
 	rid := requestIDFrom(r.Context())
 	if rid == "" { // outside the request-id layer (recoverer): it is on the response already
@@ -314,7 +315,7 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 			a.key = p.Name
 		}
 		if ok, wait := s.Limiter.Allow(p.Name); !ok {
-			return &apierr.Error{Code: apierr.RateLimited, Message: "rate limit exceeded for this key", RetryAfter: wait}
+			return &errs.Error{Code: errs.RateLimited, Message: "rate limit exceeded for this key", RetryAfter: wait}
 		}
 		if err := requireScope(p); err != nil {
 			return err

@@ -6,7 +6,7 @@ import (
 
 	"github.com/atg-go/atg/engine/spec"
 	deploy "github.com/atg-go/atg/engine/tenant"
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 )
 
 // checkSpec runs the engine's submit-time spec check (schema, limits, cycles, and a plan
@@ -28,12 +28,12 @@ func checkSpec(ctx context.Context, req *CreateTenantRequest) error {
 func specError(err error) error {
 	var ve *spec.ValidationError
 	if !errors.As(err, &ve) {
-		return apierr.Wrap(apierr.InvalidRequest, err, "spec: "+err.Error())
+		return errs.Wrap(errs.Invalid, err, "spec: "+err.Error())
 	}
 	path := "spec"
 	if ve.Path != "" {
 		path += "." + ve.Path
 	}
-	return (&apierr.Error{Code: apierr.InvalidRequest, Message: path + ": " + ve.Message, Err: err}).
+	return (&errs.Error{Code: errs.Invalid, Message: path + ": " + ve.Message, Err: err}).
 		WithDetails(map[string]any{"path": path, "fields": map[string]any{path: ve.Message}})
 }

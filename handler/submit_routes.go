@@ -10,7 +10,7 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/auth"
 	"github.com/atg-go/atg/handler/jobs"
 )
@@ -38,7 +38,7 @@ func (s *server) registerSubmitRoutes(r *mux.Router) {
 
 func (s *server) requireExecutor(typ string) error {
 	if !s.Executors.Has(typ) {
-		return apierr.Errorf(apierr.NotImplemented, "%s jobs are not available in this service yet", typ)
+		return errs.Errorf(errs.NotImplemented, "%s jobs are not available in this service yet", typ)
 	}
 	return nil
 }
@@ -100,7 +100,7 @@ func (s *server) submit(w http.ResponseWriter, r *http.Request, typ string, req 
 	idemKey := r.Header.Get("Idempotency-Key")
 	if idemKey != "" {
 		if !validIdempotencyKey(idemKey) {
-			return apierr.Invalid(map[string]string{"Idempotency-Key": "must be 1-255 visible ASCII characters"})
+			return errs.InvalidFields(map[string]string{"Idempotency-Key": "must be 1-255 visible ASCII characters"})
 		}
 		sum := sha256.Sum256(append([]byte(typ+"\n"), body...))
 		hash := hex.EncodeToString(sum[:])
@@ -111,11 +111,11 @@ func (s *server) submit(w http.ResponseWriter, r *http.Request, typ string, req 
 		}
 		if !claimed {
 			if existing.BodyHash != hash {
-				return apierr.Errorf(apierr.Conflict, "Idempotency-Key was already used with a different request")
+				return errs.Errorf(errs.Conflict, "Idempotency-Key was already used with a different request")
 			}
 			prev, err := s.Backend.Jobs.Get(ctx, p.Name, existing.JobID)
-			if apierr.Is(err, apierr.NotFound) {
-				return apierr.Errorf(apierr.Conflict, "a request with this Idempotency-Key is still being processed; retry shortly")
+			if errs.Is(err, errs.NotFound) {
+				return errs.Errorf(errs.Conflict, "a request with this Idempotency-Key is still being processed; retry shortly")
 			}
 			if err != nil {
 				return err
@@ -146,10 +146,10 @@ func (s *server) submit(w http.ResponseWriter, r *http.Request, typ string, req 
 		// The job exists but nothing will run it: fail it visibly, free the key, ask to retry.
 		release()
 		_, uerr := s.Backend.Jobs.Update(ctx, job.Owner, job.ID, func(j *jobs.Job) error {
-			j.Error = &jobs.JobError{Code: string(apierr.Unavailable), Message: "the job could not be queued"}
+			j.Error = &jobs.JobError{Code: string(errs.Unavailable), Message: "the job could not be queued"}
 			return j.Transition(jobs.Failed, s.Now())
 		})
-		return &apierr.Error{Code: apierr.Unavailable, Message: "the job queue is unavailable; retry later",
+		return &errs.Error{Code: errs.Unavailable, Message: "the job queue is unavailable; retry later",
 			RetryAfter: retryAfterUnavailable, Err: errors.Join(err, uerr)}
 	}
 	w.Header().Set("Location", jobURL(job.ID))
@@ -158,10 +158,10 @@ func (s *server) submit(w http.ResponseWriter, r *http.Request, typ string, req 
 
 // storageError keeps application errors and turns storage failures into 503s.
 func storageError(doing string, err error) error {
-	var ae *apierr.Error
+	var ae *errs.Error
 	if errors.As(err, &ae) {
 		return err
 	}
-	return &apierr.Error{Code: apierr.Unavailable, Message: "storage is unavailable while " + doing + "; retry later",
+	return &errs.Error{Code: errs.Unavailable, Message: "storage is unavailable while " + doing + "; retry later",
 		RetryAfter: retryAfterUnavailable, Err: err}
 }

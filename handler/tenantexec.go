@@ -10,7 +10,7 @@ import (
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
 	deploy "github.com/atg-go/atg/engine/tenant"
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/jobs"
 )
 
@@ -31,7 +31,7 @@ type TenantExecutor struct {
 func (x *TenantExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessage, error) {
 	var req CreateTenantRequest
 	if err := json.Unmarshal(jc.Request, &req); err != nil || req.Target == nil {
-		return nil, apierr.Errorf(apierr.InvalidRequest, "stored create-tenant request is unreadable")
+		return nil, errs.Errorf(errs.Invalid, "stored create-tenant request is unreadable")
 	}
 	t := req.Target
 	in := deploy.Input{TargetTenantID: t.TenantID, TargetSubscriptions: []string{t.SubscriptionID}, TargetLocation: t.Location, NameSuffix: t.NameSuffix}
@@ -51,17 +51,12 @@ func (x *TenantExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessa
 	}
 	clients, err := azure.NewClients(azure.Options{Endpoints: x.Endpoints, Identity: x.Identity, TenantID: t.TenantID, Throttle: x.Throttle, Logger: log})
 	if err != nil {
-		return nil, Permanent(fmt.Errorf("target tenant %s: %w", t.TenantID, err))
+		return nil, failed(fmt.Errorf("target tenant %s: %w", t.TenantID, err))
 	}
 	jc.Progress(progressOf("plan", 2, "planning the deployment"))
 	plan, err := deploy.MakePlan(ctx, in)
 	if err != nil {
-		if in.Store != nil {
-			if perr := in.Store.Ping(ctx); perr != nil {
-				return nil, &apierr.Error{Code: apierr.Unavailable, Message: "graph store unavailable", Err: err}
-			}
-		}
-		return nil, Permanent(fmt.Errorf("planning: %w", err))
+		return nil, failed(fmt.Errorf("planning: %w", err)) // a store outage stays unavailable
 	}
 	rep, derr := deploy.Deploy(ctx, plan, deploy.Options{Azure: clients, DryRun: req.DryRun, Logger: log,
 		Progress: func(p deploy.Progress) {
@@ -93,7 +88,7 @@ func (x *TenantExecutor) Run(ctx context.Context, jc *JobContext) (json.RawMessa
 		if !transientFailures(rep) {
 			// bad references, invalid bodies: a redelivery would fail the same way. (A transient
 			// failure is retried; Deploy reads before it writes, so a retry resumes.)
-			return nil, Permanent(err)
+			return nil, errs.Wrap(errs.Failed, err, err.Error())
 		}
 		return nil, err
 	}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/atg-go/atg/engine/secrets"
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/jobs"
 )
 
@@ -73,7 +73,7 @@ func (w *Worker) Process(ctx context.Context, m jobs.Message, dequeueCount int) 
 	}
 	log := loggerFrom(ctx, w.Logger).With("job_id", m.JobID, "kind", m.Kind, "shard", m.Shard, "dequeue_count", dequeueCount)
 	j, err := w.Backend.Jobs.Get(ctx, m.Owner, m.JobID)
-	if apierr.Is(err, apierr.NotFound) {
+	if errs.Is(err, errs.NotFound) {
 		log.Warn("message for an unknown job; dropping it")
 		return nil
 	}
@@ -89,7 +89,7 @@ func (w *Worker) Process(ctx context.Context, m jobs.Message, dequeueCount int) 
 	}
 	runner, sharded := w.Executors.get(j.Type)
 	if runner == nil && sharded == nil {
-		return w.fail(ctx, j, apierr.Errorf(apierr.NotImplemented, "no executor for %s jobs", j.Type), dequeueCount, log)
+		return w.fail(ctx, j, errs.Errorf(errs.NotImplemented, "no executor for %s jobs", j.Type), dequeueCount, log)
 	}
 	j, err = w.Backend.Jobs.Update(ctx, j.Owner, j.ID, func(j *jobs.Job) error {
 		if j.Status.Terminal() || j.Status == jobs.Cancelling {
@@ -122,7 +122,7 @@ func (w *Worker) Process(ctx context.Context, m jobs.Message, dequeueCount int) 
 		case m.Kind == jobs.KindShard && sharded != nil:
 			return w.runShard(runCtx, jc, sharded, m.Shard)
 		}
-		return apierr.Errorf(apierr.InvalidRequest, "%s message does not fit %s jobs", m.Kind, j.Type)
+		return errs.Errorf(errs.Invalid, "%s message does not fit %s jobs", m.Kind, j.Type)
 	})
 	if err == nil {
 		return nil
@@ -141,47 +141,20 @@ func (w *Worker) Process(ctx context.Context, m jobs.Message, dequeueCount int) 
 	return w.fail(ctx, j, err, dequeueCount, log)
 }
 
-type permanentError struct{ error }
-
-func (p permanentError) Unwrap() error { return p.error }
-
-// Permanent marks err as not worth retrying: the job fails at once with code execution_failed.
-func Permanent(err error) error { return permanentError{err} }
-
 func progressOf(phase string, percent int, msg string) jobs.Progress {
 	return jobs.Progress{Phase: phase, Percent: percent, Message: msg}
 }
 
-// permanent reports whether retrying err cannot help (marked Permanent, or an application
-// error that is not about availability).
-func permanent(err error) bool {
-	if isPanic(err) {
-		return true
-	}
-	if errors.Is(err, ErrGraphUnavailable) {
-		return false // the store comes back: redeliver
-	}
-	var pe permanentError
-	if errors.As(err, &pe) {
-		return true
-	}
-	var ae *apierr.Error
-	if !errors.As(err, &ae) {
-		return false
-	}
-	switch ae.Code {
-	case apierr.Internal, apierr.Unavailable, apierr.RateLimited:
-		return false
-	}
-	return true
-}
+// permanent reports whether retrying err cannot help: a panic (a bug), or an error whose code
+// is not retryable (errs.Retryable: only internal, unavailable and rate_limited are).
+func permanent(err error) bool { return isPanic(err) || !errs.Retryable(err) }
 
 func jobErrorOf(err error) *jobs.JobError {
 	if isPanic(err) {
-		return &jobs.JobError{Code: string(apierr.Internal), Message: err.Error()}
+		return &jobs.JobError{Code: string(errs.Internal), Message: err.Error()}
 	}
-	code := apierr.CodeOf(err)
-	var ae *apierr.Error
+	code := errs.CodeOf(err)
+	var ae *errs.Error
 	msg := err.Error()
 	if errors.As(err, &ae) && ae.Message != "" {
 		msg = ae.Message
@@ -189,7 +162,7 @@ func jobErrorOf(err error) *jobs.JobError {
 	switch {
 	case errors.Is(err, ErrInvocationDeadline):
 		code = "deadline_exceeded"
-	case code == apierr.Internal:
+	case code == errs.Internal:
 		code = "execution_failed"
 	}
 	return &jobs.JobError{Code: string(code), Message: secrets.RedactText(msg)}
@@ -258,7 +231,7 @@ func (w *Worker) Poison(ctx context.Context, m jobs.Message) error {
 		}
 		return j.Transition(jobs.Failed, w.Now())
 	})
-	if apierr.Is(err, apierr.NotFound) {
+	if errs.Is(err, errs.NotFound) {
 		w.Logger.Warn("poison message for an unknown job", "job_id", m.JobID)
 		return nil
 	}
@@ -411,7 +384,7 @@ func shardBlob(jobID, shard string) string {
 
 func (w *Worker) loadPlan(ctx context.Context, jobID string) (storedPlan, bool, error) {
 	b, err := w.Backend.Blobs.Get(ctx, planBlob(jobID))
-	if apierr.Is(err, apierr.NotFound) {
+	if errs.Is(err, errs.NotFound) {
 		return storedPlan{}, false, nil
 	}
 	if err != nil {
@@ -498,7 +471,7 @@ func (w *Worker) runShard(ctx context.Context, jc *JobContext, s Sharded, shard 
 		known = known || sh == shard
 	}
 	if !known {
-		return apierr.Errorf(apierr.InvalidRequest, "shard %s is not in the plan of %s", shard, j.ID)
+		return errs.Errorf(errs.Invalid, "shard %s is not in the plan of %s", shard, j.ID)
 	}
 	done, err := w.Backend.Shards.IsDone(ctx, j.ID, shard)
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/jobs"
 )
 
@@ -354,7 +354,7 @@ func TestRunnerJobsAndPermanentErrors(t *testing.T) {
 		t.Fatalf("runner job: %+v", j)
 	}
 	// a permanent (application) error fails at once and acknowledges the message
-	r.err = apierr.Errorf(apierr.NotFound, "tenant %s has no graph; scan it first", tenant)
+	r.err = errs.Errorf(errs.NotFound, "tenant %s has no graph; scan it first", tenant)
 	resp = h.do("POST", "/api/v1/generate-iac", h.keys["alice"], `{"tenant_id":"`+tenant+`","format":"bicep"}`)
 	id = resp.json(t)["id"].(string)
 	m = h.q.Drain()[0]
@@ -454,5 +454,48 @@ func TestFinalizeRunsOnce(t *testing.T) {
 	}
 	if h.scan.finalizes != 2 {
 		t.Fatalf("finalize ran %d times, want 2 (failed once, then resumed by the claimer)", h.scan.finalizes)
+	}
+}
+
+// The worker retries iff errs.Retryable: each code, wrapped as an executor would, either fails
+// the job at once (message acknowledged, job failed with that code) or keeps it running with
+// LastError and asks for a redelivery.
+func TestRetryIffRetryable(t *testing.T) {
+	h := newHostFixture(t)
+	r := &countingRunner{}
+	h.deps.Executors.RegisterRunner(jobs.TypeGenerateIaC, r)
+	for _, code := range errs.Codes {
+		r.err = fmt.Errorf("generating: %w", errs.Errorf(code, "step failed with %s", code))
+		resp := h.do("POST", "/api/v1/generate-iac", h.keys["alice"], `{"tenant_id":"`+tenant+`","format":"terraform"}`)
+		if resp.code != 202 {
+			t.Fatalf("submit: %d %s", resp.code, resp.body)
+		}
+		id := resp.json(t)["id"].(string)
+		m := h.q.Drain()[0]
+		status, _ := h.invoke(t, FunctionJobsWorker, payload(t, "host-jobs-worker.json", m, 1))
+		j := h.job(t, id)
+		if errs.Retryable(r.err) {
+			if status != 500 || j.Status != jobs.Running || j.LastError == nil || j.Error != nil {
+				t.Errorf("%s must be retried: invocation %d, job %s, last error %+v", code, status, j.Status, j.LastError)
+			}
+			continue
+		}
+		want := string(code)
+		if code == errs.Internal {
+			want = "execution_failed"
+		}
+		if status != 200 || j.Status != jobs.Failed || j.Error == nil || j.Error.Code != want {
+			t.Errorf("%s must fail at once: invocation %d, job %s, error %+v", code, status, j.Status, j.Error)
+		}
+	}
+	// retried codes: unavailable, rate_limited, internal; the rest fail at once
+	retried := 0
+	for _, c := range errs.Codes {
+		if errs.Retryable(errs.Errorf(c, "x")) {
+			retried++
+		}
+	}
+	if retried != 3 {
+		t.Errorf("%d retryable codes, want 3 (internal, unavailable, rate_limited)", retried)
 	}
 }

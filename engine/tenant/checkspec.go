@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/atg-go/atg/engine/spec"
+	"github.com/atg-go/atg/errs"
 )
 
 // CheckSpec is what runs when a spec is submitted, before any job or request exists: the spec
@@ -55,3 +56,12 @@ type ResourceError struct {
 
 func (e *ResourceError) Error() string { return e.Err.Error() }
 func (e *ResourceError) Unwrap() error { return e.Err }
+
+// ErrorCode is the cause's code when it has one, else invalid: the resource cannot be planned
+// as written.
+func (e *ResourceError) ErrorCode() errs.Code {
+	if c := errs.CodeOf(e.Err); c != errs.Internal {
+		return c
+	}
+	return errs.Invalid
+}

@@ -1,7 +1,6 @@
 package tenant
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/spec"
+	"github.com/atg-go/atg/errs"
 )
 
 // Bounds of a plan: a spec or graph that exceeds them fails the plan (ErrPlanLimit) instead of
@@ -21,10 +21,10 @@ const (
 )
 
 // ErrPlanLimit marks a plan refused because a bound was exceeded or a scope refers to itself.
-var ErrPlanLimit = errors.New("create-tenant plan limit")
+var ErrPlanLimit = errs.New(errs.Invalid, "create-tenant plan limit")
 
 // ErrOutsideTarget marks a plan that would write outside the target subscriptions.
-var ErrOutsideTarget = errors.New("create-tenant writes only under the target subscriptions")
+var ErrOutsideTarget = errs.New(errs.Invalid, "create-tenant writes only under the target subscriptions")
 
 // checkTarget refuses an item whose target id is not a clean ARM id under one of the target
 // subscriptions (a scope string, a variable default or a translated id pointing elsewhere).

@@ -38,3 +38,27 @@ func TestServiceNeverImportsCLI(t *testing.T) {
 		}
 	}
 }
+
+// leafPackages import only the standard library: every layer may import them, so they may
+// import nothing of the project (errs is the error vocabulary, api the wire contract).
+var leafPackages = []string{"github.com/atg-go/atg/errs", "github.com/atg-go/atg/api"}
+
+func TestLeafPackagesImportOnlyStdlib(t *testing.T) {
+	args := append([]string{"list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`}, leafPackages...)
+	out, err := exec.Command("go", args...).Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != len(leafPackages) {
+		t.Fatalf("go list found %d of %d leaf packages", len(lines), len(leafPackages))
+	}
+	for _, line := range lines {
+		fields := strings.Fields(line)
+		for _, imp := range fields[1:] {
+			if first, _, _ := strings.Cut(imp, "/"); strings.Contains(first, ".") {
+				t.Errorf("%s imports %s: a leaf package imports only the standard library", fields[0], imp)
+			}
+		}
+	}
+}
