@@ -62,3 +62,41 @@ func TestLeafPackagesImportOnlyStdlib(t *testing.T) {
 		}
 	}
 }
+
+// engineImportAllowed are the engine packages a handler/ package other than handler/executors
+// may import, with the reason. engine/secrets is the one detector every stored output passes
+// through: the worker redacts every job result and error whatever the executor returned.
+var engineImportAllowed = map[string]string{
+	"github.com/atg-go/atg/engine/secrets": "the worker redacts every job result and error",
+}
+
+// Within handler/, only handler/executors imports the engine: the API, the worker, the backups
+// and the wiring see it through worker.Runner/Sharded and the functions httpapi.Deps is given.
+func TestOnlyExecutorsImportTheEngine(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "github.com/atg-go/atg/handler/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	sawExecutors := false
+	for _, line := range lines {
+		fields := strings.Fields(line)
+		pkg := fields[0]
+		if pkg == "github.com/atg-go/atg/handler/executors" {
+			sawExecutors = true
+			continue
+		}
+		for _, imp := range fields[1:] {
+			if !strings.HasPrefix(imp, "github.com/atg-go/atg/engine") {
+				continue
+			}
+			if _, ok := engineImportAllowed[imp]; ok {
+				continue
+			}
+			t.Errorf("%s imports %s: only handler/executors runs the engine", pkg, imp)
+		}
+	}
+	if !sawExecutors || len(lines) < 6 {
+		t.Fatalf("go list found %d handler packages (executors: %v)", len(lines), sawExecutors)
+	}
+}
