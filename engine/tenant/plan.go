@@ -20,6 +20,7 @@ import (
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/translate"
+	"github.com/atg-go/atg/errs"
 )
 
 // Input says what to recreate and where.
@@ -110,10 +111,10 @@ var buildLabels = []graph.Label{graph.LabelSubscription, graph.LabelResourceGrou
 // by dependency level.
 func MakePlan(ctx context.Context, in Input) (*Plan, error) {
 	if in.TargetTenantID == "" {
-		return nil, errors.New("create-tenant: target tenant id is required")
+		return nil, errs.New(errs.Invalid, "create-tenant: target tenant id is required")
 	}
 	if len(in.TargetSubscriptions) == 0 {
-		return nil, errors.New("create-tenant: at least one target subscription is required")
+		return nil, errs.New(errs.Invalid, "create-tenant: at least one target subscription is required")
 	}
 	p := &Plan{SourceTenantID: in.SourceTenantID, TargetTenantID: in.TargetTenantID, SSHPublicKey: strings.TrimSpace(in.SSHPublicKey), sysPrincipals: map[string]string{},
 		publicKeys: map[string]string{}, varDefaults: map[string]string{}, targets: map[string]bool{}, sources: map[string]bool{}}
@@ -141,7 +142,7 @@ func MakePlan(ctx context.Context, in Input) (*Plan, error) {
 			return nil, fmt.Errorf("read graph of tenant %s: %w", in.SourceTenantID, err)
 		}
 		if len(nodes) == 0 {
-			return nil, fmt.Errorf("tenant %s has nothing in the graph: scan it first", in.SourceTenantID)
+			return nil, errs.Errorf(errs.NotFound, "tenant %s has nothing in the graph: scan it first", in.SourceTenantID)
 		}
 		subs, err := subscriptionMap(sourceSubscriptions(nodes), in.TargetSubscriptions)
 		if err != nil {
