@@ -5,8 +5,8 @@ import (
 	"errors"
 
 	"github.com/atg-go/atg/api"
+	"github.com/atg-go/atg/engine/replicate"
 	"github.com/atg-go/atg/engine/spec"
-	deploy "github.com/atg-go/atg/engine/tenant"
 	"github.com/atg-go/atg/errs"
 )
 
@@ -18,7 +18,7 @@ func CheckSpec(ctx context.Context, req *api.CreateTenantRequest) error {
 	if len(req.Spec) == 0 || req.Target == nil {
 		return nil
 	}
-	_, err := deploy.CheckSpec(ctx, req.Spec, req.Target.TenantID, []string{req.Target.SubscriptionID})
+	_, err := replicate.CheckSpec(ctx, req.Spec, req.Target.TenantID, []string{req.Target.SubscriptionID})
 	if err == nil {
 		return nil
 	}

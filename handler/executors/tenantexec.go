@@ -10,7 +10,7 @@ import (
 	"github.com/atg-go/atg/api"
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
-	deploy "github.com/atg-go/atg/engine/tenant"
+	"github.com/atg-go/atg/engine/replicate"
 	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/handler/worker"
@@ -36,10 +36,10 @@ func (x *TenantExecutor) Run(ctx context.Context, jc *worker.JobContext) (json.R
 		return nil, errs.Errorf(errs.Invalid, "stored create-tenant request is unreadable")
 	}
 	t := req.Target
-	in := deploy.Input{TargetTenantID: t.TenantID, TargetSubscriptions: []string{t.SubscriptionID}, TargetLocation: t.Location, NameSuffix: t.NameSuffix}
+	in := replicate.Input{TargetTenantID: t.TenantID, TargetSubscriptions: []string{t.SubscriptionID}, TargetLocation: t.Location, NameSuffix: t.NameSuffix}
 	if len(req.Spec) > 0 {
 		// the same check as at submit (a job stored before it existed is checked here)
-		s, err := deploy.CheckSpec(ctx, req.Spec, t.TenantID, []string{t.SubscriptionID})
+		s, err := replicate.CheckSpec(ctx, req.Spec, t.TenantID, []string{t.SubscriptionID})
 		if err != nil {
 			return nil, specError(err)
 		}
@@ -56,12 +56,12 @@ func (x *TenantExecutor) Run(ctx context.Context, jc *worker.JobContext) (json.R
 		return nil, failed(fmt.Errorf("target tenant %s: %w", t.TenantID, err))
 	}
 	jc.Progress(progressOf("plan", 2, "planning the deployment"))
-	plan, err := deploy.MakePlan(ctx, in)
+	plan, err := replicate.MakePlan(ctx, in)
 	if err != nil {
 		return nil, failed(fmt.Errorf("planning: %w", err)) // a store outage stays unavailable
 	}
-	rep, derr := deploy.Deploy(ctx, plan, deploy.Options{Azure: clients, DryRun: req.DryRun, Logger: log,
-		Progress: func(p deploy.Progress) {
+	rep, derr := replicate.Deploy(ctx, plan, replicate.Options{Azure: clients, DryRun: req.DryRun, Logger: log,
+		Progress: func(p replicate.Progress) {
 			pct := 5
 			if p.Total > 0 {
 				pct = 5 + 90*p.Done/p.Total
@@ -109,9 +109,9 @@ var transientCodes = map[string]bool{
 
 // transientFailures reports whether any failed resource of rep failed for a reason that can
 // go away.
-func transientFailures(rep *deploy.Report) bool {
+func transientFailures(rep *replicate.Report) bool {
 	for _, r := range rep.Results {
-		if r.Action == deploy.ActionFail && (r.Code == "" || transientCodes[r.Code]) {
+		if r.Action == replicate.ActionFail && (r.Code == "" || transientCodes[r.Code]) {
 			return true
 		}
 	}

@@ -1,4 +1,4 @@
-// Package tenant recreates a tenant in target subscriptions: it turns a source (a scanned tenant in
+// Package replicate recreates a tenant in target subscriptions: it turns a source (a scanned tenant in
 // the graph, or a spec) into the IaC model, translates it with the same code generate-iac uses
 // (engine/iac/translate), orders it by the model's dependency graph and deploys it through ARM
 // (resource groups first, then dependency levels, parallel within a level). Deploy is idempotent
@@ -7,7 +7,7 @@
 //
 // Secrets the target needs (VM and SQL admin passwords) are generated with crypto/rand at deploy
 // time, sent only in the PUT body and never stored, logged, printed or written to a report.
-package tenant
+package replicate
 
 import (
 	"context"

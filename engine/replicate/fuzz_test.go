@@ -1,4 +1,4 @@
-package tenant
+package replicate
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 // it accepts: no panic, no unbounded recursion (the stack is capped), and every id of an
 // accepted plan is a clean ARM id under the target subscription whose request URL stays on the
 // ARM endpoint. The seed corpus (testdata/fuzz/FuzzSpec, plus the seeds added here) runs in
-// every `go test`; `go test -fuzz FuzzSpec ./engine/tenant` explores further.
+// every `go test`; `go test -fuzz FuzzSpec ./engine/replicate` explores further.
 func FuzzSpec(f *testing.F) {
 	valid, err := os.ReadFile(repotest.Testdata("specs", "valid-spec.json"))
 	if err != nil {
