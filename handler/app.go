@@ -1,3 +1,7 @@
+// Package handler is the ATG service's wiring: NewApp opens storage and keys and builds the
+// API (handler/httpapi), the worker (handler/worker) and the executors (handler/executors);
+// NewFunctionsHandler serves the Azure Functions custom-handler protocol (the probe, queue
+// and timer invocations) around the API; Gate holds everything until storage is open.
 package handler
 
 import (

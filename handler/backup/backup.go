@@ -1,3 +1,7 @@
+// Package backup holds the service's graph backups as storage sees them: backup names, the
+// blob store (BlobBackups, BackupStore), the backup and restore job requests, and the backup
+// timer (the Functions timer invocation, `atg serve --daily-backup`). The jobs that export and
+// import graphs are handler/executors' (BackupExecutor, RestoreExecutor).
 package backup
 
 import (

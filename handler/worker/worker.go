@@ -1,3 +1,8 @@
+// Package worker is the queue side of the service: Worker handles one delivery of a job or
+// shard message (start, plan, shards, the once-only finalize claim, progress, cancellation),
+// retries iff errs.Retryable (a panic or any other code fails the job at once), and records the
+// outcome; Registry holds the executors (Runner, Sharded) by job type; Poller gives `atg serve`
+// the Functions host's queue semantics; recover.go and deadline.go bound every invocation.
 package worker
 
 import (
