@@ -22,8 +22,8 @@ import (
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/iac/model"
-	"github.com/atg-go/atg/engine/spec"
 	"github.com/atg-go/atg/engine/replicate"
+	"github.com/atg-go/atg/engine/spec"
 )
 
 // Options are the inputs of `atg create-tenant`.
