@@ -24,7 +24,7 @@ test-unit:
 
 ## fuzz: explore the spec validator + planner beyond the checked-in seeds (FUZZTIME, default 60s)
 fuzz:
-	$(GO) test ./engine/tenant -run '^$$' -fuzz FuzzSpec -fuzztime $${FUZZTIME:-60s} -fuzzminimizetime 5s
+	$(GO) test ./engine/replicate -run '^$$' -fuzz FuzzSpec -fuzztime $${FUZZTIME:-60s} -fuzzminimizetime 5s
 
 vet:
 	TEST_STEPS=vet ./scripts/test.sh

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/atg-go/atg/handler/executors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,9 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/apierr"
 	"github.com/atg-go/atg/handler/auth"
+	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/handler/worker"
 )
 
 const tenant = "11111111-2222-3333-4444-555555555555"
@@ -28,22 +32,22 @@ type fixture struct {
 	revoked string
 	prodKey string
 	logs    *bytes.Buffer
-	deps    Deps
+	deps    httpapi.Deps
 }
 
 type nopSharded struct{}
 
-func (nopSharded) Plan(context.Context, *JobContext) (json.RawMessage, []string, error) {
+func (nopSharded) Plan(context.Context, *worker.JobContext) (json.RawMessage, []string, error) {
 	return json.RawMessage(`{}`), nil, nil
 }
-func (nopSharded) RunShard(context.Context, *JobContext, json.RawMessage, string) (json.RawMessage, map[string]int, error) {
+func (nopSharded) RunShard(context.Context, *worker.JobContext, json.RawMessage, string) (json.RawMessage, map[string]int, error) {
 	return nil, nil, nil
 }
-func (nopSharded) Finalize(context.Context, *JobContext, json.RawMessage, []json.RawMessage) (json.RawMessage, error) {
+func (nopSharded) Finalize(context.Context, *worker.JobContext, json.RawMessage, []json.RawMessage) (json.RawMessage, error) {
 	return json.RawMessage(`{}`), nil
 }
 
-func newFixture(t testing.TB, mutate ...func(*Deps)) *fixture {
+func newFixture(t testing.TB, mutate ...func(*httpapi.Deps)) *fixture {
 	t.Helper()
 	f := &fixture{keys: map[string]string{}, logs: &bytes.Buffer{}}
 	var entries []auth.Entry
@@ -66,14 +70,14 @@ func newFixture(t testing.TB, mutate ...func(*Deps)) *fixture {
 		t.Fatal(err)
 	}
 	f.b, f.q = jobs.NewMemoryBackend()
-	reg := NewRegistry()
+	reg := worker.NewRegistry()
 	reg.RegisterSharded(jobs.TypeScan, nopSharded{})
-	f.deps = Deps{Backend: f.b, Auth: a, Executors: reg, Environment: "dev", Version: "test",
+	f.deps = httpapi.Deps{Backend: f.b, Auth: a, Executors: reg, CheckSpec: executors.CheckSpec, Environment: "dev", Version: "test",
 		Logger: slog.New(slog.NewJSONHandler(f.logs, nil))}
 	for _, m := range mutate {
 		m(&f.deps)
 	}
-	f.h = NewRouter(f.deps)
+	f.h = httpapi.NewRouter(f.deps)
 	return f
 }
 
@@ -209,7 +213,7 @@ func TestSubmitValidation(t *testing.T) {
 		{"trailing", "/api/v1/scan", `{"tenant_id":"` + tenant + `"} {}`, "", 400, "invalid_request", ""},
 		{"not json", "/api/v1/scan", `tenant_id=x`, "application/x-www-form-urlencoded", 415, "unsupported_media_type", ""},
 		{"no content type", "/api/v1/scan", `{}`, "none", 415, "unsupported_media_type", ""},
-		{"too large", "/api/v1/scan", `{"tenant_id":"` + tenant + `","resource_groups":["` + strings.Repeat("a", MaxBodyBytes) + `"]}`, "", 413, "payload_too_large", ""},
+		{"too large", "/api/v1/scan", `{"tenant_id":"` + tenant + `","resource_groups":["` + strings.Repeat("a", httpapi.MaxBodyBytes) + `"]}`, "", 413, "payload_too_large", ""},
 		{"iac not implemented", "/api/v1/generate-iac", `{"tenant_id":"` + tenant + `","format":"terraform"}`, "", 501, "not_implemented", ""},
 		{"create-tenant not implemented", "/api/v1/create-tenant", `{}`, "", 501, "not_implemented", ""},
 		{"unknown route", "/api/v1/nope", `{}`, "", 404, "not_found", ""},
@@ -247,12 +251,12 @@ func TestSubmitValidation(t *testing.T) {
 
 type fakeRunner struct{}
 
-func (fakeRunner) Run(context.Context, *JobContext) (json.RawMessage, error) { return nil, nil }
+func (fakeRunner) Run(context.Context, *worker.JobContext) (json.RawMessage, error) { return nil, nil }
 
 func TestValidationOtherTypes(t *testing.T) {
-	f := newFixture(t, func(d *Deps) {
-		d.Executors.RegisterRunner(jobs.TypeGenerateIaC, fakeRunner{})
-		d.Executors.RegisterRunner(jobs.TypeCreateTenant, fakeRunner{})
+	f := newFixture(t, func(d *httpapi.Deps) {
+		d.Executors.(*worker.Registry).RegisterRunner(jobs.TypeGenerateIaC, fakeRunner{})
+		d.Executors.(*worker.Registry).RegisterRunner(jobs.TypeCreateTenant, fakeRunner{})
 	})
 	k := f.keys["alice"]
 	for body, field := range map[string]string{
@@ -407,7 +411,7 @@ func TestIdempotencyKey(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	f := newFixture(t, func(d *Deps) { d.Limiter = auth.NewLimiter(1, 2) })
+	f := newFixture(t, func(d *httpapi.Deps) { d.Limiter = auth.NewLimiter(1, 2) })
 	var last resp
 	for i := 0; i < 3; i++ {
 		last = f.do("GET", "/api/v1/jobs", f.keys["alice"], "")
@@ -425,12 +429,12 @@ type failPinger struct{ err error }
 func (p failPinger) Ping(context.Context) error { return p.err }
 
 func TestHealth(t *testing.T) {
-	f := newFixture(t, func(d *Deps) { d.Graph = failPinger{} })
+	f := newFixture(t, func(d *httpapi.Deps) { d.Graph = failPinger{} })
 	r := f.do("GET", "/api/v1/health", "", "")
 	if h := r.json(t); r.code != 200 || h["status"] != "ok" || h["environment"] != "dev" || h["checks"].(map[string]any)["graph"] != "ok" {
 		t.Fatalf("health: %d %s", r.code, r.body)
 	}
-	f = newFixture(t, func(d *Deps) { d.Graph = failPinger{errors.New("bolt: connection refused to 10.0.0.4")} })
+	f = newFixture(t, func(d *httpapi.Deps) { d.Graph = failPinger{errors.New("bolt: connection refused to 10.0.0.4")} })
 	r = f.do("GET", "/api/v1/health", "", "")
 	if r.code != 503 || r.header.Get("Retry-After") == "" || r.errCode(t) != "unavailable" || strings.Contains(string(r.body), "10.0.0.4") {
 		t.Fatalf("graph down: %d %v %s", r.code, r.header, r.body)
@@ -447,7 +451,7 @@ func (downQueue) Ping(context.Context) error {
 }
 
 func TestHealthStorageDown(t *testing.T) {
-	f := newFixture(t, func(d *Deps) { d.Graph = failPinger{} })
+	f := newFixture(t, func(d *httpapi.Deps) { d.Graph = failPinger{} })
 	f.b.Queue = downQueue{f.b.Queue}
 	r := f.do("GET", "/api/v1/health", "", "")
 	checks, _ := r.json(t)["checks"].(map[string]any)
@@ -489,7 +493,7 @@ func TestInternalErrorsHideInternals(t *testing.T) {
 func TestErrorStatusMapRoundTrip(t *testing.T) {
 	for code, status := range apierr.Status {
 		rec := httptest.NewRecorder()
-		apierr.Write(rec, nil, "rid", apierr.Errorf(code, "m"))
+		apierr.Write(rec, nil, "rid", errs.Errorf(code, "m"))
 		if rec.Code != status {
 			t.Errorf("%s: status %d, want %d", code, rec.Code, status)
 		}

@@ -1,3 +1,7 @@
+// Package handler is the ATG service's wiring: NewApp opens storage and keys and builds the
+// API (handler/httpapi), the worker (handler/worker) and the executors (handler/executors);
+// NewFunctionsHandler serves the Azure Functions custom-handler protocol (the probe, queue
+// and timer invocations) around the API; Gate holds everything until storage is open.
 package handler
 
 import (
@@ -11,12 +15,15 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/atg-go/atg/config"
-	"github.com/atg-go/atg/engine/azure"
-	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/handler/auth"
+	"github.com/atg-go/atg/handler/backup"
+	"github.com/atg-go/atg/handler/executors"
+	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/handler/worker"
 	"github.com/atg-go/atg/internal/buildinfo"
 )
 
@@ -26,7 +33,7 @@ type AppOptions struct {
 	Logger *slog.Logger
 	// Graph is the opened graph store; nil when it could not be opened (GraphErr says why):
 	// the API still serves job status, health reports the graph down, and scans are not offered.
-	Graph    graph.Store
+	Graph    executors.Store
 	GraphErr error
 }
 
@@ -34,8 +41,8 @@ type AppOptions struct {
 type App struct {
 	Azure  *jobs.Azure
 	API    http.Handler
-	Worker *Worker
-	Deps   Deps
+	Worker *worker.Worker
+	Deps   httpapi.Deps
 }
 
 type errPinger struct{ err error }
@@ -75,20 +82,20 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 	if err != nil {
 		return nil, &StorageUnavailableError{fmt.Errorf("opening storage: %w", err)}
 	}
-	keys, err := openKeys(ctx, cfg, log)
+	keys, err := httpapi.OpenKeys(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
 	rate, _ := strconv.ParseFloat(cfg.APIRateLimit, 64)
 	burst, _ := strconv.ParseFloat(cfg.APIRateBurst, 64)
 
-	retention := DefaultBackupRetentionDays
+	retention := backup.DefaultBackupRetentionDays
 	if cfg.BackupRetention != "" {
 		if retention, err = strconv.Atoi(cfg.BackupRetention); err != nil || retention < 0 {
 			return nil, fmt.Errorf("ATG_BACKUP_RETENTION_DAYS %q: want an integer >= 0", cfg.BackupRetention)
 		}
 	}
-	invTimeout := DefaultInvocationTimeout
+	invTimeout := worker.DefaultInvocationTimeout
 	if cfg.InvocationTimeout != "" {
 		if invTimeout, err = time.ParseDuration(cfg.InvocationTimeout); err != nil || invTimeout <= 0 {
 			return nil, fmt.Errorf("ATG_INVOCATION_TIMEOUT %q: want a positive duration such as 25m", cfg.InvocationTimeout)
@@ -100,54 +107,53 @@ func NewApp(ctx context.Context, o AppOptions) (*App, error) {
 			return nil, fmt.Errorf("ATG_WORKER_CONCURRENCY %q: want a positive integer", cfg.WorkerConcurrency)
 		}
 	}
-	backupsContainer := BackupsContainer(cfg.StoragePrefix)
-	backups, err := OpenBlobBackups(ctx, az.Blobs, backupsContainer)
+	backupsContainer := backup.BackupsContainer(cfg.StoragePrefix)
+	backups, err := backup.OpenBlobBackups(ctx, az.Blobs, backupsContainer)
 	if err != nil {
 		return nil, &StorageUnavailableError{fmt.Errorf("opening storage: %w", err)}
 	}
 
-	reg := NewRegistry()
-	var pinger Pinger
+	reg := worker.NewRegistry()
+	var (
+		pinger    httpapi.Pinger
+		mcpServer func(string) (*mcp.Server, error)
+	)
 	switch {
 	case o.Graph != nil:
 		pinger = o.Graph
-		ident := &azure.Identity{AppClientID: cfg.AzureClientID, ManagedIdentityClientID: cfg.AzureMIClientID}
-		reg.RegisterSharded(jobs.TypeScan, &ScanExecutor{Store: o.Graph, Logger: log, Identity: ident, Concurrency: shardConcurrency,
-			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
-		reg.RegisterRunner(jobs.TypeGenerateIaC, &IaCExecutor{Store: o.Graph})
-		reg.RegisterRunner(jobs.TypePosture, &PostureExecutor{Store: o.Graph})
-		reg.RegisterRunner(jobs.TypeCreateTenant, &TenantExecutor{Store: o.Graph, Logger: log, Identity: ident,
-			Endpoints: azure.Endpoints{ARM: cfg.ARMEndpoint, MSGraph: cfg.MSGraphEndpoint}})
-		reg.RegisterRunner(JobTypeBackup, &BackupExecutor{Container: backupsContainer, RestoreEmpty: true,
-			Backuper: Backuper{Graph: o.Graph, Store: backups, RetentionDays: retention, Logger: log}})
-		reg.RegisterRunner(JobTypeRestore, &RestoreExecutor{Graph: o.Graph, Store: backups, Logger: log})
+		executors.Register(reg, executors.Options{Graph: o.Graph, Logger: log,
+			AppClientID: cfg.AzureClientID, ManagedIdentityClientID: cfg.AzureMIClientID,
+			ARMEndpoint: cfg.ARMEndpoint, MSGraphEndpoint: cfg.MSGraphEndpoint,
+			Backups: backups, BackupsContainer: backupsContainer, BackupRetentionDays: retention,
+			ShardConcurrency: shardConcurrency})
+		mcpServer = executors.MCPServers(o.Graph, log)
 	case o.GraphErr != nil:
 		pinger = errPinger{o.GraphErr}
 	}
-	maxActive := DefaultMaxActiveJobs
+	maxActive := httpapi.DefaultMaxActiveJobs
 	if cfg.APIMaxActiveJobs != "" {
 		if maxActive, err = strconv.Atoi(cfg.APIMaxActiveJobs); err != nil || maxActive < 0 {
 			return nil, fmt.Errorf("ATG_API_MAX_ACTIVE_JOBS %q: want an integer >= 0", cfg.APIMaxActiveJobs)
 		}
 	}
-	deps := Deps{Backend: az.Backend, Auth: keys, Keys: keys, Limiter: auth.NewLimiter(rate, burst), AnonLimiter: NewAnonLimiter(), MaxActiveJobs: maxActive, Executors: reg,
-		Graph: pinger, GraphStore: o.Graph, Logger: log, Environment: cfg.Environment, Version: buildinfo.Get().Version, Now: time.Now,
+	deps := httpapi.Deps{Backend: az.Backend, Auth: keys, Keys: keys, Limiter: auth.NewLimiter(rate, burst), AnonLimiter: httpapi.NewAnonLimiter(), MaxActiveJobs: maxActive, Executors: reg,
+		Graph: pinger, MCPServer: mcpServer, CheckSpec: executors.CheckSpec, Logger: log, Environment: cfg.Environment, Version: buildinfo.Get().Version, Now: time.Now,
 		Backups: backups, BackupsContainer: backupsContainer, BackupRetentionDays: retention}
 	return &App{
 		Azure:  az,
-		API:    NewRouter(deps),
-		Worker: &Worker{Backend: az.Backend, Executors: reg, Logger: log, InvocationTimeout: invTimeout},
+		API:    httpapi.NewRouter(deps),
+		Worker: &worker.Worker{Backend: az.Backend, Executors: reg, Logger: log, InvocationTimeout: invTimeout},
 		Deps:   deps,
 	}, nil
 }
 
 // Poller returns the `atg serve` queue poller over the jobs and shards queues.
-func (a *App) Poller(workers int, visibility time.Duration) *Poller {
+func (a *App) Poller(workers int, visibility time.Duration) *worker.Poller {
 	n := a.Azure.Names
-	mk := func(q string) PolledQueue {
-		return PolledQueue{Client: a.Azure.QueueClient(q), Poison: a.Azure.QueueClient(jobs.PoisonQueue(q)),
+	mk := func(q string) worker.PolledQueue {
+		return worker.PolledQueue{Client: a.Azure.QueueClient(q), Poison: a.Azure.QueueClient(jobs.PoisonQueue(q)),
 			Handle: a.Worker.Process, OnPoison: a.Worker.Poison}
 	}
-	return &Poller{Queues: []PolledQueue{mk(n.JobsQueue()), mk(n.ShardsQueue())}, Workers: workers,
-		VisibilityTimeout: visibility, MaxDequeueCount: DefaultMaxDequeueCount, Logger: a.Deps.Logger}
+	return &worker.Poller{Queues: []worker.PolledQueue{mk(n.JobsQueue()), mk(n.ShardsQueue())}, Workers: workers,
+		VisibilityTimeout: visibility, MaxDequeueCount: worker.DefaultMaxDequeueCount, Logger: a.Deps.Logger}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/graphtest"
+	"github.com/atg-go/atg/handler/executors"
 )
 
 // BenchmarkBackupRestore100k backs up a 100k-node / 200k-edge tenant of the embedded store
@@ -44,7 +45,7 @@ func BenchmarkBackupRestore100k(b *testing.B) {
 		}
 	}
 	st := newMemBackups()
-	bk := &Backuper{Graph: s, Store: st}
+	bk := &executors.Backuper{Graph: s, Store: st}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
@@ -55,7 +56,7 @@ func BenchmarkBackupRestore100k(b *testing.B) {
 		backup := time.Since(start)
 		target := fmt.Sprintf("restored-%d", i)
 		start = time.Now()
-		res, err := Restore(ctx, s, st, out.Name, target, true)
+		res, err := executors.Restore(ctx, s, st, out.Name, target, true)
 		if err != nil || res.Nodes != n || res.Edges != 2*n {
 			b.Fatal(res, err)
 		}

@@ -25,27 +25,31 @@ import (
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/graphtest"
 	"github.com/atg-go/atg/engine/graph/stores"
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/auth"
+	"github.com/atg-go/atg/handler/backup"
+	"github.com/atg-go/atg/handler/executors"
+	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/handler/worker"
 	"github.com/atg-go/atg/internal/testenv"
 )
 
-// ---- an in-memory BackupStore ----
+// ---- an in-memory backup.BackupStore ----
 
 type memBackups struct {
 	mu    sync.Mutex
 	blobs map[string][]byte
-	info  map[string]Backup
+	info  map[string]backup.Backup
 	// failAfter makes Put fail after reading that many bytes (0: never).
 	failAfter int
 }
 
 func newMemBackups() *memBackups {
-	return &memBackups{blobs: map[string][]byte{}, info: map[string]Backup{}}
+	return &memBackups{blobs: map[string][]byte{}, info: map[string]backup.Backup{}}
 }
 
-func (m *memBackups) Put(_ context.Context, b Backup, r io.Reader, final func(*Backup)) (Backup, error) {
+func (m *memBackups) Put(_ context.Context, b backup.Backup, r io.Reader, final func(*backup.Backup)) (backup.Backup, error) {
 	var buf bytes.Buffer
 	var err error
 	if m.failAfter > 0 {
@@ -70,25 +74,25 @@ func (m *memBackups) Put(_ context.Context, b Backup, r io.Reader, final func(*B
 	return b, nil
 }
 
-func (m *memBackups) List(_ context.Context, tenantID string) ([]Backup, error) {
+func (m *memBackups) List(_ context.Context, tenantID string) ([]backup.Backup, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := []Backup{}
+	out := []backup.Backup{}
 	for _, b := range m.info {
 		if tenantID == "" || b.TenantID == graph.NormalizeTenantID(tenantID) {
 			out = append(out, b)
 		}
 	}
-	sortBackups(out)
+	backup.SortBackups(out)
 	return out, nil
 }
 
-func (m *memBackups) Open(_ context.Context, name string) (Backup, io.ReadCloser, error) {
+func (m *memBackups) Open(_ context.Context, name string) (backup.Backup, io.ReadCloser, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	b, ok := m.info[name]
 	if !ok {
-		return Backup{}, nil, apierr.Errorf(apierr.NotFound, "backup %s not found", name)
+		return backup.Backup{}, nil, errs.Errorf(errs.NotFound, "backup %s not found", name)
 	}
 	return b, io.NopCloser(bytes.NewReader(m.blobs[name])), nil
 }
@@ -188,15 +192,15 @@ func openNeo4j(t *testing.T) graph.Store {
 }
 
 // azuriteBackups returns a BlobBackups on a fresh container in Azurite, deleted afterwards.
-func azuriteBackups(t *testing.T) *BlobBackups {
+func azuriteBackups(t *testing.T) *backup.BlobBackups {
 	t.Helper()
 	conn := testenv.RequireAzurite(t)
 	client, err := azblob.NewClientFromConnectionString(conn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := BackupsContainer("b" + hex.EncodeToString(randBytes(5)))
-	st, err := OpenBlobBackups(t.Context(), client, name)
+	name := backup.BackupsContainer("b" + hex.EncodeToString(randBytes(5)))
+	st, err := backup.OpenBlobBackups(t.Context(), client, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,23 +212,23 @@ func azuriteBackups(t *testing.T) *BlobBackups {
 
 func TestBackupNames(t *testing.T) {
 	at := time.Date(2026, 11, 26, 2, 30, 5, 999, time.FixedZone("x", 3600))
-	name := BackupName(" 11111111-2222-3333-4444-555555555555 ", at)
+	name := backup.BackupName(" 11111111-2222-3333-4444-555555555555 ", at)
 	if name != "11111111-2222-3333-4444-555555555555/20261126T013005Z.json.gz" {
 		t.Errorf("BackupName = %q", name)
 	}
-	tenant, got, ok := ParseBackupName(name)
+	tenant, got, ok := backup.ParseBackupName(name)
 	if !ok || tenant != "11111111-2222-3333-4444-555555555555" || !got.Equal(at.Truncate(time.Second)) {
 		t.Errorf("ParseBackupName(%q) = %q %v %v", name, tenant, got, ok)
 	}
-	odd := BackupName("a/b c", at)
+	odd := backup.BackupName("a/b c", at)
 	if strings.Count(odd, "/") != 1 {
 		t.Errorf("tenant with a slash escapes into %q", odd)
 	}
-	if tenant, _, ok := ParseBackupName(odd); !ok || tenant != "a/b c" {
+	if tenant, _, ok := backup.ParseBackupName(odd); !ok || tenant != "a/b c" {
 		t.Errorf("round trip of %q: %q %v", odd, tenant, ok)
 	}
 	for _, bad := range []string{"t/20261126T013005Z.json", "t/x.json.gz", "20261126T013005Z.json.gz", "/20261126T013005Z.json.gz", "t/a/20261126T013005Z.json.gz"} {
-		if _, _, ok := ParseBackupName(bad); ok {
+		if _, _, ok := backup.ParseBackupName(bad); ok {
 			t.Errorf("ParseBackupName(%q) accepted", bad)
 		}
 	}
@@ -234,9 +238,9 @@ func TestBackupNames(t *testing.T) {
 // last seen included), for both graph stores and both blob stores (memory, Azurite).
 func TestBackupWipeRestore(t *testing.T) {
 	graphs := map[string]func(*testing.T) graph.Store{"embedded": openBolt, "neo4j": openNeo4j}
-	blobs := map[string]func(*testing.T) BackupStore{
-		"memory":  func(*testing.T) BackupStore { return newMemBackups() },
-		"azurite": func(t *testing.T) BackupStore { return azuriteBackups(t) },
+	blobs := map[string]func(*testing.T) backup.BackupStore{
+		"memory":  func(*testing.T) backup.BackupStore { return newMemBackups() },
+		"azurite": func(t *testing.T) backup.BackupStore { return azuriteBackups(t) },
 	}
 	for gname, openGraph := range graphs {
 		for bname, openBlobs := range blobs {
@@ -246,13 +250,13 @@ func TestBackupWipeRestore(t *testing.T) {
 				st := openBlobs(t)
 				tenant := graphtest.NewTenant(t, s)
 				wantStats, wantExport := seedGraph(t, s, tenant)
-				b := &Backuper{Graph: s, Store: st}
+				b := &executors.Backuper{Graph: s, Store: st}
 				at := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
 				bk, err := b.Backup(ctx, tenant, at, "job_x")
 				if err != nil {
 					t.Fatal(err)
 				}
-				if bk.Name != BackupName(tenant, at) || bk.Nodes != 9 || bk.Edges != 13 || bk.Size == 0 || len(bk.SHA256) != 64 {
+				if bk.Name != backup.BackupName(tenant, at) || bk.Nodes != 9 || bk.Edges != 13 || bk.Size == 0 || len(bk.SHA256) != 64 {
 					t.Errorf("backup %+v", bk)
 				}
 				list, err := st.List(ctx, tenant)
@@ -288,7 +292,7 @@ func TestBackupWipeRestore(t *testing.T) {
 				if got := statsJSON(t, s, tenant); strings.Contains(got, "Resource") {
 					t.Fatalf("wipe left %s", got)
 				}
-				res, err := Restore(ctx, s, st, bk.Name, tenant, false)
+				res, err := executors.Restore(ctx, s, st, bk.Name, tenant, false)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -303,13 +307,13 @@ func TestBackupWipeRestore(t *testing.T) {
 					t.Errorf("export after restore differs from before the wipe")
 				}
 				// Into a non-empty tenant only with replace.
-				if _, err := Restore(ctx, s, st, bk.Name, tenant, false); err == nil {
+				if _, err := executors.Restore(ctx, s, st, bk.Name, tenant, false); err == nil {
 					t.Errorf("restore into a non-empty tenant succeeded without replace")
 				}
-				if _, err := Restore(ctx, s, st, bk.Name, tenant, true); err != nil {
+				if _, err := executors.Restore(ctx, s, st, bk.Name, tenant, true); err != nil {
 					t.Errorf("restore with replace: %v", err)
 				}
-				if _, err := Restore(ctx, s, st, BackupName(tenant, at.Add(time.Hour)), tenant, true); !apierr.Is(err, apierr.NotFound) {
+				if _, err := executors.Restore(ctx, s, st, backup.BackupName(tenant, at.Add(time.Hour)), tenant, true); !errs.Is(err, errs.NotFound) {
 					t.Errorf("restore of a missing backup: %v, want not_found", err)
 				}
 			})
@@ -324,7 +328,7 @@ func TestBackupFailureLeavesNothing(t *testing.T) {
 	seedGraph(t, s, "t1")
 	st := newMemBackups()
 	st.failAfter = 100
-	b := &Backuper{Graph: s, Store: st}
+	b := &executors.Backuper{Graph: s, Store: st}
 	if _, err := b.Backup(ctx, "t1", time.Now(), ""); err == nil {
 		t.Fatal("backup with a failing upload succeeded")
 	}
@@ -348,7 +352,7 @@ func TestBackupPrune(t *testing.T) {
 	st := newMemBackups()
 	now := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
 	put := func(tenant string, daysAgo int) string {
-		b := Backup{Name: BackupName(tenant, now.AddDate(0, 0, -daysAgo)), TenantID: tenant, CreatedAt: now.AddDate(0, 0, -daysAgo)}
+		b := backup.Backup{Name: backup.BackupName(tenant, now.AddDate(0, 0, -daysAgo)), TenantID: tenant, CreatedAt: now.AddDate(0, 0, -daysAgo)}
 		if _, err := st.Put(ctx, b, strings.NewReader("x"), nil); err != nil {
 			t.Fatal(err)
 		}
@@ -358,7 +362,7 @@ func TestBackupPrune(t *testing.T) {
 	dropA := []string{put("a", 8), put("a", 30)}
 	keepB := []string{put("b", 40)} // old, but b's newest: kept
 	dropB := []string{put("b", 41)}
-	b := &Backuper{Store: st, RetentionDays: 7}
+	b := &executors.Backuper{Store: st, RetentionDays: 7}
 	deleted, err := b.Prune(ctx, now)
 	if err != nil {
 		t.Fatal(err)
@@ -387,27 +391,27 @@ func TestBackupPrune(t *testing.T) {
 }
 
 // backupFixture is the API fixture with a backup executor over an embedded graph.
-func backupFixture(t *testing.T) (*fixture, *Worker, graph.Store, *memBackups) {
+func backupFixture(t *testing.T) (*fixture, *worker.Worker, graph.Store, *memBackups) {
 	t.Helper()
 	s := openBolt(t)
 	st := newMemBackups()
 	var mu sync.Mutex
 	clock := testClockStart // pruning uses the job's time: any date works
-	f := newFixture(t, func(d *Deps) {
+	f := newFixture(t, func(d *httpapi.Deps) {
 		d.Now = func() time.Time { // every job a second later: distinct blob names
 			mu.Lock()
 			defer mu.Unlock()
 			clock = clock.Add(time.Second)
 			return clock
 		}
-		d.Executors.RegisterRunner(JobTypeBackup, &BackupExecutor{Container: "atg-backups", Backuper: Backuper{Graph: s, Store: st, RetentionDays: 7}})
+		d.Executors.(*worker.Registry).RegisterRunner(backup.JobTypeBackup, &executors.BackupExecutor{Container: "atg-backups", Backuper: executors.Backuper{Graph: s, Store: st, RetentionDays: 7}})
 		d.Backups, d.BackupsContainer, d.BackupRetentionDays = st, "atg-backups", 7
 	})
-	return f, &Worker{Backend: f.b, Executors: f.deps.Executors, Logger: f.deps.Logger}, s, st
+	return f, &worker.Worker{Backend: f.b, Executors: f.deps.Executors.(*worker.Registry), Logger: f.deps.Logger}, s, st
 }
 
 // runQueued processes every queued message once, in order.
-func runQueued(t *testing.T, f *fixture, w *Worker) {
+func runQueued(t *testing.T, f *fixture, w *worker.Worker) {
 	t.Helper()
 	for len(f.q.Messages) > 0 {
 		m := f.q.Messages[0]
@@ -452,7 +456,7 @@ func TestAdminBackupAPI(t *testing.T) {
 		t.Fatalf("submit: %d %s", r.code, r.body)
 	}
 	job := r.json(t)
-	if job["type"] != JobTypeBackup || job["owner"] != "root" {
+	if job["type"] != backup.JobTypeBackup || job["owner"] != "root" {
 		t.Errorf("job %s", r.body)
 	}
 	if req, _ := json.Marshal(job["request"]); string(req) != `{"tenant_ids":["t1"],"trigger":"api"}` {
@@ -464,7 +468,7 @@ func TestAdminBackupAPI(t *testing.T) {
 	if r.code != 200 {
 		t.Fatalf("result: %d %s", r.code, r.body)
 	}
-	var res BackupResult
+	var res backup.BackupResult
 	if err := json.Unmarshal(r.body, &res); err != nil {
 		t.Fatal(err)
 	}
@@ -473,7 +477,7 @@ func TestAdminBackupAPI(t *testing.T) {
 	}
 	// The blob is named after the job's creation time.
 	j, _ := f.b.Jobs.Find(ctx, id)
-	if res.Backups[0].Name != BackupName("t1", j.CreatedAt) {
+	if res.Backups[0].Name != backup.BackupName("t1", j.CreatedAt) {
 		t.Errorf("blob %s, job created %s", res.Backups[0].Name, j.CreatedAt)
 	}
 
@@ -492,7 +496,7 @@ func TestAdminBackupAPI(t *testing.T) {
 	}
 
 	// Listing: all, one tenant.
-	var list BackupList
+	var list httpapi.BackupList
 	r = f.do("GET", "/api/v1/admin/backups", f.keys["root"], "")
 	if err := json.Unmarshal(r.body, &list); err != nil || r.code != 200 {
 		t.Fatalf("list: %d %s", r.code, r.body)
@@ -549,18 +553,18 @@ func TestBackupJobRetryIsIdempotent(t *testing.T) {
 	seedGraph(t, s, "t2")
 	ctx := context.Background()
 	created := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC)
-	x := &BackupExecutor{Backuper: Backuper{Graph: s, Store: st, RetentionDays: 7}}
+	x := &executors.BackupExecutor{Backuper: executors.Backuper{Graph: s, Store: st, RetentionDays: 7}}
 	// The first attempt wrote t1 only.
 	first, err := x.Backup(ctx, "t1", created, "job_1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	jc := &JobContext{Job: jobs.Job{ID: "job_1", CreatedAt: created, Attempts: 2}, Request: json.RawMessage(`{}`), Progress: func(jobs.Progress) {}}
+	jc := &worker.JobContext{Job: jobs.Job{ID: "job_1", CreatedAt: created, Attempts: 2}, Request: json.RawMessage(`{}`), Progress: func(jobs.Progress) {}}
 	out, err := x.Run(ctx, jc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res BackupResult
+	var res backup.BackupResult
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatal(err)
 	}
@@ -587,19 +591,19 @@ func TestBackupTimerInvocation(t *testing.T) {
 	f, w, s, _ := backupFixture(t)
 	seedGraph(t, s, "t1")
 	now := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC) // any date: the claim runs on the test's clock
-	h := backupTimer(f.b, f.deps.Logger, func() time.Time { return now })
+	h := backup.TimerHandler(f.b, f.deps.Logger, func() time.Time { return now })
 	post := func(body []byte) resp {
-		req, _ := http.NewRequest("POST", "/"+FunctionBackupTimer, bytes.NewReader(body))
+		req, _ := http.NewRequest("POST", "/"+backup.FunctionBackupTimer, bytes.NewReader(body))
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		return resp{code: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
 	}
 	r := post(timerPayload(t))
-	var ir InvocationResponse
+	var ir worker.InvocationResponse
 	if err := json.Unmarshal(r.body, &ir); err != nil || r.code != 200 || len(ir.Logs) != 1 || !strings.Contains(ir.Logs[0], "queued") || ir.Outputs == nil {
 		t.Fatalf("timer: %d %s", r.code, r.body)
 	}
-	if len(f.q.Messages) != 1 || f.q.Messages[0].Owner != BackupTimerOwner || f.q.Messages[0].Type != JobTypeBackup {
+	if len(f.q.Messages) != 1 || f.q.Messages[0].Owner != backup.BackupTimerOwner || f.q.Messages[0].Type != backup.JobTypeBackup {
 		t.Fatalf("queued %+v", f.q.Messages)
 	}
 	id := f.q.Messages[0].JobID
@@ -617,7 +621,7 @@ func TestBackupTimerInvocation(t *testing.T) {
 	if len(f.q.Messages) != 0 {
 		t.Errorf("second run queued %+v", f.q.Messages)
 	}
-	j, err := f.b.Jobs.Get(context.Background(), BackupTimerOwner, id)
+	j, err := f.b.Jobs.Get(context.Background(), backup.BackupTimerOwner, id)
 	if err != nil || j.Status != jobs.Succeeded || !strings.Contains(string(j.Request), `"trigger":"timer"`) {
 		t.Fatalf("timer job %+v %v", j, err)
 	}
@@ -671,7 +675,7 @@ func TestBackupServiceOnAzurite(t *testing.T) {
 	t.Cleanup(func() { app.Azure.DropAll(context.Background()) })
 	fh := NewFunctionsHandler(app.API, app.Worker, nil)
 	rec := httptest.NewRecorder()
-	req, _ := http.NewRequest("POST", "/"+FunctionBackupTimer, bytes.NewReader(timerPayload(t)))
+	req, _ := http.NewRequest("POST", "/"+backup.FunctionBackupTimer, bytes.NewReader(timerPayload(t)))
 	fh.ServeHTTP(rec, req)
 	if rec.Code != 200 {
 		t.Fatalf("timer: %d %s", rec.Code, rec.Body)
@@ -689,7 +693,7 @@ func TestBackupServiceOnAzurite(t *testing.T) {
 	if err := app.Worker.Process(ctx, m, 1); err != nil {
 		t.Fatal(err)
 	}
-	j, err := app.Azure.Backend.Jobs.Get(ctx, BackupTimerOwner, m.JobID)
+	j, err := app.Azure.Backend.Jobs.Get(ctx, backup.BackupTimerOwner, m.JobID)
 	if err != nil || j.Status != jobs.Succeeded {
 		t.Fatalf("job %+v %v", j, err)
 	}
@@ -702,15 +706,15 @@ func TestBackupServiceOnAzurite(t *testing.T) {
 		return rec.Code, rec.Body.Bytes()
 	}
 	code, body := c("GET", "/api/v1/admin/backups?tenant_id="+tenant)
-	var list BackupList
+	var list httpapi.BackupList
 	if err := json.Unmarshal(body, &list); err != nil || code != 200 || len(list.Backups) != 1 {
 		t.Fatalf("list: %d %s", code, body)
 	}
-	if list.Container != BackupsContainer(prefix) || list.RetentionDays != 14 || list.Backups[0].Nodes != 9 || list.Backups[0].JobID != m.JobID {
+	if list.Container != backup.BackupsContainer(prefix) || list.RetentionDays != 14 || list.Backups[0].Nodes != 9 || list.Backups[0].JobID != m.JobID {
 		t.Errorf("list %s", body)
 	}
 	// The blob is where the runbook says.
-	props, err := app.Azure.Blobs.ServiceClient().NewContainerClient(BackupsContainer(prefix)).NewBlobClient(list.Backups[0].Name).GetProperties(ctx, nil)
+	props, err := app.Azure.Blobs.ServiceClient().NewContainerClient(backup.BackupsContainer(prefix)).NewBlobClient(list.Backups[0].Name).GetProperties(ctx, nil)
 	if err != nil || props.ContentType == nil || *props.ContentType != "application/gzip" {
 		t.Fatalf("blob properties: %v %+v", err, props)
 	}
@@ -738,7 +742,7 @@ func TestBackupServiceOnAzurite(t *testing.T) {
 	if err := s.DeleteTenant(ctx, tenant); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Restore(ctx, s, app.Deps.Backups, list.Backups[0].Name, tenant, false); err != nil {
+	if _, err := executors.Restore(ctx, s, app.Deps.Backups, list.Backups[0].Name, tenant, false); err != nil {
 		t.Fatal(err)
 	}
 	want, _ := json.Marshal(wantStats)
@@ -747,30 +751,6 @@ func TestBackupServiceOnAzurite(t *testing.T) {
 	}
 	if !bytes.Equal(exportOf(t, s, tenant), wantExport) {
 		t.Errorf("export after restore differs")
-	}
-}
-
-func TestDailySchedule(t *testing.T) {
-	at, err := ParseTimeOfDay("02:30")
-	if err != nil || at != 2*time.Hour+30*time.Minute {
-		t.Fatalf("ParseTimeOfDay: %v %v", at, err)
-	}
-	for _, bad := range []string{"", "2:30pm", "24:00", "02:60", "0230"} {
-		if _, err := ParseTimeOfDay(bad); err == nil {
-			t.Errorf("ParseTimeOfDay(%q) accepted", bad)
-		}
-	}
-	day := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
-	for _, c := range []struct{ now, want time.Time }{
-		{day.Add(time.Hour), day.Add(at)},
-		{day.Add(at), day.Add(at)},
-		{day.Add(at + time.Nanosecond), day.AddDate(0, 0, 1).Add(at)},
-		{time.Date(2026, 12, 31, 23, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 2, 30, 0, 0, time.UTC)},
-		{day.Add(time.Hour).In(time.FixedZone("+5", 5*3600)), day.Add(at)},
-	} {
-		if got := nextDailyRun(c.now, at); !got.Equal(c.want) {
-			t.Errorf("nextDailyRun(%s) = %s, want %s", c.now, got, c.want)
-		}
 	}
 }
 
@@ -808,7 +788,7 @@ func TestRunDailyBackupsCatchesUp(t *testing.T) {
 			run := func(at time.Duration) []jobs.Message {
 				ctx, cancel := context.WithCancel(context.Background())
 				done := make(chan struct{})
-				go func() { RunDailyBackups(ctx, b, at, clock, nil); close(done) }()
+				go func() { backup.RunDailyBackups(ctx, b, at, clock, nil); close(done) }()
 				var got []jobs.Message
 				deadline := time.Now().Add(2 * time.Second)
 				for time.Now().Before(deadline) && len(got) == 0 {
@@ -827,7 +807,7 @@ func TestRunDailyBackupsCatchesUp(t *testing.T) {
 			}
 			at := u.Sub(midnight).Truncate(time.Minute) // passed (this minute)
 			got := run(at)
-			if len(got) != 1 || got[0].Owner != BackupTimerOwner {
+			if len(got) != 1 || got[0].Owner != backup.BackupTimerOwner {
 				t.Fatalf("queued %+v", got)
 			}
 			// A second instance (or a restart) the same UTC day queues nothing more.
@@ -847,15 +827,15 @@ func TestBackupClaimFollowsTheUTCHour(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			b, q := jobs.NewMemoryBackend()
 			first := now.UTC().Truncate(time.Hour).Add(30 * time.Second)
-			j1, created, err := QueueDailyBackup(context.Background(), b, first)
+			j1, created, err := backup.QueueDailyBackup(context.Background(), b, first)
 			if err != nil || !created {
 				t.Fatalf("first run: %v %v", created, err)
 			}
-			j2, created, err := QueueDailyBackup(context.Background(), b, first.Add(14*time.Minute))
+			j2, created, err := backup.QueueDailyBackup(context.Background(), b, first.Add(14*time.Minute))
 			if err != nil || created || j2.ID != j1.ID {
 				t.Fatalf("same UTC hour: created=%v id=%s/%s %v", created, j2.ID, j1.ID, err)
 			}
-			j3, created, err := QueueDailyBackup(context.Background(), b, first.Add(time.Hour))
+			j3, created, err := backup.QueueDailyBackup(context.Background(), b, first.Add(time.Hour))
 			if err != nil || !created || j3.ID == j1.ID {
 				t.Fatalf("next UTC hour: created=%v %v", created, err)
 			}

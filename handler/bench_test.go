@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 	"encoding/hex"
+	"github.com/atg-go/atg/handler/worker"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/atg-go/atg/config"
 	"github.com/atg-go/atg/handler/auth"
+	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/internal/testenv"
 )
@@ -31,8 +33,8 @@ func BenchmarkJobStatusGET(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer (&serviceEnv{conn: conn, prefix: prefix}).dropStorage()
-	app.Deps.Executors.RegisterRunner(jobs.TypeGenerateIaC, fakeRunner{})
-	srv := httptest.NewServer(NewRouter(app.Deps))
+	app.Deps.Executors.(*worker.Registry).RegisterRunner(jobs.TypeGenerateIaC, fakeRunner{})
+	srv := httptest.NewServer(httpapi.NewRouter(app.Deps))
 	defer srv.Close()
 	c := client{base: srv.URL, key: key}
 	code, _, body := c.do(b, "POST", "/api/v1/generate-iac", `{"tenant_id":"`+tenant+`","format":"terraform"}`)

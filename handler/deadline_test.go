@@ -12,14 +12,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/handler/worker"
 	"github.com/atg-go/atg/sim"
 )
 
 // slowRunner blocks until its context ends while slow is set, and succeeds otherwise.
 type slowRunner struct{ slow atomic.Bool }
 
-func (s *slowRunner) Run(ctx context.Context, _ *JobContext) (json.RawMessage, error) {
+func (s *slowRunner) Run(ctx context.Context, _ *worker.JobContext) (json.RawMessage, error) {
 	if s.slow.Load() {
 		<-ctx.Done()
 		return nil, ctx.Err()
@@ -30,7 +32,7 @@ func (s *slowRunner) Run(ctx context.Context, _ *JobContext) (json.RawMessage, e
 // fastRunner succeeds after a short while.
 type fastRunner struct{}
 
-func (fastRunner) Run(ctx context.Context, _ *JobContext) (json.RawMessage, error) {
+func (fastRunner) Run(ctx context.Context, _ *worker.JobContext) (json.RawMessage, error) {
 	select {
 	case <-time.After(50 * time.Millisecond):
 		return json.RawMessage(`{"fast":true}`), nil
@@ -44,11 +46,11 @@ func (fastRunner) Run(ctx context.Context, _ *JobContext) (json.RawMessage, erro
 func TestInvocationDeadline(t *testing.T) {
 	slow := &slowRunner{}
 	slow.slow.Store(true)
-	f := newFixture(t, func(d *Deps) {
-		d.Executors.RegisterRunner(jobs.TypeGenerateIaC, slow)
-		d.Executors.RegisterRunner(jobs.TypeCreateTenant, fastRunner{})
+	f := newFixture(t, func(d *httpapi.Deps) {
+		d.Executors.(*worker.Registry).RegisterRunner(jobs.TypeGenerateIaC, slow)
+		d.Executors.(*worker.Registry).RegisterRunner(jobs.TypeCreateTenant, fastRunner{})
 	})
-	w := &Worker{Backend: f.b, Executors: f.deps.Executors, Logger: f.deps.Logger, InvocationTimeout: 300 * time.Millisecond}
+	w := &worker.Worker{Backend: f.b, Executors: f.deps.Executors.(*worker.Registry), Logger: f.deps.Logger, InvocationTimeout: 300 * time.Millisecond}
 	fh := NewFunctionsHandler(f.h, w, f.deps.Logger)
 	now := time.Now()
 	mk := func(typ string) jobs.Message {
@@ -59,17 +61,17 @@ func TestInvocationDeadline(t *testing.T) {
 		return jobs.Message{JobID: j.ID, Owner: j.Owner, Type: j.Type, Kind: jobs.KindStart}
 	}
 	slowMsg, fastMsg := mk(jobs.TypeGenerateIaC), mk(jobs.TypeCreateTenant)
-	invoke := func(m jobs.Message, dc int) (int, InvocationResponse) {
+	invoke := func(m jobs.Message, dc int) (int, worker.InvocationResponse) {
 		req := httptest.NewRequest(http.MethodPost, "/"+FunctionJobsWorker, strings.NewReader(hostPayload(t, "host-jobs-worker.json", m, dc)))
 		rec := httptest.NewRecorder()
 		fh.ServeHTTP(rec, req)
-		var out InvocationResponse
+		var out worker.InvocationResponse
 		_ = json.Unmarshal(rec.Body.Bytes(), &out)
 		return rec.Code, out
 	}
 	var wg sync.WaitGroup
 	var slowCode, fastCode int
-	var slowOut InvocationResponse
+	var slowOut worker.InvocationResponse
 	start := time.Now()
 	wg.Add(2)
 	go func() { defer wg.Done(); slowCode, slowOut = invoke(slowMsg, 1) }()
@@ -105,13 +107,13 @@ func TestInvocationDeadline(t *testing.T) {
 	// at the last delivery the deadline fails the job with the reason
 	slow.slow.Store(true)
 	last := mk(jobs.TypeGenerateIaC)
-	if code, _ := invoke(last, DefaultMaxDequeueCount); code == 200 {
+	if code, _ := invoke(last, worker.DefaultMaxDequeueCount); code == 200 {
 		t.Fatal("last delivery over its deadline answered 200")
 	}
 	if j, _ := f.b.Jobs.Get(t.Context(), "alice", last.JobID); j.Status != jobs.Failed || j.Error == nil || j.Error.Code != "deadline_exceeded" {
 		t.Fatalf("last delivery: %s %+v", j.Status, j.Error)
 	}
-	if !errors.Is(&DeadlineError{Limit: time.Second}, ErrInvocationDeadline) {
+	if !errors.Is(&worker.DeadlineError{Limit: time.Second}, worker.ErrInvocationDeadline) {
 		t.Error("DeadlineError does not match ErrInvocationDeadline")
 	}
 }
@@ -164,7 +166,7 @@ func TestHandlerInvocationDeadline(t *testing.T) {
 	}
 	p.waitReady(t) // still up and answering
 	arm.Resume()
-	var jv JobView
+	var jv httpapi.JobView
 	hp.runUntil(ctx, 2*time.Minute, func() bool {
 		_, _, b := c.do(t, "GET", "/api/v1/jobs/"+id, "")
 		_ = json.Unmarshal(b, &jv)

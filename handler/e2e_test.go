@@ -30,7 +30,10 @@ import (
 	"github.com/atg-go/atg/engine/graph/boltstore"
 	"github.com/atg-go/atg/engine/graph/graphtest"
 	"github.com/atg-go/atg/handler/auth"
+	"github.com/atg-go/atg/handler/executors"
+	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/handler/worker"
 	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
 	"github.com/atg-go/atg/sim/simtest"
@@ -120,13 +123,13 @@ func (c client) submitScan(t testing.TB, tenant string) string {
 	if code != 202 {
 		t.Fatalf("submit: %d %s", code, b)
 	}
-	var j JobView
+	var j httpapi.JobView
 	_ = json.Unmarshal(b, &j)
 	return j.ID
 }
 
 // wait polls the job until it is final, returning it and the distinct progress states seen.
-func (c client) wait(t testing.TB, id string, timeout time.Duration, onPoll func(JobView)) (JobView, []string) {
+func (c client) wait(t testing.TB, id string, timeout time.Duration, onPoll func(httpapi.JobView)) (httpapi.JobView, []string) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	var seen []string
@@ -135,7 +138,7 @@ func (c client) wait(t testing.TB, id string, timeout time.Duration, onPoll func
 		if code != 200 {
 			t.Fatalf("poll: %d %s", code, b)
 		}
-		var j JobView
+		var j httpapi.JobView
 		if err := json.Unmarshal(b, &j); err != nil {
 			t.Fatal(err)
 		}
@@ -195,9 +198,9 @@ func (c client) checkScan(t testing.TB, id string, tr sim.TenantTruth) scanResul
 	// the summary artifact downloads with the sha256 it is listed with
 	code, _, b = c.do(t, "GET", "/api/v1/jobs/"+id+"/artifacts", "")
 	var arts struct {
-		Artifacts []ArtifactView `json:"artifacts"`
+		Artifacts []httpapi.ArtifactView `json:"artifacts"`
 	}
-	if err := json.Unmarshal(b, &arts); code != 200 || err != nil || len(arts.Artifacts) != 1 || arts.Artifacts[0].Name != ScanArtifact {
+	if err := json.Unmarshal(b, &arts); code != 200 || err != nil || len(arts.Artifacts) != 1 || arts.Artifacts[0].Name != executors.ScanArtifact {
 		t.Fatalf("artifacts: %d %s", code, b)
 	}
 	a := arts.Artifacts[0]
@@ -355,14 +358,14 @@ func TestServeEndToEnd(t *testing.T) {
 		if code != 202 {
 			t.Fatalf("generate-iac: %d %s", code, b)
 		}
-		var jv JobView
+		var jv httpapi.JobView
 		_ = json.Unmarshal(b, &jv)
 		ji, _ := c.wait(t, jv.ID, 90*time.Second, nil)
 		if ji.Status != jobs.Succeeded {
 			t.Fatalf("generate-iac %s: %s %+v", format, ji.Status, ji.Error)
 		}
 		_, _, rb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/result", "")
-		var ir IaCResult
+		var ir executors.IaCResult
 		if err := json.Unmarshal(rb, &ir); err != nil || ir.Files == 0 || ir.Summary.Emitted == 0 || ir.Artifact != "iac-"+format+".zip" {
 			t.Fatalf("generate-iac result: %s", rb)
 		}
@@ -375,7 +378,7 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	// an empty selection fails at once (no retries) with the engine's reason
 	code, _, b := c.do(t, "POST", "/api/v1/generate-iac", `{"tenant_id":"`+e.tenant+`","format":"arm","resource_groups":["no-such-rg"]}`)
-	var jv JobView
+	var jv httpapi.JobView
 	_ = json.Unmarshal(b, &jv)
 	if ji, _ := c.wait(t, jv.ID, 30*time.Second, nil); code != 202 || ji.Status != jobs.Failed || ji.Attempts != 1 || !strings.Contains(ji.Error.Message, "nothing to generate") {
 		t.Fatalf("empty selection: %d %s %+v attempts %d", code, ji.Status, ji.Error, ji.Attempts)
@@ -384,7 +387,7 @@ func TestServeEndToEnd(t *testing.T) {
 
 type alwaysFail struct{}
 
-func (a *alwaysFail) Run(context.Context, *JobContext) (json.RawMessage, error) {
+func (a *alwaysFail) Run(context.Context, *worker.JobContext) (json.RawMessage, error) {
 	return nil, errors.New("engine exploded: disk full")
 }
 
@@ -398,13 +401,13 @@ func TestServePoisonAfterFiveAttempts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app.Deps.Executors.RegisterRunner(jobs.TypeGenerateIaC, &alwaysFail{})
-	c := e.runService(t, ctx, app, NewRouter(app.Deps), 2, 5*time.Second, time.Millisecond)
+	app.Deps.Executors.(*worker.Registry).RegisterRunner(jobs.TypeGenerateIaC, &alwaysFail{})
+	c := e.runService(t, ctx, app, httpapi.NewRouter(app.Deps), 2, 5*time.Second, time.Millisecond)
 	code, _, b := c.do(t, "POST", "/api/v1/generate-iac", `{"tenant_id":"`+e.tenant+`","format":"terraform"}`)
 	if code != 202 {
 		t.Fatalf("submit: %d %s", code, b)
 	}
-	var jv JobView
+	var jv httpapi.JobView
 	_ = json.Unmarshal(b, &jv)
 	j, _ := c.wait(t, jv.ID, 60*time.Second, nil)
 	if j.Status != jobs.Failed || j.Attempts != 5 || j.Error == nil || !strings.Contains(j.Error.Message, "disk full") {
@@ -487,7 +490,7 @@ func kill9At(t *testing.T, bin, failpoint string) {
 		_ = cmd.Process.Kill()
 		t.Fatalf("the scan never reached %s", failpoint)
 	}
-	var before JobView
+	var before httpapi.JobView
 	if code, _, b := c.do(t, "GET", "/api/v1/jobs/"+id, ""); code != 200 || json.Unmarshal(b, &before) != nil {
 		t.Fatalf("job before the kill: %d %s", code, b)
 	}
@@ -582,7 +585,7 @@ func TestServeCreateTenant(t *testing.T) {
 		if code != 202 {
 			t.Fatalf("create-tenant: %d %s", code, b)
 		}
-		var jv JobView
+		var jv httpapi.JobView
 		_ = json.Unmarshal(b, &jv)
 		j, _ := c.wait(t, jv.ID, 120*time.Second, nil)
 		if j.Status != jobs.Succeeded {

@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/atg-go/atg/handler/backup"
 	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/handler/worker"
 )
 
 // Function names: the folders under functions/ (the host POSTs /<FunctionName>), and the
@@ -20,27 +22,12 @@ const (
 	FunctionJobsPoison   = "jobs_poison"
 	FunctionShardsPoison = "shards_poison"
 	QueueBinding         = "msg"
-	// InvocationIDHeader carries the host's invocation id on every request it sends.
-	InvocationIDHeader = "X-Azure-Functions-InvocationId"
 )
-
-// InvocationRequest is the host's payload for a non-HTTP trigger.
-type InvocationRequest struct {
-	Data     map[string]json.RawMessage `json:"Data"`
-	Metadata map[string]json.RawMessage `json:"Metadata"`
-}
-
-// InvocationResponse is the custom handler's answer.
-type InvocationResponse struct {
-	Outputs     map[string]any `json:"Outputs"`
-	Logs        []string       `json:"Logs"`
-	ReturnValue any            `json:"ReturnValue"`
-}
 
 // NewFunctionsHandler is what `atg handler` serves: GET / for the host's readiness probe,
 // POST /<FunctionName> for the queue functions, and everything else — the forwarded HTTP
 // trigger requests, at their original /api/v1/... paths — to api.
-func NewFunctionsHandler(api http.Handler, w *Worker, log *slog.Logger) http.Handler {
+func NewFunctionsHandler(api http.Handler, w *worker.Worker, log *slog.Logger) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -55,7 +42,7 @@ func NewFunctionsHandler(api http.Handler, w *Worker, log *slog.Logger) http.Han
 			return w.Process(ctx, m, dc)
 		}, false))
 	}
-	mux.Handle("POST /"+FunctionBackupTimer, backupTimer(w.Backend, log, time.Now))
+	mux.Handle("POST /"+backup.FunctionBackupTimer, backup.TimerHandler(w.Backend, log, time.Now))
 	for _, fn := range []string{FunctionJobsPoison, FunctionShardsPoison} {
 		mux.Handle("POST /"+fn, invocation(fn, log, func(ctx context.Context, m jobs.Message, _ int) error {
 			return w.Poison(ctx, m)
@@ -71,13 +58,13 @@ func invocation(name string, log *slog.Logger, fn func(context.Context, jobs.Mes
 	base := log
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ctx, log := withInvocationLogger(r, base)
+		ctx, log := worker.WithInvocationLogger(r, base)
 		reply := func(status int, logs ...string) {
 			rw.Header().Set("Content-Type", "application/json")
 			rw.WriteHeader(status)
-			_ = json.NewEncoder(rw).Encode(InvocationResponse{Outputs: map[string]any{}, Logs: append([]string{}, logs...)})
+			_ = json.NewEncoder(rw).Encode(worker.InvocationResponse{Outputs: map[string]any{}, Logs: append([]string{}, logs...)})
 		}
-		var req InvocationRequest
+		var req worker.InvocationRequest
 		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		if err == nil {
 			err = json.Unmarshal(body, &req)
@@ -109,7 +96,7 @@ func invocation(name string, log *slog.Logger, fn func(context.Context, jobs.Mes
 				dc = n
 			}
 		}
-		if err := guardMessage(log, m, func() error { return fn(ctx, m, dc) }); err != nil {
+		if err := worker.GuardMessage(log, m, func() error { return fn(ctx, m, dc) }); err != nil {
 			log.Warn("invocation failed", "function", name, "job_id", m.JobID, "dequeue_count", dc, "err", err,
 				"duration_ms", time.Since(start).Milliseconds())
 			reply(http.StatusInternalServerError, fmt.Sprintf("%s %s: %v", m.Kind, m.JobID, err))

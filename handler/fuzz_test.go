@@ -3,9 +3,11 @@ package handler
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/atg-go/atg/handler/worker"
 	"net/http/httptest"
 	"testing"
 
+	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
 )
 
@@ -22,10 +24,10 @@ func FuzzSubmitBodies(f *testing.F) {
 			f.Add([]byte(s), uint8(i))
 		}
 	}
-	fx := newFixture(f, func(d *Deps) {
-		d.Executors.RegisterRunner(jobs.TypeGenerateIaC, fakeRunner{})
-		d.Executors.RegisterRunner(jobs.TypeCreateTenant, fakeRunner{})
-		d.Executors.RegisterRunner(jobs.TypePosture, fakeRunner{})
+	fx := newFixture(f, func(d *httpapi.Deps) {
+		d.Executors.(*worker.Registry).RegisterRunner(jobs.TypeGenerateIaC, fakeRunner{})
+		d.Executors.(*worker.Registry).RegisterRunner(jobs.TypeCreateTenant, fakeRunner{})
+		d.Executors.(*worker.Registry).RegisterRunner(jobs.TypePosture, fakeRunner{})
 	})
 	f.Fuzz(func(t *testing.T, body []byte, which uint8) {
 		req := httptest.NewRequest("POST", fuzzPaths[int(which)%len(fuzzPaths)], bytes.NewReader(body))

@@ -21,7 +21,10 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azqueue"
 
 	"github.com/atg-go/atg/config"
+	"github.com/atg-go/atg/handler/backup"
+	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/handler/worker"
 	"github.com/atg-go/atg/sim"
 )
 
@@ -71,8 +74,8 @@ func TestHostingFilesMatchCode(t *testing.T) {
 	if q.MessageEncoding != jobs.MessageEncoding {
 		t.Errorf("host.json messageEncoding %q, producers use %q", q.MessageEncoding, jobs.MessageEncoding)
 	}
-	if q.MaxDequeueCount != DefaultMaxDequeueCount {
-		t.Errorf("host.json maxDequeueCount %d, workers assume %d", q.MaxDequeueCount, DefaultMaxDequeueCount)
+	if q.MaxDequeueCount != worker.DefaultMaxDequeueCount {
+		t.Errorf("host.json maxDequeueCount %d, workers assume %d", q.MaxDequeueCount, worker.DefaultMaxDequeueCount)
 	}
 	if c := q.BatchSize + q.NewBatchThreshold; c < 3 || c > 5 {
 		t.Errorf("batchSize+newBatchThreshold = %d concurrent messages per function and instance, want 3-5", c)
@@ -83,8 +86,8 @@ func TestHostingFilesMatchCode(t *testing.T) {
 	var hh, mm, ss int
 	if _, err := fmt.Sscanf(host.FunctionTimeout, "%d:%d:%d", &hh, &mm, &ss); err != nil {
 		t.Errorf("host.json functionTimeout %q: %v", host.FunctionTimeout, err)
-	} else if ft := time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute + time.Duration(ss)*time.Second; DefaultInvocationTimeout > ft-2*time.Minute {
-		t.Errorf("invocation deadline %s must stay clearly below functionTimeout %s (the host restarts the process at it)", DefaultInvocationTimeout, ft)
+	} else if ft := time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute + time.Duration(ss)*time.Second; worker.DefaultInvocationTimeout > ft-2*time.Minute {
+		t.Errorf("invocation deadline %s must stay clearly below functionTimeout %s (the host restarts the process at it)", worker.DefaultInvocationTimeout, ft)
 	}
 
 	names := jobs.Names{Prefix: jobs.DefaultPrefix}
@@ -104,10 +107,10 @@ func TestHostingFilesMatchCode(t *testing.T) {
 			} `json:"bindings"`
 		}
 		readJSON(t, fj, &def)
-		if fn == FunctionBackupTimer {
-			if len(def.Bindings) != 1 || def.Bindings[0].Type != "timerTrigger" || def.Bindings[0].Name != TimerBinding ||
-				def.Bindings[0].Schedule != BackupTimerSchedule {
-				t.Errorf("functions/%s: %+v, want one timerTrigger %q with a six-field schedule", fn, def.Bindings, TimerBinding)
+		if fn == backup.FunctionBackupTimer {
+			if len(def.Bindings) != 1 || def.Bindings[0].Type != "timerTrigger" || def.Bindings[0].Name != backup.TimerBinding ||
+				def.Bindings[0].Schedule != backup.BackupTimerSchedule {
+				t.Errorf("functions/%s: %+v, want one timerTrigger %q with a six-field schedule", fn, def.Bindings, backup.TimerBinding)
 			}
 			continue
 		}
@@ -127,7 +130,7 @@ func TestHostingFilesMatchCode(t *testing.T) {
 			t.Errorf("%s: %+v, want queueTrigger %q on %q", fn, b, QueueBinding, wantQueues[fn])
 		}
 	}
-	want := []string{"api", FunctionBackupTimer, FunctionJobsPoison, FunctionJobsWorker, FunctionShardsPoison, FunctionShardsWorker}
+	want := []string{"api", backup.FunctionBackupTimer, FunctionJobsPoison, FunctionJobsWorker, FunctionShardsPoison, FunctionShardsWorker}
 	sort.Strings(got)
 	sort.Strings(want)
 	if !slices.Equal(got, want) {
@@ -204,7 +207,7 @@ func TestHandlerProcessAsHost(t *testing.T) {
 	for deadline := time.Now().Add(30 * time.Second); ; {
 		code, _, b := c.do(t, "POST", "/api/v1/scan", `{"tenant_id":"`+e.tenant+`"}`)
 		if code == 202 {
-			var j JobView
+			var j httpapi.JobView
 			_ = json.Unmarshal(b, &j)
 			id = j.ID
 			break
@@ -230,7 +233,7 @@ func TestHandlerProcessAsHost(t *testing.T) {
 	invocations := 0
 	for {
 		code, _, b := c.do(t, "GET", "/api/v1/jobs/"+id, "")
-		var j JobView
+		var j httpapi.JobView
 		_ = json.Unmarshal(b, &j)
 		if code != 200 {
 			t.Fatalf("status: %d %s", code, b)
@@ -266,7 +269,7 @@ func TestHandlerProcessAsHost(t *testing.T) {
 						t.Errorf("invoke %s: %v", fn, err)
 						return
 					}
-					var out InvocationResponse
+					var out worker.InvocationResponse
 					derr := json.NewDecoder(resp.Body).Decode(&out)
 					resp.Body.Close()
 					if resp.StatusCode != 200 || derr != nil || out.Outputs == nil {

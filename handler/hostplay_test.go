@@ -21,6 +21,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azqueue"
 
 	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/handler/worker"
 )
 
 // Helpers for tests that run the built `atg handler` the way the Functions host does, with
@@ -250,7 +251,7 @@ func (h *hostPlayer) invoke(fn string, body []byte, m jobs.Message, dc int, head
 		h.t.Errorf("invoke %s: %v", fn, err)
 		return r
 	}
-	var out InvocationResponse
+	var out worker.InvocationResponse
 	derr := json.NewDecoder(resp.Body).Decode(&out)
 	resp.Body.Close()
 	r.Status, r.Logs = resp.StatusCode, out.Logs

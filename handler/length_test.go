@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/atg-go/atg/handler/worker"
 )
 
 // A chunked body (no Content-Length) is refused with 411 in the API error shape, by the
@@ -14,7 +16,7 @@ import (
 // Content-Length is accepted.
 func TestChunkedBodyIs411(t *testing.T) {
 	f := newFixture(t)
-	w := &Worker{Backend: f.b, Executors: f.deps.Executors, Logger: f.deps.Logger}
+	w := &worker.Worker{Backend: f.b, Executors: f.deps.Executors.(*worker.Registry), Logger: f.deps.Logger}
 	for name, h := range map[string]http.Handler{"serve": f.h, "handler": NewFunctionsHandler(f.h, w, f.deps.Logger)} {
 		srv := httptest.NewServer(h)
 		body := `{"tenant_id":"` + tenant + `"}`

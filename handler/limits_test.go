@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/atg-go/atg/handler/auth"
+	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
 )
 
@@ -28,7 +29,7 @@ func (stalledStore) Get(ctx context.Context, owner, id string) (jobs.Job, error)
 }
 
 func TestStorageStalledAnswers503(t *testing.T) {
-	f := newFixture(t, func(d *Deps) { d.StorageDeadline = 300 * time.Millisecond })
+	f := newFixture(t, func(d *httpapi.Deps) { d.StorageDeadline = 300 * time.Millisecond })
 	f.b.Jobs = stalledStore{f.b.Jobs}
 	start := time.Now()
 	r := f.do("GET", "/api/v1/jobs", f.keys["alice"], "")
@@ -41,7 +42,7 @@ func TestStorageStalledAnswers503(t *testing.T) {
 }
 
 func TestActiveJobCap(t *testing.T) {
-	f := newFixture(t, func(d *Deps) { d.MaxActiveJobs = 2 })
+	f := newFixture(t, func(d *httpapi.Deps) { d.MaxActiveJobs = 2 })
 	f.submitScan(t, "alice")
 	f.submitScan(t, "alice")
 	r := f.do("POST", "/api/v1/scan", f.keys["alice"], `{"tenant_id":"`+tenant+`"}`)
@@ -56,7 +57,7 @@ func TestActiveJobCap(t *testing.T) {
 }
 
 func TestAnonymousRateLimit(t *testing.T) {
-	f := newFixture(t, func(d *Deps) { d.AnonLimiter = auth.NewLimiter(0.001, 3) })
+	f := newFixture(t, func(d *httpapi.Deps) { d.AnonLimiter = auth.NewLimiter(0.001, 3) })
 	codes := []int{}
 	for i := 0; i < 5; i++ {
 		codes = append(codes, f.do("GET", "/api/v1/jobs", "", "").code)
@@ -76,7 +77,7 @@ func (c *countingPinger) Ping(context.Context) error { c.n.Add(1); return nil }
 
 func TestHealthCached(t *testing.T) {
 	p := &countingPinger{}
-	f := newFixture(t, func(d *Deps) { d.Graph = p })
+	f := newFixture(t, func(d *httpapi.Deps) { d.Graph = p })
 	for i := 0; i < 5; i++ {
 		if r := f.do("GET", "/api/v1/health", "", ""); r.code != 200 || !strings.Contains(string(r.body), `"status":"ok"`) {
 			t.Fatalf("health: %d %s", r.code, r.body)
@@ -100,24 +101,6 @@ func TestEncodedSlashNotRouted(t *testing.T) {
 	}
 }
 
-func TestClientAddr(t *testing.T) {
-	for _, c := range []struct{ remote, xff, want string }{
-		{"203.0.113.9:5555", "", "203.0.113.9"},
-		{"203.0.113.9:5555", "198.51.100.1", "203.0.113.9"}, // a direct client cannot pick its bucket
-		{"127.0.0.1:4000", "198.51.100.1, 198.51.100.2:1234", "198.51.100.2"},
-		{"[::1]:4000", "", "::1"},
-	} {
-		r := httptest.NewRequest("GET", "/", nil)
-		r.RemoteAddr = c.remote
-		if c.xff != "" {
-			r.Header.Set("X-Forwarded-For", c.xff)
-		}
-		if got := clientAddr(r); got != c.want {
-			t.Errorf("clientAddr(%s, %q) = %q, want %q", c.remote, c.xff, got, c.want)
-		}
-	}
-}
-
 type slowReader struct {
 	r     io.Reader
 	delay time.Duration
@@ -135,7 +118,7 @@ func (s *slowReader) Read(p []byte) (int, error) {
 // TestSlowUploadNotCountedAsStorageTime: a body that takes longer than the storage deadline to
 // arrive still gets its job; the deadline covers the storage calls after it.
 func TestSlowUploadNotCountedAsStorageTime(t *testing.T) {
-	f := newFixture(t, func(d *Deps) { d.StorageDeadline = 100 * time.Millisecond; d.MaxActiveJobs = 5 })
+	f := newFixture(t, func(d *httpapi.Deps) { d.StorageDeadline = 100 * time.Millisecond; d.MaxActiveJobs = 5 })
 	f.b.Jobs = ctxStore{f.b.Jobs}
 	body := `{"tenant_id":"` + tenant + `"}`
 	req := httptest.NewRequest("POST", "/api/v1/scan", &slowReader{r: strings.NewReader(body), delay: 300 * time.Millisecond})

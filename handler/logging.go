@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net/http"
 )
 
 // Logging under the Functions host. The host logs every stderr line of a custom handler at
@@ -44,23 +43,4 @@ func (h *levelSplit) WithAttrs(as []slog.Attr) slog.Handler {
 
 func (h *levelSplit) WithGroup(name string) slog.Handler {
 	return &levelSplit{low: h.low.WithGroup(name), high: h.high.WithGroup(name)}
-}
-
-type loggerKey struct{}
-
-// withInvocationLogger returns r's context carrying log with the host's invocation id (when
-// the request has one), and that logger.
-func withInvocationLogger(r *http.Request, log *slog.Logger) (context.Context, *slog.Logger) {
-	if id := r.Header.Get(InvocationIDHeader); id != "" {
-		log = log.With("invocation_id", id)
-	}
-	return context.WithValue(r.Context(), loggerKey{}, log), log
-}
-
-// loggerFrom returns the invocation's logger carried by ctx, or def.
-func loggerFrom(ctx context.Context, def *slog.Logger) *slog.Logger {
-	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok && l != nil {
-		return l
-	}
-	return def
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/handler/worker"
 	"github.com/atg-go/atg/sim"
 )
 
@@ -65,12 +66,12 @@ func TestHandlerLogRouting(t *testing.T) {
 	// a message for a job that does not exist: WARN (dropped) then INFO (done)
 	ghost := jobs.Message{JobID: "job_7YBQ00000000000000000000GH", Owner: "alice", Type: jobs.TypeScan, Kind: jobs.KindStart}
 	if r := h.invoke(FunctionJobsWorker, []byte(hostPayload(t, "host-jobs-worker.json", ghost, 1)), ghost, 1,
-		InvocationIDHeader, "11111111-aaaa-4bbb-8ccc-000000000001"); r.Status != 200 {
+		worker.InvocationIDHeader, "11111111-aaaa-4bbb-8ccc-000000000001"); r.Status != 200 {
 		t.Fatalf("ghost message: %d %v", r.Status, r.Logs)
 	}
 	// an undecodable invocation: ERROR
 	req, _ := http.NewRequest("POST", p.base+"/"+FunctionShardsWorker, strings.NewReader(`{"Data":{"msg":"\"not a message\""}}`))
-	req.Header.Set(InvocationIDHeader, "11111111-aaaa-4bbb-8ccc-000000000002")
+	req.Header.Set(worker.InvocationIDHeader, "11111111-aaaa-4bbb-8ccc-000000000002")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

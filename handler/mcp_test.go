@@ -2,6 +2,7 @@ package handler
 
 import (
 	"context"
+	"github.com/atg-go/atg/handler/executors"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/atg-go/atg/engine/graph/boltstore"
 	"github.com/atg-go/atg/engine/graph/graphtest"
 	"github.com/atg-go/atg/engine/mcpserver"
+	"github.com/atg-go/atg/handler/httpapi"
 )
 
 type keyTransport struct{ key string }
@@ -44,7 +46,7 @@ func TestMCPOverHTTP(t *testing.T) {
 	if err := st.UpsertNodes(ctx, "99999999-2222-3333-4444-555555555555", "scan-1", []graph.Node{other}); err != nil {
 		t.Fatal(err)
 	}
-	f := newFixture(t, func(d *Deps) { d.GraphStore = st })
+	f := newFixture(t, func(d *httpapi.Deps) { d.MCPServer = executors.MCPServers(st, nil) })
 	srv := httptest.NewServer(f.h)
 	defer srv.Close()
 	url := srv.URL + "/api/v1/mcp?tenant_id=" + tenant

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/atg-go/atg/handler/worker"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
+	"github.com/atg-go/atg/handler/executors"
 	"github.com/atg-go/atg/handler/jobs"
 )
 
@@ -36,7 +38,7 @@ func TestPostureJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newHostFixture(t)
-	h.deps.Executors.RegisterRunner(jobs.TypePosture, &PostureExecutor{Store: st})
+	h.deps.Executors.(*worker.Registry).RegisterRunner(jobs.TypePosture, &executors.PostureExecutor{Store: st})
 	for _, bad := range []string{`{"tenant_id":"nope"}`, `{"tenant_id":"` + tenant + `","rules":["DROP TABLE"]}`, `{"tenant_id":"` + tenant + `","max_paths":-5}`, `{"tenant_id":"` + tenant + `","extra":1}`} {
 		if r := h.do("POST", "/api/v1/posture", h.keys["alice"], bad); r.code != 400 {
 			t.Errorf("%s: %d %s", bad, r.code, r.body)
@@ -54,7 +56,7 @@ func TestPostureJob(t *testing.T) {
 	if j.Status != jobs.Succeeded {
 		t.Fatalf("posture job: %s %+v", j.Status, j.Error)
 	}
-	var res PostureResult
+	var res executors.PostureResult
 	if err := json.Unmarshal(j.Result, &res); err != nil || res.Findings != 2 || res.RulesRun != 2 || len(res.Artifacts) != 3 {
 		t.Fatalf("result %s (%v)", j.Result, err)
 	}

@@ -10,7 +10,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/handler/httpapi"
+	"github.com/atg-go/atg/handler/worker"
 )
 
 // Readiness under the Functions host. The host polls GET / until it gets any answer and
@@ -109,22 +112,19 @@ func (g *Gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	case strings.HasPrefix(r.URL.Path, "/api/"):
 		if !g.wait(r.Context(), g.APIWait) {
-			rid := r.Header.Get("X-Request-Id")
-			if !requestIDRE.MatchString(rid) {
-				rid = newRequestID()
-			}
+			rid := httpapi.RequestIDOf(r)
 			w.Header().Set("X-Request-Id", rid)
-			apierr.Write(w, g.Logger, rid, &apierr.Error{Code: apierr.Unavailable,
+			apierr.Write(w, g.Logger, rid, &errs.Error{Code: errs.Unavailable,
 				Message: "the service is starting", RetryAfter: 5 * time.Second, Err: errors.New("storage not open yet")})
 			return
 		}
 	default: // an invocation
 		if !g.wait(r.Context(), g.InvocationWait) {
 			g.Logger.Warn("invocation arrived before the handler could work; failing it so the host retries",
-				"path", r.URL.Path, "invocation_id", r.Header.Get(InvocationIDHeader), "waited_ms", time.Since(start).Milliseconds())
+				"path", r.URL.Path, "invocation_id", r.Header.Get(worker.InvocationIDHeader), "waited_ms", time.Since(start).Milliseconds())
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusInternalServerError)
-			_ = json.NewEncoder(w).Encode(InvocationResponse{Outputs: map[string]any{},
+			_ = json.NewEncoder(w).Encode(worker.InvocationResponse{Outputs: map[string]any{},
 				Logs: []string{"atg handler is still starting (storage not open); the host will retry"}})
 			return
 		}
@@ -139,17 +139,11 @@ type StorageUnavailableError struct{ Err error }
 func (e *StorageUnavailableError) Error() string { return e.Err.Error() }
 func (e *StorageUnavailableError) Unwrap() error { return e.Err }
 
+// ErrorCode makes it unavailable (errs.CodeOf): `atg serve` exits 5 when storage is down.
+func (e *StorageUnavailableError) ErrorCode() errs.Code { return errs.Unavailable }
+
 // IsStorageUnavailable reports whether err is a StorageUnavailableError.
 func IsStorageUnavailable(err error) bool {
 	var se *StorageUnavailableError
 	return errors.As(err, &se)
-}
-
-// Backoff returns the delay before retry number attempt (1-based): base doubling up to max.
-func Backoff(attempt int, base, max time.Duration) time.Duration {
-	d := base
-	for i := 1; i < attempt && d < max; i++ {
-		d *= 2
-	}
-	return min(d, max)
 }

@@ -16,7 +16,9 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azqueue"
 
+	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/handler/worker"
 	"github.com/atg-go/atg/sim"
 )
 
@@ -73,7 +75,7 @@ func TestGateBoundedWaits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out InvocationResponse
+	var out worker.InvocationResponse
 	_ = json.NewDecoder(resp.Body).Decode(&out)
 	resp.Body.Close()
 	if resp.StatusCode != 500 || out.Outputs == nil || len(out.Logs) != 1 {
@@ -167,7 +169,7 @@ func TestHandlerWaitsForStorage(t *testing.T) {
 	done := make(chan invocationResult, 1)
 	sent := time.Now()
 	go func() {
-		done <- h.invoke(FunctionJobsWorker, body, start, 1, InvocationIDHeader, "7d2b4c1e-0000-4000-8000-000000000001")
+		done <- h.invoke(FunctionJobsWorker, body, start, 1, worker.InvocationIDHeader, "7d2b4c1e-0000-4000-8000-000000000001")
 	}()
 
 	time.Sleep(11 * time.Second) // longer than one attempt at storage (10 s): the handler retries
@@ -202,7 +204,7 @@ func TestHandlerWaitsForStorage(t *testing.T) {
 	t.Logf("storage up → invocation answered after %s", time.Since(up).Round(time.Millisecond))
 	c := client{base: p.base, key: e.key}
 	code, _, b := c.do(t, "GET", "/api/v1/jobs/"+id, "")
-	var j JobView
+	var j httpapi.JobView
 	_ = json.Unmarshal(b, &j)
 	if code != 200 || j.Attempts != 1 || j.Status.Terminal() && j.Status != jobs.Succeeded {
 		t.Fatalf("job after the held invocation: %d attempts %d status %s %s", code, j.Attempts, j.Status, b)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/atg-go/atg/cli/remote"
+	"github.com/atg-go/atg/handler/executors"
 	"github.com/atg-go/atg/handler/jobs"
 )
 
@@ -57,7 +58,7 @@ func TestRemoteClientContract(t *testing.T) {
 		j.Result = json.RawMessage(`{"resources":7}`)
 		return j.Transition(jobs.Succeeded, time.Now())
 	})
-	a, _ := f.b.Artifacts.Put(ctx, j1.ID, ScanArtifact, "application/json", strings.NewReader(`{"resources":7}`+"\n"))
+	a, _ := f.b.Artifacts.Put(ctx, j1.ID, executors.ScanArtifact, "application/json", strings.NewReader(`{"resources":7}`+"\n"))
 	res, err := alice.Result(ctx, j1.ID)
 	if err != nil || string(res) != `{"resources":7}` {
 		t.Fatalf("result: %s %v", res, err)
@@ -67,7 +68,7 @@ func TestRemoteClientContract(t *testing.T) {
 		t.Fatalf("artifacts: %+v %v", arts, err)
 	}
 	var buf bytes.Buffer
-	sum, n, err := alice.DownloadArtifact(ctx, j1.ID, ScanArtifact, &buf)
+	sum, n, err := alice.DownloadArtifact(ctx, j1.ID, executors.ScanArtifact, &buf)
 	if err != nil || sum != a.SHA256 || n != a.Size {
 		t.Fatalf("download: %s %d %v", sum, n, err)
 	}

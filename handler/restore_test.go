@@ -6,17 +6,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atg-go/atg/handler/backup"
+	"github.com/atg-go/atg/handler/executors"
 	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/handler/worker"
 )
 
-func runBackupJob(t *testing.T, x *BackupExecutor, id, req string, created time.Time) BackupResult {
+func runBackupJob(t *testing.T, x *executors.BackupExecutor, id, req string, created time.Time) backup.BackupResult {
 	t.Helper()
-	jc := &JobContext{Job: jobs.Job{ID: id, CreatedAt: created, Attempts: 1}, Request: json.RawMessage(req), Progress: func(jobs.Progress) {}}
+	jc := &worker.JobContext{Job: jobs.Job{ID: id, CreatedAt: created, Attempts: 1}, Request: json.RawMessage(req), Progress: func(jobs.Progress) {}}
 	out, err := x.Run(context.Background(), jc)
 	if err != nil {
 		t.Fatalf("backup job %s: %v", id, err)
 	}
-	var res BackupResult
+	var res backup.BackupResult
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatal(err)
 	}
@@ -33,14 +36,14 @@ func TestTimerBackupRestoresEmptyGraph(t *testing.T) {
 	seedGraph(t, s, "t2")
 	want1, want2 := statsJSON(t, s, "t1"), statsJSON(t, s, "t2")
 	created := time.Date(2026, 12, 7, 10, 15, 0, 0, time.UTC)
-	x := &BackupExecutor{Backuper: Backuper{Graph: s, Store: st, RetentionDays: 7}, RestoreEmpty: true}
+	x := &executors.BackupExecutor{Backuper: executors.Backuper{Graph: s, Store: st, RetentionDays: 7}, RestoreEmpty: true}
 	if res := runBackupJob(t, x, "job_a", `{"trigger":"timer"}`, created); len(res.Backups) != 2 || len(res.Restored) != 0 {
 		t.Fatalf("first backup: %+v", res)
 	}
 
 	// The store is lost: a fresh, empty one (what ACI gives after recreating the group).
 	empty := openBolt(t)
-	y := &BackupExecutor{Backuper: Backuper{Graph: empty, Store: st, RetentionDays: 7}, RestoreEmpty: true}
+	y := &executors.BackupExecutor{Backuper: executors.Backuper{Graph: empty, Store: st, RetentionDays: 7}, RestoreEmpty: true}
 	// An API job on the empty store backs up nothing and restores nothing.
 	if res := runBackupJob(t, y, "job_b", `{"trigger":"api"}`, created.Add(time.Hour)); len(res.Backups) != 0 || len(res.Restored) != 0 {
 		t.Fatalf("api job on an empty store: %+v", res)
@@ -63,7 +66,7 @@ func TestTimerBackupRestoresEmptyGraph(t *testing.T) {
 	}
 
 	// RestoreRequest validation.
-	for _, bad := range []RestoreRequest{{Backups: []string{"../x"}}, {Backups: []string{"t1/nope.json"}},
+	for _, bad := range []backup.RestoreRequest{{Backups: []string{"../x"}}, {Backups: []string{"t1/nope.json"}},
 		{TenantIDs: []string{"t1"}, Backups: []string{"t1/20261207T101500Z.json.gz"}}} {
 		r := bad
 		if err := r.Validate(); err == nil {

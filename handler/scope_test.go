@@ -3,6 +3,7 @@ package handler
 import (
 	"bytes"
 	"fmt"
+	"github.com/atg-go/atg/handler/executors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -11,7 +12,9 @@ import (
 
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/handler/auth"
+	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/handler/worker"
 )
 
 const otherTenant = "66666666-7777-8888-9999-000000000000"
@@ -23,12 +26,12 @@ type scopeFixture struct {
 	keys  map[string]string
 	ents  map[string]auth.Entry
 	logs  *bytes.Buffer
-	reg   *Registry
+	reg   *worker.Registry
 	store graph.Store
 }
 
 func newScopeFixture(t *testing.T) *scopeFixture {
-	f := &scopeFixture{keys: map[string]string{}, ents: map[string]auth.Entry{}, logs: &bytes.Buffer{}, reg: NewRegistry()}
+	f := &scopeFixture{keys: map[string]string{}, ents: map[string]auth.Entry{}, logs: &bytes.Buffer{}, reg: worker.NewRegistry()}
 	for name, spec := range map[string]struct {
 		role    auth.Role
 		tenants []string
@@ -71,8 +74,8 @@ func (f *scopeFixture) router(t *testing.T, mutate func(map[string]auth.Entry)) 
 		t.Fatal(err)
 	}
 	a, _ := auth.NewAuthenticator("dev", parsed)
-	return NewRouter(Deps{Backend: f.b, Auth: a, Executors: f.reg, Environment: "dev", Logger: slog.New(slog.NewJSONHandler(f.logs, nil)),
-		GraphStore: f.graph(t)})
+	return httpapi.NewRouter(httpapi.Deps{Backend: f.b, Auth: a, Executors: f.reg, Environment: "dev", Logger: slog.New(slog.NewJSONHandler(f.logs, nil)),
+		MCPServer: executors.MCPServers(f.graph(t), nil), CheckSpec: executors.CheckSpec})
 }
 
 func call(h http.Handler, method, path, key, body string) resp {

@@ -16,6 +16,8 @@ import (
 	"github.com/atg-go/atg/engine/iac/iactest"
 	"github.com/atg-go/atg/engine/secrets"
 	"github.com/atg-go/atg/handler/auth"
+	"github.com/atg-go/atg/handler/executors"
+	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/sim"
 )
@@ -58,7 +60,7 @@ func TestServeSecretsCorpus(t *testing.T) {
 		if code != 202 {
 			t.Fatalf("generate-iac: %d %s", code, b)
 		}
-		var jv JobView
+		var jv httpapi.JobView
 		_ = json.Unmarshal(b, &jv)
 		ji, _ := c.wait(t, jv.ID, 90*time.Second, nil)
 		if ji.Status != jobs.Succeeded {
@@ -66,7 +68,7 @@ func TestServeSecretsCorpus(t *testing.T) {
 		}
 		_, _, rb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/result", "")
 		seen.Write(rb)
-		var ir IaCResult
+		var ir executors.IaCResult
 		if err := json.Unmarshal(rb, &ir); err != nil {
 			t.Fatalf("result: %s", rb)
 		}

@@ -14,7 +14,10 @@ import (
 
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/safego"
+	"github.com/atg-go/atg/handler/executors"
+	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/handler/worker"
 	"github.com/atg-go/atg/internal/repotest"
 	"github.com/atg-go/atg/sim"
 )
@@ -74,7 +77,7 @@ func TestCreateTenantExfiltrationRefused(t *testing.T) {
 	arm, armHits := countingServer(t, 404)
 	host := strings.TrimPrefix(evil.URL, "http://")
 	h := newHostFixture(t)
-	h.deps.Executors.RegisterRunner(jobs.TypeCreateTenant, &TenantExecutor{Endpoints: azure.Endpoints{ARM: arm.URL, MSGraph: arm.URL}})
+	h.deps.Executors.(*worker.Registry).RegisterRunner(jobs.TypeCreateTenant, &executors.TenantExecutor{Endpoints: azure.Endpoints{ARM: arm.URL, MSGraph: arm.URL}})
 	scopes := map[string]any{
 		"at host":         "@" + host + "/x",
 		"dot host":        ".evil.example/x",
@@ -143,7 +146,7 @@ func TestCreateTenantExfiltrationRefused(t *testing.T) {
 
 type panicky struct{ calls atomic.Int32 }
 
-func (p *panicky) Run(context.Context, *JobContext) (json.RawMessage, error) {
+func (p *panicky) Run(context.Context, *worker.JobContext) (json.RawMessage, error) {
 	if p.calls.Add(1) == 1 {
 		var m map[string]int
 		//lint:ignore SA5000 the injected bug: a nil map write panics in the executor
@@ -156,7 +159,7 @@ func (p *panicky) Run(context.Context, *JobContext) (json.RawMessage, error) {
 // with its id), the process keeps serving, and the next job succeeds.
 func TestExecutorPanicFailsOnlyThatJob(t *testing.T) {
 	h := newHostFixture(t)
-	h.deps.Executors.RegisterRunner(jobs.TypeGenerateIaC, &panicky{})
+	h.deps.Executors.(*worker.Registry).RegisterRunner(jobs.TypeGenerateIaC, &panicky{})
 	var ids []string
 	for i := 0; i < 2; i++ {
 		r := h.do("POST", "/api/v1/generate-iac", h.keys["alice"], `{"tenant_id":"`+tenant+`","format":"terraform"}`)
@@ -188,11 +191,11 @@ func TestExecutorPanicFailsOnlyThatJob(t *testing.T) {
 // panickyShards panics inside an engine goroutine (safego) of its only shard.
 type panickyShards struct{ nopSharded }
 
-func (panickyShards) Plan(context.Context, *JobContext) (json.RawMessage, []string, error) {
+func (panickyShards) Plan(context.Context, *worker.JobContext) (json.RawMessage, []string, error) {
 	return json.RawMessage(`{}`), []string{"s1"}, nil
 }
 
-func (panickyShards) RunShard(ctx context.Context, _ *JobContext, _ json.RawMessage, _ string) (json.RawMessage, map[string]int, error) {
+func (panickyShards) RunShard(ctx context.Context, _ *worker.JobContext, _ json.RawMessage, _ string) (json.RawMessage, map[string]int, error) {
 	g, _ := safego.WithContext(ctx)
 	g.Go(func() error {
 		var p *struct{ x int }
@@ -205,7 +208,7 @@ func (panickyShards) RunShard(ctx context.Context, _ *JobContext, _ json.RawMess
 // fails the job once with internal, and the process is still there to say so.
 func TestEngineGoroutinePanicFailsJob(t *testing.T) {
 	h := newHostFixture(t)
-	h.deps.Executors.RegisterSharded(jobs.TypeScan, panickyShards{})
+	h.deps.Executors.(*worker.Registry).RegisterSharded(jobs.TypeScan, panickyShards{})
 	id := h.submitScan(t, "alice")
 	for i := 0; i < 3; i++ {
 		for _, m := range h.q.Drain() {
@@ -231,15 +234,15 @@ func TestServePanicFailsOneJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app.Deps.Executors.RegisterRunner(jobs.TypeGenerateIaC, &panicky{})
-	c := e.runService(t, ctx, app, NewRouter(app.Deps), 1, 5*time.Second, time.Millisecond)
-	var states []JobView
+	app.Deps.Executors.(*worker.Registry).RegisterRunner(jobs.TypeGenerateIaC, &panicky{})
+	c := e.runService(t, ctx, app, httpapi.NewRouter(app.Deps), 1, 5*time.Second, time.Millisecond)
+	var states []httpapi.JobView
 	for i := 0; i < 2; i++ {
 		code, _, b := c.do(t, "POST", "/api/v1/generate-iac", `{"tenant_id":"`+e.tenant+`","format":"terraform"}`)
 		if code != 202 {
 			t.Fatalf("submit: %d %s", code, b)
 		}
-		var jv JobView
+		var jv httpapi.JobView
 		_ = json.Unmarshal(b, &jv)
 		j, _ := c.wait(t, jv.ID, 30*time.Second, nil)
 		states = append(states, j)

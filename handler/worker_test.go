@@ -16,8 +16,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/api"
+	"github.com/atg-go/atg/errs"
+	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/handler/worker"
 )
 
 // fakeScan is a Sharded executor: one shard per subscription plus "entra"; each
@@ -37,8 +40,8 @@ type fakePlan struct {
 	Subs []string `json:"subs"`
 }
 
-func (f *fakeScan) Plan(_ context.Context, jc *JobContext) (json.RawMessage, []string, error) {
-	var req ScanRequest
+func (f *fakeScan) Plan(_ context.Context, jc *worker.JobContext) (json.RawMessage, []string, error) {
+	var req api.ScanRequest
 	if err := json.Unmarshal(jc.Request, &req); err != nil {
 		return nil, nil, err
 	}
@@ -50,7 +53,7 @@ func (f *fakeScan) Plan(_ context.Context, jc *JobContext) (json.RawMessage, []s
 	return b, append(append([]string{}, subs...), "entra"), nil
 }
 
-func (f *fakeScan) RunShard(ctx context.Context, _ *JobContext, _ json.RawMessage, shard string) (json.RawMessage, map[string]int, error) {
+func (f *fakeScan) RunShard(ctx context.Context, _ *worker.JobContext, _ json.RawMessage, shard string) (json.RawMessage, map[string]int, error) {
 	f.mu.Lock()
 	if f.runs == nil {
 		f.runs = map[string]int{}
@@ -73,7 +76,7 @@ func (f *fakeScan) RunShard(ctx context.Context, _ *JobContext, _ json.RawMessag
 	return json.RawMessage(`{"resources":10}`), map[string]int{"resources": 10}, nil
 }
 
-func (f *fakeScan) Finalize(ctx context.Context, jc *JobContext, _ json.RawMessage, results []json.RawMessage) (json.RawMessage, error) {
+func (f *fakeScan) Finalize(ctx context.Context, jc *worker.JobContext, _ json.RawMessage, results []json.RawMessage) (json.RawMessage, error) {
 	f.mu.Lock()
 	f.finalizes++
 	n, fail, block := f.finalizes, f.finalizeFail, f.finalizeBlock
@@ -104,14 +107,14 @@ func (f *fakeScan) Finalize(ctx context.Context, jc *JobContext, _ json.RawMessa
 type hostFixture struct {
 	*fixture
 	scan *fakeScan
-	w    *Worker
+	w    *worker.Worker
 	fh   http.Handler
 }
 
 func newHostFixture(t *testing.T) *hostFixture {
 	fs := &fakeScan{}
-	f := newFixture(t, func(d *Deps) { d.Executors.RegisterSharded(jobs.TypeScan, fs) })
-	w := &Worker{Backend: f.b, Executors: f.deps.Executors, Logger: f.deps.Logger, ProgressEvery: time.Nanosecond, CancelPoll: 10 * time.Millisecond}
+	f := newFixture(t, func(d *httpapi.Deps) { d.Executors.(*worker.Registry).RegisterSharded(jobs.TypeScan, fs) })
+	w := &worker.Worker{Backend: f.b, Executors: f.deps.Executors.(*worker.Registry), Logger: f.deps.Logger, ProgressEvery: time.Nanosecond, CancelPoll: 10 * time.Millisecond}
 	return &hostFixture{fixture: f, scan: fs, w: w, fh: NewFunctionsHandler(f.h, w, f.deps.Logger)}
 }
 
@@ -136,13 +139,13 @@ func payload(t *testing.T, file string, m jobs.Message, dequeue int) string {
 	return s
 }
 
-func (h *hostFixture) invoke(t *testing.T, function, body string) (int, InvocationResponse) {
+func (h *hostFixture) invoke(t *testing.T, function, body string) (int, worker.InvocationResponse) {
 	t.Helper()
 	req := httptest.NewRequest("POST", "/"+function, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	h.fh.ServeHTTP(rec, req)
-	var out InvocationResponse
+	var out worker.InvocationResponse
 	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
 		t.Fatalf("%s answered non-JSON %d: %s", function, rec.Code, rec.Body)
 	}
@@ -328,7 +331,7 @@ type countingRunner struct {
 	err   error
 }
 
-func (c *countingRunner) Run(ctx context.Context, jc *JobContext) (json.RawMessage, error) {
+func (c *countingRunner) Run(ctx context.Context, jc *worker.JobContext) (json.RawMessage, error) {
 	c.calls.Add(1)
 	jc.Progress(jobs.Progress{Percent: 50, Phase: "emit"})
 	if c.err != nil {
@@ -340,7 +343,7 @@ func (c *countingRunner) Run(ctx context.Context, jc *JobContext) (json.RawMessa
 func TestRunnerJobsAndPermanentErrors(t *testing.T) {
 	r := &countingRunner{}
 	h := newHostFixture(t)
-	h.deps.Executors.RegisterRunner(jobs.TypeGenerateIaC, r)
+	h.deps.Executors.(*worker.Registry).RegisterRunner(jobs.TypeGenerateIaC, r)
 	resp := h.do("POST", "/api/v1/generate-iac", h.keys["alice"], `{"tenant_id":"`+tenant+`","format":"terraform"}`)
 	if resp.code != 202 {
 		t.Fatalf("submit: %d %s", resp.code, resp.body)
@@ -354,7 +357,7 @@ func TestRunnerJobsAndPermanentErrors(t *testing.T) {
 		t.Fatalf("runner job: %+v", j)
 	}
 	// a permanent (application) error fails at once and acknowledges the message
-	r.err = apierr.Errorf(apierr.NotFound, "tenant %s has no graph; scan it first", tenant)
+	r.err = errs.Errorf(errs.NotFound, "tenant %s has no graph; scan it first", tenant)
 	resp = h.do("POST", "/api/v1/generate-iac", h.keys["alice"], `{"tenant_id":"`+tenant+`","format":"bicep"}`)
 	id = resp.json(t)["id"].(string)
 	m = h.q.Drain()[0]
@@ -454,5 +457,48 @@ func TestFinalizeRunsOnce(t *testing.T) {
 	}
 	if h.scan.finalizes != 2 {
 		t.Fatalf("finalize ran %d times, want 2 (failed once, then resumed by the claimer)", h.scan.finalizes)
+	}
+}
+
+// The worker retries iff errs.Retryable: each code, wrapped as an executor would, either fails
+// the job at once (message acknowledged, job failed with that code) or keeps it running with
+// LastError and asks for a redelivery.
+func TestRetryIffRetryable(t *testing.T) {
+	h := newHostFixture(t)
+	r := &countingRunner{}
+	h.deps.Executors.(*worker.Registry).RegisterRunner(jobs.TypeGenerateIaC, r)
+	for _, code := range errs.Codes {
+		r.err = fmt.Errorf("generating: %w", errs.Errorf(code, "step failed with %s", code))
+		resp := h.do("POST", "/api/v1/generate-iac", h.keys["alice"], `{"tenant_id":"`+tenant+`","format":"terraform"}`)
+		if resp.code != 202 {
+			t.Fatalf("submit: %d %s", resp.code, resp.body)
+		}
+		id := resp.json(t)["id"].(string)
+		m := h.q.Drain()[0]
+		status, _ := h.invoke(t, FunctionJobsWorker, payload(t, "host-jobs-worker.json", m, 1))
+		j := h.job(t, id)
+		if errs.Retryable(r.err) {
+			if status != 500 || j.Status != jobs.Running || j.LastError == nil || j.Error != nil {
+				t.Errorf("%s must be retried: invocation %d, job %s, last error %+v", code, status, j.Status, j.LastError)
+			}
+			continue
+		}
+		want := string(code)
+		if code == errs.Internal {
+			want = "execution_failed"
+		}
+		if status != 200 || j.Status != jobs.Failed || j.Error == nil || j.Error.Code != want {
+			t.Errorf("%s must fail at once: invocation %d, job %s, error %+v", code, status, j.Status, j.Error)
+		}
+	}
+	// retried codes: unavailable, rate_limited, internal; the rest fail at once
+	retried := 0
+	for _, c := range errs.Codes {
+		if errs.Retryable(errs.Errorf(c, "x")) {
+			retried++
+		}
+	}
+	if retried != 3 {
+		t.Errorf("%d retryable codes, want 3 (internal, unavailable, rate_limited)", retried)
 	}
 }

@@ -14,13 +14,17 @@ import (
 
 	"github.com/atg-go/atg/config"
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/errs"
 )
 
-// Exit codes (issue: CLI remote mode): 0 ok, 1 error or failed job, 2 usage, 130 interrupted.
+// Exit codes; ExitCodes (exitcodes.go) says which error codes map to which.
 const (
 	ExitOK          = 0
 	ExitFailure     = 1
 	ExitUsage       = 2
+	ExitNotFound    = 3
+	ExitAuth        = 4
+	ExitUnavailable = 5
 	ExitInterrupted = 130
 )
 
@@ -88,7 +92,8 @@ func (e *ExitError) Unwrap() error { return e.Err }
 // ErrSilent makes the command exit 1 without printing anything more (it has reported already).
 var ErrSilent = &ExitError{Code: ExitFailure}
 
-// ExitCodeFor maps an error to the process exit code.
+// ExitCodeFor maps an error to the process exit code: a usage error is 2, an ExitError
+// carries its own, and every other error exits by its code (errs.CodeOf) through ExitCodes.
 func ExitCodeFor(err error) int {
 	if err == nil {
 		return ExitOK
@@ -103,6 +108,9 @@ func ExitCodeFor(err error) int {
 	}
 	if errors.Is(err, context.Canceled) {
 		return ExitInterrupted
+	}
+	if code, ok := exitByCode[errs.CodeOf(err)]; ok {
+		return code
 	}
 	return ExitFailure
 }

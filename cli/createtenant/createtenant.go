@@ -22,8 +22,8 @@ import (
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/replicate"
 	"github.com/atg-go/atg/engine/spec"
-	"github.com/atg-go/atg/engine/tenant"
 )
 
 // Options are the inputs of `atg create-tenant`.
@@ -173,7 +173,7 @@ func runRemote(ctx context.Context, o *Options, cfg *config.Config) error {
 		},
 		Run: o.RemoteRun,
 		Render: func(ios *cmdutil.IOStreams, result json.RawMessage, asJSON bool) error {
-			var rep tenant.Report
+			var rep replicate.Report
 			if err := json.Unmarshal(result, &rep); err != nil {
 				return fmt.Errorf("decoding the service's report: %w", err)
 			}
@@ -216,7 +216,7 @@ func run(ctx context.Context, o *Options) error {
 	if o.Logger != nil {
 		log = o.Logger()
 	}
-	in := tenant.Input{TargetTenantID: o.TargetTenantID, TargetSubscriptions: o.TargetSubscriptions,
+	in := replicate.Input{TargetTenantID: o.TargetTenantID, TargetSubscriptions: o.TargetSubscriptions,
 		TargetLocation: o.TargetLocation, NameSuffix: o.NameSuffix, Filter: o.Filter, SourceTenantID: o.SourceTenantID}
 	if o.SSHPublicKeyFile != "" {
 		b, err := os.ReadFile(o.SSHPublicKeyFile)
@@ -225,7 +225,7 @@ func run(ctx context.Context, o *Options) error {
 		}
 		in.SSHPublicKey = string(b)
 	}
-	var principals []tenant.Principal
+	var principals []replicate.Principal
 	if o.SpecFile != "" {
 		b, err := os.ReadFile(o.SpecFile)
 		if err != nil {
@@ -233,7 +233,7 @@ func run(ctx context.Context, o *Options) error {
 		}
 		// the same check the service runs at submit: schema, limits, cycles, and a plan that
 		// writes only under the target subscriptions
-		s, err := tenant.CheckSpec(ctx, b, o.TargetTenantID, o.TargetSubscriptions)
+		s, err := replicate.CheckSpec(ctx, b, o.TargetTenantID, o.TargetSubscriptions)
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.SpecFile, err)
 		}
@@ -242,7 +242,7 @@ func run(ctx context.Context, o *Options) error {
 		for _, p := range s.Principals {
 			switch strings.ToLower(p.Kind) {
 			case "user", "group":
-				principals = append(principals, tenant.Principal{ID: strings.ToLower(p.ID), Kind: strings.ToLower(p.Kind), DisplayName: p.DisplayName})
+				principals = append(principals, replicate.Principal{ID: strings.ToLower(p.ID), Kind: strings.ToLower(p.Kind), DisplayName: p.DisplayName})
 			}
 		}
 	} else {
@@ -253,7 +253,7 @@ func run(ctx context.Context, o *Options) error {
 		defer store.Close(context.WithoutCancel(ctx))
 		in.Store = store
 		if o.CreateIdentities {
-			if principals, err = tenant.SourcePrincipals(ctx, store, o.SourceTenantID); err != nil {
+			if principals, err = replicate.SourcePrincipals(ctx, store, o.SourceTenantID); err != nil {
 				return err
 			}
 		}
@@ -274,17 +274,17 @@ func run(ctx context.Context, o *Options) error {
 		if _, err := os.Stat(o.IdentityMapFile); err != nil && !o.CreateIdentities {
 			return cmdutil.Usagef("--identity-map %s: %v", o.IdentityMapFile, err)
 		}
-		if idmap, err = tenant.LoadIdentityMap(o.IdentityMapFile); err != nil {
+		if idmap, err = replicate.LoadIdentityMap(o.IdentityMapFile); err != nil {
 			return err
 		}
 	}
-	var idrep *tenant.IdentityReport
+	var idrep *replicate.IdentityReport
 	if o.CreateIdentities {
 		if o.DryRun {
 			fmt.Fprintf(o.IO.ErrOut, "dry run: not creating identities (%d users and groups in the source)\n", len(principals))
 		} else {
 			fmt.Fprintf(o.IO.ErrOut, "creating identities: %d users and groups\n", len(principals))
-			idrep, err = tenant.CreateIdentities(ctx, tenant.IdentityOptions{Azure: clients, Principals: principals, Existing: idmap, Logger: log})
+			idrep, err = replicate.CreateIdentities(ctx, replicate.IdentityOptions{Azure: clients, Principals: principals, Existing: idmap, Logger: log})
 			if err != nil {
 				return err
 			}
@@ -293,7 +293,7 @@ func run(ctx context.Context, o *Options) error {
 			if path == "" {
 				path = "identity-map-" + o.TargetTenantID + ".json"
 			}
-			if err := tenant.SaveIdentityMap(path, idmap); err != nil {
+			if err := replicate.SaveIdentityMap(path, idmap); err != nil {
 				return err
 			}
 			fmt.Fprintf(o.IO.ErrOut, "identities: %d users and %d groups created, %d memberships added, %d failures; map written to %s\n",
@@ -301,14 +301,14 @@ func run(ctx context.Context, o *Options) error {
 		}
 	}
 	in.IdentityMap = idmap
-	plan, err := tenant.MakePlan(ctx, in)
+	plan, err := replicate.MakePlan(ctx, in)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(o.IO.ErrOut, "plan: %d resources in %d dependency levels (+ resource groups), %d not deployed\n",
 		len(plan.Items), plan.Levels, len(plan.Skipped))
 	prog := newProgress(o.IO, len(plan.Items), o.DryRun)
-	rep, derr := tenant.Deploy(ctx, plan, tenant.Options{Azure: clients, Concurrency: o.Concurrency, DryRun: o.DryRun,
+	rep, derr := replicate.Deploy(ctx, plan, replicate.Options{Azure: clients, Concurrency: o.Concurrency, DryRun: o.DryRun,
 		Logger: log, Progress: prog.update})
 	prog.done()
 	if rep == nil {
@@ -360,7 +360,7 @@ func newProgress(ios *cmdutil.IOStreams, total int, dry bool) *progress {
 	return p
 }
 
-func (p *progress) update(pr tenant.Progress) {
+func (p *progress) update(pr replicate.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.bar != nil {
@@ -368,7 +368,7 @@ func (p *progress) update(pr tenant.Progress) {
 		_ = p.bar.Set(pr.Done)
 		return
 	}
-	if pr.Last.Action == tenant.ActionFail {
+	if pr.Last.Action == replicate.ActionFail {
 		fmt.Fprintf(p.io.ErrOut, "failed: %s: %s %s\n", pr.Last.TargetID, pr.Last.Code, pr.Last.Message)
 	}
 	if pr.Done*10/max(p.total, 1) >= p.next || pr.Done == p.total {

@@ -17,9 +17,9 @@ import (
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
+	"github.com/atg-go/atg/engine/replicate"
 	"github.com/atg-go/atg/engine/scan"
 	"github.com/atg-go/atg/engine/spec"
-	"github.com/atg-go/atg/engine/tenant"
 	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
 	"github.com/atg-go/atg/sim/simtest"
@@ -186,7 +186,7 @@ func TestCreateTenantCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("deploy: %v\n%s", err, errOut)
 	}
-	var rep tenant.Report
+	var rep replicate.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("json report: %v\n%.500s", err, out)
 	}
@@ -207,7 +207,7 @@ func TestCreateTenantCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rep2 tenant.Report
+	var rep2 replicate.Report
 	if err := json.Unmarshal([]byte(out), &rep2); err != nil {
 		t.Fatal(err)
 	}

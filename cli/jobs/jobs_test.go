@@ -124,7 +124,7 @@ func TestShowCancelResult(t *testing.T) {
 		t.Fatalf("show: %q %v", out, err)
 	}
 	_, _, err = run(t, srv, "text", false, "show", "job_nope")
-	if cmdutil.ExitCodeFor(err) != 1 || !strings.Contains(err.Error(), "not_found") || strings.Contains(err.Error(), "\n") {
+	if cmdutil.ExitCodeFor(err) != cmdutil.ExitNotFound || !strings.Contains(err.Error(), "not_found") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("show missing: %v", err)
 	}
 	if _, _, err := run(t, srv, "text", false, "cancel", "job_ok"); cmdutil.ExitCodeFor(err) != 1 || !strings.Contains(err.Error(), "conflict") {

@@ -5,7 +5,6 @@ package posture
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -208,10 +207,7 @@ func run(ctx context.Context, o *Options) error {
 	}
 	defer store.Close(context.WithoutCancel(ctx))
 	rep, err := posture.Assess(ctx, store, o.TenantID, posture.Options{Rules: o.Rules, MaxPaths: o.MaxPaths})
-	if errors.Is(err, graph.ErrNotFound) {
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: err}
-	}
-	if err != nil {
+	if err != nil { // coded: a tenant without a graph is not_found (exit 3)
 		return err
 	}
 	sarifOpts := posture.SARIFOptions{}

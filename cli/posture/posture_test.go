@@ -90,7 +90,7 @@ func TestArgsToOptions(t *testing.T) {
 func TestEmptyTenant(t *testing.T) {
 	e := newEnv(t)
 	err := e.run(t, nil, "--tenant-id", "nobody")
-	if err == nil || cmdutil.ExitCodeFor(err) != cmdutil.ExitFailure || !strings.Contains(err.Error(), "scan it first") {
+	if err == nil || cmdutil.ExitCodeFor(err) != cmdutil.ExitNotFound || !strings.Contains(err.Error(), "scan it first") {
 		t.Errorf("empty tenant: %v", err)
 	}
 }

@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/atg-go/atg/errs"
 )
 
 // Client calls the ATG service's /api/v1 over net/http. It retries 429, 502, 503, 504 and
@@ -171,7 +173,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		}
 		if attempt >= c.MaxRetries {
 			if err != nil {
-				return nil, fmt.Errorf("cannot reach the service at %s after %d attempts: %w", c.BaseURL, attempt+1, lastErr)
+				return nil, errs.Wrap(errs.Unavailable, lastErr, fmt.Sprintf("cannot reach the service at %s after %d attempts", c.BaseURL, attempt+1))
 			}
 			return nil, lastErr
 		}

@@ -76,7 +76,7 @@ func TestAPIErrorIsReadable(t *testing.T) {
 	if bytes.Contains([]byte(err.Error()), []byte("\n")) {
 		t.Fatalf("error should be one line: %q", err)
 	}
-	if cmdutil.ExitCodeFor(err) != cmdutil.ExitFailure {
+	if cmdutil.ExitCodeFor(err) != cmdutil.ExitAuth {
 		t.Fatalf("exit code %d", cmdutil.ExitCodeFor(err))
 	}
 }

@@ -6,9 +6,11 @@ package remote
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/atg-go/atg/api"
+	"github.com/atg-go/atg/errs"
 )
 
 // The response bodies are the service's own wire types (package api) too: one definition,
@@ -65,6 +67,33 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, " [request %s]", e.RequestID)
 	}
 	return b.String()
+}
+
+// ErrorCode is the API's error code (errs.CodeOf, so the CLI exits by it); a body that was not
+// the API's (a proxy's page) is classified by its HTTP status.
+func (e *APIError) ErrorCode() errs.Code {
+	for _, c := range errs.Codes {
+		if string(c) == e.Code {
+			return c
+		}
+	}
+	switch e.Status {
+	case http.StatusBadRequest:
+		return errs.Invalid
+	case http.StatusUnauthorized:
+		return errs.Unauthorized
+	case http.StatusForbidden:
+		return errs.Forbidden
+	case http.StatusNotFound:
+		return errs.NotFound
+	case http.StatusConflict:
+		return errs.Conflict
+	case http.StatusTooManyRequests:
+		return errs.RateLimited
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return errs.Unavailable
+	}
+	return errs.Internal
 }
 
 // Hint suggests what to do about common errors.

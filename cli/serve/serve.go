@@ -18,6 +18,9 @@ import (
 	"github.com/atg-go/atg/config"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/handler"
+	"github.com/atg-go/atg/handler/backup"
+	"github.com/atg-go/atg/handler/executors"
+	"github.com/atg-go/atg/handler/worker"
 )
 
 // Options are the flags and dependencies of `atg serve` and `atg handler`.
@@ -77,7 +80,7 @@ scan, each running at most --workers messages with ATG_WORKER_CONCURRENCY Azure 
 				return cmdutil.Usagef("--visibility-timeout must be at least 3s")
 			}
 			if o.DailyBackup != "" {
-				if _, err := handler.ParseTimeOfDay(o.DailyBackup); err != nil {
+				if _, err := backup.ParseTimeOfDay(o.DailyBackup); err != nil {
 					return cmdutil.Usagef("--daily-backup: %v", err)
 				}
 			}
@@ -136,9 +139,9 @@ POST /<FunctionName>.`,
 // background until ctx ends; jobs that need it fail their attempt retryably meanwhile, and
 // health reports its state) and opens storage.
 func openApp(ctx context.Context, o *Options, cfg *config.Config, log *slog.Logger) (*handler.App, func(), error) {
-	var lazy *handler.LazyStore
+	var lazy *executors.LazyStore
 	if o.GraphStore != nil {
-		lazy = &handler.LazyStore{Open: o.GraphStore, Logger: log}
+		lazy = &executors.LazyStore{Open: o.GraphStore, Logger: log}
 	}
 	opts := handler.AppOptions{Config: cfg, Logger: log}
 	if lazy != nil {
@@ -242,11 +245,11 @@ func serveRun(ctx context.Context, o *Options) error {
 		}()
 	}
 	if o.DailyBackup != "" {
-		at, _ := handler.ParseTimeOfDay(o.DailyBackup) // validated in RunE
+		at, _ := backup.ParseTimeOfDay(o.DailyBackup) // validated in RunE
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			handler.RunDailyBackups(pollCtx, app.Azure.Backend, at, nil, log)
+			backup.RunDailyBackups(pollCtx, app.Azure.Backend, at, nil, log)
 		}()
 	}
 	if role == roleAPI {
@@ -340,7 +343,7 @@ func openAppRetrying(ctx context.Context, o *Options, cfg *config.Config, log *s
 		if !handler.IsStorageUnavailable(err) || ctx.Err() != nil {
 			return nil, nil, err
 		}
-		delay := handler.Backoff(attempt, time.Second, 30*time.Second)
+		delay := worker.Backoff(attempt, time.Second, 30*time.Second)
 		log.Warn("storage unavailable; holding the host's invocations and retrying", "attempt", attempt, "retry_in", delay.String(), "err", err)
 		select {
 		case <-ctx.Done():

@@ -8,7 +8,7 @@ import (
 	"sync"
 
 	"github.com/atg-go/atg/config"
-	"github.com/atg-go/atg/handler"
+	"github.com/atg-go/atg/handler/backup"
 )
 
 // What one `atg serve` process runs (the role setting, ATG_ROLE; the flags override it).
@@ -49,11 +49,11 @@ func workerRun(ctx context.Context, o *Options, cfg *config.Config, log *slog.Lo
 	p.MaxPollInterval = o.PollInterval
 	var wg sync.WaitGroup
 	if o.DailyBackup != "" {
-		at, _ := handler.ParseTimeOfDay(o.DailyBackup) // validated in RunE
+		at, _ := backup.ParseTimeOfDay(o.DailyBackup) // validated in RunE
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			handler.RunDailyBackups(ctx, app.Azure.Backend, at, nil, log)
+			backup.RunDailyBackups(ctx, app.Azure.Backend, at, nil, log)
 		}()
 	}
 	log.Info("atg serve ready (worker only)", "workers", workers, "shard_concurrency", cfg.WorkerConcurrency, "pid", os.Getpid(), "environment", cfg.Environment)

@@ -7,16 +7,17 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/armid"
+	"github.com/atg-go/atg/errs"
 )
 
 // ErrForeignURL is returned when a request URL would leave the configured endpoint (another
 // scheme or host): the service's bearer token is never sent anywhere else.
-var ErrForeignURL = errors.New("request URL is not on the configured endpoint")
+var ErrForeignURL = errs.New(errs.Invalid, "request URL is not on the configured endpoint")
 
 // ErrBadPath is returned for an ARM path or id that is not a clean, absolute path of plain
 // segments (empty, "." or ".." segments, backslashes, percent-escapes, '@', '?', '#', control
 // characters).
-var ErrBadPath = errors.New("not a valid ARM path")
+var ErrBadPath = errs.New(errs.Invalid, "not a valid ARM path")
 
 // CheckPath reports whether p is a clean absolute ARM path: "/" followed by non-empty segments
 // without '.', '..', '\\', '%', '@', '?', '#', whitespace at either end or control characters.

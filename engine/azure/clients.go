@@ -19,6 +19,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
 
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/internal/buildinfo"
 )
 
@@ -126,7 +127,8 @@ func (c *Clients) armURL(pathOrURL, apiVersion string, query url.Values) (string
 }
 
 // do sends one request through a pipeline and decodes a 2xx JSON body into out. Any other status
-// is returned as *azcore.ResponseError (status code and ARM error code kept).
+// is returned as *azcore.ResponseError (status code and ARM error code kept) inside a coded error
+// (statusCode); a request that got no answer is unavailable.
 func (c *Clients) do(ctx context.Context, pl runtime.Pipeline, method, rawURL string, body any, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, c.pageTimeout)
 	defer cancel()
@@ -146,11 +148,22 @@ func (c *Clients) do(ctx context.Context, pl runtime.Pipeline, method, rawURL st
 	req.Raw().Header.Set("Accept", "application/json")
 	resp, err := pl.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, redact(rawURL), err)
+		err = fmt.Errorf("%s %s: %w", method, redact(rawURL), err)
+		if ctx.Err() == nil || errors.Is(err, context.DeadlineExceeded) {
+			return errs.Wrap(errs.Unavailable, err, err.Error()) // no answer: the service may answer later
+		}
+		return err
 	}
 	defer drainClose(resp.Body)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return runtime.NewResponseError(resp)
+		re := runtime.NewResponseError(resp)
+		if code, ok := statusCode[resp.StatusCode]; ok || resp.StatusCode >= 500 {
+			if !ok {
+				code = errs.Unavailable
+			}
+			return errs.Wrap(code, re, re.Error())
+		}
+		return re
 	}
 	if out == nil {
 		return nil
@@ -286,6 +299,17 @@ func (c *Clients) DeltaGraph(ctx context.Context, path string, fn func(json.RawM
 		}
 		u = page.NextLink
 	}
+}
+
+// statusCode codes the ARM and MS Graph answers whose meaning does not depend on the call (5xx:
+// unavailable). 409 stays uncoded (internal, retried): ARM answers it for operations still
+// settling (AnotherOperationInProgress) as well as for real conflicts.
+var statusCode = map[int]errs.Code{
+	http.StatusBadRequest:      errs.Invalid,
+	http.StatusUnauthorized:    errs.Unauthorized,
+	http.StatusForbidden:       errs.Forbidden,
+	http.StatusNotFound:        errs.NotFound,
+	http.StatusTooManyRequests: errs.RateLimited,
 }
 
 // ErrorCode returns the HTTP status and service error code of err, when it carries them.

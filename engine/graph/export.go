@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/atg-go/atg/errs"
 )
 
 // Export formats.
@@ -449,7 +451,7 @@ type ImportOptions struct {
 }
 
 // ErrRedactedExport is returned by Import for a redacted export (without AllowRedacted).
-var ErrRedactedExport = errors.New("graph import: the export is redacted (secrets are markers), not a backup")
+var ErrRedactedExport = errs.New(errs.Invalid, "graph import: the export is redacted (secrets are markers), not a backup")
 
 // ImportResult counts what Import wrote.
 type ImportResult struct {
@@ -459,7 +461,7 @@ type ImportResult struct {
 }
 
 // ErrTenantNotEmpty is returned by Import for a tenant that already has nodes (without Replace).
-var ErrTenantNotEmpty = errors.New("graph import: the tenant already has a graph")
+var ErrTenantNotEmpty = errs.New(errs.Conflict, "graph import: the tenant already has a graph")
 
 // Import reads a JSON export (FormatJSON) into tenantID, keeping first_seen/last_seen.
 func Import(ctx context.Context, s Store, tenantID string, r io.Reader, opts ImportOptions) (ImportResult, error) {

@@ -4,8 +4,9 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"strings"
+
+	"github.com/atg-go/atg/errs"
 )
 
 // Label is a node label. Labels come only from these constants.
@@ -182,7 +183,7 @@ type DeleteResult struct {
 }
 
 // ErrNotFound is returned by GetNode for a missing node.
-var ErrNotFound = errors.New("graph: not found")
+var ErrNotFound = errs.New(errs.NotFound, "graph: not found")
 
 // Store is the graph storage interface. Both implementations (Neo4j and the embedded
 // file store) pass the same conformance suite. All writes are idempotent upserts keyed as

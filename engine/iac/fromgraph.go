@@ -7,6 +7,7 @@ import (
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/translate"
+	"github.com/atg-go/atg/errs"
 )
 
 // DirResult is what GenerateToDir produced (the `atg generate-iac -o json` output).
@@ -24,7 +25,7 @@ func GenerateToDir(ctx context.Context, st graph.Store, tenantID string, f Forma
 		return DirResult{}, err
 	}
 	if len(m.Resources) == 0 {
-		return DirResult{}, fmt.Errorf("tenant %s: nothing to generate (no resources in the graph for this selection)", tenantID)
+		return DirResult{}, errs.Errorf(errs.NotFound, "tenant %s: nothing to generate (no resources in the graph for this selection)", tenantID)
 	}
 	opts := Options{TerraformImports: imports && !tr.Active()}
 	rewrites := 0

@@ -7,6 +7,7 @@ import (
 
 	"github.com/atg-go/atg/engine/iac/arm"
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/errs"
 )
 
 // Options tune a generation.
@@ -61,7 +62,7 @@ func Generate(ctx context.Context, m *model.Model, f Format, opts Options) (File
 			files[k] = v
 		}
 	default:
-		return nil, Summary{}, fmt.Errorf("unknown format %q", f)
+		return nil, Summary{}, errs.Errorf(errs.Invalid, "unknown format %q", f)
 	}
 	sk, err := skippedFile(m, f)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/errs"
 )
 
 // Format is an output format.
@@ -35,7 +36,7 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("unknown format %q (want terraform, bicep or arm)", s)
+	return "", errs.Errorf(errs.Invalid, "unknown format %q (want terraform, bicep or arm)", s)
 }
 
 // Files maps relative paths to contents.

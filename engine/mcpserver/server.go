@@ -18,6 +18,7 @@ import (
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/neo4jstore"
 	"github.com/atg-go/atg/engine/posture"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/internal/buildinfo"
 )
 
@@ -124,7 +125,7 @@ func (s *server) snapshot(ctx context.Context) (*posture.Graph, *posture.Report,
 		return nil, nil, err
 	}
 	if g.NodeCount() == 0 {
-		return nil, nil, fmt.Errorf("tenant %s has no graph (scan it first)", s.tenant)
+		return nil, nil, errs.Errorf(errs.NotFound, "tenant %s has no graph (scan it first)", s.tenant)
 	}
 	rep, err := posture.Run(ctx, g, posture.Options{Now: s.o.Now(), Redact: s.o.Redact, MaxPaths: 1000})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/atg-go/atg/engine/iac"
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/posture"
+	"github.com/atg-go/atg/errs"
 )
 
 type statsIn struct{}
@@ -380,7 +381,7 @@ func (s *server) register(srv *mcp.Server) {
 				return nil, err
 			}
 			if len(m.Resources) == 0 {
-				return nil, errors.New("nothing to generate: no resources in the graph for this selection")
+				return nil, errs.New(errs.NotFound, "nothing to generate: no resources in the graph for this selection")
 			}
 			files, sum, err := iac.Generate(ctx, m, f, iac.Options{})
 			if err != nil {

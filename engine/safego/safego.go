@@ -19,6 +19,10 @@ type PanicError struct {
 
 func (p *PanicError) Error() string { return fmt.Sprintf("internal error (panic): %v", p.Value) }
 
+// Panic returns the panic's value and stack: hosting layers recognise a recovered panic by
+// this method without importing the engine.
+func (p *PanicError) Panic() (value any, stack []byte) { return p.Value, p.Stack }
+
 // Call runs fn and returns a recovered panic as a *PanicError.
 func Call(fn func() error) (err error) {
 	defer func() {

@@ -9,13 +9,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/errs"
 )
 
 // FormatVersion identifies the JSON spec format.
@@ -210,7 +210,7 @@ func (s *Spec) JSON() ([]byte, error) {
 }
 
 // ErrNoSpec is returned by Parse when the input holds no spec.
-var ErrNoSpec = errors.New("spec: no json spec found")
+var ErrNoSpec = errs.New(errs.Invalid, "spec: no json spec found")
 
 // Parse reads a spec from its Markdown document (the last ```json block) or from bare JSON.
 func Parse(data []byte) (*Spec, error) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/errs"
 )
 
 // Limits of a spec accepted by Validate.
@@ -34,6 +35,9 @@ type ValidationError struct {
 	Path    string
 	Message string
 }
+
+// ErrorCode makes every validation failure an invalid input (errs.Invalid).
+func (e *ValidationError) ErrorCode() errs.Code { return errs.Invalid }
 
 func (e *ValidationError) Error() string {
 	if e.Path == "" {

@@ -1,6 +1,6 @@
-// Package apierr is the service's one application error type, its codes, the status map
-// and the single renderer of the API.md error body. The CLI's remote client maps responses
-// back with CodeForStatus / Decode, so local and remote runs fail alike.
+// Package apierr renders coded errors (package errs) as the API.md error body: the one
+// code -> HTTP status map, the single renderer, and the way back (Decode, CodeForStatus) for
+// clients. It adds only the codes of conditions that exist in HTTP alone (411, 413, 415, ...).
 package apierr
 
 import (
@@ -14,101 +14,43 @@ import (
 	"time"
 
 	"github.com/atg-go/atg/api"
+	"github.com/atg-go/atg/errs"
 )
 
-// Code is a stable, snake_case error code (API.md "Errors").
-type Code string
-
-// Error codes.
+// HTTP-only codes: conditions of the request itself, which only the API produces. The codes of
+// application errors (invalid_request, not_found, conflict, unavailable, ...) are errs.Code's.
 const (
-	InvalidRequest       Code = "invalid_request"
-	Unauthorized         Code = "unauthorized"
-	Forbidden            Code = "forbidden"
-	NotFound             Code = "not_found"
-	MethodNotAllowed     Code = "method_not_allowed"
-	Conflict             Code = "conflict"
-	JobNotFinished       Code = "job_not_finished"
-	PayloadTooLarge      Code = "payload_too_large"
-	UnsupportedMediaType Code = "unsupported_media_type"
-	LengthRequired       Code = "length_required"
-	RateLimited          Code = "rate_limited"
-	Internal             Code = "internal"
-	NotImplemented       Code = "not_implemented"
-	Unavailable          Code = "unavailable"
+	MethodNotAllowed     errs.Code = "method_not_allowed"
+	JobNotFinished       errs.Code = "job_not_finished"
+	PayloadTooLarge      errs.Code = "payload_too_large"
+	UnsupportedMediaType errs.Code = "unsupported_media_type"
+	LengthRequired       errs.Code = "length_required"
 )
 
-// Status maps each code to its HTTP status. It is the only status map of the service.
-var Status = map[Code]int{
-	InvalidRequest:       http.StatusBadRequest,
-	Unauthorized:         http.StatusUnauthorized,
-	Forbidden:            http.StatusForbidden,
-	NotFound:             http.StatusNotFound,
+// Status maps each code to its HTTP status. It is the only status map of the service; a code
+// it does not list renders as 500.
+var Status = map[errs.Code]int{
+	errs.Invalid:         http.StatusBadRequest,
+	errs.Unauthorized:    http.StatusUnauthorized,
+	errs.Forbidden:       http.StatusForbidden,
+	errs.NotFound:        http.StatusNotFound,
+	errs.Conflict:        http.StatusConflict,
+	errs.RateLimited:     http.StatusTooManyRequests,
+	errs.Unavailable:     http.StatusServiceUnavailable,
+	errs.NotImplemented:  http.StatusNotImplemented,
+	errs.Failed:          http.StatusUnprocessableEntity,
+	errs.Canceled:        http.StatusServiceUnavailable, // the request's own context ended: nobody reads the answer
+	errs.Internal:        http.StatusInternalServerError,
 	MethodNotAllowed:     http.StatusMethodNotAllowed,
-	Conflict:             http.StatusConflict,
 	JobNotFinished:       http.StatusConflict,
 	PayloadTooLarge:      http.StatusRequestEntityTooLarge,
 	UnsupportedMediaType: http.StatusUnsupportedMediaType,
 	LengthRequired:       http.StatusLengthRequired,
-	RateLimited:          http.StatusTooManyRequests,
-	Internal:             http.StatusInternalServerError,
-	NotImplemented:       http.StatusNotImplemented,
-	Unavailable:          http.StatusServiceUnavailable,
 }
-
-// Error is an application error: a code, a message safe to show to clients, optional
-// details (field-level validation errors, ids) and an optional Retry-After.
-type Error struct {
-	Code       Code
-	Message    string
-	Details    map[string]any
-	RetryAfter time.Duration // > 0: sent as Retry-After (429, 503)
-	Err        error         // wrapped cause; never rendered
-}
-
-func (e *Error) Error() string {
-	if e.Err != nil {
-		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
-	}
-	return fmt.Sprintf("%s: %s", e.Code, e.Message)
-}
-
-func (e *Error) Unwrap() error { return e.Err }
-
-// Errorf returns an *Error with a formatted message.
-func Errorf(code Code, format string, a ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, a...)}
-}
-
-// Wrap returns an *Error with cause err (kept for errors.Is/As and logs, never rendered).
-func Wrap(code Code, err error, msg string) *Error { return &Error{Code: code, Message: msg, Err: err} }
-
-// WithDetails returns e with details set.
-func (e *Error) WithDetails(d map[string]any) *Error { e.Details = d; return e }
-
-// Invalid returns an invalid_request error with field-level details: field -> problem.
-func Invalid(fields map[string]string) *Error {
-	d := map[string]any{}
-	for k, v := range fields {
-		d[k] = v
-	}
-	return &Error{Code: InvalidRequest, Message: "request validation failed", Details: map[string]any{"fields": d}}
-}
-
-// CodeOf returns the code of err: the code of an *Error in its chain, else internal.
-func CodeOf(err error) Code {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return Internal
-}
-
-// Is reports whether err carries code.
-func Is(err error, code Code) bool { return err != nil && CodeOf(err) == code }
 
 // StatusOf returns the HTTP status for err.
 func StatusOf(err error) int {
-	if s, ok := Status[CodeOf(err)]; ok {
+	if s, ok := Status[errs.CodeOf(err)]; ok {
 		return s
 	}
 	return http.StatusInternalServerError
@@ -116,22 +58,24 @@ func StatusOf(err error) int {
 
 // CodeForStatus maps an HTTP status back to a code (for clients when the body is not
 // an error document, e.g. a proxy's 502).
-func CodeForStatus(status int) Code {
+func CodeForStatus(status int) errs.Code {
 	switch status {
 	case http.StatusConflict:
-		return Conflict
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return Unavailable
+		return errs.Conflict
+	case http.StatusServiceUnavailable, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return errs.Unavailable
+	case http.StatusInternalServerError:
+		return errs.Internal
 	}
 	for c, s := range Status {
-		if s == status && c != JobNotFinished {
+		if s == status && c != JobNotFinished && c != errs.Canceled {
 			return c
 		}
 	}
 	if status >= 500 {
-		return Internal
+		return errs.Internal
 	}
-	return InvalidRequest
+	return errs.Invalid
 }
 
 // Body is the wire form: {"error": {"code", "message", "details"}} (api.ErrorBody).
@@ -140,23 +84,25 @@ type Body = api.ErrorBody
 // BodyError is the inner object of Body (api.ErrorDetail).
 type BodyError = api.ErrorDetail
 
-// Write renders err as the API error body. Internal (and unknown) errors are logged with
+// Write renders err as the API error body: the status is Status[errs.CodeOf(err)], the one
+// code -> status decision of the service. Internal (and unknown) errors are logged with
 // requestID and the client sees only a generic message and the request id.
 func Write(w http.ResponseWriter, log *slog.Logger, requestID string, err error) {
-	var ae *Error
-	if !errors.As(err, &ae) {
-		ae = &Error{Code: Internal, Err: err}
+	ae := &errs.Error{Code: errs.CodeOf(err), Err: err}
+	var coded *errs.Error
+	if errors.As(err, &coded) && coded.Code == ae.Code {
+		ae = coded
 	}
 	status, ok := Status[ae.Code]
 	if !ok {
 		status = http.StatusInternalServerError
 	}
 	body := BodyError{Code: string(ae.Code), Message: ae.Message, Details: ae.Details}
-	if status >= 500 && ae.Code != NotImplemented {
+	if status >= 500 && ae.Code != errs.NotImplemented {
 		if log != nil {
 			log.Error("request failed", "request_id", requestID, "code", string(ae.Code), "err", err)
 		}
-		if ae.Code == Internal || body.Message == "" {
+		if ae.Code == errs.Internal || body.Message == "" {
 			body.Message = "internal error; quote the request id to find it in the service logs"
 			body.Details = nil
 		}
@@ -175,16 +121,16 @@ func Write(w http.ResponseWriter, log *slog.Logger, requestID string, err error)
 	_ = json.NewEncoder(w).Encode(Body{Error: body})
 }
 
-// Decode turns an error response back into an *Error (for the remote client).
-func Decode(resp *http.Response) *Error {
+// Decode turns an error response back into an *errs.Error (for clients).
+func Decode(resp *http.Response) *errs.Error {
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	var body Body
 	if err := json.Unmarshal(b, &body); err == nil && body.Error.Code != "" {
-		e := &Error{Code: Code(body.Error.Code), Message: body.Error.Message, Details: body.Error.Details}
+		e := &errs.Error{Code: errs.Code(body.Error.Code), Message: body.Error.Message, Details: body.Error.Details}
 		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil {
 			e.RetryAfter = time.Duration(s) * time.Second
 		}
 		return e
 	}
-	return &Error{Code: CodeForStatus(resp.StatusCode), Message: fmt.Sprintf("HTTP %d", resp.StatusCode)}
+	return &errs.Error{Code: CodeForStatus(resp.StatusCode), Message: fmt.Sprintf("HTTP %d", resp.StatusCode)}
 }

@@ -24,7 +24,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 )
 
 // Role is a key's role.
@@ -269,7 +269,7 @@ func (a *Authenticator) Authenticate(key string) (Principal, error) {
 
 // ErrUnscoped is the refusal of a user key whose entry has no tenant scope.
 func ErrUnscoped(name string) error {
-	return apierr.Errorf(apierr.Forbidden, "API key %s has no tenant scope (its entry predates key scopes); "+
+	return errs.Errorf(errs.Forbidden, "API key %s has no tenant scope (its entry predates key scopes); "+
 		"ask an admin to re-issue it with `atg keys new --name %s --tenant <tenant id>` and replace its ATG_API_KEYS entry", name, name)
 }
 
@@ -280,7 +280,7 @@ func AuthError(err error) error {
 	if errors.Is(err, ErrWrongEnv) {
 		msg = "the API key belongs to another environment"
 	}
-	return apierr.Wrap(apierr.Unauthorized, err, msg)
+	return errs.Wrap(errs.Unauthorized, err, msg)
 }
 
 type principalKey struct{}

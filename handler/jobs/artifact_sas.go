@@ -12,8 +12,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/sas"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
-
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 )
 
 // The Functions host buffers a custom handler's whole response in memory, so artifact
@@ -47,7 +46,7 @@ func (s *BlobArtifacts) ReadURL(ctx context.Context, jobID, name string, ttl tim
 	props, err := bc.GetProperties(ctx, nil)
 	if err != nil {
 		if isStatus(err, http.StatusNotFound) {
-			return "", Artifact{}, apierr.Errorf(apierr.NotFound, "artifact %s not found", name)
+			return "", Artifact{}, errs.Errorf(errs.NotFound, "artifact %s not found", name)
 		}
 		return "", Artifact{}, fmt.Errorf("reading artifact %s of %s: %w", name, jobID, err)
 	}

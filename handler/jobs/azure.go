@@ -23,8 +23,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azqueue"
-
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 )
 
 // Names derives every table, queue and container name from one prefix (lower-case
@@ -313,7 +312,7 @@ func (s *TableStore) Create(ctx context.Context, j Job) error {
 	b, _ := json.Marshal(e)
 	if _, err := s.c.AddEntity(ctx, b, nil); err != nil {
 		if isStatus(err, http.StatusConflict) {
-			return apierr.Errorf(apierr.Conflict, "job %s exists", j.ID)
+			return errs.Errorf(errs.Conflict, "job %s exists", j.ID)
 		}
 		return fmt.Errorf("inserting job %s: %w", j.ID, err)
 	}
@@ -322,12 +321,12 @@ func (s *TableStore) Create(ctx context.Context, j Job) error {
 
 func (s *TableStore) getEntity(ctx context.Context, owner, id string) (jobEntity, string, error) {
 	if owner == "" || id == "" {
-		return jobEntity{}, "", apierr.Errorf(apierr.NotFound, "job %s not found", id)
+		return jobEntity{}, "", errs.Errorf(errs.NotFound, "job %s not found", id)
 	}
 	resp, err := s.c.GetEntity(ctx, owner, id, nil)
 	if err != nil {
 		if isStatus(err, http.StatusNotFound) {
-			return jobEntity{}, "", apierr.Errorf(apierr.NotFound, "job %s not found", id)
+			return jobEntity{}, "", errs.Errorf(errs.NotFound, "job %s not found", id)
 		}
 		return jobEntity{}, "", fmt.Errorf("reading job %s: %w", id, err)
 	}
@@ -383,7 +382,7 @@ func (s *TableStore) Find(ctx context.Context, id string) (Job, error) {
 			return s.Get(ctx, e.PartitionKey, e.RowKey) // point read for the ETag
 		}
 	}
-	return Job{}, apierr.Errorf(apierr.NotFound, "job %s not found", id)
+	return Job{}, errs.Errorf(errs.NotFound, "job %s not found", id)
 }
 
 // Update implements Store: read, apply, replace with If-Match; on 412 re-read and retry.
@@ -455,7 +454,7 @@ func (s *TableStore) List(ctx context.Context, q ListQuery) ([]Job, string, erro
 		b, err := base64.RawURLEncoding.DecodeString(q.Cursor)
 		var c cursor
 		if err != nil || json.Unmarshal(b, &c) != nil || c.PK == "" {
-			return nil, "", apierr.Invalid(map[string]string{"cursor": "invalid cursor"})
+			return nil, "", errs.InvalidFields(map[string]string{"cursor": "invalid cursor"})
 		}
 		opts.NextPartitionKey, opts.NextRowKey = &c.PK, &c.RK
 	}
@@ -466,7 +465,7 @@ func (s *TableStore) List(ctx context.Context, q ListQuery) ([]Job, string, erro
 		page, err := pager.NextPage(ctx)
 		if err != nil {
 			if isStatus(err, http.StatusBadRequest) && q.Cursor != "" {
-				return nil, "", apierr.Invalid(map[string]string{"cursor": "invalid cursor"})
+				return nil, "", errs.InvalidFields(map[string]string{"cursor": "invalid cursor"})
 			}
 			return nil, "", fmt.Errorf("listing jobs: %w", err)
 		}
@@ -639,7 +638,7 @@ func (s *TableIdempotency) Claim(ctx context.Context, owner, key string, rec Ide
 			return IdempotencyRecord{}, false, fmt.Errorf("renewing idempotency key: %w", err)
 		}
 	}
-	return IdempotencyRecord{}, false, apierr.Errorf(apierr.Conflict, "Idempotency-Key is being used concurrently; retry")
+	return IdempotencyRecord{}, false, errs.Errorf(errs.Conflict, "Idempotency-Key is being used concurrently; retry")
 }
 
 // Release implements Idempotency.
@@ -700,7 +699,7 @@ func (b *AzureBlobs) Get(ctx context.Context, name string) ([]byte, error) {
 	resp, err := b.c.NewBlobClient(name).DownloadStream(ctx, nil)
 	if err != nil {
 		if isStatus(err, http.StatusNotFound) {
-			return nil, apierr.Errorf(apierr.NotFound, "blob %s not found", name)
+			return nil, errs.Errorf(errs.NotFound, "blob %s not found", name)
 		}
 		return nil, fmt.Errorf("reading blob %s: %w", name, err)
 	}
@@ -727,7 +726,7 @@ var artifactNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$`)
 // ValidArtifactName checks an artifact name (one path segment).
 func ValidArtifactName(name string) error {
 	if !artifactNameRE.MatchString(name) {
-		return apierr.Errorf(apierr.NotFound, "artifact %q not found", name)
+		return errs.Errorf(errs.NotFound, "artifact %q not found", name)
 	}
 	return nil
 }
@@ -851,7 +850,7 @@ func (s *BlobArtifacts) Open(ctx context.Context, jobID, name string) (Artifact,
 	resp, err := s.c.NewBlobClient(jobID+"/"+name).DownloadStream(ctx, nil)
 	if err != nil {
 		if isStatus(err, http.StatusNotFound) {
-			return Artifact{}, nil, apierr.Errorf(apierr.NotFound, "artifact %s not found", name)
+			return Artifact{}, nil, errs.Errorf(errs.NotFound, "artifact %s not found", name)
 		}
 		return Artifact{}, nil, fmt.Errorf("opening artifact %s of %s: %w", name, jobID, err)
 	}

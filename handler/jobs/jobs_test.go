@@ -15,7 +15,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azqueue"
 
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 	"github.com/atg-go/atg/internal/testenv"
 )
 
@@ -61,24 +61,24 @@ func TestStoreConformance(t *testing.T) {
 			if err := s.Create(ctx, j); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.Create(ctx, j); !apierr.Is(err, apierr.Conflict) {
+			if err := s.Create(ctx, j); !errs.Is(err, errs.Conflict) {
 				t.Fatalf("duplicate create: %v, want conflict", err)
 			}
 			got, err := s.Get(ctx, "alice", j.ID)
 			if err != nil || got.Status != Queued || string(got.Request) != `{"tenant_id":"x"}` || !got.CreatedAt.Equal(j.CreatedAt) {
 				t.Fatalf("get: %+v %v", got, err)
 			}
-			if _, err := s.Get(ctx, "bob", j.ID); !apierr.Is(err, apierr.NotFound) {
+			if _, err := s.Get(ctx, "bob", j.ID); !errs.Is(err, errs.NotFound) {
 				t.Fatalf("other owner get: %v, want not_found", err)
 			}
 			if f, err := s.Find(ctx, j.ID); err != nil || f.Owner != "alice" {
 				t.Fatalf("find: %+v %v", f, err)
 			}
-			if _, err := s.Find(ctx, NewID(now)); !apierr.Is(err, apierr.NotFound) {
+			if _, err := s.Find(ctx, NewID(now)); !errs.Is(err, errs.NotFound) {
 				t.Fatalf("find missing: %v", err)
 			}
 			// invalid transition
-			if _, err := s.Update(ctx, "alice", j.ID, func(j *Job) error { return j.Transition(Succeeded, now) }); !apierr.Is(err, apierr.Conflict) {
+			if _, err := s.Update(ctx, "alice", j.ID, func(j *Job) error { return j.Transition(Succeeded, now) }); !errs.Is(err, errs.Conflict) {
 				t.Fatalf("queued->succeeded: %v, want conflict", err)
 			}
 			// concurrent updates all land (ETag retry)
@@ -168,7 +168,7 @@ func TestStoreConformance(t *testing.T) {
 			if err != nil || len(page) != 1 || page[0].ID != j.ID {
 				t.Fatalf("status filter across owners: %v %v", page, err)
 			}
-			if _, _, err := s.List(ctx, ListQuery{Owner: "bob", Limit: 2, Cursor: "!!!"}); !apierr.Is(err, apierr.InvalidRequest) {
+			if _, _, err := s.List(ctx, ListQuery{Owner: "bob", Limit: 2, Cursor: "!!!"}); !errs.Is(err, errs.Invalid) {
 				t.Fatalf("bad cursor: %v", err)
 			}
 		})
@@ -246,10 +246,10 @@ func TestShardsIdempotencyArtifacts(t *testing.T) {
 			if got != a || !bytes.Equal(body, data) {
 				t.Fatalf("open: %+v, %d bytes", got, len(body))
 			}
-			if _, _, err := b.Artifacts.Open(ctx, "job1", "missing.json"); !apierr.Is(err, apierr.NotFound) {
+			if _, _, err := b.Artifacts.Open(ctx, "job1", "missing.json"); !errs.Is(err, errs.NotFound) {
 				t.Fatalf("missing artifact: %v", err)
 			}
-			if _, _, err := b.Artifacts.Open(ctx, "job1", "../x"); !apierr.Is(err, apierr.NotFound) {
+			if _, _, err := b.Artifacts.Open(ctx, "job1", "../x"); !errs.Is(err, errs.NotFound) {
 				t.Fatalf("traversal: %v", err)
 			}
 

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 )
 
 // NewMemoryBackend returns an in-memory Backend for unit tests. Its Queue records messages
@@ -53,7 +53,7 @@ func (s *MemStore) Create(_ context.Context, j Job) error {
 	defer s.mu.Unlock()
 	k := j.Owner + "/" + j.ID
 	if _, ok := s.jobs[k]; ok {
-		return apierr.Errorf(apierr.Conflict, "job %s exists", j.ID)
+		return errs.Errorf(errs.Conflict, "job %s exists", j.ID)
 	}
 	s.seq++
 	j.ETag = strconv.Itoa(s.seq)
@@ -67,7 +67,7 @@ func (s *MemStore) Get(_ context.Context, owner, id string) (Job, error) {
 	defer s.mu.Unlock()
 	j, ok := s.jobs[owner+"/"+id]
 	if !ok {
-		return Job{}, apierr.Errorf(apierr.NotFound, "job %s not found", id)
+		return Job{}, errs.Errorf(errs.NotFound, "job %s not found", id)
 	}
 	return clone(j), nil
 }
@@ -81,7 +81,7 @@ func (s *MemStore) Find(_ context.Context, id string) (Job, error) {
 			return clone(j), nil
 		}
 	}
-	return Job{}, apierr.Errorf(apierr.NotFound, "job %s not found", id)
+	return Job{}, errs.Errorf(errs.NotFound, "job %s not found", id)
 }
 
 // Update implements Store.
@@ -130,7 +130,7 @@ func (s *MemStore) List(_ context.Context, q ListQuery) ([]Job, string, error) {
 	if q.Cursor != "" {
 		b, err := base64.RawURLEncoding.DecodeString(q.Cursor)
 		if err != nil {
-			return nil, "", apierr.Invalid(map[string]string{"cursor": "invalid cursor"})
+			return nil, "", errs.InvalidFields(map[string]string{"cursor": "invalid cursor"})
 		}
 		after = string(b)
 	}
@@ -213,7 +213,7 @@ func (b *MemBlobs) Get(_ context.Context, name string) ([]byte, error) {
 	defer b.mu.Unlock()
 	d, ok := b.m[name]
 	if !ok {
-		return nil, apierr.Errorf(apierr.NotFound, "blob %s not found", name)
+		return nil, errs.Errorf(errs.NotFound, "blob %s not found", name)
 	}
 	return append([]byte(nil), d...), nil
 }
@@ -285,7 +285,7 @@ func (s *MemArtifacts) Open(_ context.Context, jobID, name string) (Artifact, io
 	defer s.mu.Unlock()
 	v, ok := s.m[jobID+"/"+name]
 	if !ok {
-		return Artifact{}, nil, apierr.Errorf(apierr.NotFound, "artifact %s not found", name)
+		return Artifact{}, nil, errs.Errorf(errs.NotFound, "artifact %s not found", name)
 	}
 	return v.a, io.NopCloser(bytes.NewReader(v.data)), nil
 }

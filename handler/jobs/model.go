@@ -20,7 +20,7 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/atg-go/atg/api"
-	"github.com/atg-go/atg/handler/apierr"
+	"github.com/atg-go/atg/errs"
 )
 
 // Status is a job's lifecycle state (the API's JobStatus: one set of values everywhere).
@@ -96,7 +96,7 @@ type Job struct {
 // Transition moves j to status to at now, validating the move and stamping times.
 func (j *Job) Transition(to Status, now time.Time) error {
 	if !CanTransition(j.Status, to) {
-		return apierr.Errorf(apierr.Conflict, "job %s is %s and cannot become %s", j.ID, j.Status, to)
+		return errs.Errorf(errs.Conflict, "job %s is %s and cannot become %s", j.ID, j.Status, to)
 	}
 	if to == Running && j.StartedAt == nil {
 		t := now.UTC()

@@ -77,3 +77,66 @@ func TestCommandPackagesImportNoSibling(t *testing.T) {
 		t.Fatalf("found only %d command packages under cli/", commands)
 	}
 }
+
+// leafPackages import only the standard library: every layer may import them, so they may
+// import nothing of the project (errs is the error vocabulary, api the wire contract).
+var leafPackages = []string{"github.com/atg-go/atg/errs", "github.com/atg-go/atg/api"}
+
+func TestLeafPackagesImportOnlyStdlib(t *testing.T) {
+	args := append([]string{"list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`}, leafPackages...)
+	out, err := exec.Command("go", args...).Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != len(leafPackages) {
+		t.Fatalf("go list found %d of %d leaf packages", len(lines), len(leafPackages))
+	}
+	for _, line := range lines {
+		fields := strings.Fields(line)
+		for _, imp := range fields[1:] {
+			if first, _, _ := strings.Cut(imp, "/"); strings.Contains(first, ".") {
+				t.Errorf("%s imports %s: a leaf package imports only the standard library", fields[0], imp)
+			}
+		}
+	}
+}
+
+// engineImportAllowed are the engine packages a handler/ package other than handler/executors
+// may import, with the reason. engine/secrets is the one detector every stored output passes
+// through: the worker redacts every job result and error whatever the executor returned.
+var engineImportAllowed = map[string]string{
+	"github.com/atg-go/atg/engine/secrets": "the worker redacts every job result and error",
+	"github.com/atg-go/atg/engine/safego":  "the worker's own goroutines (reading shard results) recover panics as the engine's do",
+}
+
+// Within handler/, only handler/executors imports the engine: the API, the worker, the backups
+// and the wiring see it through worker.Runner/Sharded and the functions httpapi.Deps is given.
+func TestOnlyExecutorsImportTheEngine(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "github.com/atg-go/atg/handler/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	sawExecutors := false
+	for _, line := range lines {
+		fields := strings.Fields(line)
+		pkg := fields[0]
+		if pkg == "github.com/atg-go/atg/handler/executors" {
+			sawExecutors = true
+			continue
+		}
+		for _, imp := range fields[1:] {
+			if !strings.HasPrefix(imp, "github.com/atg-go/atg/engine") {
+				continue
+			}
+			if _, ok := engineImportAllowed[imp]; ok {
+				continue
+			}
+			t.Errorf("%s imports %s: only handler/executors runs the engine", pkg, imp)
+		}
+	}
+	if !sawExecutors || len(lines) < 6 {
+		t.Fatalf("go list found %d handler packages (executors: %v)", len(lines), sawExecutors)
+	}
+}

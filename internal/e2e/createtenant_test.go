@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/atg-go/atg/engine/tenant"
+	"github.com/atg-go/atg/engine/replicate"
 	"github.com/atg-go/atg/sim"
 )
 
@@ -27,9 +27,9 @@ func TestRemoteCreateTenant(t *testing.T) {
 	}
 	args := append([]string{"create-tenant", "--source-tenant-id", e.TenantID, "--target-tenant-id", target,
 		"--target-subscription", subs[0], "-o", "json"}, e.RemoteArgs()...)
-	decode := func(r Result) tenant.Report {
+	decode := func(r Result) replicate.Report {
 		t.Helper()
-		var rep tenant.Report
+		var rep replicate.Report
 		if err := json.Unmarshal([]byte(r.Stdout), &rep); err != nil {
 			t.Fatalf("report is not JSON: %v\n%s", err, r)
 		}

@@ -160,9 +160,9 @@ func TestRemoteWrongKey(t *testing.T) {
 	} {
 		r := e.Run(t.Context(), args...)
 		lines := strings.Split(strings.TrimSpace(r.Stderr), "\n")
-		if r.Code != 1 || len(lines) != 1 || !strings.HasPrefix(lines[0], "error: ") || !strings.Contains(lines[0], "unauthorized") ||
+		if r.Code != 4 || len(lines) != 1 || !strings.HasPrefix(lines[0], "error: ") || !strings.Contains(lines[0], "unauthorized") ||
 			!strings.Contains(lines[0], "API key") || r.Stdout != "" {
-			t.Fatalf("%v: want exit 1 and one error line about the key, got %s", args[:2], r)
+			t.Fatalf("%v: want exit 4 (not authenticated) and one error line about the key, got %s", args[:2], r)
 		}
 		if strings.Contains(r.Stderr, wrong) {
 			t.Fatalf("the key was printed: %s", r.Stderr)

@@ -29,6 +29,7 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/atg-go/atg/engine/graph"
+	"github.com/atg-go/atg/errs"
 )
 
 const formatVersion = "1"
@@ -65,7 +66,7 @@ type Store struct {
 var _ graph.Store = (*Store)(nil)
 
 // ErrLocked is returned by Open when another process holds the file.
-var ErrLocked = errors.New("graph file is locked by another process")
+var ErrLocked = errs.New(errs.Unavailable, "graph file is locked by another process")
 
 // Open opens (creating it and its parent directories) the store file at path.
 func Open(path string, opts Options) (*Store, error) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/graphtest"
+	"github.com/atg-go/atg/errs"
 )
 
 func openTemp(t testing.TB) *Store {
@@ -34,6 +35,9 @@ func TestSecondOpenIsLocked(t *testing.T) {
 	_, err := Open(s.Path(), Options{Timeout: 200 * time.Millisecond})
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("second Open: %v, want ErrLocked", err)
+	}
+	if errs.CodeOf(err) != errs.Unavailable {
+		t.Errorf("a locked file is unavailable (another process may let go), got code %s", errs.CodeOf(err))
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("second Open took %s", d)

@@ -93,7 +93,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	defer cancel()
 	if err := d.VerifyConnectivity(cctx); err != nil {
 		_ = d.Close(context.WithoutCancel(ctx))
-		return nil, fmt.Errorf("neo4j %s: not reachable (start one with `make neo4j-up`): %w", opts.URI, err)
+		return nil, unavailable(fmt.Errorf("neo4j %s: not reachable (start one with `make neo4j-up`): %w", opts.URI, err))
 	}
 	s.driver = d
 	return s, nil
@@ -109,7 +109,7 @@ func (s *Store) Init(ctx context.Context) error {
 			_, err = res.Consume(ctx)
 		}
 		if err != nil {
-			return fmt.Errorf("neo4j init: %s: %w", st, err)
+			return unavailable(fmt.Errorf("neo4j init: %s: %w", st, err))
 		}
 	}
 	res, err := sess.Run(ctx, "CALL db.awaitIndexes(300)", nil)
@@ -117,7 +117,7 @@ func (s *Store) Init(ctx context.Context) error {
 		_, err = res.Consume(ctx)
 	}
 	if err != nil {
-		return fmt.Errorf("neo4j init: await indexes: %w", err)
+		return unavailable(fmt.Errorf("neo4j init: await indexes: %w", err))
 	}
 	return nil
 }
@@ -125,7 +125,7 @@ func (s *Store) Init(ctx context.Context) error {
 // Ping checks the server answers.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.driver.VerifyConnectivity(ctx); err != nil {
-		return fmt.Errorf("neo4j %s: %w", s.uri, err)
+		return unavailable(fmt.Errorf("neo4j %s: %w", s.uri, err))
 	}
 	return nil
 }
@@ -167,7 +167,7 @@ func shield(err error) error {
 func (s *Store) writeCount(ctx context.Context, cypher string, params map[string]any, col string) (int64, error) {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
-	out, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	out, err := executeWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (any, error) {
 		res, err := tx.Run(ctx, cypher, params)
 		if err != nil {
 			return nil, shield(err)
@@ -194,7 +194,7 @@ func (s *Store) writeCount(ctx context.Context, cypher string, params map[string
 func (s *Store) read(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
-	out, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	out, err := executeRead(ctx, sess, func(tx neo4j.ManagedTransaction) (any, error) {
 		res, err := tx.Run(ctx, cypher, params)
 		if err != nil {
 			return nil, err
@@ -248,7 +248,7 @@ type stmtRow struct {
 func (s *Store) writeRows(ctx context.Context, stmts []string, rows []stmtRow, params map[string]any, col string) (int64, error) {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
-	out, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	out, err := executeWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (any, error) {
 		var total int64
 		for i := 0; i < len(rows); {
 			j := i + 1

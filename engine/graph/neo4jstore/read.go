@@ -25,7 +25,7 @@ func (s *Store) ReadQuery(ctx context.Context, query string, params map[string]a
 	check func(props map[string]any) error) (ReadResult, error) {
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.db})
 	defer sess.Close(context.WithoutCancel(ctx))
-	res, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	res, err := executeRead(ctx, sess, func(tx neo4j.ManagedTransaction) (any, error) {
 		r, err := tx.Run(ctx, query, params)
 		if err != nil {
 			return nil, err
