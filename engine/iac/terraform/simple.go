@@ -99,12 +99,6 @@ type simpleRow struct {
 	AllBody bool
 }
 
-// raw reads an argument's ARM value before conversion (nil when absent or a Skip value).
-func (a arg) raw(r *model.Resource) any { return a.rawIn(r.Body, r) }
-
-// value reads an argument's ARM value converted, or nil.
-func (a arg) value(r *model.Resource) any { return a.valueIn(r.Body, r) }
-
 // rawIn reads the value from body (the properties, or the object of an enclosing Block).
 func (a arg) rawIn(body any, r *model.Resource) any {
 	var v any
