@@ -69,6 +69,10 @@ type emitter struct {
 	// forced sends resources to azapi whose typed block broke an azurerm argument constraint
 	// in an earlier pass (key -> reason); violations collects the ones found in this pass.
 	forced, violations map[string]string
+	// subIDs: the import of each sub-resource address (addSub); subImports: those of the blocks
+	// emitted besides model resources' own, in emission order (imports.go)
+	subIDs     map[string]subImport
+	subImports []subImport
 }
 
 // resourceByID finds the model resource with this ARM id (case-insensitive; the last one when
@@ -87,7 +91,7 @@ func newEmitter(m *model.Model, azapiOnly bool, forced ...map[string]string) *em
 	e := &emitter{m: m, idx: m.Index(), rgKeys: map[string]string{}, tfType: map[string]string{}, usedVar: map[string]bool{},
 		subs: map[string]string{}, subUsed: map[string]bool{}, within: map[string]string{}, children: map[string][]*model.Resource{},
 		notes: map[string][]string{}, apiVersions: map[string]string{}, unchecked: map[string]bool{}, forced: map[string]string{},
-		violations: map[string]string{}}
+		violations: map[string]string{}, subIDs: map[string]subImport{}}
 	if len(forced) > 0 && forced[0] != nil {
 		e.forced = forced[0]
 	}
@@ -472,6 +476,10 @@ func (e *emitter) imports() []byte {
 		keys = append(keys, r.Key)
 	}
 	sort.Strings(keys)
+	subs := map[string][]subImport{}
+	for _, si := range e.subImports {
+		subs[si.owner] = append(subs[si.owner], si)
+	}
 	first := true
 	for _, k := range keys {
 		r := e.idx[k]
@@ -484,12 +492,18 @@ func (e *emitter) imports() []byte {
 		first = false
 		ib := b.AppendNewBlock("import", nil).Body()
 		ib.SetAttributeRaw("to", raw(e.address(r)))
-		id := r.ID
+		id := importID(e.tfType[k], r)
 		if e.tfType[k] == "azapi_resource" {
 			v, _ := e.azapiVersion(r)
 			id = r.ID + "?api-version=" + v
 		}
 		ib.SetAttributeRaw("id", raw(quote(id)))
+		for _, si := range subs[k] {
+			b.AppendNewline()
+			sb := b.AppendNewBlock("import", nil).Body()
+			sb.SetAttributeRaw("to", raw(si.addr))
+			sb.SetAttributeRaw("id", raw(quote(si.id)))
+		}
 	}
 	return hclwrite.Format(f.Bytes())
 }
