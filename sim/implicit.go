@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -22,14 +23,50 @@ type implicitChild struct {
 	body   func(parent *resource) map[string]any
 }
 
-// resourceAction is one POST action on a resource of a type (lower-cased), e.g. listKeys.
+// resourceAction is one POST action on a resource of a type (lower-cased): its path below the
+// resource, e.g. listKeys or config/appsettings/list.
 type resourceAction struct {
 	parent string
-	action string // lower-cased
+	action string
 	answer func(parent *resource) map[string]any
 }
 
 var implicitChildren = []implicitChild{
+	{"microsoft.web/sites", "config/web", "Microsoft.Web/sites/config", siteConfigWeb},
+	{"microsoft.web/sites", "config/logs", "Microsoft.Web/sites/config", func(*resource) map[string]any {
+		return map[string]any{"properties": map[string]any{"applicationLogs": map[string]any{"fileSystem": map[string]any{"level": "Off"}},
+			"httpLogs": map[string]any{"fileSystem": map[string]any{"enabled": false, "retentionInMb": 35}}, "failedRequestsTracing": map[string]any{"enabled": false},
+			"detailedErrorMessages": map[string]any{"enabled": false}}}
+	}},
+	{"microsoft.web/sites", "config/slotConfigNames", "Microsoft.Web/sites/config", func(*resource) map[string]any {
+		return map[string]any{"properties": map[string]any{"appSettingNames": nil, "connectionStringNames": nil, "azureStorageConfigNames": nil}}
+	}},
+	{"microsoft.web/sites", "basicPublishingCredentialsPolicies/ftp", "Microsoft.Web/sites/basicPublishingCredentialsPolicies", func(*resource) map[string]any {
+		return map[string]any{"properties": map[string]any{"allow": true}}
+	}},
+	{"microsoft.web/sites", "basicPublishingCredentialsPolicies/scm", "Microsoft.Web/sites/basicPublishingCredentialsPolicies", func(*resource) map[string]any {
+		return map[string]any{"properties": map[string]any{"allow": true}}
+	}},
+	{"microsoft.sql/servers", "sqlVulnerabilityAssessments/default", "Microsoft.Sql/servers/sqlVulnerabilityAssessments", func(*resource) map[string]any {
+		return map[string]any{"properties": map[string]any{"state": "Disabled"}}
+	}},
+	{"microsoft.sql/servers/databases", "backupLongTermRetentionPolicies/default", "Microsoft.Sql/servers/databases/backupLongTermRetentionPolicies", func(*resource) map[string]any {
+		return map[string]any{"properties": map[string]any{"weeklyRetention": "PT0S", "monthlyRetention": "PT0S", "yearlyRetention": "PT0S", "weekOfYear": 0,
+			"makeBackupsImmutable": false, "backupStorageAccessTier": "Hot"}}
+	}},
+	{"microsoft.sql/servers/databases", "backupShortTermRetentionPolicies/default", "Microsoft.Sql/servers/databases/backupShortTermRetentionPolicies", func(*resource) map[string]any {
+		return map[string]any{"properties": map[string]any{"retentionDays": 7, "diffBackupIntervalInHours": 12}}
+	}},
+	{"microsoft.sql/servers/databases", "transparentDataEncryption/current", "Microsoft.Sql/servers/databases/transparentDataEncryption", func(*resource) map[string]any {
+		return map[string]any{"properties": map[string]any{"state": "Enabled"}}
+	}},
+	{"microsoft.sql/servers/databases", "geoBackupPolicies/default", "Microsoft.Sql/servers/databases/geoBackupPolicies", func(*resource) map[string]any {
+		return map[string]any{"properties": map[string]any{"state": "Enabled", "storageType": "Premium"}}
+	}},
+	{"microsoft.sql/servers/databases", "securityAlertPolicies/default", "Microsoft.Sql/servers/databases/securityAlertPolicies", func(*resource) map[string]any {
+		return map[string]any{"properties": map[string]any{"state": "Disabled", "disabledAlerts": []any{""}, "emailAddresses": []any{""},
+			"emailAccountAdmins": false, "retentionDays": 0}}
+	}},
 	{"microsoft.sql/servers", "connectionPolicies/default", "Microsoft.Sql/servers/connectionPolicies", func(p *resource) map[string]any {
 		return map[string]any{"location": p.body["location"], "properties": map[string]any{"connectionType": "Default"}}
 	}},
@@ -56,8 +93,36 @@ var implicitChildren = []implicitChild{
 }
 
 var resourceActions = []resourceAction{
-	{"microsoft.containerservice/managedclusters", "listclusterusercredential", kubeconfigs("clusterUser")},
-	{"microsoft.containerservice/managedclusters", "listclusteradmincredential", kubeconfigs("clusterAdmin")},
+	{"microsoft.containerservice/managedclusters", "listClusterUserCredential", kubeconfigs("clusterUser")},
+	{"microsoft.containerservice/managedclusters", "listClusterAdminCredential", kubeconfigs("clusterAdmin")},
+	{"microsoft.web/sites", "config/appsettings/list", func(p *resource) map[string]any {
+		out := map[string]any{}
+		for _, kv := range arrOf(mmapRO(mmapRO(p.body, "properties"), "siteConfig")["appSettings"]) {
+			if m, ok := kv.(map[string]any); ok {
+				out[mstr(m, "name")] = m["value"]
+			}
+		}
+		return map[string]any{"properties": out}
+	}},
+	{"microsoft.web/sites", "config/connectionstrings/list", func(p *resource) map[string]any {
+		out := map[string]any{}
+		for _, kv := range arrOf(mmapRO(mmapRO(p.body, "properties"), "siteConfig")["connectionStrings"]) {
+			if m, ok := kv.(map[string]any); ok {
+				out[mstr(m, "name")] = map[string]any{"value": m["connectionString"], "type": m["type"]}
+			}
+		}
+		return map[string]any{"properties": out}
+	}},
+	{"microsoft.web/sites", "config/authsettings/list", func(*resource) map[string]any {
+		return map[string]any{"properties": map[string]any{"enabled": false, "configVersion": "v1", "unauthenticatedClientAction": "RedirectToLoginPage",
+			"tokenStoreEnabled": false, "allowedExternalRedirectUrls": nil, "defaultProvider": "AzureActiveDirectory"}}
+	}},
+	{"microsoft.web/sites", "config/publishingcredentials/list", func(p *resource) map[string]any {
+		name, _ := p.body["name"].(string)
+		return map[string]any{"name": name, "type": "Microsoft.Web/sites/config", "properties": map[string]any{"publishingUserName": "$" + name,
+			"publishingPassword": simKey(p.key, "publishing")[:60], "scmUri": "https://$" + name + "@" + name + ".scm.azurewebsites.net"}}
+	}},
+	{"microsoft.web/sites", "config/azurestorageaccounts/list", func(*resource) map[string]any { return map[string]any{"properties": map[string]any{}} }},
 	{"microsoft.storage/storageaccounts", "listkeys", func(p *resource) map[string]any {
 		// deterministic per account; never a real key (the simulator has no data plane)
 		return map[string]any{"keys": []any{
@@ -99,15 +164,14 @@ func etagOf(s string) string {
 func (s *Simulator) serveImplicit(c *call, p armPath, method, apiVersion string) bool {
 	lraw := strings.ToLower(p.raw)
 	switch {
-	case method == http.MethodPost && p.collection && len(p.types) >= 2:
-		action := strings.ToLower(p.types[len(p.types)-1])
-		parentKey := lraw[:len(lraw)-len(action)-1]
+	case method == http.MethodPost:
 		for _, a := range resourceActions {
-			if a.action != action {
+			suffix := "/" + strings.ToLower(a.action)
+			if !strings.HasSuffix(lraw, suffix) {
 				continue
 			}
 			s.st.mu.RLock()
-			parent := s.st.res[parentKey]
+			parent := s.st.res[lraw[:len(lraw)-len(suffix)]]
 			var out map[string]any
 			if parent != nil && parent.ltyp == a.parent {
 				out = a.answer(parent)
@@ -149,8 +213,64 @@ func (s *Simulator) serveImplicit(c *call, p armPath, method, apiVersion string)
 			writeJSON(c.w, http.StatusOK, body)
 			return true
 		}
+		return s.serveInlineChild(c, p, apiVersion)
 	}
 	return false
+}
+
+// serveInlineChild answers GET {parent}/{collection}/{name} for a sub-resource ARM returns inside
+// its parent's properties (a load balancer's pools, probes and rules; a NIC's ip configurations)
+// when no stored resource has that id: the element, as ARM serves it on its own.
+func (s *Simulator) serveInlineChild(c *call, p armPath, apiVersion string) bool {
+	if len(p.types) < 2 || len(p.names) != len(p.types) {
+		return false
+	}
+	lraw := strings.ToLower(p.raw)
+	coll, name := p.types[len(p.types)-1], p.names[len(p.names)-1]
+	suffix := "/" + strings.ToLower(coll) + "/" + strings.ToLower(name)
+	if !strings.HasSuffix(lraw, suffix) {
+		return false
+	}
+	s.st.mu.RLock()
+	defer s.st.mu.RUnlock()
+	if s.st.res[lraw] != nil {
+		return false
+	}
+	parent := s.st.res[lraw[:len(lraw)-len(suffix)]]
+	if parent == nil {
+		return false
+	}
+	var el map[string]any
+	for k, v := range mmapRO(s.st.render(parent), "properties") {
+		if !strings.EqualFold(k, coll) {
+			continue
+		}
+		for _, x := range arrOf(v) {
+			if m, ok := x.(map[string]any); ok && strings.EqualFold(mstr(m, "name"), name) {
+				el = m
+			}
+		}
+	}
+	if el == nil {
+		return false
+	}
+	info := s.st.types[parent.ltyp]
+	if info != nil && !slices.Contains(info.APIVersions, apiVersion) {
+		return false // the generic path answers the version error
+	}
+	out := make(map[string]any, len(el)+3)
+	for k, v := range el {
+		out[k] = v
+	}
+	out["id"] = p.raw
+	if out["type"] == nil {
+		out["type"] = parent.typ + "/" + coll
+	}
+	if out["etag"] == nil {
+		out["etag"] = `W/"` + etagOf(lraw) + `"`
+	}
+	writeJSON(c.w, http.StatusOK, out)
+	return true
 }
 
 func (s *Simulator) parentVersion(c *call, parent *resource, apiVersion string) bool {
@@ -161,4 +281,28 @@ func (s *Simulator) parentVersion(c *call, parent *resource, apiVersion string) 
 		return true
 	}
 	return s.checkVersion(c, apiVersion, info.APIVersions, info.Type)
+}
+
+// siteConfigWeb is GET …/sites/{s}/config/web: the site's siteConfig with what App Service fills.
+func siteConfigWeb(p *resource) map[string]any {
+	sc := map[string]any{}
+	for k, v := range mmapRO(mmapRO(p.body, "properties"), "siteConfig") {
+		if k != "appSettings" && k != "connectionStrings" { // listed by their own POST actions
+			sc[k] = deepCopy(v)
+		}
+	}
+	for _, d := range []pathDefault{{"numberOfWorkers", 1}, {"netFrameworkVersion", "v4.0"}, {"requestTracingEnabled", false},
+		{"remoteDebuggingEnabled", false}, {"httpLoggingEnabled", false}, {"detailedErrorLoggingEnabled", false},
+		{"use32BitWorkerProcess", true}, {"webSocketsEnabled", false}, {"alwaysOn", false}, {"managedPipelineMode", "Integrated"},
+		{"loadBalancing", "LeastRequests"}, {"autoHealEnabled", false}, {"vnetRouteAllEnabled", false}, {"http20Enabled", false},
+		{"minTlsVersion", "1.2"}, {"scmMinTlsVersion", "1.2"}, {"ftpsState", "FtpsOnly"}, {"preWarmedInstanceCount", 0},
+		{"healthCheckPath", nil}, {"localMySqlEnabled", false}, {"ipSecurityRestrictionsDefaultAction", "Allow"},
+		{"scmIpSecurityRestrictionsDefaultAction", "Allow"}, {"scmIpSecurityRestrictionsUseMain", false},
+		{"ipSecurityRestrictions", []any{map[string]any{"ipAddress": "Any", "action": "Allow", "priority": 2147483647, "name": "Allow all", "description": "Allow all access"}}},
+		{"scmIpSecurityRestrictions", []any{map[string]any{"ipAddress": "Any", "action": "Allow", "priority": 2147483647, "name": "Allow all", "description": "Allow all access"}}},
+		{"defaultDocuments", []any{"Default.htm", "Default.html", "Default.asp", "index.htm", "index.html", "iisstart.htm", "default.aspx", "index.php", "hostingstart.html"}},
+		{"minimumElasticInstanceCount", 0}, {"functionAppScaleLimit", 0}, {"elasticWebAppScaleLimit", 0}} {
+		setDefault(sc, strings.Split(d.path, "."), d.value)
+	}
+	return map[string]any{"location": p.body["location"], "properties": sc}
 }
