@@ -3,6 +3,7 @@ package sim
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -95,6 +96,31 @@ var implicitChildren = []implicitChild{
 var resourceActions = []resourceAction{
 	{"microsoft.containerservice/managedclusters", "listClusterUserCredential", kubeconfigs("clusterUser")},
 	{"microsoft.containerservice/managedclusters", "listClusterAdminCredential", kubeconfigs("clusterAdmin")},
+	{"microsoft.documentdb/databaseaccounts", "listKeys", func(p *resource) map[string]any {
+		return map[string]any{"primaryMasterKey": simKey(p.key, "primary"), "secondaryMasterKey": simKey(p.key, "secondary"),
+			"primaryReadonlyMasterKey": simKey(p.key, "primary-ro"), "secondaryReadonlyMasterKey": simKey(p.key, "secondary-ro")}
+	}},
+	{"microsoft.documentdb/databaseaccounts", "listConnectionStrings", func(p *resource) map[string]any {
+		return map[string]any{"connectionStrings": []any{}}
+	}},
+	{"microsoft.app/containerapps", "listSecrets", func(p *resource) map[string]any {
+		// names and Key Vault references as stored; a value given in a PUT is write-only (secrets.go)
+		out := []any{}
+		for i, sec := range arrOf(mmapRO(mmapRO(p.body, "properties"), "configuration")["secrets"]) {
+			m, ok := sec.(map[string]any)
+			if !ok {
+				continue
+			}
+			e := map[string]any{"name": m["name"]}
+			if kv := mstr(m, "keyVaultUrl"); kv != "" {
+				e["keyVaultUrl"], e["identity"] = kv, m["identity"]
+			} else if v, ok := p.secrets[fmt.Sprintf("configuration.secrets[%d].value", i)]; ok {
+				e["value"] = v
+			}
+			out = append(out, e)
+		}
+		return map[string]any{"value": out}
+	}},
 	{"microsoft.web/sites", "config/appsettings/list", func(p *resource) map[string]any {
 		out := map[string]any{}
 		for _, kv := range arrOf(mmapRO(mmapRO(p.body, "properties"), "siteConfig")["appSettings"]) {
