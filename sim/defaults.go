@@ -10,12 +10,18 @@ import "strings"
 // bodies; a value the body has is kept.
 var serverDefaults = map[string][]pathDefault{
 	"microsoft.compute/disks": {{"publicNetworkAccess", "Enabled"}, {"networkAccessPolicy", "AllowAll"}},
+	"microsoft.storage/storageaccounts": {{"statusOfPrimary", "available"}, {"supportsHttpsTrafficOnly", true}, {"minimumTlsVersion", "TLS1_0"},
+		{"allowBlobPublicAccess", false}, {"networkAcls.bypass", "AzureServices"}, {"networkAcls.defaultAction", "Allow"},
+		{"networkAcls.ipRules", []any{}}, {"networkAcls.virtualNetworkRules", []any{}},
+		{"encryption.keySource", "Microsoft.Storage"}, {"encryption.services.blob.enabled", true}, {"encryption.services.blob.keyType", "Account"},
+		{"encryption.services.file.enabled", true}, {"encryption.services.file.keyType", "Account"}},
 	"microsoft.containerregistry/registries": {{"networkRuleBypassOptions", "AzureServices"}, {"roleAssignmentMode", "LegacyRegistryPermissions"},
 		{"policies.exportPolicy.status", "enabled"}, {"policies.azureADAuthenticationAsArmPolicy.status", "enabled"}},
 	"microsoft.containerservice/managedclusters": {{"supportPlan", "KubernetesOfficial"}, {"networkProfile.outboundType", "loadBalancer"},
 		{"autoUpgradeProfile.nodeOSUpgradeChannel", "NodeImage"}, {"nodeProvisioningProfile.mode", "Manual"},
 		{"nodeProvisioningProfile.defaultNodePools", "Auto"}, {"oidcIssuerProfile.enabled", true}},
 	"microsoft.operationalinsights/workspaces":                 {{"features.disableLocalAuth", false}},
+	"microsoft.app/containerapps":                              {{"template.scale.pollingInterval", 30}, {"template.scale.cooldownPeriod", 300}},
 	"microsoft.network/virtualnetworks":                        {{"privateEndpointVNetPolicies", "Disabled"}},
 	"microsoft.network/virtualnetworks/virtualnetworkpeerings": {{"peerCompleteVnets", true}, {"enableOnlyIPv6Peering", false}},
 	"microsoft.web/sites": {{"clientCertEnabled", false}, {"clientCertMode", "Required"}, {"httpsOnly", false},
@@ -24,15 +30,37 @@ var serverDefaults = map[string][]pathDefault{
 		{"loadBalancingRules[].properties.loadDistribution", "Default"}},
 }
 
+// serverComputed fills what Azure derives from the resource itself (its name, its location) when
+// a body lacks it.
+var serverComputed = map[string]func(body, props map[string]any){
+	"microsoft.storage/storageaccounts": func(body, props map[string]any) {
+		name, _ := body["name"].(string)
+		if _, ok := props["primaryEndpoints"]; !ok && name != "" {
+			ep := map[string]any{}
+			for _, svc := range []string{"blob", "dfs", "file", "queue", "table"} {
+				ep[svc] = "https://" + name + "." + svc + ".core.windows.net/"
+			}
+			ep["web"] = "https://" + name + ".z13.web.core.windows.net/"
+			props["primaryEndpoints"] = ep
+		}
+		if _, ok := props["primaryLocation"]; !ok && body["location"] != nil {
+			props["primaryLocation"] = body["location"]
+		}
+	},
+}
+
 type pathDefault struct {
 	path  string
 	value any
 }
 
-// fillServerDefaults sets the defaults of type ltyp that props lacks.
-func fillServerDefaults(ltyp string, props map[string]any) {
+// fillServerDefaults sets the defaults of type ltyp that the body's props lack.
+func fillServerDefaults(ltyp string, body, props map[string]any) {
 	for _, d := range serverDefaults[ltyp] {
 		setDefault(props, strings.Split(d.path, "."), d.value)
+	}
+	if f := serverComputed[ltyp]; f != nil {
+		f(body, props)
 	}
 }
 

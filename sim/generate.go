@@ -99,7 +99,7 @@ func (g *gen) add(sub *subscription, rg *resourceGroup, id, typ, location string
 		if _, ok := props["provisioningState"]; !ok {
 			props["provisioningState"] = "Succeeded"
 		}
-		fillServerDefaults(strings.ToLower(typ), props)
+		fillServerDefaults(strings.ToLower(typ), body, props)
 	}
 	r := &resource{id: id, key: strings.ToLower(id), typ: typ, ltyp: strings.ToLower(typ), sub: sub.id, rg: rg.name,
 		parent: p.parentKey(), body: body, created: g.now, changed: g.now}

@@ -100,6 +100,9 @@ var resourceActions = []resourceAction{
 		return map[string]any{"primaryMasterKey": simKey(p.key, "primary"), "secondaryMasterKey": simKey(p.key, "secondary"),
 			"primaryReadonlyMasterKey": simKey(p.key, "primary-ro"), "secondaryReadonlyMasterKey": simKey(p.key, "secondary-ro")}
 	}},
+	{"microsoft.documentdb/databaseaccounts", "readonlykeys", func(p *resource) map[string]any {
+		return map[string]any{"primaryReadonlyMasterKey": simKey(p.key, "primary-ro"), "secondaryReadonlyMasterKey": simKey(p.key, "secondary-ro")}
+	}},
 	{"microsoft.documentdb/databaseaccounts", "listConnectionStrings", func(p *resource) map[string]any {
 		return map[string]any{"connectionStrings": []any{}}
 	}},

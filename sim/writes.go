@@ -70,7 +70,7 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 		body["properties"] = props
 	}
 	ltyp := strings.ToLower(info.Type)
-	fillServerDefaults(ltyp, props)
+	fillServerDefaults(ltyp, body, props)
 	// write-only properties: kept apart; an update that omits one keeps the old value (ARM
 	// does not reset a password it is not given)
 	secrets := takeWriteOnly(ltyp, props)
