@@ -57,7 +57,16 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		o.Seed = 7
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := sim.New(sim.Options{Resources: o.Resources, Subscriptions: 1, Seed: o.Seed, Throttle: "off", Logger: quiet, TLS: true})
+	simLog := quiet
+	if f := os.Getenv("ATG_SIMPLAN_LOG"); f != "" { // the simulator's debug log, for a look
+		lf, err := os.Create(f)
+		if err != nil {
+			return nil, err
+		}
+		defer lf.Close()
+		simLog = slog.New(slog.NewTextHandler(lf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	s, err := sim.New(sim.Options{Resources: o.Resources, Subscriptions: 1, Seed: o.Seed, Throttle: "off", Logger: simLog, TLS: true})
 	if err != nil {
 		return nil, err
 	}
