@@ -302,6 +302,20 @@ func (s *Simulator) serveInlineChild(c *call, p armPath, apiVersion string) bool
 	return true
 }
 
+// implicitlyExists says whether key (lower-cased id) is an implicit singleton of an existing
+// parent (the caller holds st.mu).
+func (st *store) implicitlyExists(key string) bool {
+	for _, ic := range implicitChildren {
+		suffix := "/" + strings.ToLower(ic.path)
+		if strings.HasSuffix(key, suffix) {
+			if p := st.res[key[:len(key)-len(suffix)]]; p != nil && p.ltyp == ic.parent {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (s *Simulator) parentVersion(c *call, parent *resource, apiVersion string) bool {
 	s.st.mu.RLock()
 	info := s.st.types[parent.ltyp]

@@ -40,6 +40,11 @@ func TestImplicitChildrenActionsAndDefaults(t *testing.T) {
 		t.Fatalf("file service: %v", m)
 	}
 	must("GET", st+"/fileServices/default?api-version=1999-01-01", nil, 400)
+	// it exists already: a PUT updates it (200), and the stored one is answered from then on
+	must("PUT", st+"/fileServices/default?api-version=2025-08-01", map[string]any{"properties": map[string]any{"shareDeleteRetentionPolicy": map[string]any{"enabled": false}}}, 200)
+	if m := must("GET", st+"/fileServices/default?api-version=2025-08-01", nil, 200); lookupPath(m, "properties.shareDeleteRetentionPolicy.enabled") != false {
+		t.Fatalf("stored file service: %v", m)
+	}
 	must("GET", st+"/fileServices/other?api-version=2025-08-01", nil, 404)
 	if m := must("POST", st+"/listKeys?api-version=2025-08-01", nil, 200); len(m["keys"].([]any)) != 2 {
 		t.Fatalf("listKeys: %v", m)

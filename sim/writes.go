@@ -178,7 +178,7 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 		s.st.syncPoolMembers(p.raw, ob, body, now)
 	}
 	status := http.StatusOK
-	if old == nil && !createAnswers200[ltyp] {
+	if old == nil && !createAnswers200[ltyp] && !s.st.implicitlyExists(key) { // a singleton Azure made with its parent: 200
 		status = http.StatusCreated
 	}
 	state := "Succeeded"
