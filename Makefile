@@ -59,9 +59,12 @@ iac-validate:
 	./scripts/iac-validate.sh "$(IAC_DIR)"
 
 # Per-namespace coverage of the Terraform generator on testdata/arm-corpus (typed, azapi,
-# fallbacks with reasons, tofu validate, azapi body check): a table, and bin/iac-coverage.json.
+# fallbacks with reasons, tofu validate, azapi body check) and the plan-clean check on a simulated
+# tenant of IAC_PLAN_RESOURCES (default 2000; 0 skips; every plan diff with its reason): a table,
+# and bin/iac-coverage.json.
+IAC_PLAN_RESOURCES ?= 2000
 iac-coverage:
-	go run ./tools/iaccoverage -corpus testdata/arm-corpus -json bin/iac-coverage.json
+	go run ./tools/iaccoverage -corpus testdata/arm-corpus -json bin/iac-coverage.json -plan $(IAC_PLAN_RESOURCES)
 
 # Regenerate testdata/arm-corpus from a local azure-rest-api-specs clone (SPECS=<dir>).
 arm-corpus:

@@ -37,6 +37,11 @@
 #                storage (./handler BenchmarkJobStatusGET, 2000 requests). Needs Azurite: starts it
 #                with scripts/azurite.sh up when it is down, and stops it again afterwards.
 #   sim          simulator generation of a 100,000-resource tenant (./sim BenchmarkGenerate100k).
+#   plan         plan-clean: a 2,000-resource simulated tenant scanned, generated as Terraform with
+#                imports.tf and planned by the real OpenTofu + azurerm + azapi against the simulator
+#                (./engine/iac TestTofuPlanCleanSimulatedTenant; needs make iac-tools). Rows: imports,
+#                no-op, "plan diffs" (resources the plan would change) and by reason, plan time.
+#                BENCH_PLAN_RESOURCES sizes it.
 #   backup       graph backup of a 100k-node / 200k-edge embedded tenant (export -> gzip -> backup
 #                store) and its restore into an empty tenant (./handler BenchmarkBackupRestore100k).
 #
@@ -45,7 +50,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GO=${GO:-go}
-ALL_STEPS="scan scan-rl scan-100k incremental fanout neo4j embedded rules terraform jobstatus sim backup"
+ALL_STEPS="scan scan-rl scan-100k incremental fanout neo4j embedded rules terraform plan jobstatus sim backup"
 STEPS=${BENCH_STEPS:-$ALL_STEPS}
 if [[ "${BENCH_RATE_LIMITED:-1}" == 0 ]]; then BENCH_SKIP="${BENCH_SKIP:-} scan-rl"; fi
 for s in $STEPS ${BENCH_SKIP:-}; do
@@ -277,6 +282,27 @@ if want terraform; then
 	else
 		echo "engine/iac has no BenchmarkTerraform10k: not measured"
 		row terraform "missing" "no BenchmarkTerraform10k in engine/iac"
+	fi
+	echo
+fi
+
+if want plan; then
+	echo "== plan: plan-clean of a ${BENCH_PLAN_RESOURCES:-2000}-resource simulated tenant (tofu + azurerm + azapi)"
+	status=0
+	ATG_PLAN_RESOURCES=${BENCH_PLAN_RESOURCES:-2000} IAC_PLAN_REPORT="$work/plan.json" $GO test ./engine/iac -count=1 -timeout 40m \
+		-run '^TestTofuPlanCleanSimulatedTenant$' -v >"$work/plan.out" 2>&1 || status=$?
+	grep -E '^(---|\s+tofu_plan_sim_test.go)' "$work/plan.out" | cut -c1-300 | head -20 || true
+	if [[ -s "$work/plan.json" ]]; then
+		j() { sed -n "s/^ *\"$1\": *\([0-9.]*\),*$/\1/p" "$work/plan.json" | head -1; }
+		row plan "imported / import blocks" "$(j imports) / $(j import_blocks)"
+		row plan "no-op" "$(j no_op)"
+		row plan "plan diffs (resources changed)" "$(j changed)" "0, or each with a reason"
+		while read -r n reason; do row plan "  diffs: ${reason:0:48}" "$n"; done < <(sed -n 's/^ *"reason": "\(.*\)".*/\1/p' "$work/plan.json" | sort | uniq -c)
+		row plan "plan time" "$(awk -v v="$(j seconds)" 'BEGIN { printf "%.0f s", v }')"
+	elif grep -q -- '--- SKIP' "$work/plan.out"; then
+		row plan "skipped" "$(grep -A1 -- '--- SKIP' "$work/plan.out" | tail -1 | sed 's/^ *//' | cut -c1-60)"
+	else
+		row plan "failed" "exit $status"
 	fi
 	echo
 fi

@@ -263,6 +263,10 @@ func (s *Simulator) serveARM(c *call) {
 	if s.serveRecordSets(c, p, method, apiVersion) {
 		return
 	}
+	// What Azure answers without anyone having written it: implicit singletons, POST actions.
+	if s.serveImplicit(c, p, method, apiVersion) {
+		return
+	}
 	// Generic resources: instance or collection.
 	typ := p.fullType()
 	s.st.mu.RLock()

@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"net/http"
 	"strings"
@@ -451,4 +454,17 @@ func deepCopy(v any) any {
 		return a
 	}
 	return v
+}
+
+// sshPublicKey is a well-formed ssh-ed25519 public key (authorized_keys form, no comment), its 32
+// bytes hashed from a generated suffix (the generator's random sequence is what it always was):
+// clients parse keys (azurerm validates the wire format), but no private key exists for it.
+func (g *gen) sshPublicKey() string {
+	key := sha256.Sum256([]byte("atg-sim-ssh|" + g.suffix(8)))
+	wire := make([]byte, 0, 51)
+	wire = binary.BigEndian.AppendUint32(wire, 11)
+	wire = append(wire, "ssh-ed25519"...)
+	wire = binary.BigEndian.AppendUint32(wire, 32)
+	wire = append(wire, key[:]...)
+	return "ssh-ed25519 " + base64.StdEncoding.EncodeToString(wire)
 }

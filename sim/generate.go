@@ -99,6 +99,7 @@ func (g *gen) add(sub *subscription, rg *resourceGroup, id, typ, location string
 		if _, ok := props["provisioningState"]; !ok {
 			props["provisioningState"] = "Succeeded"
 		}
+		fillServerDefaults(strings.ToLower(typ), body, props)
 	}
 	r := &resource{id: id, key: strings.ToLower(id), typ: typ, ltyp: strings.ToLower(typ), sub: sub.id, rg: rg.name,
 		parent: p.parentKey(), body: body, created: g.now, changed: g.now}
@@ -641,7 +642,7 @@ func (g *gen) spoke(sub *subscription, h *hub, k, global int) {
 					"dataDisks": dataDisks, "diskControllerType": "SCSI"},
 				"osProfile": map[string]any{"computerName": vmName, "adminUsername": "azureuser",
 					"linuxConfiguration": map[string]any{"disablePasswordAuthentication": true, "provisionVMAgent": true,
-						"ssh": map[string]any{"publicKeys": []any{map[string]any{"path": "/home/azureuser/.ssh/authorized_keys", "keyData": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeSimKeyForAtgOnly" + g.suffix(8) + " azureuser"}}}},
+						"ssh": map[string]any{"publicKeys": []any{map[string]any{"path": "/home/azureuser/.ssh/authorized_keys", "keyData": g.sshPublicKey() + " azureuser"}}}},
 					"secrets": []any{}, "allowExtensionOperations": true, "requireGuestProvisionSignal": true},
 				"networkProfile":     map[string]any{"networkInterfaces": []any{map[string]any{"id": nic.id, "properties": map[string]any{"deleteOption": "Delete", "primary": true}}}},
 				"diagnosticsProfile": map[string]any{"bootDiagnostics": map[string]any{"enabled": true}},

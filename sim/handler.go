@@ -41,6 +41,10 @@ func (s *Simulator) graphPrefixOf(path string) string {
 func (s *Simulator) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 func (s *Simulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodConnect { // the data-plane proxy (dataplane.go)
+		s.serveConnect(w, r)
+		return
+	}
 	path := r.URL.Path
 	switch path {
 	case "/healthz":

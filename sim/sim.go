@@ -72,6 +72,7 @@ type Simulator struct {
 	attemptsMu sync.Mutex
 	attempts   map[string]uint32 // per request identity, for deterministic faults
 	opSeq      atomic.Uint64
+	tlsCert    *tls.Certificate // set by Start with TLS: also the data-plane proxy's (dataplane.go)
 }
 
 // New builds a simulator and its tenants.
@@ -273,6 +274,7 @@ func (s *Simulator) Start(addr string) (*Server, error) {
 			return nil, err
 		}
 		out.CertPEM = pem
+		s.tlsCert = &cert
 		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 		scheme = "https"
 	}

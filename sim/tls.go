@@ -14,7 +14,17 @@ import (
 	"time"
 )
 
-// selfSignedCert makes a throwaway certificate for 127.0.0.1, ::1, localhost and addr.
+// dnsNames: localhost and the data-plane wildcards the simulator proxies (dataplane.go).
+func dnsNames() []string {
+	out := []string{"localhost"}
+	for _, s := range dataPlaneSuffixes {
+		out = append(out, "*."+s)
+	}
+	return out
+}
+
+// selfSignedCert makes a throwaway certificate for 127.0.0.1, ::1, localhost, addr and the
+// data-plane host wildcards.
 func selfSignedCert(addr net.Addr) (tls.Certificate, []byte, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -27,7 +37,7 @@ func selfSignedCert(addr net.Addr) (tls.Certificate, []byte, error) {
 		NotAfter:     time.Now().Add(30 * 24 * time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:     []string{"localhost"},
+		DNSNames:     dnsNames(),
 		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 	}
 	if ta, ok := addr.(*net.TCPAddr); ok && ta.IP != nil && !ta.IP.IsUnspecified() {

@@ -133,3 +133,114 @@ resource "azapi_resource" "vnet" {
 		t.Fatal("destroy left the resource group")
 	}
 }
+
+// TestAzurermProviderAgainstTheSimulator: the real azurerm provider configures a custom cloud
+// from the simulator's metadata endpoint (metadata_host, HTTPS), signs in with managed identity
+// (msi_endpoint), skips resource provider registration, then applies a resource group and a
+// storage account (which it reads back with its keys and blob/file service properties), plans
+// clean and destroys. With HTTPS_PROXY at the simulator, data-plane hosts are answered by it.
+// Needs the Terraform tools (make iac-tools); skipped without them, failed under CI.
+func TestAzurermProviderAgainstTheSimulator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	missing := t.Skipf
+	if testenv.InCI() {
+		missing = t.Fatalf
+	}
+	out, err := exec.Command(filepath.Join(repotest.Root(), "scripts", "iac-tools.sh"), "--print").Output()
+	if err != nil {
+		missing("iac-tools.sh --print: %v", err)
+	}
+	tools := strings.TrimSpace(string(out))
+	for _, f := range []string{"bin/tofu", "bin/terraform-provider-azurerm", "tofurc"} {
+		if _, err := os.Stat(filepath.Join(tools, f)); err != nil {
+			missing("Terraform tools not built (%s missing): run make iac-tools", f)
+		}
+	}
+	s, err := New(Options{Resources: 20, Seed: 4, Throttle: "fast", TLS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = srv.Close(ctx)
+	})
+	dir := t.TempDir()
+	sub := s.SubscriptionIDs(srv.TenantIDs[0])[0]
+	host := strings.TrimPrefix(srv.ARMEndpoint, "https://")
+	files := map[string]string{
+		"sim.pem": string(srv.CertPEM),
+		"main.tf": fmt.Sprintf(`terraform {
+  required_providers {
+    azurerm = { source = "hashicorp/azurerm" }
+  }
+}
+provider "azurerm" {
+  features {}
+  metadata_host                   = %[1]q
+  tenant_id                       = %[2]q
+  subscription_id                 = %[3]q
+  use_msi                         = true
+  msi_endpoint                    = "https://%[1]s/metadata/identity/oauth2/token"
+  resource_provider_registrations = "none"
+}
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-azurerm"
+  location = "westeurope"
+}
+resource "azurerm_storage_account" "st" {
+  name                     = "stazurermsim"
+  resource_group_name      = azurerm_resource_group.rg.name
+  location                 = "westeurope"
+  account_tier             = "Standard"
+  account_replication_type = "LRS"
+}
+`, host, srv.TenantIDs[0], sub),
+	}
+	for n, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE=" + filepath.Join(tools, "tofurc"),
+		"SSL_CERT_FILE=" + filepath.Join(dir, "sim.pem"), "HTTPS_PROXY=" + srv.ARMEndpoint, "NO_PROXY=127.0.0.1,localhost"}
+	run := func(args ...string) (string, int) {
+		ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, filepath.Join(tools, "bin", "tofu"), args...)
+		cmd.Dir, cmd.Env = dir, env
+		b, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatalf("tofu %v: %v", args, err)
+		}
+		return string(b), code
+	}
+	if out, code := run("init", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("tofu init: %d\n%s", code, out)
+	}
+	if out, code := run("apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("tofu apply: %d\n%s", code, out)
+	}
+	found := false
+	for _, id := range s.Truth().Tenants[0].ResourceIDs {
+		found = found || strings.HasSuffix(id, "/resourcegroups/rg-azurerm/providers/microsoft.storage/storageaccounts/stazurermsim")
+	}
+	if !found {
+		t.Fatal("the applied storage account is not in the simulator")
+	}
+	if out, code := run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 {
+		t.Fatalf("tofu plan after apply is not clean (exit %d):\n%s", code, out)
+	}
+	if out, code := run("destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("tofu destroy: %d\n%s", code, out)
+	}
+}

@@ -70,6 +70,7 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 		body["properties"] = props
 	}
 	ltyp := strings.ToLower(info.Type)
+	fillServerDefaults(ltyp, body, props)
 	// write-only properties: kept apart; an update that omits one keeps the old value (ARM
 	// does not reset a password it is not given)
 	secrets := takeWriteOnly(ltyp, props)
@@ -177,7 +178,7 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 		s.st.syncPoolMembers(p.raw, ob, body, now)
 	}
 	status := http.StatusOK
-	if old == nil && !createAnswers200[ltyp] {
+	if old == nil && !createAnswers200[ltyp] && !s.st.implicitlyExists(key) { // a singleton Azure made with its parent: 200
 		status = http.StatusCreated
 	}
 	state := "Succeeded"

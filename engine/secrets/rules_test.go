@@ -127,6 +127,8 @@ func TestNameRule(t *testing.T) {
 		{"APPINSIGHTS_INSTRUMENTATIONKEY", "00000000-0000-0000-0000-000000000000", true, false},
 		{"passwordAuthentication", "Disabled", false, false},
 		{"DB_PASSWORD", "<set-me>", true, false},
+		{"DB_PASSWORD", "@Microsoft.KeyVault(SecretUri=https://kv1.vault.azure.net/secrets/db-password/)", true, false},
+		{"API_KEY", "@Microsoft.KeyVault(VaultName=kv1;SecretName=api-key)", true, false},
 		{"token", "********", true, false},
 		{"Authorization", "Basic dXNlcjpwYXNzd29yZA==", true, true},
 		{"x-functions-key", "q8Zr2Lk9Tw4Xb7Nc1Vm5Hs3Jd6", true, true},

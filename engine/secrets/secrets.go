@@ -128,6 +128,9 @@ func nameSecret(name, s string) bool {
 	if strings.HasPrefix(s, "/subscriptions/") || strings.HasPrefix(s, "/providers/") {
 		return false // a resource id (a Key Vault key's id, a secret's resource)
 	}
+	if strings.HasPrefix(s, "@Microsoft.KeyVault(") {
+		return false // an App Service Key Vault reference: where the secret is, not the secret
+	}
 	if strings.Contains(s, "://") && !strings.Contains(s, "@") && !strings.Contains(s, "?") {
 		return false // a plain URL (a secret's URI) carries no credential
 	}

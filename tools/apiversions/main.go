@@ -53,12 +53,15 @@ func main() {
 	specs := flag.String("specs", "", "azure-rest-api-specs work tree or git directory")
 	index := flag.String("index", "", "file of Namespace/type@version lines (instead of, or with, -specs)")
 	extra := flag.String("extra", "", "a previous list: its versions newer than the specs' or index's are kept")
+	union := flag.Bool("union", false, "with -extra: keep every version of the previous list, not only the newer ones")
+	sdk := flag.String("sdk", "", "go-azure-sdk resource-manager module directory: its packages' types@versions are added (see sdk.go)")
+	commonIDs := flag.String("commonids", "", "with -sdk: go-azure-helpers' resourcemanager/commonids directory")
 	rev := flag.String("rev", "HEAD", "revision to read when -specs is a git directory")
 	out := flag.String("out", "sim/apiversions.txt", "file to write ('-' for stdout)")
 	nss := flag.String("namespaces", defaultNamespaces, "comma-separated provider namespaces to keep")
 	flag.Parse()
-	if *specs == "" && *index == "" {
-		fmt.Fprintln(os.Stderr, "apiversions: -specs or -index is required")
+	if *specs == "" && *index == "" && *sdk == "" {
+		fmt.Fprintln(os.Stderr, "apiversions: -specs, -index or -sdk is required")
 		os.Exit(2)
 	}
 	fail := func(err error) {
@@ -85,13 +88,26 @@ func main() {
 		mergeIndex(types, string(b), strings.Split(*nss, ","))
 		how += " -index <Namespace/type@version lines>"
 	}
+	if *sdk != "" {
+		lines, err := sdkIndex(*sdk, *commonIDs)
+		if err != nil {
+			fail(err)
+		}
+		mergeIndex(types, lines, strings.Split(*nss, ","))
+		how += " -sdk <go-azure-sdk resource-manager> -commonids <go-azure-helpers commonids>"
+	}
 	if *extra != "" {
 		b, err := os.ReadFile(*extra)
 		if err != nil {
 			fail(err)
 		}
-		mergeNewer(types, string(b))
-		how += " -extra <previous list>"
+		if *union {
+			mergeAll(types, string(b))
+			how += " -extra <previous list> -union"
+		} else {
+			mergeNewer(types, string(b))
+			how += " -extra <previous list>"
+		}
 	}
 	var buf bytes.Buffer
 	write(&buf, types, how)

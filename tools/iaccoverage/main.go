@@ -5,7 +5,11 @@
 // azapi-only rendering, no credentials). It prints a table per namespace and writes JSON.
 // It is a development tool (make iac-coverage), not part of the atg binary.
 //
-//	go run ./tools/iaccoverage [-corpus testdata/arm-corpus] [-json bin/iac-coverage.json] [-tools DIR]
+// With the tools built it also runs the plan-clean check on a simulated tenant (-plan N resources,
+// default 2,000; 0 skips): scan, generate with imports.tf, `tofu plan` against the simulator, and
+// lists every remaining diff with its reason.
+//
+//	go run ./tools/iaccoverage [-corpus testdata/arm-corpus] [-json bin/iac-coverage.json] [-tools DIR] [-plan N]
 package main
 
 import (
@@ -24,6 +28,7 @@ import (
 	"time"
 
 	"github.com/atg-go/atg/engine/iac/iactest"
+	"github.com/atg-go/atg/engine/iac/iactest/simplan"
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/terraform"
 )
@@ -76,6 +81,17 @@ type Report struct {
 	BrokenCycles      int               `json:"references_removed_for_cycles"`
 	Namespaces        []NamespaceResult `json:"namespaces"`
 	ByType            []TypeResult      `json:"by_type"`
+	// PlanClean is the plan-clean check on a simulated tenant (simplan): imports, no-ops and
+	// every remaining diff with its reason; nil when not run (-plan 0 or no tools).
+	PlanClean *PlanClean `json:"plan_clean,omitempty"`
+}
+
+// PlanClean summarises simplan.Run for the report.
+type PlanClean struct {
+	*simplan.Result
+	PlanDiffs     int            `json:"plan_diffs"`
+	DiffsByReason map[string]int `json:"diffs_by_reason"`
+	DiffsByAttr   map[string]int `json:"diffs_by_type_attribute"`
 }
 
 func main() {
@@ -83,14 +99,15 @@ func main() {
 	out := flag.String("json", filepath.Join("bin", "iac-coverage.json"), "JSON report path")
 	tools := flag.String("tools", "", "directory of the Terraform tools (default: scripts/iac-tools.sh --print)")
 	keep := flag.String("keep", "", "keep the generated directories under this path")
+	plan := flag.Int("plan", 2000, "plan-clean check on a simulated tenant of this many resources (0: skip)")
 	flag.Parse()
-	if err := run(context.Background(), *corpus, *out, *tools, *keep); err != nil {
+	if err := run(context.Background(), *corpus, *out, *tools, *keep, *plan); err != nil {
 		slog.Error("iac-coverage failed", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, corpus, out, tools, keep string) error {
+func run(ctx context.Context, corpus, out, tools, keep string, planResources int) error {
 	if tools == "" {
 		if b, err := exec.Command(filepath.Join("scripts", "iac-tools.sh"), "--print").Output(); err == nil {
 			tools = strings.TrimSpace(string(b))
@@ -178,6 +195,11 @@ func run(ctx context.Context, corpus, out, tools, keep string) error {
 			if err := planBodies(ctx, tools, m, keyType, rep, keep); err != nil {
 				return err
 			}
+			if planResources > 0 {
+				if err := planClean(ctx, tools, keep, planResources, rep); err != nil {
+					return err
+				}
+			}
 		} else {
 			slog.Warn("Terraform tools not built: validate and plan skipped (make iac-tools)", "dir", tools)
 		}
@@ -253,6 +275,44 @@ func printTable(rep *Report) {
 			rep.BodyErrors, rep.APIVersionErrors, rep.SubstitutedAPIVer, rep.UncheckedBodies)
 	}
 	fmt.Printf("references removed to break dependency cycles: %d\n", rep.BrokenCycles)
+	if pc := rep.PlanClean; pc != nil && pc.Plan != nil {
+		p := pc.Plan
+		fmt.Printf("\nplan-clean on a simulated tenant (%d resources scanned, %d emitted: %d typed, %d azapi; %d import blocks), plan in %.0fs:\n",
+			pc.Scanned, pc.Emitted, pc.Typed, pc.Azapi, pc.ImportBlocks, p.Seconds)
+		fmt.Printf("  %d resources planned, %d imported, %d no-op, %d changed, %d errors\n", p.Resources, p.Imports, p.NoOp, p.Changed, len(p.Errors))
+		tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  plan diffs by reason\tresources\t")
+		for _, k := range sortedKeys(pc.DiffsByReason) {
+			fmt.Fprintf(tw, "  %s\t%d\t\n", k, pc.DiffsByReason[k])
+		}
+		fmt.Fprintln(tw, "  plan diffs by type.attribute\tresources\t")
+		for _, k := range sortedKeys(pc.DiffsByAttr) {
+			fmt.Fprintf(tw, "  %s\t%d\t\n", k, pc.DiffsByAttr[k])
+		}
+		_ = tw.Flush()
+		for _, e := range p.Errors {
+			fmt.Printf("  plan error: %s\n", strings.SplitN(e, "\n", 2)[0])
+		}
+	}
+}
+
+// planClean runs simplan and records its figures.
+func planClean(ctx context.Context, tools, keep string, n int, rep *Report) error {
+	if _, err := os.Stat(filepath.Join(tools, "bin", "terraform-provider-azurerm")); err != nil {
+		slog.Warn("azurerm provider not built: plan-clean skipped", "dir", tools)
+		return nil
+	}
+	dir, done, err := workDir(keep, "plan-clean")
+	if err != nil {
+		return err
+	}
+	defer done()
+	res, err := simplan.Run(ctx, simplan.Options{Tools: tools, Resources: n, Dir: dir, Parallelism: 8})
+	if err != nil {
+		return fmt.Errorf("plan-clean: %w", err)
+	}
+	rep.PlanClean = &PlanClean{Result: res, PlanDiffs: len(res.Plan.Diffs), DiffsByReason: res.Plan.ByReason(), DiffsByAttr: res.Plan.ByType()}
+	return nil
 }
 
 // writeDir writes the emitted files and a tfvars giving every input without a default a value.

@@ -61,6 +61,8 @@ var stateWritable = map[string]bool{
 // with readOnlyAnywhere but are writable — required, even — for their type.
 var writableNested = map[string]map[string]bool{
 	"microsoft.machinelearningservices/workspaces": {"encryption.status": true},
+	// a backend pool's members by host name (App Service backends)
+	"microsoft.network/applicationgateways": {"backendAddressPools.properties.backendAddresses.fqdn": true},
 }
 
 // plainPath turns properties.a[0].b into a.b.

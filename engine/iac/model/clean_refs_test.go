@@ -47,3 +47,15 @@ func TestSecretRefsAndForwardRefListsKept(t *testing.T) {
 		t.Errorf("a secret setting's value leaked: %s", s)
 	}
 }
+
+// An application gateway's backend members by host name are writable (fqdn is read-only
+// elsewhere: a server's or cluster's computed name).
+func TestAppGatewayBackendFQDNKept(t *testing.T) {
+	id := "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/applicationGateways/agw"
+	props := map[string]any{"backendAddressPools": []any{map[string]any{"name": "pool", "properties": map[string]any{
+		"backendAddresses": []any{map[string]any{"fqdn": "app-1.azurewebsites.net"}}}}}}
+	b, _ := json.Marshal(WritableProperties("Microsoft.Network/applicationGateways", id, props))
+	if !strings.Contains(string(b), "app-1.azurewebsites.net") {
+		t.Errorf("backend fqdn dropped: %s", b)
+	}
+}

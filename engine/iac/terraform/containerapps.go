@@ -230,7 +230,7 @@ func emitContainerApp(e *emitter, r *model.Resource, t string) error {
 			e.set(ib, "transport", tr)
 		}
 		e.set(ib, "allow_insecure_connections", boolAt(ing, "allowInsecure"))
-		switch v := s(ing["clientCertificateMode"]); v {
+		switch v := strings.ToLower(s(ing["clientCertificateMode"])); v { // ARM answers Ignore, azurerm takes ignore
 		case "ignore", "accept", "require":
 			e.set(ib, "client_certificate_mode", v)
 		}

@@ -133,6 +133,7 @@ func (e *emitter) dataDisks(r *model.Resource) {
 			diskID = nil
 			e.body.AppendNewline()
 			ab := e.body.AppendNewBlock("resource", []string{"azurerm_virtual_machine_data_disk_attachment", r.Key + suffix}).Body()
+			e.importSub(r, "azurerm_virtual_machine_data_disk_attachment."+r.Key+suffix, r.ID+"/dataDisks/"+name)
 			e.setExpr(ab, "managed_disk_id", "azurerm_managed_disk."+r.Key+suffix+".id")
 			e.setExpr(ab, "virtual_machine_id", e.address(r)+".id")
 			e.set(ab, "lun", lun)
@@ -141,6 +142,9 @@ func (e *emitter) dataDisks(r *model.Resource) {
 		}
 		e.body.AppendNewline()
 		ab := e.body.AppendNewBlock("resource", []string{"azurerm_virtual_machine_data_disk_attachment", r.Key + suffix}).Body()
+		if dn := s(jsonpath.Get(d, "name")); dn != "" {
+			e.importSub(r, "azurerm_virtual_machine_data_disk_attachment."+r.Key+suffix, r.ID+"/dataDisks/"+dn) // {vm id}/dataDisks/{disk name}
+		}
 		e.set(ab, "managed_disk_id", diskID)
 		e.setExpr(ab, "virtual_machine_id", e.address(r)+".id")
 		e.set(ab, "lun", lun)

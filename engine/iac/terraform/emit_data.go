@@ -17,9 +17,22 @@ func emitSQLServer(e *emitter, r *model.Resource, t string) error {
 		v = "12.0"
 	}
 	e.set(b, "version", v)
-	e.set(b, "administrator_login", s(r.Body["administratorLogin"]))
-	if pw, ok := r.Body["administratorLoginPassword"].(model.Var); ok {
-		e.set(b, "administrator_login_password", pw)
+	// Entra-only authentication: no SQL login is used (azurerm refuses a password beside it, and
+	// the server's is never read back), the Entra administrator is
+	aad := m(r.Body["administrators"])
+	aadOnly, _ := jsonpath.Get(aad, "azureADOnlyAuthentication").(bool)
+	if !aadOnly {
+		e.set(b, "administrator_login", s(r.Body["administratorLogin"]))
+		if pw, ok := r.Body["administratorLoginPassword"].(model.Var); ok {
+			e.set(b, "administrator_login_password", pw)
+		}
+	}
+	if aad != nil && s(aad["login"]) != "" && aad["sid"] != nil {
+		ab := b.AppendNewBlock("azuread_administrator", nil).Body()
+		e.set(ab, "login_username", s(aad["login"]))
+		e.set(ab, "object_id", aad["sid"])
+		e.set(ab, "tenant_id", aad["tenantId"])
+		e.set(ab, "azuread_authentication_only", aadOnly)
 	}
 	if v := s(r.Body["minimalTlsVersion"]); v != "" && v != "None" {
 		e.set(b, "minimum_tls_version", v)

@@ -91,18 +91,21 @@ func emitSubnet(e *emitter, r *model.Resource, t string) error {
 	if nsg := idAt(r.Body, "networkSecurityGroup.id"); nsg != nil {
 		e.body.AppendNewline()
 		ab := e.body.AppendNewBlock("resource", []string{"azurerm_subnet_network_security_group_association", r.Key}).Body()
+		e.importSub(r, "azurerm_subnet_network_security_group_association."+r.Key, r.ID) // imported by the subnet's id
 		e.setExpr(ab, "subnet_id", e.address(r)+".id")
 		e.set(ab, "network_security_group_id", nsg)
 	}
 	if rt := idAt(r.Body, "routeTable.id"); rt != nil {
 		e.body.AppendNewline()
 		ab := e.body.AppendNewBlock("resource", []string{"azurerm_subnet_route_table_association", r.Key}).Body()
+		e.importSub(r, "azurerm_subnet_route_table_association."+r.Key, r.ID) // imported by the subnet's id
 		e.setExpr(ab, "subnet_id", e.address(r)+".id")
 		e.set(ab, "route_table_id", rt)
 	}
 	if ng := idAt(r.Body, "natGateway.id"); ng != nil {
 		e.body.AppendNewline()
 		ab := e.body.AppendNewBlock("resource", []string{"azurerm_subnet_nat_gateway_association", r.Key}).Body()
+		e.importSub(r, "azurerm_subnet_nat_gateway_association."+r.Key, r.ID) // imported by the subnet's id
 		e.setExpr(ab, "subnet_id", e.address(r)+".id")
 		e.set(ab, "nat_gateway_id", ng)
 	}
@@ -228,6 +231,7 @@ func emitNIC(e *emitter, r *model.Resource, t string) error {
 	if nsg := idAt(r.Body, "networkSecurityGroup.id"); nsg != nil {
 		e.body.AppendNewline()
 		ab := e.body.AppendNewBlock("resource", []string{"azurerm_network_interface_security_group_association", r.Key}).Body()
+		e.importSub(r, "azurerm_network_interface_security_group_association."+r.Key, pipeID(r.ID, e.armID(nsg)))
 		e.setExpr(ab, "network_interface_id", e.address(r)+".id")
 		e.set(ab, "network_security_group_id", nsg)
 	}

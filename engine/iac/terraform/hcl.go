@@ -134,6 +134,11 @@ func (e *emitter) expr(v any) string {
 	case model.Var:
 		return "var." + t.Name
 	case model.SubRel:
+		if strings.HasPrefix(t.Path, "/Providers/") {
+			// platform image ids, as Compute returns them (/Subscriptions/{s}/Providers/…/Publishers/…):
+			// azurerm compares them case-sensitively
+			return `"/Subscriptions/${var.subscription_id}` + templ(t.Path) + `"`
+		}
 		return `"/subscriptions/${var.subscription_id}` + templ(t.Path) + `"`
 	case model.Ref:
 		target := e.idx[t.Target]

@@ -43,6 +43,8 @@ func (e *emitter) addSub(r *model.Resource, suffix, tfType, name string) string 
 	}
 	e.subUsed[tfType+"."+local] = true
 	e.subs[k] = tfType + "." + local
+	// imported by the ARM sub-resource id unless the emitter says otherwise (subBlock records it)
+	e.subIDs[e.subs[k]] = subImport{owner: r.Key, addr: e.subs[k], id: r.ID + suffix}
 	return e.subs[k]
 }
 
@@ -51,8 +53,11 @@ func (e *emitter) sub(r *model.Resource, suffix string) string {
 	return e.subs[r.Key+"|"+strings.ToLower(suffix)]
 }
 
-// subBlock starts the resource block of a sub-resource.
+// subBlock starts the resource block of a sub-resource (and records its import).
 func (e *emitter) subBlock(addr string) *hclwrite.Body {
+	if si, ok := e.subIDs[addr]; ok {
+		e.importSub(e.idx[si.owner], addr, si.id)
+	}
 	e.body.AppendNewline()
 	i := strings.IndexByte(addr, '.')
 	return e.body.AppendNewBlock("resource", []string{addr[:i], addr[i+1:]}).Body()
@@ -331,7 +336,10 @@ func (e *emitter) nicAssociations(r *model.Resource) {
 		for _, mb := range nicMemberships {
 			for i, target := range idsOf(jsonpath.Get(ic, "properties."+mb.arm)) {
 				n := number(float64(i + 1))
-				ab := e.subBlock(e.addSub(r, "/ipConfigurations/"+icName+"/"+mb.arm+"/"+n, mb.tf, icName+"_"+mb.short+"_"+n))
+				addr := e.addSub(r, "/ipConfigurations/"+icName+"/"+mb.arm+"/"+n, mb.tf, icName+"_"+mb.short+"_"+n)
+				// {nic id}/ipConfigurations/{name}|{pool or rule id}
+				e.subIDs[addr] = subImport{owner: r.Key, addr: addr, id: pipeID(r.ID+"/ipConfigurations/"+icName, e.armID(target))}
+				ab := e.subBlock(addr)
 				e.setExpr(ab, "network_interface_id", e.address(r)+".id")
 				e.set(ab, "ip_configuration_name", icName)
 				e.set(ab, mb.attr, target)

@@ -71,6 +71,10 @@ type emitter struct {
 	// forced sends resources to azapi whose typed block broke an azurerm argument constraint
 	// in an earlier pass (key -> reason); violations collects the ones found in this pass.
 	forced, violations map[string]string
+	// subIDs: the import of each sub-resource address (addSub); subImports: those of the blocks
+	// emitted besides model resources' own, in emission order (imports.go)
+	subIDs     map[string]subImport
+	subImports []subImport
 }
 
 // resourceByID finds the model resource with this ARM id (case-insensitive; the last one when
@@ -89,7 +93,7 @@ func newEmitter(m *model.Model, azapiOnly bool, forced ...map[string]string) *em
 	e := &emitter{m: m, idx: m.Index(), rgKeys: map[string]string{}, tfType: map[string]string{}, usedVar: map[string]bool{},
 		subs: map[string]string{}, subUsed: map[string]bool{}, within: map[string]string{}, children: map[string][]*model.Resource{},
 		notes: map[string][]string{}, apiVersions: map[string]string{}, unchecked: map[string]bool{}, forced: map[string]string{},
-		violations: map[string]string{}}
+		violations: map[string]string{}, subIDs: map[string]subImport{}}
 	if len(forced) > 0 && forced[0] != nil {
 		e.forced = forced[0]
 	}
@@ -490,6 +494,10 @@ func (e *emitter) imports(groups bool) []byte {
 		keys = append(keys, r.Key)
 	}
 	sort.Strings(keys)
+	subs := map[string][]subImport{}
+	for _, si := range e.subImports {
+		subs[si.owner] = append(subs[si.owner], si)
+	}
 	first := true
 	for _, k := range keys {
 		r := e.idx[k]
@@ -502,12 +510,18 @@ func (e *emitter) imports(groups bool) []byte {
 		first = false
 		ib := b.AppendNewBlock("import", nil).Body()
 		ib.SetAttributeTraversal("to", e.addressTraversal(r))
-		id := r.ID
+		id := importID(e.tfType[k], r)
 		if e.tfType[k] == "azapi_resource" {
 			v, _ := e.azapiVersion(r)
 			id = r.ID + "?api-version=" + v
 		}
 		ib.SetAttributeValue("id", cty.StringVal(id))
+		for _, si := range subs[k] {
+			b.AppendNewline()
+			sb := b.AppendNewBlock("import", nil).Body()
+			sb.SetAttributeRaw("to", raw(si.addr))
+			sb.SetAttributeValue("id", cty.StringVal(si.id))
+		}
 	}
 	if groups {
 		e.importManagementGroups(b, first)

@@ -14,6 +14,26 @@ import {
 }
 
 import {
+  to = azurerm_lb_backend_address_pool.lb_be_lb
+  id = "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/loadBalancers/lb/backendAddressPools/be-lb"
+}
+
+import {
+  to = azurerm_lb_probe.lb_probe_lb
+  id = "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/loadBalancers/lb/probes/probe-lb"
+}
+
+import {
+  to = azurerm_lb_rule.lb_rulelb
+  id = "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/loadBalancers/lb/loadBalancingRules/rulelb"
+}
+
+import {
+  to = azurerm_lb_nat_rule.lb_in_nat_rule
+  id = "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/loadBalancers/lb/inboundNatRules/in-nat-rule"
+}
+
+import {
   to = azurerm_resource_group.myresourcegroup
   id = "/subscriptions/{subscription-id}/resourceGroups/myResourceGroup"
 }
@@ -105,7 +125,7 @@ import {
 
 import {
   to = azurerm_monitor_diagnostic_setting.viruela6_mysetting
-  id = "/subscriptions/1a66ce04-b633-4a0b-b2bc-a912ec8986a6/resourcegroups/viruela1/providers/microsoft.logic/workflows/viruela6/providers/microsoft.insights/diagnosticSettings/mysetting"
+  id = "/subscriptions/1a66ce04-b633-4a0b-b2bc-a912ec8986a6/resourceGroups/viruela1/providers/microsoft.logic/workflows/viruela6|mysetting"
 }
 
 import {

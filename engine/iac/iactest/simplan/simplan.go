@@ -1,0 +1,133 @@
+// Package simplan runs the plan-clean check end to end on a simulated tenant: the simulator
+// (HTTPS) generates a tenant, the scan engine reads it into a temporary graph, generate-iac writes
+// Terraform with imports.tf, and the real OpenTofu with azurerm and azapi plans it against the
+// simulator (iactest.RunPlan). The IaC test and make iac-coverage share it.
+package simplan
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	"github.com/atg-go/atg/engine/azure"
+	"github.com/atg-go/atg/engine/graph/boltstore"
+	"github.com/atg-go/atg/engine/iac"
+	"github.com/atg-go/atg/engine/iac/iactest"
+	"github.com/atg-go/atg/engine/iac/model"
+	"github.com/atg-go/atg/engine/iac/translate"
+	"github.com/atg-go/atg/engine/scan"
+	"github.com/atg-go/atg/sim"
+)
+
+// Options size the run.
+type Options struct {
+	Tools       string // scripts/iac-tools.sh --print
+	Resources   int    // simulated resources (one subscription: generate-iac targets one)
+	Seed        int64
+	Dir         string // where the Terraform is generated (kept)
+	Parallelism int
+}
+
+// Result is what the run measured.
+type Result struct {
+	Scanned         int                 `json:"scanned_resources"`
+	Emitted         int                 `json:"emitted"`
+	Typed           int                 `json:"typed"`
+	Azapi           int                 `json:"azapi"`
+	Skipped         int                 `json:"skipped"`
+	ImportBlocks    int                 `json:"import_blocks"`
+	ScanSeconds     float64             `json:"scan_seconds"`
+	GenerateSeconds float64             `json:"generate_seconds"`
+	Plan            *iactest.PlanReport `json:"plan"`
+}
+
+var importRE = regexp.MustCompile(`(?m)^import \{`)
+
+// Run generates, scans, emits and plans.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	if o.Seed == 0 {
+		o.Seed = 7
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	simLog := quiet
+	if f := os.Getenv("ATG_SIMPLAN_LOG"); f != "" { // the simulator's debug log, for a look
+		lf, err := os.Create(f)
+		if err != nil {
+			return nil, err
+		}
+		defer lf.Close()
+		simLog = slog.New(slog.NewTextHandler(lf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	s, err := sim.New(sim.Options{Resources: o.Resources, Subscriptions: 1, Seed: o.Seed, Throttle: "off", Logger: simLog, TLS: true})
+	if err != nil {
+		return nil, err
+	}
+	srv, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		c, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = srv.Close(c)
+	}()
+	tmp, err := os.MkdirTemp("", "atg-simplan-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	st, err := boltstore.Open(filepath.Join(tmp, "graph.db"), boltstore.Options{NoSync: true})
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = st.Close(context.Background()) }()
+	if err := st.Init(ctx); err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(srv.CertPEM)
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	tenant := srv.TenantIDs[0]
+	clients, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint},
+		TenantID: tenant, Logger: quiet, Transport: hc, Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond}})
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	res, err := (&scan.Engine{Store: st, Azure: clients, Logger: quiet, Concurrency: 16}).Run(ctx, scan.Request{TenantID: tenant, IncludeIdentities: true, IncludeRBAC: true})
+	if err != nil {
+		return nil, fmt.Errorf("scan: %w", err)
+	}
+	if len(res.Failures) > 0 {
+		return nil, fmt.Errorf("scan: %d failures, first %+v", len(res.Failures), res.Failures[0])
+	}
+	out := &Result{Scanned: res.Resources, ScanSeconds: time.Since(start).Seconds()}
+	start = time.Now()
+	gen, err := iac.GenerateToDir(ctx, st, tenant, iac.FormatTerraform, o.Dir, model.Filter{}, translate.Options{}, true)
+	if err != nil {
+		return nil, fmt.Errorf("generate: %w", err)
+	}
+	out.GenerateSeconds = time.Since(start).Seconds()
+	out.Emitted, out.Typed, out.Azapi, out.Skipped = gen.Summary.Emitted, gen.Summary.Typed, gen.Summary.Generic, gen.Summary.Skipped
+	m, err := model.Build(ctx, st, tenant, model.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	imports, err := os.ReadFile(filepath.Join(o.Dir, "imports.tf"))
+	if err != nil {
+		return nil, err
+	}
+	out.ImportBlocks = len(importRE.FindAll(imports, -1))
+	out.Plan, err = iactest.RunPlan(ctx, iactest.PlanOptions{Tools: o.Tools, Dir: o.Dir, Parallelism: o.Parallelism,
+		Target: iactest.PlanTarget{Endpoint: srv.ARMEndpoint, CertPEM: srv.CertPEM, TenantID: tenant},
+		Vars:   iactest.PlanVars(ctx, st, tenant, m)})
+	return out, err
+}

@@ -1,0 +1,89 @@
+package terraform
+
+import (
+	"strings"
+
+	"github.com/atg-go/atg/engine/iac/model"
+)
+
+// Import ids. imports.tf adopts every emitted block, not only those of model resources: the
+// blocks azurerm models apart from their ARM resource (load balancer pools, probes and rules;
+// association resources such as a subnet's NSG link) are imported by the id azurerm's importer
+// parses — an ARM sub-resource id, the subnet's id, or aztfexport's pseudo ids joining two ids
+// with "|". Some importers also want their own spelling of a type segment where ARM returns
+// another (Microsoft.Web/serverfarms ids are parsed as serverFarms).
+
+// subImport is the import of a block emitted for a model resource (its owner).
+type subImport struct{ owner, addr, id string }
+
+// importIDFormats turns a model resource's ARM id into the id azurerm's importer takes, by type.
+var importIDFormats = map[string]func(id string) string{
+	// {resourceId}|{name}
+	"azurerm_monitor_diagnostic_setting": func(id string) string {
+		if i := strings.LastIndex(strings.ToLower(id), "/providers/microsoft.insights/diagnosticsettings/"); i > 0 {
+			return id[:i] + "|" + id[strings.LastIndexByte(id, '/')+1:]
+		}
+		return id
+	},
+}
+
+// importSegments are type segments azurerm's id parsers spell differently from the ids ARM returns
+// (lower-cased ARM spelling -> azurerm's); parsers compare static segments case-sensitively.
+var importSegments = map[string]string{
+	"resourcegroups": "resourceGroups",
+	"serverfarms":    "serverFarms",
+}
+
+// canonicalImportID rewrites the type segments of id that azurerm parses with another spelling.
+func canonicalImportID(id string) string {
+	parts := strings.Split(id, "/")
+	for i, p := range parts {
+		// type segments sit at even positions from the start (/subscriptions/{s}/resourceGroups/{rg}/…)
+		if i%2 == 1 {
+			if c, ok := importSegments[strings.ToLower(p)]; ok {
+				parts[i] = c
+			}
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// importID is the id imports.tf gives the block of model resource r emitted as tfType.
+func importID(tfType string, r *model.Resource) string {
+	id := canonicalImportID(r.ID)
+	if f := importIDFormats[tfType]; f != nil {
+		id = f(id)
+	}
+	return id
+}
+
+// armID is the ARM id a reference value stands for (a model reference resolved to its target's
+// id and suffix, or a literal id); "" when it is neither.
+func (e *emitter) armID(v any) string {
+	switch x := v.(type) {
+	case model.Ref:
+		if t := e.idx[x.Target]; t != nil && x.Property == "" {
+			return t.ID + x.Suffix
+		}
+	case string:
+		return x
+	}
+	return ""
+}
+
+// importSub records the import of a block emitted for r at addr ("type.local"); id "" records
+// nothing (a block whose id cannot be known, e.g. a reference to a variable).
+func (e *emitter) importSub(r *model.Resource, addr, id string) {
+	if id == "" {
+		return
+	}
+	e.subImports = append(e.subImports, subImport{owner: r.Key, addr: addr, id: canonicalImportID(id)})
+}
+
+// pipeID joins two ids as azurerm's association importers take them; "" when either is unknown.
+func pipeID(a, b string) string {
+	if a == "" || b == "" {
+		return ""
+	}
+	return a + "|" + b
+}
