@@ -107,6 +107,11 @@ func TestScaledDirectory(t *testing.T) {
 	if n, pages := count("/v1.0/users?$select=id&$top=999"); n != 3000 || pages != 4 {
 		t.Errorf("users: %d in %d pages", n, pages)
 	}
+	// grants page by id (they were served in generation order, and paging by binary search
+	// looped over a directory larger than one page)
+	if n, pages := count("/v1.0/oauth2PermissionGrants?$top=100"); n != 699 || pages != 7 {
+		t.Errorf("oauth2PermissionGrants: %d in %d pages, want 699 in 7", n, pages)
+	}
 	if n, pages := count("/v1.0/groups/" + url.PathEscape(largest) + "/members?$select=id&$top=100"); n < largestSize || pages < 2 {
 		t.Errorf("largest group: %d members in %d pages, want >= %d", n, pages, largestSize)
 	}
