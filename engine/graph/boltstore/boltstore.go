@@ -123,6 +123,12 @@ func (s *Store) Init(ctx context.Context) error {
 	})
 }
 
+// release drops the file's pages that a write's lookups touched from the resident set
+// (releaseMapped), in a read transaction of its own.
+func (s *Store) release() {
+	_ = s.db.View(func(tx *bolt.Tx) error { releaseMapped(tx); return nil })
+}
+
 // Ping checks the file is open.
 func (s *Store) Ping(ctx context.Context) error {
 	return s.db.View(func(*bolt.Tx) error { return nil })
@@ -306,6 +312,7 @@ func (s *Store) UpsertNodes(ctx context.Context, tenantID, scanID string, nodes 
 	}
 	// Sorted keys make bbolt's page splits cheap; for duplicate ids the last one wins.
 	slices.SortStableFunc(rows, func(a, b nodeRow) int { return bytes.Compare(a.id, b.id) })
+	defer s.release() // after the commit: the write's lookups paged the file in
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		t, err := tenantWrite(tx, tenantID)
 		if err != nil {
@@ -372,6 +379,7 @@ func (s *Store) UpsertEdges(ctx context.Context, tenantID, scanID string, edges 
 	}
 	slices.SortStableFunc(rows, func(a, b edgeRow) int { return bytes.Compare(a.key, b.key) })
 	skipped := 0
+	defer s.release() // after the commit: the write's lookups paged the file in
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		skipped = 0
 		t, err := tenantWrite(tx, tenantID)
@@ -477,6 +485,7 @@ func (s *Store) Nodes(ctx context.Context, tenantID string, q graph.NodeQuery, f
 		var page []graph.Node
 		done := true
 		err := s.db.View(func(tx *bolt.Tx) error {
+			defer releaseMapped(tx) // the page is decoded (copied): a long stream keeps no file pages resident
 			t := tenantRead(tx, tenantID)
 			if t == nil {
 				return nil
@@ -583,6 +592,7 @@ func (s *Store) Edges(ctx context.Context, tenantID string, q graph.EdgeQuery, f
 			var page []graph.Edge
 			done := true
 			err := s.db.View(func(tx *bolt.Tx) error {
+				defer releaseMapped(tx)
 				t := tenantRead(tx, tenantID)
 				if t == nil {
 					return nil
@@ -693,6 +703,7 @@ func (s *Store) DeleteStale(ctx context.Context, tenantID, scanID string, scope 
 	if scanID == "" {
 		return res, errors.New("embedded graph: delete stale: empty scan id")
 	}
+	defer s.release() // after the commit: the write's lookups paged the file in
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		res = graph.DeleteResult{}
 		t := tenantRead(tx, tenantID)
