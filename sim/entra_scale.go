@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"strings"
 )
@@ -10,7 +9,7 @@ import (
 // Large directories (Options.Users, Groups, ServicePrincipals): a tenant whose Entra directory
 // is sized independently of its resources, for scale tests of 50k users, 10k groups and 20k
 // service principals. Memberships are realistic rather than uniform: group sizes follow a
-// heavy-tailed distribution from 1 to maxGroupMembers, one group in eight nests one to three
+// skewed mix from 1 to maxGroupMembers (groupSize), one group in eight nests one to three
 // later groups (so nesting never cycles), and one application service principal in four is a
 // member of a group. Everything derives from the seed.
 
@@ -27,11 +26,19 @@ type entraScale struct{ users, groups, sps int }
 
 func (e entraScale) set() bool { return e.users > 0 || e.groups > 0 || e.sps > 0 }
 
-// groupSize draws a member count in [1, maxGroupMembers]: most groups are small, a few are
-// large (u⁴ puts the mean near 20 and one group in ten above 100 members).
+// groupSize draws a member count in [1, maxGroupMembers] from a mix that looks like a real
+// directory: 70% small groups (1–20 members: teams, app roles), 25% medium (21–150:
+// departments), 5% large (151–500: sites, all-staff lists). The mean is about 45 members, so
+// 10k groups hold about 450k memberships (a user is in about 9 groups).
 func groupSize(rng *rand.Rand) int {
-	u := rng.Float64()
-	return 1 + int(math.Floor(u*u*u*u*float64(maxGroupMembers)))
+	switch u := rng.Float64(); {
+	case u < 0.70:
+		return 1 + rng.IntN(20)
+	case u < 0.95:
+		return 21 + rng.IntN(130)
+	default:
+		return 151 + rng.IntN(maxGroupMembers-150)
+	}
 }
 
 // scaledIdentities generates the directory of entraScale sc (defaults from n resources for the

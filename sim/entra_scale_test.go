@@ -37,7 +37,7 @@ func TestScaledDirectory(t *testing.T) {
 	for i, g := range tn.order["group"] {
 		index[g] = i
 	}
-	var big, nested, spMembers int
+	var big, nested, spMembers, userMembers int
 	largest, largestSize := "", 0
 	for i, g := range tn.order["group"] {
 		users, seen := 0, map[string]bool{}
@@ -61,6 +61,7 @@ func TestScaledDirectory(t *testing.T) {
 		if users < 1 || users > maxGroupMembers {
 			t.Fatalf("group %d has %d users, want 1..%d", i, users, maxGroupMembers)
 		}
+		userMembers += users
 		if users > 100 {
 			big++
 		}
@@ -69,6 +70,9 @@ func TestScaledDirectory(t *testing.T) {
 		}
 	}
 	s.st.mu.RUnlock()
+	if mean := float64(userMembers) / 600; mean < 25 || mean > 70 {
+		t.Errorf("mean group size %.1f, want about 45", mean)
+	}
 	if big == 0 || nested == 0 || spMembers == 0 {
 		t.Errorf("memberships not realistic: %d groups over 100 members, %d nested, %d SP members", big, nested, spMembers)
 	}
