@@ -123,6 +123,10 @@ func (s *Store) Init(ctx context.Context) error {
 	})
 }
 
+// releaseInterval is how many records a long pass inside one transaction reads between
+// releases of the file's mapped pages (releaseMapped).
+const releaseInterval = 16 << 10
+
 // release drops the file's pages that a write's lookups touched from the resident set
 // (releaseMapped), in a read transaction of its own.
 func (s *Store) release() {
@@ -712,7 +716,17 @@ func (s *Store) DeleteStale(ctx context.Context, tenantID, scanID string, scope 
 		}
 		covered := map[string]bool{} // in-scope nodes
 		var stale [][]byte
+		// Both passes read every record of the tenant: release the file's pages as they go.
+		// Inside this write transaction the mapping cannot move (only its own commit remaps) and
+		// bbolt never writes through it, so released pages fault back in unchanged.
+		visited := 0
+		releaseEvery := func() {
+			if visited++; visited%releaseInterval == 0 {
+				releaseMapped(tx)
+			}
+		}
 		err := t.meta.ForEach(func(k, v []byte) error {
+			releaseEvery()
 			m, err := decodeMeta(v)
 			if err != nil {
 				return err
@@ -739,6 +753,7 @@ func (s *Store) DeleteStale(ctx context.Context, tenantID, scanID string, scope 
 		}
 		var dropEdges [][]byte
 		err = t.edges.ForEach(func(k, v []byte) error {
+			releaseEvery()
 			typ, from, to, err := splitEdgeKey(k)
 			if err != nil {
 				return err

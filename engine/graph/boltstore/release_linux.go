@@ -13,9 +13,9 @@ import (
 // a 100k-resource tenant twice and writes its edges touches all of a file of over 1 GB, so RSS
 // grew with the file, not with what the process holds. MADV_DONTNEED on a shared file mapping
 // only unmaps the pages: the next read faults them back in from the page cache, with the file's
-// current contents. It must run inside a read transaction, which holds bbolt's mmap lock (the
-// mapping cannot move meanwhile); data read before must not be used after (the store copies
-// what it returns).
+// current contents (bbolt never writes through the mapping, so they are the same bytes). It
+// must run inside a transaction: a read transaction holds bbolt's mmap lock, and a write
+// transaction's body is the only writer, whose own commit is the only thing that remaps.
 func releaseMapped(tx *bolt.Tx) {
 	data, size := tx.DB().Info().Data, tx.Size()
 	if data == 0 || size <= 0 {
