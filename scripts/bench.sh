@@ -108,14 +108,15 @@ gobench() {
 peak_mib() { sed -n 's/.*Maximum resident set size (kbytes): *\([0-9]*\).*/\1/p' "$1" | awk '{ printf "%.0f", $1 / 1024 }'; }
 
 # scan_bench NAME RESOURCES SUBSCRIPTIONS THROTTLE LATENCY [GRAPH [RSS-GOAL-MIB [SIM-FLAGS...]]]:
-# GRAPH is --graph's value ("" = a file in the step's directory).
+# GRAPH is --graph's value ("" = a file in the step's directory). The simulator's seed is
+# BENCH_SEED (default 7); SIM-FLAGS may override it (--seed).
 scan_bench() {
 	local name=$1 resources=$2 subscriptions=$3 throttle=$4 latency=$5 graph=${6:-} rss_goal=${7:-} dir
 	shift $(($# < 7 ? $# : 7))
 	dir=$(mktemp -d -p "$work")
 	graph=${graph:-$dir/graph.db}
 	echo "== $name: $resources resources, $subscriptions subscriptions, throttle $throttle, latency $latency${*:+, $*}, graph ${graph%%\?*}"
-	./bin/atg sim serve --addr 127.0.0.1:0 --resources "$resources" --subscriptions "$subscriptions" --seed 7 \
+	./bin/atg sim serve --addr 127.0.0.1:0 --resources "$resources" --subscriptions "$subscriptions" --seed "${BENCH_SEED:-7}" \
 		--throttle "$throttle" --latency "$latency" "$@" --truth "$dir/truth.json" >"$dir/sim.json" 2>"$dir/sim.log" &
 	simpid=$!
 	for _ in $(seq 1 1800); do # a 100k-resource tenant with 80k directory objects takes a while
@@ -180,7 +181,9 @@ fi
 # The 100k-resource tenant with a large directory: 50k users, 10k groups (1-500 members, some
 # nested), 20k application service principals (80k Entra objects besides the managed identities
 # and devices the resources bring).
-entra_100k=(--users 50000 --groups 10000 --service-principals 20000)
+# Its own seed: the tenant id derives from the seed, and the Neo4j step drops that tenant from
+# the shared Neo4j before and after (the tests' simulated tenants use seed 7).
+entra_100k=(--users 50000 --groups 10000 --service-principals 20000 --seed 71)
 if want scan-100k; then
 	scan_bench scan-100k 100000 20 off 0s "" 1024 "${entra_100k[@]}"
 fi
