@@ -37,7 +37,7 @@ func benchGraph(n int) ([]graph.Node, []graph.Edge) {
 // alternately; each reports its best round. On a shared machine the load changes from one
 // second to the next: alternating rounds and keeping the best compares the two under the same
 // conditions rather than whichever ran in a quiet moment.
-const ingestRounds = 2
+const ingestRounds = 3
 
 // rate is one load's throughput.
 type rate struct{ nodes, edges, both float64 }
