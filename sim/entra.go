@@ -66,13 +66,15 @@ func generateDirectoryExtras(t *tenant, seed int64) {
 	for i, g := range t.order["group"] {
 		t.owners[g] = append(t.owners[g], memberRef{id: users[(i*3)%len(users)], kind: "user"})
 	}
+	spsByApp := map[any][]string{} // appId -> its service principals, in creation order
+	for _, sp := range t.order["servicePrincipal"] {
+		appID := t.objects[sp].body["appId"]
+		spsByApp[appID] = append(spsByApp[appID], sp)
+	}
 	for i, a := range t.order["application"] {
 		t.owners[a] = append(t.owners[a], memberRef{id: users[(i*5+1)%len(users)], kind: "user"})
-		appID := t.objects[a].body["appId"]
-		for _, sp := range t.order["servicePrincipal"] {
-			if t.objects[sp].body["appId"] == appID {
-				t.owners[sp] = append(t.owners[sp], memberRef{id: users[(i*5+1)%len(users)], kind: "user"})
-			}
+		for _, sp := range spsByApp[t.objects[a].body["appId"]] {
+			t.owners[sp] = append(t.owners[sp], memberRef{id: users[(i*5+1)%len(users)], kind: "user"})
 		}
 	}
 }

@@ -115,6 +115,7 @@ func (s *Simulator) graphGrants(c *call) {
 			return
 		}
 	}
+	sort.Strings(ids) // pageAfter resumes after the last id by binary search
 	page, next := pageAfter(ids, c.r.URL.Query().Get("$skiptoken"), top)
 	value := make([]any, 0, len(page))
 	for _, id := range page {

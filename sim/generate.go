@@ -109,11 +109,16 @@ func (g *gen) add(sub *subscription, rg *resourceGroup, id, typ, location string
 
 func provID(rg *resourceGroup, rest string) string { return rg.id + "/providers/" + rest }
 
-// generateTenant fills tenant t (with nsubs subscriptions) with n resources.
-func generateTenant(s *store, t *tenant, subs []*subscription, n int, seed int64) {
+// generateTenant fills tenant t (with nsubs subscriptions) with n resources and a directory
+// sized from n, or as dir asks.
+func generateTenant(s *store, t *tenant, subs []*subscription, n int, seed int64, dir entraScale) {
 	g := &gen{s: s, rng: rand.New(rand.NewPCG(uint64(seed), 0x5eed5eed)), t: t, budget: n,
 		now: time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)}
-	g.identities(n)
+	if dir.set() {
+		g.scaledIdentities(n, dir)
+	} else {
+		g.identities(n)
+	}
 	hubs := make([]*hub, len(subs))
 	for i, sub := range subs {
 		hubs[i] = g.hub(sub, i)

@@ -35,6 +35,11 @@ type Options struct {
 	// zone, a federated credential to every user-assigned identity and a SQL database to every
 	// Cosmos DB account (truth resources beyond Resources).
 	RichChildren bool
+	// Users, Groups and ServicePrincipals size the first tenant's directory independently of
+	// Resources (0: derived from Resources as before). ServicePrincipals counts application
+	// service principals (app registrations and enterprise apps); managed identities come with
+	// the resources. Set, they switch to realistic memberships (entra_scale.go).
+	Users, Groups, ServicePrincipals int
 
 	Throttle      string // "real" | "off" | "fast" (default "real")
 	FastFactor    float64
@@ -85,6 +90,9 @@ func New(opts Options) (*Simulator, error) {
 	}
 	if opts.Resources < 0 {
 		return nil, errors.New("sim: resources must be >= 0")
+	}
+	if opts.Users < 0 || opts.Groups < 0 || opts.ServicePrincipals < 0 {
+		return nil, errors.New("sim: users, groups and service principals must be >= 0")
 	}
 	if opts.Faults < 0 || opts.Faults > 1 {
 		return nil, fmt.Errorf("sim: faults must be within [0,1], got %v", opts.Faults)
@@ -190,7 +198,7 @@ func (s *Simulator) build() error {
 		s.log.Info("sim: loaded ARM envelopes", "dir", s.opts.FromDir, "resources", n)
 		return nil
 	}
-	generateTenant(s.st, t0, first, s.opts.Resources, s.opts.Seed)
+	generateTenant(s.st, t0, first, s.opts.Resources, s.opts.Seed, entraScale{s.opts.Users, s.opts.Groups, s.opts.ServicePrincipals})
 	generateDirectoryExtras(t0, s.opts.Seed)
 	generateGrants(s.st, t0, s.opts.Seed)
 	if s.opts.RichChildren {

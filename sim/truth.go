@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -49,11 +50,21 @@ type TruthEdge struct {
 
 // WriteTruth writes the truth as JSON to path.
 func (s *Simulator) WriteTruth(path string) error {
-	b, err := json.Marshal(s.Truth())
+	f, err := os.Create(path)
 	if err != nil {
+		return fmt.Errorf("sim: writing truth: %w", err)
+	}
+	// encoded straight to the file: a large tenant's truth is hundreds of MB of JSON
+	w := bufio.NewWriterSize(f, 1<<20)
+	if err := json.NewEncoder(w).Encode(s.Truth()); err != nil {
+		_ = f.Close()
 		return fmt.Errorf("sim: encoding truth: %w", err)
 	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+	if err := w.Flush(); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("sim: writing truth: %w", err)
+	}
+	if err := f.Close(); err != nil {
 		return fmt.Errorf("sim: writing truth: %w", err)
 	}
 	return nil

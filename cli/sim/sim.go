@@ -96,6 +96,9 @@ and serves until SIGINT or SIGTERM.`,
 	fl.IntVar(&opts.Sim.PageSize, "page-size", 1000, "ARM list page size (subscriptions page at <= 100)")
 	fl.IntVar(&opts.Sim.GraphPage, "graph-page-size", 100, "MS Graph default page size")
 	fl.BoolVar(&opts.Sim.RichChildren, "rich-children", false, "add web app slots, DNS record sets, federated credentials and Cosmos SQL databases (beyond --resources)")
+	fl.IntVar(&opts.Sim.Users, "users", 0, "users in the first tenant's directory (0: derived from --resources); with --groups or --service-principals, memberships are realistic (groups of 1-500, some nested)")
+	fl.IntVar(&opts.Sim.Groups, "groups", 0, "groups in the first tenant's directory (0: derived from the users)")
+	fl.IntVar(&opts.Sim.ServicePrincipals, "service-principals", 0, "application service principals (app registrations and enterprise apps; 0: derived from the users)")
 	fl.BoolVar(&opts.Sim.Governance, "governance", false, "add management groups under the tenant root group, policy assignments and resource locks")
 	fl.BoolVar(&opts.Sim.PlantPosture, "plant-posture", false, "plant posture misconfigurations, compliant counterparts and attack paths (truth: posture)")
 	return cmd

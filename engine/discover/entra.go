@@ -103,15 +103,21 @@ func (d *Discoverer) entra(ctx context.Context, tenantID string, only map[string
 				if err != nil {
 					return err
 				}
-				if roles, _ := m["appRoles"].([]any); len(roles) > 0 {
+				roles, _ := m["appRoles"].([]any)
+				if len(roles) > 0 {
 					withRoles[strings.ToLower(str(m, "id"))] = str(m, "id")
 				}
 				var owners []any
 				if c.ownersNav != "" {
 					owners = d.owners(gctx, c.collection, c.ownersNav, m, sink)
 				}
-				if n, ok := c.shape(m, owners); ok {
-					found = append(found, n)
+				n, ok := c.shape(m, owners)
+				switch {
+				case !ok:
+				case c.collection == "servicePrincipals" && len(roles) > 0:
+					found = append(found, n) // kept for attachAppRoles
+				default:
+					safeEmit(n) // written in the collector's batches: a 50k-user directory is not held
 				}
 				return nil
 			})

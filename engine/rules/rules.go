@@ -360,34 +360,6 @@ func ApplyAll(nodes []graph.Node, idx Index) Result {
 	return Merge(all, shared)
 }
 
-// Streaming is ApplyAll over a node stream too large to hold at once: Add applies the rules
-// to one chunk of nodes (each resolved against the complete index idx, which must already
-// hold every node of the stream), Result merges what all chunks derived. The result equals
-// ApplyAll over the concatenated chunks; only the derived edges and shared nodes are kept,
-// never the nodes themselves.
-type Streaming struct {
-	idx    Index
-	edges  []graph.Edge
-	shared []graph.Node
-}
-
-// NewStreaming starts a streaming application over idx.
-func NewStreaming(idx Index) *Streaming { return &Streaming{idx: idx} }
-
-// Add applies the rules to a chunk of nodes; the caller may reuse the slice afterwards.
-func (s *Streaming) Add(nodes []graph.Node) {
-	r := ApplyAll(nodes, s.idx) // deduplicated within the chunk: less to keep
-	s.edges = append(s.edges, r.Edges...)
-	s.shared = append(s.shared, r.Nodes...)
-}
-
-// Result merges every chunk's edges and shared nodes as ApplyAll would.
-func (s *Streaming) Result() Result {
-	r := Merge(s.edges, s.shared)
-	s.edges, s.shared = nil, nil
-	return r
-}
-
 // Merge sorts and deduplicates derived edges and shared nodes: the first edge of each key
 // (for REFERENCES, the smallest path), and a REFERENCES edge yields to any named edge
 // joining the same pair. all and shared are reused.

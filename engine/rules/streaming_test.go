@@ -54,3 +54,31 @@ func TestSharedNodesEqualApplyAll(t *testing.T) {
 		t.Fatalf("SharedNodes: %d nodes, ApplyAll: %d", len(got), len(want))
 	}
 }
+
+// Streaming keeps edges packed in blocks: a stream deriving more edges than a block holds
+// (large groups, in several tenants) still gives exactly ApplyAll's result.
+func TestStreamingManyEdgesEqualsApplyAll(t *testing.T) {
+	var nodes []graph.Node
+	for _, tenant := range []string{"t1", "t2"} {
+		for g := range 3 {
+			var members []any
+			for u := range streamBlock/2 + 17 {
+				members = append(members, map[string]any{"id": fmt.Sprintf("user-%06d", u*3+g), "type": "user"})
+			}
+			nodes = append(nodes, graph.Node{Label: graph.LabelGroup, ID: fmt.Sprintf("group-%d", g), TenantID: tenant,
+				Props: map[string]any{"members": members}})
+		}
+	}
+	want := ApplyAll(nodes, nil)
+	if len(want.Edges) <= 2*streamBlock {
+		t.Fatalf("only %d edges: the test needs several blocks", len(want.Edges))
+	}
+	st := NewStreaming(NewIndex(nodes...))
+	for _, n := range nodes {
+		st.Add([]graph.Node{n})
+	}
+	got := st.Result()
+	if !reflect.DeepEqual(got.Edges, want.Edges) {
+		t.Fatalf("edges: %d streamed vs %d at once", len(got.Edges), len(want.Edges))
+	}
+}

@@ -124,6 +124,16 @@ func (s *Store) Init(ctx context.Context) error {
 	})
 }
 
+// releaseInterval is how many records a long pass inside one transaction reads between
+// releases of the file's mapped pages (releaseMapped).
+const releaseInterval = 16 << 10
+
+// release drops the file's pages that a write's lookups touched from the resident set
+// (releaseMapped), in a read transaction of its own.
+func (s *Store) release() {
+	_ = s.db.View(func(tx *bolt.Tx) error { releaseMapped(tx); return nil })
+}
+
 // Ping checks the file is open.
 func (s *Store) Ping(ctx context.Context) error {
 	return s.db.View(func(*bolt.Tx) error { return nil })
@@ -307,6 +317,7 @@ func (s *Store) UpsertNodes(ctx context.Context, tenantID, scanID string, nodes 
 	}
 	// Sorted keys make bbolt's page splits cheap; for duplicate ids the last one wins.
 	slices.SortStableFunc(rows, func(a, b nodeRow) int { return bytes.Compare(a.id, b.id) })
+	defer s.release() // after the commit: the write's lookups paged the file in
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		t, err := tenantWrite(tx, tenantID)
 		if err != nil {
@@ -373,6 +384,7 @@ func (s *Store) UpsertEdges(ctx context.Context, tenantID, scanID string, edges 
 	}
 	slices.SortStableFunc(rows, func(a, b edgeRow) int { return bytes.Compare(a.key, b.key) })
 	skipped := 0
+	defer s.release() // after the commit: the write's lookups paged the file in
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		skipped = 0
 		t, err := tenantWrite(tx, tenantID)
@@ -478,6 +490,7 @@ func (s *Store) Nodes(ctx context.Context, tenantID string, q graph.NodeQuery, f
 		var page []graph.Node
 		done := true
 		err := s.db.View(func(tx *bolt.Tx) error {
+			defer releaseMapped(tx) // the page is decoded (copied): a long stream keeps no file pages resident
 			t := tenantRead(tx, tenantID)
 			if t == nil {
 				return nil
@@ -584,6 +597,7 @@ func (s *Store) Edges(ctx context.Context, tenantID string, q graph.EdgeQuery, f
 			var page []graph.Edge
 			done := true
 			err := s.db.View(func(tx *bolt.Tx) error {
+				defer releaseMapped(tx)
 				t := tenantRead(tx, tenantID)
 				if t == nil {
 					return nil
@@ -694,6 +708,7 @@ func (s *Store) DeleteStale(ctx context.Context, tenantID, scanID string, scope 
 	if scanID == "" {
 		return res, errors.New("embedded graph: delete stale: empty scan id")
 	}
+	defer s.release() // after the commit: the write's lookups paged the file in
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		res = graph.DeleteResult{}
 		t := tenantRead(tx, tenantID)
@@ -702,7 +717,17 @@ func (s *Store) DeleteStale(ctx context.Context, tenantID, scanID string, scope 
 		}
 		covered := map[string]bool{} // in-scope nodes
 		var stale [][]byte
+		// Both passes read every record of the tenant: release the file's pages as they go.
+		// Inside this write transaction the mapping cannot move (only its own commit remaps) and
+		// bbolt never writes through it, so released pages fault back in unchanged.
+		visited := 0
+		releaseEvery := func() {
+			if visited++; visited%releaseInterval == 0 {
+				releaseMapped(tx)
+			}
+		}
 		err := t.meta.ForEach(func(k, v []byte) error {
+			releaseEvery()
 			m, err := decodeMeta(v)
 			if err != nil {
 				return err
@@ -729,6 +754,7 @@ func (s *Store) DeleteStale(ctx context.Context, tenantID, scanID string, scope 
 		}
 		var dropEdges [][]byte
 		err = t.edges.ForEach(func(k, v []byte) error {
+			releaseEvery()
 			typ, from, to, err := splitEdgeKey(k)
 			if err != nil {
 				return err

@@ -13,6 +13,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/discover"
+	"github.com/atg-go/atg/engine/graph/stores"
 )
 
 type truth struct {
@@ -58,7 +60,16 @@ func main() {
 	resultPath := flag.String("result", "", "atg scan -o json output")
 	rssKB := flag.Int("rss-kb", 0, "peak RSS of the scan process in KiB (from /usr/bin/time -v)")
 	wall := flag.Float64("wall", 0, "wall-clock seconds of the scan process (0: use duration_s)")
+	drop := flag.String("drop-tenant", "", "instead of reporting: delete this tenant from -graph (a bench's cleanup of a shared Neo4j)")
+	graphURI := flag.String("graph", "", "with -drop-tenant: the graph store (file or bolt:// URI; NEO4J_USER/NEO4J_PASSWORD)")
 	flag.Parse()
+	if *drop != "" {
+		if err := dropTenant(*graphURI, *drop); err != nil {
+			fmt.Fprintln(os.Stderr, "benchcmd:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	var tr truth
 	var res result
 	for _, f := range []struct {
@@ -160,4 +171,25 @@ func main() {
 		fmt.Printf("peak RSS               %.1f MiB\n", float64(*rssKB)/1024)
 	}
 	fmt.Printf("by_type equals truth   %v (failures %d)\n", equal, len(res.Failures))
+}
+
+// dropTenant deletes a tenant's graph from the store named by uri.
+func dropTenant(uri, tenant string) error {
+	ctx := context.Background()
+	user, pass := os.Getenv("NEO4J_USER"), os.Getenv("NEO4J_PASSWORD")
+	if user == "" {
+		user = "neo4j"
+	}
+	if pass == "" {
+		pass = "atg-local-dev"
+	}
+	st, err := stores.Open(ctx, stores.Options{Graph: uri, User: user, Password: pass})
+	if err != nil {
+		return err
+	}
+	defer st.Close(ctx)
+	if err := st.DeleteTenant(ctx, tenant); err != nil {
+		return fmt.Errorf("dropping tenant %s: %w", tenant, err)
+	}
+	return nil
 }
