@@ -25,6 +25,8 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"StatsShape", testStats},
 		{"DeleteStaleScoped", testDeleteStale},
 		{"DeleteStaleSharedAndTenantOwned", testDeleteStaleOwners},
+		{"DeleteNodesByID", testDeleteNodes},
+		{"DeleteEdgesByKey", testDeleteEdges},
 		{"DeleteTenant", testDeleteTenant},
 		{"Tenants", testTenants},
 		{"MultiTenantIsolation", testIsolation},

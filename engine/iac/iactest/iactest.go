@@ -210,6 +210,10 @@ func (s *MemStore) Stats(context.Context, string) (graph.Stats, error) { return 
 func (s *MemStore) DeleteStale(context.Context, string, string, graph.Scope) (graph.DeleteResult, error) {
 	return graph.DeleteResult{}, nil
 }
+func (s *MemStore) DeleteNodes(context.Context, string, []string) (graph.DeleteResult, error) {
+	return graph.DeleteResult{}, nil
+}
+func (s *MemStore) DeleteEdges(context.Context, string, []graph.Edge) (int, error) { return 0, nil }
 func (s *MemStore) DeleteTenant(_ context.Context, tenantID string) error {
 	delete(s.nodes, tenantID)
 	delete(s.edges, tenantID)
