@@ -262,11 +262,11 @@ func parentID(id string) string {
 	return "/" + strings.Join(up, "/")
 }
 
-// carryForward moves every node a full scan would have refreshed but an incremental one did
-// not read — it did not change — to the new scan id, except what changed away (dropped), so
-// that the full scan's derivation and stale cleanup apply unchanged.
-func (e *Engine) carryForward(ctx context.Context, p Plan, results []ShardResult) (int, error) {
-	tenant := p.Request.TenantID
+// carryRule returns what an incremental scan keeps of the nodes it did not read: every node a
+// full scan would have refreshed but this one did not — it did not change — except what changed
+// away (dropped, or a child a list walked again did not return) and what each scan reads whole
+// (those, when not read, are gone).
+func carryRule(p Plan, results []ShardResult) func(graph.Node) bool {
 	drop := map[string]bool{}
 	refreshed := map[string]bool{}
 	argTypes := map[string]bool{}
@@ -320,7 +320,7 @@ func (e *Engine) carryForward(ctx context.Context, p Plan, results []ShardResult
 			}
 		}
 	}
-	keep := func(n graph.Node) bool {
+	return func(n graph.Node) bool {
 		if n.LastSeen == p.ScanID {
 			return false
 		}
@@ -352,34 +352,6 @@ func (e *Engine) carryForward(ctx context.Context, p Plan, results []ShardResult
 		}
 		return true
 	}
-	var batch []graph.Node
-	carried := 0
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		carried += len(batch)
-		err := e.upsertNodes(ctx, tenant, p.ScanID, batch)
-		clear(batch)
-		batch = batch[:0]
-		return err
-	}
-	err := e.Store.Nodes(ctx, tenant, graph.NodeQuery{}, func(n graph.Node) error {
-		if keep(n) {
-			batch = append(batch, n)
-			if len(batch) == batchSize {
-				return flush()
-			}
-		}
-		return ctx.Err()
-	})
-	if err == nil {
-		err = flush()
-	}
-	if err != nil {
-		return carried, fmt.Errorf("carrying unchanged nodes forward: %w", err)
-	}
-	return carried, nil
 }
 
 // nextState is the scan state a successful scan leaves.
