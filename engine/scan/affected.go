@@ -56,6 +56,10 @@ func (f *family) derivers(e graph.Edge, fn func(string)) {
 	if derivedByParentOfSource[e.Type] {
 		if p, ok := f.parent[e.From]; ok {
 			fn(p)
+		} else if a, ok := rules.ParseID(e.From); ok { // a source the graph does not hold
+			if p, _, ok := a.Parent(); ok {
+				fn(p)
+			}
 		}
 	}
 	if derivedByChildOfSource[e.Type] {
