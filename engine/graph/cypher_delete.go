@@ -1,6 +1,9 @@
 package graph
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Deletes by explicit key (incremental scans remove exactly what changed away).
 
@@ -24,4 +27,23 @@ func (s NodeSchema) DeleteNodesByIDCypher() string {
 func (e EdgeSchema) DeleteEdgesByUIDCypher() string {
 	return fmt.Sprintf("UNWIND $uids AS u\nMATCH ()-[r:%s {%s: u}]->()\n", CypherName(string(e.Type)), SysUID) +
 		"DELETE r\nRETURN count(*) AS deleted"
+}
+
+// NodeHeadsPageCypher returns the next page (by uid, after $after and before $end, at most
+// $limit) of every label's nodes without their props: columns uid, label, id, first, last and
+// the scoping facts sub, rg, type (null where the label has none).
+func NodeHeadsPageCypher() string {
+	var parts []string
+	for _, s := range NodeSchemas() {
+		fact := func(p string) string {
+			if p == "" {
+				return "null"
+			}
+			return "n." + CypherName(p)
+		}
+		parts = append(parts, fmt.Sprintf("  MATCH (n:%s) WHERE n.%s > $after AND n.%s < $end\n", CypherName(string(s.Label)), SysUID, SysUID)+
+			fmt.Sprintf("  RETURN n.%s AS uid, '%s' AS label, n.%s AS id, n.%s AS first, n.%s AS last, %s AS sub, %s AS rg, %s AS type ORDER BY n.%s LIMIT $limit",
+				SysUID, s.Label, SysNodeID, SysFirstSeen, SysLastSeen, fact(s.SubscriptionProp), fact(s.ResourceGroupProp), fact(s.TypeProp), SysUID))
+	}
+	return "CALL {\n" + strings.Join(parts, "\n  UNION ALL\n") + fmt.Sprintf("\n}\nRETURN uid, label, id, first, last, sub, rg, type ORDER BY uid LIMIT $limit")
 }

@@ -126,3 +126,54 @@ func (s *Store) DeleteEdges(ctx context.Context, tenantID string, edges []graph.
 	}
 	return n, nil
 }
+
+// NodeHeads streams every node of a tenant from the meta records alone (no props decoded), a
+// page per read transaction.
+func (s *Store) NodeHeads(ctx context.Context, tenantID string, fn func(graph.NodeHead) error) error {
+	tenantID, err := graph.CheckTenant(tenantID)
+	if err != nil {
+		return err
+	}
+	const page = 4096
+	var after []byte
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var heads []graph.NodeHead
+		err := s.db.View(func(tx *bolt.Tx) error {
+			t := tenantRead(tx, tenantID)
+			if t == nil {
+				return nil
+			}
+			c := t.meta.Cursor()
+			k, v := c.First()
+			if after != nil {
+				k, v = c.Seek(after)
+				if bytes.Equal(k, after) {
+					k, v = c.Next()
+				}
+			}
+			for ; k != nil && len(heads) < page; k, v = c.Next() {
+				m, err := decodeMeta(v)
+				if err != nil {
+					return err
+				}
+				heads = append(heads, graph.NodeHead{Label: m.label, ID: string(k), FirstSeen: m.first, LastSeen: m.last, Facts: m.facts})
+				after = slices.Clone(k)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("embedded graph: read node heads: %w", err)
+		}
+		for _, h := range heads {
+			if err := fn(h); err != nil {
+				return err
+			}
+		}
+		if len(heads) < page {
+			return nil
+		}
+	}
+}

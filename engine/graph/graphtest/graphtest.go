@@ -25,6 +25,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"StatsShape", testStats},
 		{"DeleteStaleScoped", testDeleteStale},
 		{"DeleteStaleSharedAndTenantOwned", testDeleteStaleOwners},
+		{"NodeHeads", testNodeHeads},
 		{"DeleteNodesByID", testDeleteNodes},
 		{"DeleteEdgesByKey", testDeleteEdges},
 		{"DeleteTenant", testDeleteTenant},

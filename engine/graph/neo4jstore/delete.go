@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/atg-go/atg/engine/graph"
 )
@@ -73,4 +76,40 @@ func (s *Store) DeleteEdges(ctx context.Context, tenantID string, edges []graph.
 		}
 	}
 	return total, nil
+}
+
+// NodeHeads streams every node of a tenant without its props, a page at a time by uid.
+func (s *Store) NodeHeads(ctx context.Context, tenantID string, fn func(graph.NodeHead) error) error {
+	tenantID, err := graph.CheckTenant(tenantID)
+	if err != nil {
+		return err
+	}
+	cypher := graph.NodeHeadsPageCypher()
+	params := map[string]any{"after": tenantID + "|", "end": tenantEnd(tenantID), "limit": s.page}
+	str := func(r *neo4j.Record, k string) string {
+		v, _ := r.Get(k)
+		sv, _ := v.(string)
+		return sv
+	}
+	lower := strings.ToLower
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		recs, err := s.read(ctx, cypher, params)
+		if err != nil {
+			return fmt.Errorf("neo4j: read node heads: %w", err)
+		}
+		for _, r := range recs {
+			h := graph.NodeHead{Label: graph.Label(str(r, "label")), ID: str(r, "id"), FirstSeen: str(r, "first"), LastSeen: str(r, "last"),
+				Facts: graph.NodeFacts{Subscription: lower(str(r, "sub")), ResourceGroup: lower(str(r, "rg")), Type: lower(str(r, "type"))}}
+			params["after"] = str(r, "uid")
+			if err := fn(h); err != nil {
+				return err
+			}
+		}
+		if len(recs) < s.page {
+			return nil
+		}
+	}
 }
