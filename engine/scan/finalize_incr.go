@@ -34,41 +34,54 @@ func (e *Engine) finalizeIncremental(ctx context.Context, p Plan, results []Shar
 	keep := carryRule(p, results)
 	shared := func(l graph.Label) bool { return l == graph.LabelTag || l == graph.LabelRegion }
 
-	// pass 1 (keys and small facts): the index of the nodes that stay, what goes, what changed
+	// pass 1 (keys and scoping facts, no props): the index of the nodes that stay, what goes,
+	// what changed
 	idx := rules.NewIndex()
 	fam := newFamily(tenant)
 	owned := map[string]bool{} // node key -> covered by a cleanup scope (owns its edges here)
 	goneSet := map[string]bool{}
 	changed := map[string]bool{} // read by this scan, or gone
-	var added []string
-	err := e.Store.Nodes(ctx, tenant, graph.NodeQuery{}, func(n graph.Node) error {
-		cov := covered(scopes, n)
+	var added, vaults []string
+	err := e.Store.NodeHeads(ctx, tenant, func(h graph.NodeHead) error {
+		cov := coveredFacts(scopes, h.Label, h.Facts)
 		if cov {
-			owned[n.ID] = true
+			owned[h.ID] = true
 		}
-		if shared(n.Label) {
+		if shared(h.Label) {
 			return nil
 		}
-		if n.LastSeen == p.ScanID || keep(n) { // what the graph holds as of this scan
+		n := graph.Node{Label: h.Label, ID: h.ID, TenantID: tenant}
+		if h.LastSeen == p.ScanID || keep(h) { // what the graph holds as of this scan
 			countIdentities(n, out)
 		}
-		if n.LastSeen != p.ScanID && cov && !keep(n) {
-			goneSet[n.ID], changed[n.ID] = true, true
-			fam.add(n)
+		fam.add(n)
+		if h.LastSeen != p.ScanID && cov && !keep(h) {
+			goneSet[h.ID], changed[h.ID] = true, true
 			return nil
 		}
-		if n.LastSeen == p.ScanID {
-			changed[n.ID] = true
-			if n.FirstSeen == p.ScanID {
-				added = append(added, n.ID)
+		if h.LastSeen == p.ScanID {
+			changed[h.ID] = true
+			if h.FirstSeen == p.ScanID {
+				added = append(added, h.ID)
 			}
 		}
+		if h.Label == graph.LabelResource && h.Facts.Type == keyVaultType {
+			vaults = append(vaults, h.ID) // indexed with its props: the vault URI names it
+			return ctx.Err()
+		}
 		idx.Add(n)
-		fam.add(n)
 		return ctx.Err()
 	})
 	if err != nil {
 		return fmt.Errorf("finalize: indexing nodes: %w", err)
+	}
+	if len(vaults) > 0 {
+		if err := e.Store.Nodes(ctx, tenant, graph.NodeQuery{IDs: vaults}, func(n graph.Node) error {
+			idx.Add(n)
+			return ctx.Err()
+		}); err != nil {
+			return fmt.Errorf("finalize: indexing key vaults: %w", err)
+		}
 	}
 	mark("index")
 
@@ -256,6 +269,22 @@ func (e *Engine) finalizeIncremental(ctx context.Context, p Plan, results []Shar
 	e.Logger.Debug("incremental finalize", "scan_id", p.ScanID, "changed", len(changed), "affected", len(affected),
 		"edges_derived", len(derived.Edges), "edges_written", len(write), "edges_removed", n, "nodes_removed", r.Nodes)
 	return nil
+}
+
+const keyVaultType = "microsoft.keyvault/vaults"
+
+// coveredFacts reports whether any cleanup scope covers a node of label l with facts f.
+func coveredFacts(scopes []graph.Scope, l graph.Label, f graph.NodeFacts) bool {
+	sc, ok := graph.NodeSchemaFor(l)
+	if !ok {
+		return false
+	}
+	for _, s := range scopes {
+		if sc.ScopeCovers(s, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // dropUnusedShared removes the Tag and Region nodes that edges removed by this scan pointed to

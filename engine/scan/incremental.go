@@ -266,7 +266,7 @@ func parentID(id string) string {
 // full scan would have refreshed but this one did not — it did not change — except what changed
 // away (dropped, or a child a list walked again did not return) and what each scan reads whole
 // (those, when not read, are gone).
-func carryRule(p Plan, results []ShardResult) func(graph.Node) bool {
+func carryRule(p Plan, results []ShardResult) func(graph.NodeHead) bool {
 	drop := map[string]bool{}
 	refreshed := map[string]bool{}
 	argTypes := map[string]bool{}
@@ -320,23 +320,22 @@ func carryRule(p Plan, results []ShardResult) func(graph.Node) bool {
 			}
 		}
 	}
-	return func(n graph.Node) bool {
+	return func(n graph.NodeHead) bool {
 		if n.LastSeen == p.ScanID {
 			return false
 		}
 		if skipLabel[n.Label] {
 			// role assignments above the subscriptions (management groups) are read by full scans only
-			sub, _ := n.Props[graph.PropSubscription].(string)
-			return n.Label == graph.LabelRoleAssignment && sub == ""
+			return n.Label == graph.LabelRoleAssignment && n.Facts.Subscription == ""
 		}
-		if sub, _ := n.Props[graph.PropSubscription].(string); sub != "" && (fullSubs[sub] || !inPlan[sub]) &&
+		if sub := n.Facts.Subscription; sub != "" && (fullSubs[sub] || !inPlan[sub]) &&
 			(n.Label == graph.LabelResource || n.Label == graph.LabelResourceGroup) {
 			return false
 		}
 		if drop[n.ID] {
 			return false
 		}
-		typ, _ := n.Props[graph.PropType].(string)
+		typ := n.Facts.Type
 		for a := n.ID; ; {
 			i := strings.LastIndexByte(a, '/')
 			if i <= 0 {
