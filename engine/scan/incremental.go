@@ -5,9 +5,9 @@ package scan
 // scan reads it and asks only for what changed since: Resource Graph's resourcechanges and
 // resourcecontainerchanges tables (per shard), the rows of the changed resources and resource
 // groups (with their child lists walked again), each subscription's role assignments (one list),
-// and the directory through delta links. Finalize then carries every other node forward to the
-// new scan id and runs the full scan's edge derivation and stale cleanup, so what the graph
-// holds afterwards is what a full scan would leave. The plan falls back to a full scan — and
+// and the directory through delta links. Finalize (finalizeIncremental) then removes what changed
+// away by id and re-derives only the affected edges, so what the graph holds afterwards is what
+// a full scan would leave. The plan falls back to a full scan — and
 // says why — with no previous scan, a window over the 14-day change retention, other options,
 // a filtered request or Request.Full; a shard whose change feed fails runs fully.
 
