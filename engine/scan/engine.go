@@ -556,7 +556,7 @@ func (e *Engine) Finalize(ctx context.Context, p Plan, results []ShardResult) (R
 	// Derive every edge from the nodes that stay: stale nodes about to be removed take no part
 	// (their edges and the Tag/Region nodes only they used go with them).
 	scopes := e.cleanupScopes(p, failedSubs, entraFailed, rgs)
-	if p.Mode == ModeIncremental {
+	if p.Mode == ModeIncremental && out.Mode == ModeIncremental { // (every shard fell back: a full scan)
 		if err := e.finalizeIncremental(ctx, p, results, scopes, &out); err != nil {
 			return out, err
 		}

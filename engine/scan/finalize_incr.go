@@ -132,26 +132,38 @@ func (e *Engine) finalizeIncremental(ctx context.Context, p Plan, results []Shar
 	}
 	mark("affected")
 
-	// derive the affected nodes' edges against the index of every node that stays
-	var nodes []graph.Node
+	// derive the affected nodes' edges against the index of every node that stays, a chunk at
+	// a time (when most of the tenant is affected, memory stays as a full scan's)
 	ids := make([]string, 0, len(affected))
 	for id := range affected {
 		if !goneSet[id] {
 			ids = append(ids, id)
 		}
 	}
+	st := rules.NewStreaming(idx)
+	size := e.FinalizeChunk
+	if size <= 0 {
+		size = defaultFinalizeChunk
+	}
+	chunk := make([]graph.Node, 0, min(size, len(ids)))
 	if len(ids) > 0 {
 		if err := e.Store.Nodes(ctx, tenant, graph.NodeQuery{IDs: ids}, func(n graph.Node) error {
-			if !shared(n.Label) {
-				nodes = append(nodes, n)
+			if shared(n.Label) {
+				return nil
+			}
+			chunk = append(chunk, n)
+			if len(chunk) == size {
+				st.Add(chunk)
+				clear(chunk)
+				chunk = chunk[:0]
 			}
 			return ctx.Err()
 		}); err != nil {
 			return fmt.Errorf("finalize: reading nodes: %w", err)
 		}
 	}
-	derived := rules.ApplyAll(nodes, idx)
-	nodes = nil
+	st.Add(chunk)
+	derived := st.Result()
 	for i := range derived.Nodes { // keys as the store keeps them (a Tag is written as found)
 		derived.Nodes[i].ID = graph.NormalizeID(derived.Nodes[i].ID)
 	}
@@ -258,11 +270,11 @@ func (e *Engine) finalizeIncremental(ctx context.Context, p Plan, results []Shar
 		return err
 	}
 	out.Removed.Nodes += removed
-	st, err := e.Store.Stats(ctx, tenant)
+	stats, err := e.Store.Stats(ctx, tenant)
 	if err != nil {
 		return fmt.Errorf("finalize: %w", err)
 	}
-	for _, c := range st.Edges {
+	for _, c := range stats.Edges {
 		out.Relationships += c
 	}
 	mark("write")
