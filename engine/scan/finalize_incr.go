@@ -25,6 +25,11 @@ import (
 //     edges no longer derived (whose owning node the cleanup covers) deleted, and REFERENCES
 //     yield to named edges across the boundary as a full derivation's merge would.
 //   - Tag and Region nodes follow their use: new ones are written, those left without edges go.
+//
+// Not covered (a full scan fixes it): an unchanged node whose named rule points at a top-level
+// resource that did not exist when the node was last read and is created now — the store skipped
+// that edge, and nothing stored leads from the new resource back to the node (a child resource
+// is found through the REFERENCES its referrers had to its parent).
 func (e *Engine) finalizeIncremental(ctx context.Context, p Plan, results []ShardResult, scopes []graph.Scope, out *Result) error {
 	tenant := p.Request.TenantID
 	t0 := time.Now()
