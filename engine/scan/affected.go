@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/engine/rules"
 )
 
 // Which nodes can derive an edge. A rule derives edges from one node's JSON (and the index of
@@ -39,11 +38,9 @@ func (f *family) add(n graph.Node) {
 	if !strings.HasPrefix(n.ID, "/") {
 		return
 	}
-	p := f.tenant
-	if a, ok := rules.ParseID(n.ID); ok {
-		if q, _, ok := a.Parent(); ok {
-			p = q
-		}
+	p, ok := armParent(n.ID)
+	if !ok {
+		p = f.tenant
 	}
 	f.parent[n.ID] = p
 	f.children[p] = append(f.children[p], n.ID)
@@ -56,10 +53,8 @@ func (f *family) derivers(e graph.Edge, fn func(string)) {
 	if derivedByParentOfSource[e.Type] {
 		if p, ok := f.parent[e.From]; ok {
 			fn(p)
-		} else if a, ok := rules.ParseID(e.From); ok { // a source the graph does not hold
-			if p, _, ok := a.Parent(); ok {
-				fn(p)
-			}
+		} else if p, ok := armParent(e.From); ok { // a source the graph does not hold
+			fn(p)
 		}
 	}
 	if derivedByChildOfSource[e.Type] {
@@ -67,4 +62,24 @@ func (f *family) derivers(e graph.Edge, fn func(string)) {
 			fn(c)
 		}
 	}
+}
+
+// armParent is the closest enclosing id of a lower-cased ARM id, as the rules' CONTAINS reads
+// it: one type/name pair up, and past a /providers/<namespace> left behind (the scope of an
+// extension resource, the resource group of a top-level resource). ok is false at a
+// subscription, at the tenant's own providers (management groups, tenant-level settings) and
+// for what is no ARM id.
+func armParent(id string) (string, bool) {
+	segs := strings.Split(strings.Trim(id, "/"), "/")
+	if len(segs) < 4 || len(segs)%2 != 0 {
+		return "", false
+	}
+	up := segs[:len(segs)-2]
+	if len(up) >= 2 && up[len(up)-2] == "providers" {
+		up = up[:len(up)-2]
+	}
+	if len(up) == 0 {
+		return "", false
+	}
+	return "/" + strings.Join(up, "/"), true
 }
