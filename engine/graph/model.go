@@ -176,6 +176,15 @@ type Stats struct {
 	Edges           map[string]int `json:"edges"`             // edge type -> count
 }
 
+// NodeHead is a node without its props: its key, label, scan ids and scoping facts.
+type NodeHead struct {
+	Label     Label
+	ID        string
+	FirstSeen string
+	LastSeen  string
+	Facts     NodeFacts
+}
+
 // DeleteResult counts what a cleanup removed.
 type DeleteResult struct {
 	Nodes int `json:"nodes"`
@@ -208,6 +217,15 @@ type Store interface {
 	// DeleteStale removes nodes in scope whose LastSeen != scanID (with their edges), and edges
 	// whose From node is in scope and whose LastSeen != scanID. Nothing outside scope is touched.
 	DeleteStale(ctx context.Context, tenantID, scanID string, scope Scope) (DeleteResult, error)
+	// NodeHeads streams every node of a tenant without its props (key, label, scan ids and
+	// scoping facts), in no particular order: what an incremental scan reads of the whole graph.
+	NodeHeads(ctx context.Context, tenantID string, fn func(NodeHead) error) error
+	// DeleteNodes removes the nodes with the given keys (whatever their label) with all their
+	// edges; ids that do not exist are ignored. Incremental scans remove what changed away by id.
+	DeleteNodes(ctx context.Context, tenantID string, ids []string) (DeleteResult, error)
+	// DeleteEdges removes the edges with the keys (Type, From, To) of the given edges; edges
+	// that do not exist are ignored. It returns how many were removed.
+	DeleteEdges(ctx context.Context, tenantID string, edges []Edge) (int, error)
 	// DeleteTenant removes every node and edge of a tenant.
 	DeleteTenant(ctx context.Context, tenantID string) error
 	// Tenants lists the tenant ids that have nodes.

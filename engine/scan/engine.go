@@ -506,11 +506,6 @@ func (e *Engine) Finalize(ctx context.Context, p Plan, results []ShardResult) (R
 			out.Mode = ModeFull
 		}
 		out.ModeReason = strings.Join(why, "; ")
-		carried, err := e.carryForward(ctx, p, results)
-		if err != nil {
-			return Result{}, fmt.Errorf("finalize: %w", err)
-		}
-		e.Logger.Debug("unchanged nodes carried forward", "scan_id", p.ScanID, "nodes", carried)
 	}
 	done := map[string]bool{}
 	failedSubs := map[string]bool{}
@@ -564,26 +559,12 @@ func (e *Engine) Finalize(ctx context.Context, p Plan, results []ShardResult) (R
 	// Derive every edge from the nodes that stay: stale nodes about to be removed take no part
 	// (their edges and the Tag/Region nodes only they used go with them).
 	scopes := e.cleanupScopes(p, failedSubs, entraFailed, rgs)
-	derived, err := e.deriveEdges(ctx, tenant, p.ScanID, scopes, &out)
-	if err != nil {
-		return Result{}, err
-	}
-	if err := e.upsertNodes(ctx, tenant, p.ScanID, derived.Nodes); err != nil {
-		return Result{}, fmt.Errorf("finalize: %w", err)
-	}
-	skipped, err := e.upsertEdges(ctx, tenant, p.ScanID, derived.Edges)
-	if err != nil {
-		return Result{}, fmt.Errorf("finalize: %w", err)
-	}
-	out.Relationships = len(derived.Edges) - skipped
-
-	for _, sc := range scopes {
-		r, err := e.Store.DeleteStale(ctx, tenant, p.ScanID, sc)
-		if err != nil {
-			return out, fmt.Errorf("finalize: removing stale nodes: %w", err)
+	if p.Mode == ModeIncremental && out.Mode == ModeIncremental { // (every shard fell back: a full scan)
+		if err := e.finalizeIncremental(ctx, p, results, scopes, &out); err != nil {
+			return out, err
 		}
-		out.Removed.Nodes += r.Nodes
-		out.Removed.Edges += r.Edges
+	} else if err := e.finalizeFull(ctx, p, scopes, &out); err != nil {
+		return out, err
 	}
 	removed := out.Removed
 	if len(out.Failures) == 0 && len(p.Request.Subscriptions) == 0 && len(p.Request.ResourceGroups) == 0 {
@@ -605,6 +586,33 @@ func (e *Engine) Finalize(ctx context.Context, p Plan, results []ShardResult) (R
 	return out, nil
 }
 
+// finalizeFull derives every edge over the tenant's stored nodes, writes them all and removes
+// what the scan did not see within the cleanup scopes.
+func (e *Engine) finalizeFull(ctx context.Context, p Plan, scopes []graph.Scope, out *Result) error {
+	tenant := p.Request.TenantID
+	derived, err := e.deriveEdges(ctx, tenant, p.ScanID, scopes, out)
+	if err != nil {
+		return err
+	}
+	if err := e.upsertNodes(ctx, tenant, p.ScanID, derived.Nodes); err != nil {
+		return fmt.Errorf("finalize: %w", err)
+	}
+	skipped, err := e.upsertEdges(ctx, tenant, p.ScanID, derived.Edges)
+	if err != nil {
+		return fmt.Errorf("finalize: %w", err)
+	}
+	out.Relationships = len(derived.Edges) - skipped
+	for _, sc := range scopes {
+		r, err := e.Store.DeleteStale(ctx, tenant, p.ScanID, sc)
+		if err != nil {
+			return fmt.Errorf("finalize: removing stale nodes: %w", err)
+		}
+		out.Removed.Nodes += r.Nodes
+		out.Removed.Edges += r.Edges
+	}
+	return nil
+}
+
 // defaultFinalizeChunk is how many nodes Finalize holds at once while deriving edges: the
 // tenant's nodes are streamed from the store twice (index, then rules) instead of held whole,
 // so peak memory follows the derived edges, not the full JSON of every resource.
@@ -618,18 +626,7 @@ func (e *Engine) deriveEdges(ctx context.Context, tenant, scanID string, scopes 
 	idx := rules.NewIndex()
 	if err := e.Store.Nodes(ctx, tenant, graph.NodeQuery{}, func(n graph.Node) error {
 		if n.LastSeen == scanID { // counts of what this scan refreshed, deduplicated by the store
-			switch n.Label {
-			case graph.LabelUser:
-				out.Identities.Users++
-			case graph.LabelGroup:
-				out.Identities.Groups++
-			case graph.LabelServicePrincipal:
-				out.Identities.ServicePrincipals++
-			case graph.LabelApplication:
-				out.Identities.Applications++
-			case graph.LabelRoleAssignment:
-				out.RoleAssignments++
-			}
+			countIdentities(n, out)
 		}
 		if live(n) {
 			idx.Add(n)

@@ -5,9 +5,9 @@ package scan
 // scan reads it and asks only for what changed since: Resource Graph's resourcechanges and
 // resourcecontainerchanges tables (per shard), the rows of the changed resources and resource
 // groups (with their child lists walked again), each subscription's role assignments (one list),
-// and the directory through delta links. Finalize then carries every other node forward to the
-// new scan id and runs the full scan's edge derivation and stale cleanup, so what the graph
-// holds afterwards is what a full scan would leave. The plan falls back to a full scan — and
+// and the directory through delta links. Finalize (finalizeIncremental) then removes what changed
+// away by id and re-derives only the affected edges, so what the graph holds afterwards is what
+// a full scan would leave. The plan falls back to a full scan — and
 // says why — with no previous scan, a window over the 14-day change retention, other options,
 // a filtered request or Request.Full; a shard whose change feed fails runs fully.
 
@@ -262,11 +262,11 @@ func parentID(id string) string {
 	return "/" + strings.Join(up, "/")
 }
 
-// carryForward moves every node a full scan would have refreshed but an incremental one did
-// not read — it did not change — to the new scan id, except what changed away (dropped), so
-// that the full scan's derivation and stale cleanup apply unchanged.
-func (e *Engine) carryForward(ctx context.Context, p Plan, results []ShardResult) (int, error) {
-	tenant := p.Request.TenantID
+// carryRule returns what an incremental scan keeps of the nodes it did not read: every node a
+// full scan would have refreshed but this one did not — it did not change — except what changed
+// away (dropped, or a child a list walked again did not return) and what each scan reads whole
+// (those, when not read, are gone).
+func carryRule(p Plan, results []ShardResult) func(graph.NodeHead) bool {
 	drop := map[string]bool{}
 	refreshed := map[string]bool{}
 	argTypes := map[string]bool{}
@@ -320,23 +320,22 @@ func (e *Engine) carryForward(ctx context.Context, p Plan, results []ShardResult
 			}
 		}
 	}
-	keep := func(n graph.Node) bool {
+	return func(n graph.NodeHead) bool {
 		if n.LastSeen == p.ScanID {
 			return false
 		}
 		if skipLabel[n.Label] {
 			// role assignments above the subscriptions (management groups) are read by full scans only
-			sub, _ := n.Props[graph.PropSubscription].(string)
-			return n.Label == graph.LabelRoleAssignment && sub == ""
+			return n.Label == graph.LabelRoleAssignment && n.Facts.Subscription == ""
 		}
-		if sub, _ := n.Props[graph.PropSubscription].(string); sub != "" && (fullSubs[sub] || !inPlan[sub]) &&
+		if sub := n.Facts.Subscription; sub != "" && (fullSubs[sub] || !inPlan[sub]) &&
 			(n.Label == graph.LabelResource || n.Label == graph.LabelResourceGroup) {
 			return false
 		}
 		if drop[n.ID] {
 			return false
 		}
-		typ, _ := n.Props[graph.PropType].(string)
+		typ := n.Facts.Type
 		for a := n.ID; ; {
 			i := strings.LastIndexByte(a, '/')
 			if i <= 0 {
@@ -352,34 +351,6 @@ func (e *Engine) carryForward(ctx context.Context, p Plan, results []ShardResult
 		}
 		return true
 	}
-	var batch []graph.Node
-	carried := 0
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		carried += len(batch)
-		err := e.upsertNodes(ctx, tenant, p.ScanID, batch)
-		clear(batch)
-		batch = batch[:0]
-		return err
-	}
-	err := e.Store.Nodes(ctx, tenant, graph.NodeQuery{}, func(n graph.Node) error {
-		if keep(n) {
-			batch = append(batch, n)
-			if len(batch) == batchSize {
-				return flush()
-			}
-		}
-		return ctx.Err()
-	})
-	if err == nil {
-		err = flush()
-	}
-	if err != nil {
-		return carried, fmt.Errorf("carrying unchanged nodes forward: %w", err)
-	}
-	return carried, nil
 }
 
 // nextState is the scan state a successful scan leaves.

@@ -244,6 +244,30 @@ func (l *LazyStore) DeleteStale(ctx context.Context, tenantID, scanID string, sc
 	return st.DeleteStale(ctx, tenantID, scanID, scope)
 }
 
+func (l *LazyStore) NodeHeads(ctx context.Context, tenantID string, fn func(graph.NodeHead) error) error {
+	st, err := l.Store(ctx)
+	if err != nil {
+		return err
+	}
+	return st.NodeHeads(ctx, tenantID, fn)
+}
+
+func (l *LazyStore) DeleteNodes(ctx context.Context, tenantID string, ids []string) (graph.DeleteResult, error) {
+	st, err := l.Store(ctx)
+	if err != nil {
+		return graph.DeleteResult{}, err
+	}
+	return st.DeleteNodes(ctx, tenantID, ids)
+}
+
+func (l *LazyStore) DeleteEdges(ctx context.Context, tenantID string, edges []graph.Edge) (int, error) {
+	st, err := l.Store(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return st.DeleteEdges(ctx, tenantID, edges)
+}
+
 func (l *LazyStore) DeleteTenant(ctx context.Context, tenantID string) error {
 	st, err := l.Store(ctx)
 	if err != nil {

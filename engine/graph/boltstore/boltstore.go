@@ -481,6 +481,7 @@ func (s *Store) Nodes(ctx context.Context, tenantID string, q graph.NodeQuery, f
 		}
 		slices.SortFunc(ids, bytes.Compare)
 		ids = slices.CompactFunc(ids, bytes.Equal)
+		q.IDs = nil // the walk visits only those keys: the filter need not test them again
 	}
 	var after []byte
 	for {

@@ -210,6 +210,15 @@ func (s *MemStore) Stats(context.Context, string) (graph.Stats, error) { return 
 func (s *MemStore) DeleteStale(context.Context, string, string, graph.Scope) (graph.DeleteResult, error) {
 	return graph.DeleteResult{}, nil
 }
+func (s *MemStore) NodeHeads(ctx context.Context, tenantID string, fn func(graph.NodeHead) error) error {
+	return s.Nodes(ctx, tenantID, graph.NodeQuery{}, func(n graph.Node) error {
+		return fn(graph.NodeHead{Label: n.Label, ID: n.ID, FirstSeen: n.FirstSeen, LastSeen: n.LastSeen})
+	})
+}
+func (s *MemStore) DeleteNodes(context.Context, string, []string) (graph.DeleteResult, error) {
+	return graph.DeleteResult{}, nil
+}
+func (s *MemStore) DeleteEdges(context.Context, string, []graph.Edge) (int, error) { return 0, nil }
 func (s *MemStore) DeleteTenant(_ context.Context, tenantID string) error {
 	delete(s.nodes, tenantID)
 	delete(s.edges, tenantID)
