@@ -591,10 +591,15 @@ func readJSON(c *call, v any) bool {
 
 // listable reports whether /resources lists and Resource Graph's resources table hold r.
 func (st *store) listable(r *resource) bool {
-	if r.parent != "" || r.ltyp == "microsoft.authorization/roleassignments" {
+	if r.ltyp == "microsoft.authorization/roleassignments" {
 		return false
 	}
-	if info := st.types[r.ltyp]; info != nil {
+	info := st.types[r.ltyp]
+	if r.parent != "" {
+		// child resources: only the tracked child types Azure lists there (web app slots)
+		return info != nil && info.Tracked && info.InARG
+	}
+	if info != nil {
 		return info.InARG
 	}
 	return true

@@ -118,9 +118,13 @@ func (s *Simulator) Mutate(tenantID string, o MutateOptions) (MutateResult, erro
 		if strings.Contains(strings.ToLower(string(b)), r.key) {
 			continue
 		}
+		// the id's last segment is the resource's own name; a child's body name is
+		// "parent/child" (ARM's full name), so both change in their last segment only
+		cut := strings.LastIndexByte(r.id, '/') + 1
+		leaf := fmt.Sprintf("%s-m%d", r.id[cut:], i)
+		nid := r.id[:cut] + leaf
 		name := fmt.Sprint(r.body["name"])
-		nname := fmt.Sprintf("%s-m%d", name, i)
-		nid := r.id[:len(r.id)-len(name)] + nname
+		nname := name[:strings.LastIndexByte(name, '/')+1] + leaf
 		if st.res[strings.ToLower(nid)] != nil {
 			continue
 		}

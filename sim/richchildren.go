@@ -12,8 +12,11 @@ import (
 // CONTAINS from the parent); their types join the providers list, as in Azure.
 
 // richTypes are the child types RichChildren adds (with the api-versions the simulator accepts).
+// Web app slots are tracked resources that Azure lists in Resource Graph's resources table and
+// in /resources (queries such as `resources | where type =~ 'microsoft.web/sites/slots'` are
+// common); the other three are proxy resources only their parent's collection lists.
 var richTypes = []*typeInfo{
-	{Type: "Microsoft.Web/sites/slots", APIVersions: versionsOf("Microsoft.Web/sites/slots", vWeb...)},
+	{Type: "Microsoft.Web/sites/slots", APIVersions: versionsOf("Microsoft.Web/sites/slots", vWeb...), Tracked: true, InARG: true},
 	{Type: "Microsoft.Network/privateDnsZones/A", APIVersions: versionsOf("Microsoft.Network/privateDnsZones/A", vDNS...)},
 	{Type: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials", APIVersions: versionsOf("Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials", "2023-01-31")},
 	{Type: "Microsoft.DocumentDB/databaseAccounts/sqlDatabases", APIVersions: versionsOf("Microsoft.DocumentDB/databaseAccounts/sqlDatabases", "2024-08-15", "2024-11-15")},
@@ -22,8 +25,10 @@ var richTypes = []*typeInfo{
 // addRichChildren adds the richer children to every subscription of t; it returns how many.
 func addRichChildren(st *store, t *tenant) int {
 	for _, ti := range richTypes {
-		if st.types[strings.ToLower(ti.Type)] == nil {
+		if have := st.types[strings.ToLower(ti.Type)]; have == nil {
 			st.types[strings.ToLower(ti.Type)] = ti
+		} else {
+			have.Tracked, have.InARG = have.Tracked || ti.Tracked, have.InARG || ti.InARG
 		}
 	}
 	now := time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
