@@ -11,6 +11,10 @@
 #   scan-rl      the same 10,000 resources in 2 subscriptions, where the ARM read limit (250 burst,
 #                25/s per subscription) is the floor: the step that measures pacing (about a
 #                minute; BENCH_RATE_LIMITED=0 skips it too).
+#   scan-rich    scan-rl's tenant with the richer children (sim --rich-children: web app slots,
+#                private DNS record sets, federated credentials, Cosmos SQL databases): pacing
+#                against a floor that counts the child lists an ideal scan needs (goal ≤ 1.2), and
+#                the calls beside scan-rl's (goal ≤ +25%). BENCH_RATE_LIMITED=0 skips it too.
 #   scan-100k    100,000 resources / 20 subscriptions with 50k users, 10k groups and 20k service
 #                principals (sim --users/--groups/--service-principals), throttling off: the memory
 #                step (peak RSS of `atg scan` into the embedded store; goal ≤ 1 GiB) and the time of
@@ -55,9 +59,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GO=${GO:-go}
-ALL_STEPS="scan scan-rl scan-100k scan-100k-neo4j incremental fanout neo4j embedded rules terraform plan jobstatus sim backup"
+ALL_STEPS="scan scan-rl scan-rich scan-100k scan-100k-neo4j incremental fanout neo4j embedded rules terraform plan jobstatus sim backup"
 STEPS=${BENCH_STEPS:-$ALL_STEPS}
-if [[ "${BENCH_RATE_LIMITED:-1}" == 0 ]]; then BENCH_SKIP="${BENCH_SKIP:-} scan-rl"; fi
+if [[ "${BENCH_RATE_LIMITED:-1}" == 0 ]]; then BENCH_SKIP="${BENCH_SKIP:-} scan-rl scan-rich"; fi
 for s in $STEPS ${BENCH_SKIP:-}; do
 	[[ " $ALL_STEPS " == *" $s "* ]] || { echo "bench: unknown step $s (steps: $ALL_STEPS)" >&2; exit 2; }
 done
@@ -165,6 +169,7 @@ scan_bench() {
 	$GO run ./engine/scan/benchcmd -truth "$dir/truth.json" -result "$dir/scan.json" -rss-kb "${rss:-0}" -wall "$wall" | tee "$dir/report.txt"
 
 	r() { sed -n "s/^$1  *//p" "$dir/report.txt" | head -1; }
+	last_calls=$(r 'calls made \/ ideal' | cut -d' ' -f1)
 	local secs floor
 	secs=$(r 'scan time' | cut -d' ' -f1)
 	floor=$(r 'rate-limit floor' | cut -d' ' -f1)
@@ -229,15 +234,23 @@ incr_bench() {
 	echo
 }
 
-if want scan || want scan-rl || want scan-100k || want scan-100k-neo4j || want incremental || want fanout; then
+if want scan || want scan-rl || want scan-rich || want scan-100k || want scan-100k-neo4j || want incremental || want fanout; then
 	mkdir -p bin
 	$GO build -o bin/atg .
 fi
 if want scan; then
 	scan_bench scan "${BENCH_RESOURCES:-10000}" "${BENCH_SUBSCRIPTIONS:-20}" "${BENCH_THROTTLE:-real}" "${BENCH_LATENCY:-0s}"
 fi
+rl_calls=""
 if want scan-rl; then
 	scan_bench scan-rl 10000 2 real 0s
+	rl_calls=$last_calls
+fi
+if want scan-rich; then
+	scan_bench scan-rich 10000 2 real 0s "" "" --rich-children
+	if [[ -n $rl_calls && -n ${last_calls:-} ]]; then
+		goal scan-rich "calls beyond scan-rl's" "$(awk -v a="$last_calls" -v b="$rl_calls" 'BEGIN { printf "%.1f", 100 * (a - b) / b }')" % "<=" 25
+	fi
 fi
 # The 100k-resource tenant with a large directory: 50k users, 10k groups (1-500 members, some
 # nested), 20k application service principals (80k Entra objects besides the managed identities

@@ -29,8 +29,12 @@ type TenantTruth struct {
 	ResourceIDs     []string       `json:"resource_ids"`
 	Identities      IdentityCounts `json:"identities"`
 	RoleAssignments int            `json:"role_assignments"`
-	Edges           []TruthEdge    `json:"edges"`
-	Posture         *PostureTruth  `json:"posture,omitempty"` // Options.PlantPosture
+	// ListedChildTypes are the child types present that only their parent's collection lists
+	// (not Resource Graph's resources table): an ideal scan makes one list call per parent for
+	// them (the scan benchmark's floor counts those calls).
+	ListedChildTypes []string      `json:"listed_child_types,omitempty"`
+	Edges            []TruthEdge   `json:"edges"`
+	Posture          *PostureTruth `json:"posture,omitempty"` // Options.PlantPosture
 }
 
 // IdentityCounts counts a tenant's Entra objects.
@@ -96,6 +100,7 @@ func (st *store) tenantTruth(t *tenant) TenantTruth {
 	}
 	var all []*resource
 	kvByName := map[string]string{}
+	listedChild := map[string]bool{}
 	for _, sid := range t.subs {
 		sub := st.subs[sid]
 		st.ensureSorted(sub)
@@ -120,12 +125,17 @@ func (st *store) tenantTruth(t *tenant) TenantTruth {
 			tt.Resources++
 			tt.ByType[r.ltyp]++
 			tt.ResourceIDs = append(tt.ResourceIDs, k)
+			if r.parent != "" && !st.listable(r) && !listedChild[r.ltyp] {
+				listedChild[r.ltyp] = true
+				tt.ListedChildTypes = append(tt.ListedChildTypes, r.ltyp)
+			}
 			if r.ltyp == "microsoft.keyvault/vaults" {
 				kvByName[strings.ToLower(fmt.Sprint(r.body["name"]))] = k
 			}
 		}
 	}
 	sort.Strings(tt.ResourceIDs)
+	sort.Strings(tt.ListedChildTypes)
 	seen := map[string]bool{}
 	add := func(from, to string, typ graph.EdgeType) {
 		from, to = graph.NormalizeID(from), graph.NormalizeID(to)

@@ -23,17 +23,20 @@ import (
 
 	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/discover"
+	"github.com/atg-go/atg/engine/discover/childtree"
 	"github.com/atg-go/atg/engine/graph/stores"
 )
 
 type truth struct {
 	Tenants []struct {
-		Subscriptions   []string       `json:"subscriptions"`
-		Resources       int            `json:"resources"`
-		ByType          map[string]int `json:"by_type"`
-		ResourceIDs     []string       `json:"resource_ids"`
-		Identities      map[string]int `json:"identities"`
-		RoleAssignments int            `json:"role_assignments"`
+		Subscriptions []string       `json:"subscriptions"`
+		Resources     int            `json:"resources"`
+		ByType        map[string]int `json:"by_type"`
+		ResourceIDs   []string       `json:"resource_ids"`
+		// child types only their parent's collection lists (not Resource Graph)
+		ListedChildTypes []string       `json:"listed_child_types"`
+		Identities       map[string]int `json:"identities"`
+		RoleAssignments  int            `json:"role_assignments"`
 	} `json:"tenants"`
 }
 
@@ -92,8 +95,17 @@ func main() {
 	}
 	t := tr.Tenants[0]
 	childTypes := map[string]bool{}
+	override := map[string]bool{}
 	for _, c := range discover.Children {
 		childTypes[strings.ToLower(c.Type)] = true
+		override[c.Key()] = true
+	}
+	// the generated collections an ideal scan must list too: those of the child types present
+	// that Resource Graph does not hold (their rows are not Resource Graph rows either)
+	listed := map[string]bool{}
+	for _, lt := range t.ListedChildTypes {
+		listed[lt] = true
+		childTypes[lt] = true
 	}
 	// per subscription: parents of child collections; tenant-wide: Resource Graph rows and RGs
 	armPerSub := map[string]int{}
@@ -110,8 +122,10 @@ func main() {
 		if !childTypes[typ] {
 			argRows++
 		}
-		for _, c := range discover.Children {
-			if c.Parent == typ {
+		counted := map[string]bool{}
+		for _, c := range childtree.Of(typ) {
+			if (override[c.Key()] || listed[strings.ToLower(c.Type)]) && !counted[c.Key()] && !c.Inline && c.Required == "" {
+				counted[c.Key()] = true
 				armPerSub[sub]++
 			}
 		}
