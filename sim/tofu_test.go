@@ -20,36 +20,7 @@ import (
 // clean and destroys, polling the async operations as against Azure. Needs the Terraform tools
 // (make iac-tools); skipped without them, failed under CI.
 func TestAzapiProviderAgainstTheSimulator(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short")
-	}
-	missing := t.Skipf
-	if testenv.InCI() {
-		missing = t.Fatalf
-	}
-	out, err := exec.Command(filepath.Join(repotest.Root(), "scripts", "iac-tools.sh"), "--print").Output()
-	if err != nil {
-		missing("iac-tools.sh --print: %v", err)
-	}
-	tools := strings.TrimSpace(string(out))
-	for _, f := range []string{"bin/tofu", "bin/terraform-provider-azapi"} {
-		if _, err := os.Stat(filepath.Join(tools, f)); err != nil {
-			missing("Terraform tools not built (%s missing): run make iac-tools", f)
-		}
-	}
-	s, err := New(Options{Resources: 50, Seed: 4, Throttle: "fast", TLS: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		_ = srv.Close(ctx)
-	})
+	tools, s, srv := tofuAgainstSim(t, 50, "bin/tofu", "bin/terraform-provider-azapi")
 	dir := t.TempDir()
 	sub := s.SubscriptionIDs(srv.TenantIDs[0])[0]
 	files := map[string]string{
@@ -141,36 +112,7 @@ resource "azapi_resource" "vnet" {
 // clean and destroys. With HTTPS_PROXY at the simulator, data-plane hosts are answered by it.
 // Needs the Terraform tools (make iac-tools); skipped without them, failed under CI.
 func TestAzurermProviderAgainstTheSimulator(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short")
-	}
-	missing := t.Skipf
-	if testenv.InCI() {
-		missing = t.Fatalf
-	}
-	out, err := exec.Command(filepath.Join(repotest.Root(), "scripts", "iac-tools.sh"), "--print").Output()
-	if err != nil {
-		missing("iac-tools.sh --print: %v", err)
-	}
-	tools := strings.TrimSpace(string(out))
-	for _, f := range []string{"bin/tofu", "bin/terraform-provider-azurerm", "tofurc"} {
-		if _, err := os.Stat(filepath.Join(tools, f)); err != nil {
-			missing("Terraform tools not built (%s missing): run make iac-tools", f)
-		}
-	}
-	s, err := New(Options{Resources: 20, Seed: 4, Throttle: "fast", TLS: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		_ = srv.Close(ctx)
-	})
+	tools, s, srv := tofuAgainstSim(t, 20, "bin/tofu", "bin/terraform-provider-azurerm", "tofurc")
 	dir := t.TempDir()
 	sub := s.SubscriptionIDs(srv.TenantIDs[0])[0]
 	host := strings.TrimPrefix(srv.ARMEndpoint, "https://")
@@ -243,4 +185,41 @@ resource "azurerm_storage_account" "st" {
 	if out, code := run("destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
 		t.Fatalf("tofu destroy: %d\n%s", code, out)
 	}
+}
+
+// tofuAgainstSim finds the Terraform tools (skipping without them, failing under CI; -short
+// skips) and serves a simulated tenant of resources over HTTPS until the test ends.
+func tofuAgainstSim(t *testing.T, resources int, need ...string) (string, *Simulator, *Server) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	missing := t.Skipf
+	if testenv.InCI() {
+		missing = t.Fatalf
+	}
+	out, err := exec.Command(filepath.Join(repotest.Root(), "scripts", "iac-tools.sh"), "--print").Output()
+	if err != nil {
+		missing("iac-tools.sh --print: %v", err)
+	}
+	tools := strings.TrimSpace(string(out))
+	for _, f := range need {
+		if _, err := os.Stat(filepath.Join(tools, f)); err != nil {
+			missing("Terraform tools not built (%s missing): run make iac-tools", f)
+		}
+	}
+	s, err := New(Options{Resources: resources, Seed: 4, Throttle: "fast", TLS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = srv.Close(ctx)
+	})
+	return tools, s, srv
 }
