@@ -787,18 +787,8 @@ func (s *Store) DeleteStale(ctx context.Context, tenantID, scanID string, scope 
 		if err != nil {
 			return err
 		}
-		for _, k := range dropEdges {
-			if err := t.edges.Delete(k); err != nil {
-				return err
-			}
-		}
-		for _, k := range stale {
-			if err := t.meta.Delete(k); err != nil {
-				return err
-			}
-			if err := t.nodes.Delete(k); err != nil {
-				return err
-			}
+		if err := t.remove(dropEdges, stale); err != nil {
+			return err
 		}
 		res = graph.DeleteResult{Nodes: len(stale), Edges: len(dropEdges)}
 		return nil

@@ -60,18 +60,8 @@ func (s *Store) DeleteNodes(ctx context.Context, tenantID string, ids []string) 
 		if err != nil {
 			return err
 		}
-		for _, k := range dropEdges {
-			if err := t.edges.Delete(k); err != nil {
-				return err
-			}
-		}
-		for _, k := range gone {
-			if err := t.meta.Delete(k); err != nil {
-				return err
-			}
-			if err := t.nodes.Delete(k); err != nil {
-				return err
-			}
+		if err := t.remove(dropEdges, gone); err != nil {
+			return err
 		}
 		res = graph.DeleteResult{Nodes: len(gone), Edges: len(dropEdges)}
 		return nil
@@ -176,4 +166,22 @@ func (s *Store) NodeHeads(ctx context.Context, tenantID string, fn func(graph.No
 			return nil
 		}
 	}
+}
+
+// remove deletes edges (by edge key) and then nodes (by node key: head and document).
+func (t *tenantBuckets) remove(edges, nodes [][]byte) error {
+	for _, k := range edges {
+		if err := t.edges.Delete(k); err != nil {
+			return err
+		}
+	}
+	for _, k := range nodes {
+		if err := t.meta.Delete(k); err != nil {
+			return err
+		}
+		if err := t.nodes.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
