@@ -37,9 +37,20 @@ type workload struct {
 	k, global          int
 	tags               map[string]any
 	uai                *resource
-	kvName             string
-	snPE, snAGW, snACA *resource
-	siteHosts          []string
+	uaiProps           map[string]any // uai's properties: principalId, clientId
+
+	// filled by the builders in spoke order
+	b2, b3             int    // the spoke VNet is 10.b2.b3.0/24
+	vnetID             string // spokeNetwork
+	nsgWeb, nsgApp     *resource
+	snWeb, snApp, snPE *resource
+	nvm                int            // spokeVMCount
+	snAGW, snACA       *resource      // spokeDedicatedSubnets (nil when the spoke has none)
+	poolID             string         // spokeLoadBalancer: its backend pool
+	pool               map[string]any // the pool's properties; spokeVM lists members in it
+	members            []any
+	stName, kvName     string   // spokeStorage, spokeKeyVault
+	siteHosts          []string // spokeWebApps
 }
 
 // appGateway adds a WAF/Standard v2 application gateway in the spoke's dedicated subnet with its
