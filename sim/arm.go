@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/atg-go/atg/sim/kql"
 )
 
 func (s *Simulator) serveARM(c *call) {
@@ -678,18 +680,7 @@ func parseFilter(s string) (filter, error) {
 	return f, nil
 }
 
-func splitFold(s, sep string) []string {
-	var out []string
-	ls, lsep := strings.ToLower(s), strings.ToLower(sep)
-	for {
-		i := strings.Index(ls, lsep)
-		if i < 0 {
-			return append(out, s)
-		}
-		out = append(out, s[:i])
-		s, ls = s[i+len(sep):], ls[i+len(sep):]
-	}
-}
+func splitFold(s, sep string) []string { return kql.SplitFold(s, sep) }
 
 // matchTags applies tagName/tagValue conditions: a tag with that name (and value) exists.
 func (f filter) matchTags(tags map[string]any) bool {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/atg-go/atg/sim/kql"
 )
 
 func TestGenerateDeterministic(t *testing.T) {
@@ -87,7 +89,7 @@ func BenchmarkTruthAndARG100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	t := s.st.tenants[0]
-	q, err := parseKQL("resources | where type =~ 'microsoft.network/virtualnetworks' | project id, name, properties | order by id asc")
+	q, err := kql.Parse("resources | where type =~ 'microsoft.network/virtualnetworks' | project id, name, properties | order by id asc")
 	if err != nil {
 		b.Fatal(err)
 	}
