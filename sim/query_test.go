@@ -436,3 +436,24 @@ func TestFromDirRehomesExamples(t *testing.T) {
 		t.Error("no VM extension among the examples")
 	}
 }
+
+// An unsupported query is ARG's 400 BadRequest with an InvalidQuery detail and a ParserFailure
+// naming the offending token (kql.Error), and the table result format carries typed columns.
+func TestResourceGraphInvalidQueryAndTable(t *testing.T) {
+	f := startSim(t, Options{Resources: 60, Subscriptions: 1, Seed: 3, Throttle: "off"})
+	pl := pipeline(f.cred, f.srv.ARMEndpoint+"/.default")
+	url := f.srv.ARMEndpoint + "/providers/Microsoft.ResourceGraph/resources?api-version=2022-10-01"
+	resp, m := do(t, pl, http.MethodPost, url, map[string]any{"subscriptions": f.subs, "query": "resources | bogus 1"})
+	details, _ := lookupPath(m, "error.details").([]any)
+	if resp.StatusCode != 400 || len(details) != 2 || lookupPath(details[0].(map[string]any), "code") != "InvalidQuery" ||
+		lookupPath(details[1].(map[string]any), "code") != "ParserFailure" || lookupPath(details[1].(map[string]any), "token") != "bogus" {
+		t.Fatalf("status %d: %v", resp.StatusCode, m)
+	}
+	resp, m = do(t, pl, http.MethodPost, url, map[string]any{"subscriptions": f.subs, "query": "resources | summarize count() by type",
+		"options": map[string]any{"resultFormat": "table"}})
+	cols, _ := lookupPath(m, "data.columns").([]any)
+	rows, _ := lookupPath(m, "data.rows").([]any)
+	if resp.StatusCode != 200 || len(cols) != 2 || lookupPath(cols[1].(map[string]any), "type") != "integer" || len(rows) == 0 {
+		t.Fatalf("status %d: %v", resp.StatusCode, m)
+	}
+}
