@@ -33,6 +33,11 @@ var serverDefaults = map[string][]pathDefault{
 // serverComputed fills what Azure derives from the resource itself (its name, its location) when
 // a body lacks it.
 var serverComputed = map[string]func(body, props map[string]any){
+	"microsoft.keyvault/vaults": func(body, props map[string]any) {
+		if name, _ := body["name"].(string); name != "" && props["vaultUri"] == nil {
+			props["vaultUri"] = "https://" + name + ".vault.azure.net/"
+		}
+	},
 	"microsoft.storage/storageaccounts": func(body, props map[string]any) {
 		name, _ := body["name"].(string)
 		if _, ok := props["primaryEndpoints"]; !ok && name != "" {
