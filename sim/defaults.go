@@ -20,13 +20,16 @@ var serverDefaults = map[string][]pathDefault{
 	"microsoft.containerservice/managedclusters": {{"supportPlan", "KubernetesOfficial"}, {"networkProfile.outboundType", "loadBalancer"},
 		{"autoUpgradeProfile.nodeOSUpgradeChannel", "NodeImage"}, {"nodeProvisioningProfile.mode", "Manual"},
 		{"nodeProvisioningProfile.defaultNodePools", "Auto"}, {"oidcIssuerProfile.enabled", true}},
+	"microsoft.sql/servers/databases":                          {{"status", "Online"}},
 	"microsoft.operationalinsights/workspaces":                 {{"features.disableLocalAuth", false}},
 	"microsoft.app/containerapps":                              {{"template.scale.pollingInterval", 30}, {"template.scale.cooldownPeriod", 300}},
 	"microsoft.network/virtualnetworks":                        {{"privateEndpointVNetPolicies", "Disabled"}},
 	"microsoft.network/virtualnetworks/virtualnetworkpeerings": {{"peerCompleteVnets", true}, {"enableOnlyIPv6Peering", false}},
 	"microsoft.web/sites": {{"clientCertEnabled", false}, {"clientCertMode", "Required"}, {"httpsOnly", false},
 		{"publicNetworkAccess", "Enabled"}, {"keyVaultReferenceIdentity", "SystemAssigned"}, {"endToEndEncryptionEnabled", false}},
-	"microsoft.network/loadbalancers": {{"probes[].properties.probeThreshold", 1},
+	// the LB's child collections are always present (azurerm's lb_probe/lb_rule/… create append to them)
+	"microsoft.network/loadbalancers": {{"probes", []any{}}, {"loadBalancingRules", []any{}}, {"backendAddressPools", []any{}},
+		{"inboundNatRules", []any{}}, {"inboundNatPools", []any{}}, {"outboundRules", []any{}}, {"probes[].properties.probeThreshold", 1},
 		{"loadBalancingRules[].properties.loadDistribution", "Default"}},
 }
 

@@ -84,9 +84,13 @@ func PlanEnv(dir string, t PlanTarget, tools string) ([]string, error) {
 	if err := os.WriteFile(pem, t.CertPEM, 0o600); err != nil {
 		return nil, fmt.Errorf("writing the simulator's certificate: %w", err)
 	}
-	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE=" + filepath.Join(tools, "tofurc"),
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE=" + filepath.Join(tools, "tofurc"),
 		"SSL_CERT_FILE=" + pem, "HTTPS_PROXY=" + t.Endpoint, "NO_PROXY=127.0.0.1,localhost",
-		"IDENTITY_ENDPOINT=" + t.msiEndpoint(), "IDENTITY_HEADER=sim"}, nil
+		"IDENTITY_ENDPOINT=" + t.msiEndpoint(), "IDENTITY_HEADER=sim"}
+	if lvl := os.Getenv("ATG_TF_LOG"); lvl != "" { // tofu's and the providers' logs into dir/tofu.log, for a look
+		env = append(env, "TF_LOG="+lvl, "TF_LOG_PATH="+filepath.Join(dir, "tofu.log"))
+	}
+	return env, nil
 }
 
 // msiEndpoint is the simulator's managed-identity endpoint issuing tokens for t.TenantID (the
@@ -173,6 +177,7 @@ func RunPlan(ctx context.Context, o PlanOptions) (*PlanReport, error) {
 	var out []byte
 	if o.Apply {
 		out, err = run("apply", "-auto-approve", "-input=false", "-no-color", par)
+		_ = os.WriteFile(filepath.Join(o.Dir, "tofu-apply.log"), out, 0o600) // kept beside the code, for a look
 	} else {
 		out, err = run("plan", "-input=false", "-no-color", par, "-out=plan.bin")
 	}
