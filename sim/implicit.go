@@ -201,6 +201,9 @@ func (s *Simulator) serveImplicit(c *call, p armPath, method, apiVersion string)
 	case method == http.MethodGet && p.collection && p.rg == "" && softDeletedLists[strings.ToLower(p.fullType())]:
 		writeJSON(c.w, http.StatusOK, map[string]any{"value": []any{}}) // nothing soft-deleted: the simulator purges on delete
 		return true
+	case method == http.MethodPost && p.rg == "" && strings.HasSuffix(lraw, "/providers/microsoft.web/checknameavailability"):
+		writeJSON(c.w, http.StatusOK, map[string]any{"nameAvailable": true}) // names are per-tenant here; a clash shows on PUT
+		return true
 	case method == http.MethodPost:
 		for _, a := range resourceActions {
 			suffix := "/" + strings.ToLower(a.action)
