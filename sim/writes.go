@@ -185,7 +185,9 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 	if info.LRO {
 		state = ifs(old == nil && !strings.HasPrefix(ltyp, "microsoft.network/"), "Creating", "Updating")
 	}
-	props["provisioningState"] = state
+	if ltyp != "microsoft.web/sites/config" { // config bodies are dictionaries (app settings, storage mounts): no state in them
+		props["provisioningState"] = state
+	}
 	s.mintIdentity(t, body, info)
 	if info.LRO {
 		op := &asyncOp{id: fmt.Sprintf("%016x", hash64(s.opts.Seed, "op", key, fmt.Sprint(s.opSeq.Add(1)))), resKey: key, status: "InProgress", startTime: now}
