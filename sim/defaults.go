@@ -20,19 +20,27 @@ var serverDefaults = map[string][]pathDefault{
 	"microsoft.containerservice/managedclusters": {{"supportPlan", "KubernetesOfficial"}, {"networkProfile.outboundType", "loadBalancer"},
 		{"autoUpgradeProfile.nodeOSUpgradeChannel", "NodeImage"}, {"nodeProvisioningProfile.mode", "Manual"},
 		{"nodeProvisioningProfile.defaultNodePools", "Auto"}, {"oidcIssuerProfile.enabled", true}},
+	"microsoft.sql/servers/databases":                          {{"status", "Online"}},
 	"microsoft.operationalinsights/workspaces":                 {{"features.disableLocalAuth", false}},
 	"microsoft.app/containerapps":                              {{"template.scale.pollingInterval", 30}, {"template.scale.cooldownPeriod", 300}},
 	"microsoft.network/virtualnetworks":                        {{"privateEndpointVNetPolicies", "Disabled"}},
 	"microsoft.network/virtualnetworks/virtualnetworkpeerings": {{"peerCompleteVnets", true}, {"enableOnlyIPv6Peering", false}},
 	"microsoft.web/sites": {{"clientCertEnabled", false}, {"clientCertMode", "Required"}, {"httpsOnly", false},
 		{"publicNetworkAccess", "Enabled"}, {"keyVaultReferenceIdentity", "SystemAssigned"}, {"endToEndEncryptionEnabled", false}},
-	"microsoft.network/loadbalancers": {{"probes[].properties.probeThreshold", 1},
+	// the LB's child collections are always present (azurerm's lb_probe/lb_rule/… create append to them)
+	"microsoft.network/loadbalancers": {{"probes", []any{}}, {"loadBalancingRules", []any{}}, {"backendAddressPools", []any{}},
+		{"inboundNatRules", []any{}}, {"inboundNatPools", []any{}}, {"outboundRules", []any{}}, {"probes[].properties.probeThreshold", 1},
 		{"loadBalancingRules[].properties.loadDistribution", "Default"}},
 }
 
 // serverComputed fills what Azure derives from the resource itself (its name, its location) when
 // a body lacks it.
 var serverComputed = map[string]func(body, props map[string]any){
+	"microsoft.keyvault/vaults": func(body, props map[string]any) {
+		if name, _ := body["name"].(string); name != "" && props["vaultUri"] == nil {
+			props["vaultUri"] = "https://" + name + ".vault.azure.net/"
+		}
+	},
 	"microsoft.storage/storageaccounts": func(body, props map[string]any) {
 		name, _ := body["name"].(string)
 		if _, ok := props["primaryEndpoints"]; !ok && name != "" {

@@ -188,11 +188,22 @@ func etagOf(s string) string {
 	return base64.RawURLEncoding.EncodeToString(h[:8])
 }
 
+// softDeletedLists are the subscription-wide lists of soft-deleted resources the providers read
+// before a create (to recover or refuse); the simulator keeps none.
+var softDeletedLists = map[string]bool{"microsoft.operationalinsights/deletedworkspaces": true, "microsoft.keyvault/deletedvaults": true,
+	"microsoft.cognitiveservices/deletedaccounts": true, "microsoft.apimanagement/deletedservices": true}
+
 // serveImplicit answers a GET of an implicit child that is not stored, or a POST action; it
 // reports whether it answered. The api-version is checked against the parent type's.
 func (s *Simulator) serveImplicit(c *call, p armPath, method, apiVersion string) bool {
 	lraw := strings.ToLower(p.raw)
 	switch {
+	case method == http.MethodGet && p.collection && p.rg == "" && softDeletedLists[strings.ToLower(p.fullType())]:
+		writeJSON(c.w, http.StatusOK, map[string]any{"value": []any{}}) // nothing soft-deleted: the simulator purges on delete
+		return true
+	case method == http.MethodPost && p.rg == "" && strings.HasSuffix(lraw, "/providers/microsoft.web/checknameavailability"):
+		writeJSON(c.w, http.StatusOK, map[string]any{"nameAvailable": true}) // names are per-tenant here; a clash shows on PUT
+		return true
 	case method == http.MethodPost:
 		for _, a := range resourceActions {
 			suffix := "/" + strings.ToLower(a.action)

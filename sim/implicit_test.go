@@ -5,10 +5,13 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/atg-go/atg/engine/azure"
 )
 
 // What the Terraform providers read besides the resource: implicit singletons (answered, not
@@ -92,5 +95,30 @@ func TestDataPlaneProxy(t *testing.T) {
 	}
 	if _, err = get("https://example.com/", ""); err == nil {
 		t.Fatal("the proxy tunnelled to a host outside its data-plane suffixes")
+	}
+}
+
+// TestSubscriptionActionsForCreates: what azurerm reads before a create answers — App Service's
+// name check and the (empty) lists of soft-deleted workspaces and vaults.
+func TestSubscriptionActionsForCreates(t *testing.T) {
+	s, err := New(Options{Resources: 10, Seed: 3, Throttle: "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := s.Handler()
+	sub := s.SubscriptionIDs(s.TenantIDs()[0])[0]
+	tok := mint(t, azure.Claims{TenantID: s.TenantIDs()[0], PrincipalID: "app", Audience: "https://management.azure.com", Expires: time.Now().Add(time.Hour).Unix()})
+	for _, tc := range []struct{ method, path, want string }{
+		{"POST", "/subscriptions/" + sub + "/providers/Microsoft.Web/checknameavailability?api-version=2023-01-01", `"nameAvailable":true`},
+		{"GET", "/subscriptions/" + sub + "/providers/Microsoft.OperationalInsights/deletedWorkspaces?api-version=2025-07-01", `"value":[]`},
+		{"GET", "/subscriptions/" + sub + "/providers/Microsoft.KeyVault/deletedVaults?api-version=2023-07-01", `"value":[]`},
+	} {
+		req := httptest.NewRequest(tc.method, "http://sim"+tc.path, strings.NewReader(`{"name":"x","type":"Microsoft.Web/sites"}`))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), tc.want) {
+			t.Errorf("%s %s: %d %s", tc.method, tc.path, rec.Code, rec.Body.String())
+		}
 	}
 }

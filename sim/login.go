@@ -18,6 +18,7 @@ import (
 
 var (
 	reTokenPath   = regexp.MustCompile(`^/([^/]+)/oauth2/(v2\.0/)?token$`)
+	reMSIPath     = regexp.MustCompile(`^/([^/]+)/metadata/identity/oauth2/token$`)
 	reOpenIDPath  = regexp.MustCompile(`^/([^/]+)/(v2\.0/)?\.well-known/openid-configuration$`)
 	tokenLifetime = time.Hour
 )
@@ -31,7 +32,10 @@ func (s *Simulator) serveUnauthenticated(w http.ResponseWriter, r *http.Request)
 		writeJSON(w, http.StatusOK, s.cloudMetadata(baseURL(r)))
 	case path == "/metadata/identity/oauth2/token":
 		s.stats.inc("req:login")
-		s.msiToken(w, r)
+		s.msiToken(w, r, "")
+	case reMSIPath.MatchString(path): // the tenant-selecting form: /{tenant}/metadata/identity/oauth2/token
+		s.stats.inc("req:login")
+		s.msiToken(w, r, reMSIPath.FindStringSubmatch(path)[1])
 	case path == "/common/discovery/instance":
 		s.stats.inc("req:login")
 		host := r.Host
@@ -162,8 +166,11 @@ func (s *Simulator) oauthToken(w http.ResponseWriter, r *http.Request, tenantNam
 // msiToken serves the managed-identity endpoint in the shapes azidentity and the providers
 // speak: IMDS (GET, Metadata: true), App Service (GET, X-IDENTITY-HEADER; IDENTITY_ENDPOINT) and
 // Cloud Shell (POST form, Metadata: true; MSI_ENDPOINT); ?resource= (or the form's);
-// client_id / object_id / msi_res_id pick the identity.
-func (s *Simulator) msiToken(w http.ResponseWriter, r *http.Request) {
+// client_id / object_id / msi_res_id pick the identity. The token is for the first tenant unless
+// the endpoint's path (/{tenant}/metadata/identity/oauth2/token, tenantName) or a tenant_id
+// parameter names another — real IMDS has one tenant per machine, the simulator many, so an
+// msi_endpoint carrying the tenant lets providers apply into a second (target) tenant.
+func (s *Simulator) msiToken(w http.ResponseWriter, r *http.Request, tenantName string) {
 	if !strings.EqualFold(r.Header.Get("Metadata"), "true") && r.Header.Get("X-IDENTITY-HEADER") == "" {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_request", "error_description": "Required metadata header not specified"})
 		return
@@ -175,9 +182,18 @@ func (s *Simulator) msiToken(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_request", "error_description": "Required query variable 'resource' is missing"})
 		return
 	}
-	s.st.mu.RLock()
-	t := s.st.tenants[0]
-	s.st.mu.RUnlock()
+	if tenantName == "" {
+		tenantName = q.Get("tenant_id")
+	}
+	var t *tenant
+	if tenantName == "" {
+		s.st.mu.RLock()
+		t = s.st.tenants[0]
+		s.st.mu.RUnlock()
+	} else if t = s.tenantNamed(tenantName); t == nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_request", "error_description": fmt.Sprintf("tenant %q not found", tenantName)})
+		return
+	}
 	oid := "managed-identity"
 	switch {
 	case q.Get("object_id") != "":

@@ -95,3 +95,56 @@ func TestCustomCloudLogin(t *testing.T) {
 		t.Fatalf("managed identity token: %d %v", resp.StatusCode, mi)
 	}
 }
+
+// TestMSITokenSelectsTheTenant: the managed-identity endpoint issues tokens for the first tenant
+// unless its path (/{tenant}/metadata/identity/oauth2/token, how an msi_endpoint names the
+// target tenant) or a tenant_id parameter picks another; an unknown tenant is a 400, not a token.
+func TestMSITokenSelectsTheTenant(t *testing.T) {
+	s, err := New(Options{Resources: 10, Tenants: 2, Seed: 3, Throttle: "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = srv.Close(ctx)
+	})
+	if len(srv.TenantIDs) != 2 {
+		t.Fatalf("tenants: %v", srv.TenantIDs)
+	}
+	base := srv.ARMEndpoint
+	get := func(path string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		req.Header.Set("Metadata", "true")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&m)
+		tok, _ := m["access_token"].(string)
+		c, _ := azure.ParseUnverified(tok)
+		return resp.StatusCode, c.TenantID
+	}
+	q := "?api-version=2018-02-01&resource=" + base
+	for _, tc := range []struct {
+		path   string
+		status int
+		tenant string
+	}{
+		{"/metadata/identity/oauth2/token" + q, 200, srv.TenantIDs[0]},
+		{"/" + srv.TenantIDs[1] + "/metadata/identity/oauth2/token" + q, 200, srv.TenantIDs[1]},
+		{"/" + srv.TenantIDs[0] + "/metadata/identity/oauth2/token" + q, 200, srv.TenantIDs[0]},
+		{"/metadata/identity/oauth2/token" + q + "&tenant_id=" + srv.TenantIDs[1], 200, srv.TenantIDs[1]},
+		{"/no-such-tenant/metadata/identity/oauth2/token" + q, 400, ""},
+	} {
+		if st, tid := get(tc.path); st != tc.status || tid != tc.tenant {
+			t.Errorf("%s: %d %q, want %d %q", tc.path, st, tid, tc.status, tc.tenant)
+		}
+	}
+}

@@ -22,7 +22,7 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 	parent := p.parentKey()
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
-	if parent != "" && s.st.res[parent] == nil {
+	if parent != "" && s.st.res[parent] == nil && !s.st.implicitlyExists(parent) { // a storage account's blobServices/default holds containers
 		armErr(c.w, http.StatusNotFound, "ParentResourceNotFound", fmt.Sprintf("Can not perform requested operation on nested resource. Parent resource '%s' not found.", parent))
 		return
 	}
@@ -185,7 +185,9 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 	if info.LRO {
 		state = ifs(old == nil && !strings.HasPrefix(ltyp, "microsoft.network/"), "Creating", "Updating")
 	}
-	props["provisioningState"] = state
+	if ltyp != "microsoft.web/sites/config" { // config bodies are dictionaries (app settings, storage mounts): no state in them
+		props["provisioningState"] = state
+	}
 	s.mintIdentity(t, body, info)
 	if info.LRO {
 		op := &asyncOp{id: fmt.Sprintf("%016x", hash64(s.opts.Seed, "op", key, fmt.Sprint(s.opSeq.Add(1)))), resKey: key, status: "InProgress", startTime: now}
@@ -197,7 +199,7 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 		c.w.Header().Set("Azure-AsyncOperation", fmt.Sprintf("%s/subscriptions/%s/providers/%s/locations/%v/operations/%s?api-version=%s", c.base, sub.id, namespaceOf(info.Type), loc, op.id, apiVersion))
 		s.pollHeaders(c)
 		if old == nil {
-			status = http.StatusCreated
+			status = ifInt(createAnswers200[ltyp], http.StatusAccepted, http.StatusCreated)
 		}
 	}
 	out := s.st.render(r)
@@ -631,6 +633,7 @@ func (s *Simulator) asyncOperation(c *call, id string) {
 	writeJSON(c.w, http.StatusOK, out)
 }
 
-// createAnswers200 are types whose create answers 200, not 201 (their REST specs list 200 and
-// 202 only; clients generated from them reject a 201).
-var createAnswers200 = map[string]bool{"microsoft.storage/storageaccounts": true}
+// createAnswers200 are types whose create answers 200 (202 when long-running), not 201: their
+// REST specs list 200 and 202 only, and clients generated from them reject a 201.
+var createAnswers200 = map[string]bool{"microsoft.storage/storageaccounts": true, "microsoft.compute/disks": true,
+	"microsoft.web/serverfarms": true, "microsoft.web/sites": true, "microsoft.web/sites/config": true, "microsoft.insights/diagnosticsettings": true}

@@ -84,9 +84,22 @@ func PlanEnv(dir string, t PlanTarget, tools string) ([]string, error) {
 	if err := os.WriteFile(pem, t.CertPEM, 0o600); err != nil {
 		return nil, fmt.Errorf("writing the simulator's certificate: %w", err)
 	}
-	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE=" + filepath.Join(tools, "tofurc"),
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE=" + filepath.Join(tools, "tofurc"),
 		"SSL_CERT_FILE=" + pem, "HTTPS_PROXY=" + t.Endpoint, "NO_PROXY=127.0.0.1,localhost",
-		"IDENTITY_ENDPOINT=" + t.Endpoint + "/metadata/identity/oauth2/token", "IDENTITY_HEADER=sim"}, nil
+		"IDENTITY_ENDPOINT=" + t.msiEndpoint(), "IDENTITY_HEADER=sim"}
+	if lvl := os.Getenv("ATG_TF_LOG"); lvl != "" { // tofu's and the providers' logs into dir/tofu.log, for a look
+		env = append(env, "TF_LOG="+lvl, "TF_LOG_PATH="+filepath.Join(dir, "tofu.log"))
+	}
+	return env, nil
+}
+
+// msiEndpoint is the simulator's managed-identity endpoint issuing tokens for t.TenantID (the
+// simulator serves many tenants; the path names the one to sign in to).
+func (t PlanTarget) msiEndpoint() string {
+	if t.TenantID == "" {
+		return t.Endpoint + "/metadata/identity/oauth2/token"
+	}
+	return t.Endpoint + "/" + t.TenantID + "/metadata/identity/oauth2/token"
 }
 
 // ProviderOverride is an override file pointing both providers at the simulator (metadata host,
@@ -99,7 +112,7 @@ func ProviderOverride(t PlanTarget) string {
   tenant_id                       = %[3]q
   metadata_host                   = %[1]q
   use_msi                         = true
-  msi_endpoint                    = "%[2]s/metadata/identity/oauth2/token"
+  msi_endpoint                    = %[4]q
   resource_provider_registrations = "none"
 }
 
@@ -114,7 +127,7 @@ provider "azapi" {
   use_msi                    = true
   skip_provider_registration = true
 }
-`, host, t.Endpoint, t.TenantID)
+`, host, t.Endpoint, t.TenantID, t.msiEndpoint())
 }
 
 // RunPlan writes the override and variables into o.Dir, runs tofu init and plan (or apply) and
@@ -164,6 +177,7 @@ func RunPlan(ctx context.Context, o PlanOptions) (*PlanReport, error) {
 	var out []byte
 	if o.Apply {
 		out, err = run("apply", "-auto-approve", "-input=false", "-no-color", par)
+		_ = os.WriteFile(filepath.Join(o.Dir, "tofu-apply.log"), out, 0o600) // kept beside the code, for a look
 	} else {
 		out, err = run("plan", "-input=false", "-no-color", par, "-out=plan.bin")
 	}

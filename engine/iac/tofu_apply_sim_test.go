@@ -1,0 +1,61 @@
+package iac_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/atg-go/atg/engine/iac/iactest/simapply"
+	"github.com/atg-go/atg/internal/testenv"
+)
+
+// Applied round trip: Terraform generated from a simulated tenant and translated (--target-*) to
+// an empty second tenant, applied by the real OpenTofu with azurerm and azapi against the
+// simulator (managed-identity tokens for the target tenant), recreates the tenant: after a
+// re-scan, engine/fidelity compares source and target. The goal (issue 20) is ≥98% count and
+// ≥95% property fidelity; the test holds today's floor (countFloor, propertyFloor) so the round
+// trip cannot regress, and logs every miss. TODO(issue 20): raise the floors to the goal. ATG_APPLY_RESOURCES sizes the tenant (default 150; the
+// 1,000-resource figure is a make iac-coverage run); IAC_APPLY_REPORT=FILE keeps the report.
+func TestTofuApplyRoundTripSimulatedTenant(t *testing.T) {
+	tools := toolsDir(t)
+	testenv.Integration(t)
+	n := 150
+	if v, err := strconv.Atoi(os.Getenv("ATG_APPLY_RESOURCES")); err == nil && v > 0 {
+		n = v
+	}
+	dir := t.TempDir()
+	if d := os.Getenv("IAC_APPLY_OUT"); d != "" {
+		dir = d
+	}
+	res, err := simapply.Run(context.Background(), simapply.Options{Tools: tools, Resources: n, Dir: dir, Parallelism: 8})
+	if res != nil && res.Apply != nil {
+		for _, e := range res.Apply.Errors {
+			if strings.HasPrefix(e, "Resource already exists") { // known: azapi_resource of blobServices/default, an implicit singleton (TODO: emit an update)
+				t.Logf("tofu apply: %s", e)
+				continue
+			}
+			t.Errorf("tofu apply: %s", e)
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := os.Getenv("IAC_APPLY_REPORT"); f != "" {
+		b, _ := json.MarshalIndent(res, "", "  ")
+		_ = os.WriteFile(f, b, 0o644)
+	}
+	f := res.Fidelity
+	t.Logf("source %d resources; emitted %d (typed %d, azapi %d, skipped %d); applied in %.0fs; target %d resources; count fidelity %.3f, property fidelity %.3f (%d/%d)",
+		res.SourceResources, res.Emitted, res.Typed, res.Azapi, res.Skipped, res.ApplySeconds, res.TargetResources,
+		f.CountFidelity, f.PropertyFidelity, f.PropertiesEqual, f.PropertiesTotal)
+	for _, m := range f.Misses {
+		t.Logf("miss: %s %s: %s", m.Type, m.ID, m.Reason)
+	}
+	const countFloor, propertyFloor = 0.90, 0.80
+	if f.CountFidelity < countFloor || f.PropertyFidelity < propertyFloor {
+		t.Errorf("fidelity: count %.3f (floor %.2f, goal 0.98), property %.3f (floor %.2f, goal 0.95)", f.CountFidelity, countFloor, f.PropertyFidelity, propertyFloor)
+	}
+}
