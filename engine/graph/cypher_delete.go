@@ -45,5 +45,5 @@ func NodeHeadsPageCypher() string {
 			fmt.Sprintf("  RETURN n.%s AS uid, '%s' AS label, n.%s AS id, n.%s AS first, n.%s AS last, %s AS sub, %s AS rg, %s AS type ORDER BY n.%s LIMIT $limit",
 				SysUID, s.Label, SysNodeID, SysFirstSeen, SysLastSeen, fact(s.SubscriptionProp), fact(s.ResourceGroupProp), fact(s.TypeProp), SysUID))
 	}
-	return "CALL {\n" + strings.Join(parts, "\n  UNION ALL\n") + fmt.Sprintf("\n}\nRETURN uid, label, id, first, last, sub, rg, type ORDER BY uid LIMIT $limit")
+	return "CALL {\n" + strings.Join(parts, "\n  UNION ALL\n") + "\n}\nRETURN uid, label, id, first, last, sub, rg, type ORDER BY uid LIMIT $limit"
 }
