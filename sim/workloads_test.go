@@ -181,7 +181,7 @@ func TestWorkloadWrites(t *testing.T) {
 	cosmos := rg + "/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-wl-test-1"
 	w.wantErr("PUT", cosmos, "2024-11-15", map[string]any{"location": "westeurope", "properties": map[string]any{"databaseAccountOfferType": "Standard"}}, 400, "BadRequest")
 	w.must("PUT", cosmos, "2024-11-15", map[string]any{"location": "westeurope", "kind": "GlobalDocumentDB", "properties": map[string]any{"databaseAccountOfferType": "Standard",
-		"locations": []any{map[string]any{"locationName": "West Europe", "failoverPriority": 0}}}}, 201)
+		"locations": []any{map[string]any{"locationName": "West Europe", "failoverPriority": 0}}}}, 200) // Cosmos answers a create with 200 (its spec lists 200 only)
 
 	// container apps: environment, secrets (value write-only, or a Key Vault reference), secretRef
 	env := rg + "/providers/Microsoft.App/managedEnvironments/cae1"

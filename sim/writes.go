@@ -636,4 +636,5 @@ func (s *Simulator) asyncOperation(c *call, id string) {
 // createAnswers200 are types whose create answers 200 (202 when long-running), not 201: their
 // REST specs list 200 and 202 only, and clients generated from them reject a 201.
 var createAnswers200 = map[string]bool{"microsoft.storage/storageaccounts": true, "microsoft.compute/disks": true,
-	"microsoft.web/serverfarms": true, "microsoft.web/sites": true, "microsoft.web/sites/config": true, "microsoft.insights/diagnosticsettings": true}
+	"microsoft.web/serverfarms": true, "microsoft.web/sites": true, "microsoft.web/sites/config": true, "microsoft.insights/diagnosticsettings": true,
+	"microsoft.documentdb/databaseaccounts": true, "microsoft.documentdb/databaseaccounts/sqldatabases": true}
