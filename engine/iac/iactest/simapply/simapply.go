@@ -7,24 +7,18 @@ package simapply
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
-	"path/filepath"
 	"time"
 
-	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/fidelity"
-	"github.com/atg-go/atg/engine/graph/boltstore"
 	"github.com/atg-go/atg/engine/iac"
 	"github.com/atg-go/atg/engine/iac/iactest"
+	"github.com/atg-go/atg/engine/iac/iactest/simplan"
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/translate"
-	"github.com/atg-go/atg/engine/scan"
 	"github.com/atg-go/atg/sim"
 )
 
@@ -87,37 +81,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if len(subs) == 0 {
 		return nil, fmt.Errorf("the target tenant %s has no subscription", dst)
 	}
-	tmp, err := os.MkdirTemp("", "atg-simapply-")
+	sc, err := simplan.NewScanner(ctx, srv, quiet)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
-	st, err := boltstore.Open(filepath.Join(tmp, "graph.db"), boltstore.Options{NoSync: true})
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = st.Close(context.Background()) }()
-	if err := st.Init(ctx); err != nil {
-		return nil, err
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(srv.CertPEM)
-	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	defer sc.Close()
+	st := sc.Store
 	scanTenant := func(tenant string) (int, error) {
-		clients, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint},
-			TenantID: tenant, Logger: quiet, Transport: hc, Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond}})
-		if err != nil {
-			return 0, err
-		}
-		res, err := (&scan.Engine{Store: st, Azure: clients, Logger: quiet, Concurrency: 16}).Run(ctx,
-			scan.Request{TenantID: tenant, IncludeIdentities: true, IncludeRBAC: true})
-		if err != nil {
-			return 0, fmt.Errorf("scan %s: %w", tenant, err)
-		}
-		if len(res.Failures) > 0 {
-			return 0, fmt.Errorf("scan %s: %d failures, first %+v", tenant, len(res.Failures), res.Failures[0])
-		}
-		return res.Resources, nil
+		res, err := sc.Scan(ctx, tenant)
+		return res.Resources, err
 	}
 	out := &Result{}
 	if out.SourceResources, err = scanTenant(src); err != nil {

@@ -6,24 +6,18 @@ package simplan
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"time"
 
-	"github.com/atg-go/atg/engine/azure"
-	"github.com/atg-go/atg/engine/graph/boltstore"
 	"github.com/atg-go/atg/engine/iac"
 	"github.com/atg-go/atg/engine/iac/iactest"
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/translate"
-	"github.com/atg-go/atg/engine/scan"
 	"github.com/atg-go/atg/sim"
 )
 
@@ -79,35 +73,17 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		defer cancel()
 		_ = srv.Close(c)
 	}()
-	tmp, err := os.MkdirTemp("", "atg-simplan-")
+	sc, err := NewScanner(ctx, srv, quiet)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
-	st, err := boltstore.Open(filepath.Join(tmp, "graph.db"), boltstore.Options{NoSync: true})
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = st.Close(context.Background()) }()
-	if err := st.Init(ctx); err != nil {
-		return nil, err
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(srv.CertPEM)
-	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	defer sc.Close()
+	st := sc.Store
 	tenant := srv.TenantIDs[0]
-	clients, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint},
-		TenantID: tenant, Logger: quiet, Transport: hc, Throttle: azure.ThrottleOptions{BaseDelay: 20 * time.Millisecond}})
+	start := time.Now()
+	res, err := sc.Scan(ctx, tenant)
 	if err != nil {
 		return nil, err
-	}
-	start := time.Now()
-	res, err := (&scan.Engine{Store: st, Azure: clients, Logger: quiet, Concurrency: 16}).Run(ctx, scan.Request{TenantID: tenant, IncludeIdentities: true, IncludeRBAC: true})
-	if err != nil {
-		return nil, fmt.Errorf("scan: %w", err)
-	}
-	if len(res.Failures) > 0 {
-		return nil, fmt.Errorf("scan: %d failures, first %+v", len(res.Failures), res.Failures[0])
 	}
 	out := &Result{Scanned: res.Resources, ScanSeconds: time.Since(start).Seconds()}
 	start = time.Now()
