@@ -63,8 +63,11 @@ iac-validate:
 # tenant of IAC_PLAN_RESOURCES (default 2000; 0 skips; every plan diff with its reason): a table,
 # and bin/iac-coverage.json.
 IAC_PLAN_RESOURCES ?= 2000
+# … and the applied round trip (tofu apply into an empty tenant, re-scan, fidelity) on a
+# simulated tenant of IAC_APPLY_RESOURCES (default 1000; 0 skips).
+IAC_APPLY_RESOURCES ?= 1000
 iac-coverage:
-	go run ./tools/iaccoverage -corpus testdata/arm-corpus -json bin/iac-coverage.json -plan $(IAC_PLAN_RESOURCES)
+	go run ./tools/iaccoverage -corpus testdata/arm-corpus -json bin/iac-coverage.json -plan $(IAC_PLAN_RESOURCES) -apply $(IAC_APPLY_RESOURCES)
 
 # Regenerate testdata/arm-corpus from a local azure-rest-api-specs clone (SPECS=<dir>).
 arm-corpus:

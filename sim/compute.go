@@ -379,6 +379,11 @@ func (s *Simulator) vmDisks(sub *subscription, p armPath, body map[string]any, o
 			if d, err = attach(md, path); err == nil && mstr(disk, "name") == "" {
 				disk["name"] = d.body["name"]
 			}
+			if err == nil && disk["diskSizeGB"] == nil { // Compute reports the attached disk's size
+				if size := mmapRO(d.body, "properties")["diskSizeGB"]; size != nil {
+					disk["diskSizeGB"] = size
+				}
+			}
 		case "":
 			err = invalidParam(fmt.Sprintf("Required parameter '%s.createOption' is missing (null).", path))
 		}

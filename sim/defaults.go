@@ -23,14 +23,28 @@ var serverDefaults = map[string][]pathDefault{
 	"microsoft.sql/servers/databases":                          {{"status", "Online"}},
 	"microsoft.operationalinsights/workspaces":                 {{"features.disableLocalAuth", false}},
 	"microsoft.app/containerapps":                              {{"template.scale.pollingInterval", 30}, {"template.scale.cooldownPeriod", 300}},
-	"microsoft.network/virtualnetworks":                        {{"privateEndpointVNetPolicies", "Disabled"}},
+	"microsoft.network/virtualnetworks":                        {{"privateEndpointVNetPolicies", "Disabled"}, {"enableDdosProtection", false}},
 	"microsoft.network/virtualnetworks/virtualnetworkpeerings": {{"peerCompleteVnets", true}, {"enableOnlyIPv6Peering", false}},
 	"microsoft.web/sites": {{"clientCertEnabled", false}, {"clientCertMode", "Required"}, {"httpsOnly", false},
 		{"publicNetworkAccess", "Enabled"}, {"keyVaultReferenceIdentity", "SystemAssigned"}, {"endToEndEncryptionEnabled", false}},
+	"microsoft.compute/virtualmachines":                     {{"storageProfile.diskControllerType", "SCSI"}, {"storageProfile.dataDisks[].toBeDetached", false}},
+	"microsoft.network/networkinterfaces":                   {{"nicType", "Standard"}},
+	"microsoft.keyvault/vaults":                             {{"softDeleteRetentionInDays", 90}, {"enableSoftDelete", true}},
+	"microsoft.network/bastionhosts":                        {{"ipConfigurations[].properties.privateIPAllocationMethod", "Dynamic"}},
+	"microsoft.documentdb/databaseaccounts":                 {{"createMode", "Default"}},
+	"microsoft.containerservice/managedclusters/agentpools": {{"powerState.code", "Running"}},
+	// retention in diagnostic settings is retired but still returned, off, on every category
+	"microsoft.insights/diagnosticsettings": {{"logs[].retentionPolicy.enabled", false}, {"logs[].retentionPolicy.days", 0},
+		{"metrics[].retentionPolicy.enabled", false}, {"metrics[].retentionPolicy.days", 0}},
+	// a connection the requester may approve is approved on creation
+	"microsoft.network/privateendpoints": {{"privateLinkServiceConnections[].properties.privateLinkServiceConnectionState.status", "Approved"},
+		{"privateLinkServiceConnections[].properties.privateLinkServiceConnectionState.description", "Auto-Approved"},
+		{"privateLinkServiceConnections[].properties.privateLinkServiceConnectionState.actionsRequired", "None"}},
 	// the LB's child collections are always present (azurerm's lb_probe/lb_rule/… create append to them)
 	"microsoft.network/loadbalancers": {{"probes", []any{}}, {"loadBalancingRules", []any{}}, {"backendAddressPools", []any{}},
 		{"inboundNatRules", []any{}}, {"inboundNatPools", []any{}}, {"outboundRules", []any{}}, {"probes[].properties.probeThreshold", 1},
-		{"loadBalancingRules[].properties.loadDistribution", "Default"}},
+		{"loadBalancingRules[].properties.loadDistribution", "Default"},
+		{"frontendIPConfigurations[].properties.privateIPAllocationMethod", "Dynamic"}},
 }
 
 // serverComputed fills what Azure derives from the resource itself (its name, its location) when

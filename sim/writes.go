@@ -71,6 +71,7 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 	}
 	ltyp := strings.ToLower(info.Type)
 	fillServerDefaults(ltyp, body, props)
+	s.st.deriveFromStore(ltyp, p.raw, body, props)
 	// write-only properties: kept apart; an update that omits one keeps the old value (ARM
 	// does not reset a password it is not given)
 	secrets := takeWriteOnly(ltyp, props)
@@ -164,6 +165,9 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 		s.st.remove(k)
 	}
 	s.st.put(r)
+	if ltyp == "microsoft.containerservice/managedclusters" {
+		s.st.materializeAgentPools(r)
+	}
 	for _, cr := range pending {
 		s.st.put(cr)
 	}
@@ -187,6 +191,12 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 	}
 	if ltyp != "microsoft.web/sites/config" { // config bodies are dictionaries (app settings, storage mounts): no state in them
 		props["provisioningState"] = state
+	}
+	if _, has := body["identity"]; !has && old != nil && (ltyp == "microsoft.compute/virtualmachines" || ltyp == "microsoft.compute/virtualmachinescalesets") {
+		// Compute takes a PUT without identity as "unchanged" (azurerm's disk attachments send none)
+		if id, ok := old.body["identity"]; ok {
+			body["identity"] = deepCopy(id)
+		}
 	}
 	s.mintIdentity(t, body, info)
 	if info.LRO {

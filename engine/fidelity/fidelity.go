@@ -403,13 +403,13 @@ func compareProps(a, b graph.Node, translate func(string) (string, bool)) (total
 			}
 			av = w
 		}
-		flatten(k, av, fa)
-		flatten(k, b.Props[k], fb)
+		flatten(k, canonical(k, av), fa)
+		flatten(k, canonical(k, b.Props[k]), fb)
 	}
 	if props, ok := a.Props[graph.PropProperties].(map[string]any); ok {
-		flatten(graph.PropProperties, model.WritableProperties(str(a, graph.PropType), str(a, graph.PropID), props), fa)
+		flatten(graph.PropProperties, canonical("", model.WritableProperties(str(a, graph.PropType), str(a, graph.PropID), props)), fa)
 	}
-	flatten(graph.PropProperties, b.Props[graph.PropProperties], fb)
+	flatten(graph.PropProperties, canonical("", b.Props[graph.PropProperties]), fb)
 	if id, ok := a.Props[graph.PropIdentity].(map[string]any); ok {
 		fa["identity.type"] = id["type"]
 		if bid, ok := b.Props[graph.PropIdentity].(map[string]any); ok {

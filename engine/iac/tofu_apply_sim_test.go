@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"os"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/atg-go/atg/engine/iac/iactest/simapply"
@@ -15,10 +14,9 @@ import (
 // Applied round trip: Terraform generated from a simulated tenant and translated (--target-*) to
 // an empty second tenant, applied by the real OpenTofu with azurerm and azapi against the
 // simulator (managed-identity tokens for the target tenant), recreates the tenant: after a
-// re-scan, engine/fidelity compares source and target. The goal (issue 20) is ≥98% count and
-// ≥95% property fidelity; the test holds today's floor (countFloor, propertyFloor) so the round
-// trip cannot regress, and logs every miss. TODO(issue 20): raise the floors to the goal. ATG_APPLY_RESOURCES sizes the tenant (default 150; the
-// 1,000-resource figure is a make iac-coverage run); IAC_APPLY_REPORT=FILE keeps the report.
+// re-scan, engine/fidelity compares source and target: ≥98% count and ≥95% property fidelity
+// (issue 20's goal), every miss logged. ATG_APPLY_RESOURCES sizes the tenant (default 150; the
+// 1,000-resource figure is `make iac-coverage`); IAC_APPLY_REPORT=FILE keeps the report.
 func TestTofuApplyRoundTripSimulatedTenant(t *testing.T) {
 	tools := toolsDir(t)
 	testenv.Integration(t)
@@ -33,10 +31,6 @@ func TestTofuApplyRoundTripSimulatedTenant(t *testing.T) {
 	res, err := simapply.Run(context.Background(), simapply.Options{Tools: tools, Resources: n, Dir: dir, Parallelism: 8})
 	if res != nil && res.Apply != nil {
 		for _, e := range res.Apply.Errors {
-			if strings.HasPrefix(e, "Resource already exists") { // known: azapi_resource of blobServices/default, an implicit singleton (TODO: emit an update)
-				t.Logf("tofu apply: %s", e)
-				continue
-			}
 			t.Errorf("tofu apply: %s", e)
 		}
 	}
@@ -54,8 +48,8 @@ func TestTofuApplyRoundTripSimulatedTenant(t *testing.T) {
 	for _, m := range f.Misses {
 		t.Logf("miss: %s %s: %s", m.Type, m.ID, m.Reason)
 	}
-	const countFloor, propertyFloor = 0.90, 0.80
-	if f.CountFidelity < countFloor || f.PropertyFidelity < propertyFloor {
-		t.Errorf("fidelity: count %.3f (floor %.2f, goal 0.98), property %.3f (floor %.2f, goal 0.95)", f.CountFidelity, countFloor, f.PropertyFidelity, propertyFloor)
+	const countGoal, propertyGoal = 0.98, 0.95
+	if f.CountFidelity < countGoal || f.PropertyFidelity < propertyGoal {
+		t.Errorf("fidelity: count %.3f (goal %.2f), property %.3f (goal %.2f)", f.CountFidelity, countGoal, f.PropertyFidelity, propertyGoal)
 	}
 }

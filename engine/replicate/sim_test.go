@@ -196,10 +196,11 @@ func roundTripEnv(t *testing.T, e *env, input func(*Input)) {
 		logFailures(t, rep, 10)
 		t.Errorf("%d failed, %d blocked", rep.Failed, rep.Blocked)
 	}
-	// singletons Azure creates with their parent (a storage account's blob service) exist when
-	// their turn comes: updated, not created
-	if rep.Created+rep.Updated != len(p.Items) {
-		t.Errorf("created %d, updated %d of %d", rep.Created, rep.Updated, len(p.Items))
+	// singletons Azure creates with their parent (a storage account's blob service, an AKS
+	// cluster's node pools) exist when their turn comes: updated, or unchanged when the parent's
+	// PUT already made them as declared — never created twice
+	if rep.Created+rep.Updated+rep.Unchanged != len(p.Items) {
+		t.Errorf("created %d, updated %d, unchanged %d of %d", rep.Created, rep.Updated, rep.Unchanged, len(p.Items))
 	}
 	checkSecrets(t, e, p, rep)
 	e.scan(t, e.dst)
@@ -356,7 +357,7 @@ func TestWrongOrderFails(t *testing.T) {
 	if blocked == 0 {
 		t.Error("nothing was blocked by the failed NIC (its VM should be)")
 	}
-	if rep.Failed != 1 || rep.Created+rep.Updated != len(p.Items)-1-blocked { // updated: implicit singletons
+	if rep.Failed != 1 || rep.Created+rep.Updated+rep.Unchanged != len(p.Items)-1-blocked { // updated or unchanged: implicit singletons
 		t.Errorf("failed %d created %d updated %d blocked %d of %d: the rest must still deploy", rep.Failed, rep.Created, rep.Updated, blocked, len(p.Items))
 	}
 	if rep.OK() {
@@ -619,8 +620,8 @@ func TestWrongPrincipalFails(t *testing.T) {
 			}
 		}
 	}
-	if failed == 0 || rep.Created+rep.Updated != len(p.Items)-failed { // updated: implicit singletons
-		t.Fatalf("failed %d created %d updated %d of %d", failed, rep.Created, rep.Updated, len(p.Items))
+	if failed == 0 || rep.Created+rep.Updated+rep.Unchanged != len(p.Items)-failed { // updated or unchanged: implicit singletons
+		t.Fatalf("failed %d created %d updated %d unchanged %d of %d", failed, rep.Created, rep.Updated, rep.Unchanged, len(p.Items))
 	}
 	for _, u := range rep.UnmappedPrincipals {
 		if u == user {

@@ -84,6 +84,9 @@ type Report struct {
 	// PlanClean is the plan-clean check on a simulated tenant (simplan): imports, no-ops and
 	// every remaining diff with its reason; nil when not run (-plan 0 or no tools).
 	PlanClean *PlanClean `json:"plan_clean,omitempty"`
+	// Apply is the applied round trip on a simulated tenant (simapply): count and property
+	// fidelity of the re-scanned copy; nil when not run (-apply 0 or no tools).
+	Apply *ApplyRoundTrip `json:"apply_round_trip,omitempty"`
 }
 
 // PlanClean summarises simplan.Run for the report.
@@ -100,14 +103,15 @@ func main() {
 	tools := flag.String("tools", "", "directory of the Terraform tools (default: scripts/iac-tools.sh --print)")
 	keep := flag.String("keep", "", "keep the generated directories under this path")
 	plan := flag.Int("plan", 2000, "plan-clean check on a simulated tenant of this many resources (0: skip)")
+	apply := flag.Int("apply", 0, "applied round trip on a simulated tenant of this many resources (0: skip)")
 	flag.Parse()
-	if err := run(context.Background(), *corpus, *out, *tools, *keep, *plan); err != nil {
+	if err := run(context.Background(), *corpus, *out, *tools, *keep, *plan, *apply); err != nil {
 		slog.Error("iac-coverage failed", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, corpus, out, tools, keep string, planResources int) error {
+func run(ctx context.Context, corpus, out, tools, keep string, planResources, applyResources int) error {
 	if tools == "" {
 		if b, err := exec.Command(filepath.Join("scripts", "iac-tools.sh"), "--print").Output(); err == nil {
 			tools = strings.TrimSpace(string(b))
@@ -165,7 +169,7 @@ func run(ctx context.Context, corpus, out, tools, keep string, planResources int
 		tr.Resources++
 		tr.Skipped = ""
 		tr.Terraform = appendUnique(tr.Terraform, me.Terraform)
-		if me.Terraform != "azapi_resource" {
+		if !strings.HasPrefix(me.Terraform, "azapi_") {
 			tr.Typed = true
 		}
 		for _, n := range me.Notes {
@@ -197,6 +201,11 @@ func run(ctx context.Context, corpus, out, tools, keep string, planResources int
 			}
 			if planResources > 0 {
 				if err := planClean(ctx, tools, keep, planResources, rep); err != nil {
+					return err
+				}
+			}
+			if applyResources > 0 {
+				if err := applyRoundTrip(ctx, tools, keep, applyResources, rep); err != nil {
 					return err
 				}
 			}
@@ -294,6 +303,7 @@ func printTable(rep *Report) {
 			fmt.Printf("  plan error: %s\n", strings.SplitN(e, "\n", 2)[0])
 		}
 	}
+	printApply(rep.Apply)
 }
 
 // planClean runs simplan and records its figures.

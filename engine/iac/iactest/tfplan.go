@@ -67,6 +67,11 @@ const ReasonSecretInput = "secret input: the source's value is never copied (set
 // ReasonNotImported is the reason of a block the plan creates: imports.tf has no import for it.
 const ReasonNotImported = "not imported: imports.tf does not adopt it"
 
+// ReasonSingletonUpdate is the reason of an azapi_update_resource the plan creates: a settings
+// singleton Azure made with its parent (a storage account's blobServices/default) cannot be
+// imported; applying it writes the same settings again.
+const ReasonSingletonUpdate = "settings singleton: azapi_update_resource is not imported, applying it rewrites the same settings"
+
 // ReasonDroppedPrefix starts the reason of a diff on a resource the generator removed properties
 // from by design (skipped.json dropped_properties: Key Vault references into the source's vaults,
 // …); the generator's reasons follow.
@@ -287,6 +292,9 @@ func (rep *PlanReport) read(js []byte) error {
 		d := PlanDiff{Address: rc.Address, Type: rc.Type, Action: act, Reason: ReasonMapping}
 		if act == "create" {
 			d.Reason = ReasonNotImported
+			if rc.Type == "azapi_update_resource" {
+				d.Reason = ReasonSingletonUpdate
+			}
 			rep.Diffs = append(rep.Diffs, d)
 			continue
 		}

@@ -74,6 +74,14 @@ func emitSQLDatabase(e *emitter, r *model.Resource, t string) error {
 	if st := s(r.Body["requestedBackupStorageRedundancy"]); st != "" {
 		e.set(b, "storage_account_type", st)
 	}
+	if strings.Contains(strings.ToUpper(s(r.SKU["name"])), "_S_") { // serverless: pause delay and minimum vCores
+		if v, ok := r.Body["autoPauseDelay"].(float64); ok {
+			e.set(b, "auto_pause_delay_in_minutes", v)
+		}
+		if v, ok := r.Body["minCapacity"].(float64); ok {
+			e.set(b, "min_capacity", v)
+		}
+	}
 	e.tags(b, r)
 	return nil
 }

@@ -1,10 +1,12 @@
 package terraform
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/jsonpath"
+	"github.com/zclconf/go-cty/cty"
 )
 
 func emitUAI(e *emitter, r *model.Resource, t string) error {
@@ -101,8 +103,16 @@ func emitWebApp(e *emitter, r *model.Resource, t string) error {
 		e.set(b, "public_network_access_enabled", strings.EqualFold(pna, "Enabled"))
 	}
 	e.set(b, "virtual_network_subnet_id", idAt(r.Body, "virtualNetworkSubnetId"))
+	if v := idAt(r.Body, "keyVaultReferenceIdentity"); v != nil && !strings.EqualFold(s(v), "SystemAssigned") {
+		e.set(b, "key_vault_reference_identity_id", v) // a user-assigned identity (SystemAssigned is the default)
+	}
 	sc := m(r.Body["siteConfig"])
 	cb := b.AppendNewBlock("site_config", nil).Body()
+	if t == "azurerm_linux_web_app" {
+		if attr, ver := linuxStack(s(sc["linuxFxVersion"])); attr != "" {
+			cb.AppendNewBlock("application_stack", nil).Body().SetAttributeValue(attr, cty.StringVal(ver))
+		}
+	}
 	e.set(cb, "always_on", boolAt(sc, "alwaysOn"))
 	e.set(cb, "http2_enabled", boolAt(sc, "http20Enabled"))
 	e.set(cb, "websockets_enabled", boolAt(sc, "webSocketsEnabled"))
@@ -247,4 +257,27 @@ func emitDiagnostics(e *emitter, r *model.Resource, t string) error {
 		e.set(mb, "category", c)
 	}
 	return nil
+}
+
+// linuxStacks maps a linuxFxVersion runtime ("DOTNETCORE|8.0") to azurerm's application_stack
+// attribute and the versions azurerm 5.2 accepts for it; azurerm writes linuxFxVersion back from
+// it. Other runtimes and versions (Java, containers) are left to the site's own settings.
+var linuxStacks = map[string]struct {
+	attr     string
+	versions []string
+}{
+	"dotnetcore": {"dotnet_version", []string{"3.1", "5.0", "6.0", "7.0", "8.0", "9.0", "10.0"}},
+	"go":         {"go_version", []string{"1.18", "1.19"}},
+	"php":        {"php_version", []string{"7.4", "8.0", "8.1", "8.2", "8.3", "8.4"}},
+	"python":     {"python_version", []string{"3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"}},
+	"node":       {"node_version", []string{"12-lts", "14-lts", "16-lts", "18-lts", "20-lts", "22-lts", "24-lts"}},
+}
+
+func linuxStack(fx string) (attr, version string) {
+	rt, ver, _ := strings.Cut(fx, "|")
+	st, ok := linuxStacks[strings.ToLower(rt)]
+	if !ok || !slices.Contains(st.versions, strings.ToLower(ver)) {
+		return "", ""
+	}
+	return st.attr, strings.ToLower(ver)
 }

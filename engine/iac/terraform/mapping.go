@@ -43,7 +43,7 @@ func (e *emitter) mapping() []MappingEntry {
 		if v := e.apiVersions[r.Key]; v != "" && v != r.APIVersion {
 			me.EmittedAPIVersion = v
 		}
-		if me.Terraform == "azapi_resource" {
+		if isAzapi(me.Terraform) {
 			checked := !e.unchecked[r.Key]
 			me.SchemaChecked = &checked
 		}

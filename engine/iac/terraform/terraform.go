@@ -115,11 +115,14 @@ func newEmitter(m *model.Model, azapiOnly bool, forced ...map[string]string) *em
 		if azapiOnly {
 			e.tfType[r.Key] = "azapi_resource"
 		}
+		if e.tfType[r.Key] == "azapi_resource" {
+			e.tfType[r.Key] = azapiBlockType(r)
+		}
 	}
 	// sub-resources and inline children get their names before anything is written, in model
 	// order, so references to them resolve wherever they are
 	for _, r := range m.Resources {
-		if t, ok := Table[r.LowerType()]; ok && t.Prepare != nil && e.tfType[r.Key] != "azapi_resource" {
+		if t, ok := Table[r.LowerType()]; ok && t.Prepare != nil && !isAzapi(e.tfType[r.Key]) {
 			t.Prepare(e, r, e.tfType[r.Key])
 		}
 	}
@@ -138,7 +141,7 @@ func (e *emitter) emitOne(r *model.Resource) ([]byte, bool, error) {
 		e.body.AppendUnstructuredTokens(hclwrite.Tokens{{Type: hclsyntax.TokenComment,
 			Bytes: []byte("# " + r.Type + " " + r.Name + " is declared inline by " + e.address(e.idx[p]) + "\n")}})
 		typed = true
-	} else if t, ok := Table[r.LowerType()]; ok && typ != "azapi_resource" {
+	} else if t, ok := Table[r.LowerType()]; ok && !isAzapi(typ) {
 		err = t.Emit(e, r, typ)
 		typed = true
 		if why := constraintViolation(typ, blockOf(e.body, typ, r.Key)); why != "" {
@@ -315,7 +318,8 @@ func (e *emitter) set(b *hclwrite.Body, name string, v any) {
 func (e *emitter) setExpr(b *hclwrite.Body, name, expr string) { b.SetAttributeRaw(name, raw(expr)) }
 
 func (e *emitter) azapi(r *model.Resource) error {
-	blk := e.body.AppendNewBlock("resource", []string{"azapi_resource", r.Key})
+	update := e.tfType[r.Key] == "azapi_update_resource" // a settings singleton: no location, identity or tags of its own
+	blk := e.body.AppendNewBlock("resource", []string{e.tfType[r.Key], r.Key})
 	b := blk.Body()
 	version, schema := e.azapiVersion(r)
 	e.set(b, "type", r.Type+"@"+version)
@@ -324,7 +328,7 @@ func (e *emitter) azapi(r *model.Resource) error {
 		e.set(b, "name", r.Name)
 	}
 	e.setExpr(b, "parent_id", e.parentExpr(r))
-	if r.Location != "" && e.azapiTakes(r, "location") {
+	if r.Location != "" && !update && e.azapiTakes(r, "location") {
 		e.set(b, "location", r.Location)
 	}
 	body := map[string]any{}
@@ -349,16 +353,16 @@ func (e *emitter) azapi(r *model.Resource) error {
 	}
 	withIdentity := true
 	body, withIdentity = e.fitAzapiBody(r, version, body)
-	if withIdentity {
+	if withIdentity && !update {
 		e.identity(b, r, true)
 	}
 	if len(body) > 0 {
 		e.setExpr(b, "body", e.value(body, ""))
 	}
-	if len(r.Tags) > 0 && e.azapiTakes(r, "tags") {
+	if len(r.Tags) > 0 && !update && e.azapiTakes(r, "tags") {
 		e.tags(b, r)
 	}
-	if !schema {
+	if !schema && !update {
 		e.set(b, "schema_validation_enabled", false)
 	}
 	e.dependsOn(b, r)
@@ -503,6 +507,9 @@ func (e *emitter) imports(groups bool) []byte {
 		r := e.idx[k]
 		if _, ok := e.within[k]; ok {
 			continue // adopted with the resource that declares it
+		}
+		if e.tfType[k] == "azapi_update_resource" {
+			continue // a settings singleton: nothing to adopt, applying it rewrites its settings
 		}
 		if !first {
 			b.AppendNewline()
