@@ -67,10 +67,11 @@ const ReasonSecretInput = "secret input: the source's value is never copied (set
 // ReasonNotImported is the reason of a block the plan creates: imports.tf has no import for it.
 const ReasonNotImported = "not imported: imports.tf does not adopt it"
 
-// ReasonSingletonUpdate is the reason of an azapi_update_resource the plan creates: a settings
-// singleton Azure made with its parent (a storage account's blobServices/default) cannot be
-// imported; applying it writes the same settings again.
-const ReasonSingletonUpdate = "settings singleton: azapi_update_resource is not imported, applying it rewrites the same settings"
+// ReasonSingletonUpdate is the reason of an azapi_update_resource the plan creates — a settings
+// singleton Azure made with its parent (a storage account's blobServices/default) or what a
+// typed resource cannot express (a VM's deleteOption): it cannot be imported; applying it
+// writes the same values again.
+const ReasonSingletonUpdate = "azapi_update_resource (a settings singleton, or what azurerm cannot express): not importable, applying it writes the same values again"
 
 // ReasonDroppedPrefix starts the reason of a diff on a resource the generator removed properties
 // from by design (skipped.json dropped_properties: Key Vault references into the source's vaults,

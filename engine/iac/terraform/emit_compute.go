@@ -96,13 +96,13 @@ func emitVM(e *emitter, r *model.Resource, t string) error {
 	}
 	e.identity(b, r, false)
 	e.tags(b, r)
-	e.dataDisks(r)
+	e.vmDeleteOptions(r, e.dataDisks(r))
 	return nil
 }
 
 // dataDisks turns the VM's data disks into attachments: attached disks keep their reference,
 // disks the VM created (Empty, FromImage) become azurerm_managed_disk resources of their own.
-func (e *emitter) dataDisks(r *model.Resource) {
+func (e *emitter) dataDisks(r *model.Resource) (attachments []string) {
 	for _, d := range arr(jsonpath.Get(r.Body, "storageProfile.dataDisks")) {
 		lun, ok := jsonpath.Get(d, "lun").(float64)
 		if !ok {
@@ -138,6 +138,7 @@ func (e *emitter) dataDisks(r *model.Resource) {
 			e.setExpr(ab, "virtual_machine_id", e.address(r)+".id")
 			e.set(ab, "lun", lun)
 			e.set(ab, "caching", cachingOr(s(jsonpath.Get(d, "caching"))))
+			attachments = append(attachments, "azurerm_virtual_machine_data_disk_attachment."+r.Key+suffix)
 			continue
 		}
 		e.body.AppendNewline()
@@ -149,7 +150,9 @@ func (e *emitter) dataDisks(r *model.Resource) {
 		e.setExpr(ab, "virtual_machine_id", e.address(r)+".id")
 		e.set(ab, "lun", lun)
 		e.set(ab, "caching", cachingOr(s(jsonpath.Get(d, "caching"))))
+		attachments = append(attachments, "azurerm_virtual_machine_data_disk_attachment."+r.Key+suffix)
 	}
+	return attachments
 }
 
 func cachingOr(c string) string {
