@@ -16,7 +16,8 @@ import (
 // simulator (managed-identity tokens for the target tenant), recreates the tenant: after a
 // re-scan, engine/fidelity compares source and target: ≥98% count and ≥95% property fidelity
 // (issue 20's goal), every miss logged. ATG_APPLY_RESOURCES sizes the tenant (default 150; the
-// 1,000-resource figure is `make iac-coverage`); IAC_APPLY_REPORT=FILE keeps the report.
+// 1,000-resource figure is `make iac-coverage`); IAC_APPLY_REPORT=FILE keeps the report;
+// ATG_APPLY_PARALLELISM sets tofu's -parallelism (default 16).
 func TestTofuApplyRoundTripSimulatedTenant(t *testing.T) {
 	tools := toolsDir(t)
 	testenv.Integration(t)
@@ -28,7 +29,11 @@ func TestTofuApplyRoundTripSimulatedTenant(t *testing.T) {
 	if d := os.Getenv("IAC_APPLY_OUT"); d != "" {
 		dir = d
 	}
-	res, err := simapply.Run(context.Background(), simapply.Options{Tools: tools, Resources: n, Dir: dir, Parallelism: 8})
+	par := 16 // most of an apply is the providers' fixed waits (10 s polls), not work
+	if v, err := strconv.Atoi(os.Getenv("ATG_APPLY_PARALLELISM")); err == nil && v > 0 {
+		par = v
+	}
+	res, err := simapply.Run(context.Background(), simapply.Options{Tools: tools, Resources: n, Dir: dir, Parallelism: par})
 	if res != nil && res.Apply != nil {
 		for _, e := range res.Apply.Errors {
 			t.Errorf("tofu apply: %s", e)

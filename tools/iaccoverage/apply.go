@@ -32,7 +32,7 @@ func applyRoundTrip(ctx context.Context, tools, keep string, n int, rep *Report)
 		return err
 	}
 	defer done()
-	res, err := simapply.Run(ctx, simapply.Options{Tools: tools, Resources: n, Dir: dir, Parallelism: 8})
+	res, err := simapply.Run(ctx, simapply.Options{Tools: tools, Resources: n, Dir: dir, Parallelism: 32})
 	if res == nil {
 		return fmt.Errorf("applied round trip: %w", err)
 	}
