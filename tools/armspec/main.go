@@ -137,7 +137,7 @@ func collect(src swagger.Source) ([]typeData, error) {
 	}
 	d := swagger.NewDocs(src.Read)
 	schemaOps := map[string][]*op{} // lower type -> the GETs and PUTs of its newest api-version
-	putOp := map[string]*op{}    // lower type -> newest PUT
+	putOp := map[string]*op{}       // lower type -> newest PUT
 	for _, file := range swagger.SpecFiles(list) {
 		ver, _ := swagger.VersionOf(file)
 		doc := d.Doc(file)
