@@ -23,9 +23,9 @@ func TestCreateStatusFollowsSpecs(t *testing.T) {
 		{"microsoft.network/virtualnetworks", true, http.StatusCreated},
 		{"microsoft.compute/availabilitysets", false, http.StatusOK},
 		{"microsoft.authorization/roleassignments", false, http.StatusCreated},
-		{"microsoft.nothing/widgets", false, http.StatusCreated},             // unknown: ARM's usual
-		{"microsoft.insights/diagnosticsettings", false, http.StatusOK},      // known: 200 only
-		{"microsoft.documentdb/databaseaccounts", false, http.StatusOK},      // azurerm rejects a 201
+		{"microsoft.nothing/widgets", false, http.StatusCreated},        // unknown: ARM's usual
+		{"microsoft.insights/diagnosticsettings", false, http.StatusOK}, // known: 200 only
+		{"microsoft.documentdb/databaseaccounts", false, http.StatusOK}, // azurerm rejects a 201
 		{"microsoft.documentdb/databaseaccounts/sqldatabases", true, http.StatusAccepted},
 	} {
 		if got := createStatus(c.typ, c.lro); got != c.want {
