@@ -136,8 +136,9 @@ func collect(src swagger.Source) ([]typeData, error) {
 		return nil, err
 	}
 	d := swagger.NewDocs(src.Read)
-	schemaOps := map[string][]*op{} // lower type -> the GETs and PUTs of its newest api-version
-	putOp := map[string]*op{}       // lower type -> newest PUT
+	schemaOps := map[string][]*op{}  // lower type -> the GETs and PUTs of its newest api-version
+	previewOps := map[string][]*op{} // lower type -> the GETs and PUTs of its newest preview api-version
+	putOp := map[string]*op{}        // lower type -> newest PUT
 	for _, file := range swagger.SpecFiles(list) {
 		ver, _ := swagger.VersionOf(file)
 		doc := d.Doc(file)
@@ -163,6 +164,14 @@ func collect(src swagger.Source) ([]typeData, error) {
 				case o.ver == prev[0].ver:
 					schemaOps[k] = append(prev, o)
 				}
+				if o.ver.Preview {
+					switch prev := previewOps[k]; {
+					case len(prev) == 0 || o.ver.Newer(prev[0].ver):
+						previewOps[k] = []*op{o}
+					case o.ver == prev[0].ver:
+						previewOps[k] = append(prev, o)
+					}
+				}
 				if prev := putOp[k]; o.put != nil && (prev == nil || o.before(prev)) {
 					putOp[k] = o
 				}
@@ -176,7 +185,13 @@ func collect(src swagger.Source) ([]typeData, error) {
 	var out []typeData
 	for _, k := range gitblob.SortedKeys(schemaOps) {
 		ops := schemaOps[k]
-		td := typeData{typ: canonical(ops), version: ops[0].ver.Version, readOnly: w.readOnly(ops)}
+		td := typeData{typ: canonical(ops), version: ops[0].ver.Version}
+		var preview []*op
+		if pv := previewOps[k]; len(pv) > 0 && !ops[0].ver.Preview && pv[0].ver.Version > ops[0].ver.Version {
+			preview = pv
+			td.version += "+" + pv[0].ver.Version
+		}
+		td.readOnly = w.typeReadOnly(ops, preview)
 		if p := putOp[k]; p != nil {
 			td.codes = createCodes(p.put)
 		}

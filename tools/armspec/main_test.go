@@ -26,7 +26,8 @@ func generate(t *testing.T, dir string) []byte {
 }
 
 // TestGenerateFixture: on a tiny spec tree the generator picks the newest stable version (not
-// an older stable, not a newer preview), resolves $refs across files, stops at cycles, walks
+// an older stable, not a newer preview — whose readOnly properties the stable version does not
+// declare at all are added), resolves $refs across files, stops at cycles, walks
 // discriminated subtypes, map values and array items, drops what the PUT body declares writable
 // though the GET model marks it readOnly, ignores list, action and example files, covers child,
 // singleton, extension and Microsoft.Resources types, records the PUT's 2xx codes — and
@@ -43,10 +44,13 @@ func TestGenerateFixture(t *testing.T) {
 	if again := generate(t, "testdata"); !bytes.Equal(again, got) {
 		t.Fatal("a second run differs")
 	}
-	for _, s := range []string{"oldOnly", "previewOnly", "properties.accessTier", "kind", "Ignored"} {
+	for _, s := range []string{"oldOnly", "location", "properties.accessTier", "kind", "Ignored"} {
 		if bytes.Contains(got, []byte(s)) {
 			t.Errorf("output holds %q", s)
 		}
+	}
+	if !bytes.Contains(got, []byte("2021-02-01+2022-01-01-preview\t200,201\tetag,id,name,previewOnly,")) {
+		t.Error("the newer preview's own readOnly property is missing")
 	}
 }
 

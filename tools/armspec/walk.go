@@ -20,15 +20,16 @@ type walker struct {
 	subtypes map[string]map[string][]string // file -> "#/definitions/Base" -> subtype pointers (allOf it), sorted
 	stack    map[string]bool
 	out      map[string]bool // readOnly paths found
-	declared map[string]bool // when set: every writable path walked
+	declared map[string]bool // every writable path walked
 }
 
-// readOnly returns the readOnly paths of a type's resource body, sorted, without paths below
-// another one. A path the PUT body marks readOnly counts; so does one the read schema marks
-// unless the PUT body declares it writable (some specs have a separate response model that
-// marks everything the service echoes, e.g. a storage account's kind and sku).
-func (w *walker) readOnly(ops []*op) []string {
-	all := map[string]bool{}
+// readOnly returns the readOnly paths of a type's resource body (a set, possibly with paths
+// below one another) and every path its schemas declare. A path the PUT body marks readOnly
+// counts; so does one the read schema marks unless the PUT body declares it writable (some
+// specs have a separate response model that marks everything the service echoes, e.g. a
+// storage account's kind and sku).
+func (w *walker) readOnly(ops []*op) (readOnly, declared map[string]bool) {
+	readOnly, declared = map[string]bool{}, map[string]bool{}
 	for _, o := range ops {
 		read, sent := w.schemas(o)
 		w.out, w.declared = map[string]bool{}, map[string]bool{}
@@ -36,16 +37,39 @@ func (w *walker) readOnly(ops []*op) []string {
 			w.stack = map[string]bool{}
 			w.walk(s.file, s.schema, nil, 0, true)
 		}
+		writable := w.declared
 		for p := range w.out {
-			all[p] = true
+			readOnly[p], declared[p] = true, true
 		}
-		declared := w.declared
-		w.out, w.declared = map[string]bool{}, nil
+		w.out, w.declared = map[string]bool{}, map[string]bool{}
 		for _, s := range read {
 			w.stack = map[string]bool{}
 			w.walk(s.file, s.schema, nil, 0, true)
 		}
 		for p := range w.out {
+			if !writable[p] {
+				readOnly[p] = true
+			}
+			declared[p] = true
+		}
+		for p := range writable {
+			declared[p] = true
+		}
+		for p := range w.declared {
+			declared[p] = true
+		}
+	}
+	return readOnly, declared
+}
+
+// typeReadOnly is a type's readOnly paths, sorted, without paths below another one: those of its
+// chosen api-version, and those of a newer preview version the chosen one does not declare at
+// all (properties added since, e.g. to types whose newest stable version is years older).
+func (w *walker) typeReadOnly(ops, preview []*op) []string {
+	all, declared := w.readOnly(ops)
+	if len(preview) > 0 {
+		pro, _ := w.readOnly(preview)
+		for p := range pro {
 			if !declared[p] {
 				all[p] = true
 			}
@@ -86,7 +110,7 @@ func (w *walker) walk(file string, s map[string]any, path []string, refs int, su
 	if r == nil {
 		return
 	}
-	if w.declared != nil && len(path) > 0 && !isReadOnly(r) {
+	if len(path) > 0 && !isReadOnly(r) {
 		w.declared[encode(path)] = true
 	}
 	if key != "" {
