@@ -82,10 +82,11 @@ arm-children:
 	go run ./tools/armchildren -specs "$(SPECS)" -repo "$(or $(REPO),Azure/azure-rest-api-specs)" -out engine/discover/childtree/generated.tsv
 
 # Regenerate engine/armspec's data (readOnly property paths and PUT status codes per ARM type)
-# from a local clone of the Azure REST API specs.
+# from a local clone of the Azure REST API specs, and optionally of Azure/bicep-types-az (the
+# same specs' newer api-versions, generated).
 arm-spec:
-	@test -n "$(SPECS)" || { echo "usage: make arm-spec SPECS=/path/to/azure-rest-api-specs [REPO=owner/name]"; exit 2; }
-	go run ./tools/armspec -specs "$(SPECS)" -repo "$(or $(REPO),Azure/azure-rest-api-specs)" -out engine/armspec/armspec.tsv
+	@test -n "$(SPECS)" || { echo "usage: make arm-spec SPECS=/path/to/azure-rest-api-specs [REPO=owner/name] [BICEP=/path/to/bicep-types-az]"; exit 2; }
+	go run ./tools/armspec -specs "$(SPECS)" -repo "$(or $(REPO),Azure/azure-rest-api-specs)" $(if $(BICEP),-bicep "$(BICEP)") -out engine/armspec/armspec.tsv
 
 # Scan the ARM corpus loaded into the simulator and print, per type, how many resources whose
 # parents are present were discovered (a node, or inline in the parent).

@@ -56,14 +56,16 @@ var index = sync.OnceValue(func() map[string]*Entry {
 	return m
 })
 
-// Source returns the spec repository and commit the data was generated from.
+// Source returns the repositories and commits the data was generated from ("; "-separated):
+// the REST specs, and the Bicep type index generated from newer specs when it was used.
 func Source() string {
-	for _, line := range strings.Split(data[:min(len(data), 1024)], "\n") {
+	var out []string
+	for _, line := range strings.Split(data[:min(len(data), 2048)], "\n") {
 		if s, ok := strings.CutPrefix(line, "# source: "); ok {
-			return s
+			out = append(out, s)
 		}
 	}
-	return ""
+	return strings.Join(out, "; ")
 }
 
 // Lookup returns a type's entry (known false when the specs do not describe the type).

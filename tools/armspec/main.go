@@ -39,19 +39,21 @@ func main() {
 	specs := flag.String("specs", "", "git directory (or work tree, or plain directory holding specification/) of azure-rest-api-specs")
 	rev := flag.String("rev", "HEAD", "commit to read (git only)")
 	repo := flag.String("repo", "Azure/azure-rest-api-specs", "source repository recorded in the output")
+	bicep := flag.String("bicep", "", "optional: git directory (or tree holding generated/) of Azure/bicep-types-az, for api-versions and types newer than the specs")
+	bicepRepo := flag.String("bicep-repo", "Azure/bicep-types-az", "bicep types repository recorded in the output")
 	out := flag.String("out", "engine/armspec/armspec.tsv", "output file (gzip-compressed when it ends in .gz)")
 	flag.Parse()
 	if *specs == "" {
 		fmt.Fprintln(os.Stderr, "usage: armspec -specs <azure-rest-api-specs git dir> [-rev HEAD] [-repo owner/name] [-out engine/armspec/armspec.tsv]")
 		os.Exit(2)
 	}
-	if err := run(context.Background(), *specs, *rev, *repo, *out); err != nil {
+	if err := run(context.Background(), *specs, *rev, *repo, *bicep, *bicepRepo, *out); err != nil {
 		slog.Error("armspec failed", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, specs, rev, repo, out string) error {
+func run(ctx context.Context, specs, rev, repo, bicep, bicepRepo, out string) error {
 	src, err := swagger.Open(ctx, specs, rev)
 	if err != nil {
 		return err
@@ -61,11 +63,21 @@ func run(ctx context.Context, specs, rev, repo, out string) error {
 	if err != nil {
 		return err
 	}
-	commit := src.Commit()
-	if commit == "" {
-		commit = "worktree"
+	sources := []string{repo + "@" + commitOf(src)}
+	if bicep != "" {
+		bsrc, err := swagger.OpenTree(ctx, bicep, "HEAD", "generated")
+		if err != nil {
+			return err
+		}
+		defer bsrc.Close()
+		bt, err := collectBicep(bsrc)
+		if err != nil {
+			return err
+		}
+		types = mergeBicep(types, bt)
+		sources = append(sources, bicepRepo+"@"+commitOf(bsrc))
 	}
-	data := render(types, repo+"@"+commit)
+	data := render(types, sources)
 	if strings.HasSuffix(out, ".gz") {
 		data, err = gz(data)
 		if err != nil {
@@ -82,8 +94,35 @@ func run(ctx context.Context, specs, rev, repo, out string) error {
 			withCodes++
 		}
 	}
-	slog.Info("armspec written", "types", len(types), "with_put", withCodes, "readonly_paths", paths, "bytes", len(data), "source", repo+"@"+commit, "out", out)
+	slog.Info("armspec written", "types", len(types), "with_put", withCodes, "readonly_paths", paths, "bytes", len(data), "sources", sources, "out", out)
 	return nil
+}
+
+func commitOf(src swagger.Source) string {
+	if c := src.Commit(); c != "" {
+		return c
+	}
+	return "worktree"
+}
+
+// mergeBicep takes a type's readOnly paths from the Bicep index when its api-version there is
+// newer than the specs' (stable before preview), and adds the types only the index has (their
+// create codes unknown). The version column then reads "bicep:<api-version>".
+func mergeBicep(types []typeData, bt map[string]*bicepType) []typeData {
+	seen := map[string]bool{}
+	for i := range types {
+		k := strings.ToLower(types[i].typ)
+		seen[k] = true
+		if b := bt[k]; b != nil && b.ver.Newer(types[i].ver) {
+			types[i].version, types[i].readOnly = "bicep:"+b.ver.Version, b.readOnly
+		}
+	}
+	for _, k := range gitblob.SortedKeys(bt) {
+		if b := bt[k]; !seen[k] {
+			types = append(types, typeData{typ: b.typ, ver: b.ver, version: "bicep:" + b.ver.Version, readOnly: b.readOnly})
+		}
+	}
+	return types
 }
 
 // gz compresses deterministically (no name, no modification time).
@@ -125,6 +164,7 @@ func (a *op) before(b *op) bool {
 
 // typeData is one type's generated entry.
 type typeData struct {
+	ver          swagger.Version // the specs' api-version chosen
 	typ, version string
 	codes        []int
 	readOnly     []string
@@ -185,7 +225,7 @@ func collect(src swagger.Source) ([]typeData, error) {
 	var out []typeData
 	for _, k := range gitblob.SortedKeys(schemaOps) {
 		ops := schemaOps[k]
-		td := typeData{typ: canonical(ops), version: ops[0].ver.Version}
+		td := typeData{typ: canonical(ops), ver: ops[0].ver, version: ops[0].ver.Version}
 		var preview []*op
 		if pv := previewOps[k]; len(pv) > 0 && !ops[0].ver.Preview && pv[0].ver.Version > ops[0].ver.Version {
 			preview = pv

@@ -22,7 +22,7 @@ func generate(t *testing.T, dir string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return render(types, "test/specs@worktree")
+	return render(types, []string{"test/specs@worktree"})
 }
 
 // TestGenerateFixture: on a tiny spec tree the generator picks the newest stable version (not
@@ -51,6 +51,50 @@ func TestGenerateFixture(t *testing.T) {
 	}
 	if !bytes.Contains(got, []byte("2021-02-01+2022-01-01-preview\t200,201\tetag,id,name,previewOnly,")) {
 		t.Error("the newer preview's own readOnly property is missing")
+	}
+}
+
+// TestGenerateFixtureWithBicep: the Bicep index replaces a type's readOnly paths when its
+// api-version is newer than the specs' (a newer stable, not a newer preview; not an older one),
+// adds the types only it has, walks discriminated objects, unions, maps and arrays, stops at
+// cycles, and leaves the create codes to the specs.
+func TestGenerateFixtureWithBicep(t *testing.T) {
+	run := func() []byte {
+		src, err := swagger.Open(context.Background(), "testdata", "HEAD")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer src.Close()
+		types, err := collect(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bsrc, err := swagger.OpenTree(context.Background(), "testdata/bicep", "HEAD", "generated")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer bsrc.Close()
+		bt, err := collectBicep(bsrc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return render(mergeBicep(types, bt), []string{"test/specs@worktree", "test/bicep@worktree"})
+	}
+	got := run()
+	want, err := os.ReadFile("testdata/want-bicep.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("generated\n%s\nwant (testdata/want-bicep.tsv; regenerate with go run ./tools/armspec -specs tools/armspec/testdata -repo test/specs -bicep tools/armspec/testdata/bicep -bicep-repo test/bicep -out tools/armspec/testdata/want-bicep.tsv)\n%s", got, want)
+	}
+	if again := run(); !bytes.Equal(again, got) {
+		t.Fatal("a second run differs")
+	}
+	for _, s := range []string{"previewOnlyBicep", "olderBicepOnly", "apiVersion", "parentNetwork"} {
+		if bytes.Contains(got, []byte(s)) {
+			t.Errorf("output holds %q", s)
+		}
 	}
 }
 

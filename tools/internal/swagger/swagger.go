@@ -61,7 +61,8 @@ func (v Version) Newer(o Version) bool {
 
 // Source lists and reads the files of a spec tree.
 type Source interface {
-	// Files lists every file under specification/ (slash-separated, relative to the root).
+	// Files lists every file under the tree's top folder, specification/ for the specs
+	// (slash-separated, relative to the root).
 	Files() ([]string, error)
 	Read(file string) ([]byte, error)
 	// Commit is the commit read, "" for a plain directory.
@@ -72,9 +73,15 @@ type Source interface {
 // Open reads a spec tree: a directory holding specification/ (read from disk), or a git
 // directory or clone (read at rev through one git cat-file process).
 func Open(ctx context.Context, dir, rev string) (Source, error) {
-	if st, err := os.Stat(filepath.Join(dir, "specification")); err == nil && st.IsDir() {
+	return OpenTree(ctx, dir, rev, "specification")
+}
+
+// OpenTree is Open for another repository whose files of interest are under top (such as
+// bicep-types-az's generated/).
+func OpenTree(ctx context.Context, dir, rev, top string) (Source, error) {
+	if st, err := os.Stat(filepath.Join(dir, top)); err == nil && st.IsDir() {
 		if _, err := os.Stat(filepath.Join(dir, ".git")); err != nil {
-			return dirSource{root: dir}, nil
+			return dirSource{root: dir, top: top}, nil
 		}
 	}
 	g, err := gitblob.Open(ctx, dir)
@@ -84,16 +91,16 @@ func Open(ctx context.Context, dir, rev string) (Source, error) {
 	commit, err := g.Output(ctx, "rev-parse", rev+"^{commit}")
 	if err != nil {
 		g.Close()
-		return nil, fmt.Errorf("%s is neither a spec tree (specification/) nor a git directory: %w", dir, err)
+		return nil, fmt.Errorf("%s is neither a tree with %s/ nor a git directory: %w", dir, top, err)
 	}
-	return &gitSource{ctx: ctx, g: g, commit: strings.TrimSpace(commit)}, nil
+	return &gitSource{ctx: ctx, g: g, commit: strings.TrimSpace(commit), top: top}, nil
 }
 
-type dirSource struct{ root string }
+type dirSource struct{ root, top string }
 
 func (d dirSource) Files() ([]string, error) {
 	var out []string
-	err := filepath.WalkDir(filepath.Join(d.root, "specification"), func(p string, e fs.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(d.root, d.top), func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -115,13 +122,13 @@ func (dirSource) Commit() string { return "" }
 func (dirSource) Close()         {}
 
 type gitSource struct {
-	ctx    context.Context
-	g      *gitblob.Repo
-	commit string
+	ctx         context.Context
+	g           *gitblob.Repo
+	commit, top string
 }
 
 func (s *gitSource) Files() ([]string, error) {
-	list, err := s.g.Output(s.ctx, "ls-tree", "-r", "--name-only", s.commit, "specification")
+	list, err := s.g.Output(s.ctx, "ls-tree", "-r", "--name-only", s.commit, s.top)
 	if err != nil {
 		return nil, err
 	}
