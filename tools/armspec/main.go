@@ -2,21 +2,27 @@
 // API specifications describe (all namespaces; child, singleton and extension types included),
 // the property paths the specs mark readOnly and the status codes the type's PUT answers. It
 // reads a local git clone of Azure/azure-rest-api-specs (or a fork, or a plain directory holding
-// specification/); nothing is fetched. It is a development tool, not part of the atg binary.
+// specification/), and optionally of Azure/bicep-types-az; nothing is fetched. It is a development
+// tool, not part of the atg binary.
 //
-//	go run ./tools/armspec -specs /path/to/azure-rest-api-specs[/.git] -out engine/armspec/armspec.tsv
+//	go run ./tools/armspec -specs /path/to/azure-rest-api-specs[/.git] [-bicep /path/to/bicep-types-az] -out engine/armspec/armspec.tsv
 //
 // A type is what a swagger path template addresses (swagger.PathType: the literal type segments
 // after the last /providers/{Namespace}/, each followed by a name) when the path has a GET or a
 // PUT. Per type the newest stable api-version wins (the newest preview when there is no stable
-// one); within a version the first swagger file and path template in name order. From that
-// operation pair the GET's 200 schema and the PUT's body schema (the PUT's 200/201 schemas when
-// there is no GET) are walked through $ref (across files), allOf, array items ("[]"), map values
-// ("*") and the subtypes of a discriminated schema in the same file, and every property marked
-// readOnly: true is recorded as a dotted path ("properties.subnets[].properties.ipConfigurations");
-// nothing below a readOnly property is walked. A definition already on the walk's stack (a cycle)
-// or more than 8 $refs deep is not entered. The create status codes are the 2xx responses of the
-// newest version's PUT (which may be another version than the schema's when the newest has no PUT).
+// one); all its GETs and PUTs count (a type's singletons such as sites/config/web and
+// config/appsettings share it). Their GET 200 and PUT body schemas are walked through $ref
+// (across files), allOf, array items ("[]"), map values ("*") and the subtypes of a
+// discriminated schema in the same file, and every property marked readOnly: true is recorded
+// as a dotted path ("properties.subnets[].properties.ipConfigurations"); nothing below a readOnly
+// property is walked, nor a definition already on the walk's stack (a cycle) or more than 8
+// $refs deep. A path only the GET model marks readOnly while the PUT body declares it writable
+// is not readOnly. A newer preview version's readOnly paths that the chosen version does not
+// declare at all are added. The create status codes are the 2xx responses of the newest PUT.
+//
+// With -bicep, the Bicep type index (generated from the same specs, kept current) replaces a
+// type's readOnly paths when its api-version there is newer, and adds the types only it has (see
+// bicep.go); the create codes stay the specs'.
 package main
 
 import (
