@@ -188,7 +188,7 @@ func collect(src swagger.Source) ([]typeData, error) {
 	for _, file := range swagger.SpecFiles(list) {
 		ver, _ := swagger.VersionOf(file)
 		doc := d.Doc(file)
-		resourcesSpec := strings.HasPrefix(file, "specification/resources/")
+		resourcesSpec := strings.HasPrefix(file, "specification/resources/") || strings.HasPrefix(file, "specification/subscription/")
 		for _, section := range []string{"paths", "x-ms-paths"} {
 			paths, _ := doc[section].(map[string]any)
 			for _, tmpl := range gitblob.SortedKeys(paths) {
