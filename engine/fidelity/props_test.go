@@ -98,3 +98,23 @@ func TestIdentitiesAndRenamedValues(t *testing.T) {
 		t.Errorf("identity miss not listed: %+v", r.Misses)
 	}
 }
+
+// TestOddShapes: whatever shapes the two sides hold (a string where the other has an object,
+// nested arrays, nil maps, numbers of other kinds), the comparison counts without failing.
+func TestOddShapes(t *testing.T) {
+	src := node("s", "rg", "Microsoft.Network/virtualNetworks", "v", map[string]any{
+		"addressSpace": "10.0.0.0/16", "subnets": []any{[]any{"a", 1.0}, nil, map[string]any{}},
+		"dhcpOptions": map[string]any{"dnsServers": []any{"10.0.0.4"}}, "weird": []any{map[string]any{"x": []any{[]any{true}}}},
+	})
+	src.Props[graph.PropTags] = "not-a-map"
+	src.Props[graph.PropZones] = []any{"1", 2}
+	dst := node("t", "rg", "Microsoft.Network/virtualNetworks", "v", map[string]any{
+		"addressSpace": map[string]any{"addressPrefixes": []any{"10.0.0.0/16"}}, "subnets": "none", "dhcpOptions": nil, "weird": 5})
+	total, equal, diffs := compareProps(src, dst, nil)
+	if total == 0 || equal > total || len(diffs) != total-equal {
+		t.Errorf("total %d equal %d diffs %v", total, equal, diffs)
+	}
+	if total, _, _ := compareProps(graph.Node{Props: map[string]any{}}, graph.Node{}, nil); total != 0 {
+		t.Errorf("an empty node has %d values", total)
+	}
+}
