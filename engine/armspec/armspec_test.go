@@ -115,6 +115,9 @@ func TestEveryEntryParses(t *testing.T) {
 			t.Errorf("%s missing", want)
 		}
 	}
+	if len(data) > 3<<20 || !strings.Contains(data[:min(len(data), 512)], "make arm-spec") {
+		t.Errorf("data of %d bytes (limit 3 MB), or its header lacks the regenerate command", len(data))
+	}
 	if !strings.Contains(Source(), "azure-rest-api-specs@") {
 		t.Errorf("no source manifest line: %q", Source())
 	}
