@@ -32,6 +32,15 @@ func TestCreateStatusFollowsSpecs(t *testing.T) {
 			t.Errorf("createStatus(%s, lro %v) = %d, want %d", c.typ, c.lro, got, c.want)
 		}
 	}
+	for _, c := range []struct {
+		codes []int
+		lro   bool
+		want  int
+	}{{[]int{200, 201}, false, 201}, {[]int{200, 202}, true, 202}, {[]int{200, 202}, false, 200}, {[]int{202}, false, 202}, {[]int{200}, true, 200}} {
+		if got := pickCreateStatus(c.codes, c.lro); got != c.want {
+			t.Errorf("pickCreateStatus(%v, lro %v) = %d, want %d", c.codes, c.lro, got, c.want)
+		}
+	}
 	for typ := range createAnswers200 {
 		if codes, known := armspec.CreateStatus(typ); known && slices.Contains(codes, http.StatusCreated) {
 			t.Errorf("%s: hand-listed as answering 200 but its PUT lists %v", typ, codes)

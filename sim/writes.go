@@ -645,13 +645,21 @@ func createStatus(ltyp string, lro bool) int {
 		}
 		return http.StatusCreated
 	}
+	return pickCreateStatus(codes, lro)
+}
+
+// pickCreateStatus picks a create's status among a PUT's listed 2xx codes: 201; else 202 for a
+// long-running create; else 200; else whatever the PUT lists (a PUT that answers only 202).
+func pickCreateStatus(codes []int, lro bool) int {
 	switch {
 	case slices.Contains(codes, http.StatusCreated):
 		return http.StatusCreated
 	case lro && slices.Contains(codes, http.StatusAccepted):
 		return http.StatusAccepted
+	case slices.Contains(codes, http.StatusOK) || len(codes) == 0:
+		return http.StatusOK
 	}
-	return http.StatusOK
+	return codes[0]
 }
 
 // createAnswers200 is the fallback for types engine/armspec does not know (a spec snapshot
