@@ -5,7 +5,7 @@ BIN := bin/atg
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/atg-go/atg/internal/buildinfo.Version=$(VERSION)
 
-.PHONY: build demo test test-unit fuzz vet fmt bench azurite-up azurite-down neo4j-up neo4j-down services-up services-down package iac-tools iac-validate iac-coverage restore-drill arm-corpus arm-children discover-coverage clean
+.PHONY: build demo test test-unit fuzz vet fmt bench azurite-up azurite-down neo4j-up neo4j-down services-up services-down package iac-tools iac-validate iac-coverage restore-drill arm-corpus arm-children arm-spec discover-coverage clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -83,6 +83,13 @@ restore-drill: azurite-up
 arm-children:
 	@test -n "$(SPECS)" || { echo "usage: make arm-children SPECS=/path/to/azure-rest-api-specs [REPO=owner/name]"; exit 2; }
 	go run ./tools/armchildren -specs "$(SPECS)" -repo "$(or $(REPO),Azure/azure-rest-api-specs)" -out engine/discover/childtree/generated.tsv
+
+# Regenerate engine/armspec's data (readOnly property paths and PUT status codes per ARM type)
+# from a local clone of the Azure REST API specs, and optionally of Azure/bicep-types-az (the
+# same specs' newer api-versions, generated).
+arm-spec:
+	@test -n "$(SPECS)" || { echo "usage: make arm-spec SPECS=/path/to/azure-rest-api-specs [REPO=owner/name] [BICEP=/path/to/bicep-types-az]"; exit 2; }
+	go run ./tools/armspec -specs "$(SPECS)" -repo "$(or $(REPO),Azure/azure-rest-api-specs)" $(if $(BICEP),-bicep "$(BICEP)") -out engine/armspec/armspec.tsv
 
 # Scan the ARM corpus loaded into the simulator and print, per type, how many resources whose
 # parents are present were discovered (a node, or inline in the parent).

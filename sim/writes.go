@@ -3,9 +3,12 @@ package sim
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/atg-go/atg/engine/armspec"
 )
 
 // putResource creates or replaces a resource with ARM's validation: location for tracked
@@ -182,8 +185,8 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 		s.st.syncPoolMembers(p.raw, ob, body, now)
 	}
 	status := http.StatusOK
-	if old == nil && !createAnswers200[ltyp] && !s.st.implicitlyExists(key) { // a singleton Azure made with its parent: 200
-		status = http.StatusCreated
+	if old == nil && !s.st.implicitlyExists(key) { // a singleton Azure made with its parent: 200
+		status = createStatus(ltyp, info.LRO)
 	}
 	state := "Succeeded"
 	if info.LRO {
@@ -208,9 +211,6 @@ func (s *Simulator) putResource(c *call, sub *subscription, p armPath, info *typ
 		}
 		c.w.Header().Set("Azure-AsyncOperation", fmt.Sprintf("%s/subscriptions/%s/providers/%s/locations/%v/operations/%s?api-version=%s", c.base, sub.id, namespaceOf(info.Type), loc, op.id, apiVersion))
 		s.pollHeaders(c)
-		if old == nil {
-			status = ifInt(createAnswers200[ltyp], http.StatusAccepted, http.StatusCreated)
-		}
 	}
 	out := s.st.render(r)
 	writeJSON(c.w, status, out)
@@ -643,8 +643,39 @@ func (s *Simulator) asyncOperation(c *call, id string) {
 	writeJSON(c.w, http.StatusOK, out)
 }
 
-// createAnswers200 are types whose create answers 200 (202 when long-running), not 201: their
-// REST specs list 200 and 202 only, and clients generated from them reject a 201.
+// createStatus is the status a create of a type answers, as its PUT in the REST specs lists it
+// (engine/armspec): 201 when listed; else 202 when the create is long-running and 202 is listed;
+// else 200. Clients generated from the specs (the Azure SDKs, azurerm, azapi) reject a status
+// the spec does not list. For types the specs lack, createAnswers200 decides.
+func createStatus(ltyp string, lro bool) int {
+	codes, known := armspec.CreateStatus(ltyp)
+	if !known {
+		if createAnswers200[ltyp] {
+			return ifInt(lro, http.StatusAccepted, http.StatusOK)
+		}
+		return http.StatusCreated
+	}
+	return pickCreateStatus(codes, lro)
+}
+
+// pickCreateStatus picks a create's status among a PUT's listed 2xx codes: 201; else 202 for a
+// long-running create; else 200; else whatever the PUT lists (a PUT that answers only 202).
+func pickCreateStatus(codes []int, lro bool) int {
+	switch {
+	case slices.Contains(codes, http.StatusCreated):
+		return http.StatusCreated
+	case lro && slices.Contains(codes, http.StatusAccepted):
+		return http.StatusAccepted
+	case slices.Contains(codes, http.StatusOK) || len(codes) == 0:
+		return http.StatusOK
+	}
+	return codes[0]
+}
+
+// createAnswers200 is the fallback for types engine/armspec does not know (a spec snapshot
+// without them): types whose create answers 200 (202 when long-running), not 201, because their
+// REST specs list 200 and 202 only. TestCreateStatusFollowsSpecs checks every entry agrees with
+// the specs where they know the type.
 var createAnswers200 = map[string]bool{"microsoft.storage/storageaccounts": true, "microsoft.compute/disks": true,
 	"microsoft.web/serverfarms": true, "microsoft.web/sites": true, "microsoft.web/sites/config": true, "microsoft.insights/diagnosticsettings": true,
 	"microsoft.documentdb/databaseaccounts": true, "microsoft.documentdb/databaseaccounts/sqldatabases": true}

@@ -157,7 +157,7 @@ func TestVMCreatesDisks(t *testing.T) {
 	}
 	// an existing unattached disk to attach, and one attached elsewhere
 	w.must("PUT", disks+"shared", vDisk[0], map[string]any{"location": "westeurope", "sku": map[string]any{"name": "Premium_LRS"},
-		"properties": map[string]any{"diskSizeGB": 16, "creationData": map[string]any{"createOption": "Empty"}}}, 200) // disks answer 200 or 202 on create (createAnswers200)
+		"properties": map[string]any{"diskSizeGB": 16, "creationData": map[string]any{"createOption": "Empty"}}}, 200) // disks answer 200 or 202 on create (their PUT lists no 201)
 	out := w.must("PUT", vm, vmAPI, vmBody(nic,
 		map[string]any{"lun": 0, "name": "vm1-data0", "createOption": "Empty", "diskSizeGB": 128},
 		map[string]any{"lun": 1, "createOption": "Attach", "managedDisk": map[string]any{"id": disks + "shared"}}), 201)

@@ -1,20 +1,19 @@
 // Package fidelity compares a source tenant's graph with its replica: which resources made it
-// (count fidelity per type) and how many of their writable properties are equal (property
-// fidelity), with every miss listed and explained.
+// (count fidelity per type) and how many of their properties are equal (property fidelity),
+// with every miss listed and explained. The properties compared are every one the source
+// returned except those the Azure REST API specs mark readOnly (engine/armspec) — not the
+// emitters' own idea of what is writable, which would make the measure circular.
 package fidelity
 
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"sort"
 	"strings"
 
 	"github.com/atg-go/atg/engine/armid"
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/iac/translate"
-	"github.com/atg-go/atg/engine/secrets"
 )
 
 // Options controls matching.
@@ -68,20 +67,6 @@ type Miss struct {
 	Reason string `json:"reason"`
 }
 
-// ignoredKeys are never compared: ids, etags, provisioning state, timestamps, GUIDs minted by
-// Azure, status fields and anything that may hold a generated secret.
-var ignoredKeys = map[string]bool{
-	"etag": true, "provisioningstate": true, "resourceguid": true, "createdtime": true,
-	"creationtime": true, "changedtime": true, "lastmodifiedtime": true, "lastmodifiedat": true,
-	"createdat": true, "timecreated": true, "systemdata": true, "uniqueid": true, "principalid": true,
-	"tenantid": true, "clientid": true, "objectid": true, "status": true, "statusofprimary": true,
-	"primaryendpoints": true, "secondaryendpoints": true, "fqdn": true, "defaulthostname": true,
-	"outboundipaddresses": true, "possibleoutboundipaddresses": true, "ipaddress": true,
-	"administratorloginpassword": true, "adminpassword": true, "password": true, "vaulturi": true,
-	"fullyqualifieddomainname": true, "inboundipaddress": true, "customerid": true, "macaddress": true,
-	"connectionstrings": true, "appsettings": true, "state": true, "lastusertime": true,
-}
-
 // Compare loads both tenants from the store and compares them.
 func Compare(ctx context.Context, store graph.Store, o Options) (Report, error) {
 	src, err := load(ctx, store, o.SourceTenantID, o.SourceSubscriptions, o.IgnoreTypes)
@@ -122,7 +107,8 @@ func load(ctx context.Context, store graph.Store, tenant string, subs, ignore []
 // what engine/iac/translate.UniqueName makes of the source name (with NameSuffix or a
 // deterministic 6-hex-digit suffix) is taken, so `atg fidelity` needs no name map.
 //
-// Properties compared are the writable ones (engine/iac/model.WritableProperties of the source);
+// Properties compared are every one the source returned except those the REST specs mark
+// readOnly for the type (engine/armspec) and a few values Azure mints per copy (see props.go);
 // ids compare through the match (a reference to a renamed resource is equal when it points at
 // that resource's copy), otherwise by type and name path.
 func CompareNodes(src, dst []graph.Node, o Options) Report {
@@ -383,129 +369,4 @@ func (m *matcher) translateID(s string) (string, bool) {
 		cut = i
 	}
 	return "", false
-}
-
-// compareProps counts leaf values of the writable envelope (sku, kind, tags, location, zones,
-// identity type, writable properties) and how many are equal. ARM ids compare through the match,
-// else by their type and name path (subscription and resource group may differ by design).
-func compareProps(a, b graph.Node, translate func(string) (string, bool)) (total, equal int, diffs []string) {
-	fa, fb := map[string]any{}, map[string]any{}
-	for _, k := range []string{graph.PropSKU, graph.PropKind, graph.PropTags, graph.PropLocation, graph.PropZones} {
-		av := a.Props[k]
-		if sku, ok := av.(map[string]any); ok && k == graph.PropSKU {
-			// sku fields the type's PUT does not take (e.g. a registry's tier) are not compared
-			w := make(map[string]any, len(sku))
-			for sk, sv := range sku {
-				w[sk] = sv
-			}
-			for _, ro := range model.ReadOnlySKUFields(str(a, graph.PropType)) {
-				delete(w, ro)
-			}
-			av = w
-		}
-		flatten(k, canonical(k, av), fa)
-		flatten(k, canonical(k, b.Props[k]), fb)
-	}
-	if props, ok := a.Props[graph.PropProperties].(map[string]any); ok {
-		flatten(graph.PropProperties, canonical("", model.WritableProperties(str(a, graph.PropType), str(a, graph.PropID), props)), fa)
-	}
-	flatten(graph.PropProperties, canonical("", b.Props[graph.PropProperties]), fb)
-	if id, ok := a.Props[graph.PropIdentity].(map[string]any); ok {
-		fa["identity.type"] = id["type"]
-		if bid, ok := b.Props[graph.PropIdentity].(map[string]any); ok {
-			fb["identity.type"] = bid["type"]
-		}
-	}
-	keys := make([]string, 0, len(fa))
-	for k := range fa {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if isSecretLeaf(k, fa[k]) {
-			continue // a secret is generated in the copy, never copied: not comparable
-		}
-		total++
-		if equalValue(fa[k], fb[k], translate) {
-			equal++
-		} else {
-			diffs = append(diffs, k)
-		}
-	}
-	return total, equal, diffs
-}
-
-// isSecretLeaf reports whether a flattened source value is a secret (already a marker from
-// WritableProperties, or a tag holding one).
-func isSecretLeaf(key string, v any) bool {
-	s, ok := v.(string)
-	if !ok {
-		return false
-	}
-	if secrets.IsMarker(s) {
-		return true
-	}
-	if tag, ok := strings.CutPrefix(key, graph.PropTags+"."); ok {
-		return secrets.CheckSetting(tag, s) != ""
-	}
-	return false
-}
-
-func flatten(prefix string, v any, out map[string]any) {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, vv := range x {
-			if ignoredKeys[strings.ToLower(k)] {
-				continue
-			}
-			flatten(prefix+"."+k, vv, out)
-		}
-	case []any:
-		if len(x) == 0 {
-			return
-		}
-		for i, vv := range x {
-			flatten(fmt.Sprintf("%s[%d]", prefix, i), vv, out)
-		}
-	case nil:
-	default:
-		out[prefix] = x
-	}
-}
-
-func equalValue(a, b any, translate func(string) (string, bool)) bool {
-	sa, aok := a.(string)
-	sb, bok := b.(string)
-	if aok && bok {
-		if isARMID(sa) && isARMID(sb) {
-			if translate != nil {
-				if t, ok := translate(sa); ok {
-					return t == strings.TrimSuffix(strings.ToLower(sb), "/")
-				}
-			}
-			return idTail(sa) == idTail(sb)
-		}
-		return strings.EqualFold(sa, sb)
-	}
-	fa, aok := a.(float64)
-	fb, bok := b.(float64)
-	if aok && bok {
-		return fa == fb
-	}
-	return reflect.DeepEqual(a, b)
-}
-
-func isARMID(s string) bool { return strings.HasPrefix(strings.ToLower(s), "/subscriptions/") }
-
-// idTail drops subscription and resource group from an ARM id.
-func idTail(s string) string {
-	s = strings.ToLower(s)
-	if i := strings.Index(s, "/providers/"); i >= 0 {
-		return s[i:]
-	}
-	parts := strings.Split(s, "/")
-	if len(parts) >= 5 { // /subscriptions/x/resourcegroups/name
-		return "/resourcegroups/" + parts[4]
-	}
-	return ""
 }

@@ -41,7 +41,7 @@ func TestCompareCountsAndProperties(t *testing.T) {
 	if got := r.ByType["microsoft.storage/storageaccounts"].CountFidelity; got != 0 {
 		t.Fatalf("storage count fidelity %v", got)
 	}
-	// nic1: location, subnet id, allocation method (provisioningState ignored) = 3 equal;
+	// nic1: location, subnet id, allocation method (provisioningState is readOnly in the specs) = 3 equal;
 	// nic2: location equal, enableIPForwarding differs.
 	if r.PropertiesTotal != 5 || r.PropertiesEqual != 4 {
 		t.Fatalf("properties %d/%d", r.PropertiesEqual, r.PropertiesTotal)
@@ -122,9 +122,9 @@ func TestRenamedParentsAndTranslatedNames(t *testing.T) {
 	}
 }
 
-// TestWritableOnlyAndImplicitDisks: read-only source properties are not compared; a missing OS
-// disk a VM creates itself is explained.
-func TestWritableOnlyAndImplicitDisks(t *testing.T) {
+// TestReadOnlyAndImplicitDisks: source properties the specs mark readOnly are not compared; a
+// missing OS disk a VM creates itself is explained.
+func TestReadOnlyAndImplicitDisks(t *testing.T) {
 	srcSt := node("s", "rg", "Microsoft.Storage/storageAccounts", "st1", map[string]any{
 		"minimumTlsVersion": "TLS1_2", "primaryLocation": "eastus", "creationTime": "2026-01-01T00:00:00Z", "provisioningState": "Succeeded"})
 	dstSt := node("t", "rg", "Microsoft.Storage/storageAccounts", "st1", map[string]any{"minimumTlsVersion": "TLS1_2"})

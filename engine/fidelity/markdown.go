@@ -12,7 +12,7 @@ func (r Report) Markdown() string {
 	fmt.Fprintf(&b, "# Fidelity: %s → %s\n\n", r.SourceTenantID, r.TargetTenantID)
 	fmt.Fprintf(&b, "| measure | value |\n|---|---|\n")
 	fmt.Fprintf(&b, "| source resources | %d |\n| target resources | %d |\n| matched | %d |\n", r.SourceResources, r.TargetResources, r.Matched)
-	fmt.Fprintf(&b, "| count fidelity | %.2f%% |\n| property fidelity | %.2f%% (%d of %d writable properties equal) |\n\n",
+	fmt.Fprintf(&b, "| count fidelity | %.2f%% |\n| property fidelity | %.2f%% (%d of %d properties equal) |\n\n",
 		100*r.CountFidelity, 100*r.PropertyFidelity, r.PropertiesEqual, r.PropertiesTotal)
 	types := make([]string, 0, len(r.ByType))
 	for t := range r.ByType {

@@ -79,8 +79,9 @@ func TestCommandPackagesImportNoSibling(t *testing.T) {
 }
 
 // leafPackages import only the standard library: every layer may import them, so they may
-// import nothing of the project (errs is the error vocabulary, api the wire contract).
-var leafPackages = []string{"github.com/atg-go/atg/errs", "github.com/atg-go/atg/api"}
+// import nothing of the project (errs is the error vocabulary, api the wire contract, armspec
+// the REST specs' readOnly properties and create status codes).
+var leafPackages = []string{"github.com/atg-go/atg/errs", "github.com/atg-go/atg/api", "github.com/atg-go/atg/engine/armspec"}
 
 func TestLeafPackagesImportOnlyStdlib(t *testing.T) {
 	args := append([]string{"list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`}, leafPackages...)

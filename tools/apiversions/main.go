@@ -37,6 +37,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/atg-go/atg/tools/internal/swagger"
 )
 
 // defaultNamespaces are the providers the simulator serves (sim/types.go).
@@ -225,7 +227,7 @@ func collect(src source, namespaces []string) (map[string]map[string]bool, error
 			addType(types, canon, keep, typeOfPath(p, armSpec), m[1])
 		}
 		for p := range doc.XPaths {
-			addType(types, canon, keep, typeOfPath(strings.SplitN(p, "?", 2)[0], armSpec), m[1])
+			addType(types, canon, keep, typeOfPath(p, armSpec), m[1])
 		}
 	}
 	if len(types) == 0 {
@@ -256,53 +258,12 @@ func addType(types map[string]map[string]bool, canon, keep map[string]string, ty
 	types[typ][version] = true
 }
 
-// resourcesPaths are Microsoft.Resources' own endpoints, which have no /providers/ segment.
-var resourcesPaths = map[string]string{"subscriptions": "subscriptions", "resourcegroups": "resourceGroups", "resources": "resources",
-	"tenants": "tenants", "tagnames": "tags", "locations": "locations", "deployments": "deployments", "providers": "providers"}
-
-// typeOfPath returns the resource type an OpenAPI path addresses ("" when none): the literal
-// type segments after the last /providers/{Namespace}/, each followed by a name ({param} or a
-// singleton's literal such as blobServices/default); a trailing action or collection segment is
-// not a type.
+// typeOfPath returns the resource type an OpenAPI path addresses ("" when none); see
+// swagger.PathType.
 func typeOfPath(p string, armSpec bool) string {
-	segs := strings.Split(strings.Trim(p, "/"), "/")
-	last := -1
-	for i, s := range segs {
-		if strings.EqualFold(s, "providers") && i+1 < len(segs) && !isParam(segs[i+1]) {
-			last = i
-		}
-	}
-	if last < 0 && !armSpec {
-		return ""
-	}
-	if last < 0 {
-		// Microsoft.Resources: /subscriptions/{s}/resourcegroups/{rg}, /subscriptions/{s}/resources, /tenants …
-		for i := len(segs) - 1; i >= 0; i-- {
-			if isParam(segs[i]) {
-				continue
-			}
-			if t, ok := resourcesPaths[strings.ToLower(segs[i])]; ok {
-				return "Microsoft.Resources/" + t
-			}
-			return ""
-		}
-		return ""
-	}
-	ns := segs[last+1]
-	var types []string
-	for i := last + 2; i+1 < len(segs); i += 2 {
-		if isParam(segs[i]) {
-			break
-		}
-		types = append(types, segs[i])
-	}
-	if len(types) == 0 {
-		return ""
-	}
-	return ns + "/" + strings.Join(types, "/")
+	t, _ := swagger.PathType(p, armSpec)
+	return t
 }
-
-func isParam(s string) bool { return strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") }
 
 // write renders the list: a header, then "Type v1 v2 …" sorted by type, versions ascending.
 func write(w io.Writer, types map[string]map[string]bool, how string) {

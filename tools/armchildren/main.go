@@ -19,21 +19,17 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log/slog"
 	"os"
-	"path"
 	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/atg-go/atg/tools/internal/gitblob"
+	"github.com/atg-go/atg/tools/internal/swagger"
 )
-
-// swaggerRE matches swagger files of an api-version folder.
-var swaggerRE = regexp.MustCompile(`^specification/[^/]+/resource-manager/(.+/)?(stable|preview)/([0-9]{4}-[0-9]{2}-[0-9]{2}[^/]*)/[^/]+\.json$`)
 
 // rgScopeRE is the resource-group scope prefix of a path template.
 var rgScopeRE = regexp.MustCompile(`(?i)^/subscriptions/\{[^}]+\}/resourcegroups/\{[^}]+\}/providers/`)
@@ -88,7 +84,7 @@ func splitPath(p string) ([]string, bool) {
 	return strings.Split(strings.Trim(p[loc[1]:], "/"), "/"), true
 }
 
-func isParam(s string) bool { return strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") }
+var isParam = swagger.IsParam
 
 // collectionOf returns the parent type and child path of a nested collection path, or of a
 // singleton (a fixed name: …/throughputSettings/default) when singleton is set. An extension
@@ -157,21 +153,15 @@ func run(ctx context.Context, specs, rev, repo, out string) error {
 	if err != nil {
 		return err
 	}
-	var swaggers []string
-	for _, f := range strings.Split(list, "\n") {
-		if swaggerRE.MatchString(f) && !strings.Contains(f, "/examples/") && !strings.HasPrefix(f, "specification/azsadmin/") {
-			swaggers = append(swaggers, f)
-		}
-	}
-	sort.Strings(swaggers)
-	r := &resolver{g: g, commit: commit, docs: map[string]map[string]any{}}
+	swaggers := swagger.SpecFiles(strings.Split(list, "\n"))
+	r := &resolver{Docs: swagger.NewDocs(func(file string) ([]byte, error) { return g.Blob(commit + ":" + file) })}
 	best := map[string]*collection{}      // lower parent|segment -> newest
 	listed := map[string]bool{}           // lower parent|segment with a list operation (any version)
 	singles := map[string][]*collection{} // lower parent|segment -> singleton GETs (fixed names)
 	for _, sw := range swaggers {
-		m := swaggerRE.FindStringSubmatch(sw)
-		preview, version := m[2] == "preview", m[3]
-		doc := r.doc(sw)
+		v, _ := swagger.VersionOf(sw)
+		preview, version := v.Preview, v.Version
+		doc := r.Doc(sw)
 		if doc == nil {
 			continue
 		}
@@ -274,82 +264,15 @@ func write(out, repo, commit string, best map[string]*collection) error {
 	return nil
 }
 
-// resolver loads swagger documents from git and follows $refs between them.
-type resolver struct {
-	g      *gitblob.Repo
-	commit string
-	docs   map[string]map[string]any
-}
-
-func (r *resolver) doc(file string) map[string]any {
-	if d, ok := r.docs[file]; ok {
-		return d
-	}
-	var d map[string]any
-	if raw, err := r.g.Blob(r.commit + ":" + file); err == nil {
-		if json.Unmarshal(raw, &d) != nil {
-			d = nil
-		}
-	}
-	r.docs[file] = d
-	return d
-}
-
-// deref follows a $ref (relative file and/or #/json/pointer) from file; it returns the target
-// and the file it lives in.
-func (r *resolver) deref(file string, v map[string]any) (map[string]any, string) {
-	for i := 0; i < 8 && v != nil; i++ {
-		ref, ok := v["$ref"].(string)
-		if !ok {
-			return v, file
-		}
-		target, pointer, _ := strings.Cut(ref, "#")
-		if target != "" {
-			file = path.Clean(path.Join(path.Dir(file), target))
-		}
-		var cur any = r.doc(file)
-		for _, part := range strings.Split(strings.Trim(pointer, "/"), "/") {
-			if part == "" {
-				continue
-			}
-			m, _ := cur.(map[string]any)
-			cur = m[strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~")]
-		}
-		v, _ = cur.(map[string]any)
-	}
-	return v, file
-}
-
-// property finds a named property of a schema (through $ref and allOf), case-insensitively.
-func (r *resolver) property(file string, schema map[string]any, name string, depth int) (map[string]any, string) {
-	schema, file = r.deref(file, schema)
-	if schema == nil || depth > 6 {
-		return nil, ""
-	}
-	if props, ok := schema["properties"].(map[string]any); ok {
-		for k, v := range props {
-			if strings.EqualFold(k, name) {
-				m, _ := v.(map[string]any)
-				return r.deref(file, m)
-			}
-		}
-	}
-	all, _ := schema["allOf"].([]any)
-	for _, a := range all {
-		m, _ := a.(map[string]any)
-		if p, f := r.property(file, m, name, depth+1); p != nil {
-			return p, f
-		}
-	}
-	return nil, ""
-}
+// resolver reads the swagger documents.
+type resolver struct{ *swagger.Docs }
 
 // inline reports whether the parent's GET response has properties.<segment> as an array.
 func (r *resolver) inline(c *collection) bool {
 	if c.parentGet == "" {
 		return false
 	}
-	doc := r.doc(c.swagger)
+	doc := r.Doc(c.swagger)
 	paths, _ := doc["paths"].(map[string]any)
 	ops, _ := paths[c.parentGet].(map[string]any)
 	get, _ := ops["get"].(map[string]any)
@@ -359,11 +282,11 @@ func (r *resolver) inline(c *collection) bool {
 	if schema == nil {
 		return false
 	}
-	props, f := r.property(c.swagger, schema, "properties", 0)
+	props, f := r.Property(c.swagger, schema, "properties", 0)
 	if props == nil {
 		return false
 	}
-	arr, _ := r.property(f, props, c.segment, 0)
+	arr, _ := r.Property(f, props, c.segment, 0)
 	return arr != nil && arr["type"] == "array"
 }
 
@@ -376,7 +299,7 @@ func (r *resolver) requiredQuery(file string, op, pathItem map[string]any) []str
 	params = append(append(params, p1...), p2...)
 	for _, p := range params {
 		m, _ := p.(map[string]any)
-		m, _ = r.deref(file, m)
+		m, _ = r.Deref(file, m)
 		if m == nil || m["in"] != "query" || m["required"] != true {
 			continue
 		}

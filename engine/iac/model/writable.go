@@ -10,7 +10,8 @@ import (
 // model keeps it: read-only and derived fields, inline sub-resource ids, back-reference lists and
 // secrets removed (secret-named properties dropped, secret values replaced by their
 // <redacted:RULE> marker). id is the resource's ARM id (inline sub-resources are recognised by
-// it). engine/fidelity compares and prints exactly these properties.
+// it). engine/fidelity does not use it: it compares what the REST specs do not mark readOnly
+// (engine/armspec), so that it measures this filter too.
 func WritableProperties(armType, id string, props map[string]any) map[string]any {
 	if props == nil {
 		return nil
