@@ -21,6 +21,15 @@ func init() {
 		if op, ok := props["osProfile"].(map[string]any); ok && op["requireGuestProvisionSignal"] == nil {
 			op["requireGuestProvisionSignal"] = true
 		}
+		// what goes with the VM when it is deleted: detached unless the PUT says otherwise
+		if od, ok := mmapRO(props, "storageProfile")["osDisk"].(map[string]any); ok && od["deleteOption"] == nil {
+			od["deleteOption"] = "Detach"
+		}
+		for _, n := range arrOf(mmapRO(props, "networkProfile")["networkInterfaces"]) {
+			if nm, ok := n.(map[string]any); ok {
+				setDefault(nm, []string{"properties", "deleteOption"}, "Detach")
+			}
+		}
 	}
 	serverDefaults["microsoft.storage/storageaccounts/blobservices/containers"] = []pathDefault{{"publicAccess", "None"},
 		{"defaultEncryptionScope", "$account-encryption-key"}, {"denyEncryptionScopeOverride", false}, {"deleted", false},
