@@ -190,8 +190,9 @@ func TestCreateTenantCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("json report: %v\n%.500s", err, out)
 	}
-	// updated: singletons Azure creates with their parent (a storage account's blob service)
-	if rep.Created == 0 || rep.Created+rep.Updated != rep.Planned || rep.Failed+rep.Blocked != 0 || rep.Identities == nil || rep.Identities.UsersCreated == 0 {
+	// updated or unchanged: singletons Azure creates with their parent (a storage account's blob
+	// service, an AKS cluster's node pools)
+	if rep.Created == 0 || rep.Created+rep.Updated+rep.Unchanged != rep.Planned || rep.Failed+rep.Blocked != 0 || rep.Identities == nil || rep.Identities.UsersCreated == 0 {
 		t.Fatalf("report: planned %d created %d failed %d blocked %d identities %+v", rep.Planned, rep.Created, rep.Failed, rep.Blocked, rep.Identities)
 	}
 	b, err := os.ReadFile(idmap)
