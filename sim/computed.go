@@ -36,6 +36,7 @@ func init() {
 		{"remainingRetentionDays", 0}, {"leaseStatus", "Unlocked"}, {"leaseState", "Available"}, {"hasLegalHold", false},
 		{"hasImmutabilityPolicy", false}}
 	serverDefaults["microsoft.network/applicationgateways"] = []pathDefault{{"sku.family", "Generation_1"}}
+	serverComputed["microsoft.app/containerapps"] = computeContainerApp
 	serverDefaults["microsoft.containerservice/managedclusters"] = append(serverDefaults["microsoft.containerservice/managedclusters"],
 		pathDefault{"agentPoolProfiles[].powerState.code", "Running"})
 }
@@ -166,6 +167,18 @@ func (st *store) deriveFromStore(ltyp, id string, body, props map[string]any) {
 		}
 	case "microsoft.network/virtualnetworks/virtualnetworkpeerings":
 		st.derivePeering(id, props)
+	case "microsoft.sql/servers":
+		// the Entra administrator's kind, as SQL looks it up in the directory
+		if adm, ok := props["administrators"].(map[string]any); ok && adm["principalType"] == nil {
+			if o := st.directoryObject(id, mstr(adm, "sid")); o != nil {
+				if pt := map[string]string{"user": "User", "group": "Group", "servicePrincipal": "Application"}[o.kind]; pt != "" {
+					adm["principalType"] = pt
+				}
+			}
+			if adm["administratorType"] == nil {
+				adm["administratorType"] = "ActiveDirectory"
+			}
+		}
 	}
 	if strings.HasPrefix(ltyp, "microsoft.network/") {
 		for k, v := range props {
@@ -234,4 +247,50 @@ func (st *store) materializeAgentPools(cluster *resource) {
 			ltyp: "microsoft.containerservice/managedclusters/agentpools", sub: cluster.sub, rg: cluster.rg, parent: cluster.key,
 			body: body, created: cluster.created, changed: cluster.changed})
 	}
+}
+
+// computeContainerApp: the environment under both names, an ingress's session affinity, the
+// template's revision suffix and minimum replicas, each container's ephemeral storage (4 GiB
+// per vCPU on the consumption profile).
+func computeContainerApp(_, props map[string]any) {
+	env, legacy := mstr(props, "managedEnvironmentId"), mstr(props, "environmentId")
+	switch {
+	case env != "" && legacy == "":
+		props["environmentId"] = env
+	case env == "" && legacy != "":
+		props["managedEnvironmentId"] = legacy
+	}
+	if ing, ok := mmapRO(props, "configuration")["ingress"].(map[string]any); ok {
+		setDefault(ing, []string{"stickySessions", "affinity"}, "none")
+	}
+	tpl, ok := props["template"].(map[string]any)
+	if !ok {
+		return
+	}
+	if tpl["revisionSuffix"] == nil {
+		tpl["revisionSuffix"] = ""
+	}
+	if sc, ok := tpl["scale"].(map[string]any); ok && sc["minReplicas"] == nil {
+		sc["minReplicas"] = 0
+	}
+	for _, c := range arrOf(tpl["containers"]) {
+		res := mmapRO(mmapOrNil(c), "resources")
+		if cpu, ok := res["cpu"].(float64); ok && res["ephemeralStorage"] == nil {
+			res["ephemeralStorage"] = strconv.FormatFloat(cpu*4, 'f', -1, 64) + "Gi"
+		}
+	}
+}
+
+// directoryObject finds an object of the directory of the subscription resource id is in.
+func (st *store) directoryObject(id, objectID string) *dirObject {
+	parts := strings.SplitN(strings.TrimPrefix(strings.ToLower(id), "/subscriptions/"), "/", 2)
+	sub := st.subs[parts[0]]
+	if sub == nil || objectID == "" {
+		return nil
+	}
+	t := st.tenantBy[sub.tenant]
+	if t == nil {
+		return nil
+	}
+	return t.objects[strings.ToLower(objectID)]
 }
