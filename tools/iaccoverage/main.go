@@ -87,6 +87,9 @@ type Report struct {
 	// Apply is the applied round trip on a simulated tenant (simapply): count and property
 	// fidelity of the re-scanned copy; nil when not run (-apply 0 or no tools).
 	Apply *ApplyRoundTrip `json:"apply_round_trip,omitempty"`
+	// PlanCorpus is the plan-clean check on the corpus itself, served by the simulator
+	// (`atg sim serve --from`): nil when not run (-plan-corpus=false or no tools).
+	PlanCorpus *PlanClean `json:"plan_clean_corpus,omitempty"`
 }
 
 // PlanClean summarises simplan.Run for the report.
@@ -104,14 +107,15 @@ func main() {
 	keep := flag.String("keep", "", "keep the generated directories under this path")
 	plan := flag.Int("plan", 2000, "plan-clean check on a simulated tenant of this many resources (0: skip)")
 	apply := flag.Int("apply", 0, "applied round trip on a simulated tenant of this many resources (0: skip)")
+	planCorpus := flag.Bool("plan-corpus", true, "plan-clean check on the corpus served by the simulator")
 	flag.Parse()
-	if err := run(context.Background(), *corpus, *out, *tools, *keep, *plan, *apply); err != nil {
+	if err := run(context.Background(), *corpus, *out, *tools, *keep, *plan, *apply, *planCorpus); err != nil {
 		slog.Error("iac-coverage failed", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, corpus, out, tools, keep string, planResources, applyResources int) error {
+func run(ctx context.Context, corpus, out, tools, keep string, planResources, applyResources int, planCorpus bool) error {
 	if tools == "" {
 		if b, err := exec.Command(filepath.Join("scripts", "iac-tools.sh"), "--print").Output(); err == nil {
 			tools = strings.TrimSpace(string(b))
@@ -204,6 +208,11 @@ func run(ctx context.Context, corpus, out, tools, keep string, planResources, ap
 					return err
 				}
 			}
+			if planCorpus {
+				if err := planCleanCorpus(ctx, tools, keep, corpus, rep); err != nil {
+					return err
+				}
+			}
 			if applyResources > 0 {
 				if err := applyRoundTrip(ctx, tools, keep, applyResources, rep); err != nil {
 					return err
@@ -284,25 +293,8 @@ func printTable(rep *Report) {
 			rep.BodyErrors, rep.APIVersionErrors, rep.SubstitutedAPIVer, rep.UncheckedBodies)
 	}
 	fmt.Printf("references removed to break dependency cycles: %d\n", rep.BrokenCycles)
-	if pc := rep.PlanClean; pc != nil && pc.Plan != nil {
-		p := pc.Plan
-		fmt.Printf("\nplan-clean on a simulated tenant (%d resources scanned, %d emitted: %d typed, %d azapi; %d import blocks), plan in %.0fs:\n",
-			pc.Scanned, pc.Emitted, pc.Typed, pc.Azapi, pc.ImportBlocks, p.Seconds)
-		fmt.Printf("  %d resources planned, %d imported, %d no-op, %d changed, %d errors\n", p.Resources, p.Imports, p.NoOp, p.Changed, len(p.Errors))
-		tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "  plan diffs by reason\tresources\t")
-		for _, k := range sortedKeys(pc.DiffsByReason) {
-			fmt.Fprintf(tw, "  %s\t%d\t\n", k, pc.DiffsByReason[k])
-		}
-		fmt.Fprintln(tw, "  plan diffs by type.attribute\tresources\t")
-		for _, k := range sortedKeys(pc.DiffsByAttr) {
-			fmt.Fprintf(tw, "  %s\t%d\t\n", k, pc.DiffsByAttr[k])
-		}
-		_ = tw.Flush()
-		for _, e := range p.Errors {
-			fmt.Printf("  plan error: %s\n", strings.SplitN(e, "\n", 2)[0])
-		}
-	}
+	printPlanClean("plan-clean on a simulated tenant", rep.PlanClean)
+	printPlanClean("plan-clean on the corpus served by the simulator", rep.PlanCorpus)
 	printApply(rep.Apply)
 }
 
@@ -322,6 +314,25 @@ func planClean(ctx context.Context, tools, keep string, n int, rep *Report) erro
 		return fmt.Errorf("plan-clean: %w", err)
 	}
 	rep.PlanClean = &PlanClean{Result: res, PlanDiffs: len(res.Plan.Diffs), DiffsByReason: res.Plan.ByReason(), DiffsByAttr: res.Plan.ByType()}
+	return nil
+}
+
+// planCleanCorpus runs simplan on the corpus served by the simulator (re-homed into one
+// subscription) and records its figures; a plan that cannot finish is reported, not fatal.
+func planCleanCorpus(ctx context.Context, tools, keep, corpus string, rep *Report) error {
+	if _, err := os.Stat(filepath.Join(tools, "bin", "terraform-provider-azurerm")); err != nil {
+		return nil
+	}
+	dir, done, err := workDir(keep, "plan-corpus")
+	if err != nil {
+		return err
+	}
+	defer done()
+	res, err := simplan.Run(ctx, simplan.Options{Tools: tools, Dir: dir, Parallelism: 16, FromDir: corpus})
+	if res == nil || res.Plan == nil {
+		return fmt.Errorf("plan-clean on the corpus: %w", err)
+	}
+	rep.PlanCorpus = &PlanClean{Result: res, PlanDiffs: len(res.Plan.Diffs), DiffsByReason: res.Plan.ByReason(), DiffsByAttr: res.Plan.ByType()}
 	return nil
 }
 
@@ -537,4 +548,28 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// printPlanClean prints one plan-clean check: counts, diffs by reason and by attribute, errors.
+func printPlanClean(title string, pc *PlanClean) {
+	if pc == nil || pc.Plan == nil {
+		return
+	}
+	p := pc.Plan
+	fmt.Printf("\n%s (%d resources scanned, %d emitted: %d typed, %d azapi; %d import blocks), plan in %.0fs:\n",
+		title, pc.Scanned, pc.Emitted, pc.Typed, pc.Azapi, pc.ImportBlocks, p.Seconds)
+	fmt.Printf("  %d resources planned, %d imported, %d no-op, %d changed, %d errors\n", p.Resources, p.Imports, p.NoOp, p.Changed, len(p.Errors))
+	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  plan diffs by reason\tresources\t")
+	for _, k := range sortedKeys(pc.DiffsByReason) {
+		fmt.Fprintf(tw, "  %s\t%d\t\n", k, pc.DiffsByReason[k])
+	}
+	fmt.Fprintln(tw, "  plan diffs by type.attribute\tresources\t")
+	for _, k := range sortedKeys(pc.DiffsByAttr) {
+		fmt.Fprintf(tw, "  %s\t%d\t\n", k, pc.DiffsByAttr[k])
+	}
+	_ = tw.Flush()
+	for _, e := range p.Errors {
+		fmt.Printf("  plan error: %s\n", strings.SplitN(e, "\n", 2)[0])
+	}
 }

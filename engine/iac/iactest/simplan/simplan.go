@@ -28,6 +28,9 @@ type Options struct {
 	Seed        int64
 	Dir         string // where the Terraform is generated (kept)
 	Parallelism int
+	// FromDir serves ARM payloads from a directory (testdata/arm-corpus) instead of a generated
+	// tenant, re-homed into the one subscription (sim.Options FromDir, FromRehome).
+	FromDir string
 }
 
 // Result is what the run measured.
@@ -60,7 +63,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		defer lf.Close()
 		simLog = slog.New(slog.NewTextHandler(lf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	s, err := sim.New(sim.Options{Resources: o.Resources, Subscriptions: 1, Seed: o.Seed, Throttle: "off", Logger: simLog, TLS: true})
+	s, err := sim.New(sim.Options{Resources: o.Resources, Subscriptions: 1, Seed: o.Seed, Throttle: "off", Logger: simLog, TLS: true,
+		FromDir: o.FromDir, FromRehome: o.FromDir != ""})
 	if err != nil {
 		return nil, err
 	}
