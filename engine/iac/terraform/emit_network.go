@@ -228,14 +228,16 @@ func emitNIC(e *emitter, r *model.Resource, t string) error {
 		e.set(ib, "primary", boolAt(p, "primary"))
 	}
 	e.tags(b, r)
+	prev := ""
 	if nsg := idAt(r.Body, "networkSecurityGroup.id"); nsg != nil {
 		e.body.AppendNewline()
 		ab := e.body.AppendNewBlock("resource", []string{"azurerm_network_interface_security_group_association", r.Key}).Body()
 		e.importSub(r, "azurerm_network_interface_security_group_association."+r.Key, pipeID(r.ID, e.armID(nsg)))
 		e.setExpr(ab, "network_interface_id", e.address(r)+".id")
 		e.set(ab, "network_security_group_id", nsg)
+		prev = "azurerm_network_interface_security_group_association." + r.Key
 	}
-	e.nicAssociations(r)
+	e.nicAssociations(r, prev)
 	return nil
 }
 

@@ -330,7 +330,12 @@ var nicMemberships = []struct{ arm, tf, attr, short string }{
 }
 
 // nicAssociations adds the membership associations of a NIC's ip configurations.
-func (e *emitter) nicAssociations(r *model.Resource) {
+//
+// Every association rewrites the whole NIC (GET, change, PUT) and azurerm locks them under
+// different keys (the NSG association by the NIC's id, pool and rule associations by its name),
+// so two on one NIC applied at once lose one of the changes: each depends on the one before
+// (prev, the NIC's NSG association or "").
+func (e *emitter) nicAssociations(r *model.Resource, prev string) {
 	for _, ic := range arr(r.Body["ipConfigurations"]) {
 		icName := s(jsonpath.Get(ic, "name"))
 		for _, mb := range nicMemberships {
@@ -343,6 +348,10 @@ func (e *emitter) nicAssociations(r *model.Resource) {
 				e.setExpr(ab, "network_interface_id", e.address(r)+".id")
 				e.set(ab, "ip_configuration_name", icName)
 				e.set(ab, mb.attr, target)
+				if prev != "" {
+					e.setExpr(ab, "depends_on", "["+prev+"]")
+				}
+				prev = addr
 			}
 		}
 	}
