@@ -55,6 +55,7 @@ var stateWritable = map[string]bool{
 	"microsoft.network/virtualnetworkgateways":              false,
 	"microsoft.sql/servers/databases/securityalertpolicies": true,
 	"microsoft.apimanagement/service/products":              true,
+	"microsoft.alertsmanagement/smartdetectoralertrules":    true,
 }
 
 // writableNested are nested properties (dotted, from properties, no indexes) that share a name
@@ -63,6 +64,11 @@ var writableNested = map[string]map[string]bool{
 	"microsoft.machinelearningservices/workspaces": {"encryption.status": true},
 	// a backend pool's members by host name (App Service backends)
 	"microsoft.network/applicationgateways": {"backendAddressPools.properties.backendAddresses.fqdn": true},
+	// a WAF policy's switches: the policy, its log scrubbing and rules, its custom rules and
+	// overridden managed rules are each enabled or disabled by a "state"
+	"microsoft.network/applicationgatewaywebapplicationfirewallpolicies": {"policySettings.state": true,
+		"policySettings.logScrubbing.state": true, "policySettings.logScrubbing.scrubbingRules.state": true,
+		"customRules.state": true, "managedRules.managedRuleSets.ruleGroupOverrides.rules.state": true},
 }
 
 // plainPath turns properties.a[0].b into a.b.

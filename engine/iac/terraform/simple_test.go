@@ -79,6 +79,11 @@ func TestSimpleRowsMatchSchema(t *testing.T) {
 	for k, v := range simpleRows3 {
 		rows[k] = v
 	}
+	for _, more := range []map[string]simpleRow{netRows2, commonRows2, subRowsForSchema()} {
+		for k, v := range more {
+			rows[k] = v
+		}
+	}
 	keys := make([]string, 0, len(rows))
 	for k := range rows {
 		keys = append(keys, k)

@@ -1,0 +1,33 @@
+package terraform
+
+import (
+	"testing"
+)
+
+// subRowsForSchema returns the inline sub-resource kinds as simple rows (placed by the owner's
+// id), so that the schema test checks their arguments like any row's.
+func subRowsForSchema() map[string]simpleRow {
+	out := map[string]simpleRow{}
+	for owner, ss := range netSubs2 {
+		for _, sub := range ss {
+			for _, k := range sub.Kinds {
+				out[owner+"#"+k.TF] = simpleRow{TF: k.TF, Place: parentID, ParentAttr: sub.ParentAttr, RGName: sub.RGName, Args: k.Args}
+			}
+		}
+	}
+	return out
+}
+
+// Every kind of inline sub-resource is also the type of the row of its own ARM child type, so
+// the table's reverse index stays one ARM type per azurerm type.
+func TestInlineSubKindsHaveRows(t *testing.T) {
+	for owner, ss := range netSubs2 {
+		for _, sub := range ss {
+			for _, k := range sub.Kinds {
+				if arm, ok := TerraformTypes()[k.TF]; !ok || arm == owner {
+					t.Errorf("%s: sub-resource type %s has no row of its own (reverse index: %q)", owner, k.TF, arm)
+				}
+			}
+		}
+	}
+}
