@@ -56,7 +56,38 @@ var typed2 = []payload2{
 		p["cacheConfiguration"] = map[string]any{"queryStringCachingBehavior": "IncludeSpecifiedQueryStrings", "queryParameters": "a,b",
 			"compressionSettings": map[string]any{"isCompressionEnabled": true, "contentTypesToCompress": []any{"text/html", "application/json"}}}
 	}},
+	{dir: "examples", file: "Microsoft.Compute__virtualMachineScaleSets.json", want: "azapi_resource"}, // admin user "admin"
 	// variants
+	{dir: "examples", file: "Microsoft.Compute__virtualMachineScaleSets.json", name: "vmss2", want: "azurerm_linux_virtual_machine_scale_set", edit: func(env, p map[string]any) {
+		vp := obj(p["virtualMachineProfile"])
+		op := obj(vp["osProfile"])
+		op["adminUsername"] = "azureuser"
+		op["linuxConfiguration"] = map[string]any{"disablePasswordAuthentication": true, "provisionVMAgent": true,
+			"ssh": map[string]any{"publicKeys": []any{map[string]any{"path": "/home/azureuser/.ssh/authorized_keys", "keyData": "ssh-rsa AAAAB3NzaC1yc2E"}}}}
+		vp["diagnosticsProfile"] = map[string]any{"bootDiagnostics": map[string]any{"enabled": true}}
+		vp["extensionProfile"] = map[string]any{"extensions": []any{map[string]any{"name": "health", "properties": map[string]any{
+			"publisher": "Microsoft.ManagedServices", "type": "ApplicationHealthLinux", "typeHandlerVersion": "1.0", "autoUpgradeMinorVersion": true,
+			"settings": map[string]any{"protocol": "http", "port": 80.0, "requestPath": "/health"}}}}}
+		p["upgradePolicy"] = map[string]any{"mode": "Rolling", "automaticOSUpgradePolicy": map[string]any{"enableAutomaticOSUpgrade": true},
+			"rollingUpgradePolicy": map[string]any{"maxBatchInstancePercent": 20.0, "maxUnhealthyInstancePercent": 20.0,
+				"maxUnhealthyUpgradedInstancePercent": 20.0, "pauseTimeBetweenBatches": "PT0S"}}
+		p["scaleInPolicy"] = map[string]any{"rules": []any{"OldestVM"}}
+		env["zones"] = []any{"1", "2"}
+		env["identity"] = map[string]any{"type": "SystemAssigned"}
+	}},
+	{dir: "examples", file: "Microsoft.Compute__virtualMachineScaleSets.json", name: "winvmss", want: "azurerm_windows_virtual_machine_scale_set", edit: func(env, p map[string]any) {
+		vp := obj(p["virtualMachineProfile"])
+		op := obj(vp["osProfile"])
+		op["adminUsername"] = "azureadmin"
+		op["computerNamePrefix"] = "win"
+		delete(op, "linuxConfiguration")
+		op["windowsConfiguration"] = map[string]any{"provisionVMAgent": true, "enableAutomaticUpdates": true, "timeZone": "UTC"}
+		obj(vp["storageProfile"])["imageReference"] = map[string]any{"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer",
+			"sku": "2022-datacenter-azure-edition", "version": "latest"}
+		delete(vp, "applicationProfile")
+		delete(p, "hostGroup")
+		vp["securityProfile"] = map[string]any{"securityType": "TrustedLaunch", "uefiSettings": map[string]any{"secureBootEnabled": true, "vTpmEnabled": true}}
+	}},
 	{dir: "corpus", file: "Microsoft.Network__azureFirewalls.json", name: "fw2", want: "azurerm_firewall", edit: func(env, p map[string]any) {
 		delete(p, "applicationRuleCollections")
 		delete(p, "natRuleCollections")
@@ -237,7 +268,11 @@ func TestTypedCommonTypes(t *testing.T) {
 		`enabled = false`, `rule_group_override {`, `negation_condition = false`,
 		// the rest
 		`settings = jsonencode(`, `maintenance_configuration_name = "SQL_Default"`, `per_database_settings {`,
-		`os_disk {`, `hyper_v_generation = "V2"`, `sku_name = "Premium_AzureFrontDoor"`, `override {`,
+		`os_disk {`, `hyper_v_generation = "V2"`,
+		// scale sets: the VM model's blocks, the admin key and password as inputs
+		`admin_ssh_key {`, `rolling_upgrade_policy {`, `automatic_os_upgrade_policy {`, `rule = "OldestVM"`, `gallery_application {`,
+		`network_interface { name = "myNic"`, `source_image_reference {`, `admin_password = var.winvmss_admin_password`, `secure_boot_enabled = true`,
+		`extension { name = "health"`, `host_group_id =`, `sku_name = "Premium_AzureFrontDoor"`, `override {`,
 		`action_group {`, `detector_type = "FailureAnomaliesDetector"`, `email_subject = "Failure anomalies"`, `cache {`, `compression_enabled = true`, `query_strings = ["a", "b"]`, `security_policies {`,
 	} {
 		if !strings.Contains(main, want) {

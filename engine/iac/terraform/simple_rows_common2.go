@@ -222,15 +222,15 @@ var commonRows2 = map[string]simpleRow{
 			{TF: "enabled", ARM: "enabledState", C: cEnabled}},
 		Check: checks(frontDoorCacheCheck, allOneOf("cacheConfiguration.compressionSettings.contentTypesToCompress", frontDoorCompressible...),
 			allOneOf("compressionSettings.contentTypesToCompress", frontDoorCompressible...), func(r *model.Resource) string {
-			for _, x := range arr(jsonpath.GetFold(r.Body, "customDomains")) {
-				for k, v := range m(x) {
-					if !strings.EqualFold(k, "id") && !strings.EqualFold(k, "isActive") && !emptyValue(v) {
-						return "customDomains." + k + " is not expressed"
+				for _, x := range arr(jsonpath.GetFold(r.Body, "customDomains")) {
+					for k, v := range m(x) {
+						if !strings.EqualFold(k, "id") && !strings.EqualFold(k, "isActive") && !emptyValue(v) {
+							return "customDomains." + k + " is not expressed"
+						}
 					}
 				}
-			}
-			return ""
-		}),
+				return ""
+			}),
 		Extra: frontDoorCache, Sets: []string{"cache"}, Reads: []string{"cacheConfiguration", "compressionSettings", "queryStringCachingBehavior"},
 		Ignore: []string{"deploymentStatus", "endpointName"}},
 	"microsoft.cdn/profiles/securitypolicies": {TF: "azurerm_cdn_frontdoor_security_policy", Place: parentID, ParentAttr: "cdn_frontdoor_profile_id",
