@@ -33,6 +33,7 @@ var typed2 = []payload2{
 	{dir: "corpus", file: "Microsoft.Cdn__profiles__securityPolicies.json", want: "azurerm_cdn_frontdoor_security_policy"},
 	{dir: "corpus", file: "Microsoft.Network__trafficManagerProfiles.json", want: "azurerm_traffic_manager_profile"},
 	{dir: "corpus", file: "Microsoft.Network__firewallPolicies__ruleCollectionGroups.json", want: "azurerm_firewall_policy_rule_collection_group"},
+	{dir: "corpus", file: "Microsoft.Storage__storageAccounts__managementPolicies.json", want: "azurerm_storage_management_policy"},
 	// examples azurerm cannot express as they are
 	{dir: "corpus", file: "Microsoft.Network__azureFirewalls.json", want: "azapi_resource"},
 	{dir: "examples", file: "Microsoft.Network__virtualNetworkGateways.json", want: "azapi_resource"},
@@ -58,6 +59,17 @@ var typed2 = []payload2{
 	}},
 	{dir: "examples", file: "Microsoft.Compute__virtualMachineScaleSets.json", want: "azapi_resource"}, // admin user "admin"
 	// variants
+	{dir: "corpus", file: "Microsoft.Storage__storageAccounts__managementPolicies.json", name: "sto2", want: "azurerm_storage_management_policy", edit: func(env, p map[string]any) {
+		// the policy of another account (the policy's own name is always "default")
+		env["id"] = strings.Replace(env["id"].(string), "/sto288/managementPolicies/sto2", "/sto2/managementPolicies/default", 1)
+		rule := obj(obj(p["policy"])["rules"].([]any)[0])
+		def := obj(rule["definition"])
+		obj(def["filters"])["blobIndexMatch"] = []any{map[string]any{"name": "tag1", "op": "==", "value": "val1"}}
+		actions := obj(def["actions"])
+		obj(actions["baseBlob"])["enableAutoTierToHotFromCool"] = true
+		obj(actions["baseBlob"])["tierToCool"] = map[string]any{"daysAfterLastAccessTimeGreaterThan": 30.0}
+		actions["version"] = map[string]any{"delete": map[string]any{"daysAfterCreationGreaterThan": 90.0}}
+	}},
 	{dir: "examples", file: "Microsoft.Compute__virtualMachineScaleSets.json", name: "vmss2", want: "azurerm_linux_virtual_machine_scale_set", edit: func(env, p map[string]any) {
 		vp := obj(p["virtualMachineProfile"])
 		op := obj(vp["osProfile"])
@@ -203,7 +215,7 @@ func typed2Nodes(t *testing.T) ([]graph.Node, map[string]payload2) {
 				p.edit(env, obj(env["properties"]))
 			}
 			nodes = append(nodes, discover.NodeFromARM(iactest.TenantID, env))
-			ids[strings.ToLower(id)] = p
+			ids[strings.ToLower(env["id"].(string))] = p // (an edit may move it)
 		}
 		if !found {
 			t.Fatalf("no payload %s/%s", p.dir, p.file)
@@ -269,6 +281,9 @@ func TestTypedCommonTypes(t *testing.T) {
 		// the rest
 		`settings = jsonencode(`, `maintenance_configuration_name = "SQL_Default"`, `per_database_settings {`,
 		`os_disk {`, `hyper_v_generation = "V2"`,
+		// lifecycle policies: nested conditions flattened
+		`tier_to_archive_after_days_since_modification_greater_than = 90`, `delete_after_days_since_creation_greater_than = 30`,
+		`tier_to_cool_after_days_since_last_access_time_greater_than = 30`, `delete_after_days_since_creation = 90`, `match_blob_index_tag {`,
 		// scale sets: the VM model's blocks, the admin key and password as inputs
 		`admin_ssh_key {`, `rolling_upgrade_policy {`, `automatic_os_upgrade_policy {`, `rule = "OldestVM"`, `gallery_application {`,
 		`network_interface { name = "myNic"`, `source_image_reference {`, `admin_password = var.winvmss_admin_password`, `secure_boot_enabled = true`,
