@@ -58,7 +58,31 @@ var typed2 = []payload2{
 			"compressionSettings": map[string]any{"isCompressionEnabled": true, "contentTypesToCompress": []any{"text/html", "application/json"}}}
 	}},
 	{dir: "examples", file: "Microsoft.Compute__virtualMachineScaleSets.json", want: "azapi_resource"}, // admin user "admin"
+	{dir: "corpus", file: "Microsoft.AlertsManagement__actionRules.json", want: "azapi_resource"}, // the 2018 API shape
 	// variants
+	{dir: "corpus", file: "Microsoft.AlertsManagement__actionRules.json", name: "add-groups", want: "azurerm_monitor_alert_processing_rule_action_group", edit: func(env, p map[string]any) {
+		for k := range p {
+			delete(p, k)
+		}
+		p["scopes"] = []any{"/subscriptions/1e3ff1c0-771a-4119-a03b-be82a51e232d/resourceGroups/alertscorrelationrg"}
+		p["conditions"] = []any{map[string]any{"field": "Severity", "operator": "Equals", "values": []any{"Sev0", "Sev1"}},
+			map[string]any{"field": "TargetResourceType", "operator": "NotEquals", "values": []any{"microsoft.compute/virtualmachines"}}}
+		p["actions"] = []any{map[string]any{"actionType": "AddActionGroups",
+			"actionGroupIds": []any{"/subscriptions/1e3ff1c0-771a-4119-a03b-be82a51e232d/resourceGroups/alertscorrelationrg/providers/Microsoft.Insights/actionGroups/oncall"}}}
+		p["schedule"] = map[string]any{"effectiveFrom": "2026-01-01T00:00:00", "timeZone": "UTC",
+			"recurrences": []any{map[string]any{"recurrenceType": "Weekly", "daysOfWeek": []any{"Saturday", "Sunday"}}}}
+		p["enabled"] = true
+		p["description"] = "weekend on-call"
+	}},
+	{dir: "corpus", file: "Microsoft.AlertsManagement__actionRules.json", name: "maintenance", want: "azurerm_monitor_alert_processing_rule_suppression", edit: func(env, p map[string]any) {
+		for k := range p {
+			delete(p, k)
+		}
+		p["scopes"] = []any{"/subscriptions/1e3ff1c0-771a-4119-a03b-be82a51e232d"}
+		p["actions"] = []any{map[string]any{"actionType": "RemoveAllActionGroups"}}
+		p["schedule"] = map[string]any{"recurrences": []any{map[string]any{"recurrenceType": "Daily", "startTime": "22:00:00", "endTime": "23:00:00"}}}
+		p["enabled"] = false
+	}},
 	{dir: "corpus", file: "Microsoft.Storage__storageAccounts__managementPolicies.json", name: "sto2", want: "azurerm_storage_management_policy", edit: func(env, p map[string]any) {
 		// the policy of another account (the policy's own name is always "default")
 		env["id"] = strings.Replace(env["id"].(string), "/sto288/managementPolicies/sto2", "/sto2/managementPolicies/default", 1)
@@ -281,6 +305,9 @@ func TestTypedCommonTypes(t *testing.T) {
 		// the rest
 		`settings = jsonencode(`, `maintenance_configuration_name = "SQL_Default"`, `per_database_settings {`,
 		`os_disk {`, `hyper_v_generation = "V2"`,
+		// alert processing rules: conditions by field, recurrences by kind
+		`add_action_group_ids = [`, `severity { operator = "Equals"`, `target_resource_type {`, `weekly { days_of_week = ["Saturday", "Sunday"]`,
+		`daily { start_time = "22:00:00"`,
 		// lifecycle policies: nested conditions flattened
 		`tier_to_archive_after_days_since_modification_greater_than = 90`, `delete_after_days_since_creation_greater_than = 30`,
 		`tier_to_cool_after_days_since_last_access_time_greater_than = 30`, `delete_after_days_since_creation = 90`, `match_blob_index_tag {`,
