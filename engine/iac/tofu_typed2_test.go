@@ -58,7 +58,7 @@ var typed2 = []payload2{
 			"compressionSettings": map[string]any{"isCompressionEnabled": true, "contentTypesToCompress": []any{"text/html", "application/json"}}}
 	}},
 	{dir: "examples", file: "Microsoft.Compute__virtualMachineScaleSets.json", want: "azapi_resource"}, // admin user "admin"
-	{dir: "corpus", file: "Microsoft.AlertsManagement__actionRules.json", want: "azapi_resource"}, // the 2018 API shape
+	{dir: "corpus", file: "Microsoft.AlertsManagement__actionRules.json", want: "azapi_resource"},      // the 2018 API shape
 	// variants
 	{dir: "corpus", file: "Microsoft.AlertsManagement__actionRules.json", name: "add-groups", want: "azurerm_monitor_alert_processing_rule_action_group", edit: func(env, p map[string]any) {
 		for k := range p {
