@@ -34,6 +34,9 @@ var typed2 = []payload2{
 	{dir: "corpus", file: "Microsoft.Network__trafficManagerProfiles.json", want: "azurerm_traffic_manager_profile"},
 	{dir: "corpus", file: "Microsoft.Network__firewallPolicies__ruleCollectionGroups.json", want: "azurerm_firewall_policy_rule_collection_group"},
 	{dir: "corpus", file: "Microsoft.Storage__storageAccounts__managementPolicies.json", want: "azurerm_storage_management_policy"},
+	{dir: "corpus", file: "Microsoft.Network__vpnGateways.json", want: "azurerm_vpn_gateway"},
+	{dir: "corpus", file: "Microsoft.Network__vpnGateways__vpnConnections.json", want: "azurerm_vpn_gateway_connection"},
+	{dir: "corpus", file: "Microsoft.Network__vpnGateways__natRules.json", want: "azurerm_vpn_gateway_nat_rule"},
 	// examples azurerm cannot express as they are
 	{dir: "corpus", file: "Microsoft.Network__azureFirewalls.json", want: "azapi_resource"},
 	{dir: "examples", file: "Microsoft.Network__virtualNetworkGateways.json", want: "azapi_resource"},
@@ -60,6 +63,11 @@ var typed2 = []payload2{
 	{dir: "examples", file: "Microsoft.Compute__virtualMachineScaleSets.json", want: "azapi_resource"}, // admin user "admin"
 	{dir: "corpus", file: "Microsoft.AlertsManagement__actionRules.json", want: "azapi_resource"},      // the 2018 API shape
 	// variants
+	{dir: "corpus", file: "Microsoft.Network__vpnGateways.json", name: "gw2", want: "azurerm_vpn_gateway", edit: func(env, p map[string]any) {
+		// no children listed on their own: the NAT rules and connections are written from the gateway
+		obj(obj(p["natRules"].([]any)[0])["properties"])["mode"] = "IngressSnat" // the example's "IgressSnat" is no mode
+		p["isRoutingPreferenceInternet"] = true
+	}},
 	{dir: "corpus", file: "Microsoft.AlertsManagement__actionRules.json", name: "add-groups", want: "azurerm_monitor_alert_processing_rule_action_group", edit: func(env, p map[string]any) {
 		for k := range p {
 			delete(p, k)
@@ -305,6 +313,10 @@ func TestTypedCommonTypes(t *testing.T) {
 		// the rest
 		`settings = jsonencode(`, `maintenance_configuration_name = "SQL_Default"`, `per_database_settings {`,
 		`os_disk {`, `hyper_v_generation = "V2"`,
+		// VPN gateway: inline NAT rules and connections as resources of their own
+		`resource "azurerm_vpn_gateway_nat_rule" "gw2_nat03"`, `resource "azurerm_vpn_gateway_connection" "gw2_vpnconnection1"`,
+		`vpn_gateway_id = azurerm_vpn_gateway.gw2.id`, `routing_preference = "Internet"`, `instance_1_bgp_peering_address {`,
+		`vpn_link { name = "Connection-Link1"`, `ingress_nat_rule_ids = [`,
 		// alert processing rules: conditions by field, recurrences by kind
 		`add_action_group_ids = [`, `severity { operator = "Equals"`, `target_resource_type {`, `weekly { days_of_week = ["Saturday", "Sunday"]`,
 		`daily { start_time = "22:00:00"`,
@@ -322,7 +334,7 @@ func TestTypedCommonTypes(t *testing.T) {
 		}
 	}
 	imports := string(res.Files["imports.tf"])
-	for _, want := range []string{"/virtualNetworkGateways/vpngw2/natRules/natRule1", "/trafficManagerProfiles/tm2/azureEndpoints/app1",
+	for _, want := range []string{"/virtualNetworkGateways/vpngw2/natRules/natRule1", "/vpnGateways/gw2/vpnConnections/vpnConnection1", "/trafficManagerProfiles/tm2/azureEndpoints/app1",
 		"/trafficManagerProfiles/tm2/nestedEndpoints/child"} {
 		if !strings.Contains(imports, want) {
 			t.Errorf("imports.tf lacks %s", want)

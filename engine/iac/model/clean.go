@@ -198,10 +198,12 @@ var nestedBackRefs = map[string]bool{
 
 // forwardRefLists are lists of the resource's own sub-resources that are writable references,
 // not read-only back-references (an outbound rule's frontends, an SSL profile's trusted
-// certificates): isBackRefList must not drop them.
+// certificates, a VPN link's NAT rules): isBackRefList must not drop them.
 var forwardRefLists = map[string]bool{
 	"frontendipconfigurations": true, "trustedclientcertificates": true, "trustedrootcertificates": true,
 	"backendaddresspools": true, "sslcertificates": true, "rewriterulesets": true,
+	// a VPN gateway's connection links name the gateway's own NAT rules they apply
+	"ingressnatrules": true, "egressnatrules": true,
 }
 
 // isSecretKey reports whether a property named k with a string value is a secret (the names are

@@ -8,7 +8,7 @@ import (
 // id), so that the schema test checks their arguments like any row's.
 func subRowsForSchema() map[string]simpleRow {
 	out := map[string]simpleRow{}
-	for owner, ss := range netSubs2 {
+	for owner, ss := range allSubs() {
 		for _, sub := range ss {
 			for _, k := range sub.Kinds {
 				out[owner+"#"+k.TF] = simpleRow{TF: k.TF, Place: parentID, ParentAttr: sub.ParentAttr, RGName: sub.RGName, Args: k.Args}
@@ -21,7 +21,7 @@ func subRowsForSchema() map[string]simpleRow {
 // Every kind of inline sub-resource is also the type of the row of its own ARM child type, so
 // the table's reverse index stays one ARM type per azurerm type.
 func TestInlineSubKindsHaveRows(t *testing.T) {
-	for owner, ss := range netSubs2 {
+	for owner, ss := range allSubs() {
 		for _, sub := range ss {
 			for _, k := range sub.Kinds {
 				if arm, ok := TerraformTypes()[k.TF]; !ok || arm == owner {
@@ -30,4 +30,15 @@ func TestInlineSubKindsHaveRows(t *testing.T) {
 			}
 		}
 	}
+}
+
+// allSubs is every row's inline sub-resources.
+func allSubs() map[string][]inlineSub {
+	out := map[string][]inlineSub{}
+	for _, subs := range []map[string][]inlineSub{netSubs2, vwanSubs} {
+		for k, v := range subs {
+			out[k] = v
+		}
+	}
+	return out
 }
