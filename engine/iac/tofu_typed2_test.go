@@ -62,7 +62,13 @@ var typed2 = []payload2{
 	}},
 	{dir: "examples", file: "Microsoft.Compute__virtualMachineScaleSets.json", want: "azapi_resource"}, // admin user "admin"
 	{dir: "corpus", file: "Microsoft.AlertsManagement__actionRules.json", want: "azapi_resource"},      // the 2018 API shape
+	{dir: "corpus", file: "Microsoft.Insights__autoscaleSettings.json", want: "azapi_resource"}, // recurrence day "1"
 	// variants
+	{dir: "corpus", file: "Microsoft.Insights__autoscaleSettings.json", name: "scale2", want: "azurerm_monitor_autoscale_setting", edit: func(env, p map[string]any) {
+		rc := obj(obj(p["profiles"].([]any)[1])["recurrence"])
+		obj(rc["schedule"])["days"] = []any{"Monday", "Friday"}
+		p["predictiveAutoscalePolicy"] = map[string]any{"scaleMode": "ForecastOnly", "scaleLookAheadTime": "PT10M"}
+	}},
 	{dir: "corpus", file: "Microsoft.Network__vpnGateways.json", name: "gw2", want: "azurerm_vpn_gateway", edit: func(env, p map[string]any) {
 		// no children listed on their own: the NAT rules and connections are written from the gateway
 		obj(obj(p["natRules"].([]any)[0])["properties"])["mode"] = "IngressSnat" // the example's "IgressSnat" is no mode
@@ -317,6 +323,9 @@ func TestTypedCommonTypes(t *testing.T) {
 		`resource "azurerm_vpn_gateway_nat_rule" "gw2_nat03"`, `resource "azurerm_vpn_gateway_connection" "gw2_vpnconnection1"`,
 		`vpn_gateway_id = azurerm_vpn_gateway.gw2.id`, `routing_preference = "Internet"`, `instance_1_bgp_peering_address {`,
 		`vpn_link { name = "Connection-Link1"`, `ingress_nat_rule_ids = [`,
+		// autoscale: string capacities as numbers, the recurrence in azurerm's shape
+		`capacity { default = 1 minimum = 1 maximum = 10 }`, `days = ["Monday", "Friday"]`, `hours = [5]`, `scale_action { direction = "Increase" type = "ChangeCount" value = 1 cooldown = "PT5M" }`,
+		`send_to_subscription_co_administrator = true`, `webhook { service_uri = "http://myservice.com"`, `scale_mode = "ForecastOnly"`,
 		// alert processing rules: conditions by field, recurrences by kind
 		`add_action_group_ids = [`, `severity { operator = "Equals"`, `target_resource_type {`, `weekly { days_of_week = ["Saturday", "Sunday"]`,
 		`daily { start_time = "22:00:00"`,

@@ -42,3 +42,16 @@ func allSubs() map[string][]inlineSub {
 	}
 	return out
 }
+
+// The nested blocks rows write from their Extra through declarative arguments (firewall rule
+// collections, autoscale profiles and notifications) match the provider's schema too.
+func TestExtraBlocksMatchSchema(t *testing.T) {
+	schema := azurermSchema()
+	var rcg []arg
+	for _, k := range rcgKinds {
+		rcg = append(rcg, arg{TF: k.tf, ARM: "ruleCollections", Block: rcgCollectionArgs(k.rule)})
+	}
+	checkBlocks(t, schema, "rule collection groups", "azurerm_firewall_policy_rule_collection_group", rcg)
+	checkBlocks(t, schema, "autoscale settings", "azurerm_monitor_autoscale_setting", []arg{
+		{TF: "profile", ARM: "profiles", Block: autoscaleProfileArgs}, {TF: "notification", ARM: "notifications", Block: autoscaleNotificationArgs}})
+}
