@@ -62,7 +62,7 @@ var typed2 = []payload2{
 	}},
 	{dir: "examples", file: "Microsoft.Compute__virtualMachineScaleSets.json", want: "azapi_resource"}, // admin user "admin"
 	{dir: "corpus", file: "Microsoft.AlertsManagement__actionRules.json", want: "azapi_resource"},      // the 2018 API shape
-	{dir: "corpus", file: "Microsoft.Insights__autoscaleSettings.json", want: "azapi_resource"}, // recurrence day "1"
+	{dir: "corpus", file: "Microsoft.Insights__autoscaleSettings.json", want: "azapi_resource"},        // recurrence day "1"
 	// variants
 	{dir: "corpus", file: "Microsoft.Insights__autoscaleSettings.json", name: "scale2", want: "azurerm_monitor_autoscale_setting", edit: func(env, p map[string]any) {
 		rc := obj(obj(p["profiles"].([]any)[1])["recurrence"])
