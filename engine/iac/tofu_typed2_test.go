@@ -35,6 +35,13 @@ var typed2 = []payload2{
 	{dir: "corpus", file: "Microsoft.Network__firewallPolicies__ruleCollectionGroups.json", want: "azurerm_firewall_policy_rule_collection_group"},
 	{dir: "corpus", file: "Microsoft.Storage__storageAccounts__managementPolicies.json", want: "azurerm_storage_management_policy"},
 	{dir: "corpus", file: "Microsoft.Network__vpnGateways.json", want: "azurerm_vpn_gateway"},
+	{dir: "corpus", file: "Microsoft.Network__p2sVpnGateways.json", want: "azurerm_point_to_site_vpn_gateway"},
+	{dir: "corpus", file: "Microsoft.Network__vpnServerConfigurations.json", want: "azapi_resource"}, // RADIUS secrets
+	{dir: "corpus", file: "Microsoft.Network__vpnServerConfigurations.json", name: "certonly", want: "azurerm_vpn_server_configuration", edit: func(env, p map[string]any) {
+		for _, k := range []string{"radiusServers", "radiusServerRootCertificates", "radiusClientRootCertificates", "radiusServerAddress", "radiusServerSecret"} {
+			delete(p, k)
+		}
+	}},
 	{dir: "corpus", file: "Microsoft.Network__vpnGateways__vpnConnections.json", want: "azurerm_vpn_gateway_connection"},
 	{dir: "corpus", file: "Microsoft.Network__vpnGateways__natRules.json", want: "azurerm_vpn_gateway_nat_rule"},
 	// examples azurerm cannot express as they are
@@ -326,6 +333,9 @@ func TestTypedCommonTypes(t *testing.T) {
 		// autoscale: string capacities as numbers, the recurrence in azurerm's shape
 		`capacity { default = 1 minimum = 1 maximum = 10 }`, `days = ["Monday", "Friday"]`, `hours = [5]`, `scale_action { direction = "Increase" type = "ChangeCount" value = 1 cooldown = "PT5M" }`,
 		`send_to_subscription_co_administrator = true`, `webhook { service_uri = "http://myservice.com"`, `scale_mode = "ForecastOnly"`,
+		// point-to-site: the connection configuration's pool and routing
+		`vpn_server_configuration_id = azapi_resource.vpnserverconfiguration1.id`, `connection_configuration { name = "P2SConnectionConfig1"`,
+		`vpn_client_address_pool { address_prefixes = ["101.3.0.0/16"] }`, `client_revoked_certificate {`, `sa_lifetime_seconds = 86472`,
 		// alert processing rules: conditions by field, recurrences by kind
 		`add_action_group_ids = [`, `severity { operator = "Equals"`, `target_resource_type {`, `weekly { days_of_week = ["Saturday", "Sunday"]`,
 		`daily { start_time = "22:00:00"`,
