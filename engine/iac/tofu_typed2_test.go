@@ -70,7 +70,20 @@ var typed2 = []payload2{
 	{dir: "examples", file: "Microsoft.Compute__virtualMachineScaleSets.json", want: "azapi_resource"}, // admin user "admin"
 	{dir: "corpus", file: "Microsoft.AlertsManagement__actionRules.json", want: "azapi_resource"},      // the 2018 API shape
 	{dir: "corpus", file: "Microsoft.Insights__autoscaleSettings.json", want: "azapi_resource"},        // recurrence day "1"
+	{dir: "examples", file: "Microsoft.ContainerInstance__containerGroups.json", want: "azapi_resource"}, // Azure Files key, registry password
 	// variants
+	{dir: "examples", file: "Microsoft.ContainerInstance__containerGroups.json", name: "aci2", want: "azurerm_container_group", edit: func(env, p map[string]any) {
+		p["volumes"] = []any{map[string]any{"name": "volume1", "emptyDir": map[string]any{}}}
+		p["imageRegistryCredentials"] = []any{map[string]any{"server": "myregistry.azurecr.io",
+			"identity": "/subscriptions/subid/resourceGroups/demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/pull"}}
+		c := obj(obj(p["containers"].([]any)[0])["properties"])
+		c["environmentVariables"] = []any{map[string]any{"name": "MODE", "value": "prod"}}
+		c["livenessProbe"] = map[string]any{"httpGet": map[string]any{"path": "/healthz", "port": 80.0, "scheme": "http"}, "periodSeconds": 10.0}
+		c["command"] = []any{"nginx", "-g", "daemon off;"}
+		p["restartPolicy"] = "Always"
+		env["identity"] = map[string]any{"type": "UserAssigned", "userAssignedIdentities": map[string]any{
+			"/subscriptions/subid/resourceGroups/demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/pull": map[string]any{}}}
+	}},
 	{dir: "corpus", file: "Microsoft.Insights__autoscaleSettings.json", name: "scale2", want: "azurerm_monitor_autoscale_setting", edit: func(env, p map[string]any) {
 		rc := obj(obj(p["profiles"].([]any)[1])["recurrence"])
 		obj(rc["schedule"])["days"] = []any{"Monday", "Friday"}
@@ -336,6 +349,9 @@ func TestTypedCommonTypes(t *testing.T) {
 		// point-to-site: the connection configuration's pool and routing
 		`vpn_server_configuration_id = azapi_resource.vpnserverconfiguration1.id`, `connection_configuration { name = "P2SConnectionConfig1"`,
 		`vpn_client_address_pool { address_prefixes = ["101.3.0.0/16"] }`, `client_revoked_certificate {`, `sa_lifetime_seconds = 86472`,
+		// container groups: volumes per container, variables as a map, public ports
+		`container { name = "demo1" image = "nginx" cpu = 1 memory = 1.5`, `environment_variables = { MODE = "prod" }`, `empty_dir = true`,
+		`exposed_port = [{ port = 80 protocol = "TCP" }]`, `liveness_probe {`, `user_assigned_identity_id =`,
 		// alert processing rules: conditions by field, recurrences by kind
 		`add_action_group_ids = [`, `severity { operator = "Equals"`, `target_resource_type {`, `weekly { days_of_week = ["Saturday", "Sunday"]`,
 		`daily { start_time = "22:00:00"`,
