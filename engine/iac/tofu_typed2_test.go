@@ -67,9 +67,9 @@ var typed2 = []payload2{
 		p["cacheConfiguration"] = map[string]any{"queryStringCachingBehavior": "IncludeSpecifiedQueryStrings", "queryParameters": "a,b",
 			"compressionSettings": map[string]any{"isCompressionEnabled": true, "contentTypesToCompress": []any{"text/html", "application/json"}}}
 	}},
-	{dir: "examples", file: "Microsoft.Compute__virtualMachineScaleSets.json", want: "azapi_resource"}, // admin user "admin"
-	{dir: "corpus", file: "Microsoft.AlertsManagement__actionRules.json", want: "azapi_resource"},      // the 2018 API shape
-	{dir: "corpus", file: "Microsoft.Insights__autoscaleSettings.json", want: "azapi_resource"},        // recurrence day "1"
+	{dir: "examples", file: "Microsoft.Compute__virtualMachineScaleSets.json", want: "azapi_resource"},   // admin user "admin"
+	{dir: "corpus", file: "Microsoft.AlertsManagement__actionRules.json", want: "azapi_resource"},        // the 2018 API shape
+	{dir: "corpus", file: "Microsoft.Insights__autoscaleSettings.json", want: "azapi_resource"},          // recurrence day "1"
 	{dir: "examples", file: "Microsoft.ContainerInstance__containerGroups.json", want: "azapi_resource"}, // Azure Files key, registry password
 	// variants
 	{dir: "examples", file: "Microsoft.ContainerInstance__containerGroups.json", name: "aci2", want: "azurerm_container_group", edit: func(env, p map[string]any) {
