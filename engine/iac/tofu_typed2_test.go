@@ -71,7 +71,16 @@ var typed2 = []payload2{
 	{dir: "corpus", file: "Microsoft.AlertsManagement__actionRules.json", want: "azapi_resource"},        // the 2018 API shape
 	{dir: "corpus", file: "Microsoft.Insights__autoscaleSettings.json", want: "azapi_resource"},          // recurrence day "1"
 	{dir: "examples", file: "Microsoft.ContainerInstance__containerGroups.json", want: "azapi_resource"}, // Azure Files key, registry password
+	{dir: "corpus", file: "Microsoft.EventGrid__systemTopics__eventSubscriptions.json", want: "azurerm_eventgrid_system_topic_event_subscription"},
+	{dir: "corpus", file: "Microsoft.EventGrid__eventSubscriptions.json", want: "azapi_resource"}, // a webhook: its URL is never returned
 	// variants
+	{dir: "corpus", file: "Microsoft.EventGrid__eventSubscriptions.json", name: "to-queue", want: "azurerm_eventgrid_event_subscription", edit: func(env, p map[string]any) {
+		p["destination"] = map[string]any{"endpointType": "ServiceBusQueue", "properties": map[string]any{
+			"resourceId": "/subscriptions/5b4b650e-28b9-4790-b3ab-ddbd88d727c4/resourceGroups/examplerg/providers/Microsoft.ServiceBus/namespaces/sb1/queues/q1"}}
+		p["retryPolicy"] = map[string]any{"maxDeliveryAttempts": 10.0, "eventTimeToLiveInMinutes": 60.0}
+		p["deadLetterDestination"] = map[string]any{"endpointType": "StorageBlob", "properties": map[string]any{
+			"resourceId": "/subscriptions/5b4b650e-28b9-4790-b3ab-ddbd88d727c4/resourceGroups/examplerg/providers/Microsoft.Storage/storageAccounts/dl1", "blobContainerName": "deadletters"}}
+	}},
 	{dir: "examples", file: "Microsoft.ContainerInstance__containerGroups.json", name: "aci2", want: "azurerm_container_group", edit: func(env, p map[string]any) {
 		p["volumes"] = []any{map[string]any{"name": "volume1", "emptyDir": map[string]any{}}}
 		p["imageRegistryCredentials"] = []any{map[string]any{"server": "myregistry.azurecr.io",
@@ -352,6 +361,10 @@ func TestTypedCommonTypes(t *testing.T) {
 		// container groups: volumes per container, variables as a map, public ports
 		`container { name = "demo1" image = "nginx" cpu = 1 memory = 1.5`, `environment_variables = { MODE = "prod" }`, `empty_dir = true`,
 		`exposed_port = [{ port = 80 protocol = "TCP" }]`, `liveness_probe {`, `user_assigned_identity_id =`,
+		// Event Grid: the destination by endpoint type, the subscription on its scope
+		`storage_queue_endpoint {`, `queue_name = "que"`, `system_topic = "exampleSystemTopic1"`, `service_bus_queue_id =`,
+		`storage_blob_dead_letter_destination {`, `retry_policy { max_delivery_attempts = 10 event_time_to_live = 60 }`,
+		`subject_filter { subject_begins_with = "ExamplePrefix"`,
 		// alert processing rules: conditions by field, recurrences by kind
 		`add_action_group_ids = [`, `severity { operator = "Equals"`, `target_resource_type {`, `weekly { days_of_week = ["Saturday", "Sunday"]`,
 		`daily { start_time = "22:00:00"`,
