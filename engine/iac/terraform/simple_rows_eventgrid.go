@@ -107,5 +107,5 @@ func egRow(tf string, place placement, parentAttr string, nameAttrs ...string) s
 
 var eventGridRows = map[string]simpleRow{
 	"microsoft.eventgrid/systemtopics/eventsubscriptions": egRow("azurerm_eventgrid_system_topic_event_subscription", names, "", "system_topic"),
-	"microsoft.eventgrid/eventsubscriptions":             egRow("azurerm_eventgrid_event_subscription", scopeID, "scope"),
+	"microsoft.eventgrid/eventsubscriptions":              egRow("azurerm_eventgrid_event_subscription", scopeID, "scope"),
 }
