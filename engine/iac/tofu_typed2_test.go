@@ -72,8 +72,14 @@ var typed2 = []payload2{
 	{dir: "corpus", file: "Microsoft.Insights__autoscaleSettings.json", want: "azapi_resource"},          // recurrence day "1"
 	{dir: "examples", file: "Microsoft.ContainerInstance__containerGroups.json", want: "azapi_resource"}, // Azure Files key, registry password
 	{dir: "corpus", file: "Microsoft.EventGrid__systemTopics__eventSubscriptions.json", want: "azurerm_eventgrid_system_topic_event_subscription"},
-	{dir: "corpus", file: "Microsoft.EventGrid__eventSubscriptions.json", want: "azapi_resource"}, // a webhook: its URL is never returned
+	{dir: "corpus", file: "Microsoft.EventGrid__eventSubscriptions.json", want: "azapi_resource"},        // a webhook: its URL is never returned
+	{dir: "corpus", file: "Microsoft.Compute__galleries__images__versions.json", want: "azapi_resource"}, // data disk encryption per region
 	// variants
+	{dir: "corpus", file: "Microsoft.Compute__galleries__images__versions.json", name: "1.0.1", want: "azurerm_shared_image_version", edit: func(env, p map[string]any) {
+		pp := obj(p["publishingProfile"])
+		delete(obj(obj(pp["targetRegions"].([]any)[0])["encryption"]), "dataDiskImages")
+		pp["endOfLifeDate"] = "2030-01-01T00:00:00Z"
+	}},
 	{dir: "corpus", file: "Microsoft.EventGrid__eventSubscriptions.json", name: "to-queue", want: "azurerm_eventgrid_event_subscription", edit: func(env, p map[string]any) {
 		p["destination"] = map[string]any{"endpointType": "ServiceBusQueue", "properties": map[string]any{
 			"resourceId": "/subscriptions/5b4b650e-28b9-4790-b3ab-ddbd88d727c4/resourceGroups/examplerg/providers/Microsoft.ServiceBus/namespaces/sb1/queues/q1"}}
@@ -365,6 +371,9 @@ func TestTypedCommonTypes(t *testing.T) {
 		`storage_queue_endpoint {`, `queue_name = "que"`, `system_topic = "exampleSystemTopic1"`, `service_bus_queue_id =`,
 		`storage_blob_dead_letter_destination {`, `retry_policy { max_delivery_attempts = 10 event_time_to_live = 60 }`,
 		`subject_filter { subject_begins_with = "ExamplePrefix"`,
+		// image versions: regions spelt as azurerm spells locations, the source image
+		`target_region { name = "westus" regional_replica_count = 1 storage_account_type = "Standard_LRS" disk_encryption_set_id =`,
+		`target_region { name = "eastus" regional_replica_count = 2`, `managed_image_id =`, `image_name = "myGalleryImageName"`,
 		// alert processing rules: conditions by field, recurrences by kind
 		`add_action_group_ids = [`, `severity { operator = "Equals"`, `target_resource_type {`, `weekly { days_of_week = ["Saturday", "Sunday"]`,
 		`daily { start_time = "22:00:00"`,

@@ -54,4 +54,5 @@ func TestExtraBlocksMatchSchema(t *testing.T) {
 	checkBlocks(t, schema, "rule collection groups", "azurerm_firewall_policy_rule_collection_group", rcg)
 	checkBlocks(t, schema, "autoscale settings", "azurerm_monitor_autoscale_setting", []arg{
 		{TF: "profile", ARM: "profiles", Block: autoscaleProfileArgs}, {TF: "notification", ARM: "notifications", Block: autoscaleNotificationArgs}})
+	checkBlocks(t, schema, "image versions", "azurerm_shared_image_version", []arg{{TF: "target_region", ARM: "targetRegions", Block: imageRegionArgs}})
 }
