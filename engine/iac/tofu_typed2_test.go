@@ -74,7 +74,15 @@ var typed2 = []payload2{
 	{dir: "corpus", file: "Microsoft.EventGrid__systemTopics__eventSubscriptions.json", want: "azurerm_eventgrid_system_topic_event_subscription"},
 	{dir: "corpus", file: "Microsoft.EventGrid__eventSubscriptions.json", want: "azapi_resource"},        // a webhook: its URL is never returned
 	{dir: "corpus", file: "Microsoft.Compute__galleries__images__versions.json", want: "azapi_resource"}, // data disk encryption per region
+	{dir: "corpus", file: "Microsoft.Sql__managedInstances.json", want: "azapi_resource"},                // in an instance pool
 	// variants
+	{dir: "corpus", file: "Microsoft.Sql__managedInstances.json", name: "mi2", want: "azurerm_mssql_managed_instance", edit: func(env, p map[string]any) {
+		delete(p, "instancePoolId")
+		delete(p, "storageAccountType")
+		p["requestedBackupStorageRedundancy"] = "Zone"
+		p["administrators"] = map[string]any{"administratorType": "ActiveDirectory", "principalType": "Group", "login": "sql-admins",
+			"sid": "00000000-0000-0000-0000-0000000000aa", "tenantId": "00000000-0000-0000-0000-0000000000bb", "azureADOnlyAuthentication": false}
+	}},
 	{dir: "corpus", file: "Microsoft.Compute__galleries__images__versions.json", name: "1.0.1", want: "azurerm_shared_image_version", edit: func(env, p map[string]any) {
 		pp := obj(p["publishingProfile"])
 		delete(obj(obj(pp["targetRegions"].([]any)[0])["encryption"]), "dataDiskImages")
@@ -374,6 +382,9 @@ func TestTypedCommonTypes(t *testing.T) {
 		// image versions: regions spelt as azurerm spells locations, the source image
 		`target_region { name = "westus" regional_replica_count = 1 storage_account_type = "Standard_LRS" disk_encryption_set_id =`,
 		`target_region { name = "eastus" regional_replica_count = 2`, `managed_image_id =`, `image_name = "myGalleryImageName"`,
+		// managed instance: the password as an input, redundancy as azurerm's account type
+		`administrator_login_password = var.mi2_administrator_login_password`, `storage_account_type = "ZRS"`,
+		`maintenance_configuration_name = "SQL_JapanEast_MI_1"`, `azure_active_directory_administrator { login_username = "sql-admins"`,
 		// alert processing rules: conditions by field, recurrences by kind
 		`add_action_group_ids = [`, `severity { operator = "Equals"`, `target_resource_type {`, `weekly { days_of_week = ["Saturday", "Sunday"]`,
 		`daily { start_time = "22:00:00"`,

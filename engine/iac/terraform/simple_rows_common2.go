@@ -11,8 +11,8 @@ import (
 
 // Types common in real tenants beyond the network ones: VM extensions (monitoring and security
 // agents on nearly every VM), smart detector alert rules (one set per Application Insights
-// component), SQL elastic pools, managed images, and Front Door (Standard/Premium) routes,
-// security policies and WAF policies.
+// component), SQL elastic pools and managed instances, managed images, and Front Door
+// (Standard/Premium) routes, security policies and WAF policies.
 
 func init() { registerSimpleRows(commonRows2) }
 
@@ -180,6 +180,7 @@ var fdExclusion = []arg{{TF: "match_variable", ARM: "matchVariable", Required: t
 	{TF: "selector", ARM: "selector", Required: true}}
 
 var commonRows2 = map[string]simpleRow{
+	"microsoft.sql/managedinstances": managedInstanceRow,
 	"microsoft.compute/virtualmachines/extensions": {TF: "azurerm_virtual_machine_extension", Place: parentID, ParentAttr: "virtual_machine_id", Tags: true,
 		Args: []arg{{TF: "publisher", ARM: "publisher", Required: true}, {TF: "type", ARM: "type", Required: true},
 			{TF: "type_handler_version", ARM: "typeHandlerVersion", Required: true}, {TF: "auto_upgrade_minor_version", ARM: "autoUpgradeMinorVersion", C: cBool},
@@ -275,3 +276,46 @@ func oneOfSKU(names ...string) func(r *model.Resource) string {
 		return ""
 	}
 }
+
+// miRedundancy maps a managed instance's backup storage redundancy to azurerm's account type.
+var miRedundancy = map[string]string{"Geo": "GRS", "Local": "LRS", "Zone": "ZRS", "GeoZone": "GZRS"}
+
+func managedInstanceCheck(r *model.Resource) string {
+	if v := s(jsonpath.GetFold(r.Body, "requestedBackupStorageRedundancy")); v != "" {
+		if _, ok := miRedundancy[v]; !ok {
+			return "backup storage redundancy " + v + " is not expressed"
+		}
+		if a := s(jsonpath.GetFold(r.Body, "storageAccountType")); a != "" && a != miRedundancy[v] {
+			return "storageAccountType " + a + " differs from requestedBackupStorageRedundancy " + v
+		}
+	}
+	return ""
+}
+
+func managedInstanceExtra(e *emitter, b *hclwrite.Body, r *model.Resource) {
+	e.set(b, "maintenance_configuration_name", e.refName(jsonpath.GetFold(r.Body, "maintenanceConfigurationId")))
+	if a := s(jsonpath.GetFold(r.Body, "storageAccountType")); a != "" {
+		e.set(b, "storage_account_type", a)
+	} else {
+		e.set(b, "storage_account_type", miRedundancy[s(jsonpath.GetFold(r.Body, "requestedBackupStorageRedundancy"))])
+	}
+}
+
+var managedInstanceRow = simpleRow{TF: "azurerm_mssql_managed_instance", Place: inRG, Location: true, NeedLocation: true, Tags: true, Identity: true,
+	Args: []arg{{TF: "sku_name", ARM: "$sku.name", Required: true}, {TF: "vcores", ARM: "vCores", C: cNum, Required: true},
+		{TF: "storage_size_in_gb", ARM: "storageSizeInGB", C: cNum, Required: true}, {TF: "license_type", ARM: "licenseType", Required: true},
+		{TF: "subnet_id", ARM: "subnetId", C: cID, Required: true}, {TF: "administrator_login", ARM: "administratorLogin"},
+		{TF: "administrator_login_password", ARM: "administratorLoginPassword", C: cID}, {TF: "collation", ARM: "collation"},
+		{TF: "public_data_endpoint_enabled", ARM: "publicDataEndpointEnabled", C: cBool}, {TF: "proxy_override", ARM: "proxyOverride", Skip: []string{"Default"}},
+		{TF: "minimum_tls_version", ARM: "minimalTlsVersion"}, {TF: "timezone_id", ARM: "timezoneId"},
+		{TF: "zone_redundant_enabled", ARM: "zoneRedundant", C: cBool}, {TF: "dns_zone_partner_id", ARM: "dnsZonePartner", C: cID},
+		{TF: "hybrid_secondary_usage", ARM: "hybridSecondaryUsage"}, {TF: "database_format", ARM: "databaseFormat"},
+		{TF: "service_principal_type", ARM: "servicePrincipal.type"}, {TF: "storage_iops", ARM: "storageIOps", C: cNum},
+		{TF: "general_purpose_v2_enabled", ARM: "isGeneralPurposeV2", C: cBool},
+		{TF: "azure_active_directory_administrator", ARM: "administrators", Max: 1, Block: []arg{{ARM: "administratorType"},
+			{TF: "login_username", ARM: "login", Required: true}, {TF: "object_id", ARM: "sid", C: cID, Required: true},
+			{TF: "principal_type", ARM: "principalType", Required: true}, {TF: "tenant_id", ARM: "tenantId", C: cID},
+			{TF: "azuread_authentication_only_enabled", ARM: "azureADOnlyAuthentication", C: cBool}}}},
+	Check: managedInstanceCheck, Extra: managedInstanceExtra, Sets: []string{"maintenance_configuration_name", "storage_account_type"},
+	Reads:  []string{"maintenanceConfigurationId", "storageAccountType", "requestedBackupStorageRedundancy"},
+	Ignore: []string{"dnsZone", "currentBackupStorageRedundancy", "virtualClusterId", "externalGovernanceStatus"}}
