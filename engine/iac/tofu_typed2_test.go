@@ -75,7 +75,17 @@ var typed2 = []payload2{
 	{dir: "corpus", file: "Microsoft.EventGrid__eventSubscriptions.json", want: "azapi_resource"},        // a webhook: its URL is never returned
 	{dir: "corpus", file: "Microsoft.Compute__galleries__images__versions.json", want: "azapi_resource"}, // data disk encryption per region
 	{dir: "corpus", file: "Microsoft.Sql__managedInstances.json", want: "azapi_resource"},                // in an instance pool
+	{dir: "examples", file: "Microsoft.ApiManagement__service.json", want: "azapi_resource"},             // a ConfigurationApi host name
 	// variants
+	{dir: "examples", file: "Microsoft.ApiManagement__service.json", name: "apim2", want: "azurerm_api_management", edit: func(env, p map[string]any) {
+		var hosts []any
+		for _, h := range p["hostnameConfigurations"].([]any) {
+			if obj(h)["type"] != "ConfigurationApi" {
+				hosts = append(hosts, h)
+			}
+		}
+		p["hostnameConfigurations"] = hosts
+	}},
 	{dir: "corpus", file: "Microsoft.Sql__managedInstances.json", name: "mi2", want: "azurerm_mssql_managed_instance", edit: func(env, p map[string]any) {
 		delete(p, "instancePoolId")
 		delete(p, "storageAccountType")
@@ -385,6 +395,10 @@ func TestTypedCommonTypes(t *testing.T) {
 		// managed instance: the password as an input, redundancy as azurerm's account type
 		`administrator_login_password = var.mi2_administrator_login_password`, `storage_account_type = "ZRS"`,
 		`maintenance_configuration_name = "SQL_JapanEast_MI_1"`, `azure_active_directory_administrator { login_username = "sql-admins"`,
+		// API Management: sku and capacity, gateway switches, custom host names, regions
+		`sku_name = "Premium_1"`, `security { backend_ssl30_enabled = false`, `protocols { http2_enabled = false }`,
+		`proxy { host_name = "gateway.current.int-azure-api.net" key_vault_certificate_id = "https://ogf-testing.vault.azure.net/secrets/current-ssl" negotiate_client_certificate = true default_ssl_binding = true }`,
+		`developer_portal {`, `additional_location { location = "eastus2" capacity = 1`, `min_api_version = "2019-12-01"`,
 		// alert processing rules: conditions by field, recurrences by kind
 		`add_action_group_ids = [`, `severity { operator = "Equals"`, `target_resource_type {`, `weekly { days_of_week = ["Saturday", "Sunday"]`,
 		`daily { start_time = "22:00:00"`,

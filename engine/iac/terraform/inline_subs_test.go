@@ -54,5 +54,11 @@ func TestExtraBlocksMatchSchema(t *testing.T) {
 	checkBlocks(t, schema, "rule collection groups", "azurerm_firewall_policy_rule_collection_group", rcg)
 	checkBlocks(t, schema, "autoscale settings", "azurerm_monitor_autoscale_setting", []arg{
 		{TF: "profile", ARM: "profiles", Block: autoscaleProfileArgs}, {TF: "notification", ARM: "notifications", Block: autoscaleNotificationArgs}})
+	var hosts []arg
+	for _, kind := range apimHostKinds {
+		hosts = append(hosts, arg{TF: kind, ARM: "hostnameConfigurations", Block: apimHostArgs})
+	}
+	checkBlocks(t, schema, "api management", "azurerm_api_management", []arg{{TF: "hostname_configuration", ARM: "-", Block: hosts},
+		{TF: "additional_location", ARM: "additionalLocations", Block: apimLocationArgs}})
 	checkBlocks(t, schema, "image versions", "azurerm_shared_image_version", []arg{{TF: "target_region", ARM: "targetRegions", Block: imageRegionArgs}})
 }
