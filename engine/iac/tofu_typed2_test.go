@@ -72,11 +72,23 @@ var typed2 = []payload2{
 	{dir: "corpus", file: "Microsoft.Insights__autoscaleSettings.json", want: "azapi_resource"},          // recurrence day "1"
 	{dir: "examples", file: "Microsoft.ContainerInstance__containerGroups.json", want: "azapi_resource"}, // Azure Files key, registry password
 	{dir: "corpus", file: "Microsoft.EventGrid__systemTopics__eventSubscriptions.json", want: "azurerm_eventgrid_system_topic_event_subscription"},
-	{dir: "corpus", file: "Microsoft.EventGrid__eventSubscriptions.json", want: "azapi_resource"},        // a webhook: its URL is never returned
-	{dir: "corpus", file: "Microsoft.Compute__galleries__images__versions.json", want: "azapi_resource"}, // data disk encryption per region
-	{dir: "corpus", file: "Microsoft.Sql__managedInstances.json", want: "azapi_resource"},                // in an instance pool
-	{dir: "examples", file: "Microsoft.ApiManagement__service.json", want: "azapi_resource"},             // a ConfigurationApi host name
+	{dir: "corpus", file: "Microsoft.EventGrid__eventSubscriptions.json", want: "azapi_resource"},                // a webhook: its URL is never returned
+	{dir: "corpus", file: "Microsoft.Compute__galleries__images__versions.json", want: "azapi_resource"},         // data disk encryption per region
+	{dir: "corpus", file: "Microsoft.Sql__managedInstances.json", want: "azapi_resource"},                        // in an instance pool
+	{dir: "examples", file: "Microsoft.ApiManagement__service.json", want: "azapi_resource"},                     // a ConfigurationApi host name
+	{dir: "corpus", file: "Microsoft.OperationalInsights__workspaces__datasources.json", want: "azapi_resource"}, // an activity-log source
 	// variants
+	{dir: "corpus", file: "Microsoft.OperationalInsights__workspaces__datasources.json", name: "system-events", want: "azurerm_log_analytics_datasource_windows_event", edit: func(env, p map[string]any) {
+		env["kind"] = "WindowsEvent"
+		delete(p, "linkedResourceId")
+		p["eventLogName"] = "System"
+		p["eventTypes"] = []any{map[string]any{"eventType": "Error"}, map[string]any{"eventType": "Warning"}}
+	}},
+	{dir: "corpus", file: "Microsoft.OperationalInsights__workspaces__datasources.json", name: "cpu", want: "azurerm_log_analytics_datasource_windows_performance_counter", edit: func(env, p map[string]any) {
+		env["kind"] = "WindowsPerformanceCounter"
+		delete(p, "linkedResourceId")
+		p["objectName"], p["instanceName"], p["counterName"], p["intervalSeconds"] = "Processor", "*", "% Processor Time", 60.0
+	}},
 	{dir: "examples", file: "Microsoft.ApiManagement__service.json", name: "apim2", want: "azurerm_api_management", edit: func(env, p map[string]any) {
 		var hosts []any
 		for _, h := range p["hostnameConfigurations"].([]any) {
@@ -399,6 +411,8 @@ func TestTypedCommonTypes(t *testing.T) {
 		`sku_name = "Premium_1"`, `security { backend_ssl30_enabled = false`, `protocols { http2_enabled = false }`,
 		`proxy { host_name = "gateway.current.int-azure-api.net" key_vault_certificate_id = "https://ogf-testing.vault.azure.net/secrets/current-ssl" negotiate_client_certificate = true default_ssl_binding = true }`,
 		`developer_portal {`, `additional_location { location = "eastus2" capacity = 1`, `min_api_version = "2019-12-01"`,
+		// workspace data sources by kind
+		`event_types = ["Error", "Warning"]`, `counter_name = "% Processor Time"`, `workspace_name = "AzTest9724"`,
 		// alert processing rules: conditions by field, recurrences by kind
 		`add_action_group_ids = [`, `severity { operator = "Equals"`, `target_resource_type {`, `weekly { days_of_week = ["Saturday", "Sunday"]`,
 		`daily { start_time = "22:00:00"`,
