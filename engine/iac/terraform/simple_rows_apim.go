@@ -50,7 +50,9 @@ func apimHosts(r *model.Resource) []map[string]any {
 	var out []map[string]any
 	for _, h := range arr(jsonpath.GetFold(r.Body, "hostnameConfigurations")) {
 		o := m(h)
-		if strings.EqualFold(s(o["certificateSource"]), "BuiltIn") && strings.HasSuffix(strings.ToLower(s(o["hostName"])), ".azure-api.net") {
+		builtin := strings.EqualFold(s(o["certificateSource"]), "BuiltIn") ||
+			s(o["certificateSource"]) == "" && s(o["keyVaultId"]) == "" && strings.EqualFold(s(o["hostName"]), r.LastName()+".azure-api.net")
+		if builtin && strings.HasSuffix(strings.ToLower(s(o["hostName"])), ".azure-api.net") {
 			continue
 		}
 		out = append(out, o)
