@@ -190,6 +190,17 @@ var typed2 = []payload2{
 		env["zones"] = []any{"1", "2"}
 		env["identity"] = map[string]any{"type": "SystemAssigned"}
 	}},
+	{dir: "examples", file: "Microsoft.Compute__virtualMachineScaleSets.json", name: "flexvmss", want: "azurerm_orchestrated_virtual_machine_scale_set", edit: func(env, p map[string]any) {
+		p["orchestrationMode"] = "Flexible"
+		for _, k := range []string{"hostGroup", "overprovision", "doNotRunExtensionsOnOverprovisionedVMs"} {
+			delete(p, k)
+		}
+		p["upgradePolicy"] = map[string]any{"mode": "Manual"}
+		vp := obj(p["virtualMachineProfile"])
+		delete(vp, "applicationProfile")
+		obj(vp["osProfile"])["adminUsername"] = "azureuser"
+		obj(vp["networkProfile"])["networkApiVersion"] = "2020-11-01"
+	}},
 	{dir: "examples", file: "Microsoft.Compute__virtualMachineScaleSets.json", name: "winvmss", want: "azurerm_windows_virtual_machine_scale_set", edit: func(env, p map[string]any) {
 		vp := obj(p["virtualMachineProfile"])
 		op := obj(vp["osProfile"])
@@ -422,7 +433,9 @@ func TestTypedCommonTypes(t *testing.T) {
 		// scale sets: the VM model's blocks, the admin key and password as inputs
 		`admin_ssh_key {`, `rolling_upgrade_policy {`, `automatic_os_upgrade_policy {`, `rule = "OldestVM"`, `gallery_application {`,
 		`network_interface { name = "myNic"`, `source_image_reference {`, `admin_password = var.winvmss_admin_password`, `secure_boot_enabled = true`,
-		`extension { name = "health"`, `host_group_id =`, `sku_name = "Premium_AzureFrontDoor"`, `override {`,
+		`extension { name = "health"`, `host_group_id =`,
+		`resource "azurerm_orchestrated_virtual_machine_scale_set" "flexvmss"`, `os_profile { linux_configuration { admin_username = "azureuser"`,
+		`admin_password = var.flexvmss_admin_password`, `network_api_version = "2020-11-01"`, `user_data_base64 =`, `sku_name = "Premium_AzureFrontDoor"`, `override {`,
 		`action_group {`, `detector_type = "FailureAnomaliesDetector"`, `email_subject = "Failure anomalies"`, `cache {`, `compression_enabled = true`, `query_strings = ["a", "b"]`, `security_policies {`,
 	} {
 		if !strings.Contains(main, want) {

@@ -11,7 +11,7 @@ import (
 
 // Virtual machine scale sets (Uniform orchestration): azurerm_linux_virtual_machine_scale_set or
 // azurerm_windows_virtual_machine_scale_set by the OS profile, each a simple row over the same
-// mapping. Flexible orchestration (azurerm_orchestrated_virtual_machine_scale_set) stays azapi.
+// mapping; Flexible orchestration: simple_rows_vmssflex.go.
 
 // vmssProfile is where the scale set's VM model lives.
 const vmssProfile = "virtualMachineProfile."
@@ -212,8 +212,11 @@ func vmssRow(windows bool) simpleRow {
 
 var vmssRows = map[string]simpleRow{"linux": vmssRow(false), "windows": vmssRow(true)}
 
-// vmssPick chooses the row by the OS profile (or the OS disk's type).
+// vmssPick chooses the row by the orchestration mode, then the OS profile (or the OS disk's type).
 func vmssPick(r *model.Resource) simpleRow {
+	if strings.EqualFold(s(jsonpath.GetFold(r.Body, "orchestrationMode")), "Flexible") {
+		return vmssFlexRow
+	}
 	if jsonpath.GetFold(r.Body, vmssProfile+"osProfile.windowsConfiguration") != nil ||
 		strings.EqualFold(s(jsonpath.GetFold(r.Body, vmssProfile+"storageProfile.osDisk.osType")), "Windows") {
 		return vmssRows["windows"]
@@ -223,7 +226,7 @@ func vmssPick(r *model.Resource) simpleRow {
 
 func init() {
 	Table["microsoft.compute/virtualmachinescalesets"] = Mapping{
-		Types: []string{vmssRows["linux"].TF, vmssRows["windows"].TF},
+		Types: []string{vmssRows["linux"].TF, vmssRows["windows"].TF, vmssFlexRow.TF},
 		Resolve: func(r *model.Resource) string {
 			row := vmssPick(r)
 			if row.why(r) != "" {
