@@ -36,6 +36,7 @@ var typed2 = []payload2{
 	{dir: "corpus", file: "Microsoft.Storage__storageAccounts__managementPolicies.json", want: "azurerm_storage_management_policy"},
 	{dir: "corpus", file: "Microsoft.Network__vpnGateways.json", want: "azurerm_vpn_gateway"},
 	{dir: "corpus", file: "Microsoft.Network__p2sVpnGateways.json", want: "azurerm_point_to_site_vpn_gateway"},
+	{dir: "corpus", file: "Microsoft.Network__networkWatchers__connectionMonitors.json", want: "azurerm_network_connection_monitor"},
 	{dir: "corpus", file: "Microsoft.Network__vpnServerConfigurations.json", want: "azapi_resource"}, // RADIUS secrets
 	{dir: "corpus", file: "Microsoft.Network__vpnServerConfigurations.json", name: "certonly", want: "azurerm_vpn_server_configuration", edit: func(env, p map[string]any) {
 		for _, k := range []string{"radiusServers", "radiusServerRootCertificates", "radiusClientRootCertificates", "radiusServerAddress", "radiusServerSecret"} {
@@ -424,6 +425,8 @@ func TestTypedCommonTypes(t *testing.T) {
 		`developer_portal {`, `additional_location { location = "eastus2" capacity = 1`, `min_api_version = "2019-12-01"`,
 		// workspace data sources by kind
 		`event_types = ["Error", "Warning"]`, `counter_name = "% Processor Time"`, `workspace_name = "AzTest9724"`,
+		// connection monitors
+		`test_group { name = "tg" destination_endpoints = ["destination"]`, `tcp_configuration { port = 80 }`, `endpoint { name = "destination" address = "bing.com" }`,
 		// alert processing rules: conditions by field, recurrences by kind
 		`add_action_group_ids = [`, `severity { operator = "Equals"`, `target_resource_type {`, `weekly { days_of_week = ["Saturday", "Sunday"]`,
 		`daily { start_time = "22:00:00"`,
