@@ -96,17 +96,37 @@ func listHas(list []string, k string) bool {
 	return false
 }
 
-// write emits the sub-resources after the owner's block (the objects the model holds as
-// resources of their own excepted).
+// prepare names the sub-resources before anything is written (addSub), so that references to
+// them from any resource resolve to their addresses; the objects the model holds as resources of
+// their own are left to those.
+func (sub inlineSub) prepare(e *emitter, r *model.Resource) {
+	for _, o := range sub.objects(r) {
+		k := sub.kind(o)
+		if k < 0 || k >= len(sub.Kinds) {
+			continue // why() sends such a resource to azapi
+		}
+		kind := sub.Kinds[k]
+		name := s(jsonpath.GetFold(o, "name"))
+		if suffix := "/" + kind.Segment + "/" + name; e.resourceByID(r.ID+suffix) == nil {
+			e.addSub(r, suffix, kind.TF, name)
+		}
+	}
+}
+
+// write emits the sub-resources after the owner's block.
 func (sub inlineSub) write(e *emitter, r *model.Resource) {
 	for _, o := range sub.objects(r) {
-		kind := sub.Kinds[sub.kind(o)]
-		name := s(jsonpath.GetFold(o, "name"))
-		suffix := "/" + kind.Segment + "/" + name
-		if e.resourceByID(r.ID+suffix) != nil {
+		k := sub.kind(o)
+		if k < 0 || k >= len(sub.Kinds) {
 			continue
 		}
-		b := e.subBlock(e.addSub(r, suffix, kind.TF, name))
+		kind := sub.Kinds[k]
+		name := s(jsonpath.GetFold(o, "name"))
+		addr := e.sub(r, "/"+kind.Segment+"/"+name)
+		if addr == "" {
+			continue // the model's own resource
+		}
+		b := e.subBlock(addr)
 		e.set(b, "name", name)
 		if sub.RGName {
 			e.rgName(b, r)
@@ -159,6 +179,18 @@ func registerWithSubs(rows map[string]simpleRow, subs map[string][]inlineSub) {
 		full[k] = row
 	}
 	registerSimpleRows(full)
+	for k, ss := range subs {
+		m, ok := Table[k]
+		if !ok {
+			continue
+		}
+		m.Prepare = func(e *emitter, r *model.Resource, _ string) {
+			for _, sub := range ss {
+				sub.prepare(e, r)
+			}
+		}
+		Table[k] = m
+	}
 }
 
 // propsOnly is a Check: every object of the list at path holds under "properties" only the
