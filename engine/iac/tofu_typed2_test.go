@@ -79,6 +79,19 @@ var typed2 = []payload2{
 	{dir: "examples", file: "Microsoft.ApiManagement__service.json", want: "azapi_resource"},                     // a ConfigurationApi host name
 	{dir: "corpus", file: "Microsoft.OperationalInsights__workspaces__datasources.json", want: "azapi_resource"}, // an activity-log source
 	// variants
+	{dir: "corpus", file: "Microsoft.Cdn__profiles__afdendpoints.json", name: "domain1", want: "azurerm_cdn_frontdoor_custom_domain", edit: func(env, p map[string]any) {
+		// a Front Door custom domain (no example in the corpus): the one the routes name
+		id := env["id"].(string)
+		env["id"] = id[:strings.Index(strings.ToLower(id), "/afdendpoints/")] + "/customDomains/domain1"
+		env["type"], env["name"] = "Microsoft.Cdn/profiles/customDomains", "profile1/domain1"
+		delete(env, "location")
+		for k := range p {
+			delete(p, k)
+		}
+		p["hostName"] = "www.contoso.com"
+		p["tlsSettings"] = map[string]any{"certificateType": "ManagedCertificate", "minimumTlsVersion": "TLS12"}
+		p["domainValidationState"] = "Approved"
+	}},
 	{dir: "corpus", file: "Microsoft.OperationalInsights__workspaces__datasources.json", name: "system-events", want: "azurerm_log_analytics_datasource_windows_event", edit: func(env, p map[string]any) {
 		env["kind"] = "WindowsEvent"
 		delete(p, "linkedResourceId")
@@ -427,6 +440,9 @@ func TestTypedCommonTypes(t *testing.T) {
 		`event_types = ["Error", "Warning"]`, `counter_name = "% Processor Time"`, `workspace_name = "AzTest9724"`,
 		// connection monitors
 		`test_group { name = "tg" destination_endpoints = ["destination"]`, `tcp_configuration { port = 80 }`, `endpoint { name = "destination" address = "bing.com" }`,
+		// Front Door custom domain, named by the routes
+		`resource "azurerm_cdn_frontdoor_custom_domain" "profile1_domain1"`, `tls { certificate_type = "ManagedCertificate" minimum_version = "TLS12" }`,
+		`cdn_frontdoor_custom_domain_ids = [azurerm_cdn_frontdoor_custom_domain.profile1_domain1.id]`,
 		// alert processing rules: conditions by field, recurrences by kind
 		`add_action_group_ids = [`, `severity { operator = "Equals"`, `target_resource_type {`, `weekly { days_of_week = ["Saturday", "Sunday"]`,
 		`daily { start_time = "22:00:00"`,

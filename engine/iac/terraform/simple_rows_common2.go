@@ -180,6 +180,13 @@ var fdExclusion = []arg{{TF: "match_variable", ARM: "matchVariable", Required: t
 	{TF: "selector", ARM: "selector", Required: true}}
 
 var commonRows2 = map[string]simpleRow{
+	"microsoft.cdn/profiles/customdomains": {TF: "azurerm_cdn_frontdoor_custom_domain", Place: parentID, ParentAttr: "cdn_frontdoor_profile_id",
+		Args: []arg{{TF: "host_name", ARM: "hostName", Required: true}, {TF: "dns_zone_id", ARM: "azureDnsZone.id", C: cID},
+			{TF: "tls", ARM: "tlsSettings", Required: true, Max: 1, Block: []arg{{TF: "certificate_type", ARM: "certificateType"},
+				{TF: "minimum_version", ARM: "minimumTlsVersion"}, {TF: "cdn_frontdoor_secret_id", ARM: "secret.id", C: cID}}}},
+		Check: allOneOf("tlsSettings.minimumTlsVersion", "TLS12", "TLS13"),
+		// the service's validation of the domain and deployment state
+		Ignore: []string{"domainValidationState", "validationProperties", "deploymentStatus", "profileName", "extendedProperties"}},
 	"microsoft.sql/managedinstances": managedInstanceRow,
 	"microsoft.compute/virtualmachines/extensions": {TF: "azurerm_virtual_machine_extension", Place: parentID, ParentAttr: "virtual_machine_id", Tags: true,
 		Args: []arg{{TF: "publisher", ARM: "publisher", Required: true}, {TF: "type", ARM: "type", Required: true},
