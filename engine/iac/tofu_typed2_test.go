@@ -78,7 +78,26 @@ var typed2 = []payload2{
 	{dir: "corpus", file: "Microsoft.Sql__managedInstances.json", want: "azapi_resource"},                        // in an instance pool
 	{dir: "examples", file: "Microsoft.ApiManagement__service.json", want: "azapi_resource"},                     // a ConfigurationApi host name
 	{dir: "corpus", file: "Microsoft.OperationalInsights__workspaces__datasources.json", want: "azapi_resource"}, // an activity-log source
+	{dir: "corpus", file: "Microsoft.Insights__webtests.json", want: "azapi_resource"},                           // a classic ping test
 	// variants
+	{dir: "corpus", file: "Microsoft.Insights__webtests.json", name: "outside", want: "azapi_resource", edit: func(env, p map[string]any) {
+		// a standard test of a component outside the generated set
+		env["kind"], p["Kind"], p["Name"] = "standard", "standard", "outside"
+		delete(p, "Configuration")
+		p["Request"] = map[string]any{"RequestUrl": "https://example.com/"}
+		env["tags"] = map[string]any{"hidden-link:/subscriptions/subid/resourceGroups/other/providers/Microsoft.Insights/components/elsewhere": "Resource"}
+	}},
+	{dir: "corpus", file: "Microsoft.Insights__components.json", want: "azurerm_application_insights"},
+	{dir: "corpus", file: "Microsoft.Insights__webtests.json", name: "health-check", want: "azurerm_application_insights_standard_web_test", edit: func(env, p map[string]any) {
+		env["kind"] = "standard"
+		delete(p, "Configuration")
+		p["Kind"], p["Name"], p["SyntheticMonitorId"] = "standard", "health-check", "health-check"
+		// (no headers: the model takes a header's "key" for a secret and drops it, so such a test stays azapi)
+		p["Request"] = map[string]any{"RequestUrl": "https://mytester.azurewebsites.net/health", "HttpVerb": "GET", "FollowRedirects": true}
+		p["ValidationRules"] = map[string]any{"ExpectedHttpStatusCode": 200.0, "SSLCheck": true, "SSLCertRemainingLifetimeCheck": 7.0}
+		env["tags"] = map[string]any{"env": "prod",
+			"hidden-link:/subscriptions/subid/resourceGroups/my-resource-group/providers/Microsoft.Insights/components/my-component": "Resource"}
+	}},
 	{dir: "corpus", file: "Microsoft.Cdn__profiles__afdendpoints.json", name: "domain1", want: "azurerm_cdn_frontdoor_custom_domain", edit: func(env, p map[string]any) {
 		// a Front Door custom domain (no example in the corpus): the one the routes name
 		id := env["id"].(string)
@@ -443,6 +462,9 @@ func TestTypedCommonTypes(t *testing.T) {
 		// Front Door custom domain, named by the routes
 		`resource "azurerm_cdn_frontdoor_custom_domain" "profile1_domain1"`, `tls { certificate_type = "ManagedCertificate" minimum_version = "TLS12" }`,
 		`cdn_frontdoor_custom_domain_ids = [azurerm_cdn_frontdoor_custom_domain.profile1_domain1.id]`,
+		// standard web test: the hidden-link tag becomes the component link
+		`application_insights_id = azurerm_application_insights.my_component.id`, `tags = { env = "prod" }`, `geo_locations = ["us-fl-mia-edge", "apac-hk-hkn-azr"]`,
+		`request { url = "https://mytester.azurewebsites.net/health"`, `ssl_cert_remaining_lifetime = 7`,
 		// alert processing rules: conditions by field, recurrences by kind
 		`add_action_group_ids = [`, `severity { operator = "Equals"`, `target_resource_type {`, `weekly { days_of_week = ["Saturday", "Sunday"]`,
 		`daily { start_time = "22:00:00"`,
