@@ -78,7 +78,9 @@ func TestCommonRowsTakeAnyShape(t *testing.T) {
 		"microsoft.network/vpngateways/vpnconnections", "microsoft.network/vpnserverconfigurations", "microsoft.network/p2svpngateways",
 		"microsoft.insights/autoscalesettings", "microsoft.containerinstance/containergroups", "microsoft.eventgrid/systemtopics/eventsubscriptions",
 		"microsoft.compute/galleries/images/versions", "microsoft.sql/managedinstances", "microsoft.apimanagement/service",
-		"microsoft.operationalinsights/workspaces/datasources", "microsoft.network/networkwatchers/connectionmonitors"}
+		"microsoft.operationalinsights/workspaces/datasources", "microsoft.network/networkwatchers/connectionmonitors",
+		"microsoft.cdn/profiles/customdomains", "microsoft.insights/webtests", "microsoft.eventgrid/eventsubscriptions",
+		"microsoft.network/trafficmanagerprofiles/azureendpoints", "microsoft.network/vpngateways/natrules"}
 	junk := []any{"x", 1.0, true, []any{"a", 2.0}, map[string]any{"a": "b", "c": []any{1.0}}, []any{map[string]any{"name": "n", "properties": "p"}}}
 	for _, typ := range types {
 		mp, ok := Table[typ]
@@ -92,7 +94,8 @@ func TestCommonRowsTakeAnyShape(t *testing.T) {
 			"virtualMachineProfile", "policy", "actions", "conditions", "schedule", "containers", "volumes", "destination", "filter",
 			"publishingProfile", "storageProfile", "hostnameConfigurations", "customProperties", "additionalLocations", "eventTypes",
 			"testConfigurations", "testGroups", "outputs", "bgpSettings", "additionalProperties", "policySettings", "customRules",
-			"managedRules", "parameters", "actionGroups", "scope", "detector", "ipAddress", "upgradePolicy", "scaleInPolicy"}
+			"managedRules", "parameters", "actionGroups", "scope", "detector", "ipAddress", "upgradePolicy", "scaleInPolicy",
+			"tlsSettings", "Request", "Locations", "ValidationRules", "p2SConnectionConfigurations", "vpnLinkConnections", "routingConfiguration"}
 		for i, j := range junk {
 			body := map[string]any{}
 			for _, k := range keys {
