@@ -80,6 +80,20 @@ var typed2 = []payload2{
 	{dir: "corpus", file: "Microsoft.OperationalInsights__workspaces__datasources.json", want: "azapi_resource"}, // an activity-log source
 	{dir: "corpus", file: "Microsoft.Insights__webtests.json", want: "azapi_resource"},                           // a classic ping test
 	// variants
+	{dir: "corpus", file: "Microsoft.Network__virtualHubs__bgpConnections.json", name: "spoke1", want: "azurerm_virtual_hub_connection", edit: func(env, p map[string]any) {
+		// a hub virtual network connection (no example in the corpus)
+		env["id"] = strings.Replace(env["id"].(string), "/bgpConnections/", "/hubVirtualNetworkConnections/", 1)
+		env["type"] = "Microsoft.Network/virtualHubs/hubVirtualNetworkConnections"
+		for k := range p {
+			delete(p, k)
+		}
+		hub := "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/virtualHubs/hub1"
+		p["remoteVirtualNetwork"] = map[string]any{"id": "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks/spoke1"}
+		p["enableInternetSecurity"], p["allowHubToRemoteVnetTransit"], p["allowRemoteVnetToUseHubVnetGateways"] = true, true, true
+		p["routingConfiguration"] = map[string]any{"associatedRouteTable": map[string]any{"id": hub + "/hubRouteTables/defaultRouteTable"},
+			"propagatedRouteTables": map[string]any{"labels": []any{"default"}, "ids": []any{map[string]any{"id": hub + "/hubRouteTables/defaultRouteTable"}}},
+			"vnetRoutes":            map[string]any{"staticRoutes": []any{map[string]any{"name": "to-nva", "addressPrefixes": []any{"10.10.0.0/16"}, "nextHopIpAddress": "10.1.0.4"}}}}
+	}},
 	{dir: "corpus", file: "Microsoft.Insights__webtests.json", name: "outside", want: "azapi_resource", edit: func(env, p map[string]any) {
 		// a standard test of a component outside the generated set
 		env["kind"], p["Kind"], p["Name"] = "standard", "standard", "outside"
@@ -465,6 +479,8 @@ func TestTypedCommonTypes(t *testing.T) {
 		// standard web test: the hidden-link tag becomes the component link
 		`application_insights_id = azurerm_application_insights.my_component.id`, `tags = { env = "prod" }`, `geo_locations = ["us-fl-mia-edge", "apac-hk-hkn-azr"]`,
 		`request { url = "https://mytester.azurewebsites.net/health"`, `ssl_cert_remaining_lifetime = 7`,
+		// hub connection: routing with static routes
+		`remote_virtual_network_id = var.ref_virtualnetworks_spoke1`, `static_vnet_route { name = "to-nva" address_prefixes = ["10.10.0.0/16"] next_hop_ip_address = "10.1.0.4" }`,
 		// alert processing rules: conditions by field, recurrences by kind
 		`add_action_group_ids = [`, `severity { operator = "Equals"`, `target_resource_type {`, `weekly { days_of_week = ["Saturday", "Sunday"]`,
 		`daily { start_time = "22:00:00"`,

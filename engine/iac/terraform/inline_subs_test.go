@@ -80,7 +80,8 @@ func TestCommonRowsTakeAnyShape(t *testing.T) {
 		"microsoft.compute/galleries/images/versions", "microsoft.sql/managedinstances", "microsoft.apimanagement/service",
 		"microsoft.operationalinsights/workspaces/datasources", "microsoft.network/networkwatchers/connectionmonitors",
 		"microsoft.cdn/profiles/customdomains", "microsoft.insights/webtests", "microsoft.eventgrid/eventsubscriptions",
-		"microsoft.network/trafficmanagerprofiles/azureendpoints", "microsoft.network/vpngateways/natrules"}
+		"microsoft.network/trafficmanagerprofiles/azureendpoints", "microsoft.network/vpngateways/natrules",
+		"microsoft.network/virtualhubs/hubvirtualnetworkconnections"}
 	junk := []any{"x", 1.0, true, []any{"a", 2.0}, map[string]any{"a": "b", "c": []any{1.0}}, []any{map[string]any{"name": "n", "properties": "p"}}}
 	for _, typ := range types {
 		mp, ok := Table[typ]

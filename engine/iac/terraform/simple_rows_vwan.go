@@ -9,8 +9,9 @@ import (
 	"github.com/atg-go/atg/engine/jsonpath"
 )
 
-// Site-to-site VPN of Virtual WAN: VPN gateways in a hub (their NAT rules and connections as
-// resources of their own when the scan did not list them), VPN connections and NAT rules.
+// Virtual WAN: site-to-site VPN gateways in a hub (their NAT rules and connections as resources of
+// their own when the scan did not list them), VPN connections and NAT rules, point-to-site
+// gateways and VPN server configurations, and hub virtual network connections.
 
 func init() { registerWithSubs(vwanRows, vwanSubs) }
 
@@ -146,6 +147,29 @@ var vwanRows = map[string]simpleRow{
 		Check: fieldsOnly("p2SConnectionConfigurations.properties", "enableInternetSecurity", "vpnClientAddressPool", "routingConfiguration",
 			"previousConfigurationPolicyGroupAssociations"),
 		Ignore: []string{"vpnClientConnectionHealth"}},
+	"microsoft.network/virtualhubs/hubvirtualnetworkconnections": {TF: "azurerm_virtual_hub_connection", Place: parentID, ParentAttr: "virtual_hub_id",
+		Args: []arg{{TF: "remote_virtual_network_id", ARM: "remoteVirtualNetwork.id", C: cID, Required: true},
+			{TF: "internet_security_enabled", ARM: "enableInternetSecurity", C: cBool},
+			{TF: "routing", ARM: "routingConfiguration", Max: 1, Block: []arg{{TF: "associated_route_table_id", ARM: "associatedRouteTable.id", C: cID},
+				{TF: "propagated_route_table", ARM: "propagatedRouteTables", Max: 1, Block: []arg{{TF: "route_table_ids", ARM: "ids", C: cIDList},
+					{TF: "labels", ARM: "labels", C: cStrList}}},
+				{TF: "inbound_route_map_id", ARM: "inboundRouteMap.id", C: cID}, {TF: "outbound_route_map_id", ARM: "outboundRouteMap.id", C: cID},
+				{TF: "static_vnet_route", ARM: "vnetRoutes.staticRoutes", Block: []arg{{TF: "name", ARM: "name"},
+					{TF: "address_prefixes", ARM: "addressPrefixes", C: cStrList}, {TF: "next_hop_ip_address", ARM: "nextHopIpAddress"}}},
+				{TF: "static_vnet_local_route_override_criteria", ARM: "vnetRoutes.staticRoutesConfig.vnetLocalRouteOverrideCriteria"},
+				{TF: "static_vnet_propagate_static_routes_enabled", ARM: "vnetRoutes.staticRoutesConfig.propagateStaticRoutes", C: cBool}}}},
+		Check: checks(fieldsOnly("routingConfiguration.vnetRoutes", "staticRoutes", "staticRoutesConfig", "bgpConnections"),
+			fieldsOnly("routingConfiguration.vnetRoutes.staticRoutesConfig", "vnetLocalRouteOverrideCriteria", "propagateStaticRoutes"),
+			func(r *model.Resource) string {
+				// deprecated switches the service no longer honours: only their defaults go unsaid
+				for _, k := range []string{"allowHubToRemoteVnetTransit", "allowRemoteVnetToUseHubVnetGateways"} {
+					if jsonpath.GetFold(r.Body, k) == false {
+						return k + " false is not expressed"
+					}
+				}
+				return ""
+			}),
+		Ignore: []string{"allowHubToRemoteVnetTransit", "allowRemoteVnetToUseHubVnetGateways"}},
 	"microsoft.network/vpngateways/natrules": {TF: "azurerm_vpn_gateway_nat_rule", Place: parentID, ParentAttr: "vpn_gateway_id",
 		Args: vpnNatArgs, Check: allOneOf("mode", vpnNatModes...), Ignore: vpnNatIgnore},
 }
