@@ -55,6 +55,7 @@ var stateWritable = map[string]bool{
 	"microsoft.network/virtualnetworkgateways":              false,
 	"microsoft.sql/servers/databases/securityalertpolicies": true,
 	"microsoft.apimanagement/service/products":              true,
+	"microsoft.alertsmanagement/smartdetectoralertrules":    true,
 }
 
 // writableNested are nested properties (dotted, from properties, no indexes) that share a name
@@ -63,6 +64,11 @@ var writableNested = map[string]map[string]bool{
 	"microsoft.machinelearningservices/workspaces": {"encryption.status": true},
 	// a backend pool's members by host name (App Service backends)
 	"microsoft.network/applicationgateways": {"backendAddressPools.properties.backendAddresses.fqdn": true},
+	// a WAF policy's switches: the policy, its log scrubbing and rules, its custom rules and
+	// overridden managed rules are each enabled or disabled by a "state"
+	"microsoft.network/applicationgatewaywebapplicationfirewallpolicies": {"policySettings.state": true,
+		"policySettings.logScrubbing.state": true, "policySettings.logScrubbing.scrubbingRules.state": true,
+		"customRules.state": true, "managedRules.managedRuleSets.ruleGroupOverrides.rules.state": true},
 }
 
 // plainPath turns properties.a[0].b into a.b.
@@ -192,10 +198,12 @@ var nestedBackRefs = map[string]bool{
 
 // forwardRefLists are lists of the resource's own sub-resources that are writable references,
 // not read-only back-references (an outbound rule's frontends, an SSL profile's trusted
-// certificates): isBackRefList must not drop them.
+// certificates, a VPN link's NAT rules): isBackRefList must not drop them.
 var forwardRefLists = map[string]bool{
 	"frontendipconfigurations": true, "trustedclientcertificates": true, "trustedrootcertificates": true,
 	"backendaddresspools": true, "sslcertificates": true, "rewriterulesets": true,
+	// a VPN gateway's connection links name the gateway's own NAT rules they apply
+	"ingressnatrules": true, "egressnatrules": true,
 }
 
 // isSecretKey reports whether a property named k with a string value is a secret (the names are

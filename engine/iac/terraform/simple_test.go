@@ -79,6 +79,11 @@ func TestSimpleRowsMatchSchema(t *testing.T) {
 	for k, v := range simpleRows3 {
 		rows[k] = v
 	}
+	for _, more := range []map[string]simpleRow{netRows2, commonRows2, subRowsForSchema(), vmssRows, storageRows2, apRows, vwanRows, autoscaleRows, aciRows, eventGridRows, galleryRows, apimRows, laDataSourceRows, {"flex": vmssFlexRow}, netWatchRows, webTestRows} {
+		for k, v := range more {
+			rows[k] = v
+		}
+	}
 	keys := make([]string, 0, len(rows))
 	for k := range rows {
 		keys = append(keys, k)
