@@ -753,45 +753,29 @@ func (s *Store) DeleteStale(ctx context.Context, tenantID, scanID string, scope 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		var dropEdges [][]byte
-		err = t.edges.ForEach(func(k, v []byte) error {
+		res, err = t.removeWithEdges(stale, func(typ graph.EdgeType, from, to string, v []byte) (bool, error) {
 			releaseEvery()
-			typ, from, to, err := splitEdgeKey(k)
-			if err != nil {
-				return err
-			}
 			if deleted[from] || deleted[to] {
-				dropEdges = append(dropEdges, slices.Clone(k))
-				return nil
+				return true, nil
 			}
 			es, ok := graph.EdgeSchemaFor(typ)
 			if !ok {
-				return nil
+				return false, nil
 			}
 			owner := from
 			if es.OwnedBy == graph.EndTo {
 				owner = to
 			}
 			if !covered[owner] {
-				return nil
+				return false, nil
 			}
 			h, _, err := decodeEdgeHead(v)
 			if err != nil {
-				return err
+				return false, err
 			}
-			if h.last != scanID {
-				dropEdges = append(dropEdges, slices.Clone(k))
-			}
-			return nil
+			return h.last != scanID, nil
 		})
-		if err != nil {
-			return err
-		}
-		if err := t.remove(dropEdges, stale); err != nil {
-			return err
-		}
-		res = graph.DeleteResult{Nodes: len(stale), Edges: len(dropEdges)}
-		return nil
+		return err
 	})
 	if err != nil {
 		return graph.DeleteResult{}, fmt.Errorf("embedded graph: delete stale: %w", err)
