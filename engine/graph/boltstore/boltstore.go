@@ -244,6 +244,22 @@ func unmarshalProps(b []byte) (map[string]any, error) {
 	return m, nil
 }
 
+// resumeAt positions a cursor for the next page of a paged read: at the first key after after
+// (the previous page's last key), or on the first page (after nil) at start (nil: the first key).
+func resumeAt(c *bolt.Cursor, start, after []byte) (k, v []byte) {
+	if after == nil {
+		if start == nil {
+			return c.First()
+		}
+		return c.Seek(start)
+	}
+	k, v = c.Seek(after)
+	if bytes.Equal(k, after) {
+		k, v = c.Next()
+	}
+	return k, v
+}
+
 // --- tenant buckets ---
 
 type tenantBuckets struct{ meta, nodes, edges *bolt.Bucket }
@@ -528,13 +544,7 @@ func (s *Store) Nodes(ctx context.Context, tenantID string, q graph.NodeQuery, f
 				return nil
 			}
 			c := t.meta.Cursor()
-			k, v := c.First()
-			if after != nil {
-				k, v = c.Seek(after)
-				if bytes.Equal(k, after) {
-					k, v = c.Next()
-				}
-			}
+			k, v := resumeAt(c, nil, after)
 			for ; k != nil; k, v = c.Next() {
 				more, err := visit(k, v)
 				if err != nil {
@@ -604,15 +614,7 @@ func (s *Store) Edges(ctx context.Context, tenantID string, q graph.EdgeQuery, f
 					return nil
 				}
 				c := t.edges.Cursor()
-				var k, v []byte
-				if after == nil {
-					k, v = c.Seek(prefix)
-				} else {
-					k, v = c.Seek(after)
-					if bytes.Equal(k, after) {
-						k, v = c.Next()
-					}
-				}
+				k, v := resumeAt(c, prefix, after)
 				for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 					typ, f, tt, err := splitEdgeKey(k)
 					if err != nil {

@@ -123,13 +123,7 @@ func (s *Store) NodeHeads(ctx context.Context, tenantID string, fn func(graph.No
 				return nil
 			}
 			c := t.meta.Cursor()
-			k, v := c.First()
-			if after != nil {
-				k, v = c.Seek(after)
-				if bytes.Equal(k, after) {
-					k, v = c.Next()
-				}
-			}
+			k, v := resumeAt(c, nil, after)
 			for ; k != nil && len(heads) < page; k, v = c.Next() {
 				m, err := decodeMeta(v)
 				if err != nil {
