@@ -1,6 +1,7 @@
 package remote
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -43,6 +44,27 @@ func (fl *Flags) Mode(cfg *config.Config) (remote bool, err error) {
 		return false, cmdutil.Usagef("--remote and --local exclude each other")
 	}
 	return fl.IsRemote(cfg), nil
+}
+
+// Dispatch runs a command that can run on the service: it decides the mode (Mode), then runs
+// remote in remote mode, or local once the remote-only run flags ro are refused. test, the stand-in
+// a command's tests pass (runF), gets o instead once the mode flags are valid.
+func Dispatch[O any](ctx context.Context, fl *Flags, cfg *config.Config, ro RunOptions, o O, test func(O) error,
+	remote func(context.Context, O, *config.Config) error, local func(context.Context, O) error) error {
+	isRemote, err := fl.Mode(cfg)
+	if err != nil {
+		return err
+	}
+	if test != nil {
+		return test(o)
+	}
+	if isRemote {
+		return remote(ctx, o, cfg)
+	}
+	if err := CheckLocalRunFlags(ro); err != nil {
+		return err
+	}
+	return local(ctx, o)
 }
 
 // IsRemote decides the mode: --local wins, then --remote, then ATG_REMOTE / the config,
