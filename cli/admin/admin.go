@@ -27,26 +27,14 @@ type Options struct {
 
 // NewCmdAdmin returns the `admin` command group.
 func NewCmdAdmin(f *cmdutil.Factory) *cobra.Command {
-	var fl remote.Flags
-	o := &Options{IO: f.IO}
-	o.Client = func() (*remote.Client, error) {
-		cfg, err := f.Config()
-		if err != nil {
-			return nil, err
-		}
-		c, _, err := fl.Client(cfg, f.IO.ErrOut, f.Logger())
-		return c, err
-	}
-	o.JSON = func() bool { cfg, _ := f.Config(); return cmdutil.WantJSON(cfg) }
 	cmd := &cobra.Command{
 		Use:   "admin",
 		Short: "Operate the service: graph backups and restores, API key entries (admin key)",
 		Long: `Operator commands against the ATG service (remote mode). They need the service URL and an
 admin API key (ATG_API_KEY, --api-key-file or a profile); user keys get 403.`,
 	}
-	cmd.PersistentFlags().StringVar(&fl.ServiceURL, "service-url", "", "service base URL [ATG_SERVICE_URL]")
-	cmd.PersistentFlags().StringVar(&fl.APIKeyFile, "api-key-file", "", "file holding the admin API key [ATG_API_KEY_FILE]")
-	cmd.PersistentFlags().StringVar(&fl.APIKey, "api-key", "", "API key (avoid: prefer ATG_API_KEY or --api-key-file)")
+	o := &Options{IO: f.IO}
+	_, o.Client, o.JSON = remote.ServiceOnly(cmd, f, "admin API key")
 	backups := &cobra.Command{
 		Use:   "backups",
 		Short: "List, create, download and restore graph backups",
