@@ -88,24 +88,15 @@ func follow(cmd *cobra.Command, o *Options, c *remote.Client, j remote.Job, wait
 		fmt.Fprintf(o.IO.ErrOut, "follow it with: atg jobs wait %s\n", j.ID)
 		return nil
 	}
-	out, err := remote.Follow(cmd.Context(), o.IO, c, j.ID, remote.RunOptions{JSON: o.JSON()})
-	if err != nil && !remote.IsJobFailed(err) {
-		return err
-	}
-	if o.JSON() {
-		if perr := cmdutil.PrintJSON(o.IO.Out, out); perr != nil {
-			return perr
-		}
-	} else {
-		fmt.Fprintf(o.IO.Out, "job %s %s\n", out.Job.ID, out.Job.Status)
+	asJSON := o.JSON()
+	return remote.FollowPrinted(cmd.Context(), o.IO, c, j.ID, remote.RunOptions{JSON: asJSON}, asJSON, func(out remote.Outcome) {
 		if len(out.Result) > 0 {
 			var pretty any
 			if json.Unmarshal(out.Result, &pretty) == nil {
 				_ = cmdutil.PrintJSON(o.IO.Out, pretty)
 			}
 		}
-	}
-	return err
+	})
 }
 
 func newCmdCreate(o *Options) *cobra.Command {

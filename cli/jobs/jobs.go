@@ -180,16 +180,7 @@ its result and the downloads.`,
 			if err != nil {
 				return err
 			}
-			out, err := remote.Follow(cmd.Context(), o.IO, c, args[0], ro)
-			if err != nil && !remote.IsJobFailed(err) {
-				return err
-			}
-			if o.JSON() {
-				if perr := cmdutil.PrintJSON(o.IO.Out, out); perr != nil {
-					return perr
-				}
-			} else {
-				fmt.Fprintf(o.IO.Out, "job %s %s\n", out.Job.ID, out.Job.Status)
+			return remote.FollowPrinted(cmd.Context(), o.IO, c, args[0], ro, o.JSON(), func(out remote.Outcome) {
 				for _, d := range out.Downloads {
 					fmt.Fprintf(o.IO.Out, "downloaded %s (%d bytes, sha256 %s)\n", d.Path, d.Size, d.SHA256)
 				}
@@ -200,8 +191,7 @@ its result and the downloads.`,
 						shared.PrintSummary(o.IO.Out, res, o.IO.StdoutTTY)
 					}
 				}
-			}
-			return err
+			})
 		},
 	}
 	outFlag = cmdutil.AddOutputDirFlag(cmd, "download the artifacts into this directory when the job succeeds")
