@@ -34,6 +34,7 @@ import (
 	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/handler/worker"
+	"github.com/atg-go/atg/internal/atgbin"
 	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
 	"github.com/atg-go/atg/sim/simtest"
@@ -431,7 +432,7 @@ func TestServePoisonAfterFiveAttempts(t *testing.T) {
 // finalize — landed by a failpoint, not by timing; it restarts the service (without the
 // failpoint) and expects the job to complete with the truth's counts and graph.
 func TestServeKill9MidScan(t *testing.T) {
-	bin := buildATG(t)
+	bin := atgbin.Build(t)
 	for _, phase := range []string{"scan.discover", "scan.ingest", "scan.finalize"} {
 		t.Run(phase, func(t *testing.T) { kill9At(t, bin, phase) })
 	}
@@ -516,45 +517,9 @@ func freePort(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-var (
-	buildOnce sync.Once
-	builtBin  string
-	buildErr  error
-	buildDir  string
-)
-
-// buildATG builds the atg binary once per test process.
-func buildATG(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		root, err := exec.Command("go", "env", "GOMOD").Output()
-		if err != nil {
-			buildErr = err
-			return
-		}
-		if buildDir, buildErr = os.MkdirTemp("", "atg-e2e-"); buildErr != nil {
-			return
-		}
-		out := filepath.Join(buildDir, "atg")
-		cmd := exec.Command("go", "build", "-o", out, ".")
-		cmd.Dir = filepath.Dir(strings.TrimSpace(string(root)))
-		if b, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, b)
-			return
-		}
-		builtBin = out
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return builtBin
-}
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if buildDir != "" {
-		_ = os.RemoveAll(buildDir)
-	}
+	atgbin.Remove()
 	os.Exit(code)
 }
 
