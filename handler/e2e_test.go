@@ -129,6 +129,35 @@ func (c client) submitScan(t testing.TB, tenant string) string {
 	return j.ID
 }
 
+// runJob submits a job (POST path with body: 202), waits up to timeout for it to succeed and
+// returns its id and its result JSON; what names the job in failures.
+func (c client) runJob(t testing.TB, what, path, body string, timeout time.Duration) (string, []byte) {
+	t.Helper()
+	code, _, b := c.do(t, "POST", path, body)
+	if code != 202 {
+		t.Fatalf("%s: %d %s", what, code, b)
+	}
+	var jv httpapi.JobView
+	_ = json.Unmarshal(b, &jv)
+	j, _ := c.wait(t, jv.ID, timeout, nil)
+	if j.Status != jobs.Succeeded {
+		t.Fatalf("%s: %s %+v", what, j.Status, j.Error)
+	}
+	_, _, rb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/result", "")
+	return jv.ID, rb
+}
+
+// artifactZip GETs a job's zip artifact and opens it.
+func (c client) artifactZip(t testing.TB, id, name string) *zip.Reader {
+	t.Helper()
+	code, _, zb := c.do(t, "GET", "/api/v1/jobs/"+id+"/artifacts/"+name, "")
+	zr, err := zip.NewReader(bytes.NewReader(zb), int64(len(zb)))
+	if code != 200 || err != nil {
+		t.Fatalf("zip artifact %s: %d %v", name, code, err)
+	}
+	return zr
+}
+
 // wait polls the job until it is final, returning it and the distinct progress states seen.
 func (c client) wait(t testing.TB, id string, timeout time.Duration, onPoll func(httpapi.JobView)) (httpapi.JobView, []string) {
 	t.Helper()
@@ -355,25 +384,13 @@ func TestServeEndToEnd(t *testing.T) {
 
 	// generate-iac over the scanned graph: a zip artifact of the Terraform files
 	for _, format := range []string{"terraform", "bicep"} {
-		code, _, b := c.do(t, "POST", "/api/v1/generate-iac", `{"tenant_id":"`+e.tenant+`","format":"`+format+`"}`)
-		if code != 202 {
-			t.Fatalf("generate-iac: %d %s", code, b)
-		}
-		var jv httpapi.JobView
-		_ = json.Unmarshal(b, &jv)
-		ji, _ := c.wait(t, jv.ID, 90*time.Second, nil)
-		if ji.Status != jobs.Succeeded {
-			t.Fatalf("generate-iac %s: %s %+v", format, ji.Status, ji.Error)
-		}
-		_, _, rb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/result", "")
+		id, rb := c.runJob(t, "generate-iac "+format, "/api/v1/generate-iac", `{"tenant_id":"`+e.tenant+`","format":"`+format+`"}`, 90*time.Second)
 		var ir executors.IaCResult
 		if err := json.Unmarshal(rb, &ir); err != nil || ir.Files == 0 || ir.Summary.Emitted == 0 || ir.Artifact != "iac-"+format+".zip" {
 			t.Fatalf("generate-iac result: %s", rb)
 		}
-		code, _, zb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/artifacts/"+ir.Artifact, "")
-		zr, err := zip.NewReader(bytes.NewReader(zb), int64(len(zb)))
-		if code != 200 || err != nil || len(zr.File) != ir.Files {
-			t.Fatalf("zip artifact: %d %v (%d files, result says %d)", code, err, len(zr.File), ir.Files)
+		if zr := c.artifactZip(t, id, ir.Artifact); len(zr.File) != ir.Files {
+			t.Fatalf("zip artifact: %d files, result says %d", len(zr.File), ir.Files)
 		}
 		t.Logf("generate-iac %s: %d files, %d resources emitted", format, ir.Files, ir.Summary.Emitted)
 	}
@@ -546,17 +563,7 @@ func TestServeCreateTenant(t *testing.T) {
 	}
 	for _, dry := range []bool{true, false} {
 		body := fmt.Sprintf(`{"source_tenant_id":%q,"target":{"tenant_id":%q,"subscription_id":%q,"location":"westeurope"},"dry_run":%v}`, e.tenant, dst, subs[0], dry)
-		code, _, b := c.do(t, "POST", "/api/v1/create-tenant", body)
-		if code != 202 {
-			t.Fatalf("create-tenant: %d %s", code, b)
-		}
-		var jv httpapi.JobView
-		_ = json.Unmarshal(b, &jv)
-		j, _ := c.wait(t, jv.ID, 120*time.Second, nil)
-		if j.Status != jobs.Succeeded {
-			t.Fatalf("create-tenant dry_run=%v: %s %+v", dry, j.Status, j.Error)
-		}
-		_, _, rb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/result", "")
+		_, rb := c.runJob(t, fmt.Sprintf("create-tenant dry_run=%v", dry), "/api/v1/create-tenant", body, 120*time.Second)
 		var rep struct {
 			DryRun  bool `json:"dry_run"`
 			Planned int  `json:"planned"`

@@ -1,7 +1,6 @@
 package handler
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -17,8 +16,6 @@ import (
 	"github.com/atg-go/atg/engine/secrets"
 	"github.com/atg-go/atg/handler/auth"
 	"github.com/atg-go/atg/handler/executors"
-	"github.com/atg-go/atg/handler/httpapi"
-	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/sim"
 )
 
@@ -56,29 +53,14 @@ func TestServeSecretsCorpus(t *testing.T) {
 
 	var seen bytes.Buffer
 	for _, format := range []string{"terraform", "bicep", "arm"} {
-		code, _, b := c.do(t, "POST", "/api/v1/generate-iac", `{"tenant_id":"`+tenant+`","format":"`+format+`"}`)
-		if code != 202 {
-			t.Fatalf("generate-iac: %d %s", code, b)
-		}
-		var jv httpapi.JobView
-		_ = json.Unmarshal(b, &jv)
-		ji, _ := c.wait(t, jv.ID, 90*time.Second, nil)
-		if ji.Status != jobs.Succeeded {
-			t.Fatalf("generate-iac %s: %s %+v", format, ji.Status, ji.Error)
-		}
-		_, _, rb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/result", "")
+		id, rb := c.runJob(t, "generate-iac "+format, "/api/v1/generate-iac", `{"tenant_id":"`+tenant+`","format":"`+format+`"}`, 90*time.Second)
 		seen.Write(rb)
 		var ir executors.IaCResult
 		if err := json.Unmarshal(rb, &ir); err != nil {
 			t.Fatalf("result: %s", rb)
 		}
-		code, _, zb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/artifacts/"+ir.Artifact, "")
-		zr, err := zip.NewReader(bytes.NewReader(zb), int64(len(zb)))
-		if code != 200 || err != nil {
-			t.Fatalf("artifact: %d %v", code, err)
-		}
 		var secretsJSON []byte
-		for _, f := range zr.File {
+		for _, f := range c.artifactZip(t, id, ir.Artifact).File {
 			rc, err := f.Open()
 			if err != nil {
 				t.Fatal(err)
