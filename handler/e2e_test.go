@@ -85,14 +85,7 @@ func (e *serviceEnv) dropStorage() {
 	}
 }
 
-func (e *serviceEnv) truth() sim.TenantTruth {
-	for _, t := range e.sim.Truth().Tenants {
-		if t.TenantID == e.tenant {
-			return t
-		}
-	}
-	return sim.TenantTruth{}
-}
+func (e *serviceEnv) truth() sim.TenantTruth { return e.sim.Truth().Tenant(e.tenant) }
 
 type client struct {
 	base, key string
@@ -575,12 +568,7 @@ func TestServeCreateTenant(t *testing.T) {
 		}
 		t.Logf("create-tenant dry_run=%v: planned %d, created %d", dry, rep.Planned, rep.Created)
 	}
-	var dstResources int
-	for _, tt := range e.sim.Truth().Tenants {
-		if tt.TenantID == dst {
-			dstResources = tt.Resources
-		}
-	}
+	dstResources := e.sim.Truth().Tenant(dst).Resources
 	if dstResources == 0 {
 		t.Fatal("nothing was deployed into the target tenant")
 	}

@@ -310,14 +310,7 @@ func (e *Env) LocalScanArgs(graph string) []string {
 func (e *Env) Client() *remote.Client { return remote.NewClient(e.ServiceURL, e.APIKey) }
 
 // Truth is what the simulator holds for TenantID.
-func (e *Env) Truth() sim.TenantTruth {
-	for _, tt := range e.Sim.Truth().Tenants {
-		if tt.TenantID == e.TenantID {
-			return tt
-		}
-	}
-	return sim.TenantTruth{}
-}
+func (e *Env) Truth() sim.TenantTruth { return e.Sim.Truth().Tenant(e.TenantID) }
 
 // Result is one CLI invocation.
 type Result struct {
