@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -40,9 +39,8 @@ func TestServeSecretsCorpus(t *testing.T) {
 	if err := st.UpsertNodes(context.Background(), tenant, "scan-1", nodes); err != nil {
 		t.Fatal(err)
 	}
-	var logMu sync.Mutex
-	var logs bytes.Buffer
-	log := slog.New(secrets.NewHandler(slog.NewJSONHandler(lockedWriter{&logMu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	logs := &syncBuffer{} // the workers log concurrently
+	log := slog.New(secrets.NewHandler(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	app, err := NewApp(ctx, AppOptions{Config: e.config(), Graph: st, Logger: log})
@@ -79,25 +77,13 @@ func TestServeSecretsCorpus(t *testing.T) {
 			}
 		}
 	}
-	logMu.Lock()
-	seen.Write(logs.Bytes())
-	t.Logf("checked 3 job results and artifacts and %d bytes of debug log", logs.Len())
-	logMu.Unlock()
+	logged := logs.String()
+	seen.WriteString(logged)
+	t.Logf("checked 3 job results and artifacts and %d bytes of debug log", len(logged))
 	for _, x := range planted {
 		b, _ := json.Marshal(x.Secret)
 		if strings.Contains(seen.String(), x.Secret) || strings.Contains(seen.String(), strings.Trim(string(b), `"`)) {
 			t.Errorf("a job result, artifact or log line carries the secret planted at %s %s (%s)", x.ID, x.Path, x.Form)
 		}
 	}
-}
-
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  io.Writer
-}
-
-func (l lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
