@@ -34,6 +34,7 @@ import (
 	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/handler/worker"
+	"github.com/atg-go/atg/internal/atgbin"
 	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
 	"github.com/atg-go/atg/sim/simtest"
@@ -84,14 +85,7 @@ func (e *serviceEnv) dropStorage() {
 	}
 }
 
-func (e *serviceEnv) truth() sim.TenantTruth {
-	for _, t := range e.sim.Truth().Tenants {
-		if t.TenantID == e.tenant {
-			return t
-		}
-	}
-	return sim.TenantTruth{}
-}
+func (e *serviceEnv) truth() sim.TenantTruth { return e.sim.Truth().Tenant(e.tenant) }
 
 type client struct {
 	base, key string
@@ -126,6 +120,35 @@ func (c client) submitScan(t testing.TB, tenant string) string {
 	var j httpapi.JobView
 	_ = json.Unmarshal(b, &j)
 	return j.ID
+}
+
+// runJob submits a job (POST path with body: 202), waits up to timeout for it to succeed and
+// returns its id and its result JSON; what names the job in failures.
+func (c client) runJob(t testing.TB, what, path, body string, timeout time.Duration) (string, []byte) {
+	t.Helper()
+	code, _, b := c.do(t, "POST", path, body)
+	if code != 202 {
+		t.Fatalf("%s: %d %s", what, code, b)
+	}
+	var jv httpapi.JobView
+	_ = json.Unmarshal(b, &jv)
+	j, _ := c.wait(t, jv.ID, timeout, nil)
+	if j.Status != jobs.Succeeded {
+		t.Fatalf("%s: %s %+v", what, j.Status, j.Error)
+	}
+	_, _, rb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/result", "")
+	return jv.ID, rb
+}
+
+// artifactZip GETs a job's zip artifact and opens it.
+func (c client) artifactZip(t testing.TB, id, name string) *zip.Reader {
+	t.Helper()
+	code, _, zb := c.do(t, "GET", "/api/v1/jobs/"+id+"/artifacts/"+name, "")
+	zr, err := zip.NewReader(bytes.NewReader(zb), int64(len(zb)))
+	if code != 200 || err != nil {
+		t.Fatalf("zip artifact %s: %d %v", name, code, err)
+	}
+	return zr
 }
 
 // wait polls the job until it is final, returning it and the distinct progress states seen.
@@ -354,25 +377,13 @@ func TestServeEndToEnd(t *testing.T) {
 
 	// generate-iac over the scanned graph: a zip artifact of the Terraform files
 	for _, format := range []string{"terraform", "bicep"} {
-		code, _, b := c.do(t, "POST", "/api/v1/generate-iac", `{"tenant_id":"`+e.tenant+`","format":"`+format+`"}`)
-		if code != 202 {
-			t.Fatalf("generate-iac: %d %s", code, b)
-		}
-		var jv httpapi.JobView
-		_ = json.Unmarshal(b, &jv)
-		ji, _ := c.wait(t, jv.ID, 90*time.Second, nil)
-		if ji.Status != jobs.Succeeded {
-			t.Fatalf("generate-iac %s: %s %+v", format, ji.Status, ji.Error)
-		}
-		_, _, rb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/result", "")
+		id, rb := c.runJob(t, "generate-iac "+format, "/api/v1/generate-iac", `{"tenant_id":"`+e.tenant+`","format":"`+format+`"}`, 90*time.Second)
 		var ir executors.IaCResult
 		if err := json.Unmarshal(rb, &ir); err != nil || ir.Files == 0 || ir.Summary.Emitted == 0 || ir.Artifact != "iac-"+format+".zip" {
 			t.Fatalf("generate-iac result: %s", rb)
 		}
-		code, _, zb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/artifacts/"+ir.Artifact, "")
-		zr, err := zip.NewReader(bytes.NewReader(zb), int64(len(zb)))
-		if code != 200 || err != nil || len(zr.File) != ir.Files {
-			t.Fatalf("zip artifact: %d %v (%d files, result says %d)", code, err, len(zr.File), ir.Files)
+		if zr := c.artifactZip(t, id, ir.Artifact); len(zr.File) != ir.Files {
+			t.Fatalf("zip artifact: %d files, result says %d", len(zr.File), ir.Files)
 		}
 		t.Logf("generate-iac %s: %d files, %d resources emitted", format, ir.Files, ir.Summary.Emitted)
 	}
@@ -431,7 +442,7 @@ func TestServePoisonAfterFiveAttempts(t *testing.T) {
 // finalize — landed by a failpoint, not by timing; it restarts the service (without the
 // failpoint) and expects the job to complete with the truth's counts and graph.
 func TestServeKill9MidScan(t *testing.T) {
-	bin := buildATG(t)
+	bin := atgbin.Build(t)
 	for _, phase := range []string{"scan.discover", "scan.ingest", "scan.finalize"} {
 		t.Run(phase, func(t *testing.T) { kill9At(t, bin, phase) })
 	}
@@ -516,45 +527,9 @@ func freePort(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-var (
-	buildOnce sync.Once
-	builtBin  string
-	buildErr  error
-	buildDir  string
-)
-
-// buildATG builds the atg binary once per test process.
-func buildATG(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		root, err := exec.Command("go", "env", "GOMOD").Output()
-		if err != nil {
-			buildErr = err
-			return
-		}
-		if buildDir, buildErr = os.MkdirTemp("", "atg-e2e-"); buildErr != nil {
-			return
-		}
-		out := filepath.Join(buildDir, "atg")
-		cmd := exec.Command("go", "build", "-o", out, ".")
-		cmd.Dir = filepath.Dir(strings.TrimSpace(string(root)))
-		if b, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, b)
-			return
-		}
-		builtBin = out
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return builtBin
-}
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if buildDir != "" {
-		_ = os.RemoveAll(buildDir)
-	}
+	atgbin.Remove()
 	os.Exit(code)
 }
 
@@ -581,17 +556,7 @@ func TestServeCreateTenant(t *testing.T) {
 	}
 	for _, dry := range []bool{true, false} {
 		body := fmt.Sprintf(`{"source_tenant_id":%q,"target":{"tenant_id":%q,"subscription_id":%q,"location":"westeurope"},"dry_run":%v}`, e.tenant, dst, subs[0], dry)
-		code, _, b := c.do(t, "POST", "/api/v1/create-tenant", body)
-		if code != 202 {
-			t.Fatalf("create-tenant: %d %s", code, b)
-		}
-		var jv httpapi.JobView
-		_ = json.Unmarshal(b, &jv)
-		j, _ := c.wait(t, jv.ID, 120*time.Second, nil)
-		if j.Status != jobs.Succeeded {
-			t.Fatalf("create-tenant dry_run=%v: %s %+v", dry, j.Status, j.Error)
-		}
-		_, _, rb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/result", "")
+		_, rb := c.runJob(t, fmt.Sprintf("create-tenant dry_run=%v", dry), "/api/v1/create-tenant", body, 120*time.Second)
 		var rep struct {
 			DryRun  bool `json:"dry_run"`
 			Planned int  `json:"planned"`
@@ -603,12 +568,7 @@ func TestServeCreateTenant(t *testing.T) {
 		}
 		t.Logf("create-tenant dry_run=%v: planned %d, created %d", dry, rep.Planned, rep.Created)
 	}
-	var dstResources int
-	for _, tt := range e.sim.Truth().Tenants {
-		if tt.TenantID == dst {
-			dstResources = tt.Resources
-		}
-	}
+	dstResources := e.sim.Truth().Tenant(dst).Resources
 	if dstResources == 0 {
 		t.Fatal("nothing was deployed into the target tenant")
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/atg-go/atg/handler/httpapi"
 	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/handler/worker"
+	"github.com/atg-go/atg/internal/atgbin"
 	"github.com/atg-go/atg/sim"
 )
 
@@ -167,7 +168,7 @@ func TestHostingFilesMatchCode(t *testing.T) {
 // field of the message in Metadata) — until the scan is done.
 func TestHandlerProcessAsHost(t *testing.T) {
 	e := newServiceEnv(t, sim.Options{Resources: 200, Subscriptions: 2, Seed: 3, Throttle: "fast"})
-	bin := buildATG(t)
+	bin := atgbin.Build(t)
 	dir := t.TempDir()
 	addr := freePort(t)
 	port := addr[strings.LastIndex(addr, ":")+1:]

@@ -22,6 +22,7 @@ import (
 
 	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/handler/worker"
+	"github.com/atg-go/atg/internal/atgbin"
 )
 
 // Helpers for tests that run the built `atg handler` the way the Functions host does, with
@@ -180,7 +181,7 @@ func (s *syncBuffer) String() string {
 // startHandler starts `atg handler` with env added to the service env's settings.
 func startHandler(t *testing.T, e *serviceEnv, env ...string) *handlerProc {
 	t.Helper()
-	bin := buildATG(t)
+	bin := atgbin.Build(t)
 	dir := t.TempDir()
 	addr := freePort(t)
 	port := addr[strings.LastIndex(addr, ":")+1:]

@@ -1,7 +1,6 @@
 package handler
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,7 +8,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,8 +15,6 @@ import (
 	"github.com/atg-go/atg/engine/secrets"
 	"github.com/atg-go/atg/handler/auth"
 	"github.com/atg-go/atg/handler/executors"
-	"github.com/atg-go/atg/handler/httpapi"
-	"github.com/atg-go/atg/handler/jobs"
 	"github.com/atg-go/atg/sim"
 )
 
@@ -43,9 +39,8 @@ func TestServeSecretsCorpus(t *testing.T) {
 	if err := st.UpsertNodes(context.Background(), tenant, "scan-1", nodes); err != nil {
 		t.Fatal(err)
 	}
-	var logMu sync.Mutex
-	var logs bytes.Buffer
-	log := slog.New(secrets.NewHandler(slog.NewJSONHandler(lockedWriter{&logMu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	logs := &syncBuffer{} // the workers log concurrently
+	log := slog.New(secrets.NewHandler(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	app, err := NewApp(ctx, AppOptions{Config: e.config(), Graph: st, Logger: log})
@@ -56,29 +51,14 @@ func TestServeSecretsCorpus(t *testing.T) {
 
 	var seen bytes.Buffer
 	for _, format := range []string{"terraform", "bicep", "arm"} {
-		code, _, b := c.do(t, "POST", "/api/v1/generate-iac", `{"tenant_id":"`+tenant+`","format":"`+format+`"}`)
-		if code != 202 {
-			t.Fatalf("generate-iac: %d %s", code, b)
-		}
-		var jv httpapi.JobView
-		_ = json.Unmarshal(b, &jv)
-		ji, _ := c.wait(t, jv.ID, 90*time.Second, nil)
-		if ji.Status != jobs.Succeeded {
-			t.Fatalf("generate-iac %s: %s %+v", format, ji.Status, ji.Error)
-		}
-		_, _, rb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/result", "")
+		id, rb := c.runJob(t, "generate-iac "+format, "/api/v1/generate-iac", `{"tenant_id":"`+tenant+`","format":"`+format+`"}`, 90*time.Second)
 		seen.Write(rb)
 		var ir executors.IaCResult
 		if err := json.Unmarshal(rb, &ir); err != nil {
 			t.Fatalf("result: %s", rb)
 		}
-		code, _, zb := c.do(t, "GET", "/api/v1/jobs/"+jv.ID+"/artifacts/"+ir.Artifact, "")
-		zr, err := zip.NewReader(bytes.NewReader(zb), int64(len(zb)))
-		if code != 200 || err != nil {
-			t.Fatalf("artifact: %d %v", code, err)
-		}
 		var secretsJSON []byte
-		for _, f := range zr.File {
+		for _, f := range c.artifactZip(t, id, ir.Artifact).File {
 			rc, err := f.Open()
 			if err != nil {
 				t.Fatal(err)
@@ -97,25 +77,13 @@ func TestServeSecretsCorpus(t *testing.T) {
 			}
 		}
 	}
-	logMu.Lock()
-	seen.Write(logs.Bytes())
-	t.Logf("checked 3 job results and artifacts and %d bytes of debug log", logs.Len())
-	logMu.Unlock()
+	logged := logs.String()
+	seen.WriteString(logged)
+	t.Logf("checked 3 job results and artifacts and %d bytes of debug log", len(logged))
 	for _, x := range planted {
 		b, _ := json.Marshal(x.Secret)
 		if strings.Contains(seen.String(), x.Secret) || strings.Contains(seen.String(), strings.Trim(string(b), `"`)) {
 			t.Errorf("a job result, artifact or log line carries the secret planted at %s %s (%s)", x.ID, x.Path, x.Form)
 		}
 	}
-}
-
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  io.Writer
-}
-
-func (l lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }

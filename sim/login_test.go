@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
@@ -24,19 +23,7 @@ import (
 // endpoint (client credentials, custom authority, HTTPS with the simulator's certificate) and
 // the token it gets works on ARM; the metadata and managed-identity endpoints answer too.
 func TestCustomCloudLogin(t *testing.T) {
-	s, err := New(Options{Resources: 30, Seed: 2, Throttle: "off", TLS: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		_ = srv.Close(ctx)
-	})
+	srv := startSim(t, Options{Resources: 30, Seed: 2, Throttle: "off", TLS: true}).srv
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(srv.CertPEM)
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
@@ -100,19 +87,7 @@ func TestCustomCloudLogin(t *testing.T) {
 // unless its path (/{tenant}/metadata/identity/oauth2/token, how an msi_endpoint names the
 // target tenant) or a tenant_id parameter picks another; an unknown tenant is a 400, not a token.
 func TestMSITokenSelectsTheTenant(t *testing.T) {
-	s, err := New(Options{Resources: 10, Tenants: 2, Seed: 3, Throttle: "off"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		_ = srv.Close(ctx)
-	})
+	srv := startSim(t, Options{Resources: 10, Tenants: 2, Seed: 3, Throttle: "off"}).srv
 	if len(srv.TenantIDs) != 2 {
 		t.Fatalf("tenants: %v", srv.TenantIDs)
 	}

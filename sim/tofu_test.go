@@ -24,8 +24,7 @@ func TestAzapiProviderAgainstTheSimulator(t *testing.T) {
 	dir := t.TempDir()
 	sub := s.SubscriptionIDs(srv.TenantIDs[0])[0]
 	files := map[string]string{
-		"sim.pem": string(srv.CertPEM),
-		"tofurc":  fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.opentofu.org/azure/azapi\" = %q\n  }\n  direct {}\n}\n", filepath.Join(tools, "bin")),
+		"tofurc": fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.opentofu.org/azure/azapi\" = %q\n  }\n  direct {}\n}\n", filepath.Join(tools, "bin")),
 		"main.tf": fmt.Sprintf(`terraform {
   required_providers {
     azapi = { source = "azure/azapi" }
@@ -62,27 +61,8 @@ resource "azapi_resource" "vnet" {
 }
 `, srv.ARMEndpoint, srv.TenantIDs[0], sub),
 	}
-	for n, b := range files {
-		if err := os.WriteFile(filepath.Join(dir, n), []byte(b), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE=" + filepath.Join(dir, "tofurc"),
-		"SSL_CERT_FILE=" + filepath.Join(dir, "sim.pem"), "IDENTITY_ENDPOINT=" + srv.ARMEndpoint + "/metadata/identity/oauth2/token", "IDENTITY_HEADER=sim"}
-	run := func(args ...string) (string, int) {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, filepath.Join(tools, "bin", "tofu"), args...)
-		cmd.Dir, cmd.Env = dir, env
-		b, err := cmd.CombinedOutput()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatalf("tofu %v: %v", args, err)
-		}
-		return string(b), code
-	}
+	run := tofuIn(t, tools, dir, srv, files, 3*time.Minute, "TF_CLI_CONFIG_FILE="+filepath.Join(dir, "tofurc"),
+		"IDENTITY_ENDPOINT="+srv.ARMEndpoint+"/metadata/identity/oauth2/token", "IDENTITY_HEADER=sim")
 	if out, code := run("apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
 		t.Fatalf("tofu apply: %d\n%s", code, out)
 	}
@@ -94,12 +74,7 @@ resource "azapi_resource" "vnet" {
 	if !found {
 		t.Fatal("the applied subnet is not in the simulator")
 	}
-	if out, code := run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 {
-		t.Fatalf("tofu plan after apply is not clean (exit %d):\n%s", code, out)
-	}
-	if out, code := run("destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
-		t.Fatalf("tofu destroy: %d\n%s", code, out)
-	}
+	planCleanThenDestroy(t, run)
 	if err := s.DeleteResource("/subscriptions/" + sub + "/resourceGroups/rg-tofu"); err == nil {
 		t.Fatal("destroy left the resource group")
 	}
@@ -117,7 +92,6 @@ func TestAzurermProviderAgainstTheSimulator(t *testing.T) {
 	sub := s.SubscriptionIDs(srv.TenantIDs[0])[0]
 	host := strings.TrimPrefix(srv.ARMEndpoint, "https://")
 	files := map[string]string{
-		"sim.pem": string(srv.CertPEM),
 		"main.tf": fmt.Sprintf(`terraform {
   required_providers {
     azurerm = { source = "hashicorp/azurerm" }
@@ -145,27 +119,8 @@ resource "azurerm_storage_account" "st" {
 }
 `, host, srv.TenantIDs[0], sub),
 	}
-	for n, b := range files {
-		if err := os.WriteFile(filepath.Join(dir, n), []byte(b), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE=" + filepath.Join(tools, "tofurc"),
-		"SSL_CERT_FILE=" + filepath.Join(dir, "sim.pem"), "HTTPS_PROXY=" + srv.ARMEndpoint, "NO_PROXY=127.0.0.1,localhost"}
-	run := func(args ...string) (string, int) {
-		ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, filepath.Join(tools, "bin", "tofu"), args...)
-		cmd.Dir, cmd.Env = dir, env
-		b, err := cmd.CombinedOutput()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatalf("tofu %v: %v", args, err)
-		}
-		return string(b), code
-	}
+	run := tofuIn(t, tools, dir, srv, files, 4*time.Minute, "TF_CLI_CONFIG_FILE="+filepath.Join(tools, "tofurc"),
+		"HTTPS_PROXY="+srv.ARMEndpoint, "NO_PROXY=127.0.0.1,localhost")
 	if out, code := run("init", "-input=false", "-no-color"); code != 0 {
 		t.Fatalf("tofu init: %d\n%s", code, out)
 	}
@@ -179,12 +134,7 @@ resource "azurerm_storage_account" "st" {
 	if !found {
 		t.Fatal("the applied storage account is not in the simulator")
 	}
-	if out, code := run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 {
-		t.Fatalf("tofu plan after apply is not clean (exit %d):\n%s", code, out)
-	}
-	if out, code := run("destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
-		t.Fatalf("tofu destroy: %d\n%s", code, out)
-	}
+	planCleanThenDestroy(t, run)
 }
 
 // tofuAgainstSim finds the Terraform tools (skipping without them, failing under CI; -short
@@ -208,18 +158,46 @@ func tofuAgainstSim(t *testing.T, resources int, need ...string) (string, *Simul
 			missing("Terraform tools not built (%s missing): run make iac-tools", f)
 		}
 	}
-	s, err := New(Options{Resources: resources, Seed: 4, Throttle: "fast", TLS: true})
-	if err != nil {
-		t.Fatal(err)
+	f := startSim(t, Options{Resources: resources, Seed: 4, Throttle: "fast", TLS: true})
+	return tools, f.sim, f.srv
+}
+
+// tofuIn writes the simulator's certificate (sim.pem) and files into dir and returns a runner of
+// the tools' tofu there, its combined output and exit code (a tofu that does not start fails the
+// test). Its environment is PATH, HOME=dir, TF_IN_AUTOMATION, SSL_CERT_FILE=sim.pem and env; a
+// run is bounded by timeout.
+func tofuIn(t *testing.T, tools, dir string, srv *Server, files map[string]string, timeout time.Duration, env ...string) func(args ...string) (string, int) {
+	t.Helper()
+	files["sim.pem"] = string(srv.CertPEM)
+	for n, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	srv, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TF_IN_AUTOMATION=1", "SSL_CERT_FILE=" + filepath.Join(dir, "sim.pem")}, env...)
+	return func(args ...string) (string, int) {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
-		_ = srv.Close(ctx)
-	})
-	return tools, s, srv
+		cmd := exec.CommandContext(ctx, filepath.Join(tools, "bin", "tofu"), args...)
+		cmd.Dir, cmd.Env = dir, env
+		b, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatalf("tofu %v: %v", args, err)
+		}
+		return string(b), code
+	}
+}
+
+// planCleanThenDestroy requires a plan after an apply to show no changes, then destroys.
+func planCleanThenDestroy(t *testing.T, run func(args ...string) (string, int)) {
+	t.Helper()
+	if out, code := run("plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 {
+		t.Fatalf("tofu plan after apply is not clean (exit %d):\n%s", code, out)
+	}
+	if out, code := run("destroy", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("tofu destroy: %d\n%s", code, out)
+	}
 }

@@ -37,6 +37,16 @@ type TenantTruth struct {
 	Posture          *PostureTruth `json:"posture,omitempty"` // Options.PlantPosture
 }
 
+// Tenant returns the truth of the tenant with this id (the zero value when there is none).
+func (t Truth) Tenant(id string) TenantTruth {
+	for _, tt := range t.Tenants {
+		if tt.TenantID == id {
+			return tt
+		}
+	}
+	return TenantTruth{}
+}
+
 // IdentityCounts counts a tenant's Entra objects.
 type IdentityCounts struct {
 	Users             int `json:"users"`

@@ -27,26 +27,14 @@ type Options struct {
 
 // NewCmdAdmin returns the `admin` command group.
 func NewCmdAdmin(f *cmdutil.Factory) *cobra.Command {
-	var fl remote.Flags
-	o := &Options{IO: f.IO}
-	o.Client = func() (*remote.Client, error) {
-		cfg, err := f.Config()
-		if err != nil {
-			return nil, err
-		}
-		c, _, err := fl.Client(cfg, f.IO.ErrOut, f.Logger())
-		return c, err
-	}
-	o.JSON = func() bool { cfg, _ := f.Config(); return cmdutil.WantJSON(cfg) }
 	cmd := &cobra.Command{
 		Use:   "admin",
 		Short: "Operate the service: graph backups and restores, API key entries (admin key)",
 		Long: `Operator commands against the ATG service (remote mode). They need the service URL and an
 admin API key (ATG_API_KEY, --api-key-file or a profile); user keys get 403.`,
 	}
-	cmd.PersistentFlags().StringVar(&fl.ServiceURL, "service-url", "", "service base URL [ATG_SERVICE_URL]")
-	cmd.PersistentFlags().StringVar(&fl.APIKeyFile, "api-key-file", "", "file holding the admin API key [ATG_API_KEY_FILE]")
-	cmd.PersistentFlags().StringVar(&fl.APIKey, "api-key", "", "API key (avoid: prefer ATG_API_KEY or --api-key-file)")
+	o := &Options{IO: f.IO}
+	_, o.Client, o.JSON = remote.ServiceOnly(cmd, f, "admin API key")
 	backups := &cobra.Command{
 		Use:   "backups",
 		Short: "List, create, download and restore graph backups",
@@ -100,24 +88,15 @@ func follow(cmd *cobra.Command, o *Options, c *remote.Client, j remote.Job, wait
 		fmt.Fprintf(o.IO.ErrOut, "follow it with: atg jobs wait %s\n", j.ID)
 		return nil
 	}
-	out, err := remote.Follow(cmd.Context(), o.IO, c, j.ID, remote.RunOptions{JSON: o.JSON()})
-	if err != nil && !remote.IsJobFailed(err) {
-		return err
-	}
-	if o.JSON() {
-		if perr := cmdutil.PrintJSON(o.IO.Out, out); perr != nil {
-			return perr
-		}
-	} else {
-		fmt.Fprintf(o.IO.Out, "job %s %s\n", out.Job.ID, out.Job.Status)
+	asJSON := o.JSON()
+	return remote.FollowPrinted(cmd.Context(), o.IO, c, j.ID, remote.RunOptions{JSON: asJSON}, asJSON, func(out remote.Outcome) {
 		if len(out.Result) > 0 {
 			var pretty any
 			if json.Unmarshal(out.Result, &pretty) == nil {
 				_ = cmdutil.PrintJSON(o.IO.Out, pretty)
 			}
 		}
-	}
-	return err
+	})
 }
 
 func newCmdCreate(o *Options) *cobra.Command {

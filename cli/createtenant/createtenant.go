@@ -106,20 +106,7 @@ any resource failed or was blocked by a failed dependency.`,
 			if err := o.validate(); err != nil {
 				return err
 			}
-			isRemote, err := o.Remote.Mode(cfg)
-			if err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(o)
-			}
-			if isRemote {
-				return runRemote(cmd.Context(), o, cfg)
-			}
-			if err := remote.CheckLocalRunFlags(o.RemoteRun); err != nil {
-				return err
-			}
-			return run(cmd.Context(), o)
+			return remote.Dispatch(cmd.Context(), &o.Remote, cfg, o.RemoteRun, o, runF, runRemote, run)
 		},
 	}
 	fl := cmd.Flags()

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/atg-go/atg/cli/cmdutil"
+	"github.com/atg-go/atg/cli/shared/clitest"
 	"github.com/atg-go/atg/config"
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
@@ -26,13 +25,9 @@ import (
 )
 
 func testFactory(cfg *config.Config, tty bool, store graph.Store) (*cmdutil.Factory, *bytes.Buffer, *bytes.Buffer) {
-	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
-	return &cmdutil.Factory{
-		IO:         &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, StdoutTTY: tty, StderrTTY: tty},
-		Config:     func() (*config.Config, error) { return cfg, nil },
-		Logger:     func() *slog.Logger { return slog.New(slog.DiscardHandler) },
-		GraphStore: func(context.Context) (graph.Store, error) { return nopClose{store}, nil },
-	}, out, errOut
+	f, out, errOut := clitest.Factory(cfg, tty)
+	f.GraphStore = func(context.Context) (graph.Store, error) { return nopClose{store}, nil }
+	return f, out, errOut
 }
 
 // nopClose keeps the test's store open when the command closes it.
@@ -80,23 +75,9 @@ func TestArgvToOptions(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := tc.cfg
 			f, _, _ := testFactory(&cfg, false, nil)
-			var got *Options
-			cmd := NewCmdCreateTenant(f, func(o *Options) error { got = o; return nil })
-			cmd.SetArgs(tc.argv)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
-			if tc.wantErr != "" {
-				var ue *cmdutil.UsageError
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.As(err, &ue) {
-					t.Fatalf("err = %v, want usage error containing %q", err, tc.wantErr)
-				}
-				return
+			if got := clitest.Parse(t, f, NewCmdCreateTenant, tc.argv, tc.wantErr); got != nil {
+				tc.check(t, got)
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			tc.check(t, got)
 		})
 	}
 }

@@ -187,20 +187,7 @@ translated for another tenant/subscription/region and translation.json lists eve
 			if err != nil {
 				return err
 			}
-			isRemote, err := o.Remote.Mode(cfg)
-			if err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(o)
-			}
-			if isRemote {
-				return iacRemote(cmd.Context(), o, cfg)
-			}
-			if err := remote.CheckLocalRunFlags(o.RemoteRun); err != nil {
-				return err
-			}
-			return iacRun(cmd.Context(), o)
+			return remote.Dispatch(cmd.Context(), &o.Remote, cfg, o.RemoteRun, o, runF, iacRemote, iacRun)
 		},
 	}
 	cmd.Flags().StringVar(&o.TenantID, "tenant-id", "", "tenant whose graph to generate from")

@@ -24,25 +24,14 @@ type Options struct {
 
 // NewCmdJobs returns the `jobs` command group.
 func NewCmdJobs(f *cmdutil.Factory) *cobra.Command {
-	var fl remote.Flags
-	opts := &Options{IO: f.IO, Now: time.Now}
-	opts.Client = func() (*remote.Client, error) {
-		cfg, err := f.Config()
-		if err != nil {
-			return nil, err
-		}
-		c, _, err := fl.Client(cfg, f.IO.ErrOut, f.Logger())
-		return c, err
-	}
-	opts.JSON = func() bool { cfg, _ := f.Config(); return cmdutil.WantJSON(cfg) }
 	cmd := &cobra.Command{
 		Use:   "jobs",
 		Short: "List, follow and manage service jobs",
 		Long:  "Jobs run on the ATG service (remote mode). These commands need a service URL and an API key.",
 	}
-	cmd.PersistentFlags().StringVar(&fl.ServiceURL, "service-url", "", "service base URL [ATG_SERVICE_URL]")
-	cmd.PersistentFlags().StringVar(&fl.APIKeyFile, "api-key-file", "", "file holding the API key [ATG_API_KEY_FILE]")
-	cmd.PersistentFlags().StringVar(&fl.APIKey, "api-key", "", "API key (avoid: prefer ATG_API_KEY or --api-key-file)")
+	opts := &Options{IO: f.IO, Now: time.Now}
+	var fl *remote.Flags
+	fl, opts.Client, opts.JSON = remote.ServiceOnly(cmd, f, "API key")
 	cmd.PersistentFlags().BoolVar(&fl.Insecure, "insecure", false, "allow sending the API key over plain http:// to a non-loopback host")
 	cmd.AddCommand(newCmdList(opts), newCmdShow(opts), newCmdWait(opts), newCmdCancel(opts), newCmdResult(opts), newCmdArtifacts(opts))
 	return cmd
@@ -191,16 +180,7 @@ its result and the downloads.`,
 			if err != nil {
 				return err
 			}
-			out, err := remote.Follow(cmd.Context(), o.IO, c, args[0], ro)
-			if err != nil && !remote.IsJobFailed(err) {
-				return err
-			}
-			if o.JSON() {
-				if perr := cmdutil.PrintJSON(o.IO.Out, out); perr != nil {
-					return perr
-				}
-			} else {
-				fmt.Fprintf(o.IO.Out, "job %s %s\n", out.Job.ID, out.Job.Status)
+			return remote.FollowPrinted(cmd.Context(), o.IO, c, args[0], ro, o.JSON(), func(out remote.Outcome) {
 				for _, d := range out.Downloads {
 					fmt.Fprintf(o.IO.Out, "downloaded %s (%d bytes, sha256 %s)\n", d.Path, d.Size, d.SHA256)
 				}
@@ -211,8 +191,7 @@ its result and the downloads.`,
 						shared.PrintSummary(o.IO.Out, res, o.IO.StdoutTTY)
 					}
 				}
-			}
-			return err
+			})
 		},
 	}
 	outFlag = cmdutil.AddOutputDirFlag(cmd, "download the artifacts into this directory when the job succeeds")

@@ -114,20 +114,7 @@ Evidence values pass through secret redaction; nothing secret reaches a report.`
 					return cmdutil.Usagef("--iac %q: not a directory", o.IaCDir)
 				}
 			}
-			isRemote, err := o.Remote.Mode(cfg)
-			if err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(o)
-			}
-			if isRemote {
-				return postureRemote(cmd.Context(), o, cfg)
-			}
-			if err := remote.CheckLocalRunFlags(o.RemoteRun); err != nil {
-				return err
-			}
-			return run(cmd.Context(), o)
+			return remote.Dispatch(cmd.Context(), &o.Remote, cfg, o.RemoteRun, o, runF, postureRemote, run)
 		},
 	}
 	remote.AddFlags(cmd, &o.Remote)

@@ -1,6 +1,7 @@
 package remote
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -36,6 +37,27 @@ func AddFlags(cmd *cobra.Command, fl *Flags) {
 	cmd.Flags().BoolVar(&fl.Insecure, "insecure", false, "allow sending the API key over plain http:// to a non-loopback host")
 }
 
+// ServiceOnly sets up a command group that runs only on the service (jobs, admin): it registers
+// the persistent --service-url, --api-key-file (keyWhat names the key) and --api-key flags and
+// returns them, with the client and the -o json choice its subcommands use, both resolved when
+// called (flags > environment > profile).
+func ServiceOnly(cmd *cobra.Command, f *cmdutil.Factory, keyWhat string) (fl *Flags, client func() (*Client, error), wantJSON func() bool) {
+	fl = &Flags{}
+	client = func() (*Client, error) {
+		cfg, err := f.Config()
+		if err != nil {
+			return nil, err
+		}
+		c, _, err := fl.Client(cfg, f.IO.ErrOut, f.Logger())
+		return c, err
+	}
+	wantJSON = func() bool { cfg, _ := f.Config(); return cmdutil.WantJSON(cfg) }
+	cmd.PersistentFlags().StringVar(&fl.ServiceURL, "service-url", "", "service base URL [ATG_SERVICE_URL]")
+	cmd.PersistentFlags().StringVar(&fl.APIKeyFile, "api-key-file", "", "file holding the "+keyWhat+" [ATG_API_KEY_FILE]")
+	cmd.PersistentFlags().StringVar(&fl.APIKey, "api-key", "", "API key (avoid: prefer ATG_API_KEY or --api-key-file)")
+	return fl, client, wantJSON
+}
+
 // Mode validates the dispatcher flags and decides the mode (see IsRemote): --remote with
 // --local is a usage error (exit 2).
 func (fl *Flags) Mode(cfg *config.Config) (remote bool, err error) {
@@ -43,6 +65,27 @@ func (fl *Flags) Mode(cfg *config.Config) (remote bool, err error) {
 		return false, cmdutil.Usagef("--remote and --local exclude each other")
 	}
 	return fl.IsRemote(cfg), nil
+}
+
+// Dispatch runs a command that can run on the service: it decides the mode (Mode), then runs
+// remote in remote mode, or local once the remote-only run flags ro are refused. test, the stand-in
+// a command's tests pass (runF), gets o instead once the mode flags are valid.
+func Dispatch[O any](ctx context.Context, fl *Flags, cfg *config.Config, ro RunOptions, o O, test func(O) error,
+	remote func(context.Context, O, *config.Config) error, local func(context.Context, O) error) error {
+	isRemote, err := fl.Mode(cfg)
+	if err != nil {
+		return err
+	}
+	if test != nil {
+		return test(o)
+	}
+	if isRemote {
+		return remote(ctx, o, cfg)
+	}
+	if err := CheckLocalRunFlags(ro); err != nil {
+		return err
+	}
+	return local(ctx, o)
 }
 
 // IsRemote decides the mode: --local wins, then --remote, then ATG_REMOTE / the config,

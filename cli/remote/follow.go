@@ -151,6 +151,25 @@ func Submit(ctx context.Context, ios *cmdutil.IOStreams, c *Client, submit func(
 	return Follow(ctx, ios, c, j.ID, o)
 }
 
+// FollowPrinted follows job id (Follow) and prints the outcome: with asJSON the whole outcome,
+// otherwise "job ID STATUS" and then what text writes. A failed or cancelled job's error is
+// returned after the print, any other error instead of it.
+func FollowPrinted(ctx context.Context, ios *cmdutil.IOStreams, c *Client, id string, o RunOptions, asJSON bool, text func(Outcome)) error {
+	out, err := Follow(ctx, ios, c, id, o)
+	if err != nil && !IsJobFailed(err) {
+		return err
+	}
+	if asJSON {
+		if perr := cmdutil.PrintJSON(ios.Out, out); perr != nil {
+			return perr
+		}
+		return err
+	}
+	fmt.Fprintf(ios.Out, "job %s %s\n", out.Job.ID, out.Job.Status)
+	text(out)
+	return err
+}
+
 // Follow waits for a job with progress, fetches its result and downloads artifacts.
 func Follow(ctx context.Context, ios *cmdutil.IOStreams, c *Client, id string, o RunOptions) (Outcome, error) {
 	rep := NewReporter(ios)

@@ -19,13 +19,14 @@ import (
 	"github.com/atg-go/atg/api"
 	"github.com/atg-go/atg/cli/cmdutil"
 	"github.com/atg-go/atg/cli/remote"
+	"github.com/atg-go/atg/cli/shared/clitest"
 	"github.com/atg-go/atg/config"
 	enginescan "github.com/atg-go/atg/engine/scan"
 )
 
 func parse(t *testing.T, cfg config.Config, argv ...string) (*Options, error) {
 	t.Helper()
-	f, _, _ := testFactory(&cfg, false)
+	f, _, _ := clitest.Factory(&cfg, false)
 	var got *Options
 	cmd := NewCmdScan(f, func(o *Options) error { got = o; return nil })
 	cmd.SetArgs(argv)
@@ -55,7 +56,7 @@ func TestArgvToOptionsRemote(t *testing.T) {
 	// local-only flags are ignored with a warning in remote mode
 	{
 		cfg := config.Config{}
-		f, _, errOut := testFactory(&cfg, false)
+		f, _, errOut := clitest.Factory(&cfg, false)
 		cmd := NewCmdScan(f, func(o *Options) error { return nil })
 		cmd.SetArgs([]string{"--remote", "--tenant-id", "T", "--concurrency", "4"})
 		cmd.SetOut(io.Discard)
@@ -159,7 +160,7 @@ func runRemote(t *testing.T, cfg config.Config, tty bool, o Options, svc *fakeSe
 	t.Helper()
 	srv := httptest.NewServer(svc.handler(t))
 	defer srv.Close()
-	f, out, errOut := testFactory(&cfg, tty)
+	f, out, errOut := clitest.Factory(&cfg, tty)
 	o.IO, o.Config, o.Logger, o.IsRemote = f.IO, f.Config, f.Logger, true
 	o.Client = func(*config.Config) (*remote.Client, error) {
 		c := remote.NewClient(srv.URL, "atg_dev_k")
@@ -228,7 +229,7 @@ func TestRemoteFailedJobExitOne(t *testing.T) {
 
 func TestLocalOutputDirWritesSummary(t *testing.T) {
 	cfg := config.Config{Output: "text"}
-	f, _, _ := testFactory(&cfg, false)
+	f, _, _ := clitest.Factory(&cfg, false)
 	dir := filepath.Join(t.TempDir(), "out")
 	o := &Options{IO: f.IO, Config: f.Config, Logger: f.Logger, TenantID: "t1", Concurrency: 4, OutputDir: dir,
 		Run: func(context.Context, *Options, func(enginescan.Progress)) (enginescan.Result, error) {

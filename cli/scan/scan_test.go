@@ -1,28 +1,17 @@
 package scan
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"log/slog"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/atg-go/atg/cli/cmdutil"
+	"github.com/atg-go/atg/cli/shared/clitest"
 	"github.com/atg-go/atg/config"
 	enginescan "github.com/atg-go/atg/engine/scan"
 )
-
-func testFactory(cfg *config.Config, tty bool) (*cmdutil.Factory, *bytes.Buffer, *bytes.Buffer) {
-	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
-	return &cmdutil.Factory{
-		IO:     &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, StdoutTTY: tty, StderrTTY: tty},
-		Config: func() (*config.Config, error) { return cfg, nil },
-		Logger: func() *slog.Logger { return slog.New(slog.DiscardHandler) },
-	}, out, errOut
-}
 
 func TestArgvToOptions(t *testing.T) {
 	for _, tc := range []struct {
@@ -49,22 +38,10 @@ func TestArgvToOptions(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := tc.cfg
-			f, _, _ := testFactory(&cfg, false)
-			var got *Options
-			cmd := NewCmdScan(f, func(o *Options) error { got = o; return nil })
-			cmd.SetArgs(tc.argv)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
-			if tc.wantErr != "" {
-				var ue *cmdutil.UsageError
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.As(err, &ue) {
-					t.Fatalf("err = %v, want usage error containing %q", err, tc.wantErr)
-				}
+			f, _, _ := clitest.Factory(&cfg, false)
+			got := clitest.Parse(t, f, NewCmdScan, tc.argv, tc.wantErr)
+			if got == nil {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if got.TenantID != tc.want.TenantID || !slices.Equal(got.Subscriptions, tc.want.Subscriptions) ||
 				!slices.Equal(got.ResourceGroups, tc.want.ResourceGroups) || got.NoIdentities != tc.want.NoIdentities ||
@@ -86,7 +63,7 @@ var sample = enginescan.Result{TenantID: "t1", ScanID: "scan_x", Subscriptions: 
 
 func runWith(t *testing.T, cfg config.Config, tty bool, res enginescan.Result) (string, string, error) {
 	t.Helper()
-	f, out, errOut := testFactory(&cfg, tty)
+	f, out, errOut := clitest.Factory(&cfg, tty)
 	o := &Options{IO: f.IO, Config: f.Config, Logger: f.Logger, TenantID: "t1", Concurrency: 4,
 		Run: func(ctx context.Context, o *Options, progress func(enginescan.Progress)) (enginescan.Result, error) {
 			if tty != (progress != nil) {

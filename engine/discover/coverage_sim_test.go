@@ -15,7 +15,6 @@ import (
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/internal/repotest"
 	"github.com/atg-go/atg/sim"
-	"github.com/atg-go/atg/sim/simtest"
 )
 
 // coverageFloor is the measured share (in per mille) of corpus resources whose parents are
@@ -35,15 +34,9 @@ type TypeCoverage struct {
 // were found, with the API calls made.
 func corpusCoverage(t *testing.T) ([]TypeCoverage, int, int, int) {
 	t.Helper()
-	s, srv := simtest.Start(t, sim.Options{FromDir: repotest.Testdata("arm-corpus"), FromRehome: true, Seed: 1, Throttle: "off"})
-	tenant := srv.TenantIDs[0]
-	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint}, TenantID: tenant})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, tenant, d := simDiscoverer(t, sim.Options{FromDir: repotest.Testdata("arm-corpus"), FromRehome: true, Seed: 1, Throttle: "off"}, 16)
 	counter := &azure.Counter{}
 	ctx := azure.WithCounter(context.Background(), counter)
-	d := New(c, nil, 16)
 	subs := s.SubscriptionIDs(tenant)
 	types, err := d.Types(ctx, subs[0])
 	if err != nil {

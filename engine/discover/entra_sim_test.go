@@ -2,15 +2,11 @@ package discover
 
 import (
 	"context"
-	"sort"
-	"strings"
 	"testing"
 
-	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/rules"
 	"github.com/atg-go/atg/sim"
-	"github.com/atg-go/atg/sim/simtest"
 )
 
 // TestEntraEqualsSimulatorTruth: owners (groups, applications, service principals, devices),
@@ -19,13 +15,7 @@ import (
 // simulator, turned into edges by the rules, equal the simulator's directory truth; every
 // device is a node.
 func TestEntraEqualsSimulatorTruth(t *testing.T) {
-	s, srv := simtest.Start(t, sim.Options{Resources: 300, Subscriptions: 1, Seed: 11, Throttle: "off"})
-	tenant := srv.TenantIDs[0]
-	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint}, TenantID: tenant})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := New(c, nil, 8)
+	s, tenant, d := simDiscoverer(t, sim.Options{Resources: 300, Subscriptions: 1, Seed: 11, Throttle: "off"}, 8)
 	var nodes []graph.Node
 	sink := &Sink{}
 	if err := d.Entra(context.Background(), tenant, func(n graph.Node) { nodes = append(nodes, n) }, sink); err != nil {
@@ -58,20 +48,7 @@ func TestEntraEqualsSimulatorTruth(t *testing.T) {
 		wantSet[k] = true
 		kinds[e.Type]++
 	}
-	var missing, extra []string
-	for k := range wantSet {
-		if !got[k] {
-			missing = append(missing, k)
-		}
-	}
-	for k := range got {
-		if !wantSet[k] {
-			extra = append(extra, k)
-		}
-	}
-	sort.Strings(missing)
-	sort.Strings(extra)
-	if len(missing)+len(extra) > 0 {
+	if missing, extra := diffKeys(wantSet, got); len(missing)+len(extra) > 0 {
 		t.Errorf("directory edges differ from the truth: missing %d %v, extra %d %v", len(missing), head(missing), len(extra), head(extra))
 	}
 	units := 0
@@ -98,11 +75,4 @@ func TestEntraEqualsSimulatorTruth(t *testing.T) {
 		t.Errorf("devices = %d, truth %d", n, devices)
 	}
 	t.Logf("directory edges: %v, devices %d", kinds, devices)
-}
-
-func head(s []string) string {
-	if len(s) > 5 {
-		s = s[:5]
-	}
-	return strings.Join(s, "; ")
 }

@@ -2,29 +2,21 @@ package discover
 
 import (
 	"context"
-	"sort"
 	"testing"
 
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/rules"
 	"github.com/atg-go/atg/sim"
-	"github.com/atg-go/atg/sim/simtest"
 )
 
 // TestGovernanceEqualsSimulatorTruth: the management group hierarchy (one call), policy
 // assignments and locks (one list each per subscription) discovered from the simulator become
 // CONTAINS, ASSIGNED_TO and LOCKS edges equal to its governance truth.
 func TestGovernanceEqualsSimulatorTruth(t *testing.T) {
-	s, srv := simtest.Start(t, sim.Options{Resources: 200, Subscriptions: 3, Seed: 5, Throttle: "off", Governance: true})
-	tenant := srv.TenantIDs[0]
-	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint}, TenantID: tenant})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, tenant, d := simDiscoverer(t, sim.Options{Resources: 200, Subscriptions: 3, Seed: 5, Throttle: "off", Governance: true}, 8)
 	counter := &azure.Counter{}
 	ctx := azure.WithCounter(context.Background(), counter)
-	d := New(c, nil, 8)
 	var nodes []graph.Node
 	emit := func(n graph.Node) { nodes = append(nodes, n) }
 	if err := d.ManagementGroups(ctx, tenant, emit); err != nil {
@@ -70,20 +62,7 @@ func TestGovernanceEqualsSimulatorTruth(t *testing.T) {
 		want[e.Type+" "+e.From+" "+e.To] = true
 		kinds[e.Type]++
 	}
-	var missing, extra []string
-	for k := range want {
-		if !got[k] {
-			missing = append(missing, k)
-		}
-	}
-	for k := range got {
-		if !want[k] {
-			extra = append(extra, k)
-		}
-	}
-	sort.Strings(missing)
-	sort.Strings(extra)
-	if len(missing)+len(extra) > 0 {
+	if missing, extra := diffKeys(want, got); len(missing)+len(extra) > 0 {
 		t.Errorf("governance edges differ: missing %v, extra %v", missing, extra)
 	}
 	if kinds["CONTAINS"] < 3+len(subs) || kinds["ASSIGNED_TO"] == 0 || kinds["LOCKS"] == 0 {

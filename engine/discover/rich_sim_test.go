@@ -7,10 +7,8 @@ import (
 	"testing"
 
 	"github.com/atg-go/atg/engine/armid"
-	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/sim"
-	"github.com/atg-go/atg/sim/simtest"
 )
 
 // TestRichChildrenDiscovered: a generated tenant with web app slots, private DNS record sets,
@@ -18,14 +16,8 @@ import (
 // is a node) by Resource Graph and the child walk, and the richer children cost one list per
 // parent.
 func TestRichChildrenDiscovered(t *testing.T) {
-	s, srv := simtest.Start(t, sim.Options{Resources: 600, Subscriptions: 1, Seed: 13, Throttle: "off", RichChildren: true})
-	tenant := srv.TenantIDs[0]
-	c, err := azure.NewClients(azure.Options{Endpoints: azure.Endpoints{ARM: srv.ARMEndpoint, MSGraph: srv.MSGraphEndpoint}, TenantID: tenant})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, tenant, d := simDiscoverer(t, sim.Options{Resources: 600, Subscriptions: 1, Seed: 13, Throttle: "off", RichChildren: true}, 8)
 	ctx := context.Background()
-	d := New(c, nil, 8)
 	subs := s.SubscriptionIDs(tenant)
 	types, err := d.Types(ctx, subs[0])
 	if err != nil {

@@ -6,17 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/atg-go/atg/engine/azure"
-	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/engine/graph/boltstore"
 	"github.com/atg-go/atg/engine/graph/graphtest"
-	"github.com/atg-go/atg/engine/graph/neo4jstore"
 	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
 )
@@ -70,28 +66,17 @@ func TestIncrementalMatchesFullRescan(t *testing.T) {
 func TestIncrementalMatchesFullRescanNeo4j(t *testing.T) {
 	testenv.Integration(t)
 	uri, user, password := testenv.RequireNeo4j(t)
-	ctx := context.Background()
-	st, err := neo4jstore.Open(ctx, neo4jstore.Options{URI: uri, User: user, Password: password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
-	if err := st.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
-	incrementalVsFull(t, 2000, 4, 2113, st) // a seed of its own: the Neo4j server is shared
+	incrementalVsFull(t, 2000, 4, 2113, func(env *simEnv) { env.useNeo4j(t, uri, user, password) }) // a seed of its own: the Neo4j server is shared
 }
 
-func incrementalVsFull(t *testing.T, resources, subs int, seed int64, store graph.Store) {
+// incrementalVsFull runs the test on a simulated tenant; useStore, if not nil, points the
+// environment at another store than its embedded one.
+func incrementalVsFull(t *testing.T, resources, subs int, seed int64, useStore func(*simEnv)) {
 	clk := newFakeClock()
 	env := startSim(t, sim.Options{Resources: resources, Subscriptions: subs, Seed: seed, Throttle: "off", Now: clk.Now})
 	ctx := context.Background()
-	if store != nil {
-		if err := store.DeleteTenant(ctx, env.tenant); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = store.DeleteTenant(context.Background(), env.tenant) })
-		env.store = store
+	if useStore != nil {
+		useStore(env)
 	}
 	eng := func() *Engine { e := env.engine(t); e.Now = clk.Now; return e }
 
@@ -129,25 +114,11 @@ func incrementalVsFull(t *testing.T, resources, subs int, seed int64, store grap
 	}
 
 	// the reference: a full scan of the changed tenant into a fresh store
-	ref, err := boltstore.Open(filepath.Join(t.TempDir(), "ref.db"), boltstore.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ref.Close(context.Background()) })
-	if err := ref.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
 	before = simCalls(env.sim)
 	start = time.Now()
-	full, err := eng().withStore(ref).Run(ctx, fullRequest(env.tenant))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref, full := env.fullRescan(t, eng())
 	fullTime := time.Since(start)
 	fullCalls := simCalls(env.sim) - before
-	if full.Mode != ModeFull || len(full.Failures) > 0 {
-		t.Fatalf("reference scan: mode %q failures %+v", full.Mode, full.Failures)
-	}
 	graphtest.RequireEqual(t, "full re-scan vs incremental", graphtest.MustSnapshot(t, ref, env.tenant), graphtest.MustSnapshot(t, env.store, env.tenant))
 	t.Logf("%d resources, %d subscriptions: incremental %d calls in %v, full %d calls in %v (%.1f%%); changed: %d created, %d updated, %d deleted, %d RGs deleted, removed %d nodes",
 		resources, subs, incCalls, incTime.Round(time.Millisecond), fullCalls, fullTime.Round(time.Millisecond), 100*float64(incCalls)/float64(fullCalls),
@@ -253,17 +224,7 @@ func TestIncrementalFallsBackWhenFeedsFail(t *testing.T) {
 	if res.Mode != ModeFull || !strings.Contains(res.ModeReason, "shard entra ran fully") || !strings.Contains(res.ModeReason, "resourcechanges") {
 		t.Fatalf("mode %q (%s), want full with the shards' reasons", res.Mode, res.ModeReason)
 	}
-	ref, err := boltstore.Open(filepath.Join(t.TempDir(), "ref.db"), boltstore.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ref.Close(context.Background()) })
-	if err := ref.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := eng().withStore(ref).Run(ctx, fullRequest(env.tenant)); err != nil {
-		t.Fatal(err)
-	}
+	ref, _ := env.fullRescan(t, eng())
 	graphtest.RequireEqual(t, "full re-scan vs fallen-back incremental", graphtest.MustSnapshot(t, ref, env.tenant), graphtest.MustSnapshot(t, env.store, env.tenant))
 	// the delta links could not be taken: the next incremental scan says why it is full
 	next, err := eng().Run(ctx, incrementalRequest(env.tenant))
@@ -303,16 +264,6 @@ func TestIncrementalChained(t *testing.T) {
 			t.Fatalf("round %d: mode %q (%s), failures %+v", round, res.Mode, res.ModeReason, res.Failures)
 		}
 	}
-	ref, err := boltstore.Open(filepath.Join(t.TempDir(), "ref.db"), boltstore.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ref.Close(context.Background()) })
-	if err := ref.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := eng().withStore(ref).Run(ctx, fullRequest(env.tenant)); err != nil {
-		t.Fatal(err)
-	}
+	ref, _ := env.fullRescan(t, eng())
 	graphtest.RequireEqual(t, "full re-scan vs three incremental scans", graphtest.MustSnapshot(t, ref, env.tenant), graphtest.MustSnapshot(t, env.store, env.tenant))
 }

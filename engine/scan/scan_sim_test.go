@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/atg-go/atg/engine/graph"
-	"github.com/atg-go/atg/engine/graph/neo4jstore"
 	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
 )
@@ -29,20 +28,7 @@ func TestScanSimulatedTenantNeo4j(t *testing.T) {
 	seed := 4207 + int64(os.Getpid())
 	t.Logf("simulator seed %d", seed)
 	env := startSim(t, sim.Options{Resources: 2000, Subscriptions: 4, Seed: seed, Throttle: "fast", Faults: 0.02})
-	ctx := context.Background()
-	st, err := neo4jstore.Open(ctx, neo4jstore.Options{URI: uri, User: user, Password: password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
-	if err := st.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.DeleteTenant(ctx, env.tenant); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.DeleteTenant(context.Background(), env.tenant) })
-	env.store = st
+	env.useNeo4j(t, uri, user, password)
 	acceptance(t, env)
 }
 

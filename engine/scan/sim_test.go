@@ -15,6 +15,7 @@ import (
 	"github.com/atg-go/atg/engine/azure"
 	"github.com/atg-go/atg/engine/graph"
 	"github.com/atg-go/atg/engine/graph/boltstore"
+	"github.com/atg-go/atg/engine/graph/neo4jstore"
 	"github.com/atg-go/atg/sim"
 	"github.com/atg-go/atg/sim/simtest"
 )
@@ -56,15 +57,57 @@ func startSim(t testing.TB, opts sim.Options) *simEnv {
 	t.Helper()
 	opts.Logger = testLogger(t)
 	s, srv := simtest.Start(t, opts)
+	return &simEnv{sim: s, srv: srv, tenant: srv.TenantIDs[0], store: tempStore(t), logger: opts.Logger}
+}
+
+// tempStore opens an initialized embedded graph in a test directory, closed at cleanup.
+func tempStore(t testing.TB) *boltstore.Store {
+	t.Helper()
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "graph.db"), boltstore.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = st.Close(context.Background()) })
 	if err := st.Init(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+// useNeo4j points the environment at the shared Neo4j server (opened and initialized, closed at
+// cleanup) with this tenant's graph emptied before and after the test.
+func (e *simEnv) useNeo4j(t testing.TB, uri, user, password string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := neo4jstore.Open(ctx, neo4jstore.Options{URI: uri, User: user, Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { _ = st.Close(context.Background()) })
-	return &simEnv{sim: s, srv: srv, tenant: srv.TenantIDs[0], store: st, logger: opts.Logger}
+	if err := st.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteTenant(ctx, e.tenant); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.DeleteTenant(context.Background(), e.tenant) })
+	e.store = st
+}
+
+// fullRescan scans the tenant fully with eng into a fresh embedded graph (the reference an
+// incremental scan's graph must equal) and returns that graph and the scan's result; the scan
+// must be full and without failures.
+func (e *simEnv) fullRescan(t testing.TB, eng *Engine) (*boltstore.Store, Result) {
+	t.Helper()
+	ref := tempStore(t)
+	res, err := eng.withStore(ref).Run(context.Background(), fullRequest(e.tenant))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Mode != ModeFull || len(res.Failures) > 0 {
+		t.Fatalf("reference scan: mode %q failures %+v", res.Mode, res.Failures)
+	}
+	return ref, res
 }
 
 func (e *simEnv) engine(t testing.TB) *Engine {

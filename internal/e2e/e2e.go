@@ -40,6 +40,7 @@ import (
 	"github.com/atg-go/atg/cli/root"
 	"github.com/atg-go/atg/handler/auth"
 	"github.com/atg-go/atg/handler/jobs"
+	"github.com/atg-go/atg/internal/atgbin"
 	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
 	"github.com/atg-go/atg/sim/simtest"
@@ -237,7 +238,7 @@ func (e *Env) startInProcess(args []string) string {
 
 // startBinary runs the built atg binary as `atg serve`.
 func (e *Env) startBinary(args []string) string {
-	bin := BuildATG(e.t)
+	bin := atgbin.Build(e.t)
 	cmd := exec.Command(bin, args...)
 	cmd.Env = os.Environ()
 	stderr, err := cmd.StderrPipe()
@@ -309,14 +310,7 @@ func (e *Env) LocalScanArgs(graph string) []string {
 func (e *Env) Client() *remote.Client { return remote.NewClient(e.ServiceURL, e.APIKey) }
 
 // Truth is what the simulator holds for TenantID.
-func (e *Env) Truth() sim.TenantTruth {
-	for _, tt := range e.Sim.Truth().Tenants {
-		if tt.TenantID == e.TenantID {
-			return tt
-		}
-	}
-	return sim.TenantTruth{}
-}
+func (e *Env) Truth() sim.TenantTruth { return e.Sim.Truth().Tenant(e.TenantID) }
 
 // Result is one CLI invocation.
 type Result struct {
@@ -381,7 +375,7 @@ type Proc struct {
 
 // ExecStart starts the built atg binary with args and extra environment (KEY=VALUE).
 func (e *Env) ExecStart(ctx context.Context, env []string, args ...string) *Proc {
-	bin := BuildATG(e.t)
+	bin := atgbin.Build(e.t)
 	p := &Proc{t: e.t, out: &syncBuffer{}, errOut: &syncBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.CommandContext(ctx, bin, args...)
 	p.cmd.Env = append(os.Environ(), env...)
@@ -477,47 +471,4 @@ func (w *lineWatcher) Write(p []byte) (int, error) {
 		w.onLine(l)
 	}
 	return len(p), nil
-}
-
-var (
-	buildOnce sync.Once
-	builtBin  string
-	buildErr  error
-)
-
-// RemoveBuild deletes the binary BuildATG built (call it at the end of TestMain).
-func RemoveBuild() {
-	if builtBin != "" {
-		_ = os.RemoveAll(filepath.Dir(builtBin))
-	}
-}
-
-// BuildATG builds the atg binary once per test process; RemoveBuild (from TestMain)
-// deletes it.
-func BuildATG(t testing.TB) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		gomod, err := exec.Command("go", "env", "GOMOD").Output()
-		if err != nil {
-			buildErr = fmt.Errorf("go env GOMOD: %w", err)
-			return
-		}
-		dir, err := os.MkdirTemp("", "atg-e2e-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		out := filepath.Join(dir, "atg")
-		cmd := exec.Command("go", "build", "-o", out, ".")
-		cmd.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
-		if b, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, b)
-			return
-		}
-		builtBin = out
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return builtBin
 }

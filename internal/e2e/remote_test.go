@@ -20,13 +20,14 @@ import (
 	"github.com/atg-go/atg/engine/graph/graphtest"
 	"github.com/atg-go/atg/engine/graph/stores"
 	enginescan "github.com/atg-go/atg/engine/scan"
+	"github.com/atg-go/atg/internal/atgbin"
 	"github.com/atg-go/atg/internal/testenv"
 	"github.com/atg-go/atg/sim"
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	RemoveBuild()
+	atgbin.Remove()
 	os.Exit(code)
 }
 

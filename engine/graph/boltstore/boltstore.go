@@ -244,6 +244,22 @@ func unmarshalProps(b []byte) (map[string]any, error) {
 	return m, nil
 }
 
+// resumeAt positions a cursor for the next page of a paged read: at the first key after after
+// (the previous page's last key), or on the first page (after nil) at start (nil: the first key).
+func resumeAt(c *bolt.Cursor, start, after []byte) (k, v []byte) {
+	if after == nil {
+		if start == nil {
+			return c.First()
+		}
+		return c.Seek(start)
+	}
+	k, v = c.Seek(after)
+	if bytes.Equal(k, after) {
+		k, v = c.Next()
+	}
+	return k, v
+}
+
 // --- tenant buckets ---
 
 type tenantBuckets struct{ meta, nodes, edges *bolt.Bucket }
@@ -528,13 +544,7 @@ func (s *Store) Nodes(ctx context.Context, tenantID string, q graph.NodeQuery, f
 				return nil
 			}
 			c := t.meta.Cursor()
-			k, v := c.First()
-			if after != nil {
-				k, v = c.Seek(after)
-				if bytes.Equal(k, after) {
-					k, v = c.Next()
-				}
-			}
+			k, v := resumeAt(c, nil, after)
 			for ; k != nil; k, v = c.Next() {
 				more, err := visit(k, v)
 				if err != nil {
@@ -604,15 +614,7 @@ func (s *Store) Edges(ctx context.Context, tenantID string, q graph.EdgeQuery, f
 					return nil
 				}
 				c := t.edges.Cursor()
-				var k, v []byte
-				if after == nil {
-					k, v = c.Seek(prefix)
-				} else {
-					k, v = c.Seek(after)
-					if bytes.Equal(k, after) {
-						k, v = c.Next()
-					}
-				}
+				k, v := resumeAt(c, prefix, after)
 				for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 					typ, f, tt, err := splitEdgeKey(k)
 					if err != nil {
@@ -753,45 +755,29 @@ func (s *Store) DeleteStale(ctx context.Context, tenantID, scanID string, scope 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		var dropEdges [][]byte
-		err = t.edges.ForEach(func(k, v []byte) error {
+		res, err = t.removeWithEdges(stale, func(typ graph.EdgeType, from, to string, v []byte) (bool, error) {
 			releaseEvery()
-			typ, from, to, err := splitEdgeKey(k)
-			if err != nil {
-				return err
-			}
 			if deleted[from] || deleted[to] {
-				dropEdges = append(dropEdges, slices.Clone(k))
-				return nil
+				return true, nil
 			}
 			es, ok := graph.EdgeSchemaFor(typ)
 			if !ok {
-				return nil
+				return false, nil
 			}
 			owner := from
 			if es.OwnedBy == graph.EndTo {
 				owner = to
 			}
 			if !covered[owner] {
-				return nil
+				return false, nil
 			}
 			h, _, err := decodeEdgeHead(v)
 			if err != nil {
-				return err
+				return false, err
 			}
-			if h.last != scanID {
-				dropEdges = append(dropEdges, slices.Clone(k))
-			}
-			return nil
+			return h.last != scanID, nil
 		})
-		if err != nil {
-			return err
-		}
-		if err := t.remove(dropEdges, stale); err != nil {
-			return err
-		}
-		res = graph.DeleteResult{Nodes: len(stale), Edges: len(dropEdges)}
-		return nil
+		return err
 	})
 	if err != nil {
 		return graph.DeleteResult{}, fmt.Errorf("embedded graph: delete stale: %w", err)

@@ -46,25 +46,11 @@ func (s *Store) DeleteNodes(ctx context.Context, tenantID string, ids []string) 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		var dropEdges [][]byte
-		err := t.edges.ForEach(func(k, _ []byte) error {
-			_, from, to, err := splitEdgeKey(k)
-			if err != nil {
-				return err
-			}
-			if keys[from] || keys[to] {
-				dropEdges = append(dropEdges, slices.Clone(k))
-			}
-			return nil
+		r, err := t.removeWithEdges(gone, func(_ graph.EdgeType, from, to string, _ []byte) (bool, error) {
+			return keys[from] || keys[to], nil
 		})
-		if err != nil {
-			return err
-		}
-		if err := t.remove(dropEdges, gone); err != nil {
-			return err
-		}
-		res = graph.DeleteResult{Nodes: len(gone), Edges: len(dropEdges)}
-		return nil
+		res = r
+		return err
 	})
 	if err != nil {
 		return graph.DeleteResult{}, fmt.Errorf("embedded graph: delete nodes: %w", err)
@@ -137,13 +123,7 @@ func (s *Store) NodeHeads(ctx context.Context, tenantID string, fn func(graph.No
 				return nil
 			}
 			c := t.meta.Cursor()
-			k, v := c.First()
-			if after != nil {
-				k, v = c.Seek(after)
-				if bytes.Equal(k, after) {
-					k, v = c.Next()
-				}
-			}
+			k, v := resumeAt(c, nil, after)
 			for ; k != nil && len(heads) < page; k, v = c.Next() {
 				m, err := decodeMeta(v)
 				if err != nil {
@@ -168,20 +148,41 @@ func (s *Store) NodeHeads(ctx context.Context, tenantID string, fn func(graph.No
 	}
 }
 
-// remove deletes edges (by edge key) and then nodes (by node key: head and document).
-func (t *tenantBuckets) remove(edges, nodes [][]byte) error {
+// removeWithEdges deletes, inside the caller's write transaction, the nodes (by node key: head
+// and document) and every edge dropEdge selects in one pass over the edge records (it gets the
+// edge key's parts and the edge's value, which it must not keep). It returns the counts removed.
+func (t *tenantBuckets) removeWithEdges(nodes [][]byte, dropEdge func(typ graph.EdgeType, from, to string, v []byte) (bool, error)) (graph.DeleteResult, error) {
+	var edges [][]byte
+	err := t.edges.ForEach(func(k, v []byte) error {
+		typ, from, to, err := splitEdgeKey(k)
+		if err != nil {
+			return err
+		}
+		drop, err := dropEdge(typ, from, to, v)
+		if err != nil {
+			return err
+		}
+		if drop {
+			edges = append(edges, slices.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return graph.DeleteResult{}, err
+	}
+	// the edges first (collected above: a bucket is not changed while it is iterated)
 	for _, k := range edges {
 		if err := t.edges.Delete(k); err != nil {
-			return err
+			return graph.DeleteResult{}, err
 		}
 	}
 	for _, k := range nodes {
 		if err := t.meta.Delete(k); err != nil {
-			return err
+			return graph.DeleteResult{}, err
 		}
 		if err := t.nodes.Delete(k); err != nil {
-			return err
+			return graph.DeleteResult{}, err
 		}
 	}
-	return nil
+	return graph.DeleteResult{Nodes: len(nodes), Edges: len(edges)}, nil
 }

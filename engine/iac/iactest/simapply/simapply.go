@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"time"
 
 	"github.com/atg-go/atg/engine/fidelity"
 	"github.com/atg-go/atg/engine/iac"
@@ -53,35 +51,17 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Parallelism == 0 {
 		o.Parallelism = 8
 	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	simLog := quiet
-	if f := os.Getenv("ATG_SIMAPPLY_LOG"); f != "" { // the simulator's debug log, for a look
-		lf, err := os.Create(f)
-		if err != nil {
-			return nil, err
-		}
-		defer lf.Close()
-		simLog = slog.New(slog.NewTextHandler(lf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	s, err := sim.New(sim.Options{Resources: o.Resources, Subscriptions: 1, Tenants: 2, Seed: o.Seed, Throttle: "off", Logger: simLog, TLS: true})
+	s, srv, stop, err := simplan.StartSim(sim.Options{Resources: o.Resources, Subscriptions: 1, Tenants: 2, Seed: o.Seed}, "ATG_SIMAPPLY_LOG")
 	if err != nil {
 		return nil, err
 	}
-	srv, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		c, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		_ = srv.Close(c)
-	}()
+	defer stop()
 	src, dst := srv.TenantIDs[0], srv.TenantIDs[1]
 	subs := s.SubscriptionIDs(dst)
 	if len(subs) == 0 {
 		return nil, fmt.Errorf("the target tenant %s has no subscription", dst)
 	}
-	sc, err := simplan.NewScanner(ctx, srv, quiet)
+	sc, err := simplan.NewScanner(ctx, srv, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return nil, err
 	}

@@ -53,31 +53,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Seed == 0 {
 		o.Seed = 7
 	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	simLog := quiet
-	if f := os.Getenv("ATG_SIMPLAN_LOG"); f != "" { // the simulator's debug log, for a look
-		lf, err := os.Create(f)
-		if err != nil {
-			return nil, err
-		}
-		defer lf.Close()
-		simLog = slog.New(slog.NewTextHandler(lf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	s, err := sim.New(sim.Options{Resources: o.Resources, Subscriptions: 1, Seed: o.Seed, Throttle: "off", Logger: simLog, TLS: true,
-		FromDir: o.FromDir, FromRehome: o.FromDir != ""})
+	_, srv, stop, err := StartSim(sim.Options{Resources: o.Resources, Subscriptions: 1, Seed: o.Seed,
+		FromDir: o.FromDir, FromRehome: o.FromDir != ""}, "ATG_SIMPLAN_LOG")
 	if err != nil {
 		return nil, err
 	}
-	srv, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		c, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		_ = srv.Close(c)
-	}()
-	sc, err := NewScanner(ctx, srv, quiet)
+	defer stop()
+	sc, err := NewScanner(ctx, srv, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return nil, err
 	}
