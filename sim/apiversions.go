@@ -97,6 +97,14 @@ func (s *Simulator) checkVersion(c *call, v string, allowed []string, typ string
 	return false
 }
 
+// typeVersion is checkVersion for a resource type.
+func (s *Simulator) typeVersion(c *call, v string, info *typeInfo) bool {
+	if info.AnyVersion && apiVersionFormat.MatchString(v) {
+		return true
+	}
+	return s.checkVersion(c, v, info.APIVersions, info.Type)
+}
+
 // simLocations are the regions the simulator answers for (list locations, providers).
 var simLocations = []string{"eastus", "eastus2", "westus2", "westus3", "centralus", "northeurope", "westeurope", "uksouth", "swedencentral", "southeastasia", "australiaeast", "japaneast"}
 

@@ -281,7 +281,7 @@ func (s *Simulator) serveARM(c *call) {
 		s.unknownType(c, p, apiVersion)
 		return
 	}
-	if !s.checkVersion(c, apiVersion, info.APIVersions, info.Type) {
+	if !s.typeVersion(c, apiVersion, info) {
 		return
 	}
 	if p.rg != "" {

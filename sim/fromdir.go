@@ -127,8 +127,8 @@ func loadEnvelopes(st *store, t *tenant, target *subscription, envs []envelope, 
 		}
 		info := st.types[lt]
 		if info == nil {
-			info = &typeInfo{Type: typ, APIVersions: []string{"2023-01-01"}, Tracked: body["location"] != nil && len(p.types) == 1,
-				InARG: len(p.types) == 1 && !strings.Contains(strings.ToLower(p.scope), "/providers/")}
+			info = &typeInfo{Type: typ, APIVersions: versionsOf(typ, "2023-01-01"), Tracked: body["location"] != nil && len(p.types) == 1,
+				InARG: len(p.types) == 1 && !strings.Contains(strings.ToLower(p.scope), "/providers/"), AnyVersion: len(published[lt]) == 0}
 			st.types[lt] = info
 		}
 		if v := versions[lt]; v != "" && !contains(info.APIVersions, v) {

@@ -334,7 +334,7 @@ func (s *Simulator) parentVersion(c *call, parent *resource, apiVersion string) 
 	if info == nil {
 		return true
 	}
-	return s.checkVersion(c, apiVersion, info.APIVersions, info.Type)
+	return s.typeVersion(c, apiVersion, info)
 }
 
 // siteConfigWeb is GET …/sites/{s}/config/web: the site's siteConfig with what App Service fills.

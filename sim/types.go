@@ -14,6 +14,9 @@ type typeInfo struct {
 	LRO         bool     // PUT answers 201 + Azure-AsyncOperation
 	AsyncDelete bool     // DELETE answers 202 + Azure-AsyncOperation + Location
 	Extension   bool     // extension resource ({scope}/providers/NS/type/name)
+	// AnyVersion accepts every well-formed api-version: a type the simulator knows only from
+	// loaded payloads (--from), whose published versions it does not know.
+	AnyVersion bool
 }
 
 var (

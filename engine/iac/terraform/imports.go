@@ -3,6 +3,8 @@ package terraform
 import (
 	"strings"
 
+	"github.com/atg-go/atg/engine/armspec"
+
 	"github.com/atg-go/atg/engine/iac/model"
 )
 
@@ -34,9 +36,13 @@ var importSegments = map[string]string{
 	"serverfarms":    "serverFarms",
 }
 
-// canonicalImportID rewrites the type segments of id that azurerm parses with another spelling.
+// canonicalImportID rewrites the type segments of id that azurerm parses with another spelling:
+// first every provider namespace and type segment to the REST specs' spelling (ids in Azure's
+// answers are not always canonical — "microsoft.insights/metricalerts" — and azurerm's parsers
+// compare static segments case-sensitively), then importSegments.
 func canonicalImportID(id string) string {
 	parts := strings.Split(id, "/")
+	specCasing(parts)
 	for i, p := range parts {
 		// type segments sit at even positions from the start (/subscriptions/{s}/resourceGroups/{rg}/…)
 		if i%2 == 1 {
@@ -86,4 +92,38 @@ func pipeID(a, b string) string {
 		return ""
 	}
 	return a + "|" + b
+}
+
+// specCasing respells, in place, the namespace and type segments after each "providers" segment
+// of an id split on "/" as the specs spell the longest type they describe.
+func specCasing(parts []string) {
+	for i := 0; i < len(parts)-2; i++ {
+		if !strings.EqualFold(parts[i], "providers") {
+			continue
+		}
+		ns := i + 1
+		// type segments at ns+1, ns+3, …; names between them
+		var typ strings.Builder
+		typ.WriteString(parts[ns])
+		var best *armspec.Entry
+		bestEnd := 0
+		for j := ns + 1; j < len(parts) && !strings.EqualFold(parts[j], "providers"); j += 2 {
+			typ.WriteString("/" + parts[j])
+			if e, ok := armspec.Lookup(typ.String()); ok {
+				best, bestEnd = e, j
+			}
+		}
+		if best == nil {
+			continue
+		}
+		segs := strings.Split(best.Type, "/") // namespace, type, child type, …
+		if len(segs) != 1+(bestEnd-ns+1)/2 {
+			continue
+		}
+		parts[ns] = segs[0]
+		for k, j := 1, ns+1; j <= bestEnd; k, j = k+1, j+2 {
+			parts[j] = segs[k]
+		}
+		i = bestEnd
+	}
 }
