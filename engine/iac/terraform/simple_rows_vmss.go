@@ -107,6 +107,20 @@ func fieldsOnly(path string, fields ...string) func(r *model.Resource) string {
 
 const vmssNICs = vmssProfile + "networkProfile.networkInterfaceConfigurations"
 
+// vmssOSAndStorageShape is what both scale set rows (Uniform, Flexible) express of the VM
+// profile's OS and storage profiles: any other field there sends the scale set to azapi.
+var vmssOSAndStorageShape = checks(
+	fieldsOnly(vmssProfile+"osProfile", "computerNamePrefix", "adminUsername", "adminPassword", "linuxConfiguration", "windowsConfiguration",
+		"allowExtensionOperations"),
+	fieldsOnly(vmssProfile+"osProfile.linuxConfiguration", "disablePasswordAuthentication", "ssh", "provisionVMAgent"),
+	fieldsOnly(vmssProfile+"osProfile.linuxConfiguration.ssh.publicKeys", "path", "keyData"),
+	fieldsOnly(vmssProfile+"osProfile.windowsConfiguration", "provisionVMAgent", "enableAutomaticUpdates", "timeZone"),
+	fieldsOnly(vmssProfile+"storageProfile", "osDisk", "imageReference", "dataDisks"),
+	fieldsOnly(vmssProfile+"storageProfile.imageReference", "publisher", "offer", "sku", "version", "id", "exactVersion"),
+	fieldsOnly(vmssProfile+"storageProfile.osDisk.managedDisk", "storageAccountType", "diskEncryptionSet"),
+	fieldsOnly(vmssProfile+"storageProfile.dataDisks.managedDisk", "storageAccountType", "diskEncryptionSet"),
+)
+
 var vmssChecks = checks(
 	func(r *model.Resource) string {
 		if n := s(jsonpath.GetFold(r.Body, vmssProfile+"osProfile.adminUsername")); reservedAdminNames[strings.ToLower(n)] {
@@ -125,15 +139,7 @@ var vmssChecks = checks(
 	},
 	fieldsOnly("virtualMachineProfile", "osProfile", "storageProfile", "networkProfile", "diagnosticsProfile", "extensionProfile",
 		"priority", "evictionPolicy", "billingProfile", "securityProfile", "userData", "applicationProfile"),
-	fieldsOnly(vmssProfile+"osProfile", "computerNamePrefix", "adminUsername", "adminPassword", "linuxConfiguration", "windowsConfiguration",
-		"allowExtensionOperations"),
-	fieldsOnly(vmssProfile+"osProfile.linuxConfiguration", "disablePasswordAuthentication", "ssh", "provisionVMAgent"),
-	fieldsOnly(vmssProfile+"osProfile.linuxConfiguration.ssh.publicKeys", "path", "keyData"),
-	fieldsOnly(vmssProfile+"osProfile.windowsConfiguration", "provisionVMAgent", "enableAutomaticUpdates", "timeZone"),
-	fieldsOnly(vmssProfile+"storageProfile", "osDisk", "imageReference", "dataDisks"),
-	fieldsOnly(vmssProfile+"storageProfile.imageReference", "publisher", "offer", "sku", "version", "id", "exactVersion"),
-	fieldsOnly(vmssProfile+"storageProfile.osDisk.managedDisk", "storageAccountType", "diskEncryptionSet"),
-	fieldsOnly(vmssProfile+"storageProfile.dataDisks.managedDisk", "storageAccountType", "diskEncryptionSet"),
+	vmssOSAndStorageShape,
 	fieldsOnly(vmssProfile+"networkProfile", "networkInterfaceConfigurations", "healthProbe"),
 	fieldsOnly(vmssNICs+".properties", "primary", "networkSecurityGroup", "enableAcceleratedNetworking", "enableIPForwarding", "dnsSettings", "ipConfigurations"),
 	fieldsOnly(vmssNICs+".properties.ipConfigurations.properties", "primary", "subnet", "loadBalancerBackendAddressPools", "loadBalancerInboundNatPools",
