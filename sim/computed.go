@@ -192,11 +192,22 @@ func (st *store) deriveFromStore(ltyp, id string, body, props map[string]any) {
 					continue
 				}
 				if name := mstr(el, "name"); name != "" && el["properties"] != nil {
-					el["id"] = id + "/" + k + "/" + name
+					seg := k
+					if c := subResourceSegment[ltyp+"|"+k]; c != "" {
+						seg = c
+					}
+					el["id"] = id + "/" + seg + "/" + name
 				}
 			}
 		}
 	}
+}
+
+// subResourceSegment names the id segment of a collection whose ids Azure spells otherwise
+// than the property ("type|property" -> segment).
+var subResourceSegment = map[string]string{
+	"microsoft.network/bastionhosts|ipConfigurations":   "bastionHostIpConfigurations",
+	"microsoft.network/azurefirewalls|ipConfigurations": "azureFirewallIpConfigurations",
 }
 
 func (st *store) derivePeering(id string, props map[string]any) {
