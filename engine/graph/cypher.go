@@ -62,16 +62,17 @@ func AllSchemaCypher() []string {
 	return out
 }
 
-// MergeNodesCypher upserts $rows of {uid, first_seen, props}; props holds every stored
-// property (see EncodeStoredProps plus uid, node_id, tenant_id, last_seen). first_seen is kept
-// from the first write. The props are set in MERGE's ON CREATE / ON MATCH (not in a later SET
-// that reads first_seen back), so the plan streams rows without an Eager buffer.
+// MergeNodesCypher upserts $rows of props maps: every stored property of a node (see
+// EncodeStoredProps plus uid, node_id, tenant_id, first_seen, last_seen), the uid being the
+// merge key. first_seen is kept from the first write. The props are set in MERGE's ON CREATE /
+// ON MATCH with one SET each (not in a later SET that reads first_seen back), so the plan
+// streams rows without an Eager buffer; a new node gets its map in one write (a second
+// `SET n.first_seen` after `SET n = props` cost ~10% more Neo4j CPU per node).
 func (s NodeSchema) MergeNodesCypher() string {
-	return "UNWIND $rows AS row\n" +
-		"WITH row, row.props AS props\n" +
-		fmt.Sprintf("MERGE (n:%s {%s: row.uid})\n", CypherName(string(s.Label)), SysUID) +
-		fmt.Sprintf("ON CREATE SET n = props, n.%s = row.first_seen\n", SysFirstSeen) +
-		fmt.Sprintf("ON MATCH SET n = props {.*, %s: coalesce(n.%s, row.first_seen)}", SysFirstSeen, SysFirstSeen)
+	return "UNWIND $rows AS props\n" +
+		fmt.Sprintf("MERGE (n:%s {%s: props.%s})\n", CypherName(string(s.Label)), SysUID, SysUID) +
+		"ON CREATE SET n = props\n" +
+		fmt.Sprintf("ON MATCH SET n = props {.*, %s: coalesce(n.%s, props.%s)}", SysFirstSeen, SysFirstSeen, SysFirstSeen)
 }
 
 // MergeEdgesCypher upserts $rows of {from, to, first_seen, props} (from/to are node ids,
