@@ -112,10 +112,8 @@ var benchSchema = []string{
 //     rather than unique), in transactions of the store's BatchSize rows kept WriteConcurrency
 //     (2) at a time with no pause between calls; relationships by MATCH on the uid index +
 //     CREATE with the store's relationship properties (uid, tenant_id, first/last seen) and uid
-//     index, also two transactions at a time (CREATE takes its node locks at commit, so it
-//     gains from a second core where the store's MERGE does not: the store writes edges one
-//     transaction at a time, EdgeConcurrency 1). The goal (store ≥ 0.8× bare) is measured
-//     against it.
+//     index, also two transactions at a time (as the store's EdgeConcurrency). The goal
+//     (store ≥ 0.8× bare) is measured against it.
 //   - plain: the minimal loader — props plus uid, one uid index, relationships without
 //     properties or index, the same concurrency: a different, smaller graph, reported as the
 //     upper bound of Neo4j's writes here.
