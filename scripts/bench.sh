@@ -35,8 +35,9 @@
 #                logs). Needs Azurite and Neo4j (started when down, stopped after); about 5 minutes. BENCH_FANOUT_N (1,2,4) and BENCH_FANOUT_ARGS (extra flags,
 #                e.g. "-resources 1000 -subscriptions 96 -runs 3") override it.
 #   neo4j        Neo4j ingest: the store (UNWIND … MERGE) beside bare UNWIND … CREATE loaders of
-#                the same graph (same properties and indexes) and of a plain one (no system
-#                properties), 20k nodes + 40k edges, 5 alternating rounds (BENCH_NEO4J_ROUNDS, odd):
+#                the same graph (same properties and indexes; once more under the store's
+#                uniqueness constraints) and of a plain one (no system properties), 20k nodes +
+#                40k edges, 5 alternating rounds (BENCH_NEO4J_ROUNDS, odd):
 #                medians, and the store/bare ratio of each round with its median and range
 #                (./engine/graph/neo4jstore). Starts Neo4j with scripts/neo4j.sh up when it is
 #                down, and stops it again afterwards.
@@ -312,9 +313,11 @@ if want neo4j; then
 		for m in nodes edges; do
 			row neo4j "store $m/s" "$(nm "store_$m/s")"
 			row neo4j "bare loader $m/s (same graph)" "$(nm "bare_$m/s")"
+			row neo4j "bare loader $m/s with the store's unique constraints" "$(nm "unique_$m/s")"
 			row neo4j "plain loader $m/s (no sys props)" "$(nm "plain_$m/s")"
 			goal neo4j "store / bare ($m, median of rounds)" "$(metric "$work/neo4j.out" 'Ingest' "ratio_$m")" "" ">=" 0.8
 			row neo4j "store / bare ($m) range over rounds" "$(awk -v a="$(metric "$work/neo4j.out" 'Ingest' "ratio_${m}_min")" -v b="$(metric "$work/neo4j.out" 'Ingest' "ratio_${m}_max")" 'BEGIN { printf "%.2f .. %.2f", a, b }')"
+			row neo4j "store / bare with unique constraints ($m)" "$(metric "$work/neo4j.out" 'Ingest' "ratio_unique_$m")"
 			row neo4j "store / plain ($m)" "$(metric "$work/neo4j.out" 'Ingest' "ratio_plain_$m")"
 		done
 		row neo4j "deadlock retries (store, bare)" "$(nm store_deadlock_retries), $(nm bare_deadlock_retries)"

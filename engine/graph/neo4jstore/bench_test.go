@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -90,15 +91,23 @@ func median(xs []float64) (med, lo, hi float64) {
 	return med, s[0], s[len(s)-1]
 }
 
-// benchSchema is the bare loader's schema (CREATE …; DROP INDEX by the second word): for
-// Bench, the indexes the store keeps for Resource nodes (uid, then tenant_id with type and with
+// benchSchema is the bare loaders' schema (CREATE …; DROP by the first two words): for Bench,
+// the indexes the store keeps for Resource nodes (uid, then tenant_id with type and with
 // subscription) and for relationships (uid), as plain indexes (CREATE checks no uniqueness,
-// which is cheaper than the store's uniqueness constraint); for BenchPlain, the uid index only.
+// which is cheaper than the store's uniqueness constraints); for BenchU, the same with the
+// store's uniqueness constraints on the node and relationship uids; for BenchPlain, the uid
+// index only.
 var benchSchema = []string{
 	"INDEX bench_uid IF NOT EXISTS FOR (n:Bench) ON (n.uid)",
 	"INDEX bench_type IF NOT EXISTS FOR (n:Bench) ON (n.tenant_id, n.type)",
 	"INDEX bench_sub IF NOT EXISTS FOR (n:Bench) ON (n.tenant_id, n.subscription_id)",
 	"INDEX bench_rel_uid IF NOT EXISTS FOR ()-[r:BENCH_REL]-() ON (r.uid)",
+	"CONSTRAINT bench_u_uid IF NOT EXISTS FOR (n:BenchU) REQUIRE n.uid IS UNIQUE",
+	"INDEX bench_u_type IF NOT EXISTS FOR (n:BenchU) ON (n.tenant_id, n.type)",
+	"INDEX bench_u_sub IF NOT EXISTS FOR (n:BenchU) ON (n.tenant_id, n.subscription_id)",
+	// One relationship type per edge type, as the store (an edge uid holds the endpoints only).
+	"CONSTRAINT bench_u_ref_uid IF NOT EXISTS FOR ()-[r:BENCH_RELU_REFERENCES]-() REQUIRE r.uid IS UNIQUE",
+	"CONSTRAINT bench_u_uses_uid IF NOT EXISTS FOR ()-[r:BENCH_RELU_USES]-() REQUIRE r.uid IS UNIQUE",
 	"INDEX bench_plain_uid IF NOT EXISTS FOR (n:BenchPlain) ON (n.uid)",
 }
 
@@ -114,6 +123,8 @@ var benchSchema = []string{
 //     CREATE with the store's relationship properties (uid, tenant_id, first/last seen) and uid
 //     index, also two transactions at a time (as the store's EdgeConcurrency). The goal
 //     (store ≥ 0.8× bare) is measured against it.
+//   - unique: bare under the store's uniqueness constraints (node uid, relationship uid)
+//     instead of plain indexes: what the constraints alone cost, reported beside the goal.
 //   - plain: the minimal loader — props plus uid, one uid index, relationships without
 //     properties or index, the same concurrency: a different, smaller graph, reported as the
 //     upper bound of Neo4j's writes here.
@@ -137,7 +148,7 @@ func BenchmarkIngest(b *testing.B) {
 	}
 	dropBench := func() {
 		for {
-			c, err := s.writeCount(ctx, "MATCH (n) WHERE n:Bench OR n:BenchPlain WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS c", nil, "c")
+			c, err := s.writeCount(ctx, "MATCH (n) WHERE n:Bench OR n:BenchU OR n:BenchPlain WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS c", nil, "c")
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -150,7 +161,8 @@ func BenchmarkIngest(b *testing.B) {
 	defer func() {
 		dropBench()
 		for _, st := range benchSchema {
-			_, _ = s.writeCount(ctx, "DROP INDEX "+strings.Fields(st)[1]+" IF EXISTS", nil, "")
+			f := strings.Fields(st)
+			_, _ = s.writeCount(ctx, "DROP "+f[0]+" "+f[1]+" IF EXISTS", nil, "")
 		}
 	}()
 	store := func(tenant string) (rate, error) {
@@ -183,7 +195,10 @@ func BenchmarkIngest(b *testing.B) {
 		}
 		return g.Wait()
 	}
-	bare := func(tenant string, full bool) (rate, error) {
+	// bare loads the graph as label (Bench, BenchU) with rel (BENCH_REL, BENCH_RELU), or the
+	// plain graph when label is "".
+	bare := func(tenant, label, rel string) (rate, error) {
+		full := label != ""
 		return timed(n, len(edges), func() error {
 			// The loader too turns nested props into JSON strings (Neo4j stores no maps).
 			rows := make([]map[string]any, n)
@@ -200,11 +215,7 @@ func BenchmarkIngest(b *testing.B) {
 				}
 				rows[i] = p
 			}
-			label := "BenchPlain"
-			if full {
-				label = "Bench"
-			}
-			return pool("UNWIND $rows AS props CREATE (n:"+label+") SET n = props", rows, s.conc)
+			return pool("UNWIND $rows AS props CREATE (n:"+cmp.Or(label, "BenchPlain")+") SET n = props", rows, s.conc)
 		}, func() error {
 			rows := make([]map[string]any, len(edges))
 			stmt := "UNWIND $rows AS r MATCH (a:BenchPlain {uid: r.from}) MATCH (b:BenchPlain {uid: r.to}) CREATE (a)-[:BENCH_PLAIN]->(b)"
@@ -216,10 +227,23 @@ func BenchmarkIngest(b *testing.B) {
 						graph.SysTenantID: tenant, graph.SysFirstSeen: "scan-1", graph.SysLastSeen: "scan-1"}
 				}
 			}
-			if full {
-				stmt = "UNWIND $rows AS r MATCH (a:Bench {uid: r.from}) MATCH (b:Bench {uid: r.to}) CREATE (a)-[x:BENCH_REL]->(b) SET x = r.props"
+			if !full {
+				return pool(stmt, rows, s.conc)
 			}
-			return pool(stmt, rows, s.conc)
+			stmt = "UNWIND $rows AS r MATCH (a:" + label + " {uid: r.from}) MATCH (b:" + label + " {uid: r.to}) CREATE (a)-[x:" + rel + "]->(b) SET x = r.props"
+			if label != "BenchU" {
+				return pool(stmt, rows, s.conc)
+			}
+			byType := map[graph.EdgeType][]map[string]any{}
+			for i, e := range edges {
+				byType[e.Type] = append(byType[e.Type], rows[i])
+			}
+			for _, t := range []graph.EdgeType{graph.EdgeReferences, graph.EdgeUses} {
+				if err := pool(strings.Replace(stmt, rel, rel+"_"+string(t), 1), byType[t], s.conc); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 	}
 	type loader struct {
@@ -236,8 +260,9 @@ func BenchmarkIngest(b *testing.B) {
 			}
 			return r, err
 		}},
-		{"bare", func(tenant string) (rate, error) { defer dropBench(); return bare(tenant, true) }},
-		{"plain", func(tenant string) (rate, error) { defer dropBench(); return bare(tenant, false) }},
+		{"bare", func(tenant string) (rate, error) { defer dropBench(); return bare(tenant, "Bench", "BENCH_REL") }},
+		{"unique", func(tenant string) (rate, error) { defer dropBench(); return bare(tenant, "BenchU", "BENCH_RELU") }},
+		{"plain", func(tenant string) (rate, error) { defer dropBench(); return bare(tenant, "", "") }},
 	}
 	rounds := ingestRoundsFromEnv(b)
 	for i := 0; i < b.N; i++ {
@@ -292,6 +317,8 @@ func BenchmarkIngest(b *testing.B) {
 			b.ReportMetric(hi, "ratio_"+m.name+"_max")
 			med, _, _ = median(ratios("store", "plain", m.f))
 			b.ReportMetric(med, "ratio_plain_"+m.name)
+			med, _, _ = median(ratios("store", "unique", m.f))
+			b.ReportMetric(med, "ratio_unique_"+m.name)
 		}
 		b.ReportMetric(float64(retries["store"]), "store_deadlock_retries")
 		b.ReportMetric(float64(retries["bare"]), "bare_deadlock_retries")

@@ -50,7 +50,8 @@ type Options struct {
 	// sequential). Relationship merges lock both endpoints until commit (MERGE's LOCK(a, b)):
 	// each transaction takes a share of the rows with its own start nodes (sourceShares), and
 	// two that meet on an end node wait or deadlock — retried after milliseconds
-	// (executeWrite). Measured: 1.8x the edges/s of one transaction on an idle 2-core machine.
+	// (executeWrite). Measured with the CREATE path: 1.6x the edges/s of one transaction in
+	// a quiet moment on the 2-core machine.
 	EdgeConcurrency int
 	// ConnectTimeout bounds the connectivity check in Open (default 10s).
 	ConnectTimeout time.Duration
