@@ -264,15 +264,15 @@ func exportCypher(ctx context.Context, s Store, tenantID string, w *bufio.Writer
 	}
 	w.WriteString("\n")
 	var rows []string
-	var head, stmt string // head: the lines before the UNWIND
+	var head, stmt, as string // head: the lines before the UNWIND; as: the UNWIND's variable
 	flush := func() {
 		if len(rows) == 0 {
 			return
 		}
-		fmt.Fprintf(w, "%sUNWIND [\n%s\n] AS row\n%s;\n\n", head, strings.Join(rows, ",\n"), stmt)
+		fmt.Fprintf(w, "%sUNWIND [\n%s\n] AS %s\n%s;\n\n", head, strings.Join(rows, ",\n"), as, stmt)
 		rows = rows[:0]
 	}
-	body := func(cypher string) string { return strings.TrimPrefix(cypher, "UNWIND $rows AS row\n") }
+	body := func(cypher string) string { return strings.TrimPrefix(cypher, "UNWIND $rows AS props\n") }
 	var cur Label
 	err := s.Nodes(ctx, tenantID, NodeQuery{}, func(n Node) error {
 		sc, ok := NodeSchemaFor(n.Label)
@@ -281,7 +281,7 @@ func exportCypher(ctx context.Context, s Store, tenantID string, w *bufio.Writer
 		}
 		if n.Label != cur || len(rows) == cypherExportBatch {
 			flush()
-			cur, stmt = n.Label, body(sc.MergeNodesCypher())
+			cur, stmt, as = n.Label, body(sc.MergeNodesCypher()), "props"
 		}
 		props, err := EncodeStoredProps(n.Props)
 		if err != nil {
@@ -289,7 +289,8 @@ func exportCypher(ctx context.Context, s Store, tenantID string, w *bufio.Writer
 		}
 		uid := NodeUID(tenantID, n.ID)
 		props[SysUID], props[SysNodeID], props[SysTenantID], props[SysLastSeen] = uid, n.ID, tenantID, n.LastSeen
-		lit, err := cypherLiteral(map[string]any{"uid": uid, "first_seen": n.FirstSeen, "props": props})
+		props[SysFirstSeen] = n.FirstSeen
+		lit, err := cypherLiteral(props)
 		if err != nil {
 			return fmt.Errorf("node %s: %w", n.ID, err)
 		}
@@ -320,7 +321,7 @@ func exportCypher(ctx context.Context, s Store, tenantID string, w *bufio.Writer
 			if lerr != nil {
 				return fmt.Errorf("edge %s: %w", e.Key(), lerr)
 			}
-			curKey, head, stmt = key, h+"\n", es.MergeEdgesBody(e.FromLabel, e.ToLabel)
+			curKey, head, stmt, as = key, h+"\n", es.MergeEdgesBody(e.FromLabel, e.ToLabel), "row"
 		}
 		props, err := EncodeStoredProps(e.Props)
 		if err != nil {

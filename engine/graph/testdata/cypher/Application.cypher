@@ -3,11 +3,10 @@ CREATE CONSTRAINT atg_application_uid IF NOT EXISTS FOR (n:`Application`) REQUIR
 CREATE INDEX atg_application_app_id IF NOT EXISTS FOR (n:`Application`) ON (n.tenant_id, n.`app_id`);
 
 // merge
-UNWIND $rows AS row
-WITH row, row.props AS props
-MERGE (n:`Application` {uid: row.uid})
-ON CREATE SET n = props, n.first_seen = row.first_seen
-ON MATCH SET n = props {.*, first_seen: coalesce(n.first_seen, row.first_seen)}
+UNWIND $rows AS props
+MERGE (n:`Application` {uid: props.uid})
+ON CREATE SET n = props
+ON MATCH SET n = props {.*, first_seen: coalesce(n.first_seen, props.first_seen)}
 
 // stale node edges, whole tenant
 MATCH (n:`Application`)-[r]-()

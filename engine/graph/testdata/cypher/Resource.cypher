@@ -4,11 +4,10 @@ CREATE INDEX atg_resource_type IF NOT EXISTS FOR (n:`Resource`) ON (n.tenant_id,
 CREATE INDEX atg_resource_subscription_id IF NOT EXISTS FOR (n:`Resource`) ON (n.tenant_id, n.`subscription_id`);
 
 // merge
-UNWIND $rows AS row
-WITH row, row.props AS props
-MERGE (n:`Resource` {uid: row.uid})
-ON CREATE SET n = props, n.first_seen = row.first_seen
-ON MATCH SET n = props {.*, first_seen: coalesce(n.first_seen, row.first_seen)}
+UNWIND $rows AS props
+MERGE (n:`Resource` {uid: props.uid})
+ON CREATE SET n = props
+ON MATCH SET n = props {.*, first_seen: coalesce(n.first_seen, props.first_seen)}
 
 // stale node edges, whole tenant
 MATCH (n:`Resource`)-[r]-()

@@ -3,11 +3,10 @@ CREATE CONSTRAINT atg_resourcegroup_uid IF NOT EXISTS FOR (n:`ResourceGroup`) RE
 CREATE INDEX atg_resourcegroup_subscription_id IF NOT EXISTS FOR (n:`ResourceGroup`) ON (n.tenant_id, n.`subscription_id`);
 
 // merge
-UNWIND $rows AS row
-WITH row, row.props AS props
-MERGE (n:`ResourceGroup` {uid: row.uid})
-ON CREATE SET n = props, n.first_seen = row.first_seen
-ON MATCH SET n = props {.*, first_seen: coalesce(n.first_seen, row.first_seen)}
+UNWIND $rows AS props
+MERGE (n:`ResourceGroup` {uid: props.uid})
+ON CREATE SET n = props
+ON MATCH SET n = props {.*, first_seen: coalesce(n.first_seen, props.first_seen)}
 
 // stale node edges, whole tenant
 MATCH (n:`ResourceGroup`)-[r]-()

@@ -3,11 +3,10 @@ CREATE CONSTRAINT atg_serviceprincipal_uid IF NOT EXISTS FOR (n:`ServicePrincipa
 CREATE INDEX atg_serviceprincipal_app_id IF NOT EXISTS FOR (n:`ServicePrincipal`) ON (n.tenant_id, n.`app_id`);
 
 // merge
-UNWIND $rows AS row
-WITH row, row.props AS props
-MERGE (n:`ServicePrincipal` {uid: row.uid})
-ON CREATE SET n = props, n.first_seen = row.first_seen
-ON MATCH SET n = props {.*, first_seen: coalesce(n.first_seen, row.first_seen)}
+UNWIND $rows AS props
+MERGE (n:`ServicePrincipal` {uid: props.uid})
+ON CREATE SET n = props
+ON MATCH SET n = props {.*, first_seen: coalesce(n.first_seen, props.first_seen)}
 
 // stale node edges, whole tenant
 MATCH (n:`ServicePrincipal`)-[r]-()

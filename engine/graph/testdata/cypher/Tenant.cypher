@@ -2,11 +2,10 @@
 CREATE CONSTRAINT atg_tenant_uid IF NOT EXISTS FOR (n:`Tenant`) REQUIRE n.uid IS UNIQUE;
 
 // merge
-UNWIND $rows AS row
-WITH row, row.props AS props
-MERGE (n:`Tenant` {uid: row.uid})
-ON CREATE SET n = props, n.first_seen = row.first_seen
-ON MATCH SET n = props {.*, first_seen: coalesce(n.first_seen, row.first_seen)}
+UNWIND $rows AS props
+MERGE (n:`Tenant` {uid: props.uid})
+ON CREATE SET n = props
+ON MATCH SET n = props {.*, first_seen: coalesce(n.first_seen, props.first_seen)}
 
 // stale node edges, whole tenant
 MATCH (n:`Tenant`)-[r]-()

@@ -1,5 +1,6 @@
 // CONTAINS (owned by to)
-CREATE INDEX atg_rel_contains_uid IF NOT EXISTS FOR ()-[r:`CONTAINS`]-() ON (r.uid);
+DROP INDEX atg_rel_contains_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_contains_key IF NOT EXISTS FOR ()-[r:`CONTAINS`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -9,9 +10,19 @@ MERGE (a)-[r:`CONTAINS`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`CONTAINS`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`CONTAINS`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // CONNECTED_TO (owned by from)
-CREATE INDEX atg_rel_connected_to_uid IF NOT EXISTS FOR ()-[r:`CONNECTED_TO`]-() ON (r.uid);
+DROP INDEX atg_rel_connected_to_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_connected_to_key IF NOT EXISTS FOR ()-[r:`CONNECTED_TO`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -21,9 +32,19 @@ MERGE (a)-[r:`CONNECTED_TO`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`CONNECTED_TO`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`CONNECTED_TO`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // USES (owned by from)
-CREATE INDEX atg_rel_uses_uid IF NOT EXISTS FOR ()-[r:`USES`]-() ON (r.uid);
+DROP INDEX atg_rel_uses_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_uses_key IF NOT EXISTS FOR ()-[r:`USES`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -33,9 +54,19 @@ MERGE (a)-[r:`USES`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`USES`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`USES`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // SECURED_BY (owned by from)
-CREATE INDEX atg_rel_secured_by_uid IF NOT EXISTS FOR ()-[r:`SECURED_BY`]-() ON (r.uid);
+DROP INDEX atg_rel_secured_by_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_secured_by_key IF NOT EXISTS FOR ()-[r:`SECURED_BY`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -45,9 +76,19 @@ MERGE (a)-[r:`SECURED_BY`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`SECURED_BY`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`SECURED_BY`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // ROUTES_VIA (owned by from)
-CREATE INDEX atg_rel_routes_via_uid IF NOT EXISTS FOR ()-[r:`ROUTES_VIA`]-() ON (r.uid);
+DROP INDEX atg_rel_routes_via_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_routes_via_key IF NOT EXISTS FOR ()-[r:`ROUTES_VIA`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -57,9 +98,19 @@ MERGE (a)-[r:`ROUTES_VIA`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`ROUTES_VIA`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`ROUTES_VIA`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // HAS_PUBLIC_IP (owned by from)
-CREATE INDEX atg_rel_has_public_ip_uid IF NOT EXISTS FOR ()-[r:`HAS_PUBLIC_IP`]-() ON (r.uid);
+DROP INDEX atg_rel_has_public_ip_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_has_public_ip_key IF NOT EXISTS FOR ()-[r:`HAS_PUBLIC_IP`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -69,9 +120,19 @@ MERGE (a)-[r:`HAS_PUBLIC_IP`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`HAS_PUBLIC_IP`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`HAS_PUBLIC_IP`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // PRIVATE_ENDPOINT_FOR (owned by from)
-CREATE INDEX atg_rel_private_endpoint_for_uid IF NOT EXISTS FOR ()-[r:`PRIVATE_ENDPOINT_FOR`]-() ON (r.uid);
+DROP INDEX atg_rel_private_endpoint_for_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_private_endpoint_for_key IF NOT EXISTS FOR ()-[r:`PRIVATE_ENDPOINT_FOR`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -81,9 +142,19 @@ MERGE (a)-[r:`PRIVATE_ENDPOINT_FOR`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`PRIVATE_ENDPOINT_FOR`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`PRIVATE_ENDPOINT_FOR`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // PEERED_WITH (owned by from)
-CREATE INDEX atg_rel_peered_with_uid IF NOT EXISTS FOR ()-[r:`PEERED_WITH`]-() ON (r.uid);
+DROP INDEX atg_rel_peered_with_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_peered_with_key IF NOT EXISTS FOR ()-[r:`PEERED_WITH`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -93,9 +164,19 @@ MERGE (a)-[r:`PEERED_WITH`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`PEERED_WITH`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`PEERED_WITH`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // LINKED_TO (owned by from)
-CREATE INDEX atg_rel_linked_to_uid IF NOT EXISTS FOR ()-[r:`LINKED_TO`]-() ON (r.uid);
+DROP INDEX atg_rel_linked_to_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_linked_to_key IF NOT EXISTS FOR ()-[r:`LINKED_TO`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -105,9 +186,19 @@ MERGE (a)-[r:`LINKED_TO`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`LINKED_TO`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`LINKED_TO`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // HOSTED_ON (owned by from)
-CREATE INDEX atg_rel_hosted_on_uid IF NOT EXISTS FOR ()-[r:`HOSTED_ON`]-() ON (r.uid);
+DROP INDEX atg_rel_hosted_on_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_hosted_on_key IF NOT EXISTS FOR ()-[r:`HOSTED_ON`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -117,9 +208,19 @@ MERGE (a)-[r:`HOSTED_ON`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`HOSTED_ON`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`HOSTED_ON`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // USES_IDENTITY (owned by from)
-CREATE INDEX atg_rel_uses_identity_uid IF NOT EXISTS FOR ()-[r:`USES_IDENTITY`]-() ON (r.uid);
+DROP INDEX atg_rel_uses_identity_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_uses_identity_key IF NOT EXISTS FOR ()-[r:`USES_IDENTITY`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -129,9 +230,19 @@ MERGE (a)-[r:`USES_IDENTITY`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`USES_IDENTITY`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`USES_IDENTITY`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // ASSIGNED_TO (owned by from)
-CREATE INDEX atg_rel_assigned_to_uid IF NOT EXISTS FOR ()-[r:`ASSIGNED_TO`]-() ON (r.uid);
+DROP INDEX atg_rel_assigned_to_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_assigned_to_key IF NOT EXISTS FOR ()-[r:`ASSIGNED_TO`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -141,9 +252,19 @@ MERGE (a)-[r:`ASSIGNED_TO`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`ASSIGNED_TO`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`ASSIGNED_TO`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // HAS_ROLE (owned by from)
-CREATE INDEX atg_rel_has_role_uid IF NOT EXISTS FOR ()-[r:`HAS_ROLE`]-() ON (r.uid);
+DROP INDEX atg_rel_has_role_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_has_role_key IF NOT EXISTS FOR ()-[r:`HAS_ROLE`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -153,9 +274,19 @@ MERGE (a)-[r:`HAS_ROLE`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`HAS_ROLE`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`HAS_ROLE`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // APPLIES_TO (owned by from)
-CREATE INDEX atg_rel_applies_to_uid IF NOT EXISTS FOR ()-[r:`APPLIES_TO`]-() ON (r.uid);
+DROP INDEX atg_rel_applies_to_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_applies_to_key IF NOT EXISTS FOR ()-[r:`APPLIES_TO`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -165,9 +296,19 @@ MERGE (a)-[r:`APPLIES_TO`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`APPLIES_TO`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`APPLIES_TO`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // MEMBER_OF (owned by from)
-CREATE INDEX atg_rel_member_of_uid IF NOT EXISTS FOR ()-[r:`MEMBER_OF`]-() ON (r.uid);
+DROP INDEX atg_rel_member_of_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_member_of_key IF NOT EXISTS FOR ()-[r:`MEMBER_OF`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -177,9 +318,19 @@ MERGE (a)-[r:`MEMBER_OF`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`MEMBER_OF`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`MEMBER_OF`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // SENDS_DIAGNOSTICS_TO (owned by from)
-CREATE INDEX atg_rel_sends_diagnostics_to_uid IF NOT EXISTS FOR ()-[r:`SENDS_DIAGNOSTICS_TO`]-() ON (r.uid);
+DROP INDEX atg_rel_sends_diagnostics_to_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_sends_diagnostics_to_key IF NOT EXISTS FOR ()-[r:`SENDS_DIAGNOSTICS_TO`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -189,9 +340,19 @@ MERGE (a)-[r:`SENDS_DIAGNOSTICS_TO`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`SENDS_DIAGNOSTICS_TO`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`SENDS_DIAGNOSTICS_TO`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // USES_KEY_VAULT (owned by from)
-CREATE INDEX atg_rel_uses_key_vault_uid IF NOT EXISTS FOR ()-[r:`USES_KEY_VAULT`]-() ON (r.uid);
+DROP INDEX atg_rel_uses_key_vault_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_uses_key_vault_key IF NOT EXISTS FOR ()-[r:`USES_KEY_VAULT`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -201,9 +362,19 @@ MERGE (a)-[r:`USES_KEY_VAULT`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`USES_KEY_VAULT`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`USES_KEY_VAULT`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // TAGGED_WITH (owned by from)
-CREATE INDEX atg_rel_tagged_with_uid IF NOT EXISTS FOR ()-[r:`TAGGED_WITH`]-() ON (r.uid);
+DROP INDEX atg_rel_tagged_with_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_tagged_with_key IF NOT EXISTS FOR ()-[r:`TAGGED_WITH`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -213,9 +384,19 @@ MERGE (a)-[r:`TAGGED_WITH`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`TAGGED_WITH`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`TAGGED_WITH`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // LOCATED_IN (owned by from)
-CREATE INDEX atg_rel_located_in_uid IF NOT EXISTS FOR ()-[r:`LOCATED_IN`]-() ON (r.uid);
+DROP INDEX atg_rel_located_in_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_located_in_key IF NOT EXISTS FOR ()-[r:`LOCATED_IN`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -225,9 +406,19 @@ MERGE (a)-[r:`LOCATED_IN`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`LOCATED_IN`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`LOCATED_IN`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // REFERENCES (owned by from)
-CREATE INDEX atg_rel_references_uid IF NOT EXISTS FOR ()-[r:`REFERENCES`]-() ON (r.uid);
+DROP INDEX atg_rel_references_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_references_key IF NOT EXISTS FOR ()-[r:`REFERENCES`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -237,9 +428,19 @@ MERGE (a)-[r:`REFERENCES`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`REFERENCES`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`REFERENCES`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // OWNS (owned by from)
-CREATE INDEX atg_rel_owns_uid IF NOT EXISTS FOR ()-[r:`OWNS`]-() ON (r.uid);
+DROP INDEX atg_rel_owns_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_owns_key IF NOT EXISTS FOR ()-[r:`OWNS`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -249,9 +450,19 @@ MERGE (a)-[r:`OWNS`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`OWNS`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`OWNS`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // ELIGIBLE_FOR (owned by from)
-CREATE INDEX atg_rel_eligible_for_uid IF NOT EXISTS FOR ()-[r:`ELIGIBLE_FOR`]-() ON (r.uid);
+DROP INDEX atg_rel_eligible_for_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_eligible_for_key IF NOT EXISTS FOR ()-[r:`ELIGIBLE_FOR`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -261,9 +472,19 @@ MERGE (a)-[r:`ELIGIBLE_FOR`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`ELIGIBLE_FOR`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`ELIGIBLE_FOR`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // GRANTED (owned by from)
-CREATE INDEX atg_rel_granted_uid IF NOT EXISTS FOR ()-[r:`GRANTED`]-() ON (r.uid);
+DROP INDEX atg_rel_granted_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_granted_key IF NOT EXISTS FOR ()-[r:`GRANTED`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -273,9 +494,19 @@ MERGE (a)-[r:`GRANTED`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`GRANTED`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`GRANTED`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // HAS_APP_ROLE (owned by from)
-CREATE INDEX atg_rel_has_app_role_uid IF NOT EXISTS FOR ()-[r:`HAS_APP_ROLE`]-() ON (r.uid);
+DROP INDEX atg_rel_has_app_role_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_has_app_role_key IF NOT EXISTS FOR ()-[r:`HAS_APP_ROLE`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -285,9 +516,19 @@ MERGE (a)-[r:`HAS_APP_ROLE`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
 RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`HAS_APP_ROLE`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`HAS_APP_ROLE`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
+RETURN count(*) AS written
 
 // LOCKS (owned by from)
-CREATE INDEX atg_rel_locks_uid IF NOT EXISTS FOR ()-[r:`LOCKS`]-() ON (r.uid);
+DROP INDEX atg_rel_locks_uid IF EXISTS;
+CREATE CONSTRAINT atg_rel_locks_key IF NOT EXISTS FOR ()-[r:`LOCKS`]-() REQUIRE r.uid IS UNIQUE;
 WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
 UNWIND $rows AS row
 WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
@@ -296,6 +537,15 @@ MATCH (b:`Resource` {uid: to})
 MERGE (a)-[r:`LOCKS`]->(b)
 ON CREATE SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen}
 ON MATCH SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)}
+RETURN count(*) AS written
+WITH $prefix AS prefix, $tenant AS tenant, $scan AS scan, $nul AS nul
+UNWIND $rows AS row
+WITH row, row.props AS props, prefix + row.from AS from, prefix + row.to AS to, tenant, scan, nul
+MATCH (a:`Resource` {uid: from})
+MATCH (b:`Resource` {uid: to})
+OPTIONAL MATCH (a)-[r:`LOCKS`]->(b)
+FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END | CREATE (a)-[n:`LOCKS`]->(b) SET n = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: row.first_seen})
+FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r = props {.*, uid: from + nul + row.to, tenant_id: tenant, last_seen: scan, first_seen: coalesce(r.first_seen, row.first_seen)})
 RETURN count(*) AS written
 
 // nodes page

@@ -48,6 +48,12 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                // Keep only the transaction logs recovery needs, pruned at a checkpoint every
+                // minute: Neo4j's default keeps two days of them, and a few benchmark runs (each
+                // writes and deletes ~10 GB of 1-kB nodes and edges) filled the disk, after
+                // which the database panicked and its last log could not be recovered.
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
+                .setConfig(GraphDatabaseSettings.check_point_interval_time, Duration.ofMinutes(1))
                 // Netty's default 5 s quiet period per connector makes every shutdown take 10 s.
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(5))
