@@ -91,6 +91,22 @@ var implicitChildren = []implicitChild{
 			"soaRecord": map[string]any{"email": "azureprivatedns-host.microsoft.com", "expireTime": 2419200, "host": "azureprivatedns.net",
 				"minimumTtl": 10, "refreshTime": 3600, "retryTime": 300, "serialNumber": 1}}}
 	}},
+	// a public zone is created with its SOA and NS record sets at the apex (Azure DNS's name servers)
+	{"microsoft.network/dnszones", "SOA/@", "Microsoft.Network/dnsZones/SOA", func(p *resource) map[string]any {
+		name, _ := p.body["name"].(string)
+		return map[string]any{"etag": etagOf(p.key + "/soa"), "properties": map[string]any{"fqdn": name + ".", "TTL": 3600,
+			"SOARecord": map[string]any{"email": "azuredns-hostmaster.microsoft.com", "expireTime": 2419200, "host": "ns1-01.azure-dns.com.",
+				"minimumTTL": 300, "refreshTime": 3600, "retryTime": 300, "serialNumber": 1}, "provisioningState": "Succeeded"}}
+	}},
+	{"microsoft.network/dnszones", "NS/@", "Microsoft.Network/dnsZones/NS", func(p *resource) map[string]any {
+		name, _ := p.body["name"].(string)
+		ns := []any{}
+		for _, h := range []string{"ns1-01.azure-dns.com.", "ns2-01.azure-dns.net.", "ns3-01.azure-dns.org.", "ns4-01.azure-dns.info."} {
+			ns = append(ns, map[string]any{"nsdname": h})
+		}
+		return map[string]any{"etag": etagOf(p.key + "/ns"), "properties": map[string]any{"fqdn": name + ".", "TTL": 172800, "NSRecords": ns,
+			"provisioningState": "Succeeded"}}
+	}},
 }
 
 var resourceActions = []resourceAction{

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -37,6 +38,10 @@ type PlanOptions struct {
 	Timeout     time.Duration     // per tofu command (default 20 minutes)
 	// Apply applies instead of planning (the applied round trip: code translated to an empty target).
 	Apply bool
+	// ExcludeFailing plans again without the resources the providers fail to read (tofu
+	// -exclude, up to three rounds), so one unreadable resource does not hide the plan of the
+	// rest: each excluded resource becomes a diff with ReasonExcludedPrefix and its error.
+	ExcludeFailing bool
 }
 
 // PlanReport is what one plan found.
@@ -72,6 +77,10 @@ const ReasonNotImported = "not imported: imports.tf does not adopt it"
 // typed resource cannot express (a VM's deleteOption): it cannot be imported; applying it
 // writes the same values again.
 const ReasonSingletonUpdate = "azapi_update_resource (a settings singleton, or what azurerm cannot express): not importable, applying it writes the same values again"
+
+// ReasonExcludedPrefix starts the reason of a resource the plan left out (PlanOptions.
+// ExcludeFailing) because a provider failed to read it; the provider's error follows.
+const ReasonExcludedPrefix = "excluded: the provider failed to read it: "
 
 // ReasonDroppedPrefix starts the reason of a diff on a resource the generator removed properties
 // from by design (skipped.json dropped_properties: Key Vault references into the source's vaults,
@@ -186,6 +195,20 @@ func RunPlan(ctx context.Context, o PlanOptions) (*PlanReport, error) {
 		_ = os.WriteFile(filepath.Join(o.Dir, "tofu-apply.log"), out, 0o600) // kept beside the code, for a look
 	} else {
 		out, err = run("plan", "-input=false", "-no-color", par, "-out=plan.bin")
+		var excluded []PlanDiff
+		for round := 0; err != nil && o.ExcludeFailing && round < 3; round++ {
+			failing := failingAddresses(out)
+			if len(failing) == 0 {
+				break
+			}
+			excluded = append(excluded, failing...)
+			args := []string{"plan", "-input=false", "-no-color", par, "-out=plan.bin"}
+			for _, d := range excluded {
+				args = append(args, "-exclude="+d.Address)
+			}
+			out, err = run(args...)
+		}
+		defer func() { rep.Diffs = append(rep.Diffs, excluded...); rep.Changed += len(excluded) }()
 	}
 	rep.Seconds = time.Since(start).Seconds()
 	rep.Errors = planErrors(out)
@@ -237,6 +260,30 @@ func (rep *PlanReport) explainDrops(dir string) {
 }
 
 // planErrors are the distinct "Error: …" summaries of tofu's output.
+// failingAddresses are the resources tofu's errors name ("with azurerm_x.y,"), each with its
+// error as the reason.
+func failingAddresses(out []byte) []PlanDiff {
+	var ds []PlanDiff
+	seen := map[string]bool{}
+	for _, part := range strings.Split(string(out), "Error: ")[1:] {
+		block := strings.SplitN(part, "\n\n\n", 2)[0]
+		m := withAddr.FindStringSubmatch(block)
+		if m == nil || seen[m[1]] {
+			continue
+		}
+		seen[m[1]] = true
+		msg := strings.TrimSpace(strings.SplitN(part, "\n\n", 2)[0])
+		if len(msg) > 300 {
+			msg = msg[:300]
+		}
+		typ, _, _ := strings.Cut(m[1], ".")
+		ds = append(ds, PlanDiff{Address: m[1], Type: typ, Action: "excluded", Reason: ReasonExcludedPrefix + msg})
+	}
+	return ds
+}
+
+var withAddr = regexp.MustCompile(`\n\s*with ((?:azurerm|azapi)_[a-z0-9_]+\.[A-Za-z0-9_-]+),`)
+
 func planErrors(out []byte) []string {
 	var errs []string
 	seen := map[string]bool{}
@@ -362,7 +409,11 @@ func anyTrue(v any) bool {
 func (rep *PlanReport) ByReason() map[string]int {
 	out := map[string]int{}
 	for _, d := range rep.Diffs {
-		out[d.Reason]++
+		r := d.Reason
+		if strings.HasPrefix(r, ReasonExcludedPrefix) {
+			r = strings.TrimSuffix(ReasonExcludedPrefix, ": ") // one row; each error is in Diffs
+		}
+		out[r]++
 	}
 	return out
 }
