@@ -5,6 +5,7 @@ import (
 
 	"github.com/atg-go/atg/engine/iac/model"
 	"github.com/atg-go/atg/engine/jsonpath"
+	"github.com/hashicorp/hcl/v2/hclwrite"
 )
 
 // reservedAdminNames are admin user names azurerm (and Azure) refuse.
@@ -76,20 +77,7 @@ func emitVM(e *emitter, r *model.Resource, t string) error {
 	e.set(ob, "storage_account_type", sat)
 	e.set(ob, "disk_size_gb", numAt(od, "diskSizeGB"))
 	e.set(ob, "write_accelerator_enabled", boolAt(od, "writeAcceleratorEnabled"))
-	ir := m(jsonpath.Get(r.Body, "storageProfile.imageReference"))
-	if id := idAt(ir, "id"); id != nil {
-		e.set(b, "source_image_id", id)
-	} else {
-		ib := b.AppendNewBlock("source_image_reference", nil).Body()
-		e.set(ib, "publisher", s(ir["publisher"]))
-		e.set(ib, "offer", s(ir["offer"]))
-		e.set(ib, "sku", s(ir["sku"]))
-		v := s(ir["version"])
-		if v == "" {
-			v = "latest"
-		}
-		e.set(ib, "version", v)
-	}
+	e.sourceImage(b, jsonpath.Get(r.Body, "storageProfile.imageReference"))
 	if bd := m(jsonpath.Get(r.Body, "diagnosticsProfile.bootDiagnostics")); bd != nil && bd["enabled"] == true {
 		bb := b.AppendNewBlock("boot_diagnostics", nil).Body()
 		e.set(bb, "storage_account_uri", s(bd["storageUri"]))
@@ -153,6 +141,24 @@ func (e *emitter) dataDisks(r *model.Resource) (attachments []string) {
 		attachments = append(attachments, "azurerm_virtual_machine_data_disk_attachment."+r.Key+suffix)
 	}
 	return attachments
+}
+
+// sourceImage writes a VM's or scale set's image: source_image_id for an image resource, else
+// source_image_reference (version "latest" when the reference has none).
+func (e *emitter) sourceImage(b *hclwrite.Body, ir any) {
+	if id := idAt(ir, "id"); id != nil {
+		e.set(b, "source_image_id", id)
+		return
+	}
+	ib := b.AppendNewBlock("source_image_reference", nil).Body()
+	for _, k := range []string{"publisher", "offer", "sku"} {
+		e.set(ib, k, s(jsonpath.GetFold(ir, k)))
+	}
+	v := s(jsonpath.GetFold(ir, "version"))
+	if v == "" {
+		v = "latest"
+	}
+	e.set(ib, "version", v)
 }
 
 func cachingOr(c string) string {

@@ -37,9 +37,9 @@ var importSegments = map[string]string{
 }
 
 // canonicalImportID rewrites the type segments of id that azurerm parses with another spelling:
-// first every provider namespace and type segment to the REST specs' spelling (ids in Azure's
-// answers are not always canonical — "microsoft.insights/metricalerts" — and azurerm's parsers
-// compare static segments case-sensitively), then importSegments.
+// first every all-lower-case provider namespace and type segment to the REST specs' spelling (ids
+// in Azure's answers are not always canonical — "microsoft.insights/metricalerts" — and azurerm's
+// parsers compare static segments case-sensitively), then importSegments.
 func canonicalImportID(id string) string {
 	parts := strings.Split(id, "/")
 	specCasing(parts)
@@ -120,9 +120,17 @@ func specCasing(parts []string) {
 		if len(segs) != 1+(bestEnd-ns+1)/2 {
 			continue
 		}
-		parts[ns] = segs[0]
+		upgrade := func(cur, spec string) string {
+			// only an all-lower-case segment is respelled: the specs spell some types in lower
+			// case (trafficmanagerprofiles) where azurerm wants the camel case ids carry
+			if cur == strings.ToLower(cur) {
+				return spec
+			}
+			return cur
+		}
+		parts[ns] = upgrade(parts[ns], segs[0])
 		for k, j := 1, ns+1; j <= bestEnd; k, j = k+1, j+2 {
-			parts[j] = segs[k]
+			parts[j] = upgrade(parts[j], segs[k])
 		}
 		i = bestEnd
 	}

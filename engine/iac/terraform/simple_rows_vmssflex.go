@@ -105,19 +105,7 @@ func vmssFlexExtra(e *emitter, b *hclwrite.Body, r *model.Resource) {
 		}
 	}
 	if ir := jsonpath.GetFold(r.Body, vmssProfile+"storageProfile.imageReference"); ir != nil {
-		if id := idAt(ir, "id"); id != nil {
-			e.set(b, "source_image_id", id)
-		} else {
-			ib := b.AppendNewBlock("source_image_reference", nil).Body()
-			e.set(ib, "publisher", s(jsonpath.GetFold(ir, "publisher")))
-			e.set(ib, "offer", s(jsonpath.GetFold(ir, "offer")))
-			e.set(ib, "sku", s(jsonpath.GetFold(ir, "sku")))
-			v := s(jsonpath.GetFold(ir, "version"))
-			if v == "" {
-				v = "latest"
-			}
-			e.set(ib, "version", v)
-		}
+		e.sourceImage(b, ir)
 	}
 	if bd := jsonpath.GetFold(r.Body, vmssProfile+"diagnosticsProfile.bootDiagnostics"); boolAt(bd, "enabled") == true {
 		e.set(b.AppendNewBlock("boot_diagnostics", nil).Body(), "storage_account_uri", s(jsonpath.GetFold(bd, "storageUri")))

@@ -63,10 +63,11 @@ func TestImplicitSingletonIsAnUpdate(t *testing.T) {
 func TestCanonicalImportIDSpelling(t *testing.T) {
 	for in, want := range map[string]string{
 		"/subscriptions/s/resourceGroups/rg/providers/microsoft.operationalinsights/workspaces/w1":                   "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/w1",
-		"/subscriptions/s/resourcegroups/rg/providers/Microsoft.Kusto/Clusters/c/Databases/d/PrincipalAssignments/p": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Kusto/clusters/c/databases/d/principalAssignments/p",
+		"/subscriptions/s/resourcegroups/rg/providers/Microsoft.Kusto/Clusters/c/Databases/d/PrincipalAssignments/p": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Kusto/Clusters/c/Databases/d/PrincipalAssignments/p",
 		"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/serverfarms/plan":                                "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/serverFarms/plan",
 		"/subscriptions/s/resourceGroups/rg/providers/microsoft.insights/metricalerts/a":                             "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/metricAlerts/a",
 		"/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/a/api-version-sets/v":          "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/a/api-version-sets/v",
+		"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/trafficManagerProfiles/tm/azureEndpoints/e":  "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/trafficManagerProfiles/tm/azureEndpoints/e",
 	} {
 		if got := canonicalImportID(in); got != want {
 			t.Errorf("%s:\n got %s\nwant %s", in, got, want)

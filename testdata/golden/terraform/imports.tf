@@ -125,7 +125,7 @@ import {
 
 import {
   to = azurerm_monitor_diagnostic_setting.viruela6_mysetting
-  id = "/subscriptions/1a66ce04-b633-4a0b-b2bc-a912ec8986a6/resourceGroups/viruela1/providers/microsoft.logic/workflows/viruela6|mysetting"
+  id = "/subscriptions/1a66ce04-b633-4a0b-b2bc-a912ec8986a6/resourceGroups/viruela1/providers/Microsoft.Logic/workflows/viruela6|mysetting"
 }
 
 import {
