@@ -49,6 +49,9 @@ var Overrides = []Collection{
 	{Parent: "microsoft.servicebus/namespaces", Path: "topics", Type: "Microsoft.ServiceBus/namespaces/topics", APIVersion: "2021-11-01", Always: true},
 	{Parent: "microsoft.eventhub/namespaces", Path: "eventhubs", Type: "Microsoft.EventHub/namespaces/eventhubs", APIVersion: "2024-01-01", Always: true},
 	{Parent: "microsoft.containerservice/managedclusters", Path: "agentPools", Type: "Microsoft.ContainerService/managedClusters/agentPools", APIVersion: "2024-09-01", Always: true},
+	// the specs' policy schema has an array of that name, but the policy's GET holds only the
+	// groups' ids: they are listed, not read inline
+	{Parent: "microsoft.network/firewallpolicies", Path: "ruleCollectionGroups", Type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups", APIVersion: "2024-05-01"},
 	// newer than the specification commit the tree was generated from: listed when registered
 	{Parent: "microsoft.managedidentity/userassignedidentities", Path: "federatedIdentityCredentials", Type: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials", APIVersion: "2023-01-31"},
 	// diagnostic settings (extension resources) of the types that commonly carry them
