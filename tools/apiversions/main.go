@@ -30,10 +30,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -73,7 +70,7 @@ func main() {
 	types := map[string]map[string]bool{}
 	how := "go run ./tools/apiversions"
 	if *specs != "" {
-		src, err := openSource(context.Background(), *specs, *rev)
+		src, err := swagger.Open(context.Background(), *specs, *rev)
 		if err != nil {
 			fail(err)
 		}
@@ -125,81 +122,14 @@ func main() {
 	}
 }
 
-// source lists spec files and reads them.
-type source interface {
-	files() ([]string, error)
-	read(path string) ([]byte, error)
-}
-
-type dirSource struct{ root string }
-
-func (d dirSource) files() ([]string, error) {
-	var out []string
-	err := filepath.WalkDir(filepath.Join(d.root, "specification"), func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !e.IsDir() {
-			rel, _ := filepath.Rel(d.root, p)
-			out = append(out, filepath.ToSlash(rel))
-		}
-		return nil
-	})
-	return out, err
-}
-
-func (d dirSource) read(p string) ([]byte, error) { return os.ReadFile(filepath.Join(d.root, p)) }
-
-// gitSource reads a bare or non-bare git directory at a revision.
-type gitSource struct {
-	ctx    context.Context
-	gitDir string
-	rev    string
-}
-
-func (g gitSource) git(args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(g.ctx, "git", append([]string{"--git-dir", g.gitDir}, args...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	b, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("git %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
-	}
-	return b, nil
-}
-
-func (g gitSource) files() ([]string, error) {
-	b, err := g.git("ls-tree", "-r", "--name-only", g.rev, "--", "specification")
-	if err != nil {
-		return nil, err
-	}
-	return strings.Split(strings.TrimSpace(string(b)), "\n"), nil
-}
-
-func (g gitSource) read(p string) ([]byte, error) { return g.git("cat-file", "blob", g.rev+":"+p) }
-
-func openSource(ctx context.Context, path, rev string) (source, error) {
-	if st, err := os.Stat(filepath.Join(path, "specification")); err == nil && st.IsDir() {
-		return dirSource{root: path}, nil
-	}
-	if _, err := os.Stat(filepath.Join(path, "HEAD")); err == nil {
-		return gitSource{ctx: ctx, gitDir: path, rev: rev}, nil
-	}
-	if _, err := os.Stat(filepath.Join(path, ".git")); err == nil {
-		return gitSource{ctx: ctx, gitDir: filepath.Join(path, ".git"), rev: rev}, nil
-	}
-	return nil, fmt.Errorf("%s is neither a specs work tree (no specification/) nor a git directory", path)
-}
-
-// collect maps canonical type -> set of versions, for the given namespaces.
-func collect(src source, namespaces []string) (map[string]map[string]bool, error) {
+func collect(src swagger.Source, namespaces []string) (map[string]map[string]bool, error) {
 	keep := map[string]string{}
 	for _, ns := range namespaces {
 		if ns = strings.TrimSpace(ns); ns != "" {
 			keep[strings.ToLower(ns)] = ns
 		}
 	}
-	files, err := src.files()
+	files, err := src.Files()
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +140,7 @@ func collect(src source, namespaces []string) (map[string]map[string]bool, error
 		if m == nil || strings.Contains(f, "/examples/") {
 			continue
 		}
-		b, err := src.read(f)
+		b, err := src.Read(f)
 		if err != nil {
 			return nil, err
 		}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/atg-go/atg/tools/internal/swagger"
 )
 
 const want = `Microsoft.Network/virtualNetworks 2024-05-01 2025-01-01-preview
@@ -17,7 +19,18 @@ Microsoft.Resources/resourceGroups 2025-04-01
 Microsoft.Resources/resources 2025-04-01
 `
 
-func generate(t *testing.T, src source) string {
+// openTree opens a spec tree (directory or git directory) for the test; closed with the test.
+func openTree(t *testing.T, dir string) swagger.Source {
+	t.Helper()
+	src, err := swagger.Open(context.Background(), dir, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(src.Close)
+	return src
+}
+
+func generate(t *testing.T, src swagger.Source) string {
 	t.Helper()
 	types, err := collect(src, []string{"Microsoft.Network", "Microsoft.Resources"})
 	if err != nil {
@@ -33,7 +46,7 @@ func generate(t *testing.T, src source) string {
 // examples, other namespaces and paths without /providers/ outside Microsoft.Resources' specs
 // are ignored.
 func TestGenerateFromTree(t *testing.T) {
-	if got := generate(t, dirSource{root: "testdata"}); got != want {
+	if got := generate(t, openTree(t, "testdata")); got != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
 }
@@ -58,11 +71,7 @@ func TestGenerateFromGitDir(t *testing.T) {
 	}
 	run("add", ".")
 	run("commit", "-qm", "specs")
-	src, err := openSource(context.Background(), filepath.Join(dir, ".git"), "HEAD")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := generate(t, src); got != want {
+	if got := generate(t, openTree(t, filepath.Join(dir, ".git"))); got != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
 }
