@@ -208,12 +208,10 @@ func RunPlan(ctx context.Context, o PlanOptions) (*PlanReport, error) {
 			}
 			out, err = run(args...)
 		}
-		defer func() { rep.Diffs = append(rep.Diffs, excluded...); rep.Changed += len(excluded) }()
-	}
-	rep.Seconds = time.Since(start).Seconds()
-	if !o.Apply {
+		rep.Diffs, rep.Changed = excluded, len(excluded) // rep.read adds the planned changes to them
 		_ = os.WriteFile(filepath.Join(o.Dir, "tofu-plan.log"), out, 0o600) // the last plan's output, for a look
 	}
+	rep.Seconds = time.Since(start).Seconds()
 	rep.Errors = planErrors(out)
 	if err != nil && len(rep.Errors) == 0 {
 		return rep, fmt.Errorf("tofu: %w\n%s", err, tail(out, 3000))
