@@ -208,7 +208,7 @@ func RunPlan(ctx context.Context, o PlanOptions) (*PlanReport, error) {
 			}
 			out, err = run(args...)
 		}
-		rep.Diffs, rep.Changed = excluded, len(excluded) // rep.read adds the planned changes to them
+		rep.Diffs, rep.Changed = excluded, len(excluded)                    // rep.read adds the planned changes to them
 		_ = os.WriteFile(filepath.Join(o.Dir, "tofu-plan.log"), out, 0o600) // the last plan's output, for a look
 	}
 	rep.Seconds = time.Since(start).Seconds()
